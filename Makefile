@@ -1,0 +1,68 @@
+# Comity: `make run` serves a demo on http://127.0.0.1:8000, `make test` runs every check.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTMX_VERSION := 2.0.8
+PICO_VERSION := 2.1.1
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint pytest demo bench vendor chromium clean help
+
+help:
+	@echo "make run    create .venv, migrate var/comity.sqlite3, load demo data when empty, serve :$(PORT)"
+	@echo "make test   lint (ruff, mypy, django check, migrations) and the whole test suite"
+	@echo "make bench  benchmarks, JSON under bench/results/"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Comity needs Python >= 3.11; found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Cannot create a virtualenv: install Debian's python3-venv (apt-get install python3-venv)"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/comity migrate --no-input
+	$(BIN)/comity demo --if-empty
+	@$(BIN)/comity demo --logins
+	$(BIN)/comity runserver 127.0.0.1:$(PORT)
+
+demo: $(STAMP)
+	$(BIN)/comity demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/comity check --fail-level WARNING
+	$(BIN)/comity makemigrations --check --dry-run
+
+# Browser tests drive Debian's chromium; install it when we may, else say what is missing.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "Browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; fi; }
+
+pytest: $(STAMP) chromium
+	$(BIN)/pytest -p no:cacheprovider
+
+test: lint pytest
+
+bench: $(STAMP)
+	@mkdir -p bench/results
+	$(BIN)/python bench/run.py
+
+# Refresh the vendored front-end files from the npm registry (never a CDN at run time).
+vendor:
+	rm -rf var/vendor && mkdir -p var/vendor src/comity/static/vendor
+	cd var/vendor && npm pack --silent htmx.org@$(HTMX_VERSION) @picocss/pico@$(PICO_VERSION)
+	tar -xzf var/vendor/htmx.org-$(HTMX_VERSION).tgz -C var/vendor package/dist/htmx.min.js
+	cp var/vendor/package/dist/htmx.min.js src/comity/static/vendor/htmx.min.js
+	tar -xzf var/vendor/picocss-pico-$(PICO_VERSION).tgz -C var/vendor package/css/pico.min.css
+	cp var/vendor/package/css/pico.min.css src/comity/static/vendor/pico.min.css
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuthorityKind(models.TextChoices):
+    CENTRAL_AUTHORITY = "central-authority", _("Central authority")
+    ASSET_RECOVERY_OFFICE = "asset-recovery-office", _("Asset recovery office")
+    PROSECUTION = "prosecution", _("Prosecution service")
+    FIU = "fiu", _("Financial intelligence unit")
+    ASSET_MANAGEMENT_OFFICE = "asset-management-office", _("Asset management office")
+    COURT = "court", _("Court")
+    LAW_ENFORCEMENT = "law-enforcement", _("Law-enforcement agency")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    HEAD = "head", _("Head of unit")
+    VIEWER = "viewer", _("Viewer")
+    SECRETARIAT = "secretariat", _("Secretariat analyst")
+    ADMIN = "admin", _("Administrator")
+
+
+# Who may read the cases of their authority, and who may change them.
+CASE_READER_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.VIEWER})
+CASE_WRITER_ROLES = frozenset({Role.OFFICER, Role.HEAD})

@@ -1,0 +1,35 @@
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from comity.accounts.choices import Role
+from comity.accounts.models import Authority
+from comity.accounts.services import user_create
+from comity.core.cli import validation_message
+
+
+class Command(BaseCommand):
+    help = "Manage users: `comity user add NAME --authority ID --role ROLE --password-stdin`."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        add = actions.add_parser("add", help="Add a user to an authority.")
+        add.add_argument("username")
+        add.add_argument("--authority", required=True, type=int, help="The authority's id")
+        add.add_argument("--role", required=True, choices=Role.values)
+        add.add_argument("--email", default="")
+        add.add_argument("--password-stdin", action="store_true", required=True,
+                         help="Read the password from standard input (never from the command line)")
+
+    def handle(self, *args, action: str, **options) -> None:
+        authority = Authority.objects.filter(pk=options["authority"]).first()
+        if authority is None:
+            raise CommandError(f"authority: no authority with id {options['authority']}")
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            user = user_create(actor=None, username=options["username"], authority=authority,
+                               role=options["role"], password=password, email=options["email"])
+        except ValidationError as error:
+            raise CommandError(validation_message(error)) from error
+        self.stdout.write(str(user.pk))

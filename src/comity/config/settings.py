@@ -1,0 +1,146 @@
+"""Comity settings, all driven by the environment so one build serves a laptop and production.
+
+COMITY_SECRET_KEY, COMITY_DEBUG, COMITY_ALLOWED_HOSTS, DATABASE_URL (default: the SQLite file
+var/comity.sqlite3), COMITY_VAR_DIR, COMITY_TARGET_DAYS (JSON: request type -> days),
+COMITY_URGENT_TARGET_DAYS.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import dj_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("COMITY_VAR_DIR", Path.cwd() / "var"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("COMITY_DEBUG", True)
+# A development key only works while DEBUG is on; production must set its own.
+SECRET_KEY = os.environ.get("COMITY_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise RuntimeError("COMITY_SECRET_KEY must be set when COMITY_DEBUG is off")
+    SECRET_KEY = "comity-development-only-key-never-use-in-production-0123456789"
+ALLOWED_HOSTS = [h for h in os.environ.get("COMITY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_htmx",
+    "comity.core",
+    "comity.reference",
+    "comity.accounts",
+    "comity.cooperation",
+    "comity.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "comity.config.urls"
+WSGI_APPLICATION = "comity.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'comity.sqlite3'}"),
+        conn_max_age=int(os.environ.get("COMITY_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets pages read while a write is in progress; IMMEDIATE avoids lock upgrades failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en"
+# The six UN languages; English first, every string marked for translation.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ru", "Русский"),
+             ("zh-hans", "中文"), ("ar", "العربية")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# Days allowed to execute a request, counted from receipt (or sending while not yet received).
+COMITY_TARGET_DAYS: dict[str, int] = {
+    "mla": 120,
+    "extradition": 180,
+    "law-enforcement": 60,
+    "spontaneous-information": 30,
+    "transfer-of-proceedings": 180,
+    "joint-investigation": 365,
+    **json.loads(os.environ.get("COMITY_TARGET_DAYS", "{}")),
+}
+COMITY_URGENT_TARGET_DAYS = int(os.environ.get("COMITY_URGENT_TARGET_DAYS", "15"))
+COMITY_PAGE_SIZE = 50
+
+# Logs carry ids and codes only: no request bodies, summaries or subjects' names.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("COMITY_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CooperationConfig(AppConfig):
+    name = "comity.cooperation"
+    verbose_name = "Cooperation requests"

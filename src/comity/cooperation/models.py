@@ -1,0 +1,228 @@
+"""Cooperation requests between States and their timelines."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
+
+
+class Request(models.Model):
+    """A request for international cooperation from one authority (the requesting State) to
+    another (the requested State): mutual legal assistance, extradition, police cooperation...
+
+    Status, dates, outcome and target date are folded from the append-only timeline of
+    `Event`s by the state machine and stored here so that lists and statistics can filter
+    and group on them in the database.
+    """
+
+    type = models.CharField(_("type"), max_length=32, choices=RequestType.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices)
+    proceeding = models.CharField(_("proceeding"), max_length=32, choices=Proceeding.choices)
+    requesting_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="requests_made",
+        verbose_name=_("requesting authority"),
+    )
+    requested_authority = models.ForeignKey(
+        "accounts.Authority", on_delete=models.PROTECT, related_name="requests_received",
+        verbose_name=_("requested authority"),
+    )
+    # Copies of the authorities' countries, so that statistics group without joins.
+    requesting_country = models.CharField(_("requesting State"), max_length=2, editable=False)
+    requested_country = models.CharField(_("requested State"), max_length=2, editable=False)
+    requesting_reference = models.CharField(_("requesting authority's reference"), max_length=100, blank=True)
+    requested_reference = models.CharField(_("requested authority's reference"), max_length=100, blank=True)
+    summary = models.TextField(_("summary of facts"), blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    urgency_reason = models.CharField(_("reason for urgency"), max_length=500, blank=True)
+    confidential = models.BooleanField(_("confidential"), default=False)
+    names_visible_to = models.CharField(
+        _("subjects' names visible to"), max_length=16, choices=NamesVisibleTo.choices,
+        default=NamesVisibleTo.OFFICERS,
+    )
+
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, editable=False)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, editable=False)
+    received_on = models.DateField(_("received on"), null=True, blank=True, editable=False)
+    acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True, editable=False)
+    due_on = models.DateField(_("target date"), editable=False)
+    is_open = models.BooleanField(default=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("cooperation request")
+        verbose_name_plural = _("cooperation requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requesting_authority=F("requested_authority")), name="request_two_parties",
+                violation_error_message=_("The requested authority must differ from the requesting one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent=False) | ~Q(urgency_reason=""), name="request_urgent_has_reason",
+                violation_error_message=_("An urgent request states the reason for urgency."),
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(sent_on__isnull=True) | Q(received_on__gte=F("sent_on")),
+                name="request_received_after_sent",
+                violation_error_message=_("A request cannot be received before it was sent."),
+            ),
+            models.UniqueConstraint(
+                fields=["requesting_authority", "requesting_reference"], condition=~Q(requesting_reference=""),
+                name="request_unique_requesting_reference",
+                violation_error_message=_("The requesting authority already has a request with this reference."),
+            ),
+            models.UniqueConstraint(
+                fields=["requested_authority", "requested_reference"], condition=~Q(requested_reference=""),
+                name="request_unique_requested_reference",
+                violation_error_message=_("The requested authority already has a request with this reference."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requesting_authority", "id"], name="request_requesting_idx"),
+            models.Index(fields=["requested_authority", "id"], name="request_requested_idx"),
+            models.Index(fields=["is_open", "due_on"], name="request_open_due_idx"),
+            models.Index(fields=["received_on", "id"], name="request_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.requesting_reference or self.requested_reference or f"#{self.pk}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def direction_for(self, authority_id: int | None) -> str | None:
+        """Incoming or outgoing for that authority; None for an authority it is shared with."""
+        if authority_id == self.requested_authority_id:
+            return Direction.INCOMING
+        if authority_id == self.requesting_authority_id:
+            return Direction.OUTGOING
+        return None
+
+    def reference_for(self, authority_id: int | None) -> str:
+        """Our reference, seen from that authority (the requesting one's for a shared request)."""
+        if authority_id == self.requested_authority_id:
+            return self.requested_reference
+        return self.requesting_reference
+
+    def counterpart_for(self, authority_id: int | None):
+        if authority_id == self.requested_authority_id:
+            return self.requesting_authority
+        return self.requested_authority
+
+
+class RequestOffence(models.Model):
+    """One offence a request concerns (a request may concern several)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="offence_rows")
+    code = models.CharField(max_length=16, choices=Offence.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "code"], name="request_offence_unique")]
+        indexes = [models.Index(fields=["code", "request"], name="request_offence_code_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RequestMeasure(models.Model):
+    """One measure of assistance a request asks for."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="measure_rows")
+    code = models.CharField(max_length=32, choices=Measure.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "code"], name="request_measure_unique")]
+        indexes = [models.Index(fields=["code", "request"], name="request_measure_code_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RequestRefusalGround(models.Model):
+    """A ground on which the request was refused (kept while the refusal stands)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="refusal_ground_rows")
+    code = models.CharField(max_length=32, choices=RefusalGround.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "code"], name="request_ground_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RequestShare(models.Model):
+    """An authority other than the two parties that may see the request (e.g. the asset
+    recovery office working with the central authority)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="shares")
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "authority"], name="request_share_unique")]
+        indexes = [models.Index(fields=["authority", "request"], name="request_share_authority_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.authority_id}"
+
+
+class Subject(models.Model):
+    """A natural or legal person the request is about. Whether a legal person can be held
+    liable matters for dual criminality (UNCAC art. 26)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(_("kind"), max_length=16, choices=SubjectKind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    identifiers = models.CharField(
+        _("identifiers"), max_length=500, blank=True,
+        help_text=_("Passport, national id, company registration number, date of birth..."),
+    )
+    country = models.CharField(_("nationality or seat"), max_length=2, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    """One step in a request's life: append-only, never edited or deleted.
+
+    `authority` is the side that recorded it; an `internal` event (a note) is visible to that
+    side only.
+    """
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("details"), blank=True)
+    refusal_grounds = models.JSONField(_("grounds"), default=list, blank=True)
+    internal = models.BooleanField(_("internal to our side"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["request", "id"], name="event_request_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(internal=False) | Q(kind=EventKind.NOTE), name="event_only_notes_internal",
+                violation_error_message=_("Only a note can be internal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.kind}"

@@ -1,0 +1,145 @@
+"""API shapes of cooperation requests. Field names and codes are those of VOCABULARY.md."""
+
+import datetime
+
+from ninja import Field, Schema
+
+from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.reference.choices import LegalBasis, Measure, Offence, Outcome, Proceeding, RefusalGround, RequestType
+
+
+class AuthorityOut(Schema):
+    id: int
+    name: str
+    country: str
+    kind: str
+
+
+class SubjectIn(Schema):
+    kind: SubjectKind
+    name: str = Field(min_length=1, max_length=300)
+    identifiers: str = Field("", max_length=500)
+    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2")
+
+
+class SubjectOut(Schema):
+    kind: str
+    name: str | None = Field(description="null when the user may not know the names of a confidential request")
+    identifiers: str | None
+    country: str
+
+
+class RequestIn(Schema):
+    type: RequestType
+    legal_basis: LegalBasis
+    proceeding: Proceeding
+    offences: list[Offence] = Field(min_length=1)
+    measures: list[Measure] = []
+    requesting_authority: int
+    requested_authority: int
+    requesting_reference: str = Field("", max_length=100)
+    requested_reference: str = Field("", max_length=100)
+    summary: str = ""
+    urgent: bool = False
+    urgency_reason: str = Field("", max_length=500)
+    confidential: bool = False
+    names_visible_to: NamesVisibleTo = NamesVisibleTo.OFFICERS
+    subjects: list[SubjectIn] = []
+    sent_on: datetime.date | None = None
+    received_on: datetime.date | None = None
+    acknowledged_on: datetime.date | None = None
+    shared_with: list[int] = Field([], description="ids of other authorities that may see the request")
+
+
+class RequestPatch(Schema):
+    type: RequestType | None = None
+    legal_basis: LegalBasis | None = None
+    proceeding: Proceeding | None = None
+    offences: list[Offence] | None = Field(None, min_length=1)
+    measures: list[Measure] | None = None
+    requesting_reference: str | None = Field(None, max_length=100)
+    requested_reference: str | None = Field(None, max_length=100)
+    summary: str | None = None
+    urgent: bool | None = None
+    urgency_reason: str | None = Field(None, max_length=500)
+    confidential: bool | None = None
+    names_visible_to: NamesVisibleTo | None = None
+    subjects: list[SubjectIn] | None = None
+
+
+class RequestOut(Schema):
+    id: int
+    direction: Direction | None = Field(description="seen from the acting user's authority; null for a shared request")
+    type: RequestType
+    legal_basis: LegalBasis
+    proceeding: Proceeding
+    offences: list[Offence]
+    measures: list[Measure]
+    requesting_authority: AuthorityOut
+    requested_authority: AuthorityOut
+    requesting_reference: str
+    requested_reference: str
+    summary: str
+    urgent: bool
+    urgency_reason: str
+    confidential: bool
+    names_visible_to: NamesVisibleTo
+    subjects: list[SubjectOut]
+    status: Status
+    sent_on: datetime.date | None
+    received_on: datetime.date | None
+    acknowledged_on: datetime.date | None
+    closed_on: datetime.date | None
+    outcome: Outcome | None
+    refusal_grounds: list[RefusalGround]
+    due_on: datetime.date
+    overdue: bool
+
+
+class RequestRow(Schema):
+    """A request as the list shows it: no summary, no subjects."""
+
+    id: int
+    direction: Direction | None
+    type: RequestType
+    legal_basis: LegalBasis
+    proceeding: Proceeding
+    offences: list[Offence]
+    requesting_authority: AuthorityOut
+    requested_authority: AuthorityOut
+    requesting_reference: str
+    requested_reference: str
+    urgent: bool
+    confidential: bool
+    status: Status
+    sent_on: datetime.date | None
+    received_on: datetime.date | None
+    closed_on: datetime.date | None
+    outcome: Outcome | None
+    due_on: datetime.date
+    overdue: bool
+
+
+class RequestPage(Schema):
+    items: list[RequestRow]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class EventIn(Schema):
+    kind: EventKind
+    occurred_on: datetime.date
+    text: str = ""
+    refusal_grounds: list[RefusalGround] = []
+    internal: bool = Field(False, description="a note visible to our side only")
+
+
+class EventOut(Schema):
+    id: int
+    kind: EventKind
+    occurred_on: datetime.date
+    recorded_at: datetime.datetime
+    authority: AuthorityOut
+    actor: str | None
+    text: str
+    refusal_grounds: list[RefusalGround]
+    internal: bool

@@ -1,0 +1,300 @@
+"""Writes on cooperation requests. Each is atomic and audited in its own transaction; a
+request's status, dates and outcome change only by folding a new event into its timeline."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comity.accounts.models import Authority, User
+from comity.cooperation.choices import EventKind, NamesVisibleTo, SubjectKind
+from comity.cooperation.models import (
+    Event,
+    Request,
+    RequestMeasure,
+    RequestOffence,
+    RequestRefusalGround,
+    RequestShare,
+    Subject,
+)
+from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
+from comity.core.services import audit
+from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
+from comity.reference.countries import is_country
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    kind: str
+    name: str
+    identifiers: str = ""
+    country: str = ""
+
+
+# Fields of a request that its parties may edit; the rest follows from the timeline.
+EDITABLE_FIELDS = (
+    "type", "legal_basis", "proceeding", "summary", "urgent", "urgency_reason", "confidential",
+    "names_visible_to", "requesting_reference", "requested_reference",
+)
+SINGLE_CODES: dict[str, type[TextChoices]] = {
+    "type": RequestType, "legal_basis": LegalBasis, "proceeding": Proceeding, "names_visible_to": NamesVisibleTo,
+}
+LIST_CODES: dict[str, type[TextChoices]] = {"measures": Measure, "offences": Offence}
+DATE_EVENTS = (("sent_on", EventKind.SENT), ("received_on", EventKind.RECEIVED),
+               ("acknowledged_on", EventKind.ACKNOWLEDGED))
+
+
+def unknown_code_message(value: object, choices: type[TextChoices]) -> str:
+    return _("Unknown code “%(value)s”; allowed: %(allowed)s.") % {
+        "value": value, "allowed": ", ".join(choices.values)}
+
+
+def _check_codes(errors: dict[str, list[str]], data: Mapping[str, Any]) -> None:
+    for name, choices in SINGLE_CODES.items():
+        if name in data and data[name] not in choices.values:
+            errors.setdefault(name, []).append(unknown_code_message(data[name], choices))
+    for name, choices in LIST_CODES.items():
+        for value in data.get(name) or ():
+            if value not in choices.values:
+                errors.setdefault(name, []).append(unknown_code_message(value, choices))
+    if "offences" in data and not data["offences"]:
+        errors.setdefault("offences", []).append(_("Name at least one offence."))
+    if data.get("urgent") and not (data.get("urgency_reason") or "").strip():
+        errors.setdefault("urgency_reason", []).append(_("An urgent request states the reason for urgency."))
+
+
+def _check_subjects(errors: dict[str, list[str]], subjects: Sequence[SubjectInput]) -> None:
+    for position, subject in enumerate(subjects, start=1):
+        if subject.kind not in SubjectKind.values:
+            errors.setdefault("subjects", []).append(
+                _("Subject %(n)d: ") % {"n": position} + unknown_code_message(subject.kind, SubjectKind))
+        if not subject.name.strip():
+            errors.setdefault("subjects", []).append(_("Subject %(n)d: the name is required.") % {"n": position})
+        if subject.country and not is_country(subject.country):
+            errors.setdefault("subjects", []).append(
+                _("Subject %(n)d: unknown country code %(code)s.") % {"n": position, "code": subject.country})
+
+
+def _require_party(actor: User, request_or_authorities: Iterable[int | None]) -> None:
+    if not actor.writes_cases or actor.authority_id not in set(request_or_authorities):
+        raise PermissionDenied(_("Only officers and heads of the two parties may change this request."))
+
+
+def due_date(*, request_type: str, urgent: bool, start: datetime.date) -> datetime.date:
+    days = settings.COMITY_URGENT_TARGET_DAYS if urgent else settings.COMITY_TARGET_DAYS[request_type]
+    return start + datetime.timedelta(days=days)
+
+
+def _store_timeline(request: Request, timeline: Timeline) -> None:
+    request.status = timeline.status or ""
+    request.sent_on = timeline.sent_on
+    request.received_on = timeline.received_on
+    request.acknowledged_on = timeline.acknowledged_on
+    request.closed_on = timeline.closed_on
+    request.outcome = timeline.outcome
+    request.is_open = not timeline.is_final
+    start = timeline.received_on or timeline.sent_on or request.created_at.date()
+    request.due_on = due_date(request_type=request.type, urgent=request.urgent, start=start)
+
+
+def _replace_codes(request: Request, model: type, codes: Iterable[str]) -> None:
+    model.objects.filter(request=request).delete()
+    model.objects.bulk_create([model(request=request, code=code) for code in dict.fromkeys(codes)])
+
+
+def _replace_subjects(request: Request, subjects: Sequence[SubjectInput]) -> None:
+    request.subjects.all().delete()
+    Subject.objects.bulk_create([
+        Subject(request=request, kind=s.kind, name=s.name.strip(), identifiers=s.identifiers.strip(),
+                country=s.country.upper()) for s in subjects
+    ])
+
+
+def _save(request: Request) -> None:
+    """Save after model validation, so a broken constraint is a message on a field, not a 500."""
+    try:
+        request.full_clean(exclude=["created_by"])
+        request.save()
+    except IntegrityError as error:  # a concurrent write won the unique reference
+        raise ValidationError(_("This reference was just taken by another request.")) from error
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor: User,
+    requesting_authority: Authority,
+    requested_authority: Authority,
+    type: str,
+    legal_basis: str,
+    proceeding: str,
+    offences: Sequence[str],
+    measures: Sequence[str] = (),
+    subjects: Sequence[SubjectInput] = (),
+    summary: str = "",
+    urgent: bool = False,
+    urgency_reason: str = "",
+    confidential: bool = False,
+    names_visible_to: str = NamesVisibleTo.OFFICERS,
+    requesting_reference: str = "",
+    requested_reference: str = "",
+    sent_on: datetime.date | None = None,
+    received_on: datetime.date | None = None,
+    acknowledged_on: datetime.date | None = None,
+    shared_with: Sequence[Authority] = (),
+) -> Request:
+    _require_party(actor, (requesting_authority.pk, requested_authority.pk))
+    fields = {
+        "type": type, "legal_basis": legal_basis, "proceeding": proceeding, "offences": offences,
+        "measures": measures, "urgent": urgent, "urgency_reason": urgency_reason,
+        "names_visible_to": names_visible_to,
+    }
+    errors: dict[str, list[str]] = {}
+    _check_codes(errors, fields)
+    _check_subjects(errors, subjects)
+    if requesting_authority.pk == requested_authority.pk:
+        errors.setdefault("requested_authority", []).append(
+            _("The requested authority must differ from the requesting one."))
+
+    today = timezone.localdate()
+    given = {"sent_on": sent_on, "received_on": received_on, "acknowledged_on": acknowledged_on}
+    # A request registered after the fact was created no later than its first recorded date.
+    created_on = min([day for day in given.values() if day] + [today])
+    timeline = apply(Timeline(), EventKind.CREATED, created_on)
+    dated_events = []
+    for field, kind in DATE_EVENTS:
+        if given[field] is None:
+            continue
+        try:
+            timeline = apply(timeline, kind, given[field], today=today)
+            dated_events.append((kind, given[field]))
+        except TransitionError as error:
+            errors.setdefault(field, []).append(error.message)
+    if errors:
+        raise ValidationError(errors)
+
+    request = Request(
+        requesting_authority=requesting_authority, requested_authority=requested_authority,
+        requesting_country=requesting_authority.country, requested_country=requested_authority.country,
+        type=type, legal_basis=legal_basis, proceeding=proceeding, summary=summary.strip(), urgent=urgent,
+        urgency_reason=urgency_reason.strip() if urgent else "", confidential=confidential,
+        names_visible_to=names_visible_to, requesting_reference=requesting_reference.strip(),
+        requested_reference=requested_reference.strip(), created_by=actor, created_at=timezone.now(),
+    )
+    _store_timeline(request, timeline)
+    _save(request)
+    _replace_codes(request, RequestOffence, offences)
+    _replace_codes(request, RequestMeasure, measures)
+    _replace_subjects(request, subjects)
+    Event.objects.bulk_create(
+        [Event(request=request, kind=EventKind.CREATED, occurred_on=created_on,
+               actor=actor, authority_id=actor.authority_id)]
+        + [Event(request=request, kind=kind, occurred_on=day, actor=actor, authority_id=actor.authority_id)
+           for kind, day in dated_events]
+    )
+    for authority in shared_with:
+        RequestShare.objects.create(request=request, authority=authority, shared_by=actor)
+    audit(actor=actor, action="request.create", obj=request, fields=[*fields, "subjects", "summary"])
+    return request
+
+
+@transaction.atomic
+def request_update(
+    *,
+    actor: User,
+    request: Request,
+    changes: Mapping[str, Any],
+) -> Request:
+    """Change the editable fields named in `changes` (plus `measures`, `offences`, `subjects`)."""
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    unknown = set(changes) - {*EDITABLE_FIELDS, "measures", "offences", "subjects"}
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+    merged = {name: getattr(request, name) for name in ("urgent", "urgency_reason")} | dict(changes)
+    errors: dict[str, list[str]] = {}
+    _check_codes(errors, merged)
+    _check_subjects(errors, changes.get("subjects") or ())
+    if errors:
+        raise ValidationError(errors)
+
+    changed = [name for name in EDITABLE_FIELDS if name in changes and getattr(request, name) != changes[name]]
+    for name in changed:
+        value = changes[name]
+        setattr(request, name, value.strip() if isinstance(value, str) else value)
+    if not request.urgent:
+        request.urgency_reason = ""
+    _store_timeline(request, _timeline_of(request))
+    _save(request)
+    for name, model in (("offences", RequestOffence), ("measures", RequestMeasure)):
+        if name in changes:
+            _replace_codes(request, model, changes[name])
+            changed.append(name)
+    if "subjects" in changes:
+        _replace_subjects(request, changes["subjects"])
+        changed.append("subjects")
+    audit(actor=actor, action="request.update", obj=request, fields=changed)
+    return request
+
+
+def _timeline_of(request: Request) -> Timeline:
+    return replay(request.events.order_by("id").values_list("kind", "occurred_on", "refusal_grounds"))
+
+
+@transaction.atomic
+def event_record(
+    *,
+    actor: User,
+    request: Request,
+    kind: str,
+    occurred_on: datetime.date,
+    text: str = "",
+    refusal_grounds: Sequence[str] = (),
+    internal: bool = False,
+) -> Event:
+    """Append one event to the timeline, if the request's life allows it."""
+    # Lock the request so that two concurrent events are folded one after the other.
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    errors: dict[str, list[str]] = {}
+    for ground in refusal_grounds:
+        if ground not in RefusalGround.values:
+            errors.setdefault("refusal_grounds", []).append(unknown_code_message(ground, RefusalGround))
+    if internal and kind != EventKind.NOTE:
+        errors.setdefault("internal", []).append(_("Only a note can be internal."))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        timeline = apply(_timeline_of(request), kind, occurred_on, by_head=actor.is_head,
+                         refusal_grounds=refusal_grounds, today=timezone.localdate())
+    except TransitionError as error:
+        raise ValidationError({error.field: [error.message]}) from error
+
+    event = Event.objects.create(
+        request=request, kind=kind, occurred_on=occurred_on, actor=actor, authority_id=actor.authority_id,
+        text=text.strip(), refusal_grounds=list(dict.fromkeys(refusal_grounds)), internal=internal,
+    )
+    if kind != EventKind.NOTE:
+        _store_timeline(request, timeline)
+        request.save()
+        _replace_codes(request, RequestRefusalGround, timeline.refusal_grounds)
+    audit(actor=actor, action=f"request.event.{kind}", obj=request, fields=["events"])
+    return event
+
+
+@transaction.atomic
+def request_share(*, actor: User, request: Request, authority: Authority) -> RequestShare:
+    _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    if authority.pk in (request.requesting_authority_id, request.requested_authority_id):
+        raise ValidationError({"authority": [_("This authority is already a party to the request.")]})
+    share, _created = RequestShare.objects.get_or_create(request=request, authority=authority,
+                                                         defaults={"shared_by": actor})
+    audit(actor=actor, action="request.share", obj=request, fields=["shares"])
+    return share

@@ -1,0 +1,168 @@
+"""The life of a cooperation request, derived from its timeline.
+
+The timeline is the truth; status, dates and outcome are folded from it here, and an event that
+could not happen (an execution before receipt, anything after a final outcome but a note or a
+reopening by a head) is refused with a message that says why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from django.utils.translation import gettext as _
+
+from comity.cooperation.choices import FINAL_STATUSES, EventKind, Status
+
+S = Status
+RECEIVED_AND_OPEN = frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.IN_EXECUTION, S.POSTPONED})
+SENT_AND_OPEN = RECEIVED_AND_OPEN | {S.SENT, S.AWAITING_INFORMATION}
+
+# event -> (statuses it may follow, status it leads to; None keeps the status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    EventKind.SENT: (frozenset({S.DRAFT}), S.SENT),
+    EventKind.RECEIVED: (frozenset({S.DRAFT, S.SENT}), S.RECEIVED),
+    EventKind.ACKNOWLEDGED: (frozenset({S.RECEIVED}), S.ACKNOWLEDGED),
+    EventKind.INFORMATION_REQUESTED: (RECEIVED_AND_OPEN, S.AWAITING_INFORMATION),
+    EventKind.INFORMATION_PROVIDED: (frozenset({S.AWAITING_INFORMATION}), None),
+    EventKind.EXECUTION_STARTED: (frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.POSTPONED}), S.IN_EXECUTION),
+    EventKind.POSTPONED: (frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.IN_EXECUTION}), S.POSTPONED),
+    EventKind.PARTIALLY_EXECUTED: (RECEIVED_AND_OPEN, S.PARTIALLY_EXECUTED),
+    EventKind.EXECUTED: (RECEIVED_AND_OPEN, S.EXECUTED),
+    EventKind.REFUSED: (RECEIVED_AND_OPEN | {S.AWAITING_INFORMATION}, S.REFUSED),
+    EventKind.WITHDRAWN: (SENT_AND_OPEN | {S.DRAFT}, S.WITHDRAWN),
+    EventKind.LAPSED: (SENT_AND_OPEN, S.LAPSED),
+    EventKind.REMINDER_SENT: (SENT_AND_OPEN, None),
+    EventKind.REOPENED: (FINAL_STATUSES, None),
+}
+EXECUTION_EVENTS = frozenset(
+    {EventKind.EXECUTION_STARTED, EventKind.PARTIALLY_EXECUTED, EventKind.EXECUTED, EventKind.POSTPONED,
+     EventKind.ACKNOWLEDGED, EventKind.INFORMATION_REQUESTED}
+)
+# Notes may be written about any day; every other event keeps the timeline in date order.
+UNDATED_ORDER_EVENTS = frozenset({EventKind.NOTE})
+
+
+class TransitionError(ValueError):
+    """An event the request's life does not allow; `field` names the input at fault."""
+
+    def __init__(self, message: str, field: str = "kind") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What the events so far say about a request."""
+
+    status: str | None = None
+    # The status to go back to after additional information, or after a reopening.
+    resume: str | None = None
+    last_date: datetime.date | None = None
+    sent_on: datetime.date | None = None
+    received_on: datetime.date | None = None
+    acknowledged_on: datetime.date | None = None
+    closed_on: datetime.date | None = None
+    refusal_grounds: tuple[str, ...] = field(default=())
+
+    @property
+    def outcome(self) -> str:
+        return self.status if self.status in FINAL_STATUSES else ""
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+def _label(value: str | None) -> str:
+    return str(Status(value).label) if value else ""
+
+
+def apply(
+    timeline: Timeline,
+    kind: str,
+    occurred_on: datetime.date,
+    *,
+    by_head: bool = False,
+    refusal_grounds: Iterable[str] = (),
+    today: datetime.date | None = None,
+) -> Timeline:
+    """The timeline after one more event, or TransitionError if the event cannot happen now."""
+    if kind not in EventKind.values:
+        raise TransitionError(_("Unknown event %(kind)s; allowed: %(allowed)s.") % {
+            "kind": kind, "allowed": ", ".join(EventKind.values)})
+    if timeline.status is None:
+        if kind != EventKind.CREATED:
+            raise TransitionError(_("A timeline starts with its creation."))
+        return replace(timeline, status=S.DRAFT, last_date=occurred_on)
+    if kind == EventKind.CREATED:
+        raise TransitionError(_("The request already exists."))
+    if today is not None and occurred_on > today:
+        raise TransitionError(_("The date %(date)s is in the future.") % {"date": occurred_on}, "occurred_on")
+    if kind == EventKind.RECEIVED and timeline.sent_on and occurred_on < timeline.sent_on:
+        raise TransitionError(_("A request cannot be received (%(date)s) before it was sent (%(sent)s).")
+                              % {"date": occurred_on, "sent": timeline.sent_on}, "occurred_on")
+    if kind not in UNDATED_ORDER_EVENTS and timeline.last_date and occurred_on < timeline.last_date:
+        raise TransitionError(
+            _("The date %(date)s is before the previous event of the timeline (%(last)s).")
+            % {"date": occurred_on, "last": timeline.last_date},
+            "occurred_on",
+        )
+    if kind == EventKind.NOTE:
+        return timeline
+
+    allowed_from, target = TRANSITIONS[kind]
+    if timeline.status not in allowed_from:
+        if timeline.is_final:
+            message = _("The request is closed (%(status)s): only a note, or a reopening by a head of "
+                        "unit, may follow.")
+        elif kind in EXECUTION_EVENTS and timeline.received_on is None:
+            message = _("The request has not been received yet (%(status)s): record its receipt first.")
+        elif kind == EventKind.INFORMATION_PROVIDED:
+            message = _("No additional information was requested (%(status)s).")
+        else:
+            message = _("“%(event)s” is not possible while the request is “%(status)s”.")
+        raise TransitionError(message % {"status": _label(timeline.status), "event": EventKind(kind).label})
+
+    if kind == EventKind.REOPENED:
+        if not by_head:
+            raise TransitionError(_("Only a head of unit may reopen a closed request."))
+        return replace(timeline, status=timeline.resume, resume=None, closed_on=None, refusal_grounds=(),
+                       last_date=occurred_on)
+
+    grounds = tuple(refusal_grounds)
+    if kind == EventKind.REFUSED and not grounds:
+        raise TransitionError(_("A refusal states at least one ground."), "refusal_grounds")
+    if grounds and kind not in {EventKind.REFUSED, EventKind.POSTPONED}:
+        raise TransitionError(_("Grounds are given only for a refusal or a postponement."), "refusal_grounds")
+
+    changes: dict = {"last_date": occurred_on}
+    if kind == EventKind.SENT:
+        changes["sent_on"] = occurred_on
+    elif kind == EventKind.RECEIVED:
+        changes["received_on"] = occurred_on
+    elif kind == EventKind.ACKNOWLEDGED:
+        changes["acknowledged_on"] = occurred_on
+    if kind == EventKind.INFORMATION_PROVIDED:
+        changes["status"], changes["resume"] = timeline.resume, None
+    elif target is not None:
+        changes["status"] = target
+        if target == S.AWAITING_INFORMATION or target in FINAL_STATUSES:
+            changes["resume"] = timeline.status
+        if target in FINAL_STATUSES:
+            changes["closed_on"] = occurred_on
+            changes["refusal_grounds"] = grounds
+    return replace(timeline, **changes)
+
+
+def replay(events: Iterable[tuple[str, datetime.date, Iterable[str]]]) -> Timeline:
+    """Fold a whole timeline, oldest first: (kind, occurred_on, refusal_grounds) triples.
+
+    Replay trusts who recorded each event (a reopening was checked when it was recorded).
+    """
+    timeline = Timeline()
+    for kind, occurred_on, grounds in events:
+        timeline = apply(timeline, kind, occurred_on, by_head=True, refusal_grounds=grounds)
+    return timeline

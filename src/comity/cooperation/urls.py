@@ -1,0 +1,12 @@
+from django.urls import path
+
+from comity.cooperation import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("requests/", views.request_list, name="request-list"),
+    path("requests/new/", views.request_create, name="request-create"),
+    path("requests/<int:pk>/", views.request_detail, name="request-detail"),
+    path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
+    path("requests/<int:pk>/events/", views.event_create, name="event-create"),
+]

@@ -1,0 +1,162 @@
+"""Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comity.core.models import AccessEntry
+from comity.core.pagination import keyset_page
+from comity.cooperation import selectors, services
+from comity.cooperation.choices import Direction
+from comity.cooperation.filters import SORTS, RequestFilterSet
+from comity.cooperation.forms import (
+    EventForm,
+    RequestCreateForm,
+    RequestForm,
+    SubjectFormSet,
+    add_service_errors,
+)
+from comity.cooperation.models import Request
+
+HOME_ROWS = 15
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {"reads_cases": user.reads_cases}
+    if user.reads_cases:
+        context["awaiting"] = list(selectors.awaiting_action(user).order_by("due_on", "pk")[:HOME_ROWS])
+        context["overdue"] = list(
+            RequestFilterSet({"overdue": "true"}, queryset=selectors.request_list(user), request=request)
+            .qs.order_by("due_on", "pk")[:HOME_ROWS])
+    return render(request, "cooperation/home.html", context)
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    filterset = RequestFilterSet(request.GET, queryset=selectors.request_list(request.user), request=request)
+    page = None
+    if filterset.is_valid():
+        try:
+            page = keyset_page(filterset.qs, sort=filterset.sort, cursor=request.GET.get("cursor"),
+                               size=settings.COMITY_PAGE_SIZE)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    context = {"filterset": filterset, "page": page, "query": query.urlencode(), "sorts": SORTS,
+               "first_page": not request.GET.get("cursor")}
+    template = "cooperation/_request_rows.html" if request.htmx and not request.htmx.boosted else \
+        "cooperation/request_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    return render(request, "cooperation/request_detail.html", _detail_context(request, item, EventForm()))
+
+
+def _detail_context(request: HttpRequest, item: Request, event_form: EventForm) -> dict:
+    user = request.user
+    # Parties write; an authority the request is only shared with reads.
+    return {
+        "item": item,
+        "events": selectors.events_visible(user, item),
+        "names_visible": selectors.may_see_subject_names(user, item),
+        "direction": item.direction_for(user.authority_id),
+        "our_reference": item.reference_for(user.authority_id),
+        "counterpart": item.counterpart_for(user.authority_id),
+        "can_write": user.writes_cases and item.direction_for(user.authority_id) is not None,
+        "event_form": event_form,
+    }
+
+
+def _subjects(formset) -> list[services.SubjectInput]:
+    return [s for s in (form.subject() for form in formset.forms) if s is not None]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.writes_cases:
+        raise PermissionDenied
+    form = RequestCreateForm(request.POST or None, authority=user.authority)
+    formset = SubjectFormSet(request.POST or None, prefix="subjects")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        counterpart = data.pop("counterpart")
+        outgoing = data.pop("direction") == Direction.OUTGOING
+        try:
+            created = services.request_create(
+                actor=user,
+                requesting_authority=user.authority if outgoing else counterpart,
+                requested_authority=counterpart if outgoing else user.authority,
+                subjects=_subjects(formset), **data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"requested_authority": "counterpart",
+                                             "requesting_authority": "counterpart"})
+        else:
+            messages.success(request, _("Request registered."))
+            return redirect("request-detail", pk=created.pk)
+    return render(request, "cooperation/request_form.html", {"form": form, "formset": formset, "item": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    if not _detail_context(request, item, EventForm())["can_write"]:
+        raise PermissionDenied
+    initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS} | {
+        "offences": [r.code for r in item.offence_rows.all()],
+        "measures": [r.code for r in item.measure_rows.all()],
+    }
+    form = RequestForm(request.POST or None, initial=initial)
+    subjects_initial = [{"kind": s.kind, "name": s.name, "identifiers": s.identifiers, "country": s.country}
+                        for s in item.subjects.all()] if selectors.may_see_subject_names(request.user, item) else []
+    formset = SubjectFormSet(request.POST or None, prefix="subjects", initial=subjects_initial)
+    names_visible = selectors.may_see_subject_names(request.user, item)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        changes = dict(form.cleaned_data)
+        if names_visible:
+            changes["subjects"] = _subjects(formset)
+        try:
+            services.request_update(actor=request.user, request=item, changes=changes)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Request updated."))
+            return redirect("request-detail", pk=item.pk)
+    return render(request, "cooperation/request_form.html",
+                  {"form": form, "formset": formset if names_visible else None, "item": item})
+
+
+@login_required
+@require_POST
+def event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.request_for_write(request.user, pk)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_record(actor=request.user, request=item, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Event recorded."))
+            if not request.htmx:
+                return redirect("request-detail", pk=item.pk)
+            form = EventForm()
+    item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    template = "cooperation/_timeline.html" if request.htmx else "cooperation/request_detail.html"
+    # htmx swaps only 2xx answers; a plain form post says 422 so that scripts see the failure.
+    status = 422 if form.errors and not request.htmx else 200
+    return render(request, template, _detail_context(request, item, form), status=status)

@@ -1,0 +1,85 @@
+"""API plumbing shared by every router: authentication and RFC 9457 problem details."""
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from comity.accounts.selectors import user_for_token
+from comity.accounts.services import token_touch
+
+PROBLEM_TYPE = "application/problem+json"
+# Location parts that say where in the HTTP request, not which field.
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = user_for_token(token)
+        if found is None:
+            return None
+        user, api_token = found
+        token_touch(api_token)
+        request.user = user
+        return user
+
+
+# Every endpoint takes a token or a logged-in session (with CSRF for unsafe methods).
+api_auth = [BearerToken(), SessionAuth()]
+
+
+def problem(status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type=PROBLEM_TYPE)
+
+
+def field_error(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "pointer": "#/" + field.replace(".", "/"), "detail": message}
+
+
+def validation_problem(error: ValidationError) -> HttpResponse:
+    if hasattr(error, "error_dict"):
+        errors = [field_error(field if field != "__all__" else "", message)
+                  for field, messages in error.message_dict.items() for message in messages]
+    else:
+        errors = [field_error("", message) for message in error.messages]
+    return problem(422, _("The request has invalid fields."), "; ".join(
+        f"{e['field']}: {e['detail']}" if e["field"] else e["detail"] for e in errors), errors)
+
+
+def _schema_problem(error: SchemaValidationError) -> HttpResponse:
+    errors = []
+    for item in error.errors:
+        location = [str(part) for part in item.get("loc", ())]
+        while location and location[0] in _LOCATION_PREFIXES:
+            location.pop(0)
+        field = ".".join(location)
+        message = item.get("msg", "")
+        if item.get("type") == "enum" and item.get("ctx", {}).get("expected"):
+            message = _("Unknown code; allowed: %(allowed)s.") % {"allowed": item["ctx"]["expected"].replace("'", "")}
+        errors.append(field_error(field, message))
+    return problem(422, _("The request has invalid fields."),
+                   "; ".join(f"{e['field']}: {e['detail']}" for e in errors), errors)
+
+
+def install_problem_handlers(api: NinjaAPI) -> None:
+    api.exception_handler(SchemaValidationError)(lambda request, exc: _schema_problem(exc))
+    api.exception_handler(ValidationError)(lambda request, exc: validation_problem(exc))
+    api.exception_handler(AuthenticationError)(
+        lambda request, exc: problem(401, _("Authentication required."),
+                                     _("Send `Authorization: Bearer TOKEN` or log in.")))
+    api.exception_handler(Http404)(lambda request, exc: problem(404, _("Not found.")))
+    api.exception_handler(PermissionDenied)(
+        lambda request, exc: problem(403, _("Not allowed."), str(exc) or ""))
+    api.exception_handler(HttpError)(lambda request, exc: problem(exc.status_code, str(exc.message)))

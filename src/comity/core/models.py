@@ -1,0 +1,51 @@
+"""The shared kernel: the audit trail of writes and the log of who read which case."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One write to the registry, recorded in the same transaction as the write itself.
+
+    It names the fields that changed, never their values, so that the audit trail can be
+    shown to an auditor without disclosing confidential case content.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey("accounts.Authority", null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AccessEntry(models.Model):
+    """One read of a confidential record's detail, by a page or the API (who, when, what)."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("Page")
+        API = "api", _("API")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("access entry")
+        verbose_name_plural = _("access entries")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="access_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} read {self.object_type}#{self.object_id}"

@@ -1,0 +1,74 @@
+"""Keyset ("cursor") pagination: the next page starts after the last row seen, so a page costs
+the same at row 20 and at row 1,000,000, and rows inserted meanwhile do not shift pages."""
+
+import base64
+import binascii
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+T = TypeVar("T", bound=models.Model)
+SORT_KEY = "_sort_key"
+# Rows without a value (a request not yet received) sort as if dated on this day.
+NULL_DATE = datetime.date(1, 1, 1)
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode(value: Any, pk: int) -> str:
+    if isinstance(value, datetime.date | datetime.datetime):
+        value = value.isoformat()
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, field: models.Field) -> tuple[Any, int]:
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return field.to_python(value), int(pk)
+    except (ValueError, TypeError, binascii.Error, ValidationError) as error:
+        raise ValidationError({"cursor": [_("This cursor is not valid; start again from the first page.")]}) \
+            from error
+
+
+def keyset_page(queryset: QuerySet[T], *, sort: str, cursor: str | None, size: int) -> Page[T]:
+    """One page of `queryset` ordered by `sort` (a field name, `-` for descending), then by id."""
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    field = queryset.model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    if name == "id":
+        key = "pk"
+    elif field.null:
+        queryset = queryset.annotate(**{SORT_KEY: Coalesce(name, Value(NULL_DATE))})
+        key = SORT_KEY
+    else:
+        key = name
+    if cursor:
+        value, pk = _decode(cursor, field)
+        if value is None and field.null:
+            value = NULL_DATE
+        op = "lt" if descending else "gt"
+        if key == "pk":
+            queryset = queryset.filter(**{f"pk__{op}": pk})
+        else:
+            queryset = queryset.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"pk__{op}": pk}))
+    direction = "-" if descending else ""
+    order = [f"{direction}pk"] if key == "pk" else [f"{direction}{key}", f"{direction}pk"]
+    rows = list(queryset.order_by(*order)[: size + 1])
+    if len(rows) <= size:
+        return Page(rows, None)
+    last = rows[size - 1]
+    last_value = last.pk if key == "pk" else getattr(last, key)
+    return Page(rows[:size], _encode(last_value, last.pk))

@@ -1,0 +1,51 @@
+import random
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from comity.accounts.demo import DEMO_PASSWORD, USER_COUNTRIES, create_authorities_and_users, demo_logins
+from comity.accounts.models import Authority
+from comity.cooperation.demo import create_requests
+
+
+class Command(BaseCommand):
+    help = "Load synthetic, deterministic demo data: authorities of 36 States, users, requests 2010–2026."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="Same seed, same data")
+        parser.add_argument("--requests", type=int, default=3000, help="How many cooperation requests")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when the database has data")
+        parser.add_argument("--logins", action="store_true", help="Only print the demo logins")
+
+    def handle(self, *args, **options) -> None:
+        if options["logins"]:
+            self._print_logins()
+            return
+        if Authority.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database already has data; demo data not loaded.")
+                return
+            self.stderr.write("The database already has data: load the demo into an empty database only.")
+            raise SystemExit(1)
+        rng = random.Random(options["seed"])
+        with transaction.atomic():
+            authorities = create_authorities_and_users()
+        focus = [a for a in authorities if a.country in USER_COUNTRIES]
+        total = options["requests"]
+        step = max(1, total // 10)
+        done = 0
+        while done < total:
+            done += create_requests(rng, authorities, min(step, total - done), focus, first_number=done + 1)
+            self.stdout.write(f"  requests: {done}/{total}", ending="\r")
+            self.stdout.flush()
+        self.stdout.write("")
+        self.stdout.write(f"Demo data loaded: {len(authorities)} States, {done} requests (seed {options['seed']}).")
+
+    def _print_logins(self) -> None:
+        logins = demo_logins()
+        if not logins:
+            return
+        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        for login in logins:
+            self.stdout.write(f"  {login.username:<14} {login.role:<12} {login.authority}")
+        self.stdout.write("  (also gb-, fr-, br- officer/head/viewer)\n")

@@ -1,0 +1,42 @@
+"""Countries by ISO 3166-1 alpha-2 code, from pycountry, named in the active language by Babel."""
+
+from functools import cache
+
+import pycountry
+from babel import Locale, UnknownLocaleError
+from django.utils.translation import get_language
+
+
+@cache
+def country_codes() -> tuple[str, ...]:
+    return tuple(sorted(c.alpha_2 for c in pycountry.countries))
+
+
+def is_country(code: str) -> bool:
+    return code in _code_set()
+
+
+@cache
+def _code_set() -> frozenset[str]:
+    return frozenset(country_codes())
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    try:
+        territories = Locale.parse(language.replace("-", "_")).territories
+    except (ValueError, UnknownLocaleError):
+        territories = {}
+    return {
+        c.alpha_2: territories.get(c.alpha_2) or getattr(c, "common_name", None) or c.name
+        for c in pycountry.countries
+    }
+
+
+def country_name(code: str) -> str:
+    return _names(get_language() or "en").get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    names = _names(get_language() or "en")
+    return sorted(names.items(), key=lambda item: item[1])
