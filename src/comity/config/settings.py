@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COMITY_VAR_DIR", Path.cwd() / "var"))
@@ -123,6 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 # Days allowed to execute a request, counted from receipt (or sending while not yet received).
 COMITY_TARGET_DAYS: dict[str, int] = {
@@ -136,6 +138,7 @@ COMITY_TARGET_DAYS: dict[str, int] = {
 }
 COMITY_URGENT_TARGET_DAYS = int(os.environ.get("COMITY_URGENT_TARGET_DAYS", "15"))
 COMITY_PAGE_SIZE = 50
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 
 # Logs carry ids and codes only: no request bodies, summaries or subjects' names.
 LOGGING = {

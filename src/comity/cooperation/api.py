@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from comity.accounts.models import Authority
 from comity.core.api import api_auth
@@ -92,13 +92,13 @@ def list_requests(request: HttpRequest) -> dict[str, Any]:
     if not filterset.is_valid():
         raise ValidationError(
             {field: [e["message"] for e in errs] for field, errs in filterset.errors.get_json_data().items()})
-    page = keyset_page(filterset.qs, sort=filterset.sort, cursor=request.GET.get("cursor"),
+    page = keyset_page(filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor"),
                        size=settings.COMITY_PAGE_SIZE)
     return {"items": [request_row(request.user, r) for r in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("", response={201: RequestOut}, summary="Register a request")
-def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
+def create_request(request: HttpRequest, payload: RequestIn) -> Status:
     data = payload.dict()
     [requesting] = _authorities([data.pop("requesting_authority")], "requesting_authority")
     [requested] = _authorities([data.pop("requested_authority")], "requested_authority")
@@ -106,8 +106,8 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
     data["subjects"] = [services.SubjectInput(**s) for s in data["subjects"]]
     created = services.request_create(actor=request.user, requesting_authority=requesting,
                                       requested_authority=requested, shared_with=shared_with, **data)
-    return 201, request_out(request.user, selectors.request_detail(request.user, created.pk,
-                                                                   channel=AccessEntry.Channel.API))
+    return Status(201, request_out(request.user, selectors.request_detail(request.user, created.pk,
+                                                                          channel=AccessEntry.Channel.API)))
 
 
 @router.get("/{int:request_id}", response=RequestOut, summary="Read a request")
@@ -137,7 +137,7 @@ def list_events(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/{int:request_id}/events", response={201: EventOut}, summary="Record an event")
-def create_event(request: HttpRequest, request_id: int, payload: EventIn) -> tuple[int, dict[str, Any]]:
+def create_event(request: HttpRequest, request_id: int, payload: EventIn) -> Status:
     target = selectors.request_for_write(request.user, request_id)
     event = services.event_record(actor=request.user, request=target, **payload.dict())
-    return 201, _event_out(event)
+    return Status(201, _event_out(event))

@@ -36,9 +36,8 @@ class RequestFilterSet(django_filters.FilterSet):
                                                       method="filter_counterpart_country")
     offence = django_filters.ChoiceFilter(label=_("Offence"), choices=Offence.choices, method="filter_offence")
     legal_basis = django_filters.ChoiceFilter(label=_("Legal basis"), choices=LegalBasis.choices)
-    urgent = django_filters.TypedChoiceFilter(label=_("Urgent"), choices=YES_NO, coerce=lambda v: v == "true")
-    overdue = django_filters.TypedChoiceFilter(label=_("Overdue"), choices=YES_NO, coerce=lambda v: v == "true",
-                                               method="filter_overdue")
+    urgent = django_filters.ChoiceFilter(label=_("Urgent"), choices=YES_NO, method="filter_urgent")
+    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
     received_after = django_filters.DateFilter(label=_("Received from"), field_name="received_on",
                                                lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"}))
     received_before = django_filters.DateFilter(label=_("Received until"), field_name="received_on",
@@ -62,7 +61,7 @@ class RequestFilterSet(django_filters.FilterSet):
         return queryset  # sorting is the paginator's job
 
     @property
-    def sort(self) -> str:
+    def ordering(self) -> str:
         return (self.form.cleaned_data.get("sort") if self.form.is_valid() else None) or DEFAULT_SORT
 
     def filter_direction(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
@@ -81,9 +80,12 @@ class RequestFilterSet(django_filters.FilterSet):
     def filter_offence(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
         return queryset.filter(Exists(RequestOffence.objects.filter(request=OuterRef("pk"), code=value)))
 
-    def filter_overdue(self, queryset: QuerySet[Request], name: str, value: bool) -> QuerySet[Request]:
+    def filter_urgent(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
+        return queryset.filter(urgent=value == "true")
+
+    def filter_overdue(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
         overdue = Q(is_open=True, due_on__lt=timezone.localdate())
-        return queryset.filter(overdue if value else ~overdue)
+        return queryset.filter(overdue if value == "true" else ~overdue)
 
     def filter_text(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
         value = value.strip()

@@ -44,7 +44,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     page = None
     if filterset.is_valid():
         try:
-            page = keyset_page(filterset.qs, sort=filterset.sort, cursor=request.GET.get("cursor"),
+            page = keyset_page(filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor"),
                                size=settings.COMITY_PAGE_SIZE)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -1,0 +1,80 @@
+"""Fixtures shared by every test: three States' central authorities and their people."""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from comity.accounts.choices import AuthorityKind, Role
+from comity.accounts.models import Authority, User
+from comity.accounts.services import token_create
+from comity.accounts.tests.factories import AuthorityFactory, UserFactory
+from comity.cooperation import services
+from comity.cooperation.models import Request
+
+
+@dataclass
+class Side:
+    authority: Authority
+    officer: User
+    head: User
+    viewer: User
+
+
+def _side(country: str, name: str) -> Side:
+    authority = AuthorityFactory(country=country, name=name)
+    prefix = country.lower()
+    return Side(
+        authority=authority,
+        officer=UserFactory(username=f"{prefix}-officer", authority=authority, role=Role.OFFICER),
+        head=UserFactory(username=f"{prefix}-head", authority=authority, role=Role.HEAD),
+        viewer=UserFactory(username=f"{prefix}-viewer", authority=authority, role=Role.VIEWER),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Argon2 is deliberately slow; tests hash hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def peru(db) -> Side:
+    return _side("PE", "Fiscalía de la Nación")
+
+
+@pytest.fixture
+def switzerland(db) -> Side:
+    return _side("CH", "Federal Office of Justice")
+
+
+@pytest.fixture
+def nigeria(db) -> Side:
+    return _side("NG", "Federal Ministry of Justice")
+
+
+@pytest.fixture
+def secretariat_user(db) -> User:
+    authority = AuthorityFactory(country="AT", name="UNODC", kind=AuthorityKind.SECRETARIAT)
+    return UserFactory(username="analyst", authority=authority, role=Role.SECRETARIAT)
+
+
+def bearer(user: User) -> Client:
+    """A client that authenticates to the API with a fresh token of `user`."""
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token_create(actor=None, user=user)}")
+
+
+def make_request(requesting: Side, requested: Side, **overrides) -> Request:
+    """A request from `requesting` to `requested`, registered by the requesting officer."""
+    actor = overrides.pop("actor", requesting.officer)
+    fields = {
+        "type": "mla", "legal_basis": "uncac", "proceeding": "criminal", "offences": ["uncac-23"],
+        "measures": ["bank-records"], "summary": "Bribes laundered through accounts abroad.",
+        "subjects": [services.SubjectInput(kind="natural", name="Alberto Quispe", identifiers="born 1961-04-02")],
+        "requesting_reference": f"{requesting.authority.country}-{Request.objects.count() + 1:04d}",
+        "sent_on": datetime.date(2025, 3, 3),
+    } | overrides
+    return services.request_create(actor=actor,
+                                   requesting_authority=requesting.authority,
+                                   requested_authority=requested.authority, **fields)

@@ -1,0 +1,250 @@
+import datetime
+import json
+
+import pytest
+from django.test import Client
+
+from comity.core.models import AccessEntry
+from comity.cooperation.models import Event, Request
+from conftest import bearer, make_request
+
+BASE = "/api/v1/requests"
+NEW = {
+    "type": "mla", "legal_basis": "bilateral-treaty", "proceeding": "criminal", "offences": ["uncac-17", "uncac-23"],
+    "measures": ["bank-records", "freezing"], "requesting_reference": "PE-UCJIE-2026-0042",
+    "summary": "Embezzled public funds moved to Swiss accounts.", "urgent": True,
+    "urgency_reason": "Funds may be moved", "confidential": True,
+    "subjects": [{"kind": "natural", "name": "Alberto Quispe", "identifiers": "DNI 07654321", "country": "PE"},
+                 {"kind": "legal", "name": "Andes Holdings Ltd", "identifiers": "reg. 123456"}],
+    "sent_on": "2026-02-02",
+}
+
+
+def call(client: Client, method: str, url: str, body: dict | None = None):
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, json.dumps(body or {}), content_type="application/json")
+
+
+def post(client: Client, url: str, body: dict):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def patch(client: Client, url: str, body: dict):
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+def new_request(peru, switzerland, **changes) -> dict:
+    return NEW | {"requesting_authority": peru.authority.pk, "requested_authority": switzerland.authority.pk} | changes
+
+
+def test_created_by_one_side_readable_by_the_other_and_404_for_a_third(peru, switzerland, nigeria):
+    response = post(bearer(peru.officer), BASE, new_request(peru, switzerland))
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["status"] == "sent" and created["direction"] == "outgoing"
+    assert created["offences"] == ["uncac-17", "uncac-23"] and created["due_on"] == "2026-02-17"
+    url = f"{BASE}/{created['id']}"
+
+    mine = bearer(switzerland.officer).get(url)
+    assert mine.status_code == 200
+    assert mine.json()["direction"] == "incoming"
+    assert mine.json()["subjects"][0]["name"] == "Alberto Quispe"
+    assert AccessEntry.objects.filter(user=switzerland.officer, object_id=str(created["id"]), channel="api").count() == 1
+
+    outsider = bearer(nigeria.head).get(url)
+    assert outsider.status_code == 404
+    assert outsider["Content-Type"] == "application/problem+json"
+    assert not AccessEntry.objects.filter(user=nigeria.head).exists()
+
+
+def test_a_viewer_does_not_see_confidential_names(peru, switzerland):
+    request = make_request(peru, switzerland, confidential=True)
+    body = bearer(switzerland.viewer).get(f"{BASE}/{request.pk}").json()
+    assert body["subjects"] == [{"kind": "natural", "name": None, "identifiers": None, "country": ""}]
+    assert "Quispe" not in json.dumps(bearer(switzerland.viewer).get(f"{BASE}?q=Quispe").json())
+
+
+def test_search_by_name_does_not_reveal_hidden_confidential_subjects(peru, switzerland):
+    make_request(peru, switzerland, confidential=True, names_visible_to="heads", requesting_reference="PE-SECRET")
+    assert bearer(peru.officer).get(f"{BASE}?q=Quispe").json()["items"] == []
+    assert [r["requesting_reference"] for r in bearer(peru.head).get(f"{BASE}?q=Quispe").json()["items"]] == [
+        "PE-SECRET"]
+    assert len(bearer(peru.officer).get(f"{BASE}?q=secret").json()["items"]) == 1  # references stay searchable
+
+
+def test_unknown_code_is_422_naming_field_and_allowed_codes(peru, switzerland):
+    response = post(bearer(peru.officer), BASE, new_request(peru, switzerland, type="mutual-help",
+                                                             offences=["uncac-15", "bribery"]))
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 422 and problem["title"]
+    by_field = {e["field"]: e["detail"] for e in problem["errors"]}
+    assert "mla" in by_field["type"] and "joint-investigation" in by_field["type"]
+    assert "uncac-25" in by_field["offences.1"]
+    assert Request.objects.count() == 0
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"sent_on": "2026-02-02", "received_on": "2026-01-02"}, "received_on"),
+    ({"urgent": True, "urgency_reason": ""}, "urgency_reason"),
+    ({"requested_authority": "self"}, "requested_authority"),
+    ({"requested_authority": 999999}, "requested_authority"),
+    ({"sent_on": "2026-02-31"}, "sent_on"),
+    ({"offences": []}, "offences"),
+])
+def test_bad_input_is_422_naming_the_field_and_writes_nothing(peru, switzerland, changes, field):
+    if changes.get("requested_authority") == "self":
+        changes["requested_authority"] = peru.authority.pk
+    response = post(bearer(peru.officer), BASE, new_request(peru, switzerland, **changes))
+    assert response.status_code == 422, response.content
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert (Request.objects.count(), Event.objects.count()) == (0, 0)
+
+
+def test_patch_changes_editable_fields_only(peru, switzerland, nigeria):
+    request = make_request(peru, switzerland)
+    url = f"{BASE}/{request.pk}"
+    response = patch(bearer(switzerland.officer), url, {"requested_reference": "CH-RH-2026-7", "measures": ["testimony"]})
+    assert response.status_code == 200, response.content
+    assert response.json()["requested_reference"] == "CH-RH-2026-7"
+    assert response.json()["measures"] == ["testimony"]
+    assert patch(bearer(switzerland.officer), url, {"type": "nonsense"}).status_code == 422
+    assert patch(bearer(switzerland.officer), url, {"type": None}).status_code == 422
+    assert patch(bearer(switzerland.viewer), url, {"summary": "x"}).status_code == 403
+    assert patch(bearer(nigeria.officer), url, {"summary": "x"}).status_code == 404
+
+
+def test_events_follow_the_state_machine(peru, switzerland):
+    request = make_request(peru, switzerland, sent_on=datetime.date(2025, 3, 3))
+    url = f"{BASE}/{request.pk}/events"
+    ch = bearer(switzerland.officer)
+    refused = post(ch, url, {"kind": "executed", "occurred_on": "2025-03-10"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "kind"
+    assert "received" in refused.json()["errors"][0]["detail"]
+    assert post(ch, url, {"kind": "received", "occurred_on": "2025-03-10"}).status_code == 201
+    assert post(ch, url, {"kind": "execution-started", "occurred_on": "2025-03-20"}).status_code == 201
+    done = post(ch, url, {"kind": "executed", "occurred_on": "2025-06-01", "text": "Bank records sent"})
+    assert done.status_code == 201 and done.json()["authority"]["country"] == "CH"
+    assert post(ch, url, {"kind": "reminder-sent", "occurred_on": "2025-06-02"}).status_code == 422
+    body = ch.get(f"{BASE}/{request.pk}").json()
+    assert (body["status"], body["outcome"], body["received_on"], body["closed_on"]) == (
+        "executed", "executed", "2025-03-10", "2025-06-01")
+    timeline = ch.get(url).json()
+    assert [e["kind"] for e in timeline] == ["created", "sent", "received", "execution-started", "executed"]
+
+
+def test_unknown_event_kind_and_ground_are_422(peru, switzerland):
+    request = make_request(peru, switzerland)
+    url = f"{BASE}/{request.pk}/events"
+    response = post(bearer(peru.officer), url, {"kind": "teleported", "occurred_on": "2025-03-10"})
+    assert response.status_code == 422 and "note" in response.json()["errors"][0]["detail"]
+    response = post(bearer(peru.officer), url, {"kind": "note", "occurred_on": "2025-03-10",
+                                                 "refusal_grounds": ["boredom"]})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "refusal_grounds.0"
+
+
+def test_internal_notes_are_not_served_to_the_other_side(peru, switzerland):
+    request = make_request(peru, switzerland)
+    url = f"{BASE}/{request.pk}/events"
+    post(bearer(peru.officer), url, {"kind": "note", "occurred_on": "2025-03-04", "text": "internal", "internal": True})
+    assert "internal" in [e["text"] for e in bearer(peru.viewer).get(url).json()]
+    assert "internal" not in [e["text"] for e in bearer(switzerland.officer).get(url).json()]
+
+
+def test_list_filters_and_keyset_pages(peru, switzerland, nigeria, settings):
+    for n in range(3):
+        make_request(peru, switzerland, requesting_reference=f"PE-OUT-{n}")
+    make_request(nigeria, peru, requesting_reference="NG-IN-1", type="extradition", offences=["uncac-15"])
+    make_request(switzerland, nigeria, requesting_reference="CH-NG")  # not Peru's
+    client = bearer(peru.officer)
+
+    def refs(query):
+        return sorted(r["requesting_reference"] for r in client.get(f"{BASE}?{query}").json()["items"])
+
+    assert refs("direction=incoming") == ["NG-IN-1"]
+    assert refs("type=extradition") == ["NG-IN-1"]
+    assert refs("counterpart_country=NG") == ["NG-IN-1"]
+    assert refs("offence=uncac-15") == ["NG-IN-1"]
+    assert refs("q=out-1") == ["PE-OUT-1"]
+    assert refs("status=sent&urgent=false&overdue=true&received_after=2020-01-01") == []
+    assert refs("status=sent&sent_after=2025-03-03&sent_before=2025-03-03&overdue=true") == [
+        "NG-IN-1", "PE-OUT-0", "PE-OUT-1", "PE-OUT-2"]
+    settings.COMITY_PAGE_SIZE = 2
+    seen, cursor = [], ""
+    while True:
+        page = client.get(f"{BASE}?direction=outgoing&sort=id&cursor={cursor}").json()
+        seen += [r["requesting_reference"] for r in page["items"]]
+        if not page["next_cursor"]:
+            break
+        cursor = page["next_cursor"]
+    assert seen == ["PE-OUT-0", "PE-OUT-1", "PE-OUT-2"]
+    bad = client.get(f"{BASE}?type=nonsense&received_after=yesterday")
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"type", "received_after"}
+    assert client.get(f"{BASE}?cursor=%%%").status_code == 422
+
+
+def test_list_query_count_does_not_grow_with_rows(peru, switzerland, django_assert_num_queries):
+    client = bearer(peru.officer)
+    make_request(peru, switzerland)
+    # token lookup, token touch, the page of requests, their offences
+    with django_assert_num_queries(4):
+        assert len(client.get(f"{BASE}?direction=outgoing").json()["items"]) == 1
+    for _n in range(20):
+        make_request(peru, switzerland)
+    with django_assert_num_queries(4):
+        assert len(client.get(f"{BASE}?direction=outgoing").json()["items"]) == 21
+
+
+ENDPOINTS = [("get", BASE), ("post", BASE), ("get", BASE + "/{id}"), ("patch", BASE + "/{id}"),
+             ("get", BASE + "/{id}/events"), ("post", BASE + "/{id}/events")]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_every_endpoint_refuses_the_anonymous_with_401(peru, switzerland, method, path):
+    request = make_request(peru, switzerland)
+    response = call(Client(), method, path.format(id=request.pk))
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    bad_token = Client(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert call(bad_token, method, path.format(id=request.pk)).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), [e for e in ENDPOINTS if "{id}" in e[1]])
+def test_every_request_endpoint_is_404_to_an_outsider(peru, switzerland, nigeria, secretariat_user, method, path):
+    request = make_request(peru, switzerland)
+    body = {"kind": "note", "occurred_on": "2025-03-04", "summary": "x"}
+    for user in (nigeria.head, secretariat_user):
+        response = call(bearer(user), method, path.format(id=request.pk), body)
+        assert response.status_code == 404
+    assert Event.objects.filter(kind="note").count() == 0
+
+
+def test_outsiders_lists_are_empty_and_they_cannot_create_for_others(peru, switzerland, nigeria, secretariat_user):
+    make_request(peru, switzerland)
+    assert bearer(nigeria.officer).get(BASE).json()["items"] == []
+    assert bearer(secretariat_user).get(BASE).json()["items"] == []
+    response = post(bearer(nigeria.officer), BASE, new_request(peru, switzerland))
+    assert response.status_code == 403
+    assert Request.objects.count() == 1
+
+
+def test_session_auth_needs_csrf_for_writes(peru, switzerland):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(peru.officer)
+    assert client.get(BASE).status_code == 200
+    assert post(client, BASE, new_request(peru, switzerland)).status_code in (401, 403)
+    assert Request.objects.count() == 0
+
+
+def test_openapi_documents_the_endpoints_and_filters():
+    schema = Client().get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/requests", "/api/v1/requests/{request_id}", "/api/v1/requests/{request_id}/events"} <= set(
+        schema["paths"])
+    names = {p["name"] for p in schema["paths"]["/api/v1/requests"]["get"]["parameters"]}
+    assert {"direction", "type", "status", "counterpart_country", "offence", "legal_basis", "urgent", "overdue",
+            "received_after", "sent_before", "q", "sort", "cursor"} <= names
