@@ -33,8 +33,8 @@ demo: $(STAMP)
 	$(BIN)/comity demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/ruff format --check src tests bench conftest.py
 	$(BIN)/mypy
 	$(BIN)/comity check --fail-level WARNING
 	$(BIN)/comity makemigrations --check --dry-run

@@ -69,12 +69,21 @@ def make_request(requesting: Side, requested: Side, **overrides) -> Request:
     """A request from `requesting` to `requested`, registered by the requesting officer."""
     actor = overrides.pop("actor", requesting.officer)
     fields = {
-        "type": "mla", "legal_basis": "uncac", "proceeding": "criminal", "offences": ["uncac-23"],
-        "measures": ["bank-records"], "summary": "Bribes laundered through accounts abroad.",
-        "subjects": [services.SubjectInput(kind="natural", name="Alberto Quispe", identifiers="born 1961-04-02")],
+        "type": "mla",
+        "legal_basis": "uncac",
+        "proceeding": "criminal",
+        "offences": ["uncac-23"],
+        "measures": ["bank-records"],
+        "summary": "Bribes laundered through accounts abroad.",
+        "subjects": [
+            services.SubjectInput(kind="natural", name="Alberto Quispe", identifiers="born 1961-04-02")
+        ],
         "requesting_reference": f"{requesting.authority.country}-{Request.objects.count() + 1:04d}",
         "sent_on": datetime.date(2025, 3, 3),
     } | overrides
-    return services.request_create(actor=actor,
-                                   requesting_authority=requesting.authority,
-                                   requested_authority=requested.authority, **fields)
+    return services.request_create(
+        actor=actor,
+        requesting_authority=requesting.authority,
+        requested_authority=requested.authority,
+        **fields,
+    )

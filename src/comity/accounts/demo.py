@@ -50,9 +50,17 @@ CENTRAL_AUTHORITIES = [
 ]
 USER_COUNTRIES = ["PE", "CH", "NG", "GB", "FR", "BR"]
 OTHER_AUTHORITIES = [
-    ("PE", AuthorityKind.ASSET_RECOVERY_OFFICE, "Procuraduría Pública Especializada en Delitos de Corrupción"),
+    (
+        "PE",
+        AuthorityKind.ASSET_RECOVERY_OFFICE,
+        "Procuraduría Pública Especializada en Delitos de Corrupción",
+    ),
     ("CH", AuthorityKind.PROSECUTION, "Office of the Attorney General of Switzerland"),
-    ("NG", AuthorityKind.ASSET_RECOVERY_OFFICE, "Asset Recovery Unit, Economic and Financial Crimes Commission"),
+    (
+        "NG",
+        AuthorityKind.ASSET_RECOVERY_OFFICE,
+        "Asset Recovery Unit, Economic and Financial Crimes Commission",
+    ),
     ("GB", AuthorityKind.ASSET_RECOVERY_OFFICE, "International Anti-Corruption Coordination Centre"),
     ("FR", AuthorityKind.ASSET_MANAGEMENT_OFFICE, "AGRASC"),
     ("BR", AuthorityKind.FIU, "COAF – Council for Financial Activities Control"),
@@ -69,26 +77,39 @@ class DemoLogin:
 def create_authorities_and_users() -> list[Authority]:
     """The central authorities (users only in USER_COUNTRIES) plus a few others and the secretariat."""
     authorities = Authority.objects.bulk_create(
-        [Authority(country=c, name=n, kind=AuthorityKind.CENTRAL_AUTHORITY, external=c not in USER_COUNTRIES)
-         for c, n in CENTRAL_AUTHORITIES]
+        [
+            Authority(
+                country=c, name=n, kind=AuthorityKind.CENTRAL_AUTHORITY, external=c not in USER_COUNTRIES
+            )
+            for c, n in CENTRAL_AUTHORITIES
+        ]
         + [Authority(country=c, name=n, kind=k) for c, k, n in OTHER_AUTHORITIES]
     )
-    secretariat = Authority.objects.create(country="AT", name="UNODC Secretariat (statistics)",
-                                           kind=AuthorityKind.SECRETARIAT)
+    secretariat = Authority.objects.create(
+        country="AT", name="UNODC Secretariat (statistics)", kind=AuthorityKind.SECRETARIAT
+    )
     password = make_password(DEMO_PASSWORD)
     users = [
         User(username=f"{a.country.lower()}-{role}", authority=a, role=role, password=password)
-        for a in authorities[: len(CENTRAL_AUTHORITIES)] if a.country in USER_COUNTRIES
+        for a in authorities[: len(CENTRAL_AUTHORITIES)]
+        if a.country in USER_COUNTRIES
         for role in (Role.OFFICER, Role.HEAD, Role.VIEWER)
     ]
-    users += [User(username="secretariat", authority=secretariat, role=Role.SECRETARIAT, password=password),
-              User(username="admin", authority=authorities[0], role=Role.ADMIN, password=password, is_staff=True)]
+    users += [
+        User(username="secretariat", authority=secretariat, role=Role.SECRETARIAT, password=password),
+        User(username="admin", authority=authorities[0], role=Role.ADMIN, password=password, is_staff=True),
+    ]
     User.objects.bulk_create(users)
     return authorities[: len(CENTRAL_AUTHORITIES)]
 
 
 def demo_logins() -> list[DemoLogin]:
-    users = User.objects.filter(username__in=[*(f"{c.lower()}-{r}" for c in USER_COUNTRIES[:3]
-                                                for r in (Role.OFFICER, Role.HEAD, Role.VIEWER)),
-                                              "secretariat"]).select_related("authority")
-    return [DemoLogin(u.username, u.role, str(u.authority)) for u in users.order_by("authority__country", "role")]
+    users = User.objects.filter(
+        username__in=[
+            *(f"{c.lower()}-{r}" for c in USER_COUNTRIES[:3] for r in (Role.OFFICER, Role.HEAD, Role.VIEWER)),
+            "secretariat",
+        ]
+    ).select_related("authority")
+    return [
+        DemoLogin(u.username, u.role, str(u.authority)) for u in users.order_by("authority__country", "role")
+    ]

@@ -29,11 +29,14 @@ class Authority(models.Model):
         ordering = ["country", "name"]
         constraints = [
             models.UniqueConstraint(
-                "country", Upper("name"), name="authority_unique_name_per_country",
+                "country",
+                Upper("name"),
+                name="authority_unique_name_per_country",
                 violation_error_message=_("An authority with this name already exists in this country."),
             ),
             models.CheckConstraint(
-                condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="authority_country_iso2",
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"),
+                name="authority_country_iso2",
                 violation_error_message=_("The country must be an ISO 3166-1 alpha-2 code."),
             ),
         ]
@@ -50,12 +53,18 @@ class User(AbstractUser):
     """A person working in one authority, with one role there."""
 
     authority = models.ForeignKey(
-        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name=_("authority"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(authority__isnull=False) | models.Q(is_superuser=True),

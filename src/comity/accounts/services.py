@@ -22,14 +22,20 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def authority_create(*, actor: User | None, name: str, country: str, kind: str, external: bool = False) -> Authority:
+def authority_create(
+    *, actor: User | None, name: str, country: str, kind: str, external: bool = False
+) -> Authority:
     country = country.strip().upper()
     errors = {}
     if not is_country(country):
-        errors["country"] = _("Unknown country code %(code)s: use ISO 3166-1 alpha-2, e.g. PE.") % {"code": country}
+        errors["country"] = _("Unknown country code %(code)s: use ISO 3166-1 alpha-2, e.g. PE.") % {
+            "code": country
+        }
     if kind not in AuthorityKind.values:
         errors["kind"] = _("Unknown kind %(kind)s; allowed: %(allowed)s.") % {
-            "kind": kind, "allowed": ", ".join(AuthorityKind.values)}
+            "kind": kind,
+            "allowed": ", ".join(AuthorityKind.values),
+        }
     if not name.strip():
         errors["name"] = _("The name is required.")
     if errors:
@@ -42,11 +48,16 @@ def authority_create(*, actor: User | None, name: str, country: str, kind: str, 
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, username: str, authority: Authority, role: str, password: str,
-                email: str = "") -> User:
+def user_create(
+    *, actor: User | None, username: str, authority: Authority, role: str, password: str, email: str = ""
+) -> User:
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role %(role)s; allowed: %(allowed)s.") % {
-            "role": role, "allowed": ", ".join(Role.values)}})
+        raise ValidationError(
+            {
+                "role": _("Unknown role %(role)s; allowed: %(allowed)s.")
+                % {"role": role, "allowed": ", ".join(Role.values)}
+            }
+        )
     if authority.external:
         raise ValidationError({"authority": _("An external authority has no users in Comity.")})
     user = User(username=username, authority=authority, role=role, email=email, is_staff=role == Role.ADMIN)

@@ -2,8 +2,8 @@
 
 from ninja import NinjaAPI
 
-from comity.core.api import install_problem_handlers
 from comity.cooperation.api import router as cooperation_router
+from comity.core.api import install_problem_handlers
 
 api = NinjaAPI(
     title="Comity API",

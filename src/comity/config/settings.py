@@ -94,6 +94,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["comity.accounts.backends.AuthorityModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -115,8 +116,14 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en"
 # The six UN languages; English first, every string marked for translation.
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("ru", "Русский"),
-             ("zh-hans", "中文"), ("ar", "العربية")]
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("zh-hans", "中文"),
+    ("ar", "العربية"),
+]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -4,20 +4,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from comity.accounts.models import Authority
-from comity.core.api import api_auth
-from comity.core.models import AccessEntry
-from comity.core.pagination import keyset_page
 from comity.cooperation import selectors, services
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.models import Event, Request
 from comity.cooperation.schemas import EventIn, EventOut, RequestIn, RequestOut, RequestPage, RequestPatch
+from comity.core.api import api_auth
+from comity.core.http import AuthedRequest
+from comity.core.models import AccessEntry
 from comity.core.openapi import filterset_parameters
+from comity.core.pagination import keyset_page
 
 router = Router(auth=api_auth, tags=["requests"])
 
@@ -58,8 +58,12 @@ def request_out(user, request: Request) -> dict[str, Any]:
         "urgency_reason": request.urgency_reason,
         "names_visible_to": request.names_visible_to,
         "subjects": [
-            {"kind": s.kind, "name": s.name if names else None, "identifiers": s.identifiers if names else None,
-             "country": s.country}
+            {
+                "kind": s.kind,
+                "name": s.name if names else None,
+                "identifiers": s.identifiers if names else None,
+                "country": s.country,
+            }
             for s in request.subjects.all()
         ],
         "acknowledged_on": request.acknowledged_on,
@@ -69,9 +73,15 @@ def request_out(user, request: Request) -> dict[str, Any]:
 
 def _event_out(event: Event) -> dict[str, Any]:
     return {
-        "id": event.pk, "kind": event.kind, "occurred_on": event.occurred_on, "recorded_at": event.recorded_at,
-        "authority": _authority(event.authority), "actor": event.actor.username if event.actor else None,
-        "text": event.text, "refusal_grounds": event.refusal_grounds, "internal": event.internal,
+        "id": event.pk,
+        "kind": event.kind,
+        "occurred_on": event.occurred_on,
+        "recorded_at": event.recorded_at,
+        "authority": _authority(event.authority),
+        "actor": event.actor.username if event.actor else None,
+        "text": event.text,
+        "refusal_grounds": event.refusal_grounds,
+        "internal": event.internal,
     }
 
 
@@ -83,41 +93,63 @@ def _authorities(ids: list[int], field: str) -> list[Authority]:
     return [found[i] for i in ids]
 
 
-@router.get("", response=RequestPage, summary="List requests",
-            openapi_extra={"parameters": [*filterset_parameters(RequestFilterSet),
-                                          {"in": "query", "name": "cursor", "schema": {"type": "string"},
-                                           "required": False}]})
-def list_requests(request: HttpRequest) -> dict[str, Any]:
+@router.get(
+    "",
+    response=RequestPage,
+    summary="List requests",
+    openapi_extra={
+        "parameters": [
+            *filterset_parameters(RequestFilterSet),
+            {"in": "query", "name": "cursor", "schema": {"type": "string"}, "required": False},
+        ]
+    },
+)
+def list_requests(request: AuthedRequest) -> dict[str, Any]:
     filterset = RequestFilterSet(request.GET, queryset=selectors.request_list(request.user), request=request)
     if not filterset.is_valid():
         raise ValidationError(
-            {field: [e["message"] for e in errs] for field, errs in filterset.errors.get_json_data().items()})
-    page = keyset_page(filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor"),
-                       size=settings.COMITY_PAGE_SIZE)
+            {field: [e["message"] for e in errs] for field, errs in filterset.errors.get_json_data().items()}
+        )
+    page = keyset_page(
+        filterset.qs,
+        sort=filterset.ordering,
+        cursor=request.GET.get("cursor"),
+        size=settings.COMITY_PAGE_SIZE,
+    )
     return {"items": [request_row(request.user, r) for r in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("", response={201: RequestOut}, summary="Register a request")
-def create_request(request: HttpRequest, payload: RequestIn) -> Status:
+def create_request(request: AuthedRequest, payload: RequestIn) -> Status:
     data = payload.dict()
     [requesting] = _authorities([data.pop("requesting_authority")], "requesting_authority")
     [requested] = _authorities([data.pop("requested_authority")], "requested_authority")
     shared_with = _authorities(data.pop("shared_with"), "shared_with")
     data["subjects"] = [services.SubjectInput(**s) for s in data["subjects"]]
-    created = services.request_create(actor=request.user, requesting_authority=requesting,
-                                      requested_authority=requested, shared_with=shared_with, **data)
-    return Status(201, request_out(request.user, selectors.request_detail(request.user, created.pk,
-                                                                          channel=AccessEntry.Channel.API)))
+    created = services.request_create(
+        actor=request.user,
+        requesting_authority=requesting,
+        requested_authority=requested,
+        shared_with=shared_with,
+        **data,
+    )
+    return Status(
+        201,
+        request_out(
+            request.user, selectors.request_detail(request.user, created.pk, channel=AccessEntry.Channel.API)
+        ),
+    )
 
 
 @router.get("/{int:request_id}", response=RequestOut, summary="Read a request")
-def read_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    return request_out(request.user, selectors.request_detail(request.user, request_id,
-                                                              channel=AccessEntry.Channel.API))
+def read_request(request: AuthedRequest, request_id: int) -> dict[str, Any]:
+    return request_out(
+        request.user, selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
+    )
 
 
 @router.patch("/{int:request_id}", response=RequestOut, summary="Change a request's editable fields")
-def update_request(request: HttpRequest, request_id: int, payload: RequestPatch) -> dict[str, Any]:
+def update_request(request: AuthedRequest, request_id: int, payload: RequestPatch) -> dict[str, Any]:
     target = selectors.request_for_write(request.user, request_id)
     changes = payload.dict(exclude_unset=True)
     nulls = [name for name, value in changes.items() if value is None]
@@ -126,18 +158,19 @@ def update_request(request: HttpRequest, request_id: int, payload: RequestPatch)
     if "subjects" in changes:
         changes["subjects"] = [services.SubjectInput(**s) for s in changes["subjects"]]
     services.request_update(actor=request.user, request=target, changes=changes)
-    return request_out(request.user, selectors.request_detail(request.user, request_id,
-                                                              channel=AccessEntry.Channel.API))
+    return request_out(
+        request.user, selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
+    )
 
 
 @router.get("/{int:request_id}/events", response=list[EventOut], summary="The request's timeline")
-def list_events(request: HttpRequest, request_id: int) -> list[dict[str, Any]]:
+def list_events(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]:
     target = get_object_or_404(selectors.requests_visible_to(request.user), pk=request_id)
     return [_event_out(e) for e in selectors.events_visible(request.user, target)]
 
 
 @router.post("/{int:request_id}/events", response={201: EventOut}, summary="Record an event")
-def create_event(request: HttpRequest, request_id: int, payload: EventIn) -> Status:
+def create_event(request: AuthedRequest, request_id: int, payload: EventIn) -> Status:
     target = selectors.request_for_write(request.user, request_id)
     event = services.event_record(actor=request.user, request=target, **payload.dict())
     return Status(201, _event_out(event))

@@ -14,7 +14,14 @@ from django.db import transaction
 
 from comity.accounts.models import Authority
 from comity.cooperation.choices import EventKind, NamesVisibleTo, SubjectKind
-from comity.cooperation.models import Event, Request, RequestMeasure, RequestOffence, RequestRefusalGround, Subject
+from comity.cooperation.models import (
+    Event,
+    Request,
+    RequestMeasure,
+    RequestOffence,
+    RequestRefusalGround,
+    Subject,
+)
 from comity.cooperation.services import due_date
 from comity.cooperation.statemachine import replay
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
@@ -24,43 +31,161 @@ DEMO_TODAY = datetime.date(2026, 11, 1)
 FIRST_DAY = datetime.date(2010, 1, 4)
 BATCH = 2000
 
-TYPES = [(RequestType.MLA, 66), (RequestType.EXTRADITION, 12), (RequestType.LAW_ENFORCEMENT, 10),
-         (RequestType.SPONTANEOUS_INFORMATION, 5), (RequestType.TRANSFER_OF_PROCEEDINGS, 3),
-         (RequestType.JOINT_INVESTIGATION, 4)]
-OFFENCES = [(Offence.UNCAC_23, 30), (Offence.UNCAC_15, 16), (Offence.UNCAC_17, 16), (Offence.UNCAC_16, 10),
-            (Offence.UNCAC_19, 6), (Offence.UNCAC_20, 5), (Offence.UNCAC_18, 4), (Offence.UNCAC_21, 4),
-            (Offence.UNCAC_22, 3), (Offence.UNCAC_24, 3), (Offence.UNCAC_25, 1), (Offence.OTHER, 2)]
-LEGAL_BASES = [(LegalBasis.UNCAC, 30), (LegalBasis.BILATERAL_TREATY, 35), (LegalBasis.REGIONAL_INSTRUMENT, 15),
-               (LegalBasis.RECIPROCITY, 12), (LegalBasis.DOMESTIC_LAW, 7), (LegalBasis.OTHER, 1)]
-PROCEEDINGS = [(Proceeding.CRIMINAL, 86), (Proceeding.NON_CONVICTION_BASED, 7), (Proceeding.CIVIL, 5),
-               (Proceeding.ADMINISTRATIVE, 2)]
-MEASURES_BY_TYPE = {
-    RequestType.MLA: [Measure.BANK_RECORDS, Measure.ASSET_TRACING, Measure.BENEFICIAL_OWNERSHIP,
-                      Measure.SEARCH_SEIZURE, Measure.FREEZING, Measure.CONFISCATION_ENFORCEMENT,
-                      Measure.ASSET_RETURN, Measure.TESTIMONY, Measure.SERVICE_OF_DOCUMENTS,
-                      Measure.VIDEOCONFERENCE, Measure.ELECTRONIC_EVIDENCE],
+TYPES = [
+    (RequestType.MLA, 66),
+    (RequestType.EXTRADITION, 12),
+    (RequestType.LAW_ENFORCEMENT, 10),
+    (RequestType.SPONTANEOUS_INFORMATION, 5),
+    (RequestType.TRANSFER_OF_PROCEEDINGS, 3),
+    (RequestType.JOINT_INVESTIGATION, 4),
+]
+OFFENCES = [
+    (Offence.UNCAC_23, 30),
+    (Offence.UNCAC_15, 16),
+    (Offence.UNCAC_17, 16),
+    (Offence.UNCAC_16, 10),
+    (Offence.UNCAC_19, 6),
+    (Offence.UNCAC_20, 5),
+    (Offence.UNCAC_18, 4),
+    (Offence.UNCAC_21, 4),
+    (Offence.UNCAC_22, 3),
+    (Offence.UNCAC_24, 3),
+    (Offence.UNCAC_25, 1),
+    (Offence.OTHER, 2),
+]
+LEGAL_BASES = [
+    (LegalBasis.UNCAC, 30),
+    (LegalBasis.BILATERAL_TREATY, 35),
+    (LegalBasis.REGIONAL_INSTRUMENT, 15),
+    (LegalBasis.RECIPROCITY, 12),
+    (LegalBasis.DOMESTIC_LAW, 7),
+    (LegalBasis.OTHER, 1),
+]
+PROCEEDINGS = [
+    (Proceeding.CRIMINAL, 86),
+    (Proceeding.NON_CONVICTION_BASED, 7),
+    (Proceeding.CIVIL, 5),
+    (Proceeding.ADMINISTRATIVE, 2),
+]
+MEASURES_BY_TYPE: dict[str, list[str]] = {
+    RequestType.MLA: [
+        Measure.BANK_RECORDS,
+        Measure.ASSET_TRACING,
+        Measure.BENEFICIAL_OWNERSHIP,
+        Measure.SEARCH_SEIZURE,
+        Measure.FREEZING,
+        Measure.CONFISCATION_ENFORCEMENT,
+        Measure.ASSET_RETURN,
+        Measure.TESTIMONY,
+        Measure.SERVICE_OF_DOCUMENTS,
+        Measure.VIDEOCONFERENCE,
+        Measure.ELECTRONIC_EVIDENCE,
+    ],
     RequestType.LAW_ENFORCEMENT: [Measure.ASSET_TRACING, Measure.BENEFICIAL_OWNERSHIP, Measure.BANK_RECORDS],
     RequestType.JOINT_INVESTIGATION: [Measure.ASSET_TRACING, Measure.ELECTRONIC_EVIDENCE, Measure.TESTIMONY],
 }
 # Median days from receipt to a final answer, by type.
-MEDIAN_EXECUTION_DAYS = {RequestType.MLA: 210, RequestType.EXTRADITION: 330, RequestType.LAW_ENFORCEMENT: 45,
-                         RequestType.SPONTANEOUS_INFORMATION: 20, RequestType.TRANSFER_OF_PROCEEDINGS: 260,
-                         RequestType.JOINT_INVESTIGATION: 400}
-REFUSAL_GROUNDS = [(RefusalGround.DUAL_CRIMINALITY, 20), (RefusalGround.INSUFFICIENT_INFORMATION, 25),
-                   (RefusalGround.MISSING_CERTIFICATION, 8), (RefusalGround.BANK_SECRECY, 4),
-                   (RefusalGround.FISCAL_OFFENCE, 3), (RefusalGround.POLITICAL_OFFENCE, 3),
-                   (RefusalGround.ESSENTIAL_INTERESTS, 4), (RefusalGround.DE_MINIMIS, 6),
-                   (RefusalGround.NE_BIS_IN_IDEM, 4), (RefusalGround.STATUTE_OF_LIMITATIONS, 9),
-                   (RefusalGround.HUMAN_RIGHTS, 4), (RefusalGround.ONGOING_PROCEEDINGS, 8), (RefusalGround.OTHER, 2)]
-GIVEN = ["Carlos", "María", "Ibrahim", "Aisha", "John", "Elena", "Wei", "Olga", "Ahmed", "Fatima", "Luis",
-         "Ngozi", "Pierre", "Sofia", "Dmitri", "Ana", "Kwame", "Priya", "Tomás", "Grace", "Yusuf", "Lucía"]
-FAMILY = ["Mendoza", "Okafor", "Schmid", "Dubois", "Silva", "Haddad", "Ivanova", "Tan", "Mensah", "García",
-          "Rossi", "Adeyemi", "Müller", "Santos", "Kariuki", "Nair", "Petrenko", "Lim", "Quispe", "Benali"]
-COMPANY = ["Andes", "Atlantic", "Orion", "Meridian", "Harbour", "Sahel", "Cedar", "Pacific", "Alpine", "Delta",
-           "Summit", "Crescent", "Baltic", "Sierra", "Lagoon", "Granite"]
-COMPANY_FORM = ["Holdings Ltd", "Trading SA", "Investments Inc.", "Consulting LLC", "Group AG", "Services FZE"]
-URGENCY = ["Risk of dissipation of the funds", "Suspect about to leave the jurisdiction",
-           "Statute of limitations expires soon", "Freezing order must be renewed"]
+MEDIAN_EXECUTION_DAYS: dict[str, int] = {
+    RequestType.MLA: 210,
+    RequestType.EXTRADITION: 330,
+    RequestType.LAW_ENFORCEMENT: 45,
+    RequestType.SPONTANEOUS_INFORMATION: 20,
+    RequestType.TRANSFER_OF_PROCEEDINGS: 260,
+    RequestType.JOINT_INVESTIGATION: 400,
+}
+REFUSAL_GROUNDS = [
+    (RefusalGround.DUAL_CRIMINALITY, 20),
+    (RefusalGround.INSUFFICIENT_INFORMATION, 25),
+    (RefusalGround.MISSING_CERTIFICATION, 8),
+    (RefusalGround.BANK_SECRECY, 4),
+    (RefusalGround.FISCAL_OFFENCE, 3),
+    (RefusalGround.POLITICAL_OFFENCE, 3),
+    (RefusalGround.ESSENTIAL_INTERESTS, 4),
+    (RefusalGround.DE_MINIMIS, 6),
+    (RefusalGround.NE_BIS_IN_IDEM, 4),
+    (RefusalGround.STATUTE_OF_LIMITATIONS, 9),
+    (RefusalGround.HUMAN_RIGHTS, 4),
+    (RefusalGround.ONGOING_PROCEEDINGS, 8),
+    (RefusalGround.OTHER, 2),
+]
+GIVEN = [
+    "Carlos",
+    "María",
+    "Ibrahim",
+    "Aisha",
+    "John",
+    "Elena",
+    "Wei",
+    "Olga",
+    "Ahmed",
+    "Fatima",
+    "Luis",
+    "Ngozi",
+    "Pierre",
+    "Sofia",
+    "Dmitri",
+    "Ana",
+    "Kwame",
+    "Priya",
+    "Tomás",
+    "Grace",
+    "Yusuf",
+    "Lucía",
+]
+FAMILY = [
+    "Mendoza",
+    "Okafor",
+    "Schmid",
+    "Dubois",
+    "Silva",
+    "Haddad",
+    "Ivanova",
+    "Tan",
+    "Mensah",
+    "García",
+    "Rossi",
+    "Adeyemi",
+    "Müller",
+    "Santos",
+    "Kariuki",
+    "Nair",
+    "Petrenko",
+    "Lim",
+    "Quispe",
+    "Benali",
+]
+COMPANY = [
+    "Andes",
+    "Atlantic",
+    "Orion",
+    "Meridian",
+    "Harbour",
+    "Sahel",
+    "Cedar",
+    "Pacific",
+    "Alpine",
+    "Delta",
+    "Summit",
+    "Crescent",
+    "Baltic",
+    "Sierra",
+    "Lagoon",
+    "Granite",
+]
+COMPANY_FORM = [
+    "Holdings Ltd",
+    "Trading SA",
+    "Investments Inc.",
+    "Consulting LLC",
+    "Group AG",
+    "Services FZE",
+]
+URGENCY = [
+    "Risk of dissipation of the funds",
+    "Suspect about to leave the jurisdiction",
+    "Statute of limitations expires soon",
+    "Freezing order must be renewed",
+]
 FACTS = [
     "Bribes paid to a procurement official for public works contracts were laundered through accounts abroad.",
     "A former minister is suspected of embezzling public funds and transferring them to shell companies.",
@@ -78,10 +203,14 @@ def _lognormal_days(rng: random.Random, median: float, sigma: float = 0.8) -> in
     return max(1, int(rng.lognormvariate(math.log(median), sigma)))
 
 
-def _timeline(rng: random.Random, request_type: str, sent: datetime.date) -> list[tuple[str, datetime.date, list]]:
+def _timeline(
+    rng: random.Random, request_type: str, sent: datetime.date
+) -> list[tuple[str, datetime.date, list]]:
     """A plausible life for one request, cut at DEMO_TODAY."""
-    events: list[tuple[str, datetime.date, list]] = [(EventKind.CREATED, sent - datetime.timedelta(
-        days=rng.randint(0, 10)), []), (EventKind.SENT, sent, [])]
+    events: list[tuple[str, datetime.date, list]] = [
+        (EventKind.CREATED, sent - datetime.timedelta(days=rng.randint(0, 10)), []),
+        (EventKind.SENT, sent, []),
+    ]
     day = sent + datetime.timedelta(days=_lognormal_days(rng, 12, 0.6))
 
     def add(kind: str, when: datetime.date, grounds: list | None = None) -> bool:
@@ -135,15 +264,26 @@ def _timeline(rng: random.Random, request_type: str, sent: datetime.date) -> lis
 def _subjects(rng: random.Random) -> Iterator[tuple[str, str, str]]:
     for _n in range(rng.choice([1, 1, 2, 2, 3])):
         if rng.random() < 0.7:
-            yield (SubjectKind.NATURAL, f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-                   f"born {rng.randint(1950, 1990)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+            yield (
+                SubjectKind.NATURAL,
+                f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+                f"born {rng.randint(1950, 1990)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            )
         else:
-            yield (SubjectKind.LEGAL, f"{rng.choice(COMPANY)} {rng.choice(COMPANY_FORM)}",
-                   f"reg. no. {rng.randint(100000, 999999)}")
+            yield (
+                SubjectKind.LEGAL,
+                f"{rng.choice(COMPANY)} {rng.choice(COMPANY_FORM)}",
+                f"reg. no. {rng.randint(100000, 999999)}",
+            )
 
 
-def create_requests(rng: random.Random, authorities: Sequence[Authority], count: int,
-                    focus: Sequence[Authority], first_number: int = 1) -> int:
+def create_requests(
+    rng: random.Random,
+    authorities: Sequence[Authority],
+    count: int,
+    focus: Sequence[Authority],
+    first_number: int = 1,
+) -> int:
     """`count` requests, each with at least one party among `focus` (the authorities with users).
 
     `first_number` numbers the references, so that successive calls never reuse one.
@@ -168,20 +308,34 @@ def create_requests(rng: random.Random, authorities: Sequence[Authority], count:
             measure_pool = MEASURES_BY_TYPE.get(request_type, [])
             measures = sorted(rng.sample(measure_pool, k=min(len(measure_pool), rng.randint(1, 3))))
             request = Request(
-                type=request_type, legal_basis=_pick(rng, LEGAL_BASES), proceeding=_pick(rng, PROCEEDINGS),
-                requesting_authority=requesting, requested_authority=requested,
-                requesting_country=requesting.country, requested_country=requested.country,
+                type=request_type,
+                legal_basis=_pick(rng, LEGAL_BASES),
+                proceeding=_pick(rng, PROCEEDINGS),
+                requesting_authority=requesting,
+                requested_authority=requested,
+                requesting_country=requesting.country,
+                requested_country=requested.country,
                 requesting_reference=f"{requesting.country}-{request_type[:3].upper()}-{sent.year}-{number:06d}",
-                requested_reference=(f"{requested.country}/{sent.year}/{number:06d}"
-                                     if timeline.received_on else ""),
-                summary=rng.choice(FACTS), urgent=urgent, urgency_reason=rng.choice(URGENCY) if urgent else "",
+                requested_reference=(
+                    f"{requested.country}/{sent.year}/{number:06d}" if timeline.received_on else ""
+                ),
+                summary=rng.choice(FACTS),
+                urgent=urgent,
+                urgency_reason=rng.choice(URGENCY) if urgent else "",
                 confidential=rng.random() < 0.15,
                 names_visible_to=NamesVisibleTo.HEADS if rng.random() < 0.3 else NamesVisibleTo.OFFICERS,
-                status=timeline.status, sent_on=timeline.sent_on, received_on=timeline.received_on,
-                acknowledged_on=timeline.acknowledged_on, closed_on=timeline.closed_on, outcome=timeline.outcome,
+                status=timeline.status or "",
+                sent_on=timeline.sent_on,
+                received_on=timeline.received_on,
+                acknowledged_on=timeline.acknowledged_on,
+                closed_on=timeline.closed_on,
+                outcome=timeline.outcome,
                 is_open=not timeline.is_final,
-                due_on=due_date(request_type=request_type, urgent=urgent,
-                                start=timeline.received_on or timeline.sent_on or sent),
+                due_on=due_date(
+                    request_type=request_type,
+                    urgent=urgent,
+                    start=timeline.received_on or timeline.sent_on or sent,
+                ),
             )
             rows.append((request, events, timeline, offences, measures, list(_subjects(rng))))
         _store(rows)
@@ -194,18 +348,41 @@ def _store(rows: list) -> None:
     requests = Request.objects.bulk_create([r[0] for r in rows])
     offences, measures, grounds, subjects, events = [], [], [], [], []
     for request, timeline_events, timeline, offence_codes, measure_codes, subject_rows in zip(
-            requests, (r[1] for r in rows), (r[2] for r in rows), (r[3] for r in rows), (r[4] for r in rows),
-            (r[5] for r in rows), strict=True):
+        requests,
+        (r[1] for r in rows),
+        (r[2] for r in rows),
+        (r[3] for r in rows),
+        (r[4] for r in rows),
+        (r[5] for r in rows),
+        strict=True,
+    ):
         offences += [RequestOffence(request=request, code=c) for c in offence_codes]
         measures += [RequestMeasure(request=request, code=c) for c in measure_codes]
         grounds += [RequestRefusalGround(request=request, code=c) for c in timeline.refusal_grounds]
         subjects += [Subject(request=request, kind=k, name=n, identifiers=i) for k, n, i in subject_rows]
-        requested_side = {EventKind.RECEIVED, EventKind.ACKNOWLEDGED, EventKind.INFORMATION_REQUESTED,
-                          EventKind.EXECUTION_STARTED, EventKind.EXECUTED, EventKind.PARTIALLY_EXECUTED,
-                          EventKind.REFUSED}
-        events += [Event(request=request, kind=k, occurred_on=d, refusal_grounds=g,
-                         authority_id=request.requested_authority_id if k in requested_side
-                         else request.requesting_authority_id) for k, d, g in timeline_events]
-    for model, objs in ((RequestOffence, offences), (RequestMeasure, measures),
-                        (RequestRefusalGround, grounds), (Subject, subjects), (Event, events)):
-        model.objects.bulk_create(objs, batch_size=5000)
+        requested_side = {
+            EventKind.RECEIVED,
+            EventKind.ACKNOWLEDGED,
+            EventKind.INFORMATION_REQUESTED,
+            EventKind.EXECUTION_STARTED,
+            EventKind.EXECUTED,
+            EventKind.PARTIALLY_EXECUTED,
+            EventKind.REFUSED,
+        }
+        events += [
+            Event(
+                request=request,
+                kind=k,
+                occurred_on=d,
+                refusal_grounds=g,
+                authority_id=request.requested_authority_id
+                if k in requested_side
+                else request.requesting_authority_id,
+            )
+            for k, d, g in timeline_events
+        ]
+    RequestOffence.objects.bulk_create(offences, batch_size=5000)
+    RequestMeasure.objects.bulk_create(measures, batch_size=5000)
+    RequestRefusalGround.objects.bulk_create(grounds, batch_size=5000)
+    Subject.objects.bulk_create(subjects, batch_size=5000)
+    Event.objects.bulk_create(events, batch_size=5000)

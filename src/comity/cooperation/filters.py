@@ -28,26 +28,47 @@ YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 class RequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Reference or subject"), method="filter_text")
-    direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices,
-                                            method="filter_direction")
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"), choices=Direction.choices, method="filter_direction"
+    )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=RequestType.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    counterpart_country = django_filters.ChoiceFilter(label=_("Counterpart State"), choices=country_choices,
-                                                      method="filter_counterpart_country")
-    offence = django_filters.ChoiceFilter(label=_("Offence"), choices=Offence.choices, method="filter_offence")
+    counterpart_country = django_filters.ChoiceFilter(
+        label=_("Counterpart State"), choices=country_choices, method="filter_counterpart_country"
+    )
+    offence = django_filters.ChoiceFilter(
+        label=_("Offence"), choices=Offence.choices, method="filter_offence"
+    )
     legal_basis = django_filters.ChoiceFilter(label=_("Legal basis"), choices=LegalBasis.choices)
     urgent = django_filters.ChoiceFilter(label=_("Urgent"), choices=YES_NO, method="filter_urgent")
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
-    received_after = django_filters.DateFilter(label=_("Received from"), field_name="received_on",
-                                               lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"}))
-    received_before = django_filters.DateFilter(label=_("Received until"), field_name="received_on",
-                                                lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"}))
-    sent_after = django_filters.DateFilter(label=_("Sent from"), field_name="sent_on", lookup_expr="gte",
-                                           widget=forms.DateInput(attrs={"type": "date"}))
-    sent_before = django_filters.DateFilter(label=_("Sent until"), field_name="sent_on", lookup_expr="lte",
-                                            widget=forms.DateInput(attrs={"type": "date"}))
-    sort = django_filters.ChoiceFilter(label=_("Sort"), choices=list(SORTS.items()), method="keep",
-                                       empty_label=None)
+    received_after = django_filters.DateFilter(
+        label=_("Received from"),
+        field_name="received_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_before = django_filters.DateFilter(
+        label=_("Received until"),
+        field_name="received_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sent_after = django_filters.DateFilter(
+        label=_("Sent from"),
+        field_name="sent_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sent_before = django_filters.DateFilter(
+        label=_("Sent until"),
+        field_name="sent_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"), choices=list(SORTS.items()), method="keep", empty_label=None
+    )
 
     class Meta:
         model = Request
@@ -68,13 +89,18 @@ class RequestFilterSet(django_filters.FilterSet):
         field = "requested_authority_id" if value == Direction.INCOMING else "requesting_authority_id"
         return queryset.filter(**{field: self.user.authority_id})
 
-    def filter_counterpart_country(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
+    def filter_counterpart_country(
+        self, queryset: QuerySet[Request], name: str, value: str
+    ) -> QuerySet[Request]:
         mine = self.user.authority_id
         return queryset.filter(
             Q(requesting_authority_id=mine, requested_country=value)
             | Q(requested_authority_id=mine, requesting_country=value)
-            | (~Q(requesting_authority_id=mine) & ~Q(requested_authority_id=mine)
-               & (Q(requesting_country=value) | Q(requested_country=value)))
+            | (
+                ~Q(requesting_authority_id=mine)
+                & ~Q(requested_authority_id=mine)
+                & (Q(requesting_country=value) | Q(requested_country=value))
+            )
         )
 
     def filter_offence(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:

@@ -18,27 +18,44 @@ class RequestForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=RequestType.choices)
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
     proceeding = forms.ChoiceField(label=_("Proceeding"), choices=Proceeding.choices)
-    offences = forms.MultipleChoiceField(label=_("Offences"), choices=Offence.choices,
-                                         widget=forms.CheckboxSelectMultiple)
-    measures = forms.MultipleChoiceField(label=_("Measures requested"), choices=Measure.choices, required=False,
-                                         widget=forms.CheckboxSelectMultiple)
-    requesting_reference = forms.CharField(label=_("Requesting authority's reference"), max_length=100,
-                                           required=False)
-    requested_reference = forms.CharField(label=_("Requested authority's reference"), max_length=100,
-                                          required=False)
-    summary = forms.CharField(label=_("Summary of facts"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    offences = forms.MultipleChoiceField(
+        label=_("Offences"), choices=Offence.choices, widget=forms.CheckboxSelectMultiple
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures requested"),
+        choices=Measure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    requesting_reference = forms.CharField(
+        label=_("Requesting authority's reference"), max_length=100, required=False
+    )
+    requested_reference = forms.CharField(
+        label=_("Requested authority's reference"), max_length=100, required=False
+    )
+    summary = forms.CharField(
+        label=_("Summary of facts"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     urgency_reason = forms.CharField(label=_("Reason for urgency"), max_length=500, required=False)
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
-    names_visible_to = forms.ChoiceField(label=_("If confidential, subjects' names visible to"),
-                                         choices=NamesVisibleTo.choices, initial=NamesVisibleTo.OFFICERS)
+    names_visible_to = forms.ChoiceField(
+        label=_("If confidential, subjects' names visible to"),
+        choices=NamesVisibleTo.choices,
+        initial=NamesVisibleTo.OFFICERS,
+    )
 
 
 class RequestCreateForm(RequestForm):
     direction = forms.ChoiceField(
-        label=_("Our role"), choices=[(Direction.OUTGOING, _("We request (outgoing)")),
-                                      (Direction.INCOMING, _("We are requested (incoming)"))],
-        widget=forms.RadioSelect, initial=Direction.OUTGOING)
+        label=_("Our role"),
+        choices=[
+            (Direction.OUTGOING, _("We request (outgoing)")),
+            (Direction.INCOMING, _("We are requested (incoming)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Direction.OUTGOING,
+    )
     counterpart = forms.ModelChoiceField(label=_("Counterpart authority"), queryset=Authority.objects.none())
     sent_on = forms.DateField(label=_("Sent on"), required=False, widget=DATE)
     received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE)
@@ -47,41 +64,57 @@ class RequestCreateForm(RequestForm):
 
     def __init__(self, *args, authority: Authority, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counterpart"].queryset = Authority.objects.exclude(pk=authority.pk).order_by("country", "name")
+        counterpart = self.fields["counterpart"]
+        assert isinstance(counterpart, forms.ModelChoiceField)
+        counterpart.queryset = Authority.objects.exclude(pk=authority.pk).order_by("country", "name")
 
 
 class SubjectForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SubjectKind.choices)
     name = forms.CharField(label=_("Name"), max_length=300, required=False)
     identifiers = forms.CharField(label=_("Identifiers"), max_length=500, required=False)
-    country = forms.ChoiceField(label=_("Nationality or seat"), required=False,
-                                choices=lambda: [("", "—"), *country_choices()])
+    country = forms.ChoiceField(
+        label=_("Nationality or seat"), required=False, choices=lambda: [("", "—"), *country_choices()]
+    )
 
     def subject(self) -> SubjectInput | None:
         data = self.cleaned_data
         if not data.get("name", "").strip() or data.get("DELETE"):
             return None
-        return SubjectInput(kind=data["kind"], name=data["name"], identifiers=data.get("identifiers", ""),
-                            country=data.get("country", ""))
+        return SubjectInput(
+            kind=data["kind"],
+            name=data["name"],
+            identifiers=data.get("identifiers", ""),
+            country=data.get("country", ""),
+        )
 
 
 SubjectFormSet = forms.formset_factory(SubjectForm, extra=2, can_delete=True)
 
 
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Event"), choices=[c for c in EventKind.choices if c[0] != EventKind.CREATED])
+    kind = forms.ChoiceField(
+        label=_("Event"), choices=[c for c in EventKind.choices if c[0] != EventKind.CREATED]
+    )
     occurred_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    refusal_grounds = forms.MultipleChoiceField(label=_("Grounds (refusal or postponement)"),
-                                                choices=RefusalGround.choices, required=False,
-                                                widget=forms.CheckboxSelectMultiple)
+    refusal_grounds = forms.MultipleChoiceField(
+        label=_("Grounds (refusal or postponement)"),
+        choices=RefusalGround.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     internal = forms.BooleanField(label=_("Internal note, for our side only"), required=False)
 
 
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
+def add_service_errors(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Show a service's per-field errors on the form's fields (or above the form)."""
     aliases = aliases or {}
-    for field, messages in error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]:
+    for field, messages in (
+        error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
+    ):
         target = aliases.get(field, field)
         for message in messages:
             form.add_error(target if target in form.fields else None, message)

@@ -23,11 +23,15 @@ class Request(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices)
     proceeding = models.CharField(_("proceeding"), max_length=32, choices=Proceeding.choices)
     requesting_authority = models.ForeignKey(
-        "accounts.Authority", on_delete=models.PROTECT, related_name="requests_made",
+        "accounts.Authority",
+        on_delete=models.PROTECT,
+        related_name="requests_made",
         verbose_name=_("requesting authority"),
     )
     requested_authority = models.ForeignKey(
-        "accounts.Authority", on_delete=models.PROTECT, related_name="requests_received",
+        "accounts.Authority",
+        on_delete=models.PROTECT,
+        related_name="requests_received",
         verbose_name=_("requested authority"),
     )
     # Copies of the authorities' countries, so that statistics group without joins.
@@ -40,7 +44,9 @@ class Request(models.Model):
     urgency_reason = models.CharField(_("reason for urgency"), max_length=500, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
     names_visible_to = models.CharField(
-        _("subjects' names visible to"), max_length=16, choices=NamesVisibleTo.choices,
+        _("subjects' names visible to"),
+        max_length=16,
+        choices=NamesVisibleTo.choices,
         default=NamesVisibleTo.OFFICERS,
     )
 
@@ -55,34 +61,46 @@ class Request(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("cooperation request")
         verbose_name_plural = _("cooperation requests")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(requesting_authority=F("requested_authority")), name="request_two_parties",
+                condition=~Q(requesting_authority=F("requested_authority")),
+                name="request_two_parties",
                 violation_error_message=_("The requested authority must differ from the requesting one."),
             ),
             models.CheckConstraint(
-                condition=Q(urgent=False) | ~Q(urgency_reason=""), name="request_urgent_has_reason",
+                condition=Q(urgent=False) | ~Q(urgency_reason=""),
+                name="request_urgent_has_reason",
                 violation_error_message=_("An urgent request states the reason for urgency."),
             ),
             models.CheckConstraint(
-                condition=Q(received_on__isnull=True) | Q(sent_on__isnull=True) | Q(received_on__gte=F("sent_on")),
+                condition=Q(received_on__isnull=True)
+                | Q(sent_on__isnull=True)
+                | Q(received_on__gte=F("sent_on")),
                 name="request_received_after_sent",
                 violation_error_message=_("A request cannot be received before it was sent."),
             ),
             models.UniqueConstraint(
-                fields=["requesting_authority", "requesting_reference"], condition=~Q(requesting_reference=""),
+                fields=["requesting_authority", "requesting_reference"],
+                condition=~Q(requesting_reference=""),
                 name="request_unique_requesting_reference",
-                violation_error_message=_("The requesting authority already has a request with this reference."),
+                violation_error_message=_(
+                    "The requesting authority already has a request with this reference."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["requested_authority", "requested_reference"], condition=~Q(requested_reference=""),
+                fields=["requested_authority", "requested_reference"],
+                condition=~Q(requested_reference=""),
                 name="request_unique_requested_reference",
-                violation_error_message=_("The requested authority already has a request with this reference."),
+                violation_error_message=_(
+                    "The requested authority already has a request with this reference."
+                ),
             ),
         ]
         indexes = [
@@ -166,7 +184,9 @@ class RequestShare(models.Model):
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="shares")
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     shared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -185,7 +205,9 @@ class Subject(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=SubjectKind.choices)
     name = models.CharField(_("name"), max_length=300)
     identifiers = models.CharField(
-        _("identifiers"), max_length=500, blank=True,
+        _("identifiers"),
+        max_length=500,
+        blank=True,
         help_text=_("Passport, national id, company registration number, date of birth..."),
     )
     country = models.CharField(_("nationality or seat"), max_length=2, blank=True)
@@ -219,7 +241,8 @@ class Event(models.Model):
         indexes = [models.Index(fields=["request", "id"], name="event_request_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(internal=False) | Q(kind=EventKind.NOTE), name="event_only_notes_internal",
+                condition=Q(internal=False) | Q(kind=EventKind.NOTE),
+                name="event_only_notes_internal",
                 violation_error_message=_("Only a note can be internal."),
             ),
         ]

@@ -5,7 +5,15 @@ import datetime
 from ninja import Field, Schema
 
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
-from comity.reference.choices import LegalBasis, Measure, Offence, Outcome, Proceeding, RefusalGround, RequestType
+from comity.reference.choices import (
+    LegalBasis,
+    Measure,
+    Offence,
+    Outcome,
+    Proceeding,
+    RefusalGround,
+    RequestType,
+)
 
 
 class AuthorityOut(Schema):
@@ -24,7 +32,9 @@ class SubjectIn(Schema):
 
 class SubjectOut(Schema):
     kind: str
-    name: str | None = Field(description="null when the user may not know the names of a confidential request")
+    name: str | None = Field(
+        description="null when the user may not know the names of a confidential request"
+    )
     identifiers: str | None
     country: str
 
@@ -69,7 +79,9 @@ class RequestPatch(Schema):
 
 class RequestOut(Schema):
     id: int
-    direction: Direction | None = Field(description="seen from the acting user's authority; null for a shared request")
+    direction: Direction | None = Field(
+        description="seen from the acting user's authority; null for a shared request"
+    )
     type: RequestType
     legal_basis: LegalBasis
     proceeding: Proceeding

@@ -16,9 +16,9 @@ def requests_visible_to(user: User) -> QuerySet[Request]:
 
     The secretariat, administrators and users without an authority see none.
     """
-    if not user.is_authenticated or not user.reads_cases:
-        return Request.objects.none()
     authority_id = user.authority_id
+    if not user.is_authenticated or not user.reads_cases or authority_id is None:
+        return Request.objects.none()
     shared = RequestShare.objects.filter(request=OuterRef("pk"), authority_id=authority_id)
     return Request.objects.filter(
         Q(requesting_authority_id=authority_id) | Q(requested_authority_id=authority_id) | Exists(shared)
@@ -43,8 +43,10 @@ def may_see_subject_names(user: User, request: Request) -> bool:
 
 def request_list(user: User) -> QuerySet[Request]:
     """The visible requests with what a list row shows, in a fixed number of queries."""
-    return requests_visible_to(user).select_related("requesting_authority", "requested_authority").prefetch_related(
-        "offence_rows"
+    return (
+        requests_visible_to(user)
+        .select_related("requesting_authority", "requested_authority")
+        .prefetch_related("offence_rows")
     )
 
 
@@ -57,7 +59,10 @@ def request_detail(user: User, pk: int, *, channel: str) -> Request:
         requests_visible_to(user)
         .select_related("requesting_authority", "requested_authority", "created_by")
         .prefetch_related(
-            "offence_rows", "measure_rows", "refusal_ground_rows", "shares__authority",
+            "offence_rows",
+            "measure_rows",
+            "refusal_ground_rows",
+            "shares__authority",
             Prefetch("subjects", queryset=Subject.objects.order_by("id")),
         )
         .filter(pk=pk)
@@ -90,7 +95,17 @@ def events_visible(user: User, request: Request) -> QuerySet[Event]:
 def awaiting_action(user: User) -> QuerySet[Request]:
     """Open requests whose next step is on the user's side."""
     authority_id = user.authority_id
-    ours_to_execute = Q(requested_authority_id=authority_id, status__in=[
-        Status.DRAFT, Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_EXECUTION, Status.POSTPONED])
-    ours_to_send_or_complete = Q(requesting_authority_id=authority_id, status__in=[Status.DRAFT, Status.AWAITING_INFORMATION])
+    ours_to_execute = Q(
+        requested_authority_id=authority_id,
+        status__in=[
+            Status.DRAFT,
+            Status.RECEIVED,
+            Status.ACKNOWLEDGED,
+            Status.IN_EXECUTION,
+            Status.POSTPONED,
+        ],
+    )
+    ours_to_send_or_complete = Q(
+        requesting_authority_id=authority_id, status__in=[Status.DRAFT, Status.AWAITING_INFORMATION]
+    )
     return request_list(user).filter(ours_to_execute | ours_to_send_or_complete)

@@ -40,20 +40,36 @@ class SubjectInput:
 
 # Fields of a request that its parties may edit; the rest follows from the timeline.
 EDITABLE_FIELDS = (
-    "type", "legal_basis", "proceeding", "summary", "urgent", "urgency_reason", "confidential",
-    "names_visible_to", "requesting_reference", "requested_reference",
+    "type",
+    "legal_basis",
+    "proceeding",
+    "summary",
+    "urgent",
+    "urgency_reason",
+    "confidential",
+    "names_visible_to",
+    "requesting_reference",
+    "requested_reference",
 )
 SINGLE_CODES: dict[str, type[TextChoices]] = {
-    "type": RequestType, "legal_basis": LegalBasis, "proceeding": Proceeding, "names_visible_to": NamesVisibleTo,
+    "type": RequestType,
+    "legal_basis": LegalBasis,
+    "proceeding": Proceeding,
+    "names_visible_to": NamesVisibleTo,
 }
 LIST_CODES: dict[str, type[TextChoices]] = {"measures": Measure, "offences": Offence}
-DATE_EVENTS = (("sent_on", EventKind.SENT), ("received_on", EventKind.RECEIVED),
-               ("acknowledged_on", EventKind.ACKNOWLEDGED))
+DATE_EVENTS = (
+    ("sent_on", EventKind.SENT),
+    ("received_on", EventKind.RECEIVED),
+    ("acknowledged_on", EventKind.ACKNOWLEDGED),
+)
 
 
 def unknown_code_message(value: object, choices: type[TextChoices]) -> str:
     return _("Unknown code “%(value)s”; allowed: %(allowed)s.") % {
-        "value": value, "allowed": ", ".join(choices.values)}
+        "value": value,
+        "allowed": ", ".join(choices.values),
+    }
 
 
 def _check_codes(errors: dict[str, list[str]], data: Mapping[str, Any]) -> None:
@@ -74,17 +90,23 @@ def _check_subjects(errors: dict[str, list[str]], subjects: Sequence[SubjectInpu
     for position, subject in enumerate(subjects, start=1):
         if subject.kind not in SubjectKind.values:
             errors.setdefault("subjects", []).append(
-                _("Subject %(n)d: ") % {"n": position} + unknown_code_message(subject.kind, SubjectKind))
+                _("Subject %(n)d: ") % {"n": position} + unknown_code_message(subject.kind, SubjectKind)
+            )
         if not subject.name.strip():
-            errors.setdefault("subjects", []).append(_("Subject %(n)d: the name is required.") % {"n": position})
+            errors.setdefault("subjects", []).append(
+                _("Subject %(n)d: the name is required.") % {"n": position}
+            )
         if subject.country and not is_country(subject.country):
             errors.setdefault("subjects", []).append(
-                _("Subject %(n)d: unknown country code %(code)s.") % {"n": position, "code": subject.country})
+                _("Subject %(n)d: unknown country code %(code)s.") % {"n": position, "code": subject.country}
+            )
 
 
-def _require_party(actor: User, request_or_authorities: Iterable[int | None]) -> None:
-    if not actor.writes_cases or actor.authority_id not in set(request_or_authorities):
+def _require_party(actor: User, parties: Iterable[int | None]) -> int:
+    """The actor's authority id, if the actor may write for one of the parties."""
+    if not actor.writes_cases or actor.authority_id is None or actor.authority_id not in set(parties):
         raise PermissionDenied(_("Only officers and heads of the two parties may change this request."))
+    return actor.authority_id
 
 
 def due_date(*, request_type: str, urgent: bool, start: datetime.date) -> datetime.date:
@@ -104,17 +126,30 @@ def _store_timeline(request: Request, timeline: Timeline) -> None:
     request.due_on = due_date(request_type=request.type, urgent=request.urgent, start=start)
 
 
-def _replace_codes(request: Request, model: type, codes: Iterable[str]) -> None:
-    model.objects.filter(request=request).delete()
-    model.objects.bulk_create([model(request=request, code=code) for code in dict.fromkeys(codes)])
+CodeRow = RequestOffence | RequestMeasure | RequestRefusalGround
+
+
+def _replace_codes(request: Request, model: type[CodeRow], codes: Iterable[str]) -> None:
+    manager = model._default_manager
+    manager.filter(request=request).delete()
+    rows: list = [model(request=request, code=code) for code in dict.fromkeys(codes)]
+    manager.bulk_create(rows)
 
 
 def _replace_subjects(request: Request, subjects: Sequence[SubjectInput]) -> None:
     request.subjects.all().delete()
-    Subject.objects.bulk_create([
-        Subject(request=request, kind=s.kind, name=s.name.strip(), identifiers=s.identifiers.strip(),
-                country=s.country.upper()) for s in subjects
-    ])
+    Subject.objects.bulk_create(
+        [
+            Subject(
+                request=request,
+                kind=s.kind,
+                name=s.name.strip(),
+                identifiers=s.identifiers.strip(),
+                country=s.country.upper(),
+            )
+            for s in subjects
+        ]
+    )
 
 
 def _save(request: Request) -> None:
@@ -150,10 +185,15 @@ def request_create(
     acknowledged_on: datetime.date | None = None,
     shared_with: Sequence[Authority] = (),
 ) -> Request:
-    _require_party(actor, (requesting_authority.pk, requested_authority.pk))
+    side = _require_party(actor, (requesting_authority.pk, requested_authority.pk))
     fields = {
-        "type": type, "legal_basis": legal_basis, "proceeding": proceeding, "offences": offences,
-        "measures": measures, "urgent": urgent, "urgency_reason": urgency_reason,
+        "type": type,
+        "legal_basis": legal_basis,
+        "proceeding": proceeding,
+        "offences": offences,
+        "measures": measures,
+        "urgent": urgent,
+        "urgency_reason": urgency_reason,
         "names_visible_to": names_visible_to,
     }
     errors: dict[str, list[str]] = {}
@@ -161,7 +201,8 @@ def request_create(
     _check_subjects(errors, subjects)
     if requesting_authority.pk == requested_authority.pk:
         errors.setdefault("requested_authority", []).append(
-            _("The requested authority must differ from the requesting one."))
+            _("The requested authority must differ from the requesting one.")
+        )
 
     today = timezone.localdate()
     given = {"sent_on": sent_on, "received_on": received_on, "acknowledged_on": acknowledged_on}
@@ -170,23 +211,34 @@ def request_create(
     timeline = apply(Timeline(), EventKind.CREATED, created_on)
     dated_events = []
     for field, kind in DATE_EVENTS:
-        if given[field] is None:
+        day = given[field]
+        if day is None:
             continue
         try:
-            timeline = apply(timeline, kind, given[field], today=today)
-            dated_events.append((kind, given[field]))
+            timeline = apply(timeline, kind, day, today=today)
+            dated_events.append((kind, day))
         except TransitionError as error:
             errors.setdefault(field, []).append(error.message)
     if errors:
         raise ValidationError(errors)
 
     request = Request(
-        requesting_authority=requesting_authority, requested_authority=requested_authority,
-        requesting_country=requesting_authority.country, requested_country=requested_authority.country,
-        type=type, legal_basis=legal_basis, proceeding=proceeding, summary=summary.strip(), urgent=urgent,
-        urgency_reason=urgency_reason.strip() if urgent else "", confidential=confidential,
-        names_visible_to=names_visible_to, requesting_reference=requesting_reference.strip(),
-        requested_reference=requested_reference.strip(), created_by=actor, created_at=timezone.now(),
+        requesting_authority=requesting_authority,
+        requested_authority=requested_authority,
+        requesting_country=requesting_authority.country,
+        requested_country=requested_authority.country,
+        type=type,
+        legal_basis=legal_basis,
+        proceeding=proceeding,
+        summary=summary.strip(),
+        urgent=urgent,
+        urgency_reason=urgency_reason.strip() if urgent else "",
+        confidential=confidential,
+        names_visible_to=names_visible_to,
+        requesting_reference=requesting_reference.strip(),
+        requested_reference=requested_reference.strip(),
+        created_by=actor,
+        created_at=timezone.now(),
     )
     _store_timeline(request, timeline)
     _save(request)
@@ -194,10 +246,19 @@ def request_create(
     _replace_codes(request, RequestMeasure, measures)
     _replace_subjects(request, subjects)
     Event.objects.bulk_create(
-        [Event(request=request, kind=EventKind.CREATED, occurred_on=created_on,
-               actor=actor, authority_id=actor.authority_id)]
-        + [Event(request=request, kind=kind, occurred_on=day, actor=actor, authority_id=actor.authority_id)
-           for kind, day in dated_events]
+        [
+            Event(
+                request=request,
+                kind=EventKind.CREATED,
+                occurred_on=created_on,
+                actor=actor,
+                authority_id=side,
+            )
+        ]
+        + [
+            Event(request=request, kind=kind, occurred_on=day, actor=actor, authority_id=side)
+            for kind, day in dated_events
+        ]
     )
     for authority in shared_with:
         RequestShare.objects.create(request=request, authority=authority, shared_by=actor)
@@ -225,7 +286,9 @@ def request_update(
     if errors:
         raise ValidationError(errors)
 
-    changed = [name for name in EDITABLE_FIELDS if name in changes and getattr(request, name) != changes[name]]
+    changed = [
+        name for name in EDITABLE_FIELDS if name in changes and getattr(request, name) != changes[name]
+    ]
     for name in changed:
         value = changes[name]
         setattr(request, name, value.strip() if isinstance(value, str) else value)
@@ -262,7 +325,7 @@ def event_record(
     """Append one event to the timeline, if the request's life allows it."""
     # Lock the request so that two concurrent events are folded one after the other.
     request = Request.objects.select_for_update().get(pk=request.pk)
-    _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
     errors: dict[str, list[str]] = {}
     for ground in refusal_grounds:
         if ground not in RefusalGround.values:
@@ -272,14 +335,26 @@ def event_record(
     if errors:
         raise ValidationError(errors)
     try:
-        timeline = apply(_timeline_of(request), kind, occurred_on, by_head=actor.is_head,
-                         refusal_grounds=refusal_grounds, today=timezone.localdate())
+        timeline = apply(
+            _timeline_of(request),
+            kind,
+            occurred_on,
+            by_head=actor.is_head,
+            refusal_grounds=refusal_grounds,
+            today=timezone.localdate(),
+        )
     except TransitionError as error:
         raise ValidationError({error.field: [error.message]}) from error
 
     event = Event.objects.create(
-        request=request, kind=kind, occurred_on=occurred_on, actor=actor, authority_id=actor.authority_id,
-        text=text.strip(), refusal_grounds=list(dict.fromkeys(refusal_grounds)), internal=internal,
+        request=request,
+        kind=kind,
+        occurred_on=occurred_on,
+        actor=actor,
+        authority_id=side,
+        text=text.strip(),
+        refusal_grounds=list(dict.fromkeys(refusal_grounds)),
+        internal=internal,
     )
     if kind != EventKind.NOTE:
         _store_timeline(request, timeline)
@@ -294,7 +369,8 @@ def request_share(*, actor: User, request: Request, authority: Authority) -> Req
     _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
     if authority.pk in (request.requesting_authority_id, request.requested_authority_id):
         raise ValidationError({"authority": [_("This authority is already a party to the request.")]})
-    share, _created = RequestShare.objects.get_or_create(request=request, authority=authority,
-                                                         defaults={"shared_by": actor})
+    share, _created = RequestShare.objects.get_or_create(
+        request=request, authority=authority, defaults={"shared_by": actor}
+    )
     audit(actor=actor, action="request.share", obj=request, fields=["shares"])
     return share

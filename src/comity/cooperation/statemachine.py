@@ -37,8 +37,14 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     EventKind.REOPENED: (FINAL_STATUSES, None),
 }
 EXECUTION_EVENTS = frozenset(
-    {EventKind.EXECUTION_STARTED, EventKind.PARTIALLY_EXECUTED, EventKind.EXECUTED, EventKind.POSTPONED,
-     EventKind.ACKNOWLEDGED, EventKind.INFORMATION_REQUESTED}
+    {
+        EventKind.EXECUTION_STARTED,
+        EventKind.PARTIALLY_EXECUTED,
+        EventKind.EXECUTED,
+        EventKind.POSTPONED,
+        EventKind.ACKNOWLEDGED,
+        EventKind.INFORMATION_REQUESTED,
+    }
 )
 # Notes may be written about any day; every other event keeps the timeline in date order.
 UNDATED_ORDER_EVENTS = frozenset({EventKind.NOTE})
@@ -91,8 +97,10 @@ def apply(
 ) -> Timeline:
     """The timeline after one more event, or TransitionError if the event cannot happen now."""
     if kind not in EventKind.values:
-        raise TransitionError(_("Unknown event %(kind)s; allowed: %(allowed)s.") % {
-            "kind": kind, "allowed": ", ".join(EventKind.values)})
+        raise TransitionError(
+            _("Unknown event %(kind)s; allowed: %(allowed)s.")
+            % {"kind": kind, "allowed": ", ".join(EventKind.values)}
+        )
     if timeline.status is None:
         if kind != EventKind.CREATED:
             raise TransitionError(_("A timeline starts with its creation."))
@@ -102,8 +110,11 @@ def apply(
     if today is not None and occurred_on > today:
         raise TransitionError(_("The date %(date)s is in the future.") % {"date": occurred_on}, "occurred_on")
     if kind == EventKind.RECEIVED and timeline.sent_on and occurred_on < timeline.sent_on:
-        raise TransitionError(_("A request cannot be received (%(date)s) before it was sent (%(sent)s).")
-                              % {"date": occurred_on, "sent": timeline.sent_on}, "occurred_on")
+        raise TransitionError(
+            _("A request cannot be received (%(date)s) before it was sent (%(sent)s).")
+            % {"date": occurred_on, "sent": timeline.sent_on},
+            "occurred_on",
+        )
     if kind not in UNDATED_ORDER_EVENTS and timeline.last_date and occurred_on < timeline.last_date:
         raise TransitionError(
             _("The date %(date)s is before the previous event of the timeline (%(last)s).")
@@ -116,8 +127,10 @@ def apply(
     allowed_from, target = TRANSITIONS[kind]
     if timeline.status not in allowed_from:
         if timeline.is_final:
-            message = _("The request is closed (%(status)s): only a note, or a reopening by a head of "
-                        "unit, may follow.")
+            message = _(
+                "The request is closed (%(status)s): only a note, or a reopening by a head of "
+                "unit, may follow."
+            )
         elif kind in EXECUTION_EVENTS and timeline.received_on is None:
             message = _("The request has not been received yet (%(status)s): record its receipt first.")
         elif kind == EventKind.INFORMATION_PROVIDED:
@@ -129,8 +142,14 @@ def apply(
     if kind == EventKind.REOPENED:
         if not by_head:
             raise TransitionError(_("Only a head of unit may reopen a closed request."))
-        return replace(timeline, status=timeline.resume, resume=None, closed_on=None, refusal_grounds=(),
-                       last_date=occurred_on)
+        return replace(
+            timeline,
+            status=timeline.resume,
+            resume=None,
+            closed_on=None,
+            refusal_grounds=(),
+            last_date=occurred_on,
+        )
 
     grounds = tuple(refusal_grounds)
     if kind == EventKind.REFUSED and not grounds:

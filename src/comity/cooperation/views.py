@@ -4,13 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.core.models import AccessEntry
-from comity.core.pagination import keyset_page
 from comity.cooperation import selectors, services
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import SORTS, RequestFilterSet
@@ -22,48 +20,65 @@ from comity.cooperation.forms import (
     add_service_errors,
 )
 from comity.cooperation.models import Request
+from comity.core.http import AuthedRequest
+from comity.core.models import AccessEntry
+from comity.core.pagination import keyset_page
 
 HOME_ROWS = 15
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    context = {"reads_cases": user.reads_cases}
+    context: dict[str, object] = {"reads_cases": user.reads_cases}
     if user.reads_cases:
         context["awaiting"] = list(selectors.awaiting_action(user).order_by("due_on", "pk")[:HOME_ROWS])
         context["overdue"] = list(
-            RequestFilterSet({"overdue": "true"}, queryset=selectors.request_list(user), request=request)
-            .qs.order_by("due_on", "pk")[:HOME_ROWS])
+            RequestFilterSet(
+                {"overdue": "true"}, queryset=selectors.request_list(user), request=request
+            ).qs.order_by("due_on", "pk")[:HOME_ROWS]
+        )
     return render(request, "cooperation/home.html", context)
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthedRequest) -> HttpResponse:
     filterset = RequestFilterSet(request.GET, queryset=selectors.request_list(request.user), request=request)
     page = None
     if filterset.is_valid():
         try:
-            page = keyset_page(filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor"),
-                               size=settings.COMITY_PAGE_SIZE)
+            page = keyset_page(
+                filterset.qs,
+                sort=filterset.ordering,
+                cursor=request.GET.get("cursor"),
+                size=settings.COMITY_PAGE_SIZE,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {"filterset": filterset, "page": page, "query": query.urlencode(), "sorts": SORTS,
-               "first_page": not request.GET.get("cursor")}
-    template = "cooperation/_request_rows.html" if request.htmx and not request.htmx.boosted else \
-        "cooperation/request_list.html"
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "sorts": SORTS,
+        "first_page": not request.GET.get("cursor"),
+    }
+    template = (
+        "cooperation/_request_rows.html"
+        if request.htmx and not request.htmx.boosted
+        else "cooperation/request_list.html"
+    )
     return render(request, template, context)
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
     return render(request, "cooperation/request_detail.html", _detail_context(request, item, EventForm()))
 
 
-def _detail_context(request: HttpRequest, item: Request, event_form: EventForm) -> dict:
+def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm) -> dict:
     user = request.user
     # Parties write; an authority the request is only shared with reads.
     return {
@@ -84,11 +99,12 @@ def _subjects(formset) -> list[services.SubjectInput]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if not user.writes_cases:
+    authority = user.authority
+    if not user.writes_cases or authority is None:
         raise PermissionDenied
-    form = RequestCreateForm(request.POST or None, authority=user.authority)
+    form = RequestCreateForm(request.POST or None, authority=authority)
     formset = SubjectFormSet(request.POST or None, prefix="subjects")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
@@ -97,13 +113,15 @@ def request_create(request: HttpRequest) -> HttpResponse:
         try:
             created = services.request_create(
                 actor=user,
-                requesting_authority=user.authority if outgoing else counterpart,
-                requested_authority=counterpart if outgoing else user.authority,
-                subjects=_subjects(formset), **data,
+                requesting_authority=authority if outgoing else counterpart,
+                requested_authority=counterpart if outgoing else authority,
+                subjects=_subjects(formset),
+                **data,
             )
         except ValidationError as error:
-            add_service_errors(form, error, {"requested_authority": "counterpart",
-                                             "requesting_authority": "counterpart"})
+            add_service_errors(
+                form, error, {"requested_authority": "counterpart", "requesting_authority": "counterpart"}
+            )
         else:
             messages.success(request, _("Request registered."))
             return redirect("request-detail", pk=created.pk)
@@ -112,7 +130,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
     if not _detail_context(request, item, EventForm())["can_write"]:
         raise PermissionDenied
@@ -121,8 +139,14 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "measures": [r.code for r in item.measure_rows.all()],
     }
     form = RequestForm(request.POST or None, initial=initial)
-    subjects_initial = [{"kind": s.kind, "name": s.name, "identifiers": s.identifiers, "country": s.country}
-                        for s in item.subjects.all()] if selectors.may_see_subject_names(request.user, item) else []
+    subjects_initial = (
+        [
+            {"kind": s.kind, "name": s.name, "identifiers": s.identifiers, "country": s.country}
+            for s in item.subjects.all()
+        ]
+        if selectors.may_see_subject_names(request.user, item)
+        else []
+    )
     formset = SubjectFormSet(request.POST or None, prefix="subjects", initial=subjects_initial)
     names_visible = selectors.may_see_subject_names(request.user, item)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -136,13 +160,16 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Request updated."))
             return redirect("request-detail", pk=item.pk)
-    return render(request, "cooperation/request_form.html",
-                  {"form": form, "formset": formset if names_visible else None, "item": item})
+    return render(
+        request,
+        "cooperation/request_form.html",
+        {"form": form, "formset": formset if names_visible else None, "item": item},
+    )
 
 
 @login_required
 @require_POST
-def event_create(request: HttpRequest, pk: int) -> HttpResponse:
+def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_for_write(request.user, pk)
     form = EventForm(request.POST)
     if form.is_valid():

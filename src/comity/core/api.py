@@ -35,7 +35,9 @@ class BearerToken(HttpBearer):
 api_auth = [BearerToken(), SessionAuth()]
 
 
-def problem(status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None) -> HttpResponse:
+def problem(
+    status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
@@ -50,12 +52,19 @@ def field_error(field: str, message: str) -> dict[str, str]:
 
 def validation_problem(error: ValidationError) -> HttpResponse:
     if hasattr(error, "error_dict"):
-        errors = [field_error(field if field != "__all__" else "", message)
-                  for field, messages in error.message_dict.items() for message in messages]
+        errors = [
+            field_error(field if field != "__all__" else "", message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
     else:
         errors = [field_error("", message) for message in error.messages]
-    return problem(422, _("The request has invalid fields."), "; ".join(
-        f"{e['field']}: {e['detail']}" if e["field"] else e["detail"] for e in errors), errors)
+    return problem(
+        422,
+        _("The request has invalid fields."),
+        "; ".join(f"{e['field']}: {e['detail']}" if e["field"] else e["detail"] for e in errors),
+        errors,
+    )
 
 
 def _schema_problem(error: SchemaValidationError) -> HttpResponse:
@@ -67,19 +76,28 @@ def _schema_problem(error: SchemaValidationError) -> HttpResponse:
         field = ".".join(location)
         message = item.get("msg", "")
         if item.get("type") == "enum" and item.get("ctx", {}).get("expected"):
-            message = _("Unknown code; allowed: %(allowed)s.") % {"allowed": item["ctx"]["expected"].replace("'", "")}
+            message = _("Unknown code; allowed: %(allowed)s.") % {
+                "allowed": item["ctx"]["expected"].replace("'", "")
+            }
         errors.append(field_error(field, message))
-    return problem(422, _("The request has invalid fields."),
-                   "; ".join(f"{e['field']}: {e['detail']}" for e in errors), errors)
+    return problem(
+        422,
+        _("The request has invalid fields."),
+        "; ".join(f"{e['field']}: {e['detail']}" for e in errors),
+        errors,
+    )
 
 
 def install_problem_handlers(api: NinjaAPI) -> None:
     api.exception_handler(SchemaValidationError)(lambda request, exc: _schema_problem(exc))
     api.exception_handler(ValidationError)(lambda request, exc: validation_problem(exc))
     api.exception_handler(AuthenticationError)(
-        lambda request, exc: problem(401, _("Authentication required."),
-                                     _("Send `Authorization: Bearer TOKEN` or log in.")))
+        lambda request, exc: problem(
+            401, _("Authentication required."), _("Send `Authorization: Bearer TOKEN` or log in.")
+        )
+    )
     api.exception_handler(Http404)(lambda request, exc: problem(404, _("Not found.")))
     api.exception_handler(PermissionDenied)(
-        lambda request, exc: problem(403, _("Not allowed."), str(exc) or ""))
+        lambda request, exc: problem(403, _("Not allowed."), str(exc) or "")
+    )
     api.exception_handler(HttpError)(lambda request, exc: problem(exc.status_code, str(exc.message)))

@@ -15,6 +15,13 @@ def filterset_parameters(filterset_class: type[FilterSet]) -> list[dict[str, Any
         choices = filter_.extra.get("choices")
         if isinstance(filter_, django_filters.ChoiceFilter) and choices and not callable(choices):
             schema["enum"] = [value for value, _label in choices]
-        parameters.append({"in": "query", "name": name, "required": False, "schema": schema,
-                           "description": str(filter_.label or name)})
+        parameters.append(
+            {
+                "in": "query",
+                "name": name,
+                "required": False,
+                "schema": schema,
+                "description": str(filter_.label or name),
+            }
+        )
     return parameters

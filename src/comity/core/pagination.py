@@ -38,8 +38,9 @@ def _decode(cursor: str, field: models.Field) -> tuple[Any, int]:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return field.to_python(value), int(pk)
     except (ValueError, TypeError, binascii.Error, ValidationError) as error:
-        raise ValidationError({"cursor": [_("This cursor is not valid; start again from the first page.")]}) \
-            from error
+        raise ValidationError(
+            {"cursor": [_("This cursor is not valid; start again from the first page.")]}
+        ) from error
 
 
 def keyset_page(queryset: QuerySet[T], *, sort: str, cursor: str | None, size: int) -> Page[T]:

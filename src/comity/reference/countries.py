@@ -1,5 +1,6 @@
 """Countries by ISO 3166-1 alpha-2 code, from pycountry, named in the active language by Babel."""
 
+from collections.abc import Mapping
 from functools import cache
 
 import pycountry
@@ -23,6 +24,7 @@ def _code_set() -> frozenset[str]:
 
 @cache
 def _names(language: str) -> dict[str, str]:
+    territories: Mapping[str, str]
     try:
         territories = Locale.parse(language.replace("-", "_")).territories
     except (ValueError, UnknownLocaleError):

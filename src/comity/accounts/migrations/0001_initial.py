@@ -10,81 +10,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('officer', 'Officer'), ('head', 'Head of unit'), ('viewer', 'Viewer'), ('secretariat', 'Secretariat analyst'), ('admin', 'Administrator')], default='viewer', max_length=16, verbose_name='role')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("officer", "Officer"),
+                            ("head", "Head of unit"),
+                            ("viewer", "Viewer"),
+                            ("secretariat", "Secretariat analyst"),
+                            ("admin", "Administrator"),
+                        ],
+                        default="viewer",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(help_text='First characters, to tell tokens apart', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked', models.BooleanField(default=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "prefix",
+                    models.CharField(help_text="First characters, to tell tokens apart", max_length=8),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
             },
         ),
         migrations.CreateModel(
-            name='Authority',
+            name="Authority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2, verbose_name='country')),
-                ('kind', models.CharField(choices=[('central-authority', 'Central authority'), ('asset-recovery-office', 'Asset recovery office'), ('prosecution', 'Prosecution service'), ('fiu', 'Financial intelligence unit'), ('asset-management-office', 'Asset management office'), ('court', 'Court'), ('law-enforcement', 'Law-enforcement agency'), ('secretariat', 'Secretariat')], max_length=32, verbose_name='kind')),
-                ('external', models.BooleanField(default=False, verbose_name='external')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "country",
+                    models.CharField(help_text="ISO 3166-1 alpha-2", max_length=2, verbose_name="country"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("central-authority", "Central authority"),
+                            ("asset-recovery-office", "Asset recovery office"),
+                            ("prosecution", "Prosecution service"),
+                            ("fiu", "Financial intelligence unit"),
+                            ("asset-management-office", "Asset management office"),
+                            ("court", "Court"),
+                            ("law-enforcement", "Law-enforcement agency"),
+                            ("secretariat", "Secretariat"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("external", models.BooleanField(default=False, verbose_name="external")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'authority',
-                'verbose_name_plural': 'authorities',
-                'ordering': ['country', 'name'],
-                'constraints': [models.UniqueConstraint(models.F('country'), django.db.models.functions.text.Upper('name'), name='authority_unique_name_per_country', violation_error_message='An authority with this name already exists in this country.'), models.CheckConstraint(condition=models.Q(('country__regex', '^[A-Z]{2}$')), name='authority_country_iso2', violation_error_message='The country must be an ISO 3166-1 alpha-2 code.')],
+                "verbose_name": "authority",
+                "verbose_name_plural": "authorities",
+                "ordering": ["country", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("country"),
+                        django.db.models.functions.text.Upper("name"),
+                        name="authority_unique_name_per_country",
+                        violation_error_message="An authority with this name already exists in this country.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("country__regex", "^[A-Z]{2}$")),
+                        name="authority_country_iso2",
+                        violation_error_message="The country must be an ISO 3166-1 alpha-2 code.",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='authority',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.authority', verbose_name='authority'),
+            model_name="user",
+            name="authority",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="accounts.authority",
+                verbose_name="authority",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('authority__isnull', False), ('is_superuser', True), _connector='OR'), name='user_has_authority', violation_error_message='Every user belongs to an authority.'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("authority__isnull", False), ("is_superuser", True), _connector="OR"),
+                name="user_has_authority",
+                violation_error_message="Every user belongs to an authority.",
+            ),
         ),
     ]

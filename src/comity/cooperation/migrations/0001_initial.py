@@ -6,186 +6,542 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Request',
+            name="Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('mla', 'Mutual legal assistance'), ('extradition', 'Extradition'), ('law-enforcement', 'Law-enforcement cooperation'), ('spontaneous-information', 'Spontaneous information'), ('transfer-of-proceedings', 'Transfer of proceedings'), ('joint-investigation', 'Joint investigation')], max_length=32, verbose_name='type')),
-                ('legal_basis', models.CharField(choices=[('uncac', 'UN Convention against Corruption'), ('bilateral-treaty', 'Bilateral treaty'), ('regional-instrument', 'Regional instrument'), ('reciprocity', 'Reciprocity'), ('domestic-law', 'Domestic law'), ('other', 'Other')], max_length=32, verbose_name='legal basis')),
-                ('proceeding', models.CharField(choices=[('criminal', 'Criminal'), ('non-conviction-based', 'Non-conviction-based'), ('civil', 'Civil'), ('administrative', 'Administrative')], max_length=32, verbose_name='proceeding')),
-                ('requesting_country', models.CharField(editable=False, max_length=2, verbose_name='requesting State')),
-                ('requested_country', models.CharField(editable=False, max_length=2, verbose_name='requested State')),
-                ('requesting_reference', models.CharField(blank=True, max_length=100, verbose_name="requesting authority's reference")),
-                ('requested_reference', models.CharField(blank=True, max_length=100, verbose_name="requested authority's reference")),
-                ('summary', models.TextField(blank=True, verbose_name='summary of facts')),
-                ('urgent', models.BooleanField(default=False, verbose_name='urgent')),
-                ('urgency_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for urgency')),
-                ('confidential', models.BooleanField(default=False, verbose_name='confidential')),
-                ('names_visible_to', models.CharField(choices=[('officers', 'Officers and heads of unit'), ('heads', 'Heads of unit only')], default='officers', max_length=16, verbose_name="subjects' names visible to")),
-                ('status', models.CharField(choices=[('draft', 'Registered, not sent'), ('sent', 'Sent'), ('received', 'Received'), ('acknowledged', 'Acknowledged'), ('awaiting-information', 'Awaiting additional information'), ('in-execution', 'In execution'), ('postponed', 'Postponed'), ('executed', 'Executed'), ('partially-executed', 'Partially executed'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('lapsed', 'Lapsed')], editable=False, max_length=32, verbose_name='status')),
-                ('sent_on', models.DateField(blank=True, editable=False, null=True, verbose_name='sent on')),
-                ('received_on', models.DateField(blank=True, editable=False, null=True, verbose_name='received on')),
-                ('acknowledged_on', models.DateField(blank=True, editable=False, null=True, verbose_name='acknowledged on')),
-                ('closed_on', models.DateField(blank=True, editable=False, null=True, verbose_name='closed on')),
-                ('outcome', models.CharField(blank=True, editable=False, max_length=32, verbose_name='outcome')),
-                ('due_on', models.DateField(editable=False, verbose_name='target date')),
-                ('is_open', models.BooleanField(default=True, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests_received', to='accounts.authority', verbose_name='requested authority')),
-                ('requesting_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests_made', to='accounts.authority', verbose_name='requesting authority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("mla", "Mutual legal assistance"),
+                            ("extradition", "Extradition"),
+                            ("law-enforcement", "Law-enforcement cooperation"),
+                            ("spontaneous-information", "Spontaneous information"),
+                            ("transfer-of-proceedings", "Transfer of proceedings"),
+                            ("joint-investigation", "Joint investigation"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        choices=[
+                            ("uncac", "UN Convention against Corruption"),
+                            ("bilateral-treaty", "Bilateral treaty"),
+                            ("regional-instrument", "Regional instrument"),
+                            ("reciprocity", "Reciprocity"),
+                            ("domestic-law", "Domestic law"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                (
+                    "proceeding",
+                    models.CharField(
+                        choices=[
+                            ("criminal", "Criminal"),
+                            ("non-conviction-based", "Non-conviction-based"),
+                            ("civil", "Civil"),
+                            ("administrative", "Administrative"),
+                        ],
+                        max_length=32,
+                        verbose_name="proceeding",
+                    ),
+                ),
+                (
+                    "requesting_country",
+                    models.CharField(editable=False, max_length=2, verbose_name="requesting State"),
+                ),
+                (
+                    "requested_country",
+                    models.CharField(editable=False, max_length=2, verbose_name="requested State"),
+                ),
+                (
+                    "requesting_reference",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="requesting authority's reference"
+                    ),
+                ),
+                (
+                    "requested_reference",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="requested authority's reference"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary of facts")),
+                ("urgent", models.BooleanField(default=False, verbose_name="urgent")),
+                (
+                    "urgency_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason for urgency"),
+                ),
+                ("confidential", models.BooleanField(default=False, verbose_name="confidential")),
+                (
+                    "names_visible_to",
+                    models.CharField(
+                        choices=[("officers", "Officers and heads of unit"), ("heads", "Heads of unit only")],
+                        default="officers",
+                        max_length=16,
+                        verbose_name="subjects' names visible to",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Registered, not sent"),
+                            ("sent", "Sent"),
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("awaiting-information", "Awaiting additional information"),
+                            ("in-execution", "In execution"),
+                            ("postponed", "Postponed"),
+                            ("executed", "Executed"),
+                            ("partially-executed", "Partially executed"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                            ("lapsed", "Lapsed"),
+                        ],
+                        editable=False,
+                        max_length=32,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_on", models.DateField(blank=True, editable=False, null=True, verbose_name="sent on")),
+                (
+                    "received_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="received on"),
+                ),
+                (
+                    "acknowledged_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="acknowledged on"),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="closed on"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(blank=True, editable=False, max_length=32, verbose_name="outcome"),
+                ),
+                ("due_on", models.DateField(editable=False, verbose_name="target date")),
+                ("is_open", models.BooleanField(default=True, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests_received",
+                        to="accounts.authority",
+                        verbose_name="requested authority",
+                    ),
+                ),
+                (
+                    "requesting_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests_made",
+                        to="accounts.authority",
+                        verbose_name="requesting authority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cooperation request',
-                'verbose_name_plural': 'cooperation requests',
+                "verbose_name": "cooperation request",
+                "verbose_name_plural": "cooperation requests",
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('sent', 'Sent'), ('received', 'Received'), ('acknowledged', 'Acknowledged'), ('information-requested', 'Additional information requested'), ('information-provided', 'Additional information provided'), ('execution-started', 'Execution started'), ('partially-executed', 'Partially executed'), ('executed', 'Executed'), ('refused', 'Refused'), ('postponed', 'Postponed'), ('withdrawn', 'Withdrawn'), ('lapsed', 'Lapsed'), ('reminder-sent', 'Reminder sent'), ('note', 'Note'), ('reopened', 'Reopened')], max_length=32, verbose_name='event')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('text', models.TextField(blank=True, verbose_name='details')),
-                ('refusal_grounds', models.JSONField(blank=True, default=list, verbose_name='grounds')),
-                ('internal', models.BooleanField(default=False, verbose_name='internal to our side')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.authority')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cooperation.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("sent", "Sent"),
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("information-requested", "Additional information requested"),
+                            ("information-provided", "Additional information provided"),
+                            ("execution-started", "Execution started"),
+                            ("partially-executed", "Partially executed"),
+                            ("executed", "Executed"),
+                            ("refused", "Refused"),
+                            ("postponed", "Postponed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("lapsed", "Lapsed"),
+                            ("reminder-sent", "Reminder sent"),
+                            ("note", "Note"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=32,
+                        verbose_name="event",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("text", models.TextField(blank=True, verbose_name="details")),
+                ("refusal_grounds", models.JSONField(blank=True, default=list, verbose_name="grounds")),
+                ("internal", models.BooleanField(default=False, verbose_name="internal to our side")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.authority"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cooperation.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestMeasure',
+            name="RequestMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('bank-records', 'Bank records'), ('asset-tracing', 'Asset tracing'), ('beneficial-ownership', 'Beneficial ownership'), ('search-seizure', 'Search and seizure'), ('freezing', 'Freezing'), ('confiscation-enforcement', 'Enforcement of confiscation'), ('asset-return', 'Return of assets'), ('testimony', 'Testimony'), ('service-of-documents', 'Service of documents'), ('videoconference', 'Videoconference'), ('electronic-evidence', 'Electronic evidence'), ('other', 'Other')], max_length=32)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measure_rows', to='cooperation.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("bank-records", "Bank records"),
+                            ("asset-tracing", "Asset tracing"),
+                            ("beneficial-ownership", "Beneficial ownership"),
+                            ("search-seizure", "Search and seizure"),
+                            ("freezing", "Freezing"),
+                            ("confiscation-enforcement", "Enforcement of confiscation"),
+                            ("asset-return", "Return of assets"),
+                            ("testimony", "Testimony"),
+                            ("service-of-documents", "Service of documents"),
+                            ("videoconference", "Videoconference"),
+                            ("electronic-evidence", "Electronic evidence"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measure_rows",
+                        to="cooperation.request",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestOffence',
+            name="RequestOffence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('uncac-15', 'Bribery of national public officials (art. 15)'), ('uncac-16', 'Bribery of foreign public officials (art. 16)'), ('uncac-17', 'Embezzlement by a public official (art. 17)'), ('uncac-18', 'Trading in influence (art. 18)'), ('uncac-19', 'Abuse of functions (art. 19)'), ('uncac-20', 'Illicit enrichment (art. 20)'), ('uncac-21', 'Bribery in the private sector (art. 21)'), ('uncac-22', 'Embezzlement in the private sector (art. 22)'), ('uncac-23', 'Laundering of proceeds of crime (art. 23)'), ('uncac-24', 'Concealment (art. 24)'), ('uncac-25', 'Obstruction of justice (art. 25)'), ('other', 'Other offence')], max_length=16)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offence_rows', to='cooperation.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("uncac-15", "Bribery of national public officials (art. 15)"),
+                            ("uncac-16", "Bribery of foreign public officials (art. 16)"),
+                            ("uncac-17", "Embezzlement by a public official (art. 17)"),
+                            ("uncac-18", "Trading in influence (art. 18)"),
+                            ("uncac-19", "Abuse of functions (art. 19)"),
+                            ("uncac-20", "Illicit enrichment (art. 20)"),
+                            ("uncac-21", "Bribery in the private sector (art. 21)"),
+                            ("uncac-22", "Embezzlement in the private sector (art. 22)"),
+                            ("uncac-23", "Laundering of proceeds of crime (art. 23)"),
+                            ("uncac-24", "Concealment (art. 24)"),
+                            ("uncac-25", "Obstruction of justice (art. 25)"),
+                            ("other", "Other offence"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offence_rows",
+                        to="cooperation.request",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestRefusalGround',
+            name="RequestRefusalGround",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('dual-criminality', 'No dual criminality'), ('insufficient-information', 'Insufficient information'), ('missing-certification', 'Missing certification'), ('bank-secrecy', 'Bank secrecy'), ('fiscal-offence', 'Fiscal offence'), ('political-offence', 'Political offence'), ('essential-interests', 'Essential interests'), ('de-minimis', 'De minimis'), ('ne-bis-in-idem', 'Ne bis in idem'), ('statute-of-limitations', 'Statute of limitations'), ('human-rights', 'Human rights'), ('ongoing-proceedings', 'Ongoing proceedings'), ('other', 'Other')], max_length=32)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refusal_ground_rows', to='cooperation.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("dual-criminality", "No dual criminality"),
+                            ("insufficient-information", "Insufficient information"),
+                            ("missing-certification", "Missing certification"),
+                            ("bank-secrecy", "Bank secrecy"),
+                            ("fiscal-offence", "Fiscal offence"),
+                            ("political-offence", "Political offence"),
+                            ("essential-interests", "Essential interests"),
+                            ("de-minimis", "De minimis"),
+                            ("ne-bis-in-idem", "Ne bis in idem"),
+                            ("statute-of-limitations", "Statute of limitations"),
+                            ("human-rights", "Human rights"),
+                            ("ongoing-proceedings", "Ongoing proceedings"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refusal_ground_rows",
+                        to="cooperation.request",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestShare',
+            name="RequestShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared_at', models.DateTimeField(auto_now_add=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.authority')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='cooperation.request')),
-                ('shared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shared_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.authority"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="cooperation.request",
+                    ),
+                ),
+                (
+                    "shared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('natural', 'Natural person'), ('legal', 'Legal person')], max_length=16, verbose_name='kind')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('identifiers', models.CharField(blank=True, help_text='Passport, national id, company registration number, date of birth...', max_length=500, verbose_name='identifiers')),
-                ('country', models.CharField(blank=True, max_length=2, verbose_name='nationality or seat')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='cooperation.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("natural", "Natural person"), ("legal", "Legal person")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "identifiers",
+                    models.CharField(
+                        blank=True,
+                        help_text="Passport, national id, company registration number, date of birth...",
+                        max_length=500,
+                        verbose_name="identifiers",
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=2, verbose_name="nationality or seat")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="cooperation.request",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['requesting_authority', 'id'], name='request_requesting_idx'),
+            model_name="request",
+            index=models.Index(fields=["requesting_authority", "id"], name="request_requesting_idx"),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['requested_authority', 'id'], name='request_requested_idx'),
+            model_name="request",
+            index=models.Index(fields=["requested_authority", "id"], name="request_requested_idx"),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['is_open', 'due_on'], name='request_open_due_idx'),
+            model_name="request",
+            index=models.Index(fields=["is_open", "due_on"], name="request_open_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='request',
-            index=models.Index(fields=['received_on', 'id'], name='request_received_idx'),
+            model_name="request",
+            index=models.Index(fields=["received_on", "id"], name="request_received_idx"),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.CheckConstraint(condition=models.Q(('requesting_authority', models.F('requested_authority')), _negated=True), name='request_two_parties', violation_error_message='The requested authority must differ from the requesting one.'),
+            model_name="request",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requesting_authority", models.F("requested_authority")), _negated=True),
+                name="request_two_parties",
+                violation_error_message="The requested authority must differ from the requesting one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.CheckConstraint(condition=models.Q(('urgent', False), models.Q(('urgency_reason', ''), _negated=True), _connector='OR'), name='request_urgent_has_reason', violation_error_message='An urgent request states the reason for urgency.'),
+            model_name="request",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("urgent", False), models.Q(("urgency_reason", ""), _negated=True), _connector="OR"
+                ),
+                name="request_urgent_has_reason",
+                violation_error_message="An urgent request states the reason for urgency.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('sent_on__isnull', True), ('received_on__gte', models.F('sent_on')), _connector='OR'), name='request_received_after_sent', violation_error_message='A request cannot be received before it was sent.'),
+            model_name="request",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("received_on__isnull", True),
+                    ("sent_on__isnull", True),
+                    ("received_on__gte", models.F("sent_on")),
+                    _connector="OR",
+                ),
+                name="request_received_after_sent",
+                violation_error_message="A request cannot be received before it was sent.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.UniqueConstraint(condition=models.Q(('requesting_reference', ''), _negated=True), fields=('requesting_authority', 'requesting_reference'), name='request_unique_requesting_reference', violation_error_message='The requesting authority already has a request with this reference.'),
+            model_name="request",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("requesting_reference", ""), _negated=True),
+                fields=("requesting_authority", "requesting_reference"),
+                name="request_unique_requesting_reference",
+                violation_error_message="The requesting authority already has a request with this reference.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.UniqueConstraint(condition=models.Q(('requested_reference', ''), _negated=True), fields=('requested_authority', 'requested_reference'), name='request_unique_requested_reference', violation_error_message='The requested authority already has a request with this reference.'),
+            model_name="request",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("requested_reference", ""), _negated=True),
+                fields=("requested_authority", "requested_reference"),
+                name="request_unique_requested_reference",
+                violation_error_message="The requested authority already has a request with this reference.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['request', 'id'], name='event_request_idx'),
+            model_name="event",
+            index=models.Index(fields=["request", "id"], name="event_request_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('internal', False), ('kind', 'note'), _connector='OR'), name='event_only_notes_internal', violation_error_message='Only a note can be internal.'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("internal", False), ("kind", "note"), _connector="OR"),
+                name="event_only_notes_internal",
+                violation_error_message="Only a note can be internal.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='requestmeasure',
-            index=models.Index(fields=['code', 'request'], name='request_measure_code_idx'),
+            model_name="requestmeasure",
+            index=models.Index(fields=["code", "request"], name="request_measure_code_idx"),
         ),
         migrations.AddConstraint(
-            model_name='requestmeasure',
-            constraint=models.UniqueConstraint(fields=('request', 'code'), name='request_measure_unique'),
+            model_name="requestmeasure",
+            constraint=models.UniqueConstraint(fields=("request", "code"), name="request_measure_unique"),
         ),
         migrations.AddIndex(
-            model_name='requestoffence',
-            index=models.Index(fields=['code', 'request'], name='request_offence_code_idx'),
+            model_name="requestoffence",
+            index=models.Index(fields=["code", "request"], name="request_offence_code_idx"),
         ),
         migrations.AddConstraint(
-            model_name='requestoffence',
-            constraint=models.UniqueConstraint(fields=('request', 'code'), name='request_offence_unique'),
+            model_name="requestoffence",
+            constraint=models.UniqueConstraint(fields=("request", "code"), name="request_offence_unique"),
         ),
         migrations.AddConstraint(
-            model_name='requestrefusalground',
-            constraint=models.UniqueConstraint(fields=('request', 'code'), name='request_ground_unique'),
+            model_name="requestrefusalground",
+            constraint=models.UniqueConstraint(fields=("request", "code"), name="request_ground_unique"),
         ),
         migrations.AddIndex(
-            model_name='requestshare',
-            index=models.Index(fields=['authority', 'request'], name='request_share_authority_idx'),
+            model_name="requestshare",
+            index=models.Index(fields=["authority", "request"], name="request_share_authority_idx"),
         ),
         migrations.AddConstraint(
-            model_name='requestshare',
-            constraint=models.UniqueConstraint(fields=('request', 'authority'), name='request_share_unique'),
+            model_name="requestshare",
+            constraint=models.UniqueConstraint(fields=("request", "authority"), name="request_share_unique"),
         ),
     ]

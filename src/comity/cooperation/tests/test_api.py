@@ -4,18 +4,26 @@ import json
 import pytest
 from django.test import Client
 
-from comity.core.models import AccessEntry
 from comity.cooperation.models import Event, Request
+from comity.core.models import AccessEntry
 from conftest import bearer, make_request
 
 BASE = "/api/v1/requests"
 NEW = {
-    "type": "mla", "legal_basis": "bilateral-treaty", "proceeding": "criminal", "offences": ["uncac-17", "uncac-23"],
-    "measures": ["bank-records", "freezing"], "requesting_reference": "PE-UCJIE-2026-0042",
-    "summary": "Embezzled public funds moved to Swiss accounts.", "urgent": True,
-    "urgency_reason": "Funds may be moved", "confidential": True,
-    "subjects": [{"kind": "natural", "name": "Alberto Quispe", "identifiers": "DNI 07654321", "country": "PE"},
-                 {"kind": "legal", "name": "Andes Holdings Ltd", "identifiers": "reg. 123456"}],
+    "type": "mla",
+    "legal_basis": "bilateral-treaty",
+    "proceeding": "criminal",
+    "offences": ["uncac-17", "uncac-23"],
+    "measures": ["bank-records", "freezing"],
+    "requesting_reference": "PE-UCJIE-2026-0042",
+    "summary": "Embezzled public funds moved to Swiss accounts.",
+    "urgent": True,
+    "urgency_reason": "Funds may be moved",
+    "confidential": True,
+    "subjects": [
+        {"kind": "natural", "name": "Alberto Quispe", "identifiers": "DNI 07654321", "country": "PE"},
+        {"kind": "legal", "name": "Andes Holdings Ltd", "identifiers": "reg. 123456"},
+    ],
     "sent_on": "2026-02-02",
 }
 
@@ -35,7 +43,11 @@ def patch(client: Client, url: str, body: dict):
 
 
 def new_request(peru, switzerland, **changes) -> dict:
-    return NEW | {"requesting_authority": peru.authority.pk, "requested_authority": switzerland.authority.pk} | changes
+    return (
+        NEW
+        | {"requesting_authority": peru.authority.pk, "requested_authority": switzerland.authority.pk}
+        | changes
+    )
 
 
 def test_created_by_one_side_readable_by_the_other_and_404_for_a_third(peru, switzerland, nigeria):
@@ -50,7 +62,12 @@ def test_created_by_one_side_readable_by_the_other_and_404_for_a_third(peru, swi
     assert mine.status_code == 200
     assert mine.json()["direction"] == "incoming"
     assert mine.json()["subjects"][0]["name"] == "Alberto Quispe"
-    assert AccessEntry.objects.filter(user=switzerland.officer, object_id=str(created["id"]), channel="api").count() == 1
+    assert (
+        AccessEntry.objects.filter(
+            user=switzerland.officer, object_id=str(created["id"]), channel="api"
+        ).count()
+        == 1
+    )
 
     outsider = bearer(nigeria.head).get(url)
     assert outsider.status_code == 404
@@ -66,16 +83,24 @@ def test_a_viewer_does_not_see_confidential_names(peru, switzerland):
 
 
 def test_search_by_name_does_not_reveal_hidden_confidential_subjects(peru, switzerland):
-    make_request(peru, switzerland, confidential=True, names_visible_to="heads", requesting_reference="PE-SECRET")
+    make_request(
+        peru, switzerland, confidential=True, names_visible_to="heads", requesting_reference="PE-SECRET"
+    )
     assert bearer(peru.officer).get(f"{BASE}?q=Quispe").json()["items"] == []
     assert [r["requesting_reference"] for r in bearer(peru.head).get(f"{BASE}?q=Quispe").json()["items"]] == [
-        "PE-SECRET"]
-    assert len(bearer(peru.officer).get(f"{BASE}?q=secret").json()["items"]) == 1  # references stay searchable
+        "PE-SECRET"
+    ]
+    assert (
+        len(bearer(peru.officer).get(f"{BASE}?q=secret").json()["items"]) == 1
+    )  # references stay searchable
 
 
 def test_unknown_code_is_422_naming_field_and_allowed_codes(peru, switzerland):
-    response = post(bearer(peru.officer), BASE, new_request(peru, switzerland, type="mutual-help",
-                                                             offences=["uncac-15", "bribery"]))
+    response = post(
+        bearer(peru.officer),
+        BASE,
+        new_request(peru, switzerland, type="mutual-help", offences=["uncac-15", "bribery"]),
+    )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
@@ -86,14 +111,17 @@ def test_unknown_code_is_422_naming_field_and_allowed_codes(peru, switzerland):
     assert Request.objects.count() == 0
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"sent_on": "2026-02-02", "received_on": "2026-01-02"}, "received_on"),
-    ({"urgent": True, "urgency_reason": ""}, "urgency_reason"),
-    ({"requested_authority": "self"}, "requested_authority"),
-    ({"requested_authority": 999999}, "requested_authority"),
-    ({"sent_on": "2026-02-31"}, "sent_on"),
-    ({"offences": []}, "offences"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"sent_on": "2026-02-02", "received_on": "2026-01-02"}, "received_on"),
+        ({"urgent": True, "urgency_reason": ""}, "urgency_reason"),
+        ({"requested_authority": "self"}, "requested_authority"),
+        ({"requested_authority": 999999}, "requested_authority"),
+        ({"sent_on": "2026-02-31"}, "sent_on"),
+        ({"offences": []}, "offences"),
+    ],
+)
 def test_bad_input_is_422_naming_the_field_and_writes_nothing(peru, switzerland, changes, field):
     if changes.get("requested_authority") == "self":
         changes["requested_authority"] = peru.authority.pk
@@ -106,7 +134,9 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(peru, switzerland,
 def test_patch_changes_editable_fields_only(peru, switzerland, nigeria):
     request = make_request(peru, switzerland)
     url = f"{BASE}/{request.pk}"
-    response = patch(bearer(switzerland.officer), url, {"requested_reference": "CH-RH-2026-7", "measures": ["testimony"]})
+    response = patch(
+        bearer(switzerland.officer), url, {"requested_reference": "CH-RH-2026-7", "measures": ["testimony"]}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["requested_reference"] == "CH-RH-2026-7"
     assert response.json()["measures"] == ["testimony"]
@@ -131,7 +161,11 @@ def test_events_follow_the_state_machine(peru, switzerland):
     assert post(ch, url, {"kind": "reminder-sent", "occurred_on": "2025-06-02"}).status_code == 422
     body = ch.get(f"{BASE}/{request.pk}").json()
     assert (body["status"], body["outcome"], body["received_on"], body["closed_on"]) == (
-        "executed", "executed", "2025-03-10", "2025-06-01")
+        "executed",
+        "executed",
+        "2025-03-10",
+        "2025-06-01",
+    )
     timeline = ch.get(url).json()
     assert [e["kind"] for e in timeline] == ["created", "sent", "received", "execution-started", "executed"]
 
@@ -141,15 +175,22 @@ def test_unknown_event_kind_and_ground_are_422(peru, switzerland):
     url = f"{BASE}/{request.pk}/events"
     response = post(bearer(peru.officer), url, {"kind": "teleported", "occurred_on": "2025-03-10"})
     assert response.status_code == 422 and "note" in response.json()["errors"][0]["detail"]
-    response = post(bearer(peru.officer), url, {"kind": "note", "occurred_on": "2025-03-10",
-                                                 "refusal_grounds": ["boredom"]})
+    response = post(
+        bearer(peru.officer),
+        url,
+        {"kind": "note", "occurred_on": "2025-03-10", "refusal_grounds": ["boredom"]},
+    )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "refusal_grounds.0"
 
 
 def test_internal_notes_are_not_served_to_the_other_side(peru, switzerland):
     request = make_request(peru, switzerland)
     url = f"{BASE}/{request.pk}/events"
-    post(bearer(peru.officer), url, {"kind": "note", "occurred_on": "2025-03-04", "text": "internal", "internal": True})
+    post(
+        bearer(peru.officer),
+        url,
+        {"kind": "note", "occurred_on": "2025-03-04", "text": "internal", "internal": True},
+    )
     assert "internal" in [e["text"] for e in bearer(peru.viewer).get(url).json()]
     assert "internal" not in [e["text"] for e in bearer(switzerland.officer).get(url).json()]
 
@@ -171,7 +212,11 @@ def test_list_filters_and_keyset_pages(peru, switzerland, nigeria, settings):
     assert refs("q=out-1") == ["PE-OUT-1"]
     assert refs("status=sent&urgent=false&overdue=true&received_after=2020-01-01") == []
     assert refs("status=sent&sent_after=2025-03-03&sent_before=2025-03-03&overdue=true") == [
-        "NG-IN-1", "PE-OUT-0", "PE-OUT-1", "PE-OUT-2"]
+        "NG-IN-1",
+        "PE-OUT-0",
+        "PE-OUT-1",
+        "PE-OUT-2",
+    ]
     settings.COMITY_PAGE_SIZE = 2
     seen, cursor = [], ""
     while True:
@@ -199,8 +244,14 @@ def test_list_query_count_does_not_grow_with_rows(peru, switzerland, django_asse
         assert len(client.get(f"{BASE}?direction=outgoing").json()["items"]) == 21
 
 
-ENDPOINTS = [("get", BASE), ("post", BASE), ("get", BASE + "/{id}"), ("patch", BASE + "/{id}"),
-             ("get", BASE + "/{id}/events"), ("post", BASE + "/{id}/events")]
+ENDPOINTS = [
+    ("get", BASE),
+    ("post", BASE),
+    ("get", BASE + "/{id}"),
+    ("patch", BASE + "/{id}"),
+    ("get", BASE + "/{id}/events"),
+    ("post", BASE + "/{id}/events"),
+]
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
@@ -214,7 +265,9 @@ def test_every_endpoint_refuses_the_anonymous_with_401(peru, switzerland, method
 
 
 @pytest.mark.parametrize(("method", "path"), [e for e in ENDPOINTS if "{id}" in e[1]])
-def test_every_request_endpoint_is_404_to_an_outsider(peru, switzerland, nigeria, secretariat_user, method, path):
+def test_every_request_endpoint_is_404_to_an_outsider(
+    peru, switzerland, nigeria, secretariat_user, method, path
+):
     request = make_request(peru, switzerland)
     body = {"kind": "note", "occurred_on": "2025-03-04", "summary": "x"}
     for user in (nigeria.head, secretariat_user):
@@ -223,7 +276,9 @@ def test_every_request_endpoint_is_404_to_an_outsider(peru, switzerland, nigeria
     assert Event.objects.filter(kind="note").count() == 0
 
 
-def test_outsiders_lists_are_empty_and_they_cannot_create_for_others(peru, switzerland, nigeria, secretariat_user):
+def test_outsiders_lists_are_empty_and_they_cannot_create_for_others(
+    peru, switzerland, nigeria, secretariat_user
+):
     make_request(peru, switzerland)
     assert bearer(nigeria.officer).get(BASE).json()["items"] == []
     assert bearer(secretariat_user).get(BASE).json()["items"] == []
@@ -243,8 +298,24 @@ def test_session_auth_needs_csrf_for_writes(peru, switzerland):
 def test_openapi_documents_the_endpoints_and_filters():
     schema = Client().get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert {"/api/v1/requests", "/api/v1/requests/{request_id}", "/api/v1/requests/{request_id}/events"} <= set(
-        schema["paths"])
+    assert {
+        "/api/v1/requests",
+        "/api/v1/requests/{request_id}",
+        "/api/v1/requests/{request_id}/events",
+    } <= set(schema["paths"])
     names = {p["name"] for p in schema["paths"]["/api/v1/requests"]["get"]["parameters"]}
-    assert {"direction", "type", "status", "counterpart_country", "offence", "legal_basis", "urgent", "overdue",
-            "received_after", "sent_before", "q", "sort", "cursor"} <= names
+    assert {
+        "direction",
+        "type",
+        "status",
+        "counterpart_country",
+        "offence",
+        "legal_basis",
+        "urgent",
+        "overdue",
+        "received_after",
+        "sent_before",
+        "q",
+        "sort",
+        "cursor",
+    } <= names

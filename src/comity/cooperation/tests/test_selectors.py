@@ -3,12 +3,14 @@ import datetime
 import pytest
 from django.http import Http404
 
-from comity.core.models import AccessEntry
 from comity.cooperation import selectors, services
+from comity.core.models import AccessEntry
 from conftest import make_request
 
 
-def test_parties_and_shared_authorities_see_a_request_others_do_not(peru, switzerland, nigeria, secretariat_user):
+def test_parties_and_shared_authorities_see_a_request_others_do_not(
+    peru, switzerland, nigeria, secretariat_user
+):
     request = make_request(peru, switzerland)
     for user in (peru.officer, peru.viewer, switzerland.head):
         assert list(selectors.requests_visible_to(user)) == [request]
@@ -36,20 +38,37 @@ def test_detail_read_is_access_logged(peru, switzerland):
 
 def test_internal_notes_stay_on_their_side(peru, switzerland):
     request = make_request(peru, switzerland)
-    services.event_record(actor=peru.officer, request=request, kind="note", occurred_on=datetime.date(2025, 3, 4),
-                          text="Our prosecutor doubts the evidence", internal=True)
-    services.event_record(actor=peru.officer, request=request, kind="note", occurred_on=datetime.date(2025, 3, 4),
-                          text="Shared note")
+    services.event_record(
+        actor=peru.officer,
+        request=request,
+        kind="note",
+        occurred_on=datetime.date(2025, 3, 4),
+        text="Our prosecutor doubts the evidence",
+        internal=True,
+    )
+    services.event_record(
+        actor=peru.officer,
+        request=request,
+        kind="note",
+        occurred_on=datetime.date(2025, 3, 4),
+        text="Shared note",
+    )
     assert [e.text for e in selectors.events_visible(peru.viewer, request)][-2:] == [
-        "Our prosecutor doubts the evidence", "Shared note"]
-    assert "Our prosecutor doubts the evidence" not in [e.text for e in selectors.events_visible(
-        switzerland.head, request)]
+        "Our prosecutor doubts the evidence",
+        "Shared note",
+    ]
+    assert "Our prosecutor doubts the evidence" not in [
+        e.text for e in selectors.events_visible(switzerland.head, request)
+    ]
 
 
-@pytest.mark.parametrize(("names_visible_to", "officer", "head", "viewer"), [
-    ("officers", True, True, False),
-    ("heads", False, True, False),
-])
+@pytest.mark.parametrize(
+    ("names_visible_to", "officer", "head", "viewer"),
+    [
+        ("officers", True, True, False),
+        ("heads", False, True, False),
+    ],
+)
 def test_confidential_names(peru, switzerland, names_visible_to, officer, head, viewer):
     request = make_request(peru, switzerland, confidential=True, names_visible_to=names_visible_to)
     for side in (peru, switzerland):
@@ -63,10 +82,15 @@ def test_confidential_names(peru, switzerland, names_visible_to, officer, head, 
 def test_awaiting_action_is_the_side_whose_turn_it_is(peru, switzerland):
     sent = make_request(peru, switzerland)
     assert list(selectors.awaiting_action(switzerland.officer)) == []  # not received yet
-    services.event_record(actor=switzerland.officer, request=sent, kind="received",
-                          occurred_on=datetime.date(2025, 3, 4))
+    services.event_record(
+        actor=switzerland.officer, request=sent, kind="received", occurred_on=datetime.date(2025, 3, 4)
+    )
     assert list(selectors.awaiting_action(switzerland.officer)) == [sent]
     assert list(selectors.awaiting_action(peru.officer)) == []
-    services.event_record(actor=switzerland.officer, request=sent, kind="information-requested",
-                          occurred_on=datetime.date(2025, 3, 5))
+    services.event_record(
+        actor=switzerland.officer,
+        request=sent,
+        kind="information-requested",
+        occurred_on=datetime.date(2025, 3, 5),
+    )
     assert list(selectors.awaiting_action(peru.officer)) == [sent]

@@ -3,23 +3,35 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from comity.core.models import AuditEntry
 from comity.cooperation import services
 from comity.cooperation.models import Event, Request, RequestRefusalGround, Subject
+from comity.core.models import AuditEntry
 from conftest import make_request
 
 D = datetime.date
 
 
 def counts():
-    return (Request.objects.count(), Event.objects.count(), Subject.objects.count(), AuditEntry.objects.count())
+    return (
+        Request.objects.count(),
+        Event.objects.count(),
+        Subject.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_create_folds_given_dates_into_the_timeline_and_audits(peru, switzerland):
     request = make_request(peru, switzerland, sent_on=D(2025, 1, 10), received_on=D(2025, 1, 20))
-    assert (request.status, request.sent_on, request.received_on) == ("received", D(2025, 1, 10), D(2025, 1, 20))
+    assert (request.status, request.sent_on, request.received_on) == (
+        "received",
+        D(2025, 1, 10),
+        D(2025, 1, 20),
+    )
     assert list(request.events.values_list("kind", "occurred_on")) == [
-        ("created", D(2025, 1, 10)), ("sent", D(2025, 1, 10)), ("received", D(2025, 1, 20))]
+        ("created", D(2025, 1, 10)),
+        ("sent", D(2025, 1, 10)),
+        ("received", D(2025, 1, 20)),
+    ]
     assert request.requesting_country == "PE" and request.requested_country == "CH"
     assert request.due_on == D(2025, 1, 20) + datetime.timedelta(days=120)
     entry = AuditEntry.objects.get(action="request.create")
@@ -32,16 +44,19 @@ def test_urgent_requests_have_a_shorter_target(peru, switzerland):
     assert request.due_on == D(2025, 3, 3) + datetime.timedelta(days=15)
 
 
-@pytest.mark.parametrize(("overrides", "field", "text"), [
-    ({"type": "mutual-help"}, "type", "allowed: mla, extradition"),
-    ({"offences": ["uncac-99"]}, "offences", "uncac-99"),
-    ({"offences": []}, "offences", "at least one offence"),
-    ({"measures": ["torture"]}, "measures", "allowed: bank-records"),
-    ({"legal_basis": "friendship"}, "legal_basis", "reciprocity"),
-    ({"urgent": True}, "urgency_reason", "reason for urgency"),
-    ({"sent_on": D(2025, 2, 1), "received_on": D(2025, 1, 1)}, "received_on", "before it was sent"),
-    ({"subjects": [services.SubjectInput(kind="robot", name="X")]}, "subjects", "Subject 1"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "text"),
+    [
+        ({"type": "mutual-help"}, "type", "allowed: mla, extradition"),
+        ({"offences": ["uncac-99"]}, "offences", "uncac-99"),
+        ({"offences": []}, "offences", "at least one offence"),
+        ({"measures": ["torture"]}, "measures", "allowed: bank-records"),
+        ({"legal_basis": "friendship"}, "legal_basis", "reciprocity"),
+        ({"urgent": True}, "urgency_reason", "reason for urgency"),
+        ({"sent_on": D(2025, 2, 1), "received_on": D(2025, 1, 1)}, "received_on", "before it was sent"),
+        ({"subjects": [services.SubjectInput(kind="robot", name="X")]}, "subjects", "Subject 1"),
+    ],
+)
 def test_bad_input_names_the_field_and_writes_nothing(peru, switzerland, overrides, field, text):
     before = counts()
     with pytest.raises(ValidationError) as error:
@@ -78,7 +93,9 @@ def test_a_forbidden_event_leaves_the_request_as_it_was(peru, switzerland):
     request = make_request(peru, switzerland)
     before = counts()
     with pytest.raises(ValidationError) as error:
-        services.event_record(actor=switzerland.officer, request=request, kind="executed", occurred_on=D(2025, 3, 4))
+        services.event_record(
+            actor=switzerland.officer, request=request, kind="executed", occurred_on=D(2025, 3, 4)
+        )
     assert "received yet" in error.value.message_dict["kind"][0]
     assert counts() == before
     request.refresh_from_db()
@@ -87,16 +104,31 @@ def test_a_forbidden_event_leaves_the_request_as_it_was(peru, switzerland):
 
 def test_refusal_stores_grounds_and_reopening_clears_them(peru, switzerland):
     request = make_request(peru, switzerland)
-    services.event_record(actor=switzerland.officer, request=request, kind="received", occurred_on=D(2025, 3, 5))
-    services.event_record(actor=switzerland.officer, request=request, kind="refused", occurred_on=D(2025, 4, 1),
-                          refusal_grounds=["bank-secrecy", "dual-criminality"])
+    services.event_record(
+        actor=switzerland.officer, request=request, kind="received", occurred_on=D(2025, 3, 5)
+    )
+    services.event_record(
+        actor=switzerland.officer,
+        request=request,
+        kind="refused",
+        occurred_on=D(2025, 4, 1),
+        refusal_grounds=["bank-secrecy", "dual-criminality"],
+    )
     request.refresh_from_db()
     assert (request.status, request.outcome, request.closed_on, request.is_open) == (
-        "refused", "refused", D(2025, 4, 1), False)
+        "refused",
+        "refused",
+        D(2025, 4, 1),
+        False,
+    )
     assert set(RequestRefusalGround.objects.filter(request=request).values_list("code", flat=True)) == {
-        "bank-secrecy", "dual-criminality"}
+        "bank-secrecy",
+        "dual-criminality",
+    }
     with pytest.raises(ValidationError, match="head of unit"):
-        services.event_record(actor=switzerland.officer, request=request, kind="reopened", occurred_on=D(2025, 4, 2))
+        services.event_record(
+            actor=switzerland.officer, request=request, kind="reopened", occurred_on=D(2025, 4, 2)
+        )
     services.event_record(actor=switzerland.head, request=request, kind="reopened", occurred_on=D(2025, 4, 2))
     request.refresh_from_db()
     assert (request.status, request.outcome, request.is_open) == ("received", "", True)
@@ -105,8 +137,11 @@ def test_refusal_stores_grounds_and_reopening_clears_them(peru, switzerland):
 
 def test_update_changes_fields_and_recomputes_the_target(peru, switzerland):
     request = make_request(peru, switzerland)
-    services.request_update(actor=peru.head, request=request, changes={
-        "type": "extradition", "offences": ["uncac-15", "uncac-17"], "summary": "New facts"})
+    services.request_update(
+        actor=peru.head,
+        request=request,
+        changes={"type": "extradition", "offences": ["uncac-15", "uncac-17"], "summary": "New facts"},
+    )
     request.refresh_from_db()
     assert request.type == "extradition" and request.summary == "New facts"
     assert request.due_on == D(2025, 3, 3) + datetime.timedelta(days=180)
@@ -125,6 +160,11 @@ def test_update_refuses_timeline_fields(peru, switzerland):
 def test_only_notes_can_be_internal(peru, switzerland):
     request = make_request(peru, switzerland)
     with pytest.raises(ValidationError) as error:
-        services.event_record(actor=peru.officer, request=request, kind="reminder-sent",
-                              occurred_on=D(2025, 3, 4), internal=True)
+        services.event_record(
+            actor=peru.officer,
+            request=request,
+            kind="reminder-sent",
+            occurred_on=D(2025, 3, 4),
+            internal=True,
+        )
     assert "internal" in error.value.message_dict

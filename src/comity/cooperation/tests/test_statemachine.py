@@ -17,10 +17,21 @@ def run(*steps, by_head=False):
 
 
 def test_a_full_life_sets_dates_status_and_outcome():
-    t = run((K.SENT, D(2024, 1, 2)), (K.RECEIVED, D(2024, 1, 9)), (K.ACKNOWLEDGED, D(2024, 1, 10)),
-            (K.EXECUTION_STARTED, D(2024, 2, 1)), (K.EXECUTED, D(2024, 6, 30)))
+    t = run(
+        (K.SENT, D(2024, 1, 2)),
+        (K.RECEIVED, D(2024, 1, 9)),
+        (K.ACKNOWLEDGED, D(2024, 1, 10)),
+        (K.EXECUTION_STARTED, D(2024, 2, 1)),
+        (K.EXECUTED, D(2024, 6, 30)),
+    )
     assert (t.status, t.outcome, t.sent_on, t.received_on, t.acknowledged_on, t.closed_on) == (
-        Status.EXECUTED, "executed", D(2024, 1, 2), D(2024, 1, 9), D(2024, 1, 10), D(2024, 6, 30))
+        Status.EXECUTED,
+        "executed",
+        D(2024, 1, 2),
+        D(2024, 1, 9),
+        D(2024, 1, 10),
+        D(2024, 6, 30),
+    )
 
 
 @pytest.mark.parametrize("kind", [K.EXECUTION_STARTED, K.EXECUTED, K.PARTIALLY_EXECUTED, K.ACKNOWLEDGED])
@@ -40,12 +51,19 @@ def test_after_a_final_outcome_only_a_note_or_a_reopening_by_a_head():
         apply(closed, K.REOPENED, D(2024, 2, 3))
     reopened = apply(closed, K.REOPENED, D(2024, 2, 3), by_head=True)
     assert (reopened.status, reopened.outcome, reopened.closed_on, reopened.refusal_grounds) == (
-        Status.RECEIVED, "", None, ())
+        Status.RECEIVED,
+        "",
+        None,
+        (),
+    )
 
 
 def test_additional_information_returns_to_where_the_request_was():
-    t = run((K.RECEIVED, D(2024, 1, 2)), (K.EXECUTION_STARTED, D(2024, 1, 5)),
-            (K.INFORMATION_REQUESTED, D(2024, 1, 6)))
+    t = run(
+        (K.RECEIVED, D(2024, 1, 2)),
+        (K.EXECUTION_STARTED, D(2024, 1, 5)),
+        (K.INFORMATION_REQUESTED, D(2024, 1, 6)),
+    )
     assert t.status == Status.AWAITING_INFORMATION
     assert apply(t, K.INFORMATION_PROVIDED, D(2024, 2, 1)).status == Status.IN_EXECUTION
     with pytest.raises(TransitionError, match="No additional information"):
@@ -53,7 +71,9 @@ def test_additional_information_returns_to_where_the_request_was():
 
 
 def test_received_before_sent_is_refused_with_both_dates():
-    with pytest.raises(TransitionError, match="cannot be received .2024-01-01. before it was sent .2024-01-05."):
+    with pytest.raises(
+        TransitionError, match="cannot be received .2024-01-01. before it was sent .2024-01-05."
+    ):
         run((K.SENT, D(2024, 1, 5)), (K.RECEIVED, D(2024, 1, 1)))
 
 
@@ -76,8 +96,10 @@ def test_refusal_needs_a_ground_and_only_refusals_and_postponements_take_one():
         apply(received, K.REFUSED, D(2024, 1, 3))
     with pytest.raises(TransitionError, match="only for a refusal"):
         apply(received, K.EXECUTED, D(2024, 1, 3), refusal_grounds=["bank-secrecy"])
-    assert apply(received, K.POSTPONED, D(2024, 1, 3), refusal_grounds=["ongoing-proceedings"]).status == \
-        Status.POSTPONED
+    assert (
+        apply(received, K.POSTPONED, D(2024, 1, 3), refusal_grounds=["ongoing-proceedings"]).status
+        == Status.POSTPONED
+    )
 
 
 def test_a_timeline_starts_with_its_creation_only_once():
@@ -88,6 +110,12 @@ def test_a_timeline_starts_with_its_creation_only_once():
 
 
 def test_replay_equals_step_by_step():
-    events = [(K.CREATED, D(2024, 1, 1), []), (K.SENT, D(2024, 1, 2), []), (K.RECEIVED, D(2024, 1, 3), []),
-              (K.WITHDRAWN, D(2024, 1, 4), [])]
-    assert replay(events) == run((K.SENT, D(2024, 1, 2)), (K.RECEIVED, D(2024, 1, 3)), (K.WITHDRAWN, D(2024, 1, 4)))
+    events = [
+        (K.CREATED, D(2024, 1, 1), []),
+        (K.SENT, D(2024, 1, 2), []),
+        (K.RECEIVED, D(2024, 1, 3), []),
+        (K.WITHDRAWN, D(2024, 1, 4), []),
+    ]
+    assert replay(events) == run(
+        (K.SENT, D(2024, 1, 2)), (K.RECEIVED, D(2024, 1, 3)), (K.WITHDRAWN, D(2024, 1, 4))
+    )

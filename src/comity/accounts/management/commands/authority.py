@@ -20,7 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         try:
             authority = authority_create(
-                actor=None, name=options["name"], country=options["country"], kind=options["kind"],
+                actor=None,
+                name=options["name"],
+                country=options["country"],
+                kind=options["kind"],
                 external=options["external"],
             )
         except ValidationError as error:

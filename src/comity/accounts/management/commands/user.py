@@ -19,8 +19,12 @@ class Command(BaseCommand):
         add.add_argument("--authority", required=True, type=int, help="The authority's id")
         add.add_argument("--role", required=True, choices=Role.values)
         add.add_argument("--email", default="")
-        add.add_argument("--password-stdin", action="store_true", required=True,
-                         help="Read the password from standard input (never from the command line)")
+        add.add_argument(
+            "--password-stdin",
+            action="store_true",
+            required=True,
+            help="Read the password from standard input (never from the command line)",
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         authority = Authority.objects.filter(pk=options["authority"]).first()
@@ -28,8 +32,14 @@ class Command(BaseCommand):
             raise CommandError(f"authority: no authority with id {options['authority']}")
         password = sys.stdin.readline().rstrip("\r\n")
         try:
-            user = user_create(actor=None, username=options["username"], authority=authority,
-                               role=options["role"], password=password, email=options["email"])
+            user = user_create(
+                actor=None,
+                username=options["username"],
+                authority=authority,
+                role=options["role"],
+                password=password,
+                email=options["email"],
+            )
         except ValidationError as error:
             raise CommandError(validation_message(error)) from error
         self.stdout.write(str(user.pk))

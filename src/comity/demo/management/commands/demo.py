@@ -39,13 +39,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  requests: {done}/{total}", ending="\r")
             self.stdout.flush()
         self.stdout.write("")
-        self.stdout.write(f"Demo data loaded: {len(authorities)} States, {done} requests (seed {options['seed']}).")
+        self.stdout.write(
+            f"Demo data loaded: {len(authorities)} States, {done} requests (seed {options['seed']})."
+        )
 
     def _print_logins(self) -> None:
         logins = demo_logins()
         if not logins:
             return
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role:<12} {login.authority}")
         self.stdout.write("  (also gb-, fr-, br- officer/head/viewer)\n")

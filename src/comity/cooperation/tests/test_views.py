@@ -1,0 +1,191 @@
+import datetime
+
+import pytest
+from django.test import Client
+
+from comity.cooperation.models import Event, Request
+from comity.core.models import AccessEntry
+from conftest import make_request
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_need_a_login(peru, switzerland):
+    request = make_request(peru, switzerland)
+    for url in (
+        "/",
+        "/requests/",
+        "/requests/new/",
+        f"/requests/{request.pk}/",
+        f"/requests/{request.pk}/edit/",
+    ):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_login_page_and_demo_style_login(peru):
+    assert b"Log in to Comity" in Client().get("/login/").content
+    client = Client()
+    response = client.post("/login/", {"username": "pe-officer", "password": "correct-horse-battery-staple"})
+    assert response.status_code == 302
+    assert b"Awaiting my action" in client.get("/").content
+
+
+def test_home_lists_what_awaits_me_and_what_is_overdue(peru, switzerland):
+    request = make_request(
+        switzerland, peru, requesting_reference="CH-77", received_on=datetime.date(2025, 3, 4)
+    )
+    page = logged_in(peru.officer).get("/").content.decode()
+    assert page.count(f"/requests/{request.pk}/") == 2  # awaiting our execution, and overdue
+
+
+def test_list_page_filters_and_its_query_count_is_pinned(
+    peru, switzerland, nigeria, django_assert_num_queries
+):
+    for n in range(3):
+        make_request(peru, switzerland, requesting_reference=f"PE-OUT-{n}")
+    make_request(nigeria, peru, requesting_reference="NG-IN-1", received_on=datetime.date(2025, 3, 5))
+    client = logged_in(peru.officer)
+    page = client.get("/requests/?direction=incoming").content.decode()
+    assert "NG/" not in page and "NG-IN-1" in page and "PE-OUT-0" not in page
+    # session, user, the page of requests, their offences
+    with django_assert_num_queries(4):
+        client.get("/requests/")
+    for n in range(10):
+        make_request(peru, switzerland, requesting_reference=f"PE-MORE-{n}")
+    with django_assert_num_queries(4):
+        assert "PE-MORE-9" in client.get("/requests/").content.decode()
+
+
+def test_htmx_list_answers_only_the_rows(peru, switzerland):
+    make_request(peru, switzerland, requesting_reference="PE-HX")
+    response = logged_in(peru.officer).get("/requests/?q=PE-HX", HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert "PE-HX" in content and "<html" not in content
+
+
+def test_invalid_filters_are_explained(peru):
+    content = logged_in(peru.officer).get("/requests/?received_after=someday").content.decode()
+    assert "Some filters are not valid" in content
+
+
+def test_detail_is_404_to_outsiders_and_logged_for_parties(peru, switzerland, nigeria, secretariat_user):
+    request = make_request(peru, switzerland)
+    for user in (nigeria.officer, secretariat_user):
+        for url in (f"/requests/{request.pk}/", f"/requests/{request.pk}/edit/"):
+            assert logged_in(user).get(url).status_code == 404
+        assert logged_in(user).post(f"/requests/{request.pk}/events/", {"kind": "note"}).status_code == 404
+    assert logged_in(switzerland.viewer).get(f"/requests/{request.pk}/").status_code == 200
+    assert AccessEntry.objects.filter(user=switzerland.viewer, channel="page").count() == 1
+    assert not AccessEntry.objects.filter(user=nigeria.officer).exists()
+
+
+def test_viewer_sees_no_confidential_names_and_no_write_controls(peru, switzerland):
+    request = make_request(peru, switzerland, confidential=True)
+    content = logged_in(switzerland.viewer).get(f"/requests/{request.pk}/").content.decode()
+    assert "Quispe" not in content and "not visible to your role" in content
+    assert "Record an event" not in content
+    assert logged_in(switzerland.viewer).get(f"/requests/{request.pk}/edit/").status_code == 403
+    assert "Quispe" in logged_in(switzerland.officer).get(f"/requests/{request.pk}/").content.decode()
+
+
+def test_create_a_request_through_the_form(peru, switzerland):
+    client = logged_in(peru.officer)
+    form = {
+        "direction": "outgoing",
+        "counterpart": switzerland.authority.pk,
+        "type": "mla",
+        "legal_basis": "uncac",
+        "proceeding": "criminal",
+        "offences": ["uncac-17"],
+        "measures": ["freezing"],
+        "requesting_reference": "PE-FORM-1",
+        "summary": "Funds diverted",
+        "names_visible_to": "officers",
+        "sent_on": "2026-01-10",
+        "subjects-TOTAL_FORMS": "2",
+        "subjects-INITIAL_FORMS": "0",
+        "subjects-0-kind": "legal",
+        "subjects-0-name": "Andes Holdings Ltd",
+        "subjects-1-kind": "natural",
+    }
+    response = client.post("/requests/new/", form)
+    assert response.status_code == 302
+    request = Request.objects.get(requesting_reference="PE-FORM-1")
+    assert (request.requested_authority, request.status) == (switzerland.authority, "sent")
+    assert list(request.subjects.values_list("name", flat=True)) == ["Andes Holdings Ltd"]
+
+
+def test_form_errors_name_the_field_and_write_nothing(peru, switzerland):
+    client = logged_in(peru.officer)
+    form = {
+        "direction": "incoming",
+        "counterpart": switzerland.authority.pk,
+        "type": "mla",
+        "legal_basis": "uncac",
+        "proceeding": "criminal",
+        "offences": ["uncac-17"],
+        "names_visible_to": "officers",
+        "urgent": "on",
+        "sent_on": "2026-01-10",
+        "received_on": "2026-01-01",
+        "subjects-TOTAL_FORMS": "0",
+        "subjects-INITIAL_FORMS": "0",
+    }
+    content = client.post("/requests/new/", form).content.decode()
+    assert "reason for urgency" in content and "before it was sent" in content
+    assert Request.objects.count() == 0
+
+
+def test_record_events_by_form_and_htmx(peru, switzerland):
+    request = make_request(peru, switzerland)
+    client = logged_in(switzerland.officer)
+    url = f"/requests/{request.pk}/events/"
+    bad = client.post(url, {"kind": "executed", "occurred_on": "2025-03-10"})
+    assert bad.status_code == 422 and "record its receipt first" in bad.content.decode()
+    assert client.post(url, {"kind": "received", "occurred_on": "2025-03-10"}).status_code == 302
+    response = client.post(
+        url, {"kind": "execution-started", "occurred_on": "2025-03-11"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "Execution started" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "in-execution"
+    assert Event.objects.filter(request=request).count() == 4
+
+
+def test_edit_through_the_form(peru, switzerland):
+    request = make_request(peru, switzerland)
+    client = logged_in(switzerland.head)
+    assert client.get(f"/requests/{request.pk}/edit/").status_code == 200
+    response = client.post(
+        f"/requests/{request.pk}/edit/",
+        {
+            "type": "mla",
+            "legal_basis": "uncac",
+            "proceeding": "civil",
+            "offences": ["uncac-23"],
+            "requesting_reference": request.requesting_reference,
+            "requested_reference": "CH-9",
+            "names_visible_to": "officers",
+            "subjects-TOTAL_FORMS": "1",
+            "subjects-INITIAL_FORMS": "1",
+            "subjects-0-kind": "natural",
+            "subjects-0-name": "Alberto Quispe Ramos",
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.proceeding, request.requested_reference) == ("civil", "CH-9")
+    assert list(request.subjects.values_list("name", flat=True)) == ["Alberto Quispe Ramos"]
+
+
+@pytest.mark.parametrize("user_fixture", ["secretariat_user"])
+def test_roles_without_case_access_see_a_plain_home(request, user_fixture):
+    user = request.getfixturevalue(user_fixture)
+    content = logged_in(user).get("/").content.decode()
+    assert "does not give access" in content
+    assert logged_in(user).get("/requests/new/").status_code == 403

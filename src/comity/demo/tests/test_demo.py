@@ -1,0 +1,68 @@
+import hashlib
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from comity.accounts.demo import DEMO_PASSWORD
+from comity.accounts.models import Authority
+from comity.cooperation.models import Event, Request
+from comity.cooperation.statemachine import replay
+
+
+def fingerprint() -> str:
+    rows = Request.objects.order_by("pk").values_list(
+        "requesting_reference",
+        "requested_country",
+        "type",
+        "status",
+        "sent_on",
+        "received_on",
+        "closed_on",
+        "outcome",
+        "due_on",
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def load(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_is_deterministic_under_a_seed_and_realistic():
+    load("--seed", "7", "--requests", "400")
+    first = fingerprint()
+    assert Authority.objects.values("country").distinct().count() >= 30
+    years = {d.year for d in Request.objects.values_list("sent_on", flat=True)}
+    assert min(years) == 2010 and max(years) == 2026
+    assert {"executed", "refused", "in-execution"} <= set(Request.objects.values_list("status", flat=True))
+    # every stored status is what the state machine makes of the stored timeline
+    for request in Request.objects.prefetch_related("events")[:200]:
+        timeline = replay((e.kind, e.occurred_on, e.refusal_grounds) for e in request.events.all())
+        assert (timeline.status, timeline.received_on, timeline.closed_on) == (
+            request.status,
+            request.received_on,
+            request.closed_on,
+        )
+    assert Event.objects.count() > 4 * 400 * 0.8
+
+    assert "already has data" in load("--if-empty")
+    call_command("flush", "--no-input")
+    load("--seed", "7", "--requests", "400")
+    assert fingerprint() == first
+    call_command("flush", "--no-input")
+    load("--seed", "8", "--requests", "400")
+    assert fingerprint() != first
+
+
+@pytest.mark.django_db
+def test_demo_logins_work_and_are_printed():
+    load("--requests", "50")
+    assert "pe-officer" in load("--logins") and DEMO_PASSWORD in load("--logins")
+    client = Client()
+    assert client.login(username="pe-officer", password=DEMO_PASSWORD)
+    assert client.get("/api/v1/requests").json()["items"]

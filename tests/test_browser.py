@@ -1,0 +1,78 @@
+"""Key flows in a real browser: Debian's chromium driven by Playwright against a live server."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from comity.cooperation.models import Request
+from conftest import make_request
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 800])
+def test_register_receive_execute_and_find_a_request(live_server, browser: Browser, peru, switzerland, width):
+    make_request(peru, switzerland, requesting_reference="PE-OTHER-1")  # must be filtered out below
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("pe-officer")
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Awaiting my action")).to_be_visible()
+
+    page.get_by_role("link", name="New request").click()
+    page.get_by_label("We request (outgoing)").check()
+    page.get_by_label("Counterpart authority").select_option(label=str(switzerland.authority))
+    page.get_by_label("Type").select_option("mla")
+    page.get_by_label("Legal basis").select_option("bilateral-treaty")
+    page.get_by_label("Laundering of proceeds of crime (art. 23)").check()
+    page.get_by_label("Freezing").check()
+    page.get_by_label("Requesting authority's reference").fill("PE-BROWSER-1")
+    page.get_by_label("Summary of facts").fill("Public funds diverted to a Swiss account.")
+    page.get_by_label("Sent on").fill("2026-02-02")
+    page.locator("input[name='subjects-0-name']").fill("Andes Holdings Ltd")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("Request registered.")).to_be_visible()
+    expect(page.locator("#status")).to_have_text("Sent")
+
+    # The requesting side records what the counterpart reported, through the htmx event form.
+    for kind, day in (
+        ("received", "2026-02-09"),
+        ("execution-started", "2026-02-20"),
+        ("executed", "2026-05-04"),
+    ):
+        page.get_by_text("Record an event").click()
+        page.get_by_label("Event", exact=True).select_option(kind)
+        page.get_by_label("Date", exact=True).fill(day)
+        page.get_by_role("button", name="Record", exact=True).click()
+        expect(page.locator("ol.timeline li").last).to_contain_text(day)
+    expect(page.locator("#status")).to_have_text("Executed")
+
+    # An impossible event is refused with its reason, and nothing changes.
+    page.get_by_text("Record an event").click()
+    page.get_by_label("Event", exact=True).select_option("reminder-sent")
+    page.get_by_label("Date", exact=True).fill("2026-05-05")
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_text("only a note, or a reopening by a head of unit")).to_be_visible()
+
+    page.get_by_role("link", name="Requests").first.click()
+    expect(page.locator("#results")).to_contain_text("PE-OTHER-1")
+    page.get_by_label("Status").select_option("executed")
+    expect(page).to_have_url(re.compile(r"status=executed"))
+    page.get_by_label("Offence").select_option("uncac-23")
+    expect(page).to_have_url(re.compile(r"offence=uncac-23"))
+    expect(page.locator("#results")).to_contain_text("PE-BROWSER-1")
+    expect(page.locator("#results")).not_to_contain_text("PE-OTHER-1")
+    page.get_by_label("Status").select_option("refused")
+    expect(page.locator("#results")).to_contain_text("No request matches these filters.")
+
+    request = Request.objects.get(requesting_reference="PE-BROWSER-1")
+    assert (request.status, str(request.received_on), str(request.closed_on)) == (
+        "executed",
+        "2026-02-09",
+        "2026-05-04",
+    )
+    page.close()
