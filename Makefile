@@ -47,7 +47,7 @@ chromium:
 	  else echo "Browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; fi; }
 
 pytest: $(STAMP) chromium
-	$(BIN)/pytest -p no:cacheprovider
+	COMITY_DB_CONN_MAX_AGE=0 $(BIN)/pytest -p no:cacheprovider
 
 test: lint pytest
 
