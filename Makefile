@@ -27,6 +27,7 @@ run: $(STAMP)
 	$(BIN)/comity migrate --no-input
 	$(BIN)/comity demo --if-empty
 	@$(BIN)/comity demo --logins
+	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above (API docs: /api/docs)."
 	$(BIN)/comity runserver 127.0.0.1:$(PORT)
 
 demo: $(STAMP)

@@ -33,6 +33,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in os.environ.get("COMITY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
