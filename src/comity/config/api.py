@@ -3,7 +3,9 @@
 from ninja import NinjaAPI
 
 from comity.cooperation.api import router as cooperation_router
-from comity.core.api import install_problem_handlers
+from comity.core.api import install_problem_handlers, problem
+from comity.ledger.api import router as ledger_router
+from comity.ledger.services import LedgerNotInitialised
 
 api = NinjaAPI(
     title="Comity API",
@@ -15,4 +17,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+api.exception_handler(LedgerNotInitialised)(
+    lambda request, exc: problem(503, "The transparency log is not initialised.", str(exc))
+)
 api.add_router("/v1/requests", cooperation_router)
+api.add_router("/v1/ledger", ledger_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "comity.reference",
     "comity.accounts",
     "comity.cooperation",
+    "comity.ledger",
     "comity.demo",
 ]
 
@@ -146,6 +147,10 @@ COMITY_TARGET_DAYS: dict[str, int] = {
 }
 COMITY_URGENT_TARGET_DAYS = int(os.environ.get("COMITY_URGENT_TARGET_DAYS", "15"))
 COMITY_PAGE_SIZE = 50
+# The transparency log's signing key (made by `comity ledger init`) and the origin line of its
+# checkpoints, which is also the key's name.
+COMITY_LEDGER_KEY_FILE = Path(os.environ.get("COMITY_LEDGER_KEY_FILE", VAR_DIR / "ledger.key"))
+COMITY_LEDGER_ORIGIN = os.environ.get("COMITY_LEDGER_ORIGIN", "comity.local/returned-assets")
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 
 # Logs carry ids and codes only: no request bodies, summaries or subjects' names.

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -165,7 +164,7 @@ def update_request(request: AuthedRequest, request_id: int, payload: RequestPatc
 
 @router.get("/{int:request_id}/events", response=list[EventOut], summary="The request's timeline")
 def list_events(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]:
-    target = get_object_or_404(selectors.requests_visible_to(request.user), pk=request_id)
+    target = selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
     return [_event_out(e) for e in selectors.events_visible(request.user, target)]
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from comity.accounts.demo import DEMO_PASSWORD, USER_COUNTRIES, create_authorities_and_users, demo_logins
 from comity.accounts.models import Authority
 from comity.cooperation.demo import create_requests
+from comity.ledger.demo import create_ledger
 
 
 class Command(BaseCommand):
@@ -39,8 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  requests: {done}/{total}", ending="\r")
             self.stdout.flush()
         self.stdout.write("")
+        entries = create_ledger(random.Random(options["seed"]))
         self.stdout.write(
-            f"Demo data loaded: {len(authorities)} States, {done} requests (seed {options['seed']})."
+            f"Demo data loaded: {len(authorities)} States, {done} requests, {entries} transparency-log entries "
+            f"(seed {options['seed']})."
         )
 
     def _print_logins(self) -> None:
