@@ -39,6 +39,12 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _ledger_key_in_tmp(settings, tmp_path) -> None:
+    # Never touch the developer's var/ledger.key.
+    settings.COMITY_LEDGER_KEY_FILE = tmp_path / "ledger.key"
+
+
 @pytest.fixture
 def peru(db) -> Side:
     return _side("PE", "Fiscalía de la Nación")

@@ -9,5 +9,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("ledger/", include("comity.ledger.urls")),
     path("", include("comity.cooperation.urls")),
 ]

@@ -1,7 +1,6 @@
 """Page forms for requests and events; they only parse input, the services decide."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,16 +104,3 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     internal = forms.BooleanField(label=_("Internal note, for our side only"), required=False)
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Show a service's per-field errors on the form's fields (or above the form)."""
-    aliases = aliases or {}
-    for field, messages in (
-        error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
-    ):
-        target = aliases.get(field, field)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)

@@ -17,9 +17,9 @@ from comity.cooperation.forms import (
     RequestCreateForm,
     RequestForm,
     SubjectFormSet,
-    add_service_errors,
 )
 from comity.cooperation.models import Request
+from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
 from comity.core.pagination import keyset_page

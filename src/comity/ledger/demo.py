@@ -16,6 +16,7 @@ from comity.ledger.services import (
     ensure_key,
     entry_content,
 )
+from comity.reference.countries import country_name
 
 DEMO_TODAY = datetime.date(2026, 11, 1)
 BATCH = 40
@@ -80,7 +81,7 @@ def create_ledger(rng: random.Random, disbursements: int = 320) -> int:
     for returning, receiving, currency, amount, signed_on, purpose, monitor, _projects in AGREEMENTS:
         content, errors = agreement_content(
             {
-                "title": f"Return of confiscated proceeds from {returning} to {receiving}",
+                "title": f"Return of confiscated proceeds from {country_name(returning)} to {country_name(receiving)}",
                 "returning_state": returning,
                 "receiving_state": receiving,
                 "signed_on": signed_on,

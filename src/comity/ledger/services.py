@@ -208,6 +208,7 @@ def _frontier(size: int) -> list[merkle.Node]:
 
 
 def _append_locked(contents: Sequence[dict[str, Any]], *, actor: User | None) -> list[LedgerEntry]:
+    LedgerState.objects.get_or_create(pk=1)  # made by a migration, but `flush` empties it too
     state = LedgerState.objects.select_for_update().get(pk=1)
     size = state.tree_size
     frontier = _frontier(size)
