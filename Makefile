@@ -8,7 +8,7 @@ HTMX_VERSION := 2.0.8
 PICO_VERSION := 2.1.1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint pytest demo bench vendor chromium clean help
+.PHONY: run test lint pytest demo bench vendor system-deps clean help
 
 help:
 	@echo "make run    create .venv, migrate var/comity.sqlite3, load demo data when empty, serve :$(PORT)"
@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/comity migrate --no-input
+	$(BIN)/comity ledger init
 	$(BIN)/comity demo --if-empty
 	@$(BIN)/comity demo --logins
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above (API docs: /api/docs)."
@@ -40,14 +41,21 @@ lint: $(STAMP)
 	$(BIN)/comity check --fail-level WARNING
 	$(BIN)/comity makemigrations --check --dry-run
 
-# Browser tests drive Debian's chromium; install it when we may, else say what is missing.
-chromium:
-	@test -x $(CHROMIUM) || { \
+# Tests drive Debian's chromium and build an independent log verifier with Debian's Go and
+# golang.org/x/mod; install them when we may, else say exactly what is missing.
+system-deps:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v go >/dev/null || missing="$$missing golang-go"; \
+	test -d /usr/share/gocode/src/golang.org/x/mod/sumdb || missing="$$missing golang-golang-x-mod-dev"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "Browser tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; fi; }
+	    echo "Installing from Debian:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The tests need Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) system-deps
 	COMITY_DB_CONN_MAX_AGE=0 $(BIN)/pytest -p no:cacheprovider
 
 test: lint pytest

@@ -6,6 +6,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from comity.cooperation.models import Request
+from comity.ledger import services
+from comity.ledger.models import LedgerEntry
+from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
 from conftest import make_request
 
 pytestmark = [pytest.mark.browser]
@@ -75,4 +78,33 @@ def test_register_receive_execute_and_find_a_request(live_server, browser: Brows
         "2026-02-09",
         "2026-05-04",
     )
+    page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anyone_verifies_a_return_agreement_in_the_browser(live_server, browser: Browser, peru):
+    key, _created = services.ensure_key()
+    agreement = services.agreement_record(actor=peru.officer, data=AGREEMENT)
+    for n in range(6):
+        services.disbursement_record(
+            actor=peru.officer, agreement_index=agreement.pk, data=PAYMENT | {"amount": f"{n + 1}000"}
+        )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/ledger/")
+    page.get_by_role("link", name=AGREEMENT["title"]).click()
+    expect(page.locator("#verifier-key")).to_have_text(key.verifier_key)
+    page.get_by_role("button", name="Verify in your browser").click()
+    expect(page.locator("#verify-status")).to_have_text(
+        "7 / 7 entries verified against the signed tree head of size 7."
+    )
+    expect(page.locator("td.check.verified")).to_have_count(7)
+
+    # A tampered entry on the server is caught by the same button.
+    entry = LedgerEntry.objects.get(pk=2)
+    LedgerEntry.objects.filter(pk=2).update(leaf_input=bytes(entry.leaf_input).replace(b'"2000"', b'"9000"'))
+    page.reload()
+    page.get_by_role("button", name="Verify in your browser").click()
+    expect(page.locator("#verify-status")).to_contain_text("6 / 7 entries verified")
+    expect(page.locator("tr[data-leaf='2'] td.check")).to_contain_text("does not lead to the signed root")
     page.close()

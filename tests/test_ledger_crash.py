@@ -1,0 +1,190 @@
+"""Kill -9 the server while two clients stream appends, restart it, and check that the log was
+never torn or forked: every tree head a client saw is a prefix of the one after the restart."""
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+from comity.ledger import merkle
+from comity.ledger.note import open_note, parse_checkpoint, parse_verifier_key
+
+COMITY = str(Path(sys.executable).with_name("comity"))
+AGREEMENT = {
+    "title": "Return",
+    "returning_state": "CH",
+    "receiving_state": "PE",
+    "signed_on": "2020-03-05",
+    "amount": "26000000",
+    "currency": "USD",
+    "purpose": "Institutions",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database of its own for the server processes, of the engine the suite runs on."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+        return
+    name = f"comity_crash_{uuid.uuid4().hex[:8]}"
+    params = {"user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"] or 5432}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Server:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env, self.port, self.process = env, _free_port(), None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [COMITY, "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/api/v1/ledger/sth", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("the server did not start")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+def call(url: str, token: str | None = None, body: dict | None = None) -> dict:
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_a_killed_server_leaves_a_log_consistent_with_every_head_it_published(tmp_path, database_url):
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "COMITY_VAR_DIR": str(tmp_path),
+        "COMITY_LEDGER_KEY_FILE": str(tmp_path / "ledger.key"),
+        "COMITY_DB_CONN_MAX_AGE": "0",
+    }
+
+    def comity(*args: str, stdin: str = "") -> str:
+        return subprocess.run(
+            [COMITY, *args], env=env, input=stdin, capture_output=True, text=True, check=True, timeout=120
+        ).stdout.strip()
+
+    comity("migrate", "--no-input")
+    verifier = parse_verifier_key(comity("ledger", "init").splitlines()[-1])
+    authority = comity("authority", "add", "--country", "PE", "--kind", "central-authority", "--name", "FN")
+    comity(
+        "user",
+        "add",
+        "writer",
+        "--authority",
+        authority,
+        "--role",
+        "officer",
+        "--password-stdin",
+        stdin="a-long-enough-secret\n",
+    )
+    token = comity("token", "add", "writer")
+
+    server = Server(env)
+    server.start()
+    api = f"{server.url}/api/v1/ledger"
+    agreement = call(f"{api}/agreements", token, AGREEMENT)["leaf_index"]
+    seen: list[dict] = []
+    appended = 0
+
+    def stream(stop: threading.Event) -> None:
+        nonlocal appended
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                call(
+                    f"{api}/agreements/{agreement}/disbursements",
+                    token,
+                    {
+                        "date": "2021-01-01",
+                        "amount": f"{n}.5",
+                        "currency": "USD",
+                        "recipient": "r",
+                        "purpose": "p",
+                    },
+                )
+                appended += 1
+                seen.append(call(f"{api}/sth"))
+            except (OSError, urllib.error.URLError):
+                return
+
+    for _cycle in range(3):
+        stop = threading.Event()
+        writers = [threading.Thread(target=stream, args=(stop,)) for _n in range(2)]
+        for writer in writers:
+            writer.start()
+        time.sleep(1.5)
+        server.kill()  # mid-stream: some append is most likely in flight
+        stop.set()
+        for writer in writers:
+            writer.join(timeout=15)
+        assert "OK:" in comity("ledger", "check")  # the database alone is whole
+        server.start()
+
+    call(
+        f"{api}/agreements/{agreement}/disbursements",
+        token,
+        {"date": "2021-01-02", "amount": "1", "currency": "USD", "recipient": "r", "purpose": "p"},
+    )
+    final = call(f"{api}/sth")
+    checkpoint = parse_checkpoint(open_note(final["checkpoint"], verifier))
+    server.kill()
+    server.start()
+    try:
+        assert appended >= 6, "the clients should have appended during each cycle"
+        assert checkpoint.size >= appended + 2
+        for head in seen:
+            old = parse_checkpoint(open_note(head["checkpoint"], verifier))
+            proof = call(f"{api}/proof/consistency?first={old.size}&second={checkpoint.size}")["consistency"]
+            merkle.verify_consistency(
+                old.size,
+                checkpoint.size,
+                old.root_hash,
+                checkpoint.root_hash,
+                [base64.b64decode(p) for p in proof],
+            )
+    finally:
+        server.kill()
