@@ -1,0 +1,53 @@
+"""`make bench`: every benchmark on SQLite and on a throw-away PostgreSQL; JSON under bench/results/."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from pgtemp import temporary_postgres
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def run(script: str, database_url: str) -> dict:
+    env = os.environ | {"DATABASE_URL": database_url, "COMITY_DB_CONN_MAX_AGE": "0"}
+    done = subprocess.run(
+        [sys.executable, str(HERE / script)], env=env, capture_output=True, text=True, check=False
+    )
+    sys.stderr.write(done.stderr[-2000:])
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    only = sys.argv[1:] or ["ledger"]
+    report: dict = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count()},
+    }
+    with tempfile.TemporaryDirectory() as scratch, temporary_postgres() as postgres_url:
+        databases = {"sqlite": f"sqlite:///{scratch}/bench.sqlite3"}
+        if postgres_url:
+            databases["postgresql"] = postgres_url
+        for name in only:
+            report[name] = {engine: run(f"{name}_bench.py", url) for engine, url in databases.items()}
+            if not postgres_url:
+                report[name]["postgresql"] = {
+                    "error": "PostgreSQL is not installed (apt-get install postgresql)"
+                }
+    out = RESULTS / f"bench-{datetime.date.today().isoformat()}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    print(f"written to {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
