@@ -6,6 +6,7 @@ from comity.cooperation.api import router as cooperation_router
 from comity.core.api import install_problem_handlers, problem
 from comity.ledger.api import router as ledger_router
 from comity.ledger.services import LedgerNotInitialised
+from comity.statistics.api import router as statistics_router
 
 api = NinjaAPI(
     title="Comity API",
@@ -22,3 +23,4 @@ api.exception_handler(LedgerNotInitialised)(
 )
 api.add_router("/v1/requests", cooperation_router)
 api.add_router("/v1/ledger", ledger_router)
+api.add_router("/v1/statistics", statistics_router)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "comity.accounts",
     "comity.cooperation",
     "comity.ledger",
+    "comity.statistics",
     "comity.demo",
 ]
 

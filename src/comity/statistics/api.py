@@ -1,0 +1,130 @@
+"""`/api/v1/statistics`: figures over the requests the user may see, with the list's filters."""
+
+import datetime
+from dataclasses import asdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from comity.cooperation.filters import RequestFilterSet
+from comity.cooperation.selectors import requests_visible_to
+from comity.core.api import api_auth
+from comity.core.http import AuthedRequest
+from comity.core.openapi import filterset_parameters
+from comity.statistics.schemas import CurvesOut, RequestFiguresOut
+from comity.statistics.selectors import GROUP_KEYS, Figures, Group, request_figures
+
+router = Router(auth=api_auth, tags=["statistics"])
+PARAMETERS = [
+    *filterset_parameters(RequestFilterSet),
+    {
+        "in": "query",
+        "name": "group_by",
+        "required": False,
+        "description": "one or two of: " + ", ".join(GROUP_KEYS),
+        "schema": {"type": "string"},
+    },
+    {
+        "in": "query",
+        "name": "as_of",
+        "required": False,
+        "description": "figures as known on this date (today)",
+        "schema": {"type": "string", "format": "date"},
+    },
+]
+
+
+def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
+    """group_by, as_of and the filtered, scoped requests; ValidationError naming the field."""
+    errors: dict[str, list[str]] = {}
+    group_by = [key.strip() for key in request.GET.get("group_by", "").split(",") if key.strip()]
+    unknown = [key for key in group_by if key not in GROUP_KEYS]
+    if unknown:
+        errors["group_by"] = [
+            _("Unknown key %(keys)s; allowed: %(allowed)s.")
+            % {"keys": ", ".join(unknown), "allowed": ", ".join(GROUP_KEYS)}
+        ]
+    elif len(group_by) > 2 or len(set(group_by)) != len(group_by):
+        errors["group_by"] = [_("Group by one or two different keys.")]
+    as_of = timezone.localdate()
+    if request.GET.get("as_of"):
+        try:
+            as_of = datetime.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            errors["as_of"] = [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": request.GET["as_of"]}]
+    filters = RequestFilterSet(request.GET, queryset=requests_visible_to(request.user), request=request)
+    if not filters.is_valid():
+        errors |= {
+            name: [e["message"] for e in errs] for name, errs in filters.errors.get_json_data().items()
+        }
+    if errors:
+        raise ValidationError(errors)
+    return group_by, as_of, filters.qs
+
+
+def _group(group: Group) -> dict[str, Any]:
+    out = asdict(group)
+    times = out["time_to_execution"]
+    times.pop("curve")
+    for name in ("median_days", "p25_days", "p75_days", "p90_days"):
+        times[name] = None if times[name] is None else round(times[name], 2)
+    out["time_to_execution"]["km_median_ci_days"] = list(group.time_to_execution.km_median_ci_days)
+    return out
+
+
+def figures_json(figures: Figures) -> dict[str, Any]:
+    return {
+        "as_of": figures.as_of,
+        "group_by": figures.group_by,
+        "total": _group(figures.total),
+        "groups": [_group(g) for g in figures.groups],
+    }
+
+
+@router.get(
+    "/requests",
+    response=RequestFiguresOut,
+    summary="Counts and times of cooperation requests",
+    openapi_extra={"parameters": PARAMETERS},
+)
+def request_statistics(request: AuthedRequest) -> dict[str, Any]:
+    group_by, as_of, queryset = parse_query(request)
+    return figures_json(request_figures(request.user, queryset, group_by, as_of))
+
+
+@router.get(
+    "/requests/time-to-execution",
+    response=CurvesOut,
+    summary="Kaplan–Meier curves of time to execution",
+    openapi_extra={"parameters": PARAMETERS},
+)
+def time_to_execution_curves(request: AuthedRequest) -> dict[str, Any]:
+    group_by, as_of, queryset = parse_query(request)
+    figures = request_figures(request.user, queryset, group_by, as_of)
+    groups = figures.groups if group_by else [figures.total]
+    return {
+        "as_of": as_of,
+        "group_by": group_by,
+        "curves": [
+            {
+                "key": g.key,
+                "km_median_days": g.time_to_execution.km_median_days,
+                "points": [
+                    {
+                        "days": p.time,
+                        "at_risk": p.at_risk,
+                        "events": p.events,
+                        "censored": p.censored,
+                        "survival": p.survival,
+                        "lower": p.lower,
+                        "upper": p.upper,
+                    }
+                    for p in g.time_to_execution.curve
+                ],
+            }
+            for g in groups
+        ],
+    }

@@ -1,0 +1,231 @@
+"""Figures over the cooperation requests a user may see, for any filter of the list, as of a date.
+
+Each call runs three aggregate queries (counts, times to execution, ages of pending requests)
+whatever the number of requests, then folds the aggregated rows in one streaming pass.
+
+"As of" a date D: a request counts if it was received (or sent, or registered) by D; it is
+pending if it was not closed by D. Time to execution runs from receipt to the closing of an
+executed or partially executed request; requests still pending at D are right-censored at D,
+and those closed otherwise (refused, withdrawn, lapsed) are censored at their closing.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+
+from comity.accounts.models import User
+from comity.cooperation.models import Request, RequestRefusalGround
+from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, ICCS_BY_OFFENCE, Outcome
+from comity.statistics.expressions import DaysBetween
+from comity.statistics.survival import SurvivalPoint, kaplan_meier, median_time, quantile
+
+# The import columns, plus year, counterpart_country and iccs.
+GROUP_KEYS = (
+    "direction",
+    "type",
+    "requesting_country",
+    "requested_country",
+    "legal_basis",
+    "offences",
+    "measures",
+    "proceeding",
+    "outcome",
+    "refusal_grounds",
+    "year",
+    "counterpart_country",
+    "iccs",
+)
+EXECUTED = (Outcome.EXECUTED, Outcome.PARTIALLY_EXECUTED)
+PENDING = "pending"
+TOTAL = "_total"
+
+
+def _key_expression(name: str, authority_id: int | None, as_of: datetime.date) -> Any:
+    closed_by_then = Q(closed_on__lte=as_of)
+    match name:
+        case "_total":
+            return Value("all")
+        case "direction":
+            return Case(
+                When(requested_authority_id=authority_id, then=Value("incoming")),
+                When(requesting_authority_id=authority_id, then=Value("outgoing")),
+                default=Value("shared"),
+            )
+        case "counterpart_country":
+            return Case(
+                When(requested_authority_id=authority_id, then=F("requesting_country")),
+                default=F("requested_country"),
+            )
+        case "year":
+            return ExtractYear(Coalesce("received_on", "sent_on"))
+        case "offences":
+            return F("offence_rows__code")
+        case "measures":
+            return F("measure_rows__code")
+        case "iccs":
+            return Case(
+                *[
+                    When(offence_rows__code=code, then=Value(iccs))
+                    for code, iccs in ICCS_BY_OFFENCE.items()
+                    if iccs
+                ],
+                default=Value(None),
+            )
+        case "outcome":
+            return Case(When(closed_by_then, then=F("outcome")), default=Value(PENDING))
+        case "refusal_grounds":
+            return Case(When(closed_by_then, then=F("refusal_ground_rows__code")), default=Value(None))
+        case _:
+            return F(name)
+
+
+@dataclass
+class TimeToExecution:
+    n_closed: int = 0
+    n_pending: int = 0
+    n_closed_otherwise: int = 0
+    median_days: float | None = None
+    p25_days: float | None = None
+    p75_days: float | None = None
+    p90_days: float | None = None
+    km_median_days: int | None = None
+    km_median_ci_days: tuple[int | None, int | None] = (None, None)
+    curve: list[SurvivalPoint] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    key: dict[str, Any]
+    count: int = 0
+    pending: int = 0
+    overdue: int = 0
+    pending_median_age_days: float | None = None
+    pending_max_age_days: int | None = None
+    refused_on_grounds_not_allowed: int = 0
+    time_to_execution: TimeToExecution = field(default_factory=TimeToExecution)
+
+
+@dataclass
+class Figures:
+    as_of: datetime.date
+    group_by: list[str]
+    total: Group
+    groups: list[Group]
+
+
+def _aliases(keys: Sequence[str]) -> list[str]:
+    return [f"k_{key}" for key in keys]
+
+
+def _key_of(row: dict[str, Any], keys: Sequence[str]) -> tuple:
+    return tuple(row[f"k_{key}"] for key in keys)
+
+
+def _stream(
+    rows: Iterable[dict[str, Any]], keys: Sequence[str]
+) -> Iterator[tuple[tuple, list[dict[str, Any]]]]:
+    for key, grouped in groupby(rows, key=lambda row: _key_of(row, keys)):
+        yield key, list(grouped)
+
+
+def _time_to_execution(rows: list[dict[str, Any]]) -> TimeToExecution:
+    """Rows: t_days, t_executed (1/0), t_pending (1/0) and their count n, ordered by t_days."""
+    result = TimeToExecution()
+    by_day: dict[int, list[int]] = {}
+    for row in rows:
+        events, censored = by_day.setdefault(max(row["t_days"], 0), [0, 0]), row["n"]
+        if row["t_executed"]:
+            events[0] += censored
+            result.n_closed += censored
+        else:
+            events[1] += censored
+            if row["t_pending"]:
+                result.n_pending += censored
+            else:
+                result.n_closed_otherwise += censored
+    histogram = [(day, counts[0]) for day, counts in sorted(by_day.items()) if counts[0]]
+    result.median_days = quantile(histogram, 0.5)
+    result.p25_days, result.p75_days, result.p90_days = (quantile(histogram, q) for q in (0.25, 0.75, 0.9))
+    total = result.n_closed + result.n_pending + result.n_closed_otherwise
+    result.curve = kaplan_meier(((day, e, c) for day, (e, c) in sorted(by_day.items())), total)
+    result.km_median_days = median_time(result.curve)
+    result.km_median_ci_days = (median_time(result.curve, "lower"), median_time(result.curve, "upper"))
+    return result
+
+
+def request_figures(
+    user: User, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
+) -> Figures:
+    """Figures over `queryset` (already scoped to `user` and filtered), grouped by up to two keys."""
+    # With no grouping, one constant key makes the same three queries return one overall group.
+    keys = list(group_by) or [TOTAL]
+    expressions = {f"k_{key}": _key_expression(key, user.authority_id, as_of) for key in keys}
+    base = (
+        queryset.order_by()
+        .prefetch_related(None)
+        .select_related(None)
+        .annotate(start_on=Coalesce("received_on", "sent_on", TruncDate("created_at")))
+        .filter(start_on__lte=as_of)
+    )
+    pending_q = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
+    not_allowed = Exists(
+        RequestRefusalGround.objects.filter(request=OuterRef("pk"), code__in=GROUNDS_NOT_ALLOWED_BY_UNCAC)
+    )
+    counts = (
+        base.annotate(not_allowed=not_allowed)
+        .values(**expressions)
+        .annotate(
+            count=Count("pk", distinct=True),
+            pending=Count("pk", filter=pending_q, distinct=True),
+            overdue=Count("pk", filter=pending_q & Q(due_on__lt=as_of), distinct=True),
+            refused_not_allowed=Count(
+                "pk", filter=Q(not_allowed=True, outcome=Outcome.REFUSED, closed_on__lte=as_of), distinct=True
+            ),
+        )
+        .order_by(*_aliases(keys))
+    )
+    durations = (
+        base.filter(received_on__isnull=False)
+        .annotate(end_on=Case(When(closed_on__lte=as_of, then=F("closed_on")), default=Value(as_of)))
+        .annotate(
+            days=DaysBetween("end_on", "received_on"),
+            executed=Case(When(closed_on__lte=as_of, outcome__in=EXECUTED, then=Value(1)), default=Value(0)),
+            still_pending=Case(When(pending_q, then=Value(1)), default=Value(0)),
+        )
+        .values(**expressions, t_days=F("days"), t_executed=F("executed"), t_pending=F("still_pending"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(*_aliases(keys), "t_days")
+    )
+    ages = (
+        base.filter(pending_q)
+        .annotate(age=DaysBetween(Value(as_of), "start_on"))
+        .values(**expressions, age_days=F("age"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(*_aliases(keys), "age_days")
+    )
+
+    groups: dict[tuple, Group] = {}
+    for row in counts:
+        key = _key_of(row, keys)
+        groups[key] = Group(
+            {k: v for k, v in zip(keys, key, strict=True) if k != TOTAL},
+            row["count"],
+            row["pending"],
+            row["overdue"],
+            refused_on_grounds_not_allowed=row["refused_not_allowed"],
+        )
+    for key, rows in _stream(durations.iterator(), keys):
+        groups[key].time_to_execution = _time_to_execution(rows)
+    for key, rows in _stream(ages.iterator(), keys):
+        histogram = [(max(row["age_days"], 0), row["n"]) for row in rows]
+        groups[key].pending_median_age_days = quantile(histogram, 0.5)
+        groups[key].pending_max_age_days = histogram[-1][0]
+    ordered = sorted(groups.values(), key=lambda g: tuple((v is None, str(v)) for v in g.key.values()))
+    if keys == [TOTAL]:
+        return Figures(as_of, [], ordered[0] if ordered else Group({}), [])
+    return Figures(as_of, keys, request_figures(user, queryset, [], as_of).total, ordered)

@@ -1,0 +1,193 @@
+"""Statistics over requests, checked against an independent computation of the same data."""
+
+import datetime
+
+import numpy as np
+import pytest
+from django.test import Client
+from scipy.stats import CensoredData, ecdf
+
+from comity.cooperation import services
+from conftest import bearer, make_request
+
+D = datetime.date
+URL = "/api/v1/statistics/requests"
+AS_OF = D(2025, 12, 31)
+
+# (type, offences, received, closing event, closed on, grounds): Peru's incoming and outgoing requests.
+CASES = [
+    ("mla", ["uncac-23"], D(2024, 1, 10), "executed", D(2024, 3, 10), []),
+    ("mla", ["uncac-23", "uncac-15"], D(2024, 2, 1), "executed", D(2024, 3, 2), []),
+    ("mla", ["uncac-17"], D(2024, 2, 1), "partially-executed", D(2024, 4, 1), []),
+    ("mla", ["uncac-17"], D(2024, 5, 1), "refused", D(2024, 6, 30), ["bank-secrecy"]),
+    ("mla", ["uncac-15"], D(2024, 6, 1), None, None, []),
+    ("mla", ["uncac-23"], D(2025, 1, 5), "executed", D(2025, 3, 6), []),  # ties with the first (60 days)
+    ("mla", ["uncac-23"], D(2025, 5, 1), "executed", D(2026, 1, 20), []),  # executed after as_of
+    ("extradition", ["uncac-16"], D(2024, 3, 1), "executed", D(2024, 11, 26), []),
+    ("extradition", ["uncac-16"], D(2025, 9, 1), None, None, []),
+    ("extradition", ["uncac-17"], D(2025, 10, 1), "withdrawn", D(2025, 10, 31), []),
+]
+
+
+@pytest.fixture
+def dataset(peru, switzerland, nigeria, freezer_today):
+    for n, (kind, offences, received, closing, closed, grounds) in enumerate(CASES):
+        requesting, requested = (switzerland, peru) if n % 2 == 0 else (peru, nigeria)
+        request = make_request(
+            requesting,
+            requested,
+            type=kind,
+            offences=offences,
+            sent_on=received - datetime.timedelta(days=5),
+            received_on=received,
+            requesting_reference=f"R-{n}",
+        )
+        if closing:
+            services.event_record(
+                actor=requested.officer,
+                request=request,
+                kind=closing,
+                occurred_on=closed,
+                refusal_grounds=grounds,
+            )
+
+
+@pytest.fixture
+def freezer_today(monkeypatch):
+    # The events above are in 2026: let "today" be after them.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2026, 6, 1))
+
+
+def independent(cases):
+    """The same figures from the raw list, without Comity's code."""
+    events, censored, closed_days = [], [], []
+    for _kind, _offences, received, closing, closed, _grounds in cases:
+        if closing in ("executed", "partially-executed") and closed <= AS_OF:
+            events.append((closed - received).days)
+            closed_days.append((closed - received).days)
+        elif closing and closed <= AS_OF:
+            censored.append((closed - received).days)
+        else:
+            censored.append((AS_OF - received).days)
+    return events, censored, closed_days
+
+
+def test_totals_and_time_to_execution_match_an_independent_computation(dataset, peru):
+    body = bearer(peru.officer).get(f"{URL}?as_of={AS_OF}").json()
+    total = body["total"]
+    events, censored, closed_days = independent(CASES)
+    assert total["count"] == len(CASES)
+    assert total["pending"] == 3  # two open, one executed only after as_of
+    times = total["time_to_execution"]
+    assert (times["n_closed"], times["n_pending"], times["n_closed_otherwise"]) == (len(events), 3, 2)
+    assert times["median_days"] == pytest.approx(float(np.median(closed_days)), abs=1e-9)
+    assert times["p90_days"] == pytest.approx(round(float(np.quantile(closed_days, 0.9)), 2), abs=1e-9)
+    sf = ecdf(CensoredData(uncensored=events, right=censored)).sf
+    expected_median = min(t for t, s in zip(sf.quantiles, sf.probabilities, strict=True) if s <= 0.5)
+    assert times["km_median_days"] == expected_median
+
+    curve = bearer(peru.officer).get(f"{URL}/time-to-execution?as_of={AS_OF}").json()["curves"][0]["points"]
+    np.testing.assert_allclose([p["survival"] for p in curve], sf.probabilities, atol=1e-9)
+    assert [p["days"] for p in curve] == list(sf.quantiles)
+
+
+def test_groups_by_one_and_two_keys(dataset, peru):
+    client = bearer(peru.officer)
+    by_type = {
+        g["key"]["type"]: g["count"]
+        for g in client.get(f"{URL}?group_by=type&as_of={AS_OF}").json()["groups"]
+    }
+    assert by_type == {"mla": 7, "extradition": 3}
+    by_offence = {
+        g["key"]["offences"]: g["count"]
+        for g in client.get(f"{URL}?group_by=offences&as_of={AS_OF}").json()["groups"]
+    }
+    assert by_offence == {"uncac-15": 2, "uncac-16": 2, "uncac-17": 3, "uncac-23": 4}
+    by_iccs = {
+        g["key"]["iccs"]: g["count"]
+        for g in client.get(f"{URL}?group_by=iccs&as_of={AS_OF}").json()["groups"]
+    }
+    assert by_iccs == {"07031": 4, "07032": 3, "07041": 4}  # a request counts once per code it has
+    two = client.get(f"{URL}?group_by=direction,outcome&as_of={AS_OF}").json()["groups"]
+    as_pairs = {(g["key"]["direction"], g["key"]["outcome"]): g["count"] for g in two}
+    assert as_pairs == {
+        ("incoming", "executed"): 1,
+        ("incoming", "partially-executed"): 1,
+        ("incoming", "pending"): 3,
+        ("outgoing", "executed"): 3,
+        ("outgoing", "refused"): 1,
+        ("outgoing", "withdrawn"): 1,
+    }
+    assert sum(as_pairs.values()) == len(CASES)
+    refused = client.get(f"{URL}?group_by=refusal_grounds&as_of={AS_OF}").json()
+    assert refused["total"]["refused_on_grounds_not_allowed"] == 1
+    years = {
+        g["key"]["year"]: g["count"]
+        for g in client.get(f"{URL}?group_by=year&as_of={AS_OF}").json()["groups"]
+    }
+    assert years == {2024: 6, 2025: 4}
+
+
+def test_every_group_key_answers(dataset, peru):
+    for key in (
+        "direction",
+        "type",
+        "requesting_country",
+        "requested_country",
+        "legal_basis",
+        "offences",
+        "measures",
+        "proceeding",
+        "outcome",
+        "refusal_grounds",
+        "year",
+        "counterpart_country",
+        "iccs",
+    ):
+        response = bearer(peru.officer).get(f"{URL}?group_by={key}")
+        assert response.status_code == 200, (key, response.content)
+        assert response.json()["groups"], key
+
+
+def test_filters_of_the_list_apply(dataset, peru):
+    body = bearer(peru.officer).get(f"{URL}?type=extradition&direction=outgoing&as_of={AS_OF}").json()
+    assert body["total"]["count"] == 2
+
+
+def test_as_of_moves_the_picture(dataset, peru):
+    early = bearer(peru.officer).get(f"{URL}?as_of=2024-03-05").json()["total"]
+    assert early["count"] == 4 and early["time_to_execution"]["n_closed"] == 1
+
+
+def test_scoping_and_no_data_give_zeros(dataset, nigeria, switzerland, secretariat_user):
+    assert bearer(secretariat_user).get(URL).json()["total"]["count"] == 0
+    assert bearer(switzerland.officer).get(f"{URL}?as_of={AS_OF}").json()["total"]["count"] == 5
+    empty = bearer(nigeria.officer).get(f"{URL}?group_by=type&type=joint-investigation").json()
+    assert empty["groups"] == [] and empty["total"]["count"] == 0
+    assert empty["total"]["time_to_execution"]["km_median_days"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("group_by=colour", "group_by"),
+        ("group_by=type,type", "group_by"),
+        ("group_by=type,year,outcome", "group_by"),
+        ("as_of=2025-02-30", "as_of"),
+        ("type=nonsense", "type"),
+    ],
+)
+def test_bad_queries_name_the_field(peru, query, field):
+    response = bearer(peru.officer).get(f"{URL}?{query}")
+    assert response.status_code == 422 and field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_the_anonymous_are_refused(db):
+    assert Client().get(URL).status_code == 401
+    assert Client().get(f"{URL}/time-to-execution").status_code == 401
+
+
+def test_query_count_is_constant(dataset, peru, django_assert_num_queries):
+    client = bearer(peru.officer)
+    with django_assert_num_queries(8):  # token, touch, then 3 grouped + 3 overall aggregates
+        client.get(f"{URL}?group_by=type,offences")
