@@ -180,9 +180,9 @@ def request_figures(
         base.annotate(not_allowed=not_allowed)
         .values(**expressions)
         .annotate(
-            count=Count("pk", distinct=True),
-            pending=Count("pk", filter=pending_q, distinct=True),
-            overdue=Count("pk", filter=pending_q & Q(due_on__lt=as_of), distinct=True),
+            n_all=Count("pk", distinct=True),
+            n_pending=Count("pk", filter=pending_q, distinct=True),
+            n_overdue=Count("pk", filter=pending_q & Q(due_on__lt=as_of), distinct=True),
             refused_not_allowed=Count(
                 "pk", filter=Q(not_allowed=True, outcome=Outcome.REFUSED, closed_on__lte=as_of), distinct=True
             ),
@@ -214,9 +214,9 @@ def request_figures(
         key = _key_of(row, keys)
         groups[key] = Group(
             {k: v for k, v in zip(keys, key, strict=True) if k != TOTAL},
-            row["count"],
-            row["pending"],
-            row["overdue"],
+            row["n_all"],
+            row["n_pending"],
+            row["n_overdue"],
             refused_on_grounds_not_allowed=row["refused_not_allowed"],
         )
     for key, rows in _stream(durations.iterator(), keys):
