@@ -15,14 +15,9 @@ from django.db import transaction
 from comity.accounts.models import Authority
 from comity.cooperation.choices import EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.models import (
-    Event,
     Request,
-    RequestMeasure,
-    RequestOffence,
-    RequestRefusalGround,
-    Subject,
 )
-from comity.cooperation.services import due_date
+from comity.cooperation.services import BulkRequest, SubjectInput, bulk_register, store_timeline
 from comity.cooperation.statemachine import replay
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 
@@ -324,65 +319,16 @@ def create_requests(
                 urgency_reason=rng.choice(URGENCY) if urgent else "",
                 confidential=rng.random() < 0.15,
                 names_visible_to=NamesVisibleTo.HEADS if rng.random() < 0.3 else NamesVisibleTo.OFFICERS,
-                status=timeline.status or "",
-                sent_on=timeline.sent_on,
-                received_on=timeline.received_on,
-                acknowledged_on=timeline.acknowledged_on,
-                closed_on=timeline.closed_on,
-                outcome=timeline.outcome,
-                is_open=not timeline.is_final,
-                due_on=due_date(
-                    request_type=request_type,
-                    urgent=urgent,
-                    start=timeline.received_on or timeline.sent_on or sent,
-                ),
+                created_at=datetime.datetime.combine(events[0][1], datetime.time(9), tzinfo=datetime.UTC),
             )
-            rows.append((request, events, timeline, offences, measures, list(_subjects(rng))))
+            store_timeline(request, timeline)
+            subjects = [SubjectInput(kind=k, name=n, identifiers=i) for k, n, i in _subjects(rng)]
+            rows.append(BulkRequest(request, events, offences, measures, subjects))
         _store(rows)
         created += size
     return created
 
 
 @transaction.atomic
-def _store(rows: list) -> None:
-    requests = Request.objects.bulk_create([r[0] for r in rows])
-    offences, measures, grounds, subjects, events = [], [], [], [], []
-    for request, timeline_events, timeline, offence_codes, measure_codes, subject_rows in zip(
-        requests,
-        (r[1] for r in rows),
-        (r[2] for r in rows),
-        (r[3] for r in rows),
-        (r[4] for r in rows),
-        (r[5] for r in rows),
-        strict=True,
-    ):
-        offences += [RequestOffence(request=request, code=c) for c in offence_codes]
-        measures += [RequestMeasure(request=request, code=c) for c in measure_codes]
-        grounds += [RequestRefusalGround(request=request, code=c) for c in timeline.refusal_grounds]
-        subjects += [Subject(request=request, kind=k, name=n, identifiers=i) for k, n, i in subject_rows]
-        requested_side = {
-            EventKind.RECEIVED,
-            EventKind.ACKNOWLEDGED,
-            EventKind.INFORMATION_REQUESTED,
-            EventKind.EXECUTION_STARTED,
-            EventKind.EXECUTED,
-            EventKind.PARTIALLY_EXECUTED,
-            EventKind.REFUSED,
-        }
-        events += [
-            Event(
-                request=request,
-                kind=k,
-                occurred_on=d,
-                refusal_grounds=g,
-                authority_id=request.requested_authority_id
-                if k in requested_side
-                else request.requesting_authority_id,
-            )
-            for k, d, g in timeline_events
-        ]
-    RequestOffence.objects.bulk_create(offences, batch_size=5000)
-    RequestMeasure.objects.bulk_create(measures, batch_size=5000)
-    RequestRefusalGround.objects.bulk_create(grounds, batch_size=5000)
-    Subject.objects.bulk_create(subjects, batch_size=5000)
-    Event.objects.bulk_create(events, batch_size=5000)
+def _store(rows: list[BulkRequest]) -> None:
+    bulk_register(rows)

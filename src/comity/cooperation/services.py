@@ -114,7 +114,8 @@ def due_date(*, request_type: str, urgent: bool, start: datetime.date) -> dateti
     return start + datetime.timedelta(days=days)
 
 
-def _store_timeline(request: Request, timeline: Timeline) -> None:
+def store_timeline(request: Request, timeline: Timeline) -> None:
+    """Copy what the timeline says (status, dates, outcome, target date) onto the request."""
     request.status = timeline.status or ""
     request.sent_on = timeline.sent_on
     request.received_on = timeline.received_on
@@ -240,7 +241,7 @@ def request_create(
         created_by=actor,
         created_at=timezone.now(),
     )
-    _store_timeline(request, timeline)
+    store_timeline(request, timeline)
     _save(request)
     _replace_codes(request, RequestOffence, offences)
     _replace_codes(request, RequestMeasure, measures)
@@ -294,7 +295,7 @@ def request_update(
         setattr(request, name, value.strip() if isinstance(value, str) else value)
     if not request.urgent:
         request.urgency_reason = ""
-    _store_timeline(request, _timeline_of(request))
+    store_timeline(request, _timeline_of(request))
     _save(request)
     for name, model in (("offences", RequestOffence), ("measures", RequestMeasure)):
         if name in changes:
@@ -357,7 +358,7 @@ def event_record(
         internal=internal,
     )
     if kind != EventKind.NOTE:
-        _store_timeline(request, timeline)
+        store_timeline(request, timeline)
         request.save()
         _replace_codes(request, RequestRefusalGround, timeline.refusal_grounds)
     audit(actor=actor, action=f"request.event.{kind}", obj=request, fields=["events"])
@@ -374,3 +375,66 @@ def request_share(*, actor: User, request: Request, authority: Authority) -> Req
     )
     audit(actor=actor, action="request.share", obj=request, fields=["shares"])
     return share
+
+
+# Events recorded by the requested side; the others by the requesting side.
+REQUESTED_SIDE_EVENTS = frozenset(
+    {
+        EventKind.RECEIVED,
+        EventKind.ACKNOWLEDGED,
+        EventKind.INFORMATION_REQUESTED,
+        EventKind.EXECUTION_STARTED,
+        EventKind.EXECUTED,
+        EventKind.PARTIALLY_EXECUTED,
+        EventKind.REFUSED,
+        EventKind.POSTPONED,
+    }
+)
+
+
+@dataclass
+class BulkRequest:
+    """A request whose timeline was already replayed through the state machine, to store in bulk."""
+
+    request: Request
+    events: Sequence[tuple[str, datetime.date, Sequence[str]]]
+    offences: Sequence[str] = ()
+    measures: Sequence[str] = ()
+    subjects: Sequence[SubjectInput] = ()
+
+
+def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[Request]:
+    """Store many requests with their timelines and codes in a handful of queries (imports, demo).
+
+    Callers hold the transaction, so that a batch is stored whole or not at all.
+    """
+    requests = Request.objects.bulk_create([item.request for item in items], batch_size=2000)
+    offences, measures, grounds, subjects, events = [], [], [], [], []
+    for request, item in zip(requests, items, strict=True):
+        offences += [RequestOffence(request=request, code=code) for code in item.offences]
+        measures += [RequestMeasure(request=request, code=code) for code in item.measures]
+        subjects += [
+            Subject(request=request, kind=s.kind, name=s.name, identifiers=s.identifiers, country=s.country)
+            for s in item.subjects
+        ]
+        for kind, day, kind_grounds in item.events:
+            events.append(
+                Event(
+                    request=request,
+                    kind=kind,
+                    occurred_on=day,
+                    refusal_grounds=list(kind_grounds),
+                    actor=actor,
+                    authority_id=request.requested_authority_id
+                    if kind in REQUESTED_SIDE_EVENTS
+                    else request.requesting_authority_id,
+                )
+            )
+            if kind == EventKind.REFUSED and request.outcome == EventKind.REFUSED:
+                grounds += [RequestRefusalGround(request=request, code=code) for code in kind_grounds]
+    RequestOffence.objects.bulk_create(offences, batch_size=5000)
+    RequestMeasure.objects.bulk_create(measures, batch_size=5000)
+    RequestRefusalGround.objects.bulk_create(grounds, batch_size=5000)
+    Subject.objects.bulk_create(subjects, batch_size=5000)
+    Event.objects.bulk_create(events, batch_size=5000)
+    return requests
