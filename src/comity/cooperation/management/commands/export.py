@@ -1,0 +1,40 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+
+from comity.cooperation.management.commands._authority import acting_authority
+from comity.cooperation.models import Request
+from comity.cooperation.transfer import export_rows, exportable, write_csv, write_xlsx
+
+
+class Command(BaseCommand):
+    help = "Export an authority's requests in the canonical layout: `comity export requests --format csv`."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        kinds = parser.add_subparsers(dest="kind", required=True)
+        requests = kinds.add_parser("requests", help="Requests, one row each.")
+        requests.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        requests.add_argument("--authority", type=int, help="Whose requests (incoming and outgoing)")
+        requests.add_argument(
+            "--output", type=Path, help="File to write (default: standard output, CSV only)"
+        )
+
+    def handle(
+        self, *args, kind: str, format: str, authority: int | None, output: Path | None, **options
+    ) -> None:
+        exporter = acting_authority(authority)
+        requests = exportable(
+            Request.objects.filter(Q(requesting_authority=exporter) | Q(requested_authority=exporter))
+        )
+        rows = export_rows(requests.iterator(chunk_size=2000), exporter)
+        if format == "xlsx":
+            if output is None:
+                raise CommandError("output: an XLSX export needs --output FILE")
+            write_xlsx(rows, output)
+        elif output is None:
+            write_csv(rows, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                write_csv(rows, handle)

@@ -1,0 +1,155 @@
+"""Import and export of requests through the command line, in CSV and XLSX."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from comity.accounts.models import Authority
+from comity.cooperation.models import Event, Request
+from comity.cooperation.transfer import COLUMNS
+
+HEADER = ",".join(COLUMNS)
+ROWS = [
+    # an incoming MLA executed, an outgoing extradition refused, an outgoing request still pending
+    "PE-IN-1,incoming,mla,CH,PE,Federal Office of Justice,Fiscalía de la Nación,uncac,uncac-17;uncac-23,"
+    "bank-records;freezing,criminal,yes,2024-01-02,2024-01-09,2024-06-30,executed,,Funds diverted to Geneva",
+    "PE-OUT-1,outgoing,extradition,PE,ES,Fiscalía de la Nación,Ministerio de Justicia,bilateral-treaty,uncac-15,,"
+    'criminal,no,2024-02-01,2024-02-10,2024-09-01,refused,dual-criminality,"Bribes, paid in cash"',
+    "PE-OUT-2,outgoing,mla,PE,US,Fiscalía de la Nación,Office of International Affairs,uncac,uncac-23,"
+    'bank-records,non-conviction-based,no,2025-03-01,,,,,=HYPERLINK("http://evil")',
+]
+
+
+def write(tmp_path, rows, header=HEADER, name="requests.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def importer(peru):
+    peru.authority.name = "Fiscalía de la Nación"
+    peru.authority.save()
+    return peru.authority
+
+
+def test_import_then_export_gives_the_file_back_and_reimport_adds_nothing(tmp_path, importer):
+    source = write(tmp_path, ROWS)
+    assert "Imported 3 requests" in run("import", "requests", str(source), "--authority", str(importer.pk))
+    assert Request.objects.count() == 3
+    refused = Request.objects.get(requesting_reference="PE-OUT-1")
+    assert (refused.status, refused.closed_on.isoformat()) == ("refused", "2024-09-01")
+    assert list(refused.events.values_list("kind", flat=True)) == ["created", "sent", "received", "refused"]
+    assert Authority.objects.get(country="ES").external
+
+    exported = tmp_path / "out.csv"
+    run("export", "requests", "--authority", str(importer.pk), "--output", str(exported))
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER
+    escaped = ROWS[2].replace(',=HYPERLINK("http://evil")', ',\'=HYPERLINK(""http://evil"")"')
+    assert sorted(lines[1:]) == sorted([ROWS[0], ROWS[1], escaped.replace(",'=", ",\"'=")])
+    events = Event.objects.count()
+    assert "0 requests" in run("import", "requests", str(exported), "--authority", str(importer.pk))
+    assert (Request.objects.count(), Event.objects.count()) == (3, events)
+    again = tmp_path / "again.csv"
+    run("export", "requests", "--authority", str(importer.pk), "--output", str(again))
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_xlsx_round_trip(tmp_path, importer):
+    run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+    book = tmp_path / "out.xlsx"
+    run("export", "requests", "--format", "xlsx", "--authority", str(importer.pk), "--output", str(book))
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    values = [[c or "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == list(COLUMNS) and len(values) == 4
+    assert any(cell.startswith("'=HYPERLINK") for row in values for cell in row)
+    Request.objects.all().delete()
+    run("import", "requests", str(book), "--authority", str(importer.pk))
+    csv_out = tmp_path / "out.csv"
+    run("export", "requests", "--authority", str(importer.pk), "--output", str(csv_out))
+    assert list(csv.reader(csv_out.open(encoding="utf-8"))) == [[str(v) for v in row] for row in values]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (ROWS[0].replace(",mla,", ",mutual,"), "type", "unknown code; allowed: mla"),
+        (ROWS[0].replace("uncac-17;uncac-23", "uncac-17;uncac-99"), "offences", "unknown code uncac-99"),
+        (ROWS[0].replace("2024-01-09", "2024-13-09"), "received_on", "not a date"),
+        (ROWS[0].replace("2024-01-09", "2023-12-01"), "received_on", "cannot be received"),
+        (ROWS[0].replace("2024-06-30,executed", ",executed"), "closed_on", "outcome needs the date"),
+        (ROWS[0].replace("2024-06-30,executed", "2024-06-30,"), "outcome", "needs its outcome"),
+        (ROWS[0].replace(",CH,PE,", ",CH,FR,"), "requested_country", "incoming request"),
+        (ROWS[0].replace(",yes,", ",perhaps,"), "urgent", "yes or no"),
+        (ROWS[1].replace("dual-criminality", ""), "refusal_grounds", "at least one ground"),
+        (
+            ROWS[2].replace("2025-03-01,,,,", "2025-03-01,,2025-04-01,executed,"),
+            "closed_on",
+            "not been received",
+        ),
+        (ROWS[0].replace(",Federal Office of Justice,", ",,"), "requesting_authority", "counterpart"),
+    ],
+)
+def test_a_bad_row_is_named_and_nothing_is_imported(tmp_path, importer, row, column, reason):
+    path = write(tmp_path, [ROWS[1], row, ROWS[2]])
+    with pytest.raises(CommandError) as error:
+        run("import", "requests", str(path), "--authority", str(importer.pk))
+    message = str(error.value)
+    assert "Nothing was imported" in message and f"row 3, column {column}" in message and reason in message
+    assert Request.objects.count() == 0 and not Authority.objects.filter(external=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("", "empty"),
+        (HEADER.replace("summary", "notes") + "\n", "Missing columns: summary"),
+        (HEADER + ",colour\n", "Unknown columns: colour"),
+        (HEADER + "\n", "no rows"),
+        (HEADER + "\n" + ROWS[0] + "\n" + ROWS[0] + "\n", "repeats row 2"),
+    ],
+)
+def test_bad_files_are_explained(tmp_path, importer, content, reason):
+    path = tmp_path / "file.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=reason):
+        run("import", "requests", str(path), "--authority", str(importer.pk))
+    assert Request.objects.count() == 0
+
+
+def test_not_csv_or_xlsx_and_too_large(tmp_path, importer, settings):
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(b"%PDF-1.7\x00\x01\x02")
+    with pytest.raises(CommandError, match="not a CSV or XLSX"):
+        run("import", "requests", str(binary), "--authority", str(importer.pk))
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes((HEADER + "\n" + ROWS[0] + "\n").encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        run("import", "requests", str(latin), "--authority", str(importer.pk))
+    settings.COMITY_IMPORT_MAX_BYTES = 200
+    with pytest.raises(CommandError, match="largest accepted"):
+        run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+
+
+def test_a_changed_row_for_a_known_reference_is_refused(tmp_path, importer):
+    run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+    changed = write(tmp_path, [ROWS[0].replace(",uncac,", ",reciprocity,")], name="changed.csv")
+    with pytest.raises(
+        CommandError, match="row 2, column legal_basis: reference PE-IN-1 is already in Comity"
+    ):
+        run("import", "requests", str(changed), "--authority", str(importer.pk))
+
+
+def test_the_authority_must_be_named_when_ambiguous(tmp_path, peru, switzerland):
+    with pytest.raises(CommandError, match="--authority"):
+        run("import", "requests", str(write(tmp_path, ROWS)))
