@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("requests/", views.request_list, name="request-list"),
     path("requests/new/", views.request_create, name="request-create"),
+    path("requests/export/", views.request_export, name="request-export"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
     path("requests/<int:pk>/events/", views.event_create, name="event-create"),

@@ -1,15 +1,19 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.cooperation import selectors, services
+from comity.cooperation import selectors, services, transfer
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import SORTS, RequestFilterSet
 from comity.cooperation.forms import (
@@ -70,6 +74,35 @@ def request_list(request: AuthedRequest) -> HttpResponse:
         else "cooperation/request_list.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def request_export(request: AuthedRequest) -> HttpResponse:
+    """The list's current selection in the import layout (the user's authority's own requests)."""
+    authority = request.user.authority
+    filterset = RequestFilterSet(
+        request.GET, queryset=selectors.requests_visible_to(request.user), request=request
+    )
+    if authority is None or not filterset.is_valid():
+        return HttpResponse(
+            _("Some filters are not valid."), status=422, content_type="text/plain; charset=utf-8"
+        )
+    own = filterset.qs.filter(Q(requesting_authority=authority) | Q(requested_authority=authority))
+    rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        transfer.write_xlsx(rows, response)
+        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
+    text = io.StringIO()
+    transfer.write_csv(rows, text)
+    response.write(text.getvalue())
+    return response
 
 
 @login_required

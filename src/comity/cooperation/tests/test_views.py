@@ -189,3 +189,21 @@ def test_roles_without_case_access_see_a_plain_home(request, user_fixture):
     content = logged_in(user).get("/").content.decode()
     assert "does not give access" in content
     assert logged_in(user).get("/requests/new/").status_code == 403
+
+
+def test_export_the_filtered_list(peru, switzerland, nigeria):
+    make_request(peru, switzerland, requesting_reference="PE-A", type="extradition")
+    make_request(peru, switzerland, requesting_reference="PE-B")
+    make_request(switzerland, nigeria, requesting_reference="CH-NOT-OURS")
+    client = logged_in(peru.officer)
+    response = client.get("/requests/export/?type=extradition&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert (
+        lines[0].startswith("reference,direction,type") and len(lines) == 2 and lines[1].startswith("PE-A,")
+    )
+    book = client.get("/requests/export/?format=xlsx")
+    assert book.content[:2] == b"PK"
+    assert logged_in(nigeria.officer).get("/requests/export/?format=csv").content.decode().count("\n") == 2
+    assert "PE-" not in logged_in(nigeria.officer).get("/requests/export/").content.decode()
+    assert Client().get("/requests/export/").status_code == 302
