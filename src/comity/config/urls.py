@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("ledger/", include("comity.ledger.urls")),
+    path("statistics/", include("comity.statistics.urls")),
     path("", include("comity.cooperation.urls")),
 ]

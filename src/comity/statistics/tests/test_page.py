@@ -1,0 +1,47 @@
+import csv
+import io
+
+import openpyxl
+from django.test import Client
+
+from comity.statistics.tests.test_api import AS_OF, CASES, dataset, freezer_today  # noqa: F401 - fixtures
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_page_shows_each_chart_with_its_table(dataset, peru):
+    page = logged_in(peru.officer).get(f"/statistics/?as_of={AS_OF}").content.decode()
+    for heading in (
+        "Requests per year, by direction",
+        "Top counterpart States",
+        "Outcomes",
+        "Time to execution, by type of request",
+        "Grounds for refusal",
+    ):
+        assert heading in page
+    assert page.count("<svg") >= 5 and "<table" in page
+    assert f"{len(CASES)} requests" in page
+    assert "#c62828" in page  # bank secrecy flagged in red
+
+
+def test_figures_export_as_csv_and_xlsx(dataset, peru):
+    client = logged_in(peru.officer)
+    response = client.get(f"/statistics/export/?group_by=type&as_of={AS_OF}&format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["type", "count", "pending"]
+    assert {row[0]: int(row[1]) for row in rows[1:]} == {"extradition": 3, "mla": 7}
+    book = client.get(f"/statistics/export/?group_by=year,direction&as_of={AS_OF}&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(book.content)).worksheets[0]
+    assert [c.value for c in sheet[1]][:3] == ["year", "direction", "count"]
+    assert client.get("/statistics/export/?group_by=colour").status_code == 422
+
+
+def test_bad_filters_and_outsiders(dataset, peru, secretariat_user):
+    assert logged_in(peru.officer).get("/statistics/?as_of=someday").status_code == 422
+    assert "0 requests" in logged_in(secretariat_user).get("/statistics/").content.decode()
+    assert Client().get("/statistics/").status_code == 302
+    assert Client().get("/statistics/export/").status_code == 302

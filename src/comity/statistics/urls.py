@@ -1,0 +1,8 @@
+from django.urls import path
+
+from comity.statistics import views
+
+urlpatterns = [
+    path("", views.statistics_page, name="statistics"),
+    path("export/", views.statistics_export, name="statistics-export"),
+]

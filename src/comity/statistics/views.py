@@ -1,0 +1,170 @@
+"""The statistics page: the figures the reports ask for, each chart beside its table."""
+
+import csv
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from comity.cooperation.filters import RequestFilterSet
+from comity.cooperation.transfer import write_xlsx
+from comity.core.http import AuthedRequest
+from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC
+from comity.reference.countries import country_name
+from comity.statistics import charts
+from comity.statistics.api import parse_query
+from comity.statistics.selectors import Figures, request_figures
+
+TOP_COUNTERPARTS = 10
+
+
+def _label(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+@login_required
+def statistics_page(request: AuthedRequest) -> HttpResponse:
+    try:
+        _group_by, as_of, queryset = parse_query(request)
+    except ValidationError as error:
+        return render(
+            request,
+            "statistics/page.html",
+            {"errors": error.message_dict, "filterset": RequestFilterSet(request.GET, request=request)},
+            status=422,
+        )
+    user = request.user
+    by_year = request_figures(user, queryset, ["year", "direction"], as_of)
+    years = sorted({str(g.key["year"]) for g in by_year.groups if g.key["year"] is not None})
+    directions = sorted({g.key["direction"] for g in by_year.groups})
+    counterparts = sorted(
+        request_figures(user, queryset, ["counterpart_country"], as_of).groups, key=lambda g: -g.count
+    )[:TOP_COUNTERPARTS]
+    outcomes = sorted(request_figures(user, queryset, ["outcome"], as_of).groups, key=lambda g: -g.count)
+    by_type = request_figures(user, queryset, ["type"], as_of)
+    grounds = sorted(
+        [
+            g
+            for g in request_figures(user, queryset, ["refusal_grounds"], as_of).groups
+            if g.key["refusal_grounds"]
+        ],
+        key=lambda g: -g.count,
+    )
+    return render(
+        request,
+        "statistics/page.html",
+        {
+            "as_of": as_of,
+            "query": request.GET.urlencode(),
+            "filterset": RequestFilterSet(request.GET, request=request),
+            "total": by_type.total,
+            "years_chart": charts.stacked_columns(
+                years, directions, {(str(g.key["year"]), g.key["direction"]): g.count for g in by_year.groups}
+            ),
+            "year_rows": [
+                (
+                    year,
+                    [
+                        next(
+                            (
+                                g.count
+                                for g in by_year.groups
+                                if str(g.key["year"]) == year and g.key["direction"] == d
+                            ),
+                            0,
+                        )
+                        for d in directions
+                    ],
+                )
+                for year in years
+            ],
+            "directions": directions,
+            "counterparts_chart": charts.bar_chart(
+                [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
+            ),
+            "outcomes_chart": charts.bar_chart([(_label(g.key["outcome"]), g.count) for g in outcomes]),
+            "by_type": by_type.groups,
+            "curves_chart": charts.survival_curves(
+                [
+                    (g.key["type"], g.time_to_execution.curve, g.time_to_execution.km_median_days)
+                    for g in by_type.groups
+                    if g.time_to_execution.curve
+                ]
+            ),
+            "grounds_chart": charts.bar_chart(
+                [(g.key["refusal_grounds"], g.count) for g in grounds],
+                flagged={str(code) for code in GROUNDS_NOT_ALLOWED_BY_UNCAC},
+            ),
+            "not_allowed": set(map(str, GROUNDS_NOT_ALLOWED_BY_UNCAC)),
+        },
+    )
+
+
+def figures_table(figures: Figures) -> list[list[Any]]:
+    """One row per group: the keys, then every figure; the layout of the CSV and XLSX exports."""
+    header = [
+        *figures.group_by,
+        "count",
+        "pending",
+        "overdue",
+        "refused_on_grounds_not_allowed",
+        "n_closed",
+        "n_pending_censored",
+        "median_days",
+        "p25_days",
+        "p75_days",
+        "p90_days",
+        "km_median_days",
+        "km_median_ci_low",
+        "km_median_ci_high",
+    ]
+    rows: list[list[Any]] = [header]
+    for group in figures.groups or [figures.total]:
+        t = group.time_to_execution
+        rows.append(
+            [
+                *(_label(group.key.get(k)) for k in figures.group_by),
+                group.count,
+                group.pending,
+                group.overdue,
+                group.refused_on_grounds_not_allowed,
+                t.n_closed,
+                t.n_pending,
+                t.median_days,
+                t.p25_days,
+                t.p75_days,
+                t.p90_days,
+                t.km_median_days,
+                *t.km_median_ci_days,
+            ]
+        )
+    return rows
+
+
+@login_required
+def statistics_export(request: AuthedRequest) -> HttpResponse:
+    try:
+        group_by, as_of, queryset = parse_query(request)
+    except ValidationError as error:
+        return HttpResponse(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()),
+            status=422,
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = figures_table(request_figures(request.user, queryset, group_by, as_of))
+    name = f"comity-figures-{'-'.join(group_by) or 'total'}-{as_of.isoformat()}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        write_xlsx(([("" if v is None else v) for v in row] for row in rows), response)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([["" if v is None else v for v in row] for row in rows])
+    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
