@@ -12,7 +12,6 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
@@ -557,9 +556,10 @@ def write_csv(rows: Iterable[list[str]], out: IO[str]) -> None:
         writer.writerow(row)
 
 
-def write_xlsx(rows: Iterable[list[str]], path: Path | IO[bytes]) -> None:
+def write_xlsx(rows: Iterable[Sequence[Any]], target: Any) -> None:
+    """Write rows to `target`: a path or a writable binary file (an HttpResponse will do)."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("requests")
     for row in rows:
         sheet.append(row)
-    workbook.save(path)
+    workbook.save(target)

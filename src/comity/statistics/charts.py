@@ -78,7 +78,7 @@ def stacked_columns(
     step = (WIDTH - 40) / max(len(categories), 1)
     columns, labels = [], []
     for i, category in enumerate(categories):
-        base = plot
+        base: float = plot
         x = 30 + i * step
         for j, name in enumerate(series):
             value = values.get((category, name), 0)

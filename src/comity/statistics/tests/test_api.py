@@ -7,55 +7,11 @@ import pytest
 from django.test import Client
 from scipy.stats import CensoredData, ecdf
 
-from comity.cooperation import services
-from conftest import bearer, make_request
+from comity.statistics.tests.cases import AS_OF, CASES
+from conftest import bearer
 
 D = datetime.date
 URL = "/api/v1/statistics/requests"
-AS_OF = D(2025, 12, 31)
-
-# (type, offences, received, closing event, closed on, grounds): Peru's incoming and outgoing requests.
-CASES = [
-    ("mla", ["uncac-23"], D(2024, 1, 10), "executed", D(2024, 3, 10), []),
-    ("mla", ["uncac-23", "uncac-15"], D(2024, 2, 1), "executed", D(2024, 3, 2), []),
-    ("mla", ["uncac-17"], D(2024, 2, 1), "partially-executed", D(2024, 4, 1), []),
-    ("mla", ["uncac-17"], D(2024, 5, 1), "refused", D(2024, 6, 30), ["bank-secrecy"]),
-    ("mla", ["uncac-15"], D(2024, 6, 1), None, None, []),
-    ("mla", ["uncac-23"], D(2025, 1, 5), "executed", D(2025, 3, 6), []),  # ties with the first (60 days)
-    ("mla", ["uncac-23"], D(2025, 5, 1), "executed", D(2026, 1, 20), []),  # executed after as_of
-    ("extradition", ["uncac-16"], D(2024, 3, 1), "executed", D(2024, 11, 26), []),
-    ("extradition", ["uncac-16"], D(2025, 9, 1), None, None, []),
-    ("extradition", ["uncac-17"], D(2025, 10, 1), "withdrawn", D(2025, 10, 31), []),
-]
-
-
-@pytest.fixture
-def dataset(peru, switzerland, nigeria, freezer_today):
-    for n, (kind, offences, received, closing, closed, grounds) in enumerate(CASES):
-        requesting, requested = (switzerland, peru) if n % 2 == 0 else (peru, nigeria)
-        request = make_request(
-            requesting,
-            requested,
-            type=kind,
-            offences=offences,
-            sent_on=received - datetime.timedelta(days=5),
-            received_on=received,
-            requesting_reference=f"R-{n}",
-        )
-        if closing:
-            services.event_record(
-                actor=requested.officer,
-                request=request,
-                kind=closing,
-                occurred_on=closed,
-                refusal_grounds=grounds,
-            )
-
-
-@pytest.fixture
-def freezer_today(monkeypatch):
-    # The events above are in 2026: let "today" be after them.
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2026, 6, 1))
 
 
 def independent(cases):

@@ -4,7 +4,7 @@ import io
 import openpyxl
 from django.test import Client
 
-from comity.statistics.tests.test_api import AS_OF, CASES, dataset, freezer_today  # noqa: F401 - fixtures
+from comity.statistics.tests.cases import AS_OF, CASES
 
 
 def logged_in(user) -> Client:
