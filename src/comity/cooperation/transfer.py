@@ -359,8 +359,12 @@ def import_requests(
     actor: User | None = None,
     progress: Callable[[str, int], None] = lambda stage, done: None,
     today: datetime.date | None = None,
+    commit: bool = True,
 ) -> ImportResult:
-    """Check every row, then write them all in one transaction, or raise ImportRejected."""
+    """Check every row, then write them all in one transaction, or raise ImportRejected.
+
+    With commit=False nothing is written: the result says what an import would do (a preview).
+    """
     size = handle.seek(0, io.SEEK_END)
     handle.seek(0)
     if size > settings.COMITY_IMPORT_MAX_BYTES:
@@ -420,6 +424,22 @@ def import_requests(
             result.unchanged += 1
     if problems:
         raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
+    if not commit:
+        result.created = len(new_items)
+        known = {
+            (a.country, a.name.casefold())
+            for a in Authority.objects.filter(
+                country__in={country for country, _name in (item.counterpart for item in new_items)}
+            )
+        }
+        result.authorities_created = sorted(
+            {
+                f"{name} ({country})"
+                for country, name in (item.counterpart for item in new_items)
+                if (country, name.casefold()) not in known
+            }
+        )
+        return result
     with transaction.atomic():
         counterparts = _counterparts({item.counterpart for item in new_items}, result)
         for start in range(0, len(new_items), BATCH):

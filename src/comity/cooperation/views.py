@@ -1,11 +1,14 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
 import io
+import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -103,6 +106,65 @@ def request_export(request: AuthedRequest) -> HttpResponse:
     transfer.write_csv(rows, text)
     response.write(text.getvalue())
     return response
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def request_import_template(request: AuthedRequest) -> HttpResponse:
+    response = HttpResponse(",".join(transfer.COLUMNS) + "\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="comity-requests-template.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_import(request: AuthedRequest) -> HttpResponse:
+    """Upload, preview every problem or what would be imported, then confirm."""
+    authority = request.user.authority
+    if not request.user.writes_cases or authority is None:
+        raise PermissionDenied
+    context: dict[str, object] = {}
+    if request.method == "POST":
+        uploads = request.session.setdefault("imports", {})
+        if request.POST.get("step") == "confirm" and request.POST.get("token") in uploads:
+            stored = Path(uploads.pop(request.POST["token"]))
+            request.session.modified = True
+            try:
+                with stored.open("rb") as handle:
+                    context["done"] = transfer.import_requests(
+                        handle, stored.name, authority=authority, actor=request.user
+                    )
+            except transfer.ImportRejected as rejected:  # the data changed since the preview
+                context |= {"problems": rejected.problems, "more": rejected.more}
+            finally:
+                stored.unlink(missing_ok=True)
+        elif "file" in request.FILES:
+            upload = request.FILES["file"]
+            assert isinstance(upload, UploadedFile)
+            upload_name = upload.name or "upload"
+            token = secrets.token_urlsafe(16)
+            stored = _upload_dir() / f"{token}{Path(upload_name).suffix.lower()[:5]}"
+            with stored.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                with stored.open("rb") as handle:
+                    context["preview"] = transfer.import_requests(
+                        handle, upload.name, authority=authority, commit=False
+                    )
+                uploads[token] = str(stored)
+                request.session.modified = True
+                context["token"] = token
+            except transfer.ImportRejected as rejected:
+                stored.unlink(missing_ok=True)
+                context |= {"problems": rejected.problems, "more": rejected.more}
+    status = 422 if context.get("problems") and not request.htmx else 200
+    return render(request, "cooperation/import.html", context, status=status)
 
 
 @login_required

@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from comity.cooperation.models import Event, Request
+from comity.cooperation.tests.test_transfer import HEADER, ROWS
 from comity.core.models import AccessEntry
 from conftest import make_request
 
@@ -207,3 +209,32 @@ def test_export_the_filtered_list(peru, switzerland, nigeria):
     assert logged_in(nigeria.officer).get("/requests/export/?format=csv").content.decode().count("\n") == 2
     assert "PE-" not in logged_in(nigeria.officer).get("/requests/export/").content.decode()
     assert Client().get("/requests/export/").status_code == 302
+
+
+def test_import_page_previews_problems_then_imports_on_confirmation(peru, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    peru.authority.name = "Fiscalía de la Nación"
+    peru.authority.save()
+    client = logged_in(peru.officer)
+    assert client.get("/requests/import/template.csv").content.decode().startswith("reference,direction,type")
+    bad = ("\n".join([HEADER, ROWS[0].replace(",mla,", ",mutual,")]) + "\n").encode()
+    response = client.post("/requests/import/", {"step": "preview", "file": _upload("bad.csv", bad)})
+    page = response.content.decode()
+    assert response.status_code == 422 and "nothing was imported" in page and "unknown code; allowed" in page
+    good = ("\n".join([HEADER, *ROWS]) + "\n").encode()
+    preview = client.post("/requests/import/", {"step": "preview", "file": _upload("good.csv", good)})
+    assert "3 new requests" in preview.content.decode() and Request.objects.count() == 0
+    token = preview.context["token"]
+    stranger = logged_in(peru.head)  # another session cannot use the token
+    assert (
+        "Imported"
+        not in stranger.post("/requests/import/", {"step": "confirm", "token": token}).content.decode()
+    )
+    done = client.post("/requests/import/", {"step": "confirm", "token": token})
+    assert "3 requests imported" in done.content.decode() and Request.objects.count() == 3
+    assert not list((tmp_path / "uploads").iterdir())  # the upload is not kept
+    assert logged_in(peru.viewer).get("/requests/import/").status_code == 403
+
+
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
