@@ -155,7 +155,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
             try:
                 with stored.open("rb") as handle:
                     context["preview"] = transfer.import_requests(
-                        handle, upload.name, authority=authority, commit=False
+                        handle, upload_name, authority=authority, commit=False
                     )
                 uploads[token] = str(stored)
                 request.session.modified = True
