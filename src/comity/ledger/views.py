@@ -1,6 +1,7 @@
 """The public pages of the transparency log: readable by anyone, without logging in."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
 from comity.ledger import selectors, services
 from comity.ledger.forms import AgreementForm, CorrectionForm, DisbursementForm
+from comity.ledger.models import LedgerEntry
 from comity.ledger.selectors import Agreement
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 36
@@ -151,22 +153,42 @@ def agreement_create(request: AuthedRequest) -> HttpResponse:
 def disbursement_create(request: AuthedRequest, index: int) -> HttpResponse:
     agreement = selectors.agreement_detail(index)
     form = DisbursementForm(request.POST)
-    if form.is_valid():
-        try:
-            entry = services.disbursement_record(
-                actor=request.user, agreement_index=index, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Disbursement recorded in the log as entry %(n)d.") % {"n": entry.pk})
-            return redirect("ledger-agreement", index=index)
-    return render(
+    if not form.is_valid():
+        return _show_form(request, agreement, disbursement_form=form)
+    return _record_or_show(
         request,
-        "ledger/agreement.html",
-        _agreement_context(request, agreement, disbursement_form=form),
-        status=422,
+        agreement,
+        form,
+        "disbursement_form",
+        _("Disbursement recorded in the log as entry %(n)d."),
+        lambda: services.disbursement_record(
+            actor=request.user, agreement_index=index, data=form.cleaned_data
+        ),
     )
+
+
+def _show_form(request: AuthedRequest, agreement: Agreement, **form: Any) -> HttpResponse:
+    return render(
+        request, "ledger/agreement.html", _agreement_context(request, agreement, **form), status=422
+    )
+
+
+def _record_or_show(
+    request: AuthedRequest,
+    agreement: Agreement,
+    form: Any,
+    form_name: str,
+    message: str,
+    record: Callable[[], LedgerEntry],
+) -> HttpResponse:
+    """Record through a service; on success say so and go back to the agreement, else show the errors."""
+    try:
+        entry = record()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _show_form(request, agreement, **{form_name: form})
+    messages.success(request, message % {"n": entry.pk})
+    return redirect("ledger-agreement", index=agreement.index)
 
 
 @login_required
@@ -191,18 +213,14 @@ def correction_create(request: AuthedRequest, index: int) -> HttpResponse:
         )
         if target == agreement.index and data.get("date"):
             replacement = (replacement or {}) | {"signed_on": data["date"]}
-        try:
-            entry = services.correction_record(
+        return _record_or_show(
+            request,
+            agreement,
+            form,
+            "correction_form",
+            _("Correction recorded in the log as entry %(n)d."),
+            lambda: services.correction_record(
                 actor=request.user, corrects=target, reason=data["reason"], replacement=replacement
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Correction recorded in the log as entry %(n)d.") % {"n": entry.pk})
-            return redirect("ledger-agreement", index=index)
-    return render(
-        request,
-        "ledger/agreement.html",
-        _agreement_context(request, agreement, correction_form=form),
-        status=422,
-    )
+            ),
+        )
+    return _show_form(request, agreement, correction_form=form)
