@@ -150,6 +150,8 @@ COMITY_TARGET_DAYS: dict[str, int] = {
 }
 COMITY_URGENT_TARGET_DAYS = int(os.environ.get("COMITY_URGENT_TARGET_DAYS", "15"))
 COMITY_PAGE_SIZE = 50
+# Counts from 1 to this number minus one are suppressed in statistical submissions.
+COMITY_SUBMISSION_THRESHOLD = int(os.environ.get("COMITY_SUBMISSION_THRESHOLD", "5"))
 COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(100 * 2**20)))
 # The transparency log's signing key (made by `comity ledger init`) and the origin line of its
 # checkpoints, which is also the key's name.

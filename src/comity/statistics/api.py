@@ -92,7 +92,7 @@ def figures_json(figures: Figures) -> dict[str, Any]:
 )
 def request_statistics(request: AuthedRequest) -> dict[str, Any]:
     group_by, as_of, queryset = parse_query(request)
-    return figures_json(request_figures(request.user, queryset, group_by, as_of))
+    return figures_json(request_figures(request.user.authority_id, queryset, group_by, as_of))
 
 
 @router.get(
@@ -103,7 +103,7 @@ def request_statistics(request: AuthedRequest) -> dict[str, Any]:
 )
 def time_to_execution_curves(request: AuthedRequest) -> dict[str, Any]:
     group_by, as_of, queryset = parse_query(request)
-    figures = request_figures(request.user, queryset, group_by, as_of)
+    figures = request_figures(request.user.authority_id, queryset, group_by, as_of)
     groups = figures.groups if group_by else [figures.total]
     return {
         "as_of": as_of,

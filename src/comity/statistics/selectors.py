@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 
-from comity.accounts.models import User
 from comity.cooperation.models import Request, RequestRefusalGround
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, ICCS_BY_OFFENCE, Outcome
 from comity.statistics.expressions import DaysBetween
@@ -159,12 +158,13 @@ def _time_to_execution(rows: list[dict[str, Any]]) -> TimeToExecution:
 
 
 def request_figures(
-    user: User, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
+    authority_id: int | None, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
 ) -> Figures:
-    """Figures over `queryset` (already scoped to `user` and filtered), grouped by up to two keys."""
+    """Figures over `queryset` (already scoped and filtered), grouped by up to two keys; direction and
+    counterpart are seen from `authority_id`."""
     # With no grouping, one constant key makes the same three queries return one overall group.
     keys = list(group_by) or [TOTAL]
-    expressions = {f"k_{key}": _key_expression(key, user.authority_id, as_of) for key in keys}
+    expressions = {f"k_{key}": _key_expression(key, authority_id, as_of) for key in keys}
     base = (
         queryset.order_by()
         .prefetch_related(None)
@@ -228,4 +228,4 @@ def request_figures(
     ordered = sorted(groups.values(), key=lambda g: tuple((v is None, str(v)) for v in g.key.values()))
     if keys == [TOTAL]:
         return Figures(as_of, [], ordered[0] if ordered else Group({}), [])
-    return Figures(as_of, keys, request_figures(user, queryset, [], as_of).total, ordered)
+    return Figures(as_of, keys, request_figures(authority_id, queryset, [], as_of).total, ordered)

@@ -5,4 +5,5 @@ from comity.statistics import views
 urlpatterns = [
     path("", views.statistics_page, name="statistics"),
     path("export/", views.statistics_export, name="statistics-export"),
+    path("global/", views.global_page, name="statistics-global"),
 ]

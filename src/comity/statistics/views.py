@@ -5,10 +5,12 @@ import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from comity.accounts.choices import Role
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.transfer import write_xlsx
 from comity.core.http import AuthedRequest
@@ -16,7 +18,9 @@ from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC
 from comity.reference.countries import country_name
 from comity.statistics import charts
 from comity.statistics.api import parse_query
+from comity.statistics.models import Submission
 from comity.statistics.selectors import Figures, request_figures
+from comity.statistics.submissions import global_figures
 
 TOP_COUNTERPARTS = 10
 
@@ -37,18 +41,21 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
             status=422,
         )
     user = request.user
-    by_year = request_figures(user, queryset, ["year", "direction"], as_of)
+    by_year = request_figures(user.authority_id, queryset, ["year", "direction"], as_of)
     years = sorted({str(g.key["year"]) for g in by_year.groups if g.key["year"] is not None})
     directions = sorted({g.key["direction"] for g in by_year.groups})
     counterparts = sorted(
-        request_figures(user, queryset, ["counterpart_country"], as_of).groups, key=lambda g: -g.count
+        request_figures(user.authority_id, queryset, ["counterpart_country"], as_of).groups,
+        key=lambda g: -g.count,
     )[:TOP_COUNTERPARTS]
-    outcomes = sorted(request_figures(user, queryset, ["outcome"], as_of).groups, key=lambda g: -g.count)
-    by_type = request_figures(user, queryset, ["type"], as_of)
+    outcomes = sorted(
+        request_figures(user.authority_id, queryset, ["outcome"], as_of).groups, key=lambda g: -g.count
+    )
+    by_type = request_figures(user.authority_id, queryset, ["type"], as_of)
     grounds = sorted(
         [
             g
-            for g in request_figures(user, queryset, ["refusal_grounds"], as_of).groups
+            for g in request_figures(user.authority_id, queryset, ["refusal_grounds"], as_of).groups
             if g.key["refusal_grounds"]
         ],
         key=lambda g: -g.count,
@@ -145,6 +152,24 @@ def figures_table(figures: Figures) -> list[list[Any]]:
 
 
 @login_required
+def global_page(request: AuthedRequest) -> HttpResponse:
+    """The secretariat's view: figures by State from submissions; never a case."""
+    if request.user.role != Role.SECRETARIAT:
+        raise PermissionDenied
+    periods = list(Submission.objects.order_by("-period").values_list("period", flat=True).distinct())
+    try:
+        period = int(request.GET.get("period") or (periods[0] if periods else timezone.localdate().year - 1))
+    except ValueError:
+        period = periods[0] if periods else timezone.localdate().year - 1
+    figures = global_figures(period)
+    for row in figures["states"]:
+        row["name"] = country_name(row["state"])
+    return render(
+        request, "statistics/global.html", {"figures": figures, "periods": periods, "period": period}
+    )
+
+
+@login_required
 def statistics_export(request: AuthedRequest) -> HttpResponse:
     try:
         group_by, as_of, queryset = parse_query(request)
@@ -154,7 +179,7 @@ def statistics_export(request: AuthedRequest) -> HttpResponse:
             status=422,
             content_type="text/plain; charset=utf-8",
         )
-    rows = figures_table(request_figures(request.user, queryset, group_by, as_of))
+    rows = figures_table(request_figures(request.user.authority_id, queryset, group_by, as_of))
     name = f"comity-figures-{'-'.join(group_by) or 'total'}-{as_of.isoformat()}"
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(

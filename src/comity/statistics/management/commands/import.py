@@ -1,10 +1,13 @@
+import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from comity.cooperation.management.commands._authority import acting_authority
 from comity.cooperation.transfer import ImportRejected, import_requests
+from comity.statistics.management.commands._authority import acting_authority
+from comity.statistics.submissions import submission_receive
 
 
 class Command(BaseCommand):
@@ -15,11 +18,24 @@ class Command(BaseCommand):
         requests = kinds.add_parser("requests", help="Requests, one row each (see `comity export requests`).")
         requests.add_argument("file", type=Path)
         requests.add_argument("--authority", type=int, help="The importing authority's id")
+        submission = kinds.add_parser("submission", help="A State's statistical submission (secretariat).")
+        submission.add_argument("file", type=Path)
 
-    def handle(self, *args, kind: str, file: Path, authority: int | None, **options) -> None:
-        importer = acting_authority(authority)
+    def handle(self, *args, kind: str, file: Path, **options) -> None:
         if not file.is_file():
             raise CommandError(f"file: {file} does not exist")
+        if kind == "submission":
+            try:
+                submission = submission_receive(
+                    actor=None, payload=json.loads(file.read_text(encoding="utf-8"))
+                )
+            except (ValueError, UnicodeDecodeError) as error:
+                raise CommandError(f"{file}: not a JSON submission ({error})") from error
+            except ValidationError as error:
+                raise CommandError("Not imported:\n" + "\n".join(error.messages)) from error
+            self.stdout.write(f"Submission of {submission.state} for {submission.period} received.")
+            return
+        importer = acting_authority(options["authority"])
 
         def progress(stage: str, done: int) -> None:
             sys.stderr.write(f"\r  {stage}: {done} rows")

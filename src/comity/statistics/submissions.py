@@ -1,0 +1,170 @@
+"""Statistical submissions: how the global picture is compiled without anyone seeing another
+State's cases.
+
+A State exports, for one year, aggregated figures only (no reference, no name, no summary);
+every count between 1 and the threshold is replaced by null and listed as suppressed, so that a
+rare combination cannot point at a case. The secretariat imports many States' submissions.
+
+Format `comity/statistical-submission` version 1 (JSON):
+  {"format", "version", "state" (ISO alpha-2), "period" (year of receipt or sending), "as_of",
+   "threshold", "generated_at",
+   "tables": {NAME: [{"<key>": code, ..., "count": n | null}, ...]},
+   "time_to_execution": [{"type": code, "n_closed": n|null, "n_pending": n|null,
+                          "median_days": x|null, "km_median_days": x|null}]}
+Tables: type_direction, offences, iccs, legal_basis, measures, outcome, refusal_grounds,
+counterpart_country.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comity.accounts.models import Authority, User
+from comity.cooperation.models import Request
+from comity.core.services import audit
+from comity.reference.countries import is_country
+from comity.statistics.models import Submission
+from comity.statistics.selectors import request_figures
+
+FORMAT, VERSION = "comity/statistical-submission", 1
+TABLES = {
+    "type_direction": ["type", "direction"],
+    "offences": ["offences"],
+    "iccs": ["iccs"],
+    "legal_basis": ["legal_basis"],
+    "measures": ["measures"],
+    "outcome": ["outcome"],
+    "refusal_grounds": ["refusal_grounds"],
+    "counterpart_country": ["counterpart_country"],
+}
+
+
+def _suppress(count: int, threshold: int) -> int | None:
+    return None if 0 < count < threshold else count
+
+
+def build_submission(authority: Authority, period: int, threshold: int | None = None) -> dict[str, Any]:
+    threshold = settings.COMITY_SUBMISSION_THRESHOLD if threshold is None else threshold
+    as_of = min(datetime.date(period, 12, 31), timezone.localdate())
+    requests = (
+        Request.objects.filter(Q(requesting_authority=authority) | Q(requested_authority=authority))
+        .annotate(period_year=ExtractYear(Coalesce("received_on", "sent_on")))
+        .filter(period_year=period)
+    )
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, keys in TABLES.items():
+        figures = request_figures(authority.pk, requests, keys, as_of)
+        tables[name] = [
+            {**g.key, "count": _suppress(g.count, threshold)}
+            for g in figures.groups
+            if all(v is not None for v in g.key.values())
+        ]
+    by_type = request_figures(authority.pk, requests, ["type"], as_of)
+    times = []
+    for group in by_type.groups:
+        t = group.time_to_execution
+        enough = t.n_closed >= threshold
+        times.append(
+            {
+                "type": group.key["type"],
+                "n_closed": _suppress(t.n_closed, threshold),
+                "n_pending": _suppress(t.n_pending, threshold),
+                "median_days": t.median_days if enough else None,
+                "km_median_days": t.km_median_days if enough else None,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "state": authority.country,
+        "period": period,
+        "as_of": as_of.isoformat(),
+        "threshold": threshold,
+        "generated_at": timezone.now().replace(microsecond=0).isoformat(),
+        "tables": tables,
+        "time_to_execution": times,
+    }
+
+
+def _check(payload: Any) -> list[str]:
+    if not isinstance(payload, dict):
+        return [_("The file is not a JSON object.")]
+    problems = []
+    if payload.get("format") != FORMAT or payload.get("version") != VERSION:
+        problems.append(_("format: expected %(f)s version %(v)d.") % {"f": FORMAT, "v": VERSION})
+    if not is_country(str(payload.get("state", ""))):
+        problems.append(_("state: not an ISO 3166-1 alpha-2 code."))
+    if not isinstance(payload.get("period"), int) or not 1990 <= payload["period"] <= 2100:
+        problems.append(_("period: a year is expected."))
+    tables = payload.get("tables")
+    if not isinstance(tables, dict) or set(tables) != set(TABLES):
+        problems.append(_("tables: expected %(t)s.") % {"t": ", ".join(TABLES)})
+        return problems
+    for name, rows in tables.items():
+        for position, row in enumerate(rows if isinstance(rows, list) else [None]):
+            if not isinstance(row, dict) or set(row) != {*TABLES[name], "count"}:
+                problems.append(
+                    _("tables.%(t)s[%(i)d]: expected the keys %(k)s and count.")
+                    % {"t": name, "i": position, "k": ", ".join(TABLES[name])}
+                )
+            elif row["count"] is not None and (not isinstance(row["count"], int) or row["count"] < 0):
+                problems.append(
+                    _("tables.%(t)s[%(i)d].count: a count is a whole number.") % {"t": name, "i": position}
+                )
+    return problems
+
+
+@transaction.atomic
+def submission_receive(*, actor: User | None, payload: Any) -> Submission:
+    problems = _check(payload)
+    if problems:
+        raise ValidationError(problems)
+    submission, _created = Submission.objects.update_or_create(
+        state=payload["state"], period=payload["period"], defaults={"payload": payload, "received_by": actor}
+    )
+    audit(actor=actor, action="statistics.submission", obj=submission)
+    return submission
+
+
+def global_figures(period: int) -> dict[str, Any]:
+    """Per State and in total: the counts of a table, from the submissions of one period.
+
+    A suppressed count is unknown, not zero: totals say how many cells they could not add.
+    """
+    submissions = list(Submission.objects.filter(period=period))
+    states = []
+    totals = {"requests": 0, "incoming": 0, "outgoing": 0, "executed": 0, "refused": 0, "suppressed": 0}
+    for submission in submissions:
+        row: dict[str, Any] = {
+            "state": submission.state,
+            "requests": 0,
+            "incoming": 0,
+            "outgoing": 0,
+            "executed": 0,
+            "refused": 0,
+            "suppressed": 0,
+        }
+        for cell in submission.payload["tables"]["type_direction"]:
+            if cell["count"] is None:
+                row["suppressed"] += 1
+                continue
+            row["requests"] += cell["count"]
+            if cell["direction"] in ("incoming", "outgoing"):
+                row[cell["direction"]] += cell["count"]
+        for cell in submission.payload["tables"]["outcome"]:
+            if cell["outcome"] in ("executed", "refused"):
+                if cell["count"] is None:
+                    row["suppressed"] += 1
+                else:
+                    row[cell["outcome"]] += cell["count"]
+        states.append(row)
+        for key in totals:
+            totals[key] += row[key]
+    return {"period": period, "states": sorted(states, key=lambda r: r["state"]), "total": totals}

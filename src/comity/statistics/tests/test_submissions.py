@@ -1,0 +1,103 @@
+"""Statistical submissions: aggregated figures only, small counts suppressed, compiled globally."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from comity.statistics.models import Submission
+from comity.statistics.submissions import build_submission, global_figures
+from comity.statistics.tests.cases import CASES
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_a_submission_holds_counts_only_with_small_ones_suppressed(dataset, peru, tmp_path):
+    path = tmp_path / "pe-2024.json"
+    run(
+        "export",
+        "submission",
+        "--period",
+        "2024",
+        "--authority",
+        str(peru.authority.pk),
+        "--threshold",
+        "3",
+        "--output",
+        str(path),
+    )
+    text = path.read_text()
+    payload = json.loads(text)
+    assert (payload["state"], payload["period"], payload["threshold"]) == ("PE", 2024, 3)
+    for secret in ("R-0", "Quispe", "Bribes", "Federal Office"):
+        assert secret not in text  # no reference, no name, no summary, no authority
+    type_direction = {(r["type"], r["direction"]): r["count"] for r in payload["tables"]["type_direction"]}
+    # 2024: mla incoming 0,2,4 -> 3; mla outgoing 1,3 -> 2 (suppressed); extradition outgoing 7 -> 1 (suppressed)
+    assert type_direction == {
+        ("mla", "incoming"): 3,
+        ("mla", "outgoing"): None,
+        ("extradition", "outgoing"): None,
+    }
+    assert sum(1 for c in CASES if c[2].year == 2024) == 6
+    assert all(
+        row["count"] is None or row["count"] >= 3 for table in payload["tables"].values() for row in table
+    )
+
+
+def test_the_secretariat_compiles_submissions_and_sees_no_case(
+    dataset, peru, switzerland, secretariat_user, tmp_path
+):
+    for side in (peru, switzerland):
+        path = tmp_path / f"{side.authority.country}.json"
+        path.write_text(json.dumps(build_submission(side.authority, 2024, threshold=1)))
+        assert "received" in run("import", "submission", str(path))
+    assert Submission.objects.count() == 2
+    figures = global_figures(2024)
+    by_state = {row["state"]: row for row in figures["states"]}
+    assert by_state["PE"]["requests"] == 6 and by_state["PE"]["incoming"] == 3
+    assert figures["total"]["requests"] == by_state["PE"]["requests"] + by_state["CH"]["requests"]
+    # re-submitting replaces, it does not add
+    run("import", "submission", str(tmp_path / "PE.json"))
+    assert Submission.objects.count() == 2
+
+    client = Client()
+    client.force_login(secretariat_user)
+    page = client.get("/statistics/global/?period=2024").content.decode()
+    assert "PE" in page and "CH" in page and "R-0" not in page
+    assert client.get("/api/v1/requests").json()["items"] == []  # and still no case
+    officer = Client()
+    officer.force_login(peru.officer)
+    assert officer.get("/statistics/global/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"format": "other"}, "format"),
+        (
+            {
+                "format": "comity/statistical-submission",
+                "version": 1,
+                "state": "XX",
+                "period": 2024,
+                "tables": {},
+            },
+            "state",
+        ),
+    ],
+)
+def test_bad_submissions_are_refused(db, tmp_path, payload, message):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(payload))
+    with pytest.raises(CommandError, match=message):
+        run("import", "submission", str(path))
+    path.write_text("not json")
+    with pytest.raises(CommandError, match="not a JSON submission"):
+        run("import", "submission", str(path))
+    assert not Submission.objects.exists()
