@@ -42,12 +42,14 @@ lint: $(STAMP)
 	$(BIN)/comity makemigrations --check --dry-run
 
 # Tests drive Debian's chromium and build an independent log verifier with Debian's Go and
-# golang.org/x/mod; install them when we may, else say exactly what is missing.
+# golang.org/x/mod, and PDF reports need Pango (WeasyPrint); install them when we may, else say
+# exactly what is missing.
 system-deps:
 	@missing=""; \
 	test -x $(CHROMIUM) || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v go >/dev/null || missing="$$missing golang-go"; \
 	test -d /usr/share/gocode/src/golang.org/x/mod/sumdb || missing="$$missing golang-golang-x-mod-dev"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing from Debian:$$missing"; \

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.statistics_page, name="statistics"),
     path("export/", views.statistics_export, name="statistics-export"),
     path("global/", views.global_page, name="statistics-global"),
+    path("report.pdf", views.statistics_report, name="statistics-report"),
 ]

@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from comity.accounts.choices import Role
 from comity.cooperation.filters import RequestFilterSet
@@ -29,6 +31,74 @@ def _label(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
+    """Everything the page and the PDF report show: five charts, each with its table."""
+    authority_id = request.user.authority_id
+    by_year = request_figures(authority_id, queryset, ["year", "direction"], as_of)
+    years = sorted({str(g.key["year"]) for g in by_year.groups if g.key["year"] is not None})
+    directions = sorted({g.key["direction"] for g in by_year.groups})
+    counterparts = sorted(
+        request_figures(authority_id, queryset, ["counterpart_country"], as_of).groups, key=lambda g: -g.count
+    )[:TOP_COUNTERPARTS]
+    outcomes = sorted(
+        request_figures(authority_id, queryset, ["outcome"], as_of).groups, key=lambda g: -g.count
+    )
+    by_type = request_figures(authority_id, queryset, ["type"], as_of)
+    grounds = sorted(
+        [
+            g
+            for g in request_figures(authority_id, queryset, ["refusal_grounds"], as_of).groups
+            if g.key["refusal_grounds"]
+        ],
+        key=lambda g: -g.count,
+    )
+    return {
+        "as_of": as_of,
+        "query": request.GET.urlencode(),
+        "authority": request.user.authority,
+        "filterset": RequestFilterSet(request.GET, request=request),
+        "total": by_type.total,
+        "years_chart": charts.stacked_columns(
+            years, directions, {(str(g.key["year"]), g.key["direction"]): g.count for g in by_year.groups}
+        ),
+        "year_rows": [
+            (
+                year,
+                [
+                    next(
+                        (
+                            g.count
+                            for g in by_year.groups
+                            if str(g.key["year"]) == year and g.key["direction"] == d
+                        ),
+                        0,
+                    )
+                    for d in directions
+                ],
+            )
+            for year in years
+        ],
+        "directions": directions,
+        "counterparts": [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts],
+        "counterparts_chart": charts.bar_chart(
+            [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
+        ),
+        "outcomes_chart": charts.bar_chart([(_label(g.key["outcome"]), g.count) for g in outcomes]),
+        "by_type": by_type.groups,
+        "curves_chart": charts.survival_curves(
+            [
+                (g.key["type"], g.time_to_execution.curve, g.time_to_execution.km_median_days)
+                for g in by_type.groups
+                if g.time_to_execution.curve
+            ]
+        ),
+        "grounds_chart": charts.bar_chart(
+            [(g.key["refusal_grounds"], g.count) for g in grounds],
+            flagged={str(code) for code in GROUNDS_NOT_ALLOWED_BY_UNCAC},
+        ),
+    }
+
+
 @login_required
 def statistics_page(request: AuthedRequest) -> HttpResponse:
     try:
@@ -40,74 +110,27 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
             {"errors": error.message_dict, "filterset": RequestFilterSet(request.GET, request=request)},
             status=422,
         )
-    user = request.user
-    by_year = request_figures(user.authority_id, queryset, ["year", "direction"], as_of)
-    years = sorted({str(g.key["year"]) for g in by_year.groups if g.key["year"] is not None})
-    directions = sorted({g.key["direction"] for g in by_year.groups})
-    counterparts = sorted(
-        request_figures(user.authority_id, queryset, ["counterpart_country"], as_of).groups,
-        key=lambda g: -g.count,
-    )[:TOP_COUNTERPARTS]
-    outcomes = sorted(
-        request_figures(user.authority_id, queryset, ["outcome"], as_of).groups, key=lambda g: -g.count
+    return render(request, "statistics/page.html", _figures_context(request, as_of, queryset))
+
+
+@login_required
+def statistics_report(request: AuthedRequest) -> HttpResponse:
+    """The page's figures as a PDF report (WeasyPrint), charts included."""
+    try:
+        _group_by, as_of, queryset = parse_query(request)
+    except ValidationError as error:
+        return HttpResponse(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()),
+            status=422,
+            content_type="text/plain; charset=utf-8",
+        )
+    html = render_to_string(
+        "statistics/report.html", _figures_context(request, as_of, queryset), request=request
     )
-    by_type = request_figures(user.authority_id, queryset, ["type"], as_of)
-    grounds = sorted(
-        [
-            g
-            for g in request_figures(user.authority_id, queryset, ["refusal_grounds"], as_of).groups
-            if g.key["refusal_grounds"]
-        ],
-        key=lambda g: -g.count,
-    )
-    return render(
-        request,
-        "statistics/page.html",
-        {
-            "as_of": as_of,
-            "query": request.GET.urlencode(),
-            "filterset": RequestFilterSet(request.GET, request=request),
-            "total": by_type.total,
-            "years_chart": charts.stacked_columns(
-                years, directions, {(str(g.key["year"]), g.key["direction"]): g.count for g in by_year.groups}
-            ),
-            "year_rows": [
-                (
-                    year,
-                    [
-                        next(
-                            (
-                                g.count
-                                for g in by_year.groups
-                                if str(g.key["year"]) == year and g.key["direction"] == d
-                            ),
-                            0,
-                        )
-                        for d in directions
-                    ],
-                )
-                for year in years
-            ],
-            "directions": directions,
-            "counterparts_chart": charts.bar_chart(
-                [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
-            ),
-            "outcomes_chart": charts.bar_chart([(_label(g.key["outcome"]), g.count) for g in outcomes]),
-            "by_type": by_type.groups,
-            "curves_chart": charts.survival_curves(
-                [
-                    (g.key["type"], g.time_to_execution.curve, g.time_to_execution.km_median_days)
-                    for g in by_type.groups
-                    if g.time_to_execution.curve
-                ]
-            ),
-            "grounds_chart": charts.bar_chart(
-                [(g.key["refusal_grounds"], g.count) for g in grounds],
-                flagged={str(code) for code in GROUNDS_NOT_ALLOWED_BY_UNCAC},
-            ),
-            "not_allowed": set(map(str, GROUNDS_NOT_ALLOWED_BY_UNCAC)),
-        },
-    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="comity-statistics-{as_of.isoformat()}.pdf"'
+    return response
 
 
 def figures_table(figures: Figures) -> list[list[Any]]:

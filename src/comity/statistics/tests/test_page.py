@@ -45,3 +45,11 @@ def test_bad_filters_and_outsiders(dataset, peru, secretariat_user):
     assert "0 requests" in logged_in(secretariat_user).get("/statistics/").content.decode()
     assert Client().get("/statistics/").status_code == 302
     assert Client().get("/statistics/export/").status_code == 302
+
+
+def test_pdf_report_with_the_charts(dataset, peru):
+    response = logged_in(peru.officer).get(f"/statistics/report.pdf?as_of={AS_OF}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and len(response.content) > 10_000
+    assert logged_in(peru.officer).get("/statistics/report.pdf?as_of=never").status_code == 422
+    assert Client().get("/statistics/report.pdf").status_code == 302
