@@ -40,6 +40,13 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_inline(settings) -> None:
+    # Background tasks run at once, in the test's process and transaction.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
 def _ledger_key_in_tmp(settings, tmp_path) -> None:
     # Never touch the developer's var/ledger.key.
     settings.COMITY_LEDGER_KEY_FILE = tmp_path / "ledger.key"

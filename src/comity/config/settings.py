@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "comity.core",
     "comity.reference",
     "comity.accounts",
@@ -111,8 +113,6 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
-# Import previews keep the uploaded file between the check and the confirmation.
-SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -133,6 +133,16 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+
+# Background work (imports): a database queue worked by `comity db_worker`; tests run tasks inline.
+TASKS = {"default": {"BACKEND": os.environ.get("COMITY_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Progress of long work, shared by the web and worker processes, outside any database transaction.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

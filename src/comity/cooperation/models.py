@@ -249,3 +249,37 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.kind}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet being checked, then imported, in the background; seen only by its user.
+
+    Live progress is kept in the cache (see `cooperation.tasks`), outside the import's transaction.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        READY = "ready", _("Checked, ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    more_problems = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.READY, self.State.DONE, self.State.REJECTED, self.State.FAILED)

@@ -2,13 +2,14 @@
 request's status, dates and outcome change only by folding a new event into its timeline."""
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from comity.cooperation.models import (
     Subject,
 )
 from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
+from comity.core.bulk import insert_rows
 from comity.core.services import audit
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import is_country
@@ -404,37 +406,60 @@ class BulkRequest:
 
 
 def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[Request]:
-    """Store many requests with their timelines and codes in a handful of queries (imports, demo).
+    """Store many requests with their timelines and codes in a handful of statements (imports, demo).
 
     Callers hold the transaction, so that a batch is stored whole or not at all.
     """
     requests = Request.objects.bulk_create([item.request for item in items], batch_size=2000)
-    offences, measures, grounds, subjects, events = [], [], [], [], []
-    for request, item in zip(requests, items, strict=True):
-        offences += [RequestOffence(request=request, code=code) for code in item.offences]
-        measures += [RequestMeasure(request=request, code=code) for code in item.measures]
-        subjects += [
-            Subject(request=request, kind=s.kind, name=s.name, identifiers=s.identifiers, country=s.country)
-            for s in item.subjects
-        ]
-        for kind, day, kind_grounds in item.events:
-            events.append(
-                Event(
-                    request=request,
-                    kind=kind,
-                    occurred_on=day,
-                    refusal_grounds=list(kind_grounds),
-                    actor=actor,
-                    authority_id=request.requested_authority_id
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    actor_id = actor.pk if actor else None
+
+    def events() -> Iterator[tuple]:
+        for request, item in zip(requests, items, strict=True):
+            for kind, day, kind_grounds in item.events:
+                side = (
+                    request.requested_authority_id
                     if kind in REQUESTED_SIDE_EVENTS
-                    else request.requesting_authority_id,
+                    else request.requesting_authority_id
                 )
-            )
-            if kind == EventKind.REFUSED and request.outcome == EventKind.REFUSED:
-                grounds += [RequestRefusalGround(request=request, code=code) for code in kind_grounds]
-    RequestOffence.objects.bulk_create(offences, batch_size=5000)
-    RequestMeasure.objects.bulk_create(measures, batch_size=5000)
-    RequestRefusalGround.objects.bulk_create(grounds, batch_size=5000)
-    Subject.objects.bulk_create(subjects, batch_size=5000)
-    Event.objects.bulk_create(events, batch_size=5000)
+                yield (request.pk, kind, day, now, actor_id, side, "", json.dumps(list(kind_grounds)), False)
+
+    def codes(attribute: str) -> Iterator[tuple]:
+        for request, item in zip(requests, items, strict=True):
+            for code in getattr(item, attribute):
+                yield request.pk, code
+
+    def grounds() -> Iterator[tuple]:
+        for request, item in zip(requests, items, strict=True):
+            if request.outcome == EventKind.REFUSED:
+                for kind, _day, kind_grounds in item.events:
+                    if kind == EventKind.REFUSED:
+                        yield from ((request.pk, code) for code in kind_grounds)
+
+    insert_rows(RequestOffence, ("request", "code"), codes("offences"))
+    insert_rows(RequestMeasure, ("request", "code"), codes("measures"))
+    insert_rows(RequestRefusalGround, ("request", "code"), grounds())
+    insert_rows(
+        Event,
+        (
+            "request",
+            "kind",
+            "occurred_on",
+            "recorded_at",
+            "actor",
+            "authority",
+            "text",
+            "refusal_grounds",
+            "internal",
+        ),
+        events(),
+    )
+    Subject.objects.bulk_create(
+        [
+            Subject(request=request, kind=s.kind, name=s.name, identifiers=s.identifiers, country=s.country)
+            for request, item in zip(requests, items, strict=True)
+            for s in item.subjects
+        ],
+        batch_size=5000,
+    )
     return requests

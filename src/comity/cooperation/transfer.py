@@ -61,7 +61,22 @@ COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_REPORTED = 200
 BATCH = 5000
+PROGRESS_EVERY = 1000
 YES, NO = "yes", "no"
+# The allowed codes, computed once: TextChoices.values builds a new list at every call.
+CODES = {
+    name: tuple(choices.values)
+    for name, choices in (
+        ("direction", Direction),
+        ("type", RequestType),
+        ("legal_basis", LegalBasis),
+        ("proceeding", Proceeding),
+        ("offences", Offence),
+        ("measures", Measure),
+        ("refusal_grounds", RefusalGround),
+        ("outcome", Outcome),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -207,9 +222,8 @@ class _RowChecker:
     def fail(self, column: str, reason: str) -> None:
         self.problems.append(Problem(self.number, column, self.row.get(column, ""), reason))
 
-    def code(self, column: str, choices: Iterable[str], required: bool = True) -> str:
+    def code(self, column: str, allowed: Sequence[str], required: bool = True) -> str:
         value = self.row[column]
-        allowed = list(choices)
         if not value and not required:
             return ""
         if value not in allowed:
@@ -219,8 +233,7 @@ class _RowChecker:
             )
         return value
 
-    def codes(self, column: str, choices: Iterable[str], required: bool = False) -> list[str]:
-        allowed = list(choices)
+    def codes(self, column: str, allowed: Sequence[str], required: bool = False) -> list[str]:
         values = [v.strip() for v in self.row[column].split(";") if v.strip()]
         if required and not values:
             self.fail(column, _("required: one code or more, separated by ';'"))
@@ -271,7 +284,7 @@ def _parse(
     reference = row["reference"]
     if not reference:
         check.fail("reference", _("required"))
-    direction = check.code("direction", Direction.values)
+    direction = check.code("direction", CODES["direction"])
     outgoing = direction == Direction.OUTGOING
     requesting_country, requested_country = (
         check.country("requesting_country"),
@@ -298,16 +311,16 @@ def _parse(
     if urgent not in (YES, NO, ""):
         check.fail("urgent", _("yes or no"))
     fields = {
-        "type": check.code("type", RequestType.values),
-        "legal_basis": check.code("legal_basis", LegalBasis.values),
-        "proceeding": check.code("proceeding", Proceeding.values),
+        "type": check.code("type", CODES["type"]),
+        "legal_basis": check.code("legal_basis", CODES["legal_basis"]),
+        "proceeding": check.code("proceeding", CODES["proceeding"]),
         "urgent": urgent == YES,
         "summary": row["summary"],
     }
-    offences = check.codes("offences", Offence.values, required=True)
-    measures = check.codes("measures", Measure.values)
-    grounds = check.codes("refusal_grounds", RefusalGround.values)
-    outcome = check.code("outcome", Outcome.values, required=False)
+    offences = check.codes("offences", CODES["offences"], required=True)
+    measures = check.codes("measures", CODES["measures"])
+    grounds = check.codes("refusal_grounds", CODES["refusal_grounds"])
+    outcome = check.code("outcome", CODES["outcome"], required=False)
     sent_on, received_on, closed_on = (
         check.date("sent_on"),
         check.date("received_on"),
@@ -399,7 +412,7 @@ def import_requests(
                 )
             references.setdefault(item.reference, number)
             parsed.append(item)
-        if count % 10000 == 0:
+        if count % PROGRESS_EVERY == 0:
             progress("checked", count)
     if count == 0:
         problems.append(Problem(2, "", "", _("The file has a header but no rows.")))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("requests/export/", views.request_export, name="request-export"),
     path("requests/import/", views.request_import, name="request-import"),
     path("requests/import/template.csv", views.request_import_template, name="request-import-template"),
+    path("requests/import/<int:pk>/", views.request_import_job, name="request-import-job"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
     path("requests/<int:pk>/events/", views.event_create, name="event-create"),

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.cooperation import selectors, services, transfer
+from comity.accounts.models import Authority
+from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import SORTS, RequestFilterSet
 from comity.cooperation.forms import (
@@ -25,7 +26,7 @@ from comity.cooperation.forms import (
     RequestForm,
     SubjectFormSet,
 )
-from comity.cooperation.models import Request
+from comity.cooperation.models import ImportJob, Request
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
@@ -121,49 +122,60 @@ def request_import_template(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def request_import(request: AuthedRequest) -> HttpResponse:
-    """Upload, preview every problem or what would be imported, then confirm."""
+def _may_import(request: AuthedRequest) -> Authority:
     authority = request.user.authority
     if not request.user.writes_cases or authority is None:
         raise PermissionDenied
-    context: dict[str, object] = {}
-    if request.method == "POST":
-        uploads = request.session.setdefault("imports", {})
-        if request.POST.get("step") == "confirm" and request.POST.get("token") in uploads:
-            stored = Path(uploads.pop(request.POST["token"]))
-            request.session.modified = True
-            try:
-                with stored.open("rb") as handle:
-                    context["done"] = transfer.import_requests(
-                        handle, stored.name, authority=authority, actor=request.user
-                    )
-            except transfer.ImportRejected as rejected:  # the data changed since the preview
-                context |= {"problems": rejected.problems, "more": rejected.more}
-            finally:
-                stored.unlink(missing_ok=True)
-        elif "file" in request.FILES:
-            upload = request.FILES["file"]
-            assert isinstance(upload, UploadedFile)
-            upload_name = upload.name or "upload"
-            token = secrets.token_urlsafe(16)
-            stored = _upload_dir() / f"{token}{Path(upload_name).suffix.lower()[:5]}"
-            with stored.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                with stored.open("rb") as handle:
-                    context["preview"] = transfer.import_requests(
-                        handle, upload_name, authority=authority, commit=False
-                    )
-                uploads[token] = str(stored)
-                request.session.modified = True
-                context["token"] = token
-            except transfer.ImportRejected as rejected:
-                stored.unlink(missing_ok=True)
-                context |= {"problems": rejected.problems, "more": rejected.more}
-    status = 422 if context.get("problems") and not request.htmx else 200
+    return authority
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_import(request: AuthedRequest) -> HttpResponse:
+    """Upload a spreadsheet; it is checked in the background and the job page follows it."""
+    authority = _may_import(request)
+    upload = request.FILES.get("file")
+    if request.method == "POST" and isinstance(upload, UploadedFile):
+        name = upload.name or "upload"
+        stored = _upload_dir() / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:5]}"
+        with stored.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job = ImportJob.objects.create(
+            user=request.user,
+            authority=authority,
+            file_name=name[:255],
+            stored_path=str(stored),
+            rows_total=tasks.count_rows(stored),
+        )
+        tasks.run_import_job.enqueue(job.pk, commit=False)
+        return redirect("request-import-job", pk=job.pk)
+    return render(request, "cooperation/import.html", {"job": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
+    _may_import(request)
+    job = ImportJob.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404
+    if request.method == "POST" and job.state == ImportJob.State.READY:
+        job.state = ImportJob.State.IMPORTING
+        job.save(update_fields=["state", "updated_at"])
+        tasks.run_import_job.enqueue(job.pk, commit=True)
+        job.refresh_from_db()
+    stage, done = tasks.job_progress(job)
+    context = {
+        "job": job,
+        "stage": stage,
+        "done": done,
+        "percent": min(100, 100 * done // job.rows_total) if job.rows_total else 0,
+    }
+    if request.htmx:
+        return render(request, "cooperation/_import_job.html", context)
+    status = 422 if job.state == ImportJob.State.REJECTED else 200
     return render(request, "cooperation/import.html", context, status=status)
 
 

@@ -211,29 +211,41 @@ def test_export_the_filtered_list(peru, switzerland, nigeria):
     assert Client().get("/requests/export/").status_code == 302
 
 
-def test_import_page_previews_problems_then_imports_on_confirmation(peru, tmp_path, settings):
+def test_import_page_checks_in_the_background_then_imports_on_confirmation(peru, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     peru.authority.name = "Fiscalía de la Nación"
     peru.authority.save()
     client = logged_in(peru.officer)
     assert client.get("/requests/import/template.csv").content.decode().startswith("reference,direction,type")
     bad = ("\n".join([HEADER, ROWS[0].replace(",mla,", ",mutual,")]) + "\n").encode()
-    response = client.post("/requests/import/", {"step": "preview", "file": _upload("bad.csv", bad)})
+    response = client.post("/requests/import/", {"file": _upload("bad.csv", bad)}, follow=True)
     page = response.content.decode()
     assert response.status_code == 422 and "nothing was imported" in page and "unknown code; allowed" in page
+
     good = ("\n".join([HEADER, *ROWS]) + "\n").encode()
-    preview = client.post("/requests/import/", {"step": "preview", "file": _upload("good.csv", good)})
-    assert "3 new requests" in preview.content.decode() and Request.objects.count() == 0
-    token = preview.context["token"]
-    stranger = logged_in(peru.head)  # another session cannot use the token
-    assert (
-        "Imported"
-        not in stranger.post("/requests/import/", {"step": "confirm", "token": token}).content.decode()
-    )
-    done = client.post("/requests/import/", {"step": "confirm", "token": token})
+    response = client.post("/requests/import/", {"file": _upload("good.csv", good)})
+    job_url = response["Location"]
+    checked = client.get(job_url)
+    assert "3 new requests" in checked.content.decode() and Request.objects.count() == 0
+    partial = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "Ready to import" in partial and "every 1s" not in partial
+    assert logged_in(peru.head).get(job_url).status_code == 404  # a job is its user's only
+    assert logged_in(peru.head).post(job_url).status_code == 404
+    done = client.post(job_url)
     assert "3 requests imported" in done.content.decode() and Request.objects.count() == 3
+    assert client.post(job_url).status_code == 200 and Request.objects.count() == 3  # no second import
     assert not list((tmp_path / "uploads").iterdir())  # the upload is not kept
     assert logged_in(peru.viewer).get("/requests/import/").status_code == 403
+
+
+def test_a_running_job_shows_a_progress_bar_that_polls(peru, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never runs
+    client = logged_in(peru.officer)
+    content = ("\n".join([HEADER, *ROWS]) + "\n").encode()
+    job_url = client.post("/requests/import/", {"file": _upload("good.csv", content)})["Location"]
+    partial = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<progress" in partial and "every 1s" in partial and "0 / 3 rows" in partial
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:

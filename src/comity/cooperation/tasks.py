@@ -1,0 +1,73 @@
+"""Imports as background tasks, so a large file never holds a web request, with live progress."""
+
+import logging
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+
+import openpyxl
+from django.core.cache import cache
+from django_tasks import task
+
+from comity.cooperation import transfer
+from comity.cooperation.models import ImportJob
+
+logger = logging.getLogger(__name__)
+PROGRESS_TTL = 24 * 3600
+
+
+def progress_key(job_id: int) -> str:
+    return f"comity:import-job:{job_id}"
+
+
+def job_progress(job: ImportJob) -> tuple[str, int]:
+    """(stage, rows done) as last reported by the worker: stage "checked" or "written"."""
+    reported = cache.get(progress_key(job.pk)) or {}
+    return str(reported.get("stage", job.state)), int(reported.get("done", 0))
+
+
+def count_rows(path: Path) -> int:
+    """Rows below the header, cheaply: lines of a CSV, the sheet's size of an XLSX."""
+    with path.open("rb") as handle:
+        if handle.read(4).startswith(b"PK\x03\x04"):
+            try:
+                workbook = openpyxl.load_workbook(path, read_only=True)
+                return max(workbook.worksheets[0].max_row - 1, 0)
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+                return 0
+        handle.seek(0)
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+
+
+@task()
+def run_import_job(job_id: int, commit: bool) -> None:
+    job = ImportJob.objects.select_related("authority", "user").get(pk=job_id)
+    path = Path(job.stored_path)
+
+    def progress(stage: str, done: int) -> None:
+        cache.set(progress_key(job_id), {"stage": stage, "done": done}, PROGRESS_TTL)
+
+    try:
+        with path.open("rb") as handle:
+            result = transfer.import_requests(
+                handle,
+                job.file_name,
+                authority=job.authority,
+                actor=job.user,
+                progress=progress,
+                commit=commit,
+            )
+    except transfer.ImportRejected as rejected:
+        job.state = ImportJob.State.REJECTED
+        job.problems = [asdict(p) for p in rejected.problems]
+        job.more_problems = rejected.more
+    except Exception:
+        logger.exception("import job %s failed", job_id)  # ids only: no file content in logs
+        job.state = ImportJob.State.FAILED
+    else:
+        job.state = ImportJob.State.DONE if commit else ImportJob.State.READY
+        job.result = asdict(result)
+    if job.state != ImportJob.State.READY:
+        path.unlink(missing_ok=True)
+    job.save(update_fields=["state", "problems", "more_problems", "result", "updated_at"])
+    cache.delete(progress_key(job_id))
