@@ -27,7 +27,7 @@ def run(script: str, database_url: str) -> dict:
 
 def main() -> None:
     RESULTS.mkdir(exist_ok=True)
-    only = sys.argv[1:] or ["ledger"]
+    only = sys.argv[1:] or ["requests", "ledger"]
     report: dict = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count()},

@@ -1,0 +1,271 @@
+"""Cooperation-request benchmark, run in its own process per database (see run.py).
+
+(a) importing a REQUESTS_BENCH_SIZE-row CSV (default 1,000,000) beside loading the same file raw
+    (PostgreSQL COPY into a text table; on SQLite, executemany of the parsed rows);
+(b) grouped statistics and the Kaplan–Meier computation over all rows beside hand-written SQL
+    GROUP BY queries on the same database;
+(c) the request list page and list endpoint, p50/p95 under 20 concurrent clients on loopback,
+    beside a static Django view.
+"""
+
+import csv
+import datetime
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import django
+import django.test
+
+SIZE = int(os.environ.get("REQUESTS_BENCH_SIZE", "1000000"))
+CLIENTS, PER_CLIENT = 20, int(os.environ.get("REQUESTS_BENCH_CALLS", "25"))
+COUNTRIES = ["CH", "NG", "GB", "FR", "BR", "US", "DE", "ES", "IT", "NL", "LU", "AE", "SG", "MY", "KE", "ZA"]
+OFFENCES = ["uncac-15", "uncac-16", "uncac-17", "uncac-18", "uncac-19", "uncac-20", "uncac-23", "uncac-24"]
+
+
+def write_csv(path: Path, size: int, authority_name: str) -> None:
+    rng = random.Random(1)
+    header = [
+        "reference",
+        "direction",
+        "type",
+        "requesting_country",
+        "requested_country",
+        "requesting_authority",
+        "requested_authority",
+        "legal_basis",
+        "offences",
+        "measures",
+        "proceeding",
+        "urgent",
+        "sent_on",
+        "received_on",
+        "closed_on",
+        "outcome",
+        "refusal_grounds",
+        "summary",
+    ]
+    start = datetime.date(2010, 1, 1)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for n in range(size):
+            incoming = rng.random() < 0.5
+            other = rng.choice(COUNTRIES)
+            sent = start + datetime.timedelta(days=rng.randrange(5800))
+            received = sent + datetime.timedelta(days=rng.randint(2, 40))
+            closed, outcome, grounds = "", "", ""
+            if received + datetime.timedelta(days=400) < datetime.date(2026, 1, 1) or rng.random() < 0.6:
+                closed_on = received + datetime.timedelta(days=int(rng.lognormvariate(5.3, 0.7)) + 1)
+                if closed_on < datetime.date(2026, 6, 1):
+                    closed = closed_on.isoformat()
+                    outcome = rng.choices(
+                        ["executed", "partially-executed", "refused", "withdrawn"], [70, 12, 13, 5]
+                    )[0]
+                    grounds = "dual-criminality" if outcome == "refused" else ""
+            writer.writerow(
+                [
+                    f"B-{n:07d}",
+                    "incoming" if incoming else "outgoing",
+                    rng.choice(["mla"] * 6 + ["extradition"]),
+                    other if incoming else "PE",
+                    "PE" if incoming else other,
+                    f"Central authority {other}" if incoming else authority_name,
+                    authority_name if incoming else f"Central authority {other}",
+                    rng.choice(["uncac", "bilateral-treaty", "reciprocity"]),
+                    ";".join(sorted(set(rng.sample(OFFENCES, rng.randint(1, 2))))),
+                    "bank-records",
+                    "criminal",
+                    "no",
+                    sent.isoformat(),
+                    received.isoformat(),
+                    closed,
+                    outcome,
+                    grounds,
+                    "",
+                ]
+            )
+
+
+def timed(function) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def load(url: str, headers: dict[str, str]) -> dict[str, float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        for _n in range(PER_CLIENT):
+            request = urllib.request.Request(url, headers=headers)
+            start = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+            with lock:
+                latencies.append((time.perf_counter() - start) * 1000)
+
+    threads = [threading.Thread(target=client) for _n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "requests": len(latencies),
+    }
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comity.config.settings")
+    scratch = Path(tempfile.mkdtemp(prefix="comity-bench-"))
+    os.environ.setdefault("COMITY_VAR_DIR", str(scratch))
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from comity.accounts.models import Authority, User
+    from comity.accounts.services import token_create
+    from comity.cooperation.models import Request
+    from comity.cooperation.transfer import import_requests
+    from comity.statistics.selectors import request_figures
+
+    call_command("migrate", verbosity=0)
+    authority = Authority.objects.create(country="PE", name="Fiscalía de la Nación", kind="central-authority")
+    user = User.objects.create_user("bench", password="bench-password-1", authority=authority, role="officer")
+    path = scratch / "requests.csv"
+    write_csv(path, SIZE, authority.name)
+    result: dict = {
+        "database": connection.vendor,
+        "rows": SIZE,
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+    }
+
+    # (a) import, beside the raw load of the same file
+    seconds, _r = timed(
+        lambda: import_requests(
+            path.open("rb"), "requests.csv", authority=authority, today=datetime.date(2026, 11, 1)
+        )
+    )
+    with connection.cursor() as cursor:
+        columns = ", ".join(f"c{i} text" for i in range(18))
+        cursor.execute(f"CREATE TABLE bench_raw ({columns})")
+        if connection.vendor == "postgresql":
+
+            def copy() -> None:
+                with (
+                    cursor.cursor.copy("COPY bench_raw FROM STDIN WITH (FORMAT csv, HEADER true)") as copier,
+                    path.open("rb") as handle,
+                ):
+                    while chunk := handle.read(1 << 20):
+                        copier.write(chunk)
+        else:
+
+            def copy() -> None:
+                with path.open(encoding="utf-8", newline="") as handle:
+                    rows = csv.reader(handle)
+                    next(rows)
+                    cursor.executemany(f"INSERT INTO bench_raw VALUES ({', '.join(['%s'] * 18)})", rows)
+
+        reference, _r = timed(copy)
+    result["a_import"] = {
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(SIZE / seconds),
+        "reference": "COPY" if connection.vendor == "postgresql" else "executemany",
+        "reference_seconds": round(reference, 2),
+        "ratio": round(seconds / reference, 1),
+        "target_ratio": 3,
+    }
+
+    # (b) grouped statistics and Kaplan–Meier, beside hand-written SQL on the same database
+    visible = Request.objects.filter(requesting_authority=authority) | Request.objects.filter(
+        requested_authority=authority
+    )
+    as_of = datetime.date(2026, 11, 1)
+    grouped, figures = timed(lambda: request_figures(authority.pk, visible, ["type", "outcome"], as_of))
+    days = (
+        "(closed_on - received_on)"
+        if connection.vendor == "postgresql"
+        else "CAST(julianday(closed_on) - julianday(received_on) AS INTEGER)"
+    )
+    with connection.cursor() as cursor:
+
+        def hand_written() -> None:
+            cursor.execute(
+                "SELECT type, COALESCE(outcome, ''), count(*) FROM cooperation_request "
+                "WHERE requesting_authority_id = %s OR requested_authority_id = %s GROUP BY 1, 2",
+                [authority.pk, authority.pk],
+            )
+            cursor.fetchall()
+            cursor.execute(
+                f"SELECT type, {days}, outcome IN ('executed', 'partially-executed'), count(*) "
+                "FROM cooperation_request WHERE (requesting_authority_id = %s OR "
+                "requested_authority_id = %s) AND received_on IS NOT NULL GROUP BY 1, 2, 3",
+                [authority.pk, authority.pk],
+            )
+            cursor.fetchall()
+
+        reference, _r = timed(hand_written)
+    result["b_statistics"] = {
+        "seconds": round(grouped, 2),
+        "reference_seconds": round(reference, 2),
+        "ratio": round(grouped / reference, 2),
+        "target_ratio": 1.5,
+        "target_seconds": 2,
+        "groups": len(figures.groups),
+    }
+
+    # (c) list page and endpoint under 20 concurrent clients, beside a static view
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "comity.config.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=os.environ | {"COMITY_LOG_LEVEL": "ERROR"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _attempt in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        token = token_create(actor=None, user=user)
+        bearer = {"Authorization": f"Bearer {token}"}
+        client = django.test.Client()
+        client.force_login(user)
+        cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+        query = "direction=incoming&type=mla&offence=uncac-23&received_after=2015-01-01"
+        result["c_list"] = {
+            "static_view": load(f"{base}/healthz", {}),
+            "list_endpoint": load(f"{base}/api/v1/requests?{query}", bearer),
+            "list_page": load(f"{base}/requests/?{query}", cookie),
+            "target_p95_ms": 100,
+            "clients": CLIENTS,
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
