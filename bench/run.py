@@ -42,9 +42,12 @@ def main() -> None:
                 report[name]["postgresql"] = {
                     "error": "PostgreSQL is not installed (apt-get install postgresql)"
                 }
+    # Keep the other benchmarks' last results beside the ones just run.
+    latest = RESULTS / "latest.json"
+    merged = (json.loads(latest.read_text()) if latest.exists() else {}) | report
     out = RESULTS / f"bench-{datetime.date.today().isoformat()}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    out.write_text(json.dumps(merged, indent=2) + "\n")
+    latest.write_text(json.dumps(merged, indent=2) + "\n")
     print(json.dumps(report, indent=2))
     print(f"written to {out}", file=sys.stderr)
 
