@@ -1,10 +1,12 @@
-"""Countries by ISO 3166-1 alpha-2 code, from pycountry, named in the active language by Babel."""
+"""Countries by ISO 3166-1 alpha-2 code, from pycountry, named in the active language by Babel,
+placed in UN M49 regions and sub-regions by countryinfo."""
 
 from collections.abc import Mapping
 from functools import cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+from countryinfo import CountryInfo
 from django.utils.translation import get_language
 
 
@@ -42,3 +44,16 @@ def country_name(code: str) -> str:
 def country_choices() -> list[tuple[str, str]]:
     names = _names(get_language() or "en")
     return sorted(names.items(), key=lambda item: item[1])
+
+
+UNKNOWN_REGION = "Other"
+
+
+@cache
+def region_of(code: str) -> tuple[str, str]:
+    """(UN M49 region, sub-region) of a country, e.g. ("Americas", "Latin America and the Caribbean")."""
+    try:
+        info = CountryInfo(code)
+        return info.region() or UNKNOWN_REGION, info.subregion() or UNKNOWN_REGION
+    except (KeyError, ValueError, LookupError, AttributeError):
+        return UNKNOWN_REGION, UNKNOWN_REGION

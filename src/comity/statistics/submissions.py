@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from comity.accounts.models import Authority, User
 from comity.cooperation.models import Request
 from comity.core.services import audit
-from comity.reference.countries import is_country
+from comity.reference.countries import is_country, region_of
 from comity.statistics.models import Submission
 from comity.statistics.selectors import request_figures
 
@@ -134,7 +134,7 @@ def submission_receive(*, actor: User | None, payload: Any) -> Submission:
 
 
 def global_figures(period: int) -> dict[str, Any]:
-    """Per State and in total: the counts of a table, from the submissions of one period.
+    """Per State, per UN region and in total: the counts of a table, from the submissions of one period.
 
     A suppressed count is unknown, not zero: totals say how many cells they could not add.
     """
@@ -167,4 +167,16 @@ def global_figures(period: int) -> dict[str, Any]:
         states.append(row)
         for key in totals:
             totals[key] += row[key]
-    return {"period": period, "states": sorted(states, key=lambda r: r["state"]), "total": totals}
+    regions: dict[str, dict[str, Any]] = {}
+    for row in states:
+        region = region_of(row["state"])[0]
+        into = regions.setdefault(region, {"region": region, "states": 0} | dict.fromkeys(totals, 0))
+        into["states"] += 1
+        for key in totals:
+            into[key] += row[key]
+    return {
+        "period": period,
+        "states": sorted(states, key=lambda r: r["state"]),
+        "regions": sorted(regions.values(), key=lambda r: r["region"]),
+        "total": totals,
+    }

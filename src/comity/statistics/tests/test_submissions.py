@@ -62,6 +62,11 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
     by_state = {row["state"]: row for row in figures["states"]}
     assert by_state["PE"]["requests"] == 6 and by_state["PE"]["incoming"] == 3
     assert figures["total"]["requests"] == by_state["PE"]["requests"] + by_state["CH"]["requests"]
+    by_region = {row["region"]: row for row in figures["regions"]}
+    assert by_region["Americas"]["requests"] == by_state["PE"]["requests"]
+    assert (
+        by_region["Europe"]["states"] == 1 and by_region["Europe"]["requests"] == by_state["CH"]["requests"]
+    )
     # re-submitting replaces, it does not add
     run("import", "submission", str(tmp_path / "PE.json"))
     assert Submission.objects.count() == 2
@@ -70,6 +75,7 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
     client.force_login(secretariat_user)
     page = client.get("/statistics/global/?period=2024").content.decode()
     assert "PE" in page and "CH" in page and "R-0" not in page
+    assert "By UN region" in page and "Americas" in page and "Europe" in page
     assert client.get("/api/v1/requests").json()["items"] == []  # and still no case
     officer = Client()
     officer.force_login(peru.officer)
