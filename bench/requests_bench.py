@@ -124,7 +124,7 @@ def main() -> None:
     from comity.accounts.models import Authority, User
     from comity.accounts.services import token_create
     from comity.cooperation.models import Request
-    from comity.cooperation.transfer import import_requests
+    from comity.cooperation.transfer import COLUMNS, import_requests
     from comity.statistics.selectors import request_figures
 
     call_command("migrate", verbosity=0)
