@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.cooperation.choices import Direction, Status
 from comity.cooperation.models import Request, RequestOffence, Subject
 from comity.cooperation.selectors import subject_names_visible_q
+from comity.core.forms import FastSelect
 from comity.reference.choices import LegalBasis, Offence, RequestType
 from comity.reference.countries import country_choices
 
@@ -73,6 +74,12 @@ class RequestFilterSet(django_filters.FilterSet):
     class Meta:
         model = Request
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
 
     @property
     def user(self):

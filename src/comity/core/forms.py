@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 def add_service_errors(
@@ -15,3 +18,21 @@ def add_service_errors(
         target = aliases.get(field, field)
         for message in messages:
             form.add_error(target if target in form.fields else None, message)
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: Django renders each <option> through a template, which made
+    the 250-country filters most of a list page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
+        final = self.build_attrs(self.attrs, attrs)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
