@@ -42,6 +42,7 @@ GROUP_KEYS = (
 EXECUTED = (Outcome.EXECUTED, Outcome.PARTIALLY_EXECUTED)
 PENDING = "pending"
 TOTAL = "_total"
+MULTI_VALUED_KEYS = frozenset({"offences", "measures", "refusal_grounds", "iccs"})
 
 
 def _key_expression(name: str, authority_id: int | None, as_of: datetime.date) -> Any:
@@ -209,6 +210,13 @@ def request_figures(
         .order_by(*_aliases(keys), "age_days")
     )
 
+    # When every key has one value per request, the groups partition the requests and the
+    # total is folded from the same rows; list-valued keys (a request with two offences is in
+    # two groups) need the total counted on its own.
+    partition = not MULTI_VALUED_KEYS & set(keys)
+    total = Group({})
+    total_durations: dict[tuple[int, int, int], int] = {}
+    total_ages: dict[int, int] = {}
     groups: dict[tuple, Group] = {}
     for row in counts:
         key = _key_of(row, keys)
@@ -219,13 +227,36 @@ def request_figures(
             row["n_overdue"],
             refused_on_grounds_not_allowed=row["refused_not_allowed"],
         )
+        total.count += row["n_all"]
+        total.pending += row["n_pending"]
+        total.overdue += row["n_overdue"]
+        total.refused_on_grounds_not_allowed += row["refused_not_allowed"]
     for key, rows in _stream(durations.iterator(), keys):
         groups[key].time_to_execution = _time_to_execution(rows)
+        for row in rows:
+            slot = (row["t_days"], row["t_executed"], row["t_pending"])
+            total_durations[slot] = total_durations.get(slot, 0) + row["n"]
     for key, rows in _stream(ages.iterator(), keys):
         histogram = [(max(row["age_days"], 0), row["n"]) for row in rows]
-        groups[key].pending_median_age_days = quantile(histogram, 0.5)
-        groups[key].pending_max_age_days = histogram[-1][0]
+        _set_ages(groups[key], histogram)
+        for age, n in histogram:
+            total_ages[age] = total_ages.get(age, 0) + n
     ordered = sorted(groups.values(), key=lambda g: tuple((v is None, str(v)) for v in g.key.values()))
     if keys == [TOTAL]:
         return Figures(as_of, [], ordered[0] if ordered else Group({}), [])
-    return Figures(as_of, keys, request_figures(authority_id, queryset, [], as_of).total, ordered)
+    if not partition:
+        return Figures(as_of, keys, request_figures(authority_id, queryset, [], as_of).total, ordered)
+    total.time_to_execution = _time_to_execution(
+        [
+            {"t_days": d, "t_executed": e, "t_pending": p, "n": n}
+            for (d, e, p), n in sorted(total_durations.items())
+        ]
+    )
+    _set_ages(total, sorted(total_ages.items()))
+    return Figures(as_of, keys, total, ordered)
+
+
+def _set_ages(group: Group, histogram: list[tuple[int, int]]) -> None:
+    if histogram:
+        group.pending_median_age_days = quantile(histogram, 0.5)
+        group.pending_max_age_days = histogram[-1][0]
