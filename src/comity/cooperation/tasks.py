@@ -1,14 +1,19 @@
 """Imports as background tasks, so a large file never holds a web request, with live progress."""
 
 import logging
+import secrets
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
 import openpyxl
+from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django_tasks import task
 
+from comity.accounts.models import Authority, User
 from comity.cooperation import transfer
 from comity.cooperation.models import ImportJob
 
@@ -37,6 +42,42 @@ def count_rows(path: Path) -> int:
                 return 0
         handle.seek(0)
         return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@transaction.atomic
+def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile) -> ImportJob:
+    """Keep the uploaded file and queue its check; the job is its actor's only."""
+    name = upload.name or "upload"
+    stored = _upload_dir() / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:5]}"
+    with stored.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job = ImportJob.objects.create(
+        user=actor,
+        authority=authority,
+        file_name=name[:255],
+        stored_path=str(stored),
+        rows_total=count_rows(stored),
+    )
+    transaction.on_commit(lambda: run_import_job.enqueue(job.pk, commit=False))
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
+    """Queue the import of a checked file, once."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk, user=actor)
+    if job.state == ImportJob.State.READY:
+        job.state = ImportJob.State.IMPORTING
+        job.save(update_fields=["state", "updated_at"])
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk, commit=True))
+    return job
 
 
 @task()

@@ -1,8 +1,6 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
 import io
-import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -109,12 +107,6 @@ def request_export(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @login_required
 def request_import_template(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(",".join(transfer.COLUMNS) + "\n", content_type="text/csv; charset=utf-8")
@@ -136,19 +128,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
     authority = _may_import(request)
     upload = request.FILES.get("file")
     if request.method == "POST" and isinstance(upload, UploadedFile):
-        name = upload.name or "upload"
-        stored = _upload_dir() / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:5]}"
-        with stored.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        job = ImportJob.objects.create(
-            user=request.user,
-            authority=authority,
-            file_name=name[:255],
-            stored_path=str(stored),
-            rows_total=tasks.count_rows(stored),
-        )
-        tasks.run_import_job.enqueue(job.pk, commit=False)
+        job = tasks.import_job_start(actor=request.user, authority=authority, upload=upload)
         return redirect("request-import-job", pk=job.pk)
     return render(request, "cooperation/import.html", {"job": None})
 
@@ -161,10 +141,8 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     job = ImportJob.objects.filter(pk=pk, user=request.user).first()
     if job is None:
         raise Http404
-    if request.method == "POST" and job.state == ImportJob.State.READY:
-        job.state = ImportJob.State.IMPORTING
-        job.save(update_fields=["state", "updated_at"])
-        tasks.run_import_job.enqueue(job.pk, commit=True)
+    if request.method == "POST":
+        tasks.import_job_confirm(actor=request.user, job=job)
         job.refresh_from_db()
     stage, done = tasks.job_progress(job)
     context = {

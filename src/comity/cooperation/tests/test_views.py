@@ -211,19 +211,24 @@ def test_export_the_filtered_list(peru, switzerland, nigeria):
     assert Client().get("/requests/export/").status_code == 302
 
 
-def test_import_page_checks_in_the_background_then_imports_on_confirmation(peru, tmp_path, settings):
+def test_import_page_checks_in_the_background_then_imports_on_confirmation(
+    peru, tmp_path, settings, django_capture_on_commit_callbacks
+):
     settings.VAR_DIR = tmp_path
     peru.authority.name = "Fiscalía de la Nación"
     peru.authority.save()
     client = logged_in(peru.officer)
     assert client.get("/requests/import/template.csv").content.decode().startswith("reference,direction,type")
     bad = ("\n".join([HEADER, ROWS[0].replace(",mla,", ",mutual,")]) + "\n").encode()
-    response = client.post("/requests/import/", {"file": _upload("bad.csv", bad)}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the job is queued once its row is committed
+        response = client.post("/requests/import/", {"file": _upload("bad.csv", bad)})
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 422 and "nothing was imported" in page and "unknown code; allowed" in page
 
     good = ("\n".join([HEADER, *ROWS]) + "\n").encode()
-    response = client.post("/requests/import/", {"file": _upload("good.csv", good)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/requests/import/", {"file": _upload("good.csv", good)})
     job_url = response["Location"]
     checked = client.get(job_url)
     assert "3 new requests" in checked.content.decode() and Request.objects.count() == 0
@@ -231,7 +236,9 @@ def test_import_page_checks_in_the_background_then_imports_on_confirmation(peru,
     assert "<html" not in partial and "Ready to import" in partial and "every 1s" not in partial
     assert logged_in(peru.head).get(job_url).status_code == 404  # a job is its user's only
     assert logged_in(peru.head).post(job_url).status_code == 404
-    done = client.post(job_url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job_url)
+    done = client.get(job_url)
     assert "3 requests imported" in done.content.decode() and Request.objects.count() == 3
     assert client.post(job_url).status_code == 200 and Request.objects.count() == 3  # no second import
     assert not list((tmp_path / "uploads").iterdir())  # the upload is not kept
