@@ -108,7 +108,7 @@ def run_import_job(job_id: int, commit: bool) -> None:
     else:
         job.state = ImportJob.State.DONE if commit else ImportJob.State.READY
         job.result = asdict(result)
-    if job.state != ImportJob.State.READY:
-        path.unlink(missing_ok=True)
+    if job.state != ImportJob.State.READY or not job.result.get("created"):
+        path.unlink(missing_ok=True)  # kept only while an import waits for its confirmation
     job.save(update_fields=["state", "problems", "more_problems", "result", "updated_at"])
     cache.delete(progress_key(job_id))

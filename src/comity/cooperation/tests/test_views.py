@@ -241,6 +241,9 @@ def test_import_page_checks_in_the_background_then_imports_on_confirmation(
     done = client.get(job_url)
     assert "3 requests imported" in done.content.decode() and Request.objects.count() == 3
     assert client.post(job_url).status_code == 200 and Request.objects.count() == 3  # no second import
+    with django_capture_on_commit_callbacks(execute=True):  # the same file again: nothing new to import
+        again = client.post("/requests/import/", {"file": _upload("good.csv", good)})
+    assert "Nothing new to import" in client.get(again["Location"]).content.decode()
     assert not list((tmp_path / "uploads").iterdir())  # the upload is not kept
     assert logged_in(peru.viewer).get("/requests/import/").status_code == 403
 
