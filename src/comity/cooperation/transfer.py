@@ -439,12 +439,7 @@ def import_requests(
         raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
     if not commit:
         result.created = len(new_items)
-        known = {
-            (a.country, a.name.casefold())
-            for a in Authority.objects.filter(
-                country__in={country for country, _name in (item.counterpart for item in new_items)}
-            )
-        }
+        known = _known_authorities({item.counterpart for item in new_items})
         result.authorities_created = sorted(
             {
                 f"{name} ({country})"
@@ -499,11 +494,16 @@ def _first_difference(stored: dict[str, str], row: dict[str, str]) -> str | None
     return None
 
 
-def _counterparts(wanted: set[tuple[str, str]], result: ImportResult) -> dict[tuple[str, str], Authority]:
-    known = {
+def _known_authorities(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Authority]:
+    """Authorities already in Comity among (country, name) pairs, keyed by country and folded name."""
+    return {
         (a.country, a.name.casefold()): a
         for a in Authority.objects.filter(country__in={c for c, _n in wanted})
     }
+
+
+def _counterparts(wanted: set[tuple[str, str]], result: ImportResult) -> dict[tuple[str, str], Authority]:
+    known = _known_authorities(wanted)
     found = {}
     for country, name in sorted(wanted):
         authority = known.get((country, name.casefold()))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.accounts.models import Authority
+from comity.accounts.models import Authority, User
 from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import SORTS, RequestFilterSet
@@ -163,9 +163,13 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/request_detail.html", _detail_context(request, item, EventForm()))
 
 
+def _can_write(user: User, item: Request) -> bool:
+    """Parties write; an authority the request is only shared with reads."""
+    return user.writes_cases and item.direction_for(user.authority_id) is not None
+
+
 def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm) -> dict:
     user = request.user
-    # Parties write; an authority the request is only shared with reads.
     return {
         "item": item,
         "events": selectors.events_visible(user, item),
@@ -173,7 +177,7 @@ def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm
         "direction": item.direction_for(user.authority_id),
         "our_reference": item.reference_for(user.authority_id),
         "counterpart": item.counterpart_for(user.authority_id),
-        "can_write": user.writes_cases and item.direction_for(user.authority_id) is not None,
+        "can_write": _can_write(user, item),
         "event_form": event_form,
     }
 
@@ -217,7 +221,7 @@ def request_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
-    if not _detail_context(request, item, EventForm())["can_write"]:
+    if not _can_write(request.user, item):
         raise PermissionDenied
     initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS} | {
         "offences": [r.code for r in item.offence_rows.all()],

@@ -73,18 +73,18 @@ def disbursement_chart(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+def _index_context(request: HttpRequest, form: AgreementForm) -> dict[str, Any]:
+    return {
+        "agreements": selectors.agreement_list(),
+        "head": selectors.latest_tree_head(),
+        "verifier_key": _verifier_key(),
+        "may_record": _may_record(request.user),
+        "form": form,
+    }
+
+
 def ledger_index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "ledger/index.html",
-        {
-            "agreements": selectors.agreement_list(),
-            "head": selectors.latest_tree_head(),
-            "verifier_key": _verifier_key(),
-            "may_record": _may_record(request.user),
-            "form": AgreementForm(),
-        },
-    )
+    return render(request, "ledger/index.html", _index_context(request, AgreementForm()))
 
 
 def _verifier_key() -> str:
@@ -99,12 +99,16 @@ def agreement_page(request: HttpRequest, index: int) -> HttpResponse:
     return render(request, "ledger/agreement.html", _agreement_context(request, agreement))
 
 
-def _agreement_context(request: HttpRequest, agreement: Agreement, **forms: Any) -> dict[str, Any]:
-    entries = [(agreement.index, _("#%(n)d the agreement") % {"n": agreement.index})] + [
+def _correctable(agreement: Agreement) -> list[tuple[int, str]]:
+    """The entries a correction may name: the agreement and its payments not voided."""
+    return [(agreement.index, _("#%(n)d the agreement") % {"n": agreement.index})] + [
         (d.index, f"#{d.index} {d.content['date']} {d.content['amount']} {d.content['currency']}")
         for d in agreement.disbursements
         if not d.void
     ]
+
+
+def _agreement_context(request: HttpRequest, agreement: Agreement, **forms: Any) -> dict[str, Any]:
     return {
         "agreement": agreement,
         "chart": disbursement_chart(agreement),
@@ -113,7 +117,7 @@ def _agreement_context(request: HttpRequest, agreement: Agreement, **forms: Any)
         "may_record": _may_record(request.user, agreement),
         "disbursement_form": forms.get("disbursement_form")
         or DisbursementForm(initial={"currency": agreement.content["currency"]}),
-        "correction_form": forms.get("correction_form") or CorrectionForm(entries=entries),
+        "correction_form": forms.get("correction_form") or CorrectionForm(entries=_correctable(agreement)),
         "remaining": agreement.amount - agreement.disbursed,
     }
 
@@ -134,18 +138,7 @@ def agreement_create(request: AuthedRequest) -> HttpResponse:
                 request, _("Return agreement recorded in the log as entry %(n)d.") % {"n": entry.pk}
             )
             return redirect("ledger-agreement", index=entry.pk)
-    return render(
-        request,
-        "ledger/index.html",
-        {
-            "agreements": selectors.agreement_list(),
-            "head": selectors.latest_tree_head(),
-            "verifier_key": _verifier_key(),
-            "may_record": True,
-            "form": form,
-        },
-        status=422,
-    )
+    return render(request, "ledger/index.html", _index_context(request, form), status=422)
 
 
 @login_required
@@ -195,8 +188,7 @@ def _record_or_show(
 @require_POST
 def correction_create(request: AuthedRequest, index: int) -> HttpResponse:
     agreement = selectors.agreement_detail(index)
-    context = _agreement_context(request, agreement)
-    form = CorrectionForm(request.POST, entries=context["correction_form"].fields["corrects"].choices)
+    form = CorrectionForm(request.POST, entries=_correctable(agreement))
     if form.is_valid():
         data = form.cleaned_data
         target = data["corrects"]

@@ -27,6 +27,15 @@ from comity.statistics.submissions import global_figures
 TOP_COUNTERPARTS = 10
 
 
+def _invalid_query(error: ValidationError) -> HttpResponse:
+    """A download's bad query, as plain text naming each field."""
+    return HttpResponse(
+        "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()),
+        status=422,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 def _label(value: Any) -> str:
     return "—" if value is None else str(value)
 
@@ -119,11 +128,7 @@ def statistics_report(request: AuthedRequest) -> HttpResponse:
     try:
         _group_by, as_of, queryset = parse_query(request)
     except ValidationError as error:
-        return HttpResponse(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()),
-            status=422,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _invalid_query(error)
     html = render_to_string(
         "statistics/report.html", _figures_context(request, as_of, queryset), request=request
     )
@@ -197,11 +202,7 @@ def statistics_export(request: AuthedRequest) -> HttpResponse:
     try:
         group_by, as_of, queryset = parse_query(request)
     except ValidationError as error:
-        return HttpResponse(
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()),
-            status=422,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _invalid_query(error)
     rows = figures_table(request_figures(request.user.authority_id, queryset, group_by, as_of))
     name = f"comity-figures-{'-'.join(group_by) or 'total'}-{as_of.isoformat()}"
     if request.GET.get("format") == "xlsx":
