@@ -16,6 +16,7 @@ from django_tasks import task
 from comity.accounts.models import Authority, User
 from comity.cooperation import transfer
 from comity.cooperation.models import ImportJob
+from comity.core.tabular import ImportRejected
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
@@ -98,7 +99,7 @@ def run_import_job(job_id: int, commit: bool) -> None:
                 progress=progress,
                 commit=commit,
             )
-    except transfer.ImportRejected as rejected:
+    except ImportRejected as rejected:
         job.state = ImportJob.State.REJECTED
         job.problems = [asdict(p) for p in rejected.problems]
         job.more_problems = rejected.more

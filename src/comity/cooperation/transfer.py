@@ -6,15 +6,12 @@ importing authority already has is skipped when identical, and is an error when 
 Export writes the same layout, so that export(import(file)) gives the file back.
 """
 
-import csv
 import datetime
 import io
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import openpyxl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +24,7 @@ from comity.cooperation.models import Request
 from comity.cooperation.services import BulkRequest, bulk_register, store_timeline
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core.services import audit
+from comity.core.tabular import NO, YES, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
     LegalBasis,
     Measure,
@@ -36,7 +34,6 @@ from comity.reference.choices import (
     RefusalGround,
     RequestType,
 )
-from comity.reference.countries import is_country
 
 COLUMNS = (
     "reference",
@@ -58,11 +55,9 @@ COLUMNS = (
     "refusal_grounds",
     "summary",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_REPORTED = 200
 BATCH = 5000
 PROGRESS_EVERY = 1000
-YES, NO = "yes", "no"
 # The allowed codes, computed once: TextChoices.values builds a new list at every call.
 CODES = {
     name: tuple(choices.values)
@@ -79,24 +74,6 @@ CODES = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.reason}" + (f" (value: {self.value!r})" if self.value else "")
-
-
-class ImportRejected(Exception):
-    def __init__(self, problems: list[Problem], more: int = 0) -> None:
-        super().__init__(f"{len(problems) + more} problem(s); nothing was imported")
-        self.problems, self.more = problems, more
-
-
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -105,160 +82,7 @@ class ImportResult:
     authorities_created: list[str] = field(default_factory=list)
 
 
-# --- reading files ----------------------------------------------------------------------------
-
-
-def _unescape(value: str) -> str:
-    """Undo the export's protection against formula injection."""
-    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
-
-
-def read_rows(handle: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, row) pairs from a CSV or XLSX file; ImportRejected for a file we cannot read."""
-    head = handle.read(4)
-    handle.seek(0)
-    if head.startswith(b"PK\x03\x04"):
-        yield from _xlsx_rows(handle)
-        return
-    if name.lower().endswith((".xlsx", ".xls", ".ods", ".pdf", ".zip")) or b"\x00" in head:
-        raise ImportRejected([Problem(1, "", name, _("This is not a CSV or XLSX file."))])
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None:
-            raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
-        columns = _check_header(header)
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(columns):
-                raise ImportRejected(
-                    [
-                        Problem(
-                            number,
-                            "",
-                            "",
-                            _("This row has %(n)d cells; the header has %(m)d.")
-                            % {"n": len(values), "m": len(columns)},
-                        )
-                    ]
-                )
-            yield number, {c: _unescape(v.strip()) for c, v in zip(columns, values, strict=True)}
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            [Problem(1, "", "", _("The file is not UTF-8 text: save it as CSV (UTF-8)."))]
-        ) from error
-    except csv.Error as error:
-        raise ImportRejected(
-            [Problem(1, "", "", _("The file is not valid CSV: %(error)s") % {"error": error})]
-        ) from error
-
-
-def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportRejected([Problem(1, "", "", _("This is not a readable XLSX file."))]) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
-    columns = _check_header([_cell(v) for v in header])
-    for number, values in enumerate(rows, start=2):
-        cells = [_cell(v) for v in values][: len(columns)]
-        if not any(cells):
-            continue
-        cells += [""] * (len(columns) - len(cells))
-        yield number, {c: _unescape(v) for c, v in zip(columns, cells, strict=True)}
-    workbook.close()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return YES if value else NO
-    return str(value).strip()
-
-
-def _check_header(header: Sequence[str]) -> list[str]:
-    columns = [h.strip().lower() for h in header]
-    missing = [c for c in COLUMNS if c not in columns]
-    unknown = [c for c in columns if c not in COLUMNS]
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
-    problems = []
-    if missing:
-        problems.append(Problem(1, "", "", _("Missing columns: %(c)s.") % {"c": ", ".join(missing)}))
-    if unknown:
-        problems.append(
-            Problem(
-                1,
-                "",
-                "",
-                _("Unknown columns: %(c)s; the layout is: %(all)s.")
-                % {"c": ", ".join(unknown), "all": ", ".join(COLUMNS)},
-            )
-        )
-    if duplicated:
-        problems.append(Problem(1, "", "", _("Repeated columns: %(c)s.") % {"c": ", ".join(duplicated)}))
-    if problems:
-        raise ImportRejected(problems)
-    return columns
-
-
 # --- checking rows ----------------------------------------------------------------------------
-
-
-class _RowChecker:
-    def __init__(self, number: int, row: dict[str, str], problems: list[Problem]) -> None:
-        self.number, self.row, self.problems = number, row, problems
-
-    def fail(self, column: str, reason: str) -> None:
-        self.problems.append(Problem(self.number, column, self.row.get(column, ""), reason))
-
-    def code(self, column: str, allowed: Sequence[str], required: bool = True) -> str:
-        value = self.row[column]
-        if not value and not required:
-            return ""
-        if value not in allowed:
-            self.fail(
-                column,
-                _("unknown code; allowed: %(a)s") % {"a": ", ".join(allowed)} if value else _("required"),
-            )
-        return value
-
-    def codes(self, column: str, allowed: Sequence[str], required: bool = False) -> list[str]:
-        values = [v.strip() for v in self.row[column].split(";") if v.strip()]
-        if required and not values:
-            self.fail(column, _("required: one code or more, separated by ';'"))
-        for value in values:
-            if value not in allowed:
-                self.fail(
-                    column, _("unknown code %(v)s; allowed: %(a)s") % {"v": value, "a": ", ".join(allowed)}
-                )
-        return list(dict.fromkeys(values))
-
-    def date(self, column: str) -> datetime.date | None:
-        value = self.row[column]
-        if not value:
-            return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            self.fail(column, _("not a date (YYYY-MM-DD)"))
-            return None
-
-    def country(self, column: str) -> str:
-        value = self.row[column].upper()
-        if not is_country(value):
-            self.fail(column, _("unknown country code (ISO 3166-1 alpha-2)"))
-        return value
 
 
 @dataclass
@@ -279,7 +103,7 @@ class _Parsed:
 def _parse(
     number: int, row: dict[str, str], authority: Authority, problems: list[Problem], today: datetime.date
 ) -> _Parsed | None:
-    check = _RowChecker(number, row, problems)
+    check = RowChecker(number, row, problems)
     before = len(problems)
     reference = row["reference"]
     if not reference:
@@ -397,7 +221,7 @@ def import_requests(
     parsed: list[_Parsed] = []
     references: dict[str, int] = {}
     count = 0
-    for number, row in read_rows(handle, name):
+    for number, row in read_rows(handle, name, COLUMNS):
         count += 1
         item = _parse(number, row, authority, problems, today)
         if item is not None:
@@ -538,11 +362,6 @@ def _bulk(item: _Parsed, authority: Authority, counterparts: dict[tuple[str, str
 # --- exporting --------------------------------------------------------------------------------
 
 
-def _escape(value: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell starting =, +, -, @ is made text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def export_row(request: Request, authority: Authority) -> dict[str, str]:
     outgoing = request.requesting_authority_id == authority.pk
     return {
@@ -571,7 +390,7 @@ def export_rows(requests: Iterable[Request], authority: Authority) -> Iterator[l
     yield list(COLUMNS)
     for request in requests:
         row = export_row(request, authority)
-        yield [_escape(row[column]) for column in COLUMNS]
+        yield [escape(row[column]) for column in COLUMNS]
 
 
 def exportable(queryset) -> Any:
@@ -581,18 +400,3 @@ def exportable(queryset) -> Any:
         .prefetch_related("offence_rows", "measure_rows", "refusal_ground_rows")
         .order_by("pk")
     )
-
-
-def write_csv(rows: Iterable[list[str]], out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow(row)
-
-
-def write_xlsx(rows: Iterable[Sequence[Any]], target: Any) -> None:
-    """Write rows to `target`: a path or a writable binary file (an HttpResponse will do)."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("requests")
-    for row in rows:
-        sheet.append(row)
-    workbook.save(target)

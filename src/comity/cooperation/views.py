@@ -29,6 +29,7 @@ from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
 from comity.core.pagination import keyset_page
+from comity.core.tabular import write_csv, write_xlsx
 
 HOME_ROWS = 15
 
@@ -96,13 +97,13 @@ def request_export(request: AuthedRequest) -> HttpResponse:
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        transfer.write_xlsx(rows, response)
+        write_xlsx(rows, response, "requests")
         response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
         return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
     text = io.StringIO()
-    transfer.write_csv(rows, text)
+    write_csv(rows, text)
     response.write(text.getvalue())
     return response
 

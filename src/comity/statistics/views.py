@@ -14,8 +14,8 @@ from weasyprint import HTML
 
 from comity.accounts.choices import Role
 from comity.cooperation.filters import RequestFilterSet
-from comity.cooperation.transfer import write_xlsx
 from comity.core.http import AuthedRequest
+from comity.core.tabular import write_xlsx
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC
 from comity.reference.countries import country_name
 from comity.statistics import charts

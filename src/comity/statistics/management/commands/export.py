@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from comity.cooperation.models import Request
-from comity.cooperation.transfer import export_rows, exportable, write_csv, write_xlsx
+from comity.cooperation.transfer import export_rows, exportable
+from comity.core.tabular import write_csv, write_xlsx
 from comity.statistics.management.commands._authority import acting_authority
 from comity.statistics.submissions import build_submission
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         if options["format"] == "xlsx":
             if output is None:
                 raise CommandError("output: an XLSX export needs --output FILE")
-            write_xlsx(rows, output)
+            write_xlsx(rows, output, "requests")
         elif output is None:
             write_csv(rows, sys.stdout)
         else:

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from comity.cooperation.transfer import ImportRejected, import_requests
+from comity.cooperation.transfer import import_requests
+from comity.core.tabular import ImportRejected
 from comity.statistics.management.commands._authority import acting_authority
 from comity.statistics.submissions import submission_receive
 

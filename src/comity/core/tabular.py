@@ -1,0 +1,219 @@
+"""Spreadsheets in and out (CSV or XLSX): reading rows under a fixed header, checking cells with
+problems named by row and column, and writing without letting a cell become a formula.
+
+Every import of the project reads with `read_rows` and reports with `Problem`, so that a user sees
+the same kind of message whatever they import.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import openpyxl
+from django.utils.translation import gettext as _
+
+from comity.reference.countries import is_country
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.reason}" + (f" (value: {self.value!r})" if self.value else "")
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: list[Problem], more: int = 0) -> None:
+        super().__init__(f"{len(problems) + more} problem(s); nothing was imported")
+        self.problems, self.more = problems, more
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _unescape(value: str) -> str:
+    """Undo the export's protection against formula injection."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
+
+
+def read_rows(handle: IO[bytes], name: str, layout: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, row) pairs from a CSV or XLSX file; ImportRejected for a file we cannot read."""
+    head = handle.read(4)
+    handle.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        yield from _xlsx_rows(handle, layout)
+        return
+    if name.lower().endswith((".xlsx", ".xls", ".ods", ".pdf", ".zip")) or b"\x00" in head:
+        raise ImportRejected([Problem(1, "", name, _("This is not a CSV or XLSX file."))])
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None:
+            raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
+        columns = _check_header(header, layout)
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(columns):
+                raise ImportRejected(
+                    [
+                        Problem(
+                            number,
+                            "",
+                            "",
+                            _("This row has %(n)d cells; the header has %(m)d.")
+                            % {"n": len(values), "m": len(columns)},
+                        )
+                    ]
+                )
+            yield number, {c: _unescape(v.strip()) for c, v in zip(columns, values, strict=True)}
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            [Problem(1, "", "", _("The file is not UTF-8 text: save it as CSV (UTF-8)."))]
+        ) from error
+    except csv.Error as error:
+        raise ImportRejected(
+            [Problem(1, "", "", _("The file is not valid CSV: %(error)s") % {"error": error})]
+        ) from error
+
+
+def _xlsx_rows(handle: IO[bytes], layout: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportRejected([Problem(1, "", "", _("This is not a readable XLSX file."))]) from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
+    columns = _check_header([_cell(v) for v in header], layout)
+    for number, values in enumerate(rows, start=2):
+        cells = [_cell(v) for v in values][: len(columns)]
+        if not any(cells):
+            continue
+        cells += [""] * (len(columns) - len(cells))
+        yield number, {c: _unescape(v) for c, v in zip(columns, cells, strict=True)}
+    workbook.close()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return YES if value else NO
+    return str(value).strip()
+
+
+def _check_header(header: Sequence[str], layout: Sequence[str]) -> list[str]:
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in layout if c not in columns]
+    unknown = [c for c in columns if c not in layout]
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    problems = []
+    if missing:
+        problems.append(Problem(1, "", "", _("Missing columns: %(c)s.") % {"c": ", ".join(missing)}))
+    if unknown:
+        problems.append(
+            Problem(
+                1,
+                "",
+                "",
+                _("Unknown columns: %(c)s; the layout is: %(all)s.")
+                % {"c": ", ".join(unknown), "all": ", ".join(layout)},
+            )
+        )
+    if duplicated:
+        problems.append(Problem(1, "", "", _("Repeated columns: %(c)s.") % {"c": ", ".join(duplicated)}))
+    if problems:
+        raise ImportRejected(problems)
+    return columns
+
+
+# --- checking -------------------------------------------------------------------------------
+
+
+class RowChecker:
+    def __init__(self, number: int, row: dict[str, str], problems: list[Problem]) -> None:
+        self.number, self.row, self.problems = number, row, problems
+
+    def fail(self, column: str, reason: str) -> None:
+        self.problems.append(Problem(self.number, column, self.row.get(column, ""), reason))
+
+    def code(self, column: str, allowed: Sequence[str], required: bool = True) -> str:
+        value = self.row[column]
+        if not value and not required:
+            return ""
+        if value not in allowed:
+            self.fail(
+                column,
+                _("unknown code; allowed: %(a)s") % {"a": ", ".join(allowed)} if value else _("required"),
+            )
+        return value
+
+    def codes(self, column: str, allowed: Sequence[str], required: bool = False) -> list[str]:
+        values = [v.strip() for v in self.row[column].split(";") if v.strip()]
+        if required and not values:
+            self.fail(column, _("required: one code or more, separated by ';'"))
+        for value in values:
+            if value not in allowed:
+                self.fail(
+                    column, _("unknown code %(v)s; allowed: %(a)s") % {"v": value, "a": ", ".join(allowed)}
+                )
+        return list(dict.fromkeys(values))
+
+    def date(self, column: str) -> datetime.date | None:
+        value = self.row[column]
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.fail(column, _("not a date (YYYY-MM-DD)"))
+            return None
+
+    def country(self, column: str) -> str:
+        value = self.row[column].upper()
+        if not is_country(value):
+            self.fail(column, _("unknown country code (ISO 3166-1 alpha-2)"))
+        return value
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def escape(value: str) -> str:
+    """Neutralise spreadsheet formula injection: a cell starting =, +, -, @ is made text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def write_csv(rows: Iterable[list[str]], out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow(row)
+
+
+def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "data") -> None:
+    """Write rows to `target`: a path or a writable binary file (an HttpResponse will do)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(target)
