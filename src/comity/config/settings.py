@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "comity.reference",
     "comity.accounts",
     "comity.cooperation",
+    "comity.assets",
     "comity.ledger",
     "comity.statistics",
     "comity.demo",
@@ -176,3 +177,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("COMITY_LOG_LEVEL", "WARNING")},
 }
+
+# Asset recovery follow-up: warn this many days before a freezing order expires or is reviewed,
+# and when nothing happened on an asset frozen abroad for this many days (000 §42).
+COMITY_ORDER_EXPIRY_WARNING_DAYS = int(os.environ.get("COMITY_ORDER_EXPIRY_WARNING_DAYS", "30"))
+COMITY_FOLLOW_UP_DAYS = int(os.environ.get("COMITY_FOLLOW_UP_DAYS", "90"))
+# A seized asset whose latest valuation fell this many percent below its first raises an alert.
+COMITY_DEPRECIATION_ALERT_PERCENT = int(os.environ.get("COMITY_DEPRECIATION_ALERT_PERCENT", "20"))

@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 import openpyxl
@@ -189,11 +190,35 @@ class RowChecker:
             self.fail(column, _("not a date (YYYY-MM-DD)"))
             return None
 
-    def country(self, column: str) -> str:
+    def country(self, column: str, required: bool = True) -> str:
         value = self.row[column].upper()
-        if not is_country(value):
-            self.fail(column, _("unknown country code (ISO 3166-1 alpha-2)"))
+        if (value or required) and not is_country(value):
+            self.fail(column, _("unknown country code (ISO 3166-1 alpha-2)") if value else _("required"))
         return value
+
+    def countries(self, column: str) -> list[str]:
+        values = [v.strip().upper() for v in self.row[column].split(";") if v.strip()]
+        for value in values:
+            if not is_country(value):
+                self.fail(column, _("unknown country code %(v)s (ISO 3166-1 alpha-2)") % {"v": value})
+        return list(dict.fromkeys(values))
+
+    def amount(self, column: str) -> Decimal | None:
+        """A non-negative amount; thousands separators are refused rather than guessed."""
+        value = self.row[column]
+        if not value:
+            return None
+        try:
+            amount = Decimal(value)
+            if not amount.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.fail(column, _("not a number (digits and a decimal point, no thousands separators)"))
+            return None
+        if amount < 0:
+            self.fail(column, _("an amount cannot be negative"))
+            return None
+        return amount
 
 
 # --- writing --------------------------------------------------------------------------------

@@ -9,11 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.selectors import requests_visible_to
 from comity.core.api import api_auth
 from comity.core.http import AuthedRequest
 from comity.core.openapi import filterset_parameters
+from comity.reference.money import USD, is_currency
+from comity.statistics.assets import (
+    ASSET_GROUP_KEYS,
+    AmountGroup,
+    AssetFigures,
+    Survival,
+    asset_figures,
+    funnel,
+    state_roles,
+)
 from comity.statistics.schemas import CurvesOut, RequestFiguresOut
 from comity.statistics.selectors import GROUP_KEYS, Figures, Group, request_figures
 
@@ -126,5 +137,100 @@ def time_to_execution_curves(request: AuthedRequest) -> dict[str, Any]:
                 ],
             }
             for g in groups
+        ],
+    }
+
+
+def parse_asset_query(request: AuthedRequest) -> tuple[list[str], str, datetime.date]:
+    errors: dict[str, list[str]] = {}
+    group_by = [key.strip() for key in request.GET.get("group_by", "").split(",") if key.strip()]
+    unknown = [key for key in group_by if key not in ASSET_GROUP_KEYS]
+    if unknown:
+        errors["group_by"] = [
+            _("Unknown key %(keys)s; allowed: %(allowed)s.")
+            % {"keys": ", ".join(unknown), "allowed": ", ".join(ASSET_GROUP_KEYS)}
+        ]
+    elif len(group_by) > 2 or len(set(group_by)) != len(group_by):
+        errors["group_by"] = [_("Group by one or two different keys.")]
+    as_of = timezone.localdate()
+    if request.GET.get("as_of"):
+        try:
+            as_of = datetime.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            errors["as_of"] = [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": request.GET["as_of"]}]
+    currency = request.GET.get("currency", USD).strip().upper()
+    if not is_currency(currency):
+        errors["currency"] = [_("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency}]
+    if errors:
+        raise ValidationError(errors)
+    return group_by, currency, as_of
+
+
+def _amounts(group: AmountGroup) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "assets": group.assets,
+        "frozen": float(group.frozen),
+        "confiscated": float(group.confiscated),
+        "returned": float(group.returned),
+    }
+
+
+def _survival_json(survival: Survival) -> dict[str, Any]:
+    return {"assets": survival.assets, "events": survival.events, "km_median_days": survival.km_median_days}
+
+
+def asset_figures_json(figures: AssetFigures) -> dict[str, Any]:
+    return {
+        "as_of": figures.as_of,
+        "currency": figures.currency,
+        "group_by": figures.group_by,
+        "total": _amounts(figures.total),
+        "funnel": funnel(figures.total),
+        "settlements": _amounts(figures.settlements) | funnel(figures.settlements),
+        "groups": [_amounts(g) | funnel(g) for g in figures.groups],
+        "time_to_confiscation": _survival_json(figures.time_to_confiscation),
+        "time_to_return": _survival_json(figures.time_to_return),
+    }
+
+
+ASSET_PARAMETERS = [
+    {
+        "in": "query",
+        "name": "group_by",
+        "required": False,
+        "description": "one or two of: " + ", ".join(ASSET_GROUP_KEYS),
+        "schema": {"type": "string"},
+    },
+    {
+        "in": "query",
+        "name": "currency",
+        "required": False,
+        "description": "ISO 4217 code of the figures (USD); each amount at the rate of its date",
+        "schema": {"type": "string"},
+    },
+    PARAMETERS[-1],
+]
+
+
+@router.get(
+    "/assets",
+    summary="Amounts frozen, confiscated and returned, their funnel and times",
+    openapi_extra={"parameters": ASSET_PARAMETERS},
+)
+def asset_statistics(request: AuthedRequest) -> dict[str, Any]:
+    group_by, currency, as_of = parse_asset_query(request)
+    return asset_figures_json(asset_figures(cases_visible_to(request.user), group_by, currency, as_of))
+
+
+@router.get("/assets/roles", summary="The role of each State across the asset recovery cases")
+def asset_roles(request: AuthedRequest) -> dict[str, Any]:
+    roles = state_roles(cases_visible_to(request.user))
+    total = len(roles.states)
+    return {
+        "states": [{"country": c, "role": role, "cases": n} for c, role, n in roles.states],
+        "roles": [
+            {"role": role, "count": count, "share": round(count / total, 4) if total else None}
+            for role, count in roles.counts.items()
         ],
     }

@@ -5,6 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
+from comity.assets import transfer as asset_transfer
+from comity.assets.models import AssetCase
 from comity.cooperation.models import Request
 from comity.cooperation.transfer import export_rows, exportable
 from comity.core.tabular import write_csv, write_xlsx
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         requests.add_argument(
             "--output", type=Path, help="File to write (default: standard output, CSV only)"
         )
+        cases = kinds.add_parser(
+            "asset-cases", help="Asset recovery cases in the Asset Recovery Watch layout, one row per asset."
+        )
+        cases.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        cases.add_argument("--authority", type=int, help="Whose cases")
+        cases.add_argument("--output", type=Path, help="File to write (default: standard output, CSV only)")
         submission = kinds.add_parser(
             "submission", help="Aggregated figures for the secretariat, no case details."
         )
@@ -48,14 +56,18 @@ class Command(BaseCommand):
             else:
                 output.write_text(text, encoding="utf-8")
             return
-        requests = exportable(
-            Request.objects.filter(Q(requesting_authority=exporter) | Q(requested_authority=exporter))
-        )
-        rows = export_rows(requests.iterator(chunk_size=2000), exporter)
+        if kind == "asset-cases":
+            cases = asset_transfer.exportable(AssetCase.objects.filter(participants__authority=exporter))
+            rows = asset_transfer.export_rows(cases)
+        else:
+            requests = exportable(
+                Request.objects.filter(Q(requesting_authority=exporter) | Q(requested_authority=exporter))
+            )
+            rows = export_rows(requests.iterator(chunk_size=2000), exporter)
         if options["format"] == "xlsx":
             if output is None:
                 raise CommandError("output: an XLSX export needs --output FILE")
-            write_xlsx(rows, output, "requests")
+            write_xlsx(rows, output, kind)
         elif output is None:
             write_csv(rows, sys.stdout)
         else:

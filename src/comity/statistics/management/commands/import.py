@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from comity.assets.transfer import import_asset_cases
 from comity.cooperation.transfer import import_requests
 from comity.core.tabular import ImportRejected
 from comity.statistics.management.commands._authority import acting_authority
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         requests = kinds.add_parser("requests", help="Requests, one row each (see `comity export requests`).")
         requests.add_argument("file", type=Path)
         requests.add_argument("--authority", type=int, help="The importing authority's id")
+        cases = kinds.add_parser(
+            "asset-cases", help="Asset recovery cases in the Asset Recovery Watch layout, one row per asset."
+        )
+        cases.add_argument("file", type=Path)
+        cases.add_argument("--authority", type=int, help="The importing authority's id")
         submission = kinds.add_parser("submission", help="A State's statistical submission (secretariat).")
         submission.add_argument("file", type=Path)
 
@@ -37,6 +43,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Submission of {submission.state} for {submission.period} received.")
             return
         importer = acting_authority(options["authority"])
+        if kind == "asset-cases":
+            with file.open("rb") as handle:
+                try:
+                    cases = import_asset_cases(handle, file.name, authority=importer, actor=None)
+                except ImportRejected as rejected:
+                    raise CommandError(_rejection(rejected)) from rejected
+            self.stdout.write(
+                f"Imported {cases.cases_created} asset recovery cases ({cases.assets_created} assets) for "
+                f"{importer}; {cases.cases_unchanged} already present; {cases.rows} rows read."
+            )
+            return
 
         def progress(stage: str, done: int) -> None:
             sys.stderr.write(f"\r  {stage}: {done} rows")
@@ -46,10 +63,7 @@ class Command(BaseCommand):
             try:
                 result = import_requests(handle, file.name, authority=importer, progress=progress)
             except ImportRejected as rejected:
-                lines = [str(problem) for problem in rejected.problems]
-                if rejected.more:
-                    lines.append(f"... and {rejected.more} more problems")
-                raise CommandError("Nothing was imported:\n" + "\n".join(lines)) from rejected
+                raise CommandError(_rejection(rejected)) from rejected
         sys.stderr.write("\n")
         self.stdout.write(
             f"Imported {result.created} requests for {importer} ({result.unchanged} already present, "
@@ -57,3 +71,10 @@ class Command(BaseCommand):
         )
         for name in result.authorities_created:
             self.stdout.write(f"  new external authority: {name}")
+
+
+def _rejection(rejected: ImportRejected) -> str:
+    lines = [str(problem) for problem in rejected.problems]
+    if rejected.more:
+        lines.append(f"... and {rejected.more} more problems")
+    return "Nothing was imported:\n" + "\n".join(lines)

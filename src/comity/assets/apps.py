@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssetsConfig(AppConfig):
+    name = "comity.assets"
+    verbose_name = "Asset recovery"

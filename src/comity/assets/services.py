@@ -1,0 +1,694 @@
+"""Writes on asset recovery cases. Each is atomic, audited in its own transaction, and open only
+to officers and heads of an authority taking part in the case."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comity.accounts.models import Authority, User
+from comity.assets.choices import (
+    AssetProceeding,
+    CaseCountryRole,
+    ClaimantKind,
+    ClaimStatus,
+    IdentifierKind,
+    OrderKind,
+    OrderStepKind,
+    PersonRole,
+    StepKind,
+)
+from comity.assets.models import (
+    Asset,
+    AssetCase,
+    AssetCaseCountry,
+    AssetCaseOffence,
+    AssetCaseParticipant,
+    AssetCasePerson,
+    AssetManagement,
+    AssetStep,
+    Claim,
+    Contact,
+    ForeignOrder,
+    ForeignOrderStep,
+    ManagementCost,
+    PublicNotice,
+    Valuation,
+)
+from comity.assets.rules import StepInput, clean_identifier, fold, step_problems, to_usd
+from comity.cooperation.choices import SubjectKind
+from comity.cooperation.models import Request
+from comity.core.services import audit
+from comity.reference.choices import AssetType, Offence
+from comity.reference.countries import is_country
+from comity.reference.money import MissingRate, is_currency
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    kind: str
+    role: str
+    name: str
+    country: str = ""
+    identifiers: str = ""
+
+
+class _Errors(dict[str, list[str]]):
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+    def code(self, name: str, value: str, choices, required: bool = True) -> None:
+        if (value or required) and value not in choices.values:
+            self.add(
+                name,
+                _("Unknown code “%(v)s”; allowed: %(a)s.") % {"v": value, "a": ", ".join(choices.values)},
+            )
+
+    def country(self, name: str, value: str, required: bool = True) -> None:
+        if (value or required) and not is_country(value):
+            self.add(name, _("Unknown country code “%(c)s” (ISO 3166-1 alpha-2).") % {"c": value})
+
+    def money(self, amount_name: str, amount: Decimal | None, currency_name: str, currency: str) -> None:
+        if amount is not None and amount < 0:
+            self.add(amount_name, _("An amount cannot be negative."))
+        if (amount is not None or currency) and not is_currency(currency):
+            self.add(currency_name, _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency})
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
+def require_participant(actor: User, case: AssetCase) -> int:
+    """The actor's authority, if the actor may write for an authority taking part in the case."""
+    if (
+        not actor.writes_cases
+        or actor.authority_id is None
+        or not case.participants.filter(authority_id=actor.authority_id).exists()
+    ):
+        raise PermissionDenied(_("Only officers and heads of the authorities in this case may change it."))
+    return actor.authority_id
+
+
+def _upper(value: str) -> str:
+    return value.strip().upper()
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User,
+    title: str,
+    origin_country: str,
+    offences: Sequence[str],
+    cluster: str = "",
+    asset_location_countries: Sequence[str] = (),
+    transit_countries: Sequence[str] = (),
+    bribe_payer_country: str = "",
+    initiating_country: str = "",
+    summary: str = "",
+    persons: Sequence[PersonInput] = (),
+    requests: Sequence[Request] = (),
+    participants: Sequence[Authority] = (),
+) -> AssetCase:
+    """Open a case; the actor's authority takes part in it, with `participants`."""
+    if not actor.writes_cases or actor.authority_id is None:
+        raise PermissionDenied(_("Only officers and heads may open a case."))
+    errors = _Errors()
+    if not title.strip():
+        errors.add("title", _("The title is required."))
+    origin_country = _upper(origin_country)
+    locations = [_upper(c) for c in asset_location_countries]
+    transits = [_upper(c) for c in transit_countries]
+    errors.country("origin_country", origin_country)
+    for code in locations:
+        errors.country("asset_location_countries", code)
+    for code in transits:
+        errors.country("transit_countries", code)
+    errors.country("bribe_payer_country", _upper(bribe_payer_country), required=False)
+    initiating_country = _upper(initiating_country)
+    errors.country("initiating_country", initiating_country, required=False)
+    if initiating_country and (initiating_country == origin_country or initiating_country in locations):
+        errors.add(
+            "initiating_country",
+            _(
+                "Name a third State only when it is neither the State of origin nor a State of asset location."
+            ),
+        )
+    if not offences:
+        errors.add("offences", _("Name at least one offence."))
+    for code in offences:
+        errors.code("offences", code, Offence)
+    for position, person in enumerate(persons, start=1):
+        prefix = _("Person %(n)d: ") % {"n": position}
+        if person.kind not in SubjectKind.values:
+            errors.add("persons", prefix + _("kind is natural or legal."))
+        if person.role not in PersonRole.values:
+            errors.add("persons", prefix + _("role is one of %(a)s.") % {"a": ", ".join(PersonRole.values)})
+        if not person.name.strip():
+            errors.add("persons", prefix + _("the name is required."))
+        if person.country and not is_country(_upper(person.country)):
+            errors.add("persons", prefix + _("unknown country code %(c)s.") % {"c": person.country})
+    errors.raise_if_any()
+
+    case = AssetCase.objects.create(
+        title=title.strip(),
+        cluster=cluster.strip(),
+        origin_country=origin_country,
+        bribe_payer_country=_upper(bribe_payer_country),
+        initiating_country=initiating_country,
+        summary=summary.strip(),
+        created_by=actor,
+    )
+    AssetCaseCountry.objects.bulk_create(
+        [
+            AssetCaseCountry(case=case, role=CaseCountryRole.ASSET_LOCATION, country=c)
+            for c in dict.fromkeys(locations)
+        ]
+        + [
+            AssetCaseCountry(case=case, role=CaseCountryRole.TRANSIT, country=c)
+            for c in dict.fromkeys(transits)
+        ]
+    )
+    AssetCaseOffence.objects.bulk_create(
+        [AssetCaseOffence(case=case, code=c) for c in dict.fromkeys(offences)]
+    )
+    AssetCasePerson.objects.bulk_create(
+        [
+            AssetCasePerson(
+                case=case,
+                kind=p.kind,
+                role=p.role,
+                name=p.name.strip(),
+                country=_upper(p.country),
+                identifiers=p.identifiers.strip(),
+            )
+            for p in persons
+        ]
+    )
+    authority_ids = dict.fromkeys([actor.authority_id, *(a.pk for a in participants)])
+    AssetCaseParticipant.objects.bulk_create(
+        [AssetCaseParticipant(case=case, authority_id=pk) for pk in authority_ids]
+    )
+    if requests:
+        case.requests.set(requests)
+    audit(actor=actor, action="asset_case.create", obj=case)
+    return case
+
+
+@transaction.atomic
+def case_link_request(*, actor: User, case: AssetCase, request: Request) -> None:
+    """Link a cooperation request the actor can see (the caller fetched it with a scoped selector)."""
+    require_participant(actor, case)
+    case.requests.add(request)
+    audit(actor=actor, action="asset_case.link_request", obj=case, fields=["requests"])
+
+
+@transaction.atomic
+def case_add_participant(*, actor: User, case: AssetCase, authority: Authority) -> None:
+    require_participant(actor, case)
+    AssetCaseParticipant.objects.get_or_create(case=case, authority=authority)
+    audit(actor=actor, action="asset_case.add_participant", obj=case, fields=["participants"])
+
+
+@transaction.atomic
+def asset_add(
+    *,
+    actor: User,
+    case: AssetCase,
+    type: str,
+    location_country: str,
+    description: str = "",
+    identifier_kind: str = "",
+    identifier: str = "",
+    holder: str = "",
+    beneficial_owner: str = "",
+    institution: str = "",
+    estimated_value: Decimal | None = None,
+    currency: str = "",
+    valued_on: datetime.date | None = None,
+    proceeding: str = "",
+    identified_on: datetime.date | None = None,
+) -> Asset:
+    require_participant(actor, case)
+    errors = _Errors()
+    errors.code("type", type, AssetType)
+    location_country = _upper(location_country)
+    errors.country("location_country", location_country)
+    errors.code("identifier_kind", identifier_kind, IdentifierKind, required=False)
+    errors.code("proceeding", proceeding, AssetProceeding, required=False)
+    currency = _upper(currency)
+    errors.money("estimated_value", estimated_value, "currency", currency)
+    if estimated_value is not None and valued_on is None:
+        errors.add("valued_on", _("Say on which date the value was estimated."))
+    today = timezone.localdate()
+    if identified_on and identified_on > today:
+        errors.add("identified_on", _("This date is in the future."))
+    if identifier and not identifier_kind:
+        errors.add("identifier_kind", _("Say what kind of identifier this is."))
+    try:
+        identifier = clean_identifier(identifier_kind, identifier)
+    except ValueError as error:
+        errors.add("identifier", str(error))
+    errors.raise_if_any()
+    asset = Asset.objects.create(
+        case=case,
+        type=type,
+        description=description.strip(),
+        identifier_kind=identifier_kind,
+        identifier=identifier,
+        holder=holder.strip(),
+        beneficial_owner=beneficial_owner.strip(),
+        location_country=location_country,
+        institution=institution.strip(),
+        estimated_value=estimated_value,
+        currency=currency,
+        valued_on=valued_on,
+        proceeding=proceeding,
+        identified_on=identified_on or today,
+    )
+    audit(actor=actor, action="asset.create", obj=asset)
+    return asset
+
+
+def store_history(asset: Asset) -> None:
+    """Fold the asset's steps onto its status and dates."""
+    history = fold(asset.steps.order_by("id"))
+    asset.status = history.status
+    asset.frozen_on = history.frozen_on
+    asset.review_on = history.review_on
+    asset.confiscated_on = history.confiscated_on
+    asset.returned_on = history.returned_on
+    asset.last_step_on = history.last_step_on
+    if history.proceeding:
+        asset.proceeding = history.proceeding
+    asset.save(
+        update_fields=[
+            "status",
+            "frozen_on",
+            "review_on",
+            "confiscated_on",
+            "returned_on",
+            "last_step_on",
+            "proceeding",
+        ]
+    )
+
+
+@transaction.atomic
+def step_record(
+    *,
+    actor: User,
+    asset: Asset,
+    kind: str,
+    on: datetime.date | None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    proceeding: str = "",
+    order_reference: str = "",
+    order_country: str = "",
+    review_on: datetime.date | None = None,
+    returned_to_country: str = "",
+    returned_to_victim: str = "",
+    return_agreement: str = "",
+    reason: str = "",
+    note: str = "",
+) -> AssetStep:
+    """Append a measure to the asset's history, converted to USD at the rate of its date."""
+    authority_id = require_participant(actor, asset.case)
+    # Lock the asset so two officers recording at once fold the same history.
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    step = StepInput(
+        kind=kind,
+        on=on,
+        amount=amount,
+        currency=_upper(currency),
+        proceeding=proceeding,
+        review_on=review_on,
+        order_country=_upper(order_country),
+        returned_to_country=_upper(returned_to_country),
+        returned_to_victim=returned_to_victim,
+        reason=reason,
+    )
+    errors, _usd = step_problems(fold(asset.steps.order_by("id")), step, asset.identified_on)
+    if on and on > timezone.localdate():
+        errors.setdefault("on", []).append(_("This date is in the future."))
+    if errors:
+        raise ValidationError(errors)
+    usd_amount = usd_rate = None
+    source = ""
+    if amount is not None and on is not None:
+        usd_amount, usd_rate, source = to_usd(amount, step.currency, on)
+    row = AssetStep.objects.create(
+        asset=asset,
+        kind=kind,
+        on=on,
+        amount=amount,
+        currency=step.currency if amount is not None else "",
+        usd_amount=usd_amount,
+        usd_rate=usd_rate,
+        rate_source=source,
+        proceeding=proceeding if kind == StepKind.CONFISCATED else "",
+        order_reference=order_reference.strip(),
+        order_country=step.order_country,
+        review_on=review_on,
+        returned_to_country=step.returned_to_country,
+        returned_to_victim=returned_to_victim.strip(),
+        return_agreement=return_agreement.strip(),
+        reason=reason.strip(),
+        note=note.strip(),
+        authority_id=authority_id,
+        recorded_by=actor,
+    )
+    store_history(asset)
+    audit(actor=actor, action=f"asset.{kind}", obj=asset, fields=["steps"])
+    return row
+
+
+@transaction.atomic
+def foreign_order_register(
+    *,
+    actor: User,
+    case: AssetCase,
+    kind: str,
+    issuing_country: str,
+    court: str,
+    issued_on: datetime.date,
+    received_on: datetime.date,
+    reference: str = "",
+    conviction_based: bool = True,
+    certified: bool = False,
+    translated: bool = False,
+    asset: Asset | None = None,
+) -> ForeignOrder:
+    authority_id = require_participant(actor, case)
+    errors = _Errors()
+    errors.code("kind", kind, OrderKind)
+    issuing_country = _upper(issuing_country)
+    errors.country("issuing_country", issuing_country)
+    if not court.strip():
+        errors.add("court", _("Name the court that issued the order."))
+    if received_on < issued_on:
+        errors.add("received_on", _("An order cannot be received before it was issued."))
+    if asset is not None and asset.case_id != case.pk:
+        errors.add("asset", _("This asset belongs to another case."))
+    errors.raise_if_any()
+    order = ForeignOrder.objects.create(
+        case=case,
+        asset=asset,
+        kind=kind,
+        issuing_country=issuing_country,
+        court=court.strip(),
+        issued_on=issued_on,
+        reference=reference.strip(),
+        conviction_based=conviction_based,
+        certified=certified,
+        translated=translated,
+        status=OrderStepKind.RECEIVED,
+        authority_id=authority_id,
+    )
+    ForeignOrderStep.objects.create(
+        order=order, kind=OrderStepKind.RECEIVED, on=received_on, recorded_by=actor
+    )
+    audit(actor=actor, action="foreign_order.create", obj=order)
+    return order
+
+
+ORDER_NEXT = {
+    OrderStepKind.RECEIVED: {OrderStepKind.REGISTRATION_APPLIED, OrderStepKind.REFUSED},
+    OrderStepKind.REGISTRATION_APPLIED: {OrderStepKind.REGISTERED, OrderStepKind.REFUSED},
+    OrderStepKind.REGISTERED: {OrderStepKind.ENFORCEMENT_STARTED, OrderStepKind.ENFORCED},
+    OrderStepKind.ENFORCEMENT_STARTED: {OrderStepKind.ENFORCED},
+}
+
+
+def missing_for_registration(order: ForeignOrder) -> list[str]:
+    """What a court will ask for before it registers the order (000 §43)."""
+    missing = []
+    if not order.certified:
+        missing.append(_("a certified copy of the order"))
+    if not order.translated:
+        missing.append(_("a translation into the official language"))
+    if order.kind == OrderKind.FINAL and not order.conviction_based:
+        missing.append(
+            _("confirmation that non-conviction-based confiscation can be recognised (UNCAC 54(1)(c))")
+        )
+    return missing
+
+
+@transaction.atomic
+def foreign_order_step(
+    *,
+    actor: User,
+    order: ForeignOrder,
+    kind: str,
+    on: datetime.date,
+    note: str = "",
+    certified: bool | None = None,
+    translated: bool | None = None,
+) -> ForeignOrderStep:
+    require_participant(actor, order.case)
+    errors = _Errors()
+    errors.code("kind", kind, OrderStepKind)
+    if kind in OrderStepKind.values and kind not in ORDER_NEXT.get(order.status, set()):  # type: ignore[call-overload]
+        errors.add(
+            "kind",
+            _("An order that is %(s)s cannot be %(k)s.")
+            % {"s": OrderStepKind(order.status).label.lower(), "k": OrderStepKind(kind).label.lower()},
+        )
+    last = order.steps.order_by("-on").first()
+    if last and on < last.on:
+        errors.add("on", _("This is before the last step (%(d)s).") % {"d": last.on.isoformat()})
+    if certified is not None:
+        order.certified = certified
+    if translated is not None:
+        order.translated = translated
+    if kind == OrderStepKind.REGISTERED and not (order.certified and order.translated):
+        errors.add(
+            "kind",
+            _("Still missing for registration: %(m)s.") % {"m": "; ".join(missing_for_registration(order))},
+        )
+    errors.raise_if_any()
+    order.status = kind
+    order.save(update_fields=["status", "certified", "translated"])
+    row = ForeignOrderStep.objects.create(order=order, kind=kind, on=on, note=note.strip(), recorded_by=actor)
+    audit(actor=actor, action=f"foreign_order.{kind}", obj=order, fields=["steps"])
+    return row
+
+
+@transaction.atomic
+def management_set(
+    *,
+    actor: User,
+    asset: Asset,
+    custodian: str,
+    storage: str = "",
+    insured: bool = False,
+    insurance: str = "",
+    sale_decided_on: datetime.date | None = None,
+    sale_decided_by: str = "",
+    sale_reason: str = "",
+) -> AssetManagement:
+    require_participant(actor, asset.case)
+    errors = _Errors()
+    if not custodian.strip():
+        errors.add("custodian", _("Name the custodian or curator."))
+    if sale_decided_on and not sale_decided_by.strip():
+        errors.add("sale_decided_by", _("Say who decided the interlocutory sale."))
+    if sale_decided_on and asset.frozen_on and sale_decided_on < asset.frozen_on:
+        errors.add("sale_decided_on", _("A sale cannot be decided before the seizure."))
+    errors.raise_if_any()
+    management, _created = AssetManagement.objects.update_or_create(
+        asset=asset,
+        defaults={
+            "custodian": custodian.strip(),
+            "storage": storage.strip(),
+            "insured": insured,
+            "insurance": insurance.strip(),
+            "sale_decided_on": sale_decided_on,
+            "sale_decided_by": sale_decided_by.strip(),
+            "sale_reason": sale_reason.strip(),
+        },
+    )
+    audit(actor=actor, action="asset.management", obj=asset, fields=["management"])
+    return management
+
+
+def _money_in_usd(
+    errors: _Errors, amount: Decimal, currency: str, on: datetime.date
+) -> tuple[Decimal, Decimal]:
+    errors.money("amount", amount, "currency", currency)
+    if errors:
+        return Decimal(0), Decimal(0)
+    try:
+        usd, rate, _source = to_usd(amount, currency, on)
+    except MissingRate as missing:
+        errors.add("currency", str(missing))
+        return Decimal(0), Decimal(0)
+    return usd, rate
+
+
+@transaction.atomic
+def cost_record(
+    *, actor: User, asset: Asset, on: datetime.date, amount: Decimal, currency: str, description: str
+) -> ManagementCost:
+    require_participant(actor, asset.case)
+    errors = _Errors()
+    currency = _upper(currency)
+    usd, rate = _money_in_usd(errors, amount, currency, on)
+    if not description.strip():
+        errors.add("description", _("Say what the cost was for."))
+    errors.raise_if_any()
+    cost = ManagementCost.objects.create(
+        asset=asset,
+        on=on,
+        amount=amount,
+        currency=currency,
+        usd_amount=usd,
+        usd_rate=rate,
+        description=description.strip(),
+    )
+    audit(actor=actor, action="asset.cost", obj=asset, fields=["costs"])
+    return cost
+
+
+@transaction.atomic
+def valuation_record(
+    *, actor: User, asset: Asset, on: datetime.date, value: Decimal, currency: str, source: str = ""
+) -> Valuation:
+    require_participant(actor, asset.case)
+    errors = _Errors()
+    currency = _upper(currency)
+    errors.money("value", value, "currency", currency)
+    errors.raise_if_any()
+    valuation = Valuation.objects.create(
+        asset=asset, on=on, value=value, currency=currency, source=source.strip()
+    )
+    audit(actor=actor, action="asset.valuation", obj=asset, fields=["valuations"])
+    return valuation
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor: User,
+    case: AssetCase,
+    published_on: datetime.date,
+    medium: str,
+    deadline_on: datetime.date | None = None,
+    text: str = "",
+) -> PublicNotice:
+    require_participant(actor, case)
+    errors = _Errors()
+    if not medium.strip():
+        errors.add("medium", _("Say where the notice was published."))
+    if deadline_on and deadline_on < published_on:
+        errors.add("deadline_on", _("The deadline cannot precede the publication."))
+    errors.raise_if_any()
+    notice = PublicNotice.objects.create(
+        case=case,
+        published_on=published_on,
+        medium=medium.strip(),
+        deadline_on=deadline_on,
+        text=text.strip(),
+    )
+    audit(actor=actor, action="asset_case.notice", obj=case, fields=["notices"])
+    return notice
+
+
+@transaction.atomic
+def claim_lodge(
+    *,
+    actor: User,
+    asset: Asset,
+    claimant: str,
+    claimant_kind: str,
+    basis: str,
+    lodged_on: datetime.date,
+    amount: Decimal | None = None,
+    currency: str = "",
+    notice: PublicNotice | None = None,
+) -> Claim:
+    require_participant(actor, asset.case)
+    errors = _Errors()
+    if not claimant.strip():
+        errors.add("claimant", _("Name the claimant."))
+    errors.code("claimant_kind", claimant_kind, ClaimantKind)
+    if not basis.strip():
+        errors.add("basis", _("State the basis of the claim."))
+    currency = _upper(currency)
+    errors.money("amount", amount, "currency", currency)
+    if notice is not None and notice.case_id != asset.case_id:
+        errors.add("notice", _("This notice belongs to another case."))
+    errors.raise_if_any()
+    claim = Claim.objects.create(
+        asset=asset,
+        claimant=claimant.strip(),
+        claimant_kind=claimant_kind,
+        basis=basis.strip(),
+        lodged_on=lodged_on,
+        amount=amount,
+        currency=currency,
+        notice=notice,
+    )
+    audit(actor=actor, action="claim.lodge", obj=claim)
+    return claim
+
+
+@transaction.atomic
+def claim_decide(
+    *, actor: User, claim: Claim, status: str, decided_on: datetime.date, decision: str
+) -> Claim:
+    require_participant(actor, claim.asset.case)
+    errors = _Errors()
+    errors.code("status", status, ClaimStatus)
+    if status == ClaimStatus.LODGED:
+        errors.add("status", _("A decision accepts, partly accepts, rejects or records a withdrawal."))
+    if claim.status != ClaimStatus.LODGED:
+        errors.add("status", _("This claim was already decided."))
+    if decided_on < claim.lodged_on:
+        errors.add("decided_on", _("A decision cannot precede the claim."))
+    if not decision.strip():
+        errors.add("decision", _("Summarise the decision."))
+    errors.raise_if_any()
+    claim.status, claim.decided_on, claim.decision = status, decided_on, decision.strip()
+    claim.save(update_fields=["status", "decided_on", "decision"])
+    audit(actor=actor, action="claim.decide", obj=claim, fields=["status", "decided_on", "decision"])
+    return claim
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor: User,
+    case: AssetCase,
+    on: datetime.date,
+    country: str,
+    note: str = "",
+    asset: Asset | None = None,
+) -> Contact:
+    authority_id = require_participant(actor, case)
+    errors = _Errors()
+    country = _upper(country)
+    errors.country("country", country)
+    if on > timezone.localdate():
+        errors.add("on", _("This date is in the future."))
+    if asset is not None and asset.case_id != case.pk:
+        errors.add("asset", _("This asset belongs to another case."))
+    errors.raise_if_any()
+    contact = Contact.objects.create(
+        case=case,
+        asset=asset,
+        on=on,
+        country=country,
+        note=note.strip(),
+        authority_id=authority_id,
+        recorded_by=actor,
+    )
+    audit(actor=actor, action="asset_case.contact", obj=case, fields=["contacts"])
+    return contact

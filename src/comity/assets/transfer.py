@@ -1,0 +1,388 @@
+"""Asset recovery cases in the layout of the StAR Asset Recovery Watch database: one row per
+asset action, the case's columns repeated on each of its rows.
+
+Import is all-or-nothing, with every problem named by row and column. The importing authority
+takes part in every case it imports. A case whose title the authority already has is skipped
+when its rows are the same as those exported from it, and is an error when they differ. Export
+writes the same layout, so that export(import(file)) gives the file back.
+"""
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from comity.accounts.models import Authority, User
+from comity.assets.choices import AssetProceeding, CaseCountryRole, StepKind
+from comity.assets.models import (
+    Asset,
+    AssetCase,
+    AssetCaseCountry,
+    AssetCaseOffence,
+    AssetCaseParticipant,
+    AssetStep,
+)
+from comity.assets.rules import History, StepInput, step_problems, to_usd
+from comity.core.services import audit
+from comity.core.tabular import ImportRejected, Problem, RowChecker, escape, read_rows
+from comity.reference.choices import AssetCaseStatus, AssetType, Offence
+from comity.reference.countries import is_country
+from comity.reference.money import is_currency
+
+COLUMNS = (
+    "case_title",
+    "case_cluster",
+    "country_of_origin",
+    "country_of_asset_location",
+    "transit_countries",
+    "country_of_bribe_payer",
+    "initiating_country",
+    "offences",
+    "proceeding",
+    "asset_type",
+    "currency",
+    "amount_frozen",
+    "frozen_on",
+    "amount_confiscated",
+    "confiscated_on",
+    "amount_returned",
+    "returned_on",
+    "returned_to",
+    "status",
+    "notes",
+)
+CASE_COLUMNS = (
+    "case_cluster",
+    "country_of_origin",
+    "transit_countries",
+    "country_of_bribe_payer",
+    "initiating_country",
+    "offences",
+)
+# Which columns carry a step's amount and date.
+STEP_COLUMNS = (
+    (StepKind.FROZEN, "amount_frozen", "frozen_on"),
+    (StepKind.CONFISCATED, "amount_confiscated", "confiscated_on"),
+    (StepKind.RETURNED, "amount_returned", "returned_on"),
+)
+MAX_REPORTED = 200
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    cases_created: int = 0
+    assets_created: int = 0
+    cases_unchanged: int = 0
+
+
+@dataclass
+class _Row:
+    number: int
+    row: dict[str, str]
+    steps: list[tuple[StepInput, Decimal | None]] = field(default_factory=list)
+
+
+def _normal(row: dict[str, str]) -> tuple[str, ...]:
+    """A row as comparable text: codes lower-case, countries upper-case, amounts to the cent."""
+    out = []
+    for column in COLUMNS:
+        value = (row.get(column) or "").strip()
+        if column.startswith("amount_") and value:
+            with contextlib.suppress(ArithmeticError):
+                value = f"{Decimal(value):.2f}"
+        elif column.startswith("country_") or column in ("initiating_country", "currency"):
+            value = value.upper()
+        elif column in ("transit_countries", "offences"):
+            value = ";".join(sorted(v.strip() for v in value.upper().split(";") if v.strip()))
+        out.append(value)
+    return tuple(out)
+
+
+def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Row:
+    check = RowChecker(number, row, problems)
+    if not row["case_title"]:
+        check.fail("case_title", _("required"))
+    origin = check.country("country_of_origin")
+    location = check.country("country_of_asset_location")
+    check.countries("transit_countries")
+    check.country("country_of_bribe_payer", required=False)
+    initiating = check.country("initiating_country", required=False)
+    if initiating and initiating in (origin, location):
+        check.fail(
+            "initiating_country",
+            _("leave empty when the State that took action is the State of origin or of asset location"),
+        )
+    check.codes("offences", Offence.values, required=True)
+    check.code("proceeding", AssetProceeding.values, required=False)
+    check.code("asset_type", AssetType.values)
+    status = check.code("status", AssetCaseStatus.values)
+    currency = row["currency"].upper()
+    parsed = _Row(number, row)
+    history = History()
+    first_problem = len(problems)
+    for kind, amount_column, date_column in STEP_COLUMNS:
+        amount, on = check.amount(amount_column), check.date(date_column)
+        if row[amount_column] and not row[date_column]:
+            check.fail(date_column, _("required with %(c)s") % {"c": amount_column})
+            continue
+        if row[date_column] and not row[amount_column]:
+            check.fail(amount_column, _("required with %(c)s") % {"c": date_column})
+            continue
+        if amount is None or on is None:
+            continue
+        if not is_currency(currency):
+            check.fail("currency", _("unknown currency; use an ISO 4217 code") if currency else _("required"))
+            break
+        returned_to = row["returned_to"].strip()
+        step = StepInput(
+            kind=kind,
+            on=on,
+            amount=amount,
+            currency=currency,
+            proceeding=row["proceeding"]
+            or (AssetProceeding.CRIMINAL if kind == StepKind.CONFISCATED else ""),
+            returned_to_country=returned_to.upper() if is_country(returned_to.upper()) else "",
+            returned_to_victim="" if is_country(returned_to.upper()) else returned_to,
+            reason=row["notes"],
+        )
+        if len(problems) > first_problem:
+            continue
+        errors, usd = step_problems(history, step, None)
+        for name, messages in errors.items():
+            column = {
+                "on": date_column,
+                "amount": amount_column,
+                "currency": "currency",
+                "proceeding": "proceeding",
+                "returned_to_country": "returned_to",
+                "reason": "notes",
+                "kind": amount_column,
+            }.get(name, amount_column)
+            for message in messages:
+                check.fail(column, message)
+        if not errors:
+            history.add(kind, on, usd, proceeding=step.proceeding)
+            parsed.steps.append((step, usd))
+    if status and len(problems) == first_problem:
+        _check_status(check, status, history.status)
+    return parsed
+
+
+def _check_status(check: RowChecker, status: str, from_amounts: str) -> None:
+    if status == from_amounts:
+        return
+    if status == AssetCaseStatus.CLOSED:
+        return
+    if status == AssetCaseStatus.RELEASED and from_amounts in (
+        AssetCaseStatus.FROZEN,
+        AssetCaseStatus.IDENTIFIED,
+    ):
+        return
+    check.fail(
+        "status",
+        _("the amounts say %(s)s: a returned amount means returned, a confiscated one confiscated…")
+        % {"s": from_amounts},
+    )
+
+
+def _check_cases(rows: list[_Row], problems: list[Problem]) -> dict[str, list[_Row]]:
+    """Rows by case title; a case's own columns must be the same on each of its rows."""
+    cases: dict[str, list[_Row]] = {}
+    for item in rows:
+        title = item.row["case_title"]
+        first = cases.setdefault(title, [item])[0]
+        if first is item:
+            continue
+        cases[title].append(item)
+        first_values = dict(zip(COLUMNS, _normal(first.row), strict=True))
+        values = dict(zip(COLUMNS, _normal(item.row), strict=True))
+        for column in CASE_COLUMNS:
+            if values[column] != first_values[column]:
+                problems.append(
+                    Problem(
+                        item.number,
+                        column,
+                        item.row[column],
+                        _("differs from row %(n)d of the same case") % {"n": first.number},
+                    )
+                )
+    return cases
+
+
+def import_asset_cases(
+    handle: IO[bytes], name: str, *, authority: Authority, actor: User | None
+) -> ImportResult:
+    """Check every row, then write every case or none; ImportRejected lists the problems."""
+    problems: list[Problem] = []
+    result = ImportResult()
+    rows = []
+    for number, row in read_rows(handle, name, COLUMNS):
+        result.rows += 1
+        rows.append(_check_row(number, row, problems))
+    if not rows:
+        raise ImportRejected([Problem(2, "", "", _("The file has no rows below its header."))])
+    cases = _check_cases(rows, problems)
+    existing = {
+        case.title: case
+        for case in AssetCase.objects.filter(
+            title__in=list(cases), participants__authority=authority
+        ).prefetch_related("countries", "offence_rows", "assets__steps")
+    }
+    for title, items in cases.items():
+        if title not in existing:
+            continue
+        stored = sorted(_normal(dict(zip(COLUMNS, r, strict=True))) for r in _case_rows(existing[title]))
+        given = sorted(_normal(item.row) for item in items)
+        if stored != given:
+            problems.append(
+                Problem(
+                    items[0].number,
+                    "case_title",
+                    title,
+                    _(
+                        "your authority already has a case with this title, with other rows: export it to compare"
+                    ),
+                )
+            )
+    if problems:
+        raise ImportRejected(problems[:MAX_REPORTED], more=max(len(problems) - MAX_REPORTED, 0))
+    with transaction.atomic():
+        for title, items in cases.items():
+            if title in existing:
+                result.cases_unchanged += 1
+                continue
+            _create_case(title, items, authority, actor)
+            result.cases_created += 1
+            result.assets_created += len(items)
+    return result
+
+
+def _create_case(title: str, items: list[_Row], authority: Authority, actor: User | None) -> None:
+    first = items[0].row
+    case = AssetCase.objects.create(
+        title=title,
+        cluster=first["case_cluster"],
+        origin_country=first["country_of_origin"].upper(),
+        bribe_payer_country=first["country_of_bribe_payer"].upper(),
+        initiating_country=first["initiating_country"].upper(),
+        created_by=actor,
+    )
+    AssetCaseParticipant.objects.create(case=case, authority=authority)
+    locations = dict.fromkeys(item.row["country_of_asset_location"].upper() for item in items)
+    transits = dict.fromkeys(c.strip().upper() for c in first["transit_countries"].split(";") if c.strip())
+    AssetCaseCountry.objects.bulk_create(
+        [AssetCaseCountry(case=case, role=CaseCountryRole.ASSET_LOCATION, country=c) for c in locations]
+        + [AssetCaseCountry(case=case, role=CaseCountryRole.TRANSIT, country=c) for c in transits]
+    )
+    offences = dict.fromkeys(c.strip() for c in first["offences"].split(";") if c.strip())
+    AssetCaseOffence.objects.bulk_create([AssetCaseOffence(case=case, code=c) for c in offences])
+    for item in items:
+        row = item.row
+        asset = Asset.objects.create(
+            case=case,
+            type=row["asset_type"],
+            description=row["notes"],
+            location_country=row["country_of_asset_location"].upper(),
+            currency=row["currency"].upper(),
+            proceeding=row["proceeding"],
+        )
+        steps = []
+        history = History()
+        for step, usd in item.steps:
+            assert step.on is not None and step.amount is not None  # checked above
+            _usd, rate, source = to_usd(step.amount, step.currency, step.on)
+            steps.append(
+                AssetStep(
+                    asset=asset,
+                    kind=step.kind,
+                    on=step.on,
+                    amount=step.amount,
+                    currency=step.currency,
+                    usd_amount=usd,
+                    usd_rate=rate,
+                    rate_source=source,
+                    proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
+                    returned_to_country=step.returned_to_country,
+                    returned_to_victim=step.returned_to_victim,
+                    reason=step.reason if step.kind == StepKind.RETURNED else "",
+                    authority=authority,
+                    recorded_by=actor,
+                )
+            )
+            history.add(step.kind, step.on, usd, proceeding=step.proceeding)
+        if (
+            row["status"] in (AssetCaseStatus.RELEASED, AssetCaseStatus.CLOSED)
+            and row["status"] != history.status
+        ):
+            steps.append(
+                AssetStep(asset=asset, kind=row["status"], on=None, authority=authority, recorded_by=actor)
+            )
+            history.add(row["status"], None, None)
+        AssetStep.objects.bulk_create(steps)
+        Asset.objects.filter(pk=asset.pk).update(
+            status=history.status,
+            frozen_on=history.frozen_on,
+            confiscated_on=history.confiscated_on,
+            returned_on=history.returned_on,
+            last_step_on=history.last_step_on,
+        )
+    audit(actor=actor, action="asset_case.import", obj=case)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _case_rows(case: AssetCase) -> Iterator[list[str]]:
+    """The case's rows: one per asset and currency of its steps (one per asset in practice)."""
+    countries = list(case.countries.all())
+    transits = ";".join(sorted(c.country for c in countries if c.role == CaseCountryRole.TRANSIT))
+    offences = ";".join(sorted(o.code for o in case.offence_rows.all()))
+    for asset in sorted(case.assets.all(), key=lambda a: a.pk):
+        steps = sorted(asset.steps.all(), key=lambda s: s.pk)
+        currencies = list(dict.fromkeys(s.currency for s in steps if s.currency)) or [asset.currency]
+        for currency in currencies:
+            values: dict[str, Any] = {
+                "case_title": case.title,
+                "case_cluster": case.cluster,
+                "country_of_origin": case.origin_country,
+                "country_of_asset_location": asset.location_country,
+                "transit_countries": transits,
+                "country_of_bribe_payer": case.bribe_payer_country,
+                "initiating_country": case.initiating_country,
+                "offences": offences,
+                "proceeding": asset.proceeding,
+                "asset_type": asset.type,
+                "currency": currency,
+                "returned_to": "",
+                "status": asset.status,
+                "notes": asset.description,
+            }
+            for kind, amount_column, date_column in STEP_COLUMNS:
+                mine = [s for s in steps if s.kind == kind and s.currency == currency]
+                values[amount_column] = (
+                    _amount(sum((s.amount or Decimal(0) for s in mine), Decimal(0))) if mine else ""
+                )
+                values[date_column] = min(s.on for s in mine if s.on).isoformat() if mine else ""
+                if kind == StepKind.RETURNED and mine:
+                    values["returned_to"] = mine[0].returned_to_country or mine[0].returned_to_victim
+            yield [values[column] for column in COLUMNS]
+
+
+def export_rows(cases: Iterable[AssetCase]) -> Iterator[list[str]]:
+    yield list(COLUMNS)
+    for case in cases:
+        for row in _case_rows(case):
+            yield [escape(value) for value in row]
+
+
+def exportable(queryset) -> Any:
+    return queryset.prefetch_related("countries", "offence_rows", "assets__steps").order_by("pk")
