@@ -74,12 +74,18 @@ class History:
     returned_usd: Decimal = Decimal(0)
     proceeding: str = ""
     kinds: set[str] = field(default_factory=set)
+    # Native amounts by (kind, currency): returns are compared with confiscations in their own
+    # currency when there is one, since exchange rates move between the two dates.
+    native: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
     def add(self, kind: str, on: datetime.date | None, usd: Decimal | None, **extra: object) -> None:
         self.kinds.add(kind)
         if on and (self.last_step_on is None or on > self.last_step_on):
             self.last_step_on = on
         usd = usd or Decimal(0)
+        amount, currency = extra.get("amount"), str(extra.get("currency") or "")
+        if isinstance(amount, Decimal):
+            self.native[(kind, currency)] = self.native.get((kind, currency), Decimal(0)) + amount
         if kind == StepKind.FROZEN:
             self.frozen_on = min(filter(None, (self.frozen_on, on)), default=None)
             if extra.get("review_on"):
@@ -117,7 +123,15 @@ def fold(steps: Iterable) -> History:
     """Steps (objects with kind, on, usd_amount, review_on, proceeding) in recording order."""
     history = History()
     for step in steps:
-        history.add(step.kind, step.on, step.usd_amount, review_on=step.review_on, proceeding=step.proceeding)
+        history.add(
+            step.kind,
+            step.on,
+            step.usd_amount,
+            review_on=step.review_on,
+            proceeding=step.proceeding,
+            amount=step.amount,
+            currency=step.currency,
+        )
     return history
 
 
@@ -170,17 +184,13 @@ def step_problems(
     elif step.amount is not None:
         fail("amount", _("A %(kind)s step has no amount.") % {"kind": StepKind(step.kind).label.lower()})
     _check_order(history, step, fail)
-    if step.kind == StepKind.RETURNED and usd is not None and not step.reason.strip():
-        ceiling = max(history.confiscated_usd, history.realised_usd)
-        if history.returned_usd + usd > ceiling:
-            fail(
-                "reason",
-                _(
-                    "Returns would reach %(returned)s USD, more than the %(confiscated)s USD confiscated: "
-                    "state the reason (interest accrued, for instance)."
-                )
-                % {"returned": f"{history.returned_usd + usd:,.2f}", "confiscated": f"{ceiling:,.2f}"},
-            )
+    if (
+        step.kind == StepKind.RETURNED
+        and usd is not None
+        and step.amount is not None
+        and not step.reason.strip()
+    ):
+        _check_excess(history, step, usd, fail)
     for name in ("order_country", "returned_to_country"):
         value = getattr(step, name)
         if value and not is_country(value):
@@ -226,3 +236,29 @@ def _check_order(history: History, step: StepInput, fail) -> None:
             step.returned_to_country or step.returned_to_victim.strip()
         ):
             fail("returned_to_country", _("Say to which State or victim the assets were returned."))
+
+
+def _check_excess(history: History, step: StepInput, usd: Decimal, fail) -> None:
+    """Returns beyond what was confiscated (or realised) need a reason: in the steps' own currency
+    when all of them share it, else in US dollars at each step's rate."""
+    currencies = {currency for (_kind, currency) in history.native} | {step.currency}
+    if len(currencies) == 1:
+        unit = step.currency
+        returned = history.native.get((StepKind.RETURNED, unit), Decimal(0)) + (step.amount or Decimal(0))
+        ceiling = max(
+            history.native.get((StepKind.CONFISCATED, unit), Decimal(0)),
+            history.native.get((StepKind.REALISED, unit), Decimal(0)),
+        )
+    else:
+        unit = USD
+        returned = history.returned_usd + usd
+        ceiling = max(history.confiscated_usd, history.realised_usd)
+    if returned > ceiling:
+        fail(
+            "reason",
+            _(
+                "Returns would reach %(returned)s %(unit)s, more than the %(confiscated)s %(unit)s confiscated: "
+                "state the reason (interest accrued, for instance)."
+            )
+            % {"returned": f"{returned:,.2f}", "confiscated": f"{ceiling:,.2f}", "unit": unit},
+        )

@@ -134,6 +134,8 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
             check.fail(amount_column, _("required with %(c)s") % {"c": date_column})
             continue
         if amount is None or on is None:
+            if on is not None and row[amount_column]:
+                history.add(kind, on, None)  # a bad amount: its date still bounds the later steps
             continue
         if not is_currency(currency):
             check.fail("currency", _("unknown currency; use an ISO 4217 code") if currency else _("required"))
@@ -150,8 +152,6 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
             returned_to_victim="" if is_country(returned_to.upper()) else returned_to,
             reason=row["notes"],
         )
-        if len(problems) > first_problem:
-            continue
         errors, usd = step_problems(history, step, None)
         for name, messages in errors.items():
             column = {
@@ -166,7 +166,7 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
             for message in messages:
                 check.fail(column, message)
         if not errors:
-            history.add(kind, on, usd, proceeding=step.proceeding)
+            history.add(kind, on, usd, proceeding=step.proceeding, amount=amount, currency=currency)
             parsed.steps.append((step, usd))
     if status and len(problems) == first_problem:
         _check_status(check, status, history.status)
