@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ledger/", include("comity.ledger.urls")),
     path("statistics/", include("comity.statistics.urls")),
+    path("asset-cases/", include("comity.assets.urls")),
     path("", include("comity.cooperation.urls")),
 ]

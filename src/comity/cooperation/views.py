@@ -1,7 +1,5 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +27,7 @@ from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
 from comity.core.pagination import keyset_page
-from comity.core.tabular import write_csv, write_xlsx
+from comity.core.tabular import spreadsheet_response
 
 HOME_ROWS = 15
 
@@ -93,19 +91,7 @@ def request_export(request: AuthedRequest) -> HttpResponse:
     own = filterset.qs.filter(Q(requesting_authority=authority) | Q(requested_authority=authority))
     rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
     stamp = timezone.localdate().isoformat()
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        write_xlsx(rows, response, "requests")
-        response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.xlsx"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
-    text = io.StringIO()
-    write_csv(rows, text)
-    response.write(text.getvalue())
-    return response
+    return spreadsheet_response(rows, f"requests-{stamp}", request.GET.get("format", "csv"), "requests")
 
 
 @login_required

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 import openpyxl
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from comity.reference.countries import is_country
@@ -242,3 +243,19 @@ def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "da
     for row in rows:
         sheet.append(row)
     workbook.save(target)
+
+
+def spreadsheet_response(rows: Iterable[Sequence[Any]], stem: str, fmt: str, sheet_name: str) -> HttpResponse:
+    """A download of `rows` as XLSX when `fmt` says so, else as UTF-8 CSV."""
+    if fmt == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        write_xlsx(rows, response, sheet_name)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    text = io.StringIO()
+    write_csv(rows, text)  # type: ignore[arg-type]
+    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    return response

@@ -5,6 +5,8 @@ from comity.statistics import views
 urlpatterns = [
     path("", views.statistics_page, name="statistics"),
     path("export/", views.statistics_export, name="statistics-export"),
+    path("assets/", views.asset_statistics_page, name="statistics-assets"),
+    path("assets/export/", views.asset_statistics_export, name="statistics-assets-export"),
     path("global/", views.global_page, name="statistics-global"),
     path("report.pdf", views.statistics_report, name="statistics-report"),
 ]

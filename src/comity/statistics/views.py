@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -10,16 +11,20 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from comity.accounts.choices import Role
+from comity.assets.choices import AssetProceeding
+from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.core.http import AuthedRequest
-from comity.core.tabular import write_xlsx
-from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC
+from comity.core.tabular import spreadsheet_response, write_xlsx
+from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, AssetCaseStatus, AssetType
 from comity.reference.countries import country_name
 from comity.statistics import charts
-from comity.statistics.api import parse_query
+from comity.statistics.api import parse_asset_query, parse_query
+from comity.statistics.assets import asset_figures, funnel, state_roles
 from comity.statistics.models import Submission
 from comity.statistics.selectors import Figures, request_figures
 from comity.statistics.submissions import global_figures
@@ -217,3 +222,125 @@ def statistics_export(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+ASSET_KEY_LABELS: dict[str, Any] = {
+    "proceeding": AssetProceeding,
+    "asset_type": AssetType,
+    "status": AssetCaseStatus,
+}
+
+
+def _asset_key_label(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if key.startswith("country_"):
+        return country_name(value)
+    if key in ASSET_KEY_LABELS:
+        return str(ASSET_KEY_LABELS[key](value).label)
+    return str(value)
+
+
+def _asset_context(request: AuthedRequest) -> dict[str, Any]:
+    """The assets part of the statistics: funnel, groups, roles and times, for the page and exports."""
+    _group_by, currency, as_of = parse_asset_query(request)
+    cases = cases_visible_to(request.user)
+    by = {
+        key: asset_figures(cases, [key], currency, as_of)
+        for key in (
+            "year",
+            "country_of_origin",
+            "country_of_asset_location",
+            "proceeding",
+            "asset_type",
+            "status",
+        )
+    }
+    total = by["year"]
+    million = Decimal(1_000_000)
+    return {
+        "as_of": as_of,
+        "currency": currency,
+        "total": total.total,
+        "funnel": funnel(total.total),
+        "settlements": total.settlements,
+        "settlement_funnel": funnel(total.settlements),
+        "to_confiscation": total.time_to_confiscation,
+        "to_return": total.time_to_return,
+        "tables": [
+            (key, title, [(_asset_key_label(key, g.key[key]), g, funnel(g)) for g in by[key].groups])
+            for key, title in (
+                ("year", _("By year of the step")),
+                ("country_of_origin", _("By State of origin")),
+                ("country_of_asset_location", _("By State of asset location")),
+                ("proceeding", _("By proceeding (settlements apart)")),
+                ("asset_type", _("By type of asset")),
+                ("status", _("By status of the asset")),
+            )
+        ],
+        "returned_chart": charts.bar_chart(
+            sorted(
+                [
+                    (country_name(g.key["country_of_origin"]), int(g.returned / million))
+                    for g in by["country_of_origin"].groups
+                    if g.returned
+                ],
+                key=lambda item: -item[1],
+            )[:TOP_COUNTERPARTS]
+        ),
+        "frozen_chart": charts.bar_chart(
+            [(str(g.key["year"]), int(g.frozen / million)) for g in by["year"].groups]
+        ),
+        "roles": state_roles(cases),
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+def asset_statistics_page(request: AuthedRequest) -> HttpResponse:
+    if not request.user.reads_cases:
+        raise PermissionDenied
+    try:
+        context = _asset_context(request)
+    except ValidationError as error:
+        return render(request, "statistics/assets.html", {"errors": error.message_dict}, status=422)
+    return render(request, "statistics/assets.html", context)
+
+
+@login_required
+def asset_statistics_export(request: AuthedRequest) -> HttpResponse:
+    """The figures grouped as asked, one row per group, CSV or XLSX."""
+    if not request.user.reads_cases:
+        raise PermissionDenied
+    try:
+        group_by, currency, as_of = parse_asset_query(request)
+        figures = asset_figures(cases_visible_to(request.user), group_by, currency, as_of)
+    except ValidationError as error:
+        return _invalid_query(error)
+    header = [
+        *group_by,
+        "assets",
+        f"frozen_{currency}",
+        f"confiscated_{currency}",
+        f"returned_{currency}",
+        "confiscated_of_frozen",
+        "returned_of_confiscated",
+    ]
+    groups = figures.groups if group_by else [figures.total]
+    rows: list[list[Any]] = [header] + [
+        [
+            *(g.key[k] for k in group_by),
+            g.assets,
+            g.frozen,
+            g.confiscated,
+            g.returned,
+            *(funnel(g)[name] for name in ("confiscated_of_frozen", "returned_of_confiscated")),
+        ]
+        for g in groups
+    ]
+    return spreadsheet_response(
+        [["" if v is None else v for v in row] for row in rows],
+        f"comity-asset-figures-{as_of.isoformat()}",
+        request.GET.get("format", "csv"),
+        "assets",
+    )

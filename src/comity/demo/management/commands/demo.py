@@ -5,6 +5,7 @@ from django.db import transaction
 
 from comity.accounts.demo import DEMO_PASSWORD, USER_COUNTRIES, create_authorities_and_users, demo_logins
 from comity.accounts.models import Authority
+from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.ledger.demo import create_ledger
 
@@ -40,9 +41,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  requests: {done}/{total}", ending="\r")
             self.stdout.flush()
         self.stdout.write("")
+        with transaction.atomic():
+            assets = create_asset_cases(random.Random(options["seed"]), authorities)
         entries = create_ledger(random.Random(options["seed"]))
         self.stdout.write(
-            f"Demo data loaded: {len(authorities)} States, {done} requests, {entries} transparency-log entries "
+            f"Demo data loaded: {len(authorities)} States, {done} requests, {assets} assets in asset recovery "
+            f"cases, {entries} transparency-log entries "
             f"(seed {options['seed']})."
         )
 

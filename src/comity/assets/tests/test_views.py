@@ -1,0 +1,164 @@
+"""Asset recovery pages: scoping, forms with the services' messages, import and exports."""
+
+import io
+
+import pytest
+from django.test import Client
+
+from comity.assets import services
+from comity.assets.models import Asset, AssetCase, AssetStep
+from comity.assets.transfer import COLUMNS
+from comity.core.models import AccessEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def case(peru, switzerland) -> AssetCase:
+    case = services.case_create(
+        actor=peru.officer,
+        title="Highway concession bribes",
+        origin_country="PE",
+        asset_location_countries=["CH"],
+        offences=["uncac-15"],
+        participants=[switzerland.authority],
+    )
+    asset = services.asset_add(
+        actor=switzerland.officer,
+        case=case,
+        type="bank-account",
+        location_country="CH",
+        description="Account in Geneva",
+    )
+    services.step_record(
+        actor=switzerland.officer,
+        asset=asset,
+        kind="frozen",
+        on=asset.identified_on,
+        amount=1000,
+        currency="CHF",
+    )
+    return case
+
+
+PAGES = [
+    "/asset-cases/",
+    "/asset-cases/follow-up/",
+    "/asset-cases/import/",
+    "/asset-cases/export/",
+    "/statistics/assets/",
+    "/statistics/assets/export/",
+]
+
+
+def test_anonymous_is_sent_to_login(client, case):
+    for url in [*PAGES, f"/asset-cases/{case.pk}/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_outsiders_see_nothing_and_cannot_write(case, nigeria, secretariat_user):
+    for user in (nigeria.head, secretariat_user):
+        client = _login(user)
+        assert client.get(f"/asset-cases/{case.pk}/").status_code == 404
+        assert case.title not in client.get("/asset-cases/").content.decode()
+        assert "Account in Geneva" not in client.get("/asset-cases/follow-up/").content.decode()
+        assert case.title not in client.get("/asset-cases/export/").content.decode()
+        response = client.post(f"/asset-cases/{case.pk}/assets/", {"type": "cash", "location_country": "CH"})
+        assert response.status_code == 404
+    assert _login(secretariat_user).get("/statistics/assets/").status_code == 403
+
+
+def test_the_case_page_shows_the_history_and_logs_the_read(case, peru):
+    response = _login(peru.viewer).get(f"/asset-cases/{case.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Account in Geneva" in page and "1,000.00 CHF" in page and "(ECB)" in page
+    assert "Record a step" not in page  # a viewer reads only
+    assert AccessEntry.objects.filter(
+        object_type="assets.assetcase", object_id=str(case.pk), user=peru.viewer
+    ).exists()
+
+
+def test_a_bad_step_is_shown_on_its_field_and_nothing_is_written(case, switzerland):
+    asset = case.assets.get()
+    response = _login(switzerland.officer).post(
+        f"/asset-cases/{case.pk}/assets/{asset.pk}/steps/",
+        {
+            "kind": "confiscated",
+            "on": "2000-01-01",
+            "amount": "10",
+            "currency": "CHF",
+            "proceeding": "criminal",
+        },
+    )
+    assert response.status_code == 422
+    assert "cannot precede" in response.content.decode()
+    assert AssetStep.objects.count() == 1
+
+
+def test_an_asset_with_a_malformed_iban_is_refused_on_the_page(case, peru):
+    response = _login(peru.officer).post(
+        f"/asset-cases/{case.pk}/assets/",
+        {
+            "type": "bank-account",
+            "location_country": "CH",
+            "identifier_kind": "iban",
+            "identifier": "CH00 1234",
+        },
+    )
+    assert response.status_code == 422 and "Not a valid IBAN" in response.content.decode()
+    assert Asset.objects.count() == 1
+
+
+def test_open_a_case_from_the_page(peru):
+    client = _login(peru.officer)
+    response = client.post(
+        "/asset-cases/new/",
+        {
+            "title": "Mining permits",
+            "origin_country": "PE",
+            "asset_location_countries": ["CA"],
+            "offences": ["uncac-18"],
+        },
+    )
+    assert response.status_code == 302
+    assert AssetCase.objects.get().title == "Mining permits"
+    assert _login(peru.viewer).get("/asset-cases/new/").status_code == 403
+
+
+def test_import_page_reports_rows_and_columns(peru):
+    client = _login(peru.officer)
+    header = ",".join(COLUMNS)
+    bad = io.BytesIO(f"{header}\nCase,,XX,CH,,,,uncac-17,,cash,USD,-5,2020-01-01,,,,,,frozen,\n".encode())
+    bad.name = "arw.csv"
+    response = client.post("/asset-cases/import/", {"file": bad})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "country_of_origin" in page and "amount_frozen" in page and "nothing was imported" in page
+    assert not AssetCase.objects.exists()
+    good = io.BytesIO(f"{header}\nCase,,NG,CH,,,,uncac-17,,cash,USD,5,2020-01-01,,,,,,frozen,\n".encode())
+    good.name = "arw.csv"
+    assert client.post("/asset-cases/import/", {"file": good}).status_code == 302
+    assert AssetCase.objects.get().participants.get().authority == peru.authority
+
+
+def test_follow_up_map_and_figures_pages(case, peru):
+    client = _login(peru.officer)
+    page = client.get("/asset-cases/follow-up/").content.decode()
+    assert "Account in Geneva" in page and 'class="frozen-here"' in page
+    world = client.get("/asset-cases/map/world.svg")
+    assert world.status_code == 200 and world["Content-Type"].startswith("image/svg+xml")
+    figures = client.get("/statistics/assets/", {"currency": "CHF"}).content.decode()
+    assert "1,000" in figures
+    assert client.get("/statistics/assets/", {"currency": "ZZZ"}).status_code == 422
+    export = client.get(
+        "/statistics/assets/export/", {"group_by": "country_of_asset_location", "currency": "CHF"}
+    )
+    assert export.content.decode().splitlines()[1].startswith("CH,1,1000.00")

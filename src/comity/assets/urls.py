@@ -1,0 +1,17 @@
+from django.urls import path
+
+from comity.assets import views
+
+urlpatterns = [
+    path("", views.case_list, name="asset-case-list"),
+    path("new/", views.case_create, name="asset-case-create"),
+    path("follow-up/", views.follow_up, name="asset-follow-up"),
+    path("map/world.svg", views.world_map, name="asset-world-map"),
+    path("import/", views.case_import, name="asset-case-import"),
+    path("import/template.csv", views.case_import_template, name="asset-case-import-template"),
+    path("export/", views.case_export, name="asset-case-export"),
+    path("<int:pk>/", views.case_detail, name="asset-case-detail"),
+    path("<int:pk>/assets/", views.asset_create, name="asset-create"),
+    path("<int:pk>/assets/<int:asset_pk>/steps/", views.step_create, name="asset-step-create"),
+    path("<int:pk>/contacts/", views.contact_create, name="asset-contact-create"),
+]
