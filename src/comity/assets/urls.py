@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.case_create, name="asset-case-create"),
     path("follow-up/", views.follow_up, name="asset-follow-up"),
     path("map/world.svg", views.world_map, name="asset-world-map"),
+    path("alerts/", views.alerts_fragment, name="asset-alerts"),
     path("import/", views.case_import, name="asset-case-import"),
     path("import/template.csv", views.case_import_template, name="asset-case-import-template"),
     path("export/", views.case_export, name="asset-case-export"),

@@ -207,3 +207,10 @@ def case_export(request: AuthedRequest) -> HttpResponse:
     return spreadsheet_response(
         transfer.export_rows(cases), f"asset-cases-{stamp}", request.GET.get("format", "csv"), "asset-cases"
     )
+
+
+@login_required
+def alerts_fragment(request: AuthedRequest) -> HttpResponse:
+    """The home page's line on assets abroad needing action (loaded by htmx)."""
+    rows = selectors.frozen_abroad(request.user, timezone.localdate()) if request.user.reads_cases else []
+    return render(request, "assets/_alerts.html", {"alerting": sum(1 for row in rows if row.alerts)})

@@ -184,3 +184,9 @@ COMITY_ORDER_EXPIRY_WARNING_DAYS = int(os.environ.get("COMITY_ORDER_EXPIRY_WARNI
 COMITY_FOLLOW_UP_DAYS = int(os.environ.get("COMITY_FOLLOW_UP_DAYS", "90"))
 # A seized asset whose latest valuation fell this many percent below its first raises an alert.
 COMITY_DEPRECIATION_ALERT_PERCENT = int(os.environ.get("COMITY_DEPRECIATION_ALERT_PERCENT", "20"))
+# Where users reach Comity, for links in e-mails (reminders).
+COMITY_BASE_URL = os.environ.get("COMITY_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get("COMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("COMITY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("COMITY_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("COMITY_EMAIL_FROM", "comity@localhost")

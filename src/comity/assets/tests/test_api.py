@@ -404,3 +404,23 @@ def test_follow_up_lists_assets_frozen_abroad_with_their_alerts(peru, settings):
     assert row["last_contact_on"] == today.isoformat() and not any(
         "Nothing happened" in a for a in row["alerts"]
     )
+
+
+def test_every_asset_endpoint_refuses_the_anonymous_and_outsiders(client, peru, nigeria):
+    """Walks the OpenAPI schema, so that an endpoint added later is covered too."""
+    case = _case(bearer(peru.officer))
+    asset = _asset(bearer(peru.officer), case["id"])
+    ids = {"case_id": case["id"], "asset_id": asset["id"], "claim_id": 1, "order_id": 1}
+    schema = client.get("/api/openapi.json").json()
+    paths = [p for p in schema["paths"] if p.startswith("/api/v1/asset-cases")]
+    assert len(paths) >= 12
+    outsider = bearer(nigeria.officer)
+    for path in paths:
+        url = path.format(**ids)
+        for method in schema["paths"][path]:
+            call = getattr(client, method)
+            assert call(url, {}, content_type="application/json").status_code == 401, (method, path)
+            if "{case_id}" in path:
+                response = getattr(outsider, method)(url, {}, content_type="application/json")
+                assert response.status_code in (404, 422) if method != "get" else response.status_code == 404
+                assert case["title"] not in response.content.decode()

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from comity.assets import services
@@ -162,3 +163,19 @@ def test_follow_up_map_and_figures_pages(case, peru):
         "/statistics/assets/export/", {"group_by": "country_of_asset_location", "currency": "CHF"}
     )
     assert export.content.decode().splitlines()[1].startswith("CH,1,1000.00")
+
+
+def test_reminders_mail_a_count_and_a_link_never_case_details(case, peru, switzerland, mailoutbox, settings):
+    settings.COMITY_FOLLOW_UP_DAYS = 0  # everything is overdue for follow-up
+    peru.officer.email, peru.head.email = "officer@example.pe", "head@example.pe"
+    peru.officer.save()
+    peru.head.save()
+    out = io.StringIO()
+    call_command("reminders", stdout=out)
+    assert "1 assets need action" in out.getvalue()
+    [mail] = [m for m in mailoutbox if "officer@example.pe" in m.to]
+    assert "/asset-cases/follow-up/" in mail.body
+    assert case.title not in mail.body and "Geneva" not in mail.body
+    home_line = _login(peru.officer).get("/asset-cases/alerts/").content.decode()
+    assert "1 asset frozen or identified abroad needs action" in home_line
+    assert _login(switzerland.officer).get("/asset-cases/alerts/").content.decode().strip() == ""

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
+from django.utils import timezone
+
+from comity.accounts.choices import Role
+from comity.accounts.models import Authority, User
+from comity.assets.selectors import frozen_abroad
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind each authority of its assets frozen or identified abroad that need action: orders about "
+        "to expire, nothing happened for COMITY_FOLLOW_UP_DAYS, identified and not frozen. Run it daily "
+        "(cron or a systemd timer). The e-mail carries a count and a link, never case details."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true", help="Print what would be sent; send nothing")
+
+    def handle(self, *args, dry_run: bool, **options) -> None:
+        today = timezone.localdate()
+        link = settings.COMITY_BASE_URL.rstrip("/") + reverse("asset-follow-up")
+        for authority in Authority.objects.filter(external=False).order_by("pk"):
+            people = list(
+                User.objects.filter(authority=authority, is_active=True, role__in=[Role.OFFICER, Role.HEAD])
+            )
+            if not people:
+                continue
+            alerting = sum(1 for row in frozen_abroad(people[0], today) if row.alerts)
+            if not alerting:
+                continue
+            recipients = [u.email for u in people if u.email]
+            self.stdout.write(f"{authority}: {alerting} assets need action; {len(recipients)} recipients")
+            if dry_run or not recipients:
+                continue
+            send_mail(
+                subject=f"Comity: {alerting} assets abroad need action",
+                message=f"{alerting} assets frozen or identified abroad need action (order expiring, no news, "
+                f"or not yet frozen).\n\nSee {link}\n",
+                from_email=None,
+                recipient_list=recipients,
+            )
