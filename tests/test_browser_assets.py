@@ -27,18 +27,18 @@ def test_open_a_case_freeze_an_asset_and_follow_it_up(live_server, browser: Brow
     expect(page.get_by_text("Case opened.")).to_be_visible()
 
     page.get_by_text("Add an asset").click()
-    page.locator("form.asset-form select[name=type]").select_option("bank-account")
-    page.locator("form.asset-form select[name=location_country]").select_option("CH")
-    page.locator("form.asset-form input[name=description]").fill("Numbered account")
-    page.locator("form.asset-form select[name=identifier_kind]").select_option("iban")
-    page.locator("form.asset-form input[name=identifier]").fill("CH93 0076 2011 6238 5295 7")
+    page.locator("#add-asset form select[name=type]").select_option("bank-account")
+    page.locator("#add-asset form select[name=location_country]").select_option("CH")
+    page.locator("#add-asset form input[name=description]").fill("Numbered account")
+    page.locator("#add-asset form select[name=identifier_kind]").select_option("iban")
+    page.locator("#add-asset form input[name=identifier]").fill("CH93 0076 2011 6238 5295 7")
     page.get_by_role("button", name="Add the asset").click()
     expect(page.get_by_text("Asset added.")).to_be_visible()
     expect(page.locator("code")).to_have_text("CH9300762011623852957")
 
     today = datetime.date.today()
     page.get_by_text("Record a step").click()
-    form = page.locator("form.step-form").last
+    form = page.locator("details.asset form.case-form").first
     form.locator("select[name=kind]").select_option("frozen")
     form.locator("input[name=on]").fill(today.isoformat())
     form.locator("input[name=amount]").fill("2500000")
@@ -50,7 +50,7 @@ def test_open_a_case_freeze_an_asset_and_follow_it_up(live_server, browser: Brow
 
     # A confiscation dated before the freezing is refused on its field, and nothing is written.
     page.get_by_text("Record a step").click()
-    form = page.locator("form.step-form").last
+    form = page.locator("details.asset form.case-form").first
     form.locator("select[name=kind]").select_option("confiscated")
     form.locator("input[name=on]").fill((today - datetime.timedelta(days=30)).isoformat())
     form.locator("input[name=amount]").fill("100")

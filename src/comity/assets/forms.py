@@ -3,7 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comity.assets.choices import AssetProceeding, IdentifierKind, StepKind
+from comity.assets.choices import (
+    AssetProceeding,
+    ClaimantKind,
+    ClaimStatus,
+    IdentifierKind,
+    OrderKind,
+    OrderStepKind,
+    StepKind,
+)
 from comity.core.forms import FastSelect
 from comity.reference.choices import AssetType, Offence
 from comity.reference.countries import country_choices
@@ -92,3 +100,85 @@ class ContactForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file in the Asset Recovery Watch layout"))
+
+
+class CaseBound(forms.Form):
+    """A form whose choices of assets (and notices) are those of one case."""
+
+    def __init__(self, *args, case=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if case is None:
+            return
+        for name, rows in (("asset", case.assets.all()), ("notice", case.notices.all())):
+            field = self.fields.get(name)
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [("", "—")] + [(row.pk, str(row)) for row in rows]
+
+
+class OrderForm(CaseBound):
+    kind = forms.ChoiceField(label=_("Order"), choices=OrderKind.choices)
+    issuing_country = forms.ChoiceField(label=_("Issuing State"), choices=_countries, widget=FastSelect)
+    court = forms.CharField(label=_("Court"), max_length=300)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    reference = forms.CharField(label=_("Reference"), max_length=200, required=False)
+    asset = forms.TypedChoiceField(label=_("Asset"), coerce=int, required=False, empty_value=None)
+    conviction_based = forms.BooleanField(label=_("Conviction-based"), required=False, initial=True)
+    certified = forms.BooleanField(label=_("Certified copy"), required=False)
+    translated = forms.BooleanField(label=_("Translation present"), required=False)
+
+
+class OrderStepForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Step"), choices=OrderStepKind.choices[1:])
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False)
+    certified = forms.BooleanField(label=_("Certified copy now present"), required=False)
+    translated = forms.BooleanField(label=_("Translation now present"), required=False)
+
+
+class ManagementForm(forms.Form):
+    custodian = forms.CharField(label=_("Custodian or curator"), max_length=300)
+    storage = forms.CharField(label=_("Storage"), max_length=300, required=False)
+    insured = forms.BooleanField(label=_("Insured"), required=False)
+    insurance = forms.CharField(label=_("Insurance"), max_length=300, required=False)
+    sale_decided_on = forms.DateField(label=_("Interlocutory sale decided on"), required=False, widget=DATE)
+    sale_decided_by = forms.CharField(label=_("Decided by"), max_length=300, required=False)
+    sale_reason = forms.CharField(label=_("Reason for the sale"), required=False)
+
+
+class CostForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Cost"), max_digits=20, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3)
+    description = forms.CharField(label=_("For"), max_length=300)
+
+
+class ValuationForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3)
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+
+
+class NoticeForm(forms.Form):
+    published_on = forms.DateField(label=_("Published on"), widget=DATE)
+    medium = forms.CharField(label=_("Where"), max_length=300)
+    deadline_on = forms.DateField(label=_("Claims until"), required=False, widget=DATE)
+    text = forms.CharField(label=_("Text"), required=False)
+
+
+class ClaimForm(CaseBound):
+    asset = forms.TypedChoiceField(label=_("Asset"), coerce=int)
+    claimant = forms.CharField(label=_("Claimant"), max_length=300)
+    claimant_kind = forms.ChoiceField(label=_("Claimant is"), choices=ClaimantKind.choices)
+    basis = forms.CharField(label=_("Basis of the claim"))
+    lodged_on = forms.DateField(label=_("Lodged on"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=20, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    notice = forms.TypedChoiceField(label=_("After notice"), coerce=int, required=False, empty_value=None)
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(label=_("Decision"), choices=ClaimStatus.choices[1:])
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
+    decision = forms.CharField(label=_("Summary of the decision"))

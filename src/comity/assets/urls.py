@@ -12,7 +12,6 @@ urlpatterns = [
     path("import/template.csv", views.case_import_template, name="asset-case-import-template"),
     path("export/", views.case_export, name="asset-case-export"),
     path("<int:pk>/", views.case_detail, name="asset-case-detail"),
-    path("<int:pk>/assets/", views.asset_create, name="asset-create"),
-    path("<int:pk>/assets/<int:asset_pk>/steps/", views.step_create, name="asset-step-create"),
-    path("<int:pk>/contacts/", views.contact_create, name="asset-contact-create"),
+    path("<int:pk>/<slug:action>/", views.case_action, name="asset-case-action"),
+    path("<int:pk>/<slug:action>/<int:target>/", views.case_action, name="asset-case-action"),
 ]

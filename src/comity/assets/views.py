@@ -1,20 +1,43 @@
 """Pages of asset recovery: the cases, one case with its assets, the frozen-abroad follow-up,
 import and export. Thin: parse, call a selector or a service, render."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.models import Authority
 from comity.assets import selectors, services, transfer
 from comity.assets.choices import CaseCountryRole
-from comity.assets.forms import AssetForm, CaseForm, ContactForm, ImportForm, StepForm
+from comity.assets.forms import (
+    AssetForm,
+    CaseBound,
+    CaseForm,
+    ClaimForm,
+    ContactForm,
+    CostForm,
+    DecisionForm,
+    ImportForm,
+    ManagementForm,
+    NoticeForm,
+    OrderForm,
+    OrderStepForm,
+    StepForm,
+    ValuationForm,
+)
+from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
@@ -45,7 +68,100 @@ def case_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "assets/case_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _detail_context(request: AuthedRequest, pk: int, **forms) -> dict:
+@dataclass(frozen=True)
+class Action:
+    """A form on the case page and the service it calls; `target` says what the URL's id names."""
+
+    form: type[forms.Form]
+    write: Callable[..., object]
+    done: Any
+    target: str = "case"
+
+
+def _on_asset(form: type[forms.Form], service: Callable[..., object], done: Any) -> Action:
+    """An action on one asset of the case, named by the URL."""
+    return Action(
+        form, lambda actor, _case, asset, data: service(actor=actor, asset=asset, **data), done, "asset"
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    "asset": Action(
+        AssetForm,
+        lambda actor, case, _t, data: services.asset_add(actor=actor, case=case, **data),
+        gettext_lazy("Asset added."),
+    ),
+    "contact": Action(
+        ContactForm,
+        lambda actor, case, _t, data: services.contact_record(actor=actor, case=case, **data),
+        gettext_lazy("Contact recorded."),
+    ),
+    "notice": Action(
+        NoticeForm,
+        lambda actor, case, _t, data: services.notice_publish(actor=actor, case=case, **data),
+        gettext_lazy("Notice recorded."),
+    ),
+    "order": Action(
+        OrderForm,
+        lambda actor, case, _t, data: services.foreign_order_register(
+            actor=actor, case=case, **(data | {"asset": _asset_of(case, data["asset"])})
+        ),
+        gettext_lazy("Foreign order registered."),
+    ),
+    "claim": Action(
+        ClaimForm,
+        lambda actor, case, _t, data: services.claim_lodge(
+            actor=actor,
+            **(
+                data
+                | {
+                    "asset": _asset_of(case, data["asset"]),
+                    "notice": case.notices.filter(pk=data["notice"]).first(),
+                }
+            ),
+        ),
+        gettext_lazy("Claim registered."),
+    ),
+    "step": _on_asset(StepForm, services.step_record, gettext_lazy("Step recorded.")),
+    "management": _on_asset(ManagementForm, services.management_set, gettext_lazy("Management recorded.")),
+    "cost": _on_asset(CostForm, services.cost_record, gettext_lazy("Cost recorded.")),
+    "valuation": _on_asset(ValuationForm, services.valuation_record, gettext_lazy("Valuation recorded.")),
+    "order-step": Action(
+        OrderStepForm,
+        lambda actor, _c, order, data: services.foreign_order_step(
+            actor=actor,
+            order=order,
+            **(data | {"certified": data["certified"] or None, "translated": data["translated"] or None}),
+        ),
+        gettext_lazy("Order step recorded."),
+        "order",
+    ),
+    "decision": Action(
+        DecisionForm,
+        lambda actor, _c, claim, data: services.claim_decide(actor=actor, claim=claim, **data),
+        gettext_lazy("Decision recorded."),
+        "claim",
+    ),
+}
+
+
+def _asset_of(case: AssetCase, pk: int | None) -> Asset | None:
+    return None if pk is None else case.assets.filter(pk=pk).first()
+
+
+def _target(request: AuthedRequest, case: AssetCase, kind: str, pk: int | None) -> object:
+    if kind == "case":
+        return None
+    if kind == "asset" and pk is not None:
+        return selectors.asset_for_write(request.user, case, pk)
+    if kind == "order":
+        return get_object_or_404(ForeignOrder.objects.select_related("case"), case=case, pk=pk)
+    return get_object_or_404(Claim.objects.select_related("asset__case"), asset__case=case, pk=pk)
+
+
+def _detail_context(
+    request: AuthedRequest, pk: int, failed: tuple[str, int | None, forms.Form] | None = None
+) -> dict:
     case = selectors.case_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
     assets = list(case.assets.all())
     return {
@@ -60,10 +176,8 @@ def _detail_context(request: AuthedRequest, pk: int, **forms) -> dict:
         "orders": [(order, services.missing_for_registration(order)) for order in case.foreign_orders.all()],
         "claims": [claim for asset in assets for claim in asset.claims.all()],
         "can_write": request.user.writes_cases,
-        "asset_form": forms.get("asset_form") or AssetForm(),
-        "step_form": forms.get("step_form") or StepForm(),
-        "contact_form": forms.get("contact_form") or ContactForm(initial={"on": timezone.localdate()}),
-        "failed_asset": forms.get("failed_asset"),
+        "failed": failed,
+        "today": timezone.localdate(),
     }
 
 
@@ -74,57 +188,25 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def asset_create(request: AuthedRequest, pk: int) -> HttpResponse:
+def case_action(request: AuthedRequest, pk: int, action: str, target: int | None = None) -> HttpResponse:
+    """Every form of the case page: parse it, hand it to its service, show the service's messages."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
     case = selectors.case_for_write(request.user, pk)
-    form = AssetForm(request.POST)
+    obj = _target(request, case, spec.target, target)
+    form = spec.form(request.POST, case=case) if issubclass(spec.form, CaseBound) else spec.form(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data.items())
         try:
-            services.asset_add(actor=request.user, case=case, **data)
+            spec.write(request.user, case, obj, form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Asset added."))
-            return redirect("asset-case-detail", pk=pk)
-    return render(
-        request, "assets/case_detail.html", _detail_context(request, pk, asset_form=form), status=422
-    )
-
-
-@login_required
-@require_POST
-def step_create(request: AuthedRequest, pk: int, asset_pk: int) -> HttpResponse:
-    case = selectors.case_for_write(request.user, pk)
-    asset = selectors.asset_for_write(request.user, case, asset_pk)
-    form = StepForm(request.POST)
-    if form.is_valid():
-        try:
-            services.step_record(actor=request.user, asset=asset, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Step recorded."))
-            return redirect("asset-case-detail", pk=pk)
-    context = _detail_context(request, pk, step_form=form, failed_asset=asset.pk)
+            messages.success(request, spec.done)
+            anchor = f"#asset-{target}" if spec.target == "asset" else ""
+            return redirect(reverse("asset-case-detail", args=[pk]) + anchor)
+    context = _detail_context(request, pk, failed=(action, target, form))
     return render(request, "assets/case_detail.html", context, status=422)
-
-
-@login_required
-@require_POST
-def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    case = selectors.case_for_write(request.user, pk)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_record(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Contact recorded."))
-            return redirect("asset-case-detail", pk=pk)
-    return render(
-        request, "assets/case_detail.html", _detail_context(request, pk, contact_form=form), status=422
-    )
 
 
 @login_required

@@ -71,7 +71,7 @@ def test_outsiders_see_nothing_and_cannot_write(case, nigeria, secretariat_user)
         assert case.title not in client.get("/asset-cases/").content.decode()
         assert "Account in Geneva" not in client.get("/asset-cases/follow-up/").content.decode()
         assert case.title not in client.get("/asset-cases/export/").content.decode()
-        response = client.post(f"/asset-cases/{case.pk}/assets/", {"type": "cash", "location_country": "CH"})
+        response = client.post(f"/asset-cases/{case.pk}/asset/", {"type": "cash", "location_country": "CH"})
         assert response.status_code == 404
     assert _login(secretariat_user).get("/statistics/assets/").status_code == 403
 
@@ -90,7 +90,7 @@ def test_the_case_page_shows_the_history_and_logs_the_read(case, peru):
 def test_a_bad_step_is_shown_on_its_field_and_nothing_is_written(case, switzerland):
     asset = case.assets.get()
     response = _login(switzerland.officer).post(
-        f"/asset-cases/{case.pk}/assets/{asset.pk}/steps/",
+        f"/asset-cases/{case.pk}/step/{asset.pk}/",
         {
             "kind": "confiscated",
             "on": "2000-01-01",
@@ -106,7 +106,7 @@ def test_a_bad_step_is_shown_on_its_field_and_nothing_is_written(case, switzerla
 
 def test_an_asset_with_a_malformed_iban_is_refused_on_the_page(case, peru):
     response = _login(peru.officer).post(
-        f"/asset-cases/{case.pk}/assets/",
+        f"/asset-cases/{case.pk}/asset/",
         {
             "type": "bank-account",
             "location_country": "CH",
@@ -179,3 +179,75 @@ def test_reminders_mail_a_count_and_a_link_never_case_details(case, peru, switze
     home_line = _login(peru.officer).get("/asset-cases/alerts/").content.decode()
     assert "1 asset frozen or identified abroad needs action" in home_line
     assert _login(switzerland.officer).get("/asset-cases/alerts/").content.decode().strip() == ""
+
+
+def test_every_form_of_the_case_page_reaches_its_service(case, switzerland):
+    client = _login(switzerland.officer)
+    asset = case.assets.get()
+    base = f"/asset-cases/{case.pk}"
+    posts = [
+        (
+            f"{base}/order/",
+            {
+                "kind": "interim",
+                "issuing_country": "PE",
+                "court": "Lima court",
+                "issued_on": "2024-01-02",
+                "received_on": "2024-01-20",
+                "asset": asset.pk,
+            },
+        ),
+        (f"{base}/notice/", {"published_on": "2024-02-01", "medium": "Gazette", "deadline_on": "2024-05-01"}),
+        (f"{base}/management/{asset.pk}/", {"custodian": "Federal asset office", "insured": "on"}),
+        (f"{base}/valuation/{asset.pk}/", {"on": "2024-02-01", "value": "900", "currency": "CHF"}),
+        (
+            f"{base}/cost/{asset.pk}/",
+            {"on": "2024-03-01", "amount": "50", "currency": "CHF", "description": "Custody fee"},
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code == 302, (url, response.content.decode()[:2000])
+    order = case.foreign_orders.get()
+    assert (
+        client.post(
+            f"{base}/order-step/{order.pk}/", {"kind": "registration-applied", "on": "2024-01-25"}
+        ).status_code
+        == 302
+    )
+    refused = client.post(f"{base}/order-step/{order.pk}/", {"kind": "registered", "on": "2024-02-25"})
+    assert refused.status_code == 422 and "certified copy" in refused.content.decode()
+    notice = case.notices.get()
+    assert (
+        client.post(
+            f"{base}/claim/",
+            {
+                "asset": asset.pk,
+                "claimant": "Bank",
+                "claimant_kind": "third-party",
+                "basis": "Pledge",
+                "lodged_on": "2024-03-01",
+                "notice": notice.pk,
+            },
+        ).status_code
+        == 302
+    )
+    claim = asset.claims.get()
+    assert (
+        client.post(
+            f"{base}/decision/{claim.pk}/",
+            {"status": "rejected", "decided_on": "2024-06-01", "decision": "No pledge shown"},
+        ).status_code
+        == 302
+    )
+    page = client.get(f"{base}/").content.decode()
+    for text in ("Federal asset office", "Custody fee", "Registration applied for", "Rejected", "Gazette"):
+        assert text in page, text
+    assert client.post(f"{base}/nonsense/", {}).status_code == 404
+
+
+def test_a_viewer_may_not_use_the_forms(case, switzerland):
+    response = _login(switzerland.viewer).post(
+        f"/asset-cases/{case.pk}/contact/", {"on": "2024-01-01", "country": "PE"}
+    )
+    assert response.status_code == 403
