@@ -26,7 +26,7 @@ from comity.cooperation.models import (
     Subject,
 )
 from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
-from comity.core.bulk import insert_rows
+from comity.core.bulk import insert_objects, insert_rows
 from comity.core.services import audit
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import is_country
@@ -410,7 +410,8 @@ def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) ->
 
     Callers hold the transaction, so that a batch is stored whole or not at all.
     """
-    requests = Request.objects.bulk_create([item.request for item in items], batch_size=2000)
+    requests = [item.request for item in items]
+    insert_objects(requests)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     actor_id = actor.pk if actor else None
 

@@ -82,6 +82,10 @@ class Timeline:
         return self.status in FINAL_STATUSES
 
 
+# Computed once: TextChoices.values builds a new list at every call, and imports replay millions.
+EVENT_KINDS = frozenset(EventKind.values)
+
+
 def _label(value: str | None) -> str:
     return str(Status(value).label) if value else ""
 
@@ -96,7 +100,7 @@ def apply(
     today: datetime.date | None = None,
 ) -> Timeline:
     """The timeline after one more event, or TransitionError if the event cannot happen now."""
-    if kind not in EventKind.values:
+    if kind not in EVENT_KINDS:
         raise TransitionError(
             _("Unknown event %(kind)s; allowed: %(allowed)s.")
             % {"kind": kind, "allowed": ", ".join(EventKind.values)}
