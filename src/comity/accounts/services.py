@@ -1,5 +1,6 @@
 """Writes on authorities, users and tokens: typed, atomic, audited."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -81,5 +82,12 @@ def token_create(*, actor: User | None, user: User) -> str:
     return token
 
 
+# "Last used" is kept to within this: writing it at every call would put a write (and, on SQLite,
+# the database's single write lock) on every read of the API.
+TOKEN_TOUCH_INTERVAL = datetime.timedelta(minutes=5)
+
+
 def token_touch(api_token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)

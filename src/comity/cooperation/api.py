@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -103,7 +104,7 @@ def _authorities(ids: list[int], field: str) -> list[Authority]:
         ]
     },
 )
-def list_requests(request: AuthedRequest) -> dict[str, Any]:
+def list_requests(request: AuthedRequest) -> JsonResponse:
     filterset = RequestFilterSet(request.GET, queryset=selectors.request_list(request.user), request=request)
     if not filterset.is_valid():
         raise ValidationError(
@@ -115,7 +116,11 @@ def list_requests(request: AuthedRequest) -> dict[str, Any]:
         cursor=request.GET.get("cursor"),
         size=settings.COMITY_PAGE_SIZE,
     )
-    return {"items": [request_row(request.user, r) for r in page.items], "next_cursor": page.next_cursor}
+    # The rows are built from validated, typed model fields; re-validating 50 of them through the
+    # response schema was a quarter of the endpoint's time. The schema still documents the shape.
+    return JsonResponse(
+        {"items": [request_row(request.user, r) for r in page.items], "next_cursor": page.next_cursor}
+    )
 
 
 @router.post("", response={201: RequestOut}, summary="Register a request")
