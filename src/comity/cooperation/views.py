@@ -60,6 +60,8 @@ def request_list(request: AuthedRequest) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        else:
+            selectors.with_offence_codes(page.items)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
