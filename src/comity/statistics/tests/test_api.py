@@ -4,6 +4,7 @@ import datetime
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.test import Client
 from scipy.stats import CensoredData, ecdf
 
@@ -12,6 +13,9 @@ from conftest import bearer
 
 D = datetime.date
 URL = "/api/v1/statistics/requests"
+
+# On PostgreSQL the aggregates run in a savepoint that sets their work_mem: 3 statements more.
+PG_WORK_MEM = 3 if connection.vendor == "postgresql" else 0
 
 
 def independent(cases):
@@ -145,7 +149,7 @@ def test_the_anonymous_are_refused(db):
 
 def test_query_count_is_constant(dataset, peru, django_assert_num_queries):
     client = bearer(peru.officer)
-    with django_assert_num_queries(8):  # token, touch, then 3 grouped + 3 overall aggregates
+    with django_assert_num_queries(8 + PG_WORK_MEM):  # token, touch, then 3 grouped + 3 overall aggregates
         client.get(f"{URL}?group_by=type,offences")
 
 
@@ -154,5 +158,5 @@ def test_a_partition_gives_the_same_total_in_fewer_queries(dataset, peru, django
     alone = client.get(f"{URL}?as_of={AS_OF}").json()["total"]
     for keys in ("type", "type,outcome", "direction,year", "counterpart_country"):
         assert client.get(f"{URL}?group_by={keys}&as_of={AS_OF}").json()["total"] == alone, keys
-    with django_assert_num_queries(4):  # token, then 3 grouped aggregates; the total is folded
+    with django_assert_num_queries(4 + PG_WORK_MEM):  # token, then 3 grouped aggregates; the total is folded
         client.get(f"{URL}?group_by=type,outcome&as_of={AS_OF}")
