@@ -276,3 +276,14 @@ def test_the_cli_reports_problems_and_exits_non_zero(peru, tmp_path):
         text=True,
     )
     assert result.returncode != 0
+
+
+def test_asset_figures_count_only_the_cases_the_user_takes_part_in(peru, nigeria, secretariat_user):
+    import_asset_cases(
+        io.BytesIO(to_csv(arw_rows(seed=4, cases=3))), "f.csv", authority=peru.authority, actor=None
+    )
+    assert bearer(peru.officer).get("/api/v1/statistics/assets").json()["total"]["frozen"] > 0
+    for outsider in (nigeria.officer, secretariat_user):
+        body = bearer(outsider).get("/api/v1/statistics/assets").json()
+        assert body["total"] == {"key": {}, "assets": 0, "frozen": 0.0, "confiscated": 0.0, "returned": 0.0}
+        assert bearer(outsider).get("/api/v1/statistics/assets/roles").json()["states"] == []
