@@ -198,75 +198,81 @@ def _request_figures(
         .filter(start_on__lte=as_of)
     )
     pending_q = Q(closed_on__isnull=True) | Q(closed_on__gt=as_of)
-    not_allowed = Exists(
-        RequestRefusalGround.objects.filter(request=OuterRef("pk"), code__in=GROUNDS_NOT_ALLOWED_BY_UNCAC)
-    )
-    counts = (
-        base.annotate(not_allowed=not_allowed)
-        .values(**expressions)
-        .annotate(
-            n_all=Count("pk", distinct=distinct),
-            n_pending=Count("pk", filter=pending_q, distinct=distinct),
-            n_overdue=Count("pk", filter=pending_q & Q(due_on__lt=as_of), distinct=distinct),
+    end_on = Case(When(closed_on__lte=as_of, then=F("closed_on")), default=Value(as_of))
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0))
+
+    # One pass over the requests: each row of the result is a bucket of requests alike in their
+    # keys, their span in days (receipt to closing or to `as_of` once received, else start to
+    # `as_of`) and five flags; counts, times to execution and ages of pending requests are all
+    # folded from these buckets.
+    rows = (
+        base.annotate(
+            not_allowed=Exists(
+                RequestRefusalGround.objects.filter(
+                    request=OuterRef("pk"), code__in=GROUNDS_NOT_ALLOWED_BY_UNCAC
+                )
+            )
+        )
+        .values(
+            **expressions,
+            span=Case(
+                When(received_on__isnull=False, then=DaysBetween(end_on, "received_on")),
+                default=DaysBetween(Value(as_of), "start_on"),
+            ),
+            received=flag(Q(received_on__isnull=False)),
+            executed=flag(Q(closed_on__lte=as_of, outcome__in=EXECUTED)),
+            pending=flag(pending_q),
+            overdue=flag(pending_q & Q(due_on__lt=as_of)),
             # The cheap tests first, so that the subquery runs for refused requests only.
-            refused_not_allowed=Count(
-                "pk",
-                filter=Q(outcome=Outcome.REFUSED) & Q(closed_on__lte=as_of) & Q(not_allowed=True),
-                distinct=distinct,
+            refused_not_allowed=flag(
+                Q(outcome=Outcome.REFUSED) & Q(closed_on__lte=as_of) & Q(not_allowed=True)
             ),
         )
-        .order_by(*_aliases(keys))
-    )
-    durations = (
-        base.filter(received_on__isnull=False)
-        .annotate(end_on=Case(When(closed_on__lte=as_of, then=F("closed_on")), default=Value(as_of)))
-        .annotate(
-            days=DaysBetween("end_on", "received_on"),
-            executed=Case(When(closed_on__lte=as_of, outcome__in=EXECUTED, then=Value(1)), default=Value(0)),
-            still_pending=Case(When(pending_q, then=Value(1)), default=Value(0)),
-        )
-        .values(**expressions, t_days=F("days"), t_executed=F("executed"), t_pending=F("still_pending"))
         .annotate(n=Count("pk", distinct=distinct))
-        .order_by(*_aliases(keys), "t_days")
-    )
-    ages = (
-        base.filter(pending_q)
-        .annotate(age=DaysBetween(Value(as_of), "start_on"))
-        .values(**expressions, age_days=F("age"))
-        .annotate(n=Count("pk", distinct=distinct))
-        .order_by(*_aliases(keys), "age_days")
+        .order_by()
     )
 
     # When every key has one value per request, the groups partition the requests and the
     # total is folded from the same rows; list-valued keys (a request with two offences is in
     # two groups) need the total counted on its own.
     partition = not MULTI_VALUED_KEYS & set(keys)
+    groups: dict[tuple, Group] = {}
+    durations: dict[tuple, list[dict[str, Any]]] = {}
+    ages: dict[tuple, dict[int, int]] = {}
+    for row in rows:
+        key = _key_of(row, keys)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group({k: v for k, v in zip(keys, key, strict=True) if k != TOTAL})
+            durations[key], ages[key] = [], {}
+        n = row["n"]
+        group.count += n
+        group.pending += n if row["pending"] else 0
+        group.overdue += n if row["overdue"] else 0
+        group.refused_on_grounds_not_allowed += n if row["refused_not_allowed"] else 0
+        if row["received"]:
+            durations[key].append(
+                {"t_days": row["span"], "t_executed": row["executed"], "t_pending": row["pending"], "n": n}
+            )
+        if row["pending"]:
+            age = max(row["span"], 0)
+            ages[key][age] = ages[key].get(age, 0) + n
     total = Group({})
     total_durations: dict[tuple[int, int, int], int] = {}
     total_ages: dict[int, int] = {}
-    groups: dict[tuple, Group] = {}
-    for row in counts:
-        key = _key_of(row, keys)
-        groups[key] = Group(
-            {k: v for k, v in zip(keys, key, strict=True) if k != TOTAL},
-            row["n_all"],
-            row["n_pending"],
-            row["n_overdue"],
-            refused_on_grounds_not_allowed=row["refused_not_allowed"],
-        )
-        total.count += row["n_all"]
-        total.pending += row["n_pending"]
-        total.overdue += row["n_overdue"]
-        total.refused_on_grounds_not_allowed += row["refused_not_allowed"]
-    for key, rows in _stream(durations, keys):
-        groups[key].time_to_execution = _time_to_execution(rows)
-        for row in rows:
+    for key, group in groups.items():
+        group.time_to_execution = _time_to_execution(durations[key])
+        _set_ages(group, sorted(ages[key].items()))
+        total.count += group.count
+        total.pending += group.pending
+        total.overdue += group.overdue
+        total.refused_on_grounds_not_allowed += group.refused_on_grounds_not_allowed
+        for row in durations[key]:
             slot = (row["t_days"], row["t_executed"], row["t_pending"])
             total_durations[slot] = total_durations.get(slot, 0) + row["n"]
-    for key, rows in _stream(ages, keys):
-        histogram = [(max(row["age_days"], 0), row["n"]) for row in rows]
-        _set_ages(groups[key], histogram)
-        for age, n in histogram:
+        for age, n in ages[key].items():
             total_ages[age] = total_ages.get(age, 0) + n
     ordered = sorted(groups.values(), key=lambda g: tuple((v is None, str(v)) for v in g.key.values()))
     if keys == [TOTAL]:
