@@ -1,7 +1,8 @@
 """Figures over the cooperation requests a user may see, for any filter of the list, as of a date.
 
-Each call runs three aggregate queries (counts, times to execution, ages of pending requests)
-whatever the number of requests, then folds the aggregated rows in one streaming pass.
+Each call runs one aggregate query whatever the number of requests (two when a key has several
+values per request, for the total), then folds its buckets into counts, times to execution and
+ages of pending requests.
 
 "As of" a date D: a request counts if it was received (or sent, or registered) by D; it is
 pending if it was not closed by D. Time to execution runs from receipt to the closing of an
@@ -10,10 +11,9 @@ and those closed otherwise (refused, withdrawn, lapsed) are censored at their cl
 """
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from django.conf import settings
@@ -127,13 +127,6 @@ def _aliases(keys: Sequence[str]) -> list[str]:
 
 def _key_of(row: dict[str, Any], keys: Sequence[str]) -> tuple:
     return tuple(row[f"k_{key}"] for key in keys)
-
-
-def _stream(
-    rows: Iterable[dict[str, Any]], keys: Sequence[str]
-) -> Iterator[tuple[tuple, list[dict[str, Any]]]]:
-    for key, grouped in groupby(rows, key=lambda row: _key_of(row, keys)):
-        yield key, list(grouped)
 
 
 def _time_to_execution(rows: list[dict[str, Any]]) -> TimeToExecution:
