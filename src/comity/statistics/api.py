@@ -1,6 +1,7 @@
 """`/api/v1/statistics`: figures over the requests the user may see, with the list's filters."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -48,15 +49,17 @@ PARAMETERS = [
 ]
 
 
-def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
-    """group_by, as_of and the filtered, scoped requests; ValidationError naming the field."""
-    errors: dict[str, list[str]] = {}
+def _group_by_and_as_of(
+    request: AuthedRequest, allowed: Sequence[str], errors: dict[str, list[str]]
+) -> tuple[list[str], datetime.date]:
+    """The `group_by` keys (one or two of `allowed`) and `as_of` date asked for; problems go to
+    `errors` by field."""
     group_by = [key.strip() for key in request.GET.get("group_by", "").split(",") if key.strip()]
-    unknown = [key for key in group_by if key not in GROUP_KEYS]
+    unknown = [key for key in group_by if key not in allowed]
     if unknown:
         errors["group_by"] = [
             _("Unknown key %(keys)s; allowed: %(allowed)s.")
-            % {"keys": ", ".join(unknown), "allowed": ", ".join(GROUP_KEYS)}
+            % {"keys": ", ".join(unknown), "allowed": ", ".join(allowed)}
         ]
     elif len(group_by) > 2 or len(set(group_by)) != len(group_by):
         errors["group_by"] = [_("Group by one or two different keys.")]
@@ -66,6 +69,13 @@ def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
             as_of = datetime.date.fromisoformat(request.GET["as_of"])
         except ValueError:
             errors["as_of"] = [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": request.GET["as_of"]}]
+    return group_by, as_of
+
+
+def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
+    """group_by, as_of and the filtered, scoped requests; ValidationError naming the field."""
+    errors: dict[str, list[str]] = {}
+    group_by, as_of = _group_by_and_as_of(request, GROUP_KEYS, errors)
     filters = RequestFilterSet(request.GET, queryset=requests_visible_to(request.user), request=request)
     if not filters.is_valid():
         errors |= {
@@ -143,21 +153,7 @@ def time_to_execution_curves(request: AuthedRequest) -> dict[str, Any]:
 
 def parse_asset_query(request: AuthedRequest) -> tuple[list[str], str, datetime.date]:
     errors: dict[str, list[str]] = {}
-    group_by = [key.strip() for key in request.GET.get("group_by", "").split(",") if key.strip()]
-    unknown = [key for key in group_by if key not in ASSET_GROUP_KEYS]
-    if unknown:
-        errors["group_by"] = [
-            _("Unknown key %(keys)s; allowed: %(allowed)s.")
-            % {"keys": ", ".join(unknown), "allowed": ", ".join(ASSET_GROUP_KEYS)}
-        ]
-    elif len(group_by) > 2 or len(set(group_by)) != len(group_by):
-        errors["group_by"] = [_("Group by one or two different keys.")]
-    as_of = timezone.localdate()
-    if request.GET.get("as_of"):
-        try:
-            as_of = datetime.date.fromisoformat(request.GET["as_of"])
-        except ValueError:
-            errors["as_of"] = [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": request.GET["as_of"]}]
+    group_by, as_of = _group_by_and_as_of(request, ASSET_GROUP_KEYS, errors)
     currency = request.GET.get("currency", USD).strip().upper()
     if not is_currency(currency):
         errors["currency"] = [_("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency}]

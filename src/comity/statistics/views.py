@@ -1,7 +1,5 @@
 """The statistics page: the figures the reports ask for, each chart beside its table."""
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +17,7 @@ from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.core.http import AuthedRequest
-from comity.core.tabular import spreadsheet_response, write_xlsx
+from comity.core.tabular import spreadsheet_response
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, AssetCaseStatus, AssetType
 from comity.reference.countries import country_name
 from comity.statistics import charts
@@ -210,18 +208,12 @@ def statistics_export(request: AuthedRequest) -> HttpResponse:
         return _invalid_query(error)
     rows = figures_table(request_figures(request.user.authority_id, queryset, group_by, as_of))
     name = f"comity-figures-{'-'.join(group_by) or 'total'}-{as_of.isoformat()}"
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        write_xlsx(([("" if v is None else v) for v in row] for row in rows), response)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows([["" if v is None else v for v in row] for row in rows])
-    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return spreadsheet_response(
+        [["" if v is None else v for v in row] for row in rows],
+        name,
+        request.GET.get("format", "csv"),
+        "data",
+    )
 
 
 ASSET_KEY_LABELS: dict[str, Any] = {
