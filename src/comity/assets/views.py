@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.accounts.models import Authority
+from comity.accounts.models import User
 from comity.assets import selectors, services, transfer
 from comity.assets.choices import CaseCountryRole
 from comity.assets.forms import (
@@ -40,7 +40,7 @@ from comity.assets.forms import (
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest
+from comity.core.http import AuthedRequest, writing_authority
 from comity.core.models import AccessEntry
 from comity.core.tabular import ImportRejected, spreadsheet_response
 from comity.reference.countries import country_name
@@ -104,7 +104,7 @@ ACTIONS: dict[str, Action] = {
     "order": Action(
         OrderForm,
         lambda actor, case, _t, data: services.foreign_order_register(
-            actor=actor, case=case, **(data | {"asset": _asset_of(case, data["asset"])})
+            actor=actor, case=case, **(data | {"asset": _asset_of(actor, case, data["asset"])})
         ),
         gettext_lazy("Foreign order registered."),
     ),
@@ -115,7 +115,7 @@ ACTIONS: dict[str, Action] = {
             **(
                 data
                 | {
-                    "asset": _asset_of(case, data["asset"]),
+                    "asset": _asset_of(actor, case, data["asset"]),
                     "notice": case.notices.filter(pk=data["notice"]).first(),
                 }
             ),
@@ -145,8 +145,8 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _asset_of(case: AssetCase, pk: int | None) -> Asset | None:
-    return None if pk is None else case.assets.filter(pk=pk).first()
+def _asset_of(actor: User, case: AssetCase, pk: int | None) -> Asset | None:
+    return None if pk is None else selectors.asset_for_write(actor, case, pk)
 
 
 def _target(request: AuthedRequest, case: AssetCase, kind: str, pk: int | None) -> object:
@@ -235,18 +235,11 @@ def world_map(request) -> HttpResponse:
     return response
 
 
-def _may_import(request: AuthedRequest) -> Authority:
-    authority = request.user.authority
-    if not request.user.writes_cases or authority is None:
-        raise PermissionDenied
-    return authority
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_import(request: AuthedRequest) -> HttpResponse:
     """Upload an Asset Recovery Watch file; small enough to check and import at once."""
-    authority = _may_import(request)
+    authority = writing_authority(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems, more = [], 0
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.accounts.models import Authority, User
+from comity.accounts.models import User
 from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import SORTS, RequestFilterSet
@@ -24,7 +24,7 @@ from comity.cooperation.forms import (
 )
 from comity.cooperation.models import ImportJob, Request
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest
+from comity.core.http import AuthedRequest, writing_authority
 from comity.core.models import AccessEntry
 from comity.core.pagination import keyset_page
 from comity.core.tabular import spreadsheet_response
@@ -103,18 +103,11 @@ def request_import_template(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-def _may_import(request: AuthedRequest) -> Authority:
-    authority = request.user.authority
-    if not request.user.writes_cases or authority is None:
-        raise PermissionDenied
-    return authority
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_import(request: AuthedRequest) -> HttpResponse:
     """Upload a spreadsheet; it is checked in the background and the job page follows it."""
-    authority = _may_import(request)
+    authority = writing_authority(request)
     upload = request.FILES.get("file")
     if request.method == "POST" and isinstance(upload, UploadedFile):
         job = tasks.import_job_start(actor=request.user, authority=authority, upload=upload)
@@ -126,7 +119,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
-    _may_import(request)
+    writing_authority(request)
     job = ImportJob.objects.filter(pk=pk, user=request.user).first()
     if job is None:
         raise Http404

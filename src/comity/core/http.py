@@ -1,9 +1,10 @@
 """Request types for views and endpoints that only authenticated users reach."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from comity.accounts.models import User
+from comity.accounts.models import Authority, User
 
 
 class AuthedRequest(HttpRequest):
@@ -11,3 +12,11 @@ class AuthedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+def writing_authority(request: AuthedRequest) -> Authority:
+    """The authority the user writes for (imports, new cases); 403 for roles that only read."""
+    authority = request.user.authority
+    if not request.user.writes_cases or authority is None:
+        raise PermissionDenied
+    return authority
