@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from stdnum import bitcoin, iban, imo, isin, lei
@@ -135,16 +136,27 @@ def fold(steps: Iterable) -> History:
     return history
 
 
-def to_usd(amount: Decimal, currency: str, on: datetime.date) -> tuple[Decimal, Decimal, str]:
-    """(amount in USD, USD per unit, source of the rate); MissingRate names currency and day."""
+class InUSD(NamedTuple):
+    """An amount in US dollars with the rate (USD per unit) and where the rate comes from."""
+
+    amount: Decimal
+    rate: Decimal
+    source: str
+
+
+def to_usd(amount: Decimal, currency: str, on: datetime.date) -> InUSD:
+    """`amount` of `currency` in USD at the rate of `on`; MissingRate names currency and day."""
     conversion = convert(amount, currency, USD, on)
-    return conversion.converted.quantize(Decimal("0.0001")), conversion.rate, ", ".join(conversion.sources)
+    return InUSD(
+        conversion.converted.quantize(Decimal("0.0001")), conversion.rate, ", ".join(conversion.sources)
+    )
 
 
 def step_problems(
     history: History, step: StepInput, identified_on: datetime.date | None
-) -> tuple[dict[str, list[str]], Decimal | None]:
-    """Why `step` cannot follow `history`, by field; and the step's amount in USD when it can."""
+) -> tuple[dict[str, list[str]], InUSD | None]:
+    """Why `step` cannot follow `history`, by field; and the step's amount in USD (with its rate)
+    when it has one."""
     errors: dict[str, list[str]] = {}
 
     def fail(name: str, message: str) -> None:
@@ -178,7 +190,7 @@ def step_problems(
             fail("currency", _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": step.currency})
         elif step.amount is not None and step.amount >= 0 and step.on:
             try:
-                usd, _rate, _source = to_usd(step.amount, step.currency, step.on)
+                usd = to_usd(step.amount, step.currency, step.on)
             except MissingRate as missing:
                 fail("currency", str(missing))
     elif step.amount is not None:
@@ -190,7 +202,7 @@ def step_problems(
         and step.amount is not None
         and not step.reason.strip()
     ):
-        _check_excess(history, step, usd, fail)
+        _check_excess(history, step, usd.amount, fail)
     for name in ("order_country", "returned_to_country"):
         value = getattr(step, name)
         if value and not is_country(value):

@@ -335,24 +335,20 @@ def step_record(
         returned_to_victim=returned_to_victim,
         reason=reason,
     )
-    errors, _usd = step_problems(fold(asset.steps.order_by("id")), step, asset.identified_on)
+    errors, in_usd = step_problems(fold(asset.steps.order_by("id")), step, asset.identified_on)
     if on and on > timezone.localdate():
         errors.setdefault("on", []).append(_("This date is in the future."))
     if errors:
         raise ValidationError(errors)
-    usd_amount = usd_rate = None
-    source = ""
-    if amount is not None and on is not None:
-        usd_amount, usd_rate, source = to_usd(amount, step.currency, on)
     row = AssetStep.objects.create(
         asset=asset,
         kind=kind,
         on=on,
         amount=amount,
         currency=step.currency if amount is not None else "",
-        usd_amount=usd_amount,
-        usd_rate=usd_rate,
-        rate_source=source,
+        usd_amount=in_usd.amount if in_usd else None,
+        usd_rate=in_usd.rate if in_usd else None,
+        rate_source=in_usd.source if in_usd else "",
         proceeding=proceeding if kind == StepKind.CONFISCATED else "",
         order_reference=order_reference.strip(),
         order_country=step.order_country,
@@ -526,11 +522,11 @@ def _money_in_usd(
     if errors:
         return Decimal(0), Decimal(0)
     try:
-        usd, rate, _source = to_usd(amount, currency, on)
+        in_usd = to_usd(amount, currency, on)
     except MissingRate as missing:
         errors.add("currency", str(missing))
         return Decimal(0), Decimal(0)
-    return usd, rate
+    return in_usd.amount, in_usd.rate
 
 
 @transaction.atomic

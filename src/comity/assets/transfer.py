@@ -26,7 +26,7 @@ from comity.assets.models import (
     AssetCaseParticipant,
     AssetStep,
 )
-from comity.assets.rules import History, StepInput, step_problems, to_usd
+from comity.assets.rules import History, InUSD, StepInput, step_problems
 from comity.core.services import audit
 from comity.core.tabular import ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import AssetCaseStatus, AssetType, Offence
@@ -84,7 +84,8 @@ class ImportResult:
 class _Row:
     number: int
     row: dict[str, str]
-    steps: list[tuple[StepInput, Decimal | None]] = field(default_factory=list)
+    steps: list[tuple[StepInput, InUSD]] = field(default_factory=list)
+    history: History = field(default_factory=History)
 
 
 def _normal(row: dict[str, str]) -> tuple[str, ...]:
@@ -123,7 +124,7 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
     status = check.code("status", AssetCaseStatus.values)
     currency = row["currency"].upper()
     parsed = _Row(number, row)
-    history = History()
+    history = parsed.history
     first_problem = len(problems)
     for kind, amount_column, date_column in STEP_COLUMNS:
         amount, on = check.amount(amount_column), check.date(date_column)
@@ -152,7 +153,7 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
             returned_to_victim="" if is_country(returned_to.upper()) else returned_to,
             reason=row["notes"],
         )
-        errors, usd = step_problems(history, step, None)
+        errors, in_usd = step_problems(history, step, None)
         for name, messages in errors.items():
             column = {
                 "on": date_column,
@@ -165,9 +166,9 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
             }.get(name, amount_column)
             for message in messages:
                 check.fail(column, message)
-        if not errors:
-            history.add(kind, on, usd, proceeding=step.proceeding, amount=amount, currency=currency)
-            parsed.steps.append((step, usd))
+        if not errors and in_usd is not None:
+            history.add(kind, on, in_usd.amount, proceeding=step.proceeding, amount=amount, currency=currency)
+            parsed.steps.append((step, in_usd))
     if status and len(problems) == first_problem:
         _check_status(check, status, history.status)
     return parsed
@@ -291,30 +292,27 @@ def _create_case(title: str, items: list[_Row], authority: Authority, actor: Use
             currency=row["currency"].upper(),
             proceeding=row["proceeding"],
         )
-        steps = []
-        history = History()
-        for step, usd in item.steps:
-            assert step.on is not None and step.amount is not None  # checked above
-            _usd, rate, source = to_usd(step.amount, step.currency, step.on)
-            steps.append(
-                AssetStep(
-                    asset=asset,
-                    kind=step.kind,
-                    on=step.on,
-                    amount=step.amount,
-                    currency=step.currency,
-                    usd_amount=usd,
-                    usd_rate=rate,
-                    rate_source=source,
-                    proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
-                    returned_to_country=step.returned_to_country,
-                    returned_to_victim=step.returned_to_victim,
-                    reason=step.reason if step.kind == StepKind.RETURNED else "",
-                    authority=authority,
-                    recorded_by=actor,
-                )
+        # The steps and their fold were made when the row was checked.
+        history = item.history
+        steps = [
+            AssetStep(
+                asset=asset,
+                kind=step.kind,
+                on=step.on,
+                amount=step.amount,
+                currency=step.currency,
+                usd_amount=in_usd.amount,
+                usd_rate=in_usd.rate,
+                rate_source=in_usd.source,
+                proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
+                returned_to_country=step.returned_to_country,
+                returned_to_victim=step.returned_to_victim,
+                reason=step.reason if step.kind == StepKind.RETURNED else "",
+                authority=authority,
+                recorded_by=actor,
             )
-            history.add(step.kind, step.on, usd, proceeding=step.proceeding)
+            for step, in_usd in item.steps
+        ]
         if (
             row["status"] in (AssetCaseStatus.RELEASED, AssetCaseStatus.CLOSED)
             and row["status"] != history.status
