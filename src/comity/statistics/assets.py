@@ -135,7 +135,15 @@ def asset_figures(
     cases: QuerySet[AssetCase], group_by: Sequence[str], currency: str, as_of: datetime.date
 ) -> AssetFigures:
     """Figures over the assets of `cases` as known on `as_of`, in `currency`."""
-    assets = {
+    [figures] = asset_figures_by(cases, [group_by], currency, as_of)
+    return figures
+
+
+def asset_figures_by(
+    cases: QuerySet[AssetCase], groupings: Sequence[Sequence[str]], currency: str, as_of: datetime.date
+) -> list[AssetFigures]:
+    """The figures for each grouping, from one read of the assets and their steps."""
+    assets: dict[int, Any] = {
         row["pk"]: row
         for row in Asset.objects.filter(case__in=cases)
         .filter(Q(identified_on__isnull=True) | Q(identified_on__lte=as_of))
@@ -151,6 +159,16 @@ def asset_figures(
     for step_row in step_rows:
         steps[step_row["asset_id"]].append(step_row)
     to_currency = _Converter(currency)
+    return [_fold(assets, steps, group_by, to_currency, as_of) for group_by in groupings]
+
+
+def _fold(
+    assets: dict[int, dict[str, Any]],
+    steps: dict[int, list[dict[str, Any]]],
+    group_by: Sequence[str],
+    to_currency: "_Converter",
+    as_of: datetime.date,
+) -> AssetFigures:
     total = AmountGroup(key={})
     settlements = AmountGroup(key={"proceeding": AssetProceeding.SETTLEMENT})
     groups: dict[tuple, AmountGroup] = {}
@@ -194,7 +212,7 @@ def asset_figures(
             setattr(group, kind, getattr(group, kind).quantize(CENT))
     return AssetFigures(
         as_of=as_of,
-        currency=currency,
+        currency=to_currency.currency,
         group_by=list(group_by),
         total=total,
         groups=ordered if group_by else [],

@@ -22,7 +22,7 @@ from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, AssetCaseStat
 from comity.reference.countries import country_name
 from comity.statistics import charts
 from comity.statistics.api import parse_asset_query, parse_query
-from comity.statistics.assets import asset_figures, funnel, state_roles
+from comity.statistics.assets import ASSET_GROUP_KEYS, asset_figures, asset_figures_by, funnel, state_roles
 from comity.statistics.models import Submission
 from comity.statistics.selectors import Figures, request_figures
 from comity.statistics.submissions import global_figures
@@ -237,17 +237,8 @@ def _asset_context(request: AuthedRequest) -> dict[str, Any]:
     """The assets part of the statistics: funnel, groups, roles and times, for the page and exports."""
     _group_by, currency, as_of = parse_asset_query(request)
     cases = cases_visible_to(request.user)
-    by = {
-        key: asset_figures(cases, [key], currency, as_of)
-        for key in (
-            "year",
-            "country_of_origin",
-            "country_of_asset_location",
-            "proceeding",
-            "asset_type",
-            "status",
-        )
-    }
+    figures = asset_figures_by(cases, [[key] for key in ASSET_GROUP_KEYS], currency, as_of)
+    by = dict(zip(ASSET_GROUP_KEYS, figures, strict=True))
     total = by["year"]
     million = Decimal(1_000_000)
     return {
