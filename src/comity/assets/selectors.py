@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from comity.accounts.models import User
@@ -84,17 +85,13 @@ def case_detail(user: User, pk: int, *, channel: str) -> AssetCase:
 
 
 def case_for_write(user: User, pk: int) -> AssetCase:
-    case = cases_visible_to(user).filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    """A case the user may see, to hand to a service (which checks the right to write)."""
+    return get_object_or_404(cases_visible_to(user), pk=pk)
 
 
 def asset_for_write(user: User, case: AssetCase, pk: int) -> Asset:
-    asset = Asset.objects.filter(case=case, pk=pk).select_related("case").first()
-    if asset is None:
-        raise Http404
-    return asset
+    """An asset of a case already fetched for `user`; 404 if it belongs to another case."""
+    return get_object_or_404(Asset.objects.select_related("case"), case=case, pk=pk)
 
 
 @dataclass(frozen=True)

@@ -98,9 +98,7 @@ def request_export(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def request_import_template(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(",".join(transfer.COLUMNS) + "\n", content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="comity-requests-template.csv"'
-    return response
+    return spreadsheet_response([list(transfer.COLUMNS)], "comity-requests-template", "csv", "requests")
 
 
 @login_required
