@@ -14,10 +14,7 @@ from django.db import transaction
 
 from comity.accounts.models import Authority
 from comity.cooperation.choices import EventKind, NamesVisibleTo, SubjectKind
-from comity.cooperation.models import (
-    Request,
-)
-from comity.cooperation.services import BulkRequest, SubjectInput, bulk_register, store_timeline
+from comity.cooperation.services import BulkRequest, SubjectInput, bulk_register, timeline_fields
 from comity.cooperation.statemachine import replay
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 
@@ -302,28 +299,31 @@ def create_requests(
             offences = sorted({_pick(rng, OFFENCES) for _o in range(rng.choice([1, 1, 2, 3]))})
             measure_pool = MEASURES_BY_TYPE.get(request_type, [])
             measures = sorted(rng.sample(measure_pool, k=min(len(measure_pool), rng.randint(1, 3))))
-            request = Request(
-                type=request_type,
-                legal_basis=_pick(rng, LEGAL_BASES),
-                proceeding=_pick(rng, PROCEEDINGS),
-                requesting_authority=requesting,
-                requested_authority=requested,
-                requesting_country=requesting.country,
-                requested_country=requested.country,
-                requesting_reference=f"{requesting.country}-{request_type[:3].upper()}-{sent.year}-{number:06d}",
-                requested_reference=(
+            created_at = datetime.datetime.combine(events[0][1], datetime.time(9), tzinfo=datetime.UTC)
+            fields = {
+                "type": request_type,
+                "legal_basis": _pick(rng, LEGAL_BASES),
+                "proceeding": _pick(rng, PROCEEDINGS),
+                "requesting_authority_id": requesting.pk,
+                "requested_authority_id": requested.pk,
+                "requesting_country": requesting.country,
+                "requested_country": requested.country,
+                "requesting_reference": f"{requesting.country}-{request_type[:3].upper()}-{sent.year}-{number:06d}",
+                "requested_reference": (
                     f"{requested.country}/{sent.year}/{number:06d}" if timeline.received_on else ""
                 ),
-                summary=rng.choice(FACTS),
-                urgent=urgent,
-                urgency_reason=rng.choice(URGENCY) if urgent else "",
-                confidential=rng.random() < 0.15,
-                names_visible_to=NamesVisibleTo.HEADS if rng.random() < 0.3 else NamesVisibleTo.OFFICERS,
-                created_at=datetime.datetime.combine(events[0][1], datetime.time(9), tzinfo=datetime.UTC),
-            )
-            store_timeline(request, timeline)
+                "summary": rng.choice(FACTS),
+                "urgent": urgent,
+                "urgency_reason": rng.choice(URGENCY) if urgent else "",
+                "confidential": rng.random() < 0.15,
+                "names_visible_to": NamesVisibleTo.HEADS if rng.random() < 0.3 else NamesVisibleTo.OFFICERS,
+                "created_at": created_at,
+                **timeline_fields(
+                    timeline, request_type=request_type, urgent=urgent, created_on=created_at.date()
+                ),
+            }
             subjects = [SubjectInput(kind=k, name=n, identifiers=i) for k, n, i in _subjects(rng)]
-            rows.append(BulkRequest(request, events, offences, measures, subjects))
+            rows.append(BulkRequest(fields, events, offences, measures, subjects))
         _store(rows)
         created += size
     return created

@@ -27,12 +27,15 @@ class Request(models.Model):
         on_delete=models.PROTECT,
         related_name="requests_made",
         verbose_name=_("requesting authority"),
+        # request_requesting_idx (authority, id) serves every lookup a lone index would.
+        db_index=False,
     )
     requested_authority = models.ForeignKey(
         "accounts.Authority",
         on_delete=models.PROTECT,
         related_name="requests_received",
         verbose_name=_("requested authority"),
+        db_index=False,  # served by request_requested_idx (authority, id)
     )
     # Copies of the authorities' countries, so that statistics group without joins.
     requesting_country = models.CharField(_("requesting State"), max_length=2, editable=False)
@@ -140,7 +143,10 @@ class Request(models.Model):
 class RequestOffence(models.Model):
     """One offence a request concerns (a request may concern several)."""
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="offence_rows")
+    # The unique (request, code) index serves lookups by request: no second index to maintain.
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="offence_rows", db_index=False
+    )
     code = models.CharField(max_length=16, choices=Offence.choices)
 
     class Meta:
@@ -154,7 +160,10 @@ class RequestOffence(models.Model):
 class RequestMeasure(models.Model):
     """One measure of assistance a request asks for."""
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="measure_rows")
+    # The unique (request, code) index serves lookups by request: no second index to maintain.
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="measure_rows", db_index=False
+    )
     code = models.CharField(max_length=32, choices=Measure.choices)
 
     class Meta:
@@ -168,7 +177,10 @@ class RequestMeasure(models.Model):
 class RequestRefusalGround(models.Model):
     """A ground on which the request was refused (kept while the refusal stands)."""
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="refusal_ground_rows")
+    # The unique (request, code) index serves lookups by request: no second index to maintain.
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="refusal_ground_rows", db_index=False
+    )
     code = models.CharField(max_length=32, choices=RefusalGround.choices)
 
     class Meta:
@@ -226,7 +238,8 @@ class Event(models.Model):
     side only.
     """
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    # event_request_idx (request, id) serves lookups by request: no second index to maintain.
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
     occurred_on = models.DateField(_("date"))
     recorded_at = models.DateTimeField(auto_now_add=True)

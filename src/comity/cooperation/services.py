@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from comity.cooperation.models import (
     Subject,
 )
 from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
-from comity.core.bulk import insert_objects, insert_rows
+from comity.core.bulk import db_adapter, insert_returning_ids, insert_rows
 from comity.core.services import audit
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import is_country
@@ -116,17 +116,30 @@ def due_date(*, request_type: str, urgent: bool, start: datetime.date) -> dateti
     return start + datetime.timedelta(days=days)
 
 
+def timeline_fields(
+    timeline: Timeline, *, request_type: str, urgent: bool, created_on: datetime.date
+) -> dict[str, Any]:
+    """What the timeline says (status, dates, outcome, target date), as the request's fields."""
+    start = timeline.received_on or timeline.sent_on or created_on
+    return {
+        "status": timeline.status or "",
+        "sent_on": timeline.sent_on,
+        "received_on": timeline.received_on,
+        "acknowledged_on": timeline.acknowledged_on,
+        "closed_on": timeline.closed_on,
+        "outcome": timeline.outcome,
+        "is_open": not timeline.is_final,
+        "due_on": due_date(request_type=request_type, urgent=urgent, start=start),
+    }
+
+
 def store_timeline(request: Request, timeline: Timeline) -> None:
-    """Copy what the timeline says (status, dates, outcome, target date) onto the request."""
-    request.status = timeline.status or ""
-    request.sent_on = timeline.sent_on
-    request.received_on = timeline.received_on
-    request.acknowledged_on = timeline.acknowledged_on
-    request.closed_on = timeline.closed_on
-    request.outcome = timeline.outcome
-    request.is_open = not timeline.is_final
-    start = timeline.received_on or timeline.sent_on or request.created_at.date()
-    request.due_on = due_date(request_type=request.type, urgent=request.urgent, start=start)
+    """Copy what the timeline says onto the request."""
+    fields = timeline_fields(
+        timeline, request_type=request.type, urgent=request.urgent, created_on=request.created_at.date()
+    )
+    for name, value in fields.items():
+        setattr(request, name, value)
 
 
 CodeRow = RequestOffence | RequestMeasure | RequestRefusalGround
@@ -396,71 +409,101 @@ REQUESTED_SIDE_EVENTS = frozenset(
 
 @dataclass
 class BulkRequest:
-    """A request whose timeline was already replayed through the state machine, to store in bulk."""
+    """A request whose timeline was already replayed through the state machine, to store in bulk.
 
-    request: Request
+    `fields` are the request's values by attribute name (`requesting_authority_id`...), with the
+    timeline's (see `timeline_fields`); a field left out takes its default.
+    """
+
+    fields: dict[str, Any]
     events: Sequence[tuple[str, datetime.date, Sequence[str]]]
     offences: Sequence[str] = ()
     measures: Sequence[str] = ()
     subjects: Sequence[SubjectInput] = ()
 
 
-def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[Request]:
+REQUEST_FIELDS = [f for f in Request._meta.concrete_fields if not f.primary_key]
+EVENT_COLUMNS = (
+    "request",
+    "kind",
+    "occurred_on",
+    "recorded_at",
+    "actor",
+    "authority",
+    "text",
+    "refusal_grounds",
+    "internal",
+)
+
+
+def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[int]:
     """Store many requests with their timelines and codes in a handful of statements (imports, demo).
 
-    Callers hold the transaction, so that a batch is stored whole or not at all.
+    Callers hold the transaction, so that a batch is stored whole or not at all. Returns the new
+    requests' ids, in the order of `items`.
     """
-    requests = [item.request for item in items]
-    insert_objects(requests)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
+    adapt = db_adapter()
+    defaults = [
+        (
+            f.attname,
+            adapt(
+                now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+            ),
+        )
+        for f in REQUEST_FIELDS
+    ]
+    # Dates and datetimes are the only values that need converting for the database.
+    dated = [
+        (i, name)
+        for i, (f, (name, _d)) in enumerate(zip(REQUEST_FIELDS, defaults, strict=True))
+        if isinstance(f, models.DateField)
+    ]
+
+    def row(fields: dict[str, Any]) -> list[Any]:
+        values = [fields.get(name, default) for name, default in defaults]
+        for i, name in dated:
+            if name in fields and values[i] is not None:
+                values[i] = adapt(values[i])
+        return values
+
+    ids = insert_returning_ids(Request, [f.attname for f in REQUEST_FIELDS], [row(i.fields) for i in items])
+    recorded_at = adapt(now)
     actor_id = actor.pk if actor else None
 
     def events() -> Iterator[tuple]:
-        for request, item in zip(requests, items, strict=True):
+        for pk, item in zip(ids, items, strict=True):
+            requesting, requested = (
+                item.fields["requesting_authority_id"],
+                item.fields["requested_authority_id"],
+            )
             for kind, day, kind_grounds in item.events:
-                side = (
-                    request.requested_authority_id
-                    if kind in REQUESTED_SIDE_EVENTS
-                    else request.requesting_authority_id
-                )
-                yield (request.pk, kind, day, now, actor_id, side, "", json.dumps(list(kind_grounds)), False)
+                side = requested if kind in REQUESTED_SIDE_EVENTS else requesting
+                grounds = json.dumps(list(kind_grounds)) if kind_grounds else "[]"
+                yield (pk, kind, day.isoformat(), recorded_at, actor_id, side, "", grounds, False)
 
     def codes(attribute: str) -> Iterator[tuple]:
-        for request, item in zip(requests, items, strict=True):
+        for pk, item in zip(ids, items, strict=True):
             for code in getattr(item, attribute):
-                yield request.pk, code
+                yield pk, code
 
     def grounds() -> Iterator[tuple]:
-        for request, item in zip(requests, items, strict=True):
-            if request.outcome == EventKind.REFUSED:
+        for pk, item in zip(ids, items, strict=True):
+            if item.fields.get("outcome") == EventKind.REFUSED:
                 for kind, _day, kind_grounds in item.events:
                     if kind == EventKind.REFUSED:
-                        yield from ((request.pk, code) for code in kind_grounds)
+                        yield from ((pk, code) for code in kind_grounds)
 
     insert_rows(RequestOffence, ("request", "code"), codes("offences"))
     insert_rows(RequestMeasure, ("request", "code"), codes("measures"))
     insert_rows(RequestRefusalGround, ("request", "code"), grounds())
-    insert_rows(
-        Event,
-        (
-            "request",
-            "kind",
-            "occurred_on",
-            "recorded_at",
-            "actor",
-            "authority",
-            "text",
-            "refusal_grounds",
-            "internal",
-        ),
-        events(),
-    )
+    insert_rows(Event, EVENT_COLUMNS, events())
     Subject.objects.bulk_create(
         [
-            Subject(request=request, kind=s.kind, name=s.name, identifiers=s.identifiers, country=s.country)
-            for request, item in zip(requests, items, strict=True)
+            Subject(request_id=pk, kind=s.kind, name=s.name, identifiers=s.identifiers, country=s.country)
+            for pk, item in zip(ids, items, strict=True)
             for s in item.subjects
         ],
         batch_size=5000,
     )
-    return requests
+    return ids

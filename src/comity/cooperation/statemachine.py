@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -73,6 +73,13 @@ class Timeline:
     closed_on: datetime.date | None = None
     refusal_grounds: tuple[str, ...] = field(default=())
 
+    def evolve(self, **changes: object) -> Timeline:
+        """A copy with `changes`. Like dataclasses.replace without re-running __init__ (imports
+        replay millions of events, and replace was a tenth of their time)."""
+        new = object.__new__(Timeline)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
     @property
     def outcome(self) -> str:
         return self.status if self.status in FINAL_STATUSES else ""
@@ -108,7 +115,7 @@ def apply(
     if timeline.status is None:
         if kind != EventKind.CREATED:
             raise TransitionError(_("A timeline starts with its creation."))
-        return replace(timeline, status=S.DRAFT, last_date=occurred_on)
+        return timeline.evolve(status=S.DRAFT, last_date=occurred_on)
     if kind == EventKind.CREATED:
         raise TransitionError(_("The request already exists."))
     if today is not None and occurred_on > today:
@@ -146,8 +153,7 @@ def apply(
     if kind == EventKind.REOPENED:
         if not by_head:
             raise TransitionError(_("Only a head of unit may reopen a closed request."))
-        return replace(
-            timeline,
+        return timeline.evolve(
             status=timeline.resume,
             resume=None,
             closed_on=None,
@@ -177,7 +183,7 @@ def apply(
         if target in FINAL_STATUSES:
             changes["closed_on"] = occurred_on
             changes["refusal_grounds"] = grounds
-    return replace(timeline, **changes)
+    return timeline.evolve(**changes)
 
 
 def replay(events: Iterable[tuple[str, datetime.date, Iterable[str]]]) -> Timeline:

@@ -21,7 +21,7 @@ from comity.accounts.choices import AuthorityKind
 from comity.accounts.models import Authority, User
 from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.models import Request
-from comity.cooperation.services import BulkRequest, bulk_register, store_timeline
+from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core.services import audit
 from comity.core.tabular import NO, YES, ImportRejected, Problem, RowChecker, escape, read_rows
@@ -97,7 +97,7 @@ class _Parsed:
     grounds: list[str]
     events: list[tuple[str, datetime.date, list[str]]]
     timeline: Timeline
-    row: dict[str, str]
+    row: dict[str, str] | None
 
 
 def _parse(
@@ -220,11 +220,14 @@ def import_requests(
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     references: dict[str, int] = {}
+    known = _references(authority)
     count = 0
     for number, row in read_rows(handle, name, COLUMNS):
         count += 1
         item = _parse(number, row, authority, problems, today)
         if item is not None:
+            if item.reference not in known:
+                item.row = None  # only a row already in Comity is compared; the others need not stay
             if item.reference in references:
                 problems.append(
                     Problem(
@@ -240,14 +243,14 @@ def import_requests(
             progress("checked", count)
     if count == 0:
         problems.append(Problem(2, "", "", _("The file has a header but no rows.")))
-    existing = _existing(authority, list(references))
+    existing = _existing(authority, [r for r in references if r in known])
     result = ImportResult(rows=count)
     new_items = []
     for item in parsed:
         stored = existing.get(item.reference)
         if stored is None:
             new_items.append(item)
-        elif (difference := _first_difference(stored, item.row)) is not None:
+        elif item.row is not None and (difference := _first_difference(stored, item.row)) is not None:
             problems.append(
                 Problem(
                     item.number,
@@ -274,13 +277,25 @@ def import_requests(
         return result
     with transaction.atomic():
         counterparts = _counterparts({item.counterpart for item in new_items}, result)
+        imported = _("(imported)")
         for start in range(0, len(new_items), BATCH):
-            batch = [_bulk(item, authority, counterparts) for item in new_items[start : start + BATCH]]
+            batch = [
+                _bulk(item, authority, counterparts, imported) for item in new_items[start : start + BATCH]
+            ]
             bulk_register(batch, actor=actor)
             result.created += len(batch)
             progress("written", result.created)
         audit(actor=actor, action="request.import", obj=authority, fields=["requests"])
     return result
+
+
+def _references(authority: Authority) -> set[str]:
+    """The references the authority's requests already have in Comity, from its own side."""
+    made = Request.objects.filter(requesting_authority=authority).exclude(requesting_reference="")
+    received = Request.objects.filter(requested_authority=authority).exclude(requested_reference="")
+    return set(made.values_list("requesting_reference", flat=True)) | set(
+        received.values_list("requested_reference", flat=True)
+    )
 
 
 def _existing(authority: Authority, references: list[str]) -> dict[str, dict[str, str]]:
@@ -341,22 +356,30 @@ def _counterparts(wanted: set[tuple[str, str]], result: ImportResult) -> dict[tu
     return found
 
 
-def _bulk(item: _Parsed, authority: Authority, counterparts: dict[tuple[str, str], Authority]) -> BulkRequest:
+def _bulk(
+    item: _Parsed, authority: Authority, counterparts: dict[tuple[str, str], Authority], imported: str
+) -> BulkRequest:
     other = counterparts[item.counterpart]
     requesting, requested = (authority, other) if item.outgoing else (other, authority)
-    request = Request(
-        requesting_authority=requesting,
-        requested_authority=requested,
-        requesting_country=requesting.country,
-        requested_country=requested.country,
-        urgency_reason=_("(imported)") if item.fields["urgent"] else "",
-        requesting_reference=item.reference if item.outgoing else "",
-        requested_reference="" if item.outgoing else item.reference,
-        created_at=datetime.datetime.combine(item.events[0][1], datetime.time(), tzinfo=datetime.UTC),
+    created_on = item.events[0][1]
+    fields = {
+        "requesting_authority_id": requesting.pk,
+        "requested_authority_id": requested.pk,
+        "requesting_country": requesting.country,
+        "requested_country": requested.country,
+        "urgency_reason": imported if item.fields["urgent"] else "",
+        "requesting_reference": item.reference if item.outgoing else "",
+        "requested_reference": "" if item.outgoing else item.reference,
+        "created_at": datetime.datetime.combine(created_on, datetime.time(), tzinfo=datetime.UTC),
         **item.fields,
-    )
-    store_timeline(request, item.timeline)
-    return BulkRequest(request, item.events, item.offences, item.measures)
+        **timeline_fields(
+            item.timeline,
+            request_type=item.fields["type"],
+            urgent=item.fields["urgent"],
+            created_on=created_on,
+        ),
+    }
+    return BulkRequest(fields, item.events, item.offences, item.measures)
 
 
 # --- exporting --------------------------------------------------------------------------------

@@ -1,18 +1,41 @@
-"""Plain inserts for the largest writes (imports), without compiling a model instance per row.
+"""Plain inserts for the largest writes (imports, demo), without a model instance per row.
 
 Django's bulk_create builds a model instance and compiles every value for each row; for millions
-of rows that is most of an import's time. On PostgreSQL rows go in with COPY (ids drawn from the
-table's sequence beforehand); on SQLite with executemany or multi-row INSERT … RETURNING.
+of rows that is most of an import's time. Rows come here as tuples of values in the columns'
+database form (see `db_value`). On PostgreSQL they go in with COPY (ids drawn from the table's
+sequence beforehand). On SQLite, a chunk of narrow rows is sent as one JSON document that SQLite
+unpacks itself (`json_each`), binding one parameter per chunk instead of one per cell; wide rows
+go through executemany, because `value ->> n` reads the row's JSON again for every column
+(measured: 800,000 nine-column events 3.5 s against 5.8 s; 200,000 25-column requests 9.2 s
+against 4.5 s).
 """
 
-from collections.abc import Iterable, Sequence
+import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.db import connection, models
-from django.utils import timezone
 
 CHUNK = 5000
+# Up to this many columns, json_each is the faster way into SQLite (see above).
+JSON_COLUMNS = 10
+
+
+def db_adapter() -> Callable[[Any], Any]:
+    """A function giving a value as the database column stores it (dates and datetimes as ISO text
+    on SQLite), bound once to the connection's operations for use on many rows."""
+    adapt_datetime = connection.ops.adapt_datetimefield_value
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            return adapt_datetime(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
+
+    return adapt
 
 
 def _column(model: type[models.Model], name: str) -> str:
@@ -33,81 +56,68 @@ def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     return total
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """INSERT `rows` (values already in the columns' database form) into `model`'s table."""
-    db_columns = [_column(model, column) for column in columns]
-    if connection.vendor == "postgresql":
-        return _copy(model._meta.db_table, db_columns, rows)
+def _sqlite_insert(table: str, columns: Sequence[str]) -> str:
     quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in db_columns)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-    total = 0
+    names = ", ".join(quote(c) for c in columns)
+    if len(columns) > JSON_COLUMNS:
+        return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    values = ", ".join(f"value ->> {i}" for i in range(len(columns)))
+    return f"INSERT INTO {quote(table)} ({names}) SELECT {values} FROM json_each(%s) ORDER BY key"
+
+
+def _sqlite_chunks(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[int]:
+    """Insert `rows` chunk by chunk, yielding each chunk's size as it is written."""
+    sql = _sqlite_insert(table, columns)
     iterator = iter(rows)
     with connection.cursor() as cursor:
         while chunk := list(islice(iterator, CHUNK)):
-            cursor.executemany(sql, chunk)
-            total += len(chunk)
-    return total
+            if len(columns) > JSON_COLUMNS:
+                cursor.executemany(sql, chunk)
+            else:
+                cursor.execute(sql, [json.dumps(chunk, separators=(",", ":"))])
+            yield len(chunk)
 
 
-def insert_objects(objs: Sequence[models.Model], batch: int = 500) -> None:
-    """INSERT unsaved instances of one model, setting their primary keys.
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """INSERT `rows` (values in the columns' database form) into `model`'s table; the row count."""
+    db_columns = [_column(model, column) for column in columns]
+    if connection.vendor == "postgresql":
+        return _copy(model._meta.db_table, db_columns, rows)
+    return sum(_sqlite_chunks(model._meta.db_table, db_columns, rows))
 
-    Like bulk_create, without compiling every value through the field machinery: values are read
-    as they stand on the instances (the caller built them from validated input), datetimes adapted
-    for the database, `auto_now`/`auto_now_add` fields filled with the current time.
+
+def insert_returning_ids(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """INSERT `rows` into `model`'s table; the new primary keys, in the order of `rows`.
+
+    Callers hold a transaction. On SQLite the ids are read back from the AUTOINCREMENT sequence:
+    a writer holds the database to itself, so a chunk's rows take consecutive ids (checked).
     """
-    if not objs:
-        return
-    model = type(objs[0])
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    timed = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
-    for obj in objs:
-        for f in stamped:
-            if getattr(obj, f.attname) is None or getattr(f, "auto_now", False):
-                setattr(obj, f.attname, now)
-
-    def values(obj: models.Model) -> list[Any]:
-        row = []
-        for f in fields:
-            value = getattr(obj, f.attname)
-            row.append(adapt(value) if f.attname in timed and value is not None else value)
-        return row
-
     assert meta.pk is not None
+    table, pk = meta.db_table, meta.pk.column
+    db_columns = [_column(model, column) for column in columns]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
+                [table, pk, len(rows)],
             )
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk
-        _copy(
-            meta.db_table,
-            [meta.pk.column, *(f.column for f in fields)],
-            ([obj.pk, *values(obj)] for obj in objs),
-        )
-    else:
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(f.column) for f in fields)
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        with connection.cursor() as cursor:
-            for start in range(0, len(objs), batch):
-                chunk = objs[start : start + batch]
-                cursor.execute(
-                    f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "
-                    + ", ".join([placeholders] * len(chunk))
-                    + f" RETURNING {quote(meta.pk.column)}",
-                    [value for obj in chunk for value in values(obj)],
-                )
-                # Rows come back in insertion order, as Django's own bulk_create relies on.
-                for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                    obj.pk = pk
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+            ids = [pk for (pk,) in cursor.fetchall()]
+        _copy(table, [pk, *db_columns], ([i, *row] for i, row in zip(ids, rows, strict=True)))
+        return ids
+    ids = []
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for size in _sqlite_chunks(table, db_columns, rows):
+            cursor.execute("SELECT last_insert_rowid()")
+            (last,) = cursor.fetchone()
+            cursor.execute(
+                f"SELECT count(*) FROM {quote(table)} WHERE {quote(pk)} BETWEEN %s AND %s",
+                [last - size + 1, last],
+            )
+            if cursor.fetchone()[0] != size:
+                raise RuntimeError(f"{table}: the ids of a bulk insert are not consecutive")
+            ids.extend(range(last - size + 1, last + 1))
+    return ids

@@ -81,7 +81,11 @@ def read_rows(handle: IO[bytes], name: str, layout: Sequence[str]) -> Iterator[t
                         )
                     ]
                 )
-            yield number, {c: _unescape(v.strip()) for c, v in zip(columns, values, strict=True)}
+            row = dict(zip(columns, map(str.strip, values), strict=True))
+            # Only a cell that starts with an apostrophe can need unescaping: look for one first.
+            if "'" in "".join(values):
+                row = {c: _unescape(v) for c, v in row.items()}
+            yield number, row
     except UnicodeDecodeError as error:
         raise ImportRejected(
             [Problem(1, "", "", _("The file is not UTF-8 text: save it as CSV (UTF-8)."))]
@@ -171,7 +175,9 @@ class RowChecker:
         return value
 
     def codes(self, column: str, allowed: Sequence[str], required: bool = False) -> list[str]:
-        values = [v.strip() for v in self.row[column].split(";") if v.strip()]
+        raw = self.row[column]
+        # Cells come stripped: a single code needs no splitting.
+        values = [v.strip() for v in raw.split(";") if v.strip()] if ";" in raw else [raw] if raw else []
         if required and not values:
             self.fail(column, _("required: one code or more, separated by ';'"))
         for value in values:
