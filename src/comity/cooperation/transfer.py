@@ -220,13 +220,13 @@ def import_requests(
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
     references: dict[str, int] = {}
-    known = _references(authority)
+    in_comity = _references(authority)
     count = 0
     for number, row in read_rows(handle, name, COLUMNS):
         count += 1
         item = _parse(number, row, authority, problems, today)
         if item is not None:
-            if item.reference not in known:
+            if item.reference not in in_comity:
                 item.row = None  # only a row already in Comity is compared; the others need not stay
             if item.reference in references:
                 problems.append(
@@ -243,7 +243,7 @@ def import_requests(
             progress("checked", count)
     if count == 0:
         problems.append(Problem(2, "", "", _("The file has a header but no rows.")))
-    existing = _existing(authority, [r for r in references if r in known])
+    existing = _existing(authority, [r for r in references if r in in_comity])
     result = ImportResult(rows=count)
     new_items = []
     for item in parsed:
