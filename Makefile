@@ -8,7 +8,7 @@ HTMX_VERSION := 2.0.8
 PICO_VERSION := 2.1.1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint pytest demo bench vendor system-deps clean help
+.PHONY: run test lint pytest demo bench bench-deps vendor system-deps clean help
 
 help:
 	@echo "make run    create .venv, migrate var/comity.sqlite3, load demo data when empty, serve :$(PORT)"
@@ -65,7 +65,19 @@ pytest: $(STAMP) system-deps
 
 test: lint pytest
 
-bench: $(STAMP)
+# The benchmark loads the server with wrk and compares against a throw-away PostgreSQL.
+bench-deps:
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing from Debian:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The benchmark needs Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+bench: $(STAMP) bench-deps
 	@mkdir -p bench/results
 	$(BIN)/python bench/run.py
 
