@@ -15,7 +15,9 @@ RESULTS = HERE / "results"
 
 
 def run(script: str, database_url: str) -> dict:
-    env = os.environ | {"DATABASE_URL": database_url, "COMITY_DB_CONN_MAX_AGE": "0"}
+    # Database connections as in production (persistent: COMITY_DB_CONN_MAX_AGE defaults to 60 s);
+    # opening one per request cost the list endpoint a quarter of its throughput.
+    env = os.environ | {"DATABASE_URL": database_url}
     done = subprocess.run(
         [sys.executable, str(HERE / script)], env=env, capture_output=True, text=True, check=False
     )

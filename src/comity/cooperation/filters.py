@@ -1,9 +1,12 @@
 """The one filter definition of the request list, shared by the page and the API."""
 
+from typing import ClassVar
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from comity.cooperation.choices import Direction, Status
@@ -25,6 +28,8 @@ SORTS = {
 }
 DEFAULT_SORT = "-id"
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
+# Named outside the class, whose `type` filter hides the builtin.
+FormClass = type[forms.Form]
 
 
 class RequestFilterSet(django_filters.FilterSet):
@@ -75,11 +80,20 @@ class RequestFilterSet(django_filters.FilterSet):
         model = Request
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+    # The form class, built once per language (country names are translated): django-filter
+    # builds a new class, and every form field, for each request.
+    _form_classes: ClassVar[dict[str, FormClass]] = {}
+
+    def get_form_class(self) -> FormClass:
+        language = get_language() or ""
+        form_class = self._form_classes.get(language)
+        if form_class is None:
+            form_class = super().get_form_class()
+            for field in form_class.base_fields.values():
+                if type(field.widget) is forms.Select:
+                    field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            self._form_classes[language] = form_class
+        return form_class
 
     @property
     def user(self):
