@@ -83,7 +83,7 @@ def timed(function) -> tuple[float, object]:
 
 
 def load(url: str, headers: dict[str, str], seconds: int = DURATION) -> dict[str, float]:
-    """p50/p95 of `url` under CLIENTS concurrent connections for DURATION seconds, measured by wrk.
+    """p50/p95 of `url` under CLIENTS concurrent connections for `seconds` seconds, measured by wrk.
 
     wrk is written in C: a load generator in Python took a large share of the two cores from the
     server it was measuring (the static view's p50 was 30 ms with it, 9 ms with wrk).

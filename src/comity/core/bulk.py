@@ -2,7 +2,7 @@
 
 Django's bulk_create builds a model instance and compiles every value for each row; for millions
 of rows that is most of an import's time. Rows come here as tuples of values in the columns'
-database form (see `db_value`). On PostgreSQL they go in with COPY (ids drawn from the table's
+database form (see `db_adapter`). On PostgreSQL they go in with COPY (ids drawn from the table's
 sequence beforehand). On SQLite, a chunk of narrow rows is sent as one JSON document that SQLite
 unpacks itself (`json_each`), binding one parameter per chunk instead of one per cell; wide rows
 go through executemany, because `value ->> n` reads the row's JSON again for every column
@@ -56,22 +56,20 @@ def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     return total
 
 
-def _sqlite_insert(table: str, columns: Sequence[str]) -> str:
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    if len(columns) > JSON_COLUMNS:
-        return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-    values = ", ".join(f"value ->> {i}" for i in range(len(columns)))
-    return f"INSERT INTO {quote(table)} ({names}) SELECT {values} FROM json_each(%s) ORDER BY key"
-
-
 def _sqlite_chunks(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[int]:
     """Insert `rows` chunk by chunk, yielding each chunk's size as it is written."""
-    sql = _sqlite_insert(table, columns)
+    quote = connection.ops.quote_name
+    insert = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)})"
+    wide = len(columns) > JSON_COLUMNS
+    if wide:
+        sql = f"{insert} VALUES ({', '.join(['%s'] * len(columns))})"
+    else:
+        values = ", ".join(f"value ->> {i}" for i in range(len(columns)))
+        sql = f"{insert} SELECT {values} FROM json_each(%s) ORDER BY key"
     iterator = iter(rows)
     with connection.cursor() as cursor:
         while chunk := list(islice(iterator, CHUNK)):
-            if len(columns) > JSON_COLUMNS:
+            if wide:
                 cursor.executemany(sql, chunk)
             else:
                 cursor.execute(sql, [json.dumps(chunk, separators=(",", ":"))])
@@ -104,7 +102,7 @@ def insert_returning_ids(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                 [table, pk, len(rows)],
             )
-            ids = [pk for (pk,) in cursor.fetchall()]
+            ids = [new_id for (new_id,) in cursor.fetchall()]
         _copy(table, [pk, *db_columns], ([i, *row] for i, row in zip(ids, rows, strict=True)))
         return ids
     ids = []
