@@ -44,6 +44,17 @@ lint: $(STAMP)
 	$(BIN)/comity check --fail-level WARNING
 	$(BIN)/comity makemigrations --check --dry-run
 
+# The shell code ending a *-deps recipe, which has listed in $$missing the Debian packages it
+# lacks: install them when we may (root with apt-get), else say exactly what is missing ($(1)).
+define install_missing
+if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing from Debian:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "$(1) Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+endef
+
 # Tests drive Debian's chromium and build an independent log verifier with Debian's Go and
 # golang.org/x/mod, and PDF reports need Pango (WeasyPrint); install them when we may, else say
 # exactly what is missing.
@@ -53,12 +64,7 @@ system-deps:
 	command -v go >/dev/null || missing="$$missing golang-go"; \
 	test -d /usr/share/gocode/src/golang.org/x/mod/sumdb || missing="$$missing golang-golang-x-mod-dev"; \
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing from Debian:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "The tests need Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
-	fi
+	$(call install_missing,The tests need)
 
 pytest: $(STAMP) system-deps
 	COMITY_DB_CONN_MAX_AGE=0 $(BIN)/pytest -p no:cacheprovider
@@ -70,12 +76,7 @@ bench-deps:
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing from Debian:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "The benchmark needs Debian packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
-	fi
+	$(call install_missing,The benchmark needs)
 
 bench: $(STAMP) bench-deps
 	@mkdir -p bench/results
