@@ -1,18 +1,15 @@
 """The one filter definition of the request list, shared by the page and the API."""
 
-from typing import ClassVar
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from comity.cooperation.choices import Direction, Status
 from comity.cooperation.models import Request, RequestOffence, Subject
 from comity.cooperation.selectors import subject_names_visible_q
-from comity.core.forms import FastSelect
+from comity.core.filters import FilterSet
 from comity.reference.choices import LegalBasis, Offence, RequestType
 from comity.reference.countries import country_choices
 
@@ -28,11 +25,9 @@ SORTS = {
 }
 DEFAULT_SORT = "-id"
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
-# Named outside the class, whose `type` filter hides the builtin.
-FormClass = type[forms.Form]
 
 
-class RequestFilterSet(django_filters.FilterSet):
+class RequestFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Reference or subject"), method="filter_text")
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Direction.choices, method="filter_direction"
@@ -79,21 +74,6 @@ class RequestFilterSet(django_filters.FilterSet):
     class Meta:
         model = Request
         fields: list[str] = []
-
-    # The form class, built once per language (country names are translated): django-filter
-    # builds a new class, and every form field, for each request.
-    _form_classes: ClassVar[dict[str, FormClass]] = {}
-
-    def get_form_class(self) -> FormClass:
-        language = get_language() or ""
-        form_class = self._form_classes.get(language)
-        if form_class is None:
-            form_class = super().get_form_class()
-            for field in form_class.base_fields.values():
-                if type(field.widget) is forms.Select:
-                    field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-            self._form_classes[language] = form_class
-        return form_class
 
     @property
     def user(self):

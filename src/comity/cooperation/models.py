@@ -1,5 +1,8 @@
 """Cooperation requests between States and their timelines."""
 
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +13,46 @@ from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Sta
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 
 
-class Request(models.Model):
+class RequestSides:
+    """What a request is to one authority (its direction, reference and counterpart) and whether
+    it is overdue: shared by the model and the list's light rows (`selectors.RequestRow`)."""
+
+    __slots__ = ()
+    requesting_authority_id: int
+    requested_authority_id: int
+    requesting_reference: str
+    requested_reference: str
+    is_open: bool
+    due_on: datetime.date
+    # An Authority on the model, an AuthorityRef on a list row.
+    requesting_authority: Any
+    requested_authority: Any
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def direction_for(self, authority_id: int | None) -> str | None:
+        """Incoming or outgoing for that authority; None for an authority it is shared with."""
+        if authority_id == self.requested_authority_id:
+            return Direction.INCOMING
+        if authority_id == self.requesting_authority_id:
+            return Direction.OUTGOING
+        return None
+
+    def reference_for(self, authority_id: int | None) -> str:
+        """Our reference, seen from that authority (the requesting one's for a shared request)."""
+        if authority_id == self.requested_authority_id:
+            return self.requested_reference
+        return self.requesting_reference
+
+    def counterpart_for(self, authority_id: int | None):
+        if authority_id == self.requested_authority_id:
+            return self.requesting_authority
+        return self.requested_authority
+
+
+class Request(RequestSides, models.Model):
     """A request for international cooperation from one authority (the requesting State) to
     another (the requested State): mutual legal assistance, extradition, police cooperation...
 
@@ -115,29 +157,6 @@ class Request(models.Model):
 
     def __str__(self) -> str:
         return self.requesting_reference or self.requested_reference or f"#{self.pk}"
-
-    @property
-    def overdue(self) -> bool:
-        return self.is_open and self.due_on < timezone.localdate()
-
-    def direction_for(self, authority_id: int | None) -> str | None:
-        """Incoming or outgoing for that authority; None for an authority it is shared with."""
-        if authority_id == self.requested_authority_id:
-            return Direction.INCOMING
-        if authority_id == self.requesting_authority_id:
-            return Direction.OUTGOING
-        return None
-
-    def reference_for(self, authority_id: int | None) -> str:
-        """Our reference, seen from that authority (the requesting one's for a shared request)."""
-        if authority_id == self.requested_authority_id:
-            return self.requested_reference
-        return self.requesting_reference
-
-    def counterpart_for(self, authority_id: int | None):
-        if authority_id == self.requested_authority_id:
-            return self.requesting_authority
-        return self.requested_authority
 
 
 class RequestOffence(models.Model):

@@ -1,6 +1,5 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +25,6 @@ from comity.cooperation.models import ImportJob, Request
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest, writing_authority
 from comity.core.models import AccessEntry
-from comity.core.pagination import keyset_page
 from comity.core.tabular import spreadsheet_response
 
 HOME_ROWS = 15
@@ -48,20 +46,17 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def request_list(request: AuthedRequest) -> HttpResponse:
-    filterset = RequestFilterSet(request.GET, queryset=selectors.request_list(request.user), request=request)
+    filterset = RequestFilterSet(
+        request.GET, queryset=selectors.requests_visible_to(request.user), request=request
+    )
     page = None
     if filterset.is_valid():
         try:
-            page = keyset_page(
-                filterset.qs,
-                sort=filterset.ordering,
-                cursor=request.GET.get("cursor"),
-                size=settings.COMITY_PAGE_SIZE,
+            page = selectors.request_page(
+                filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor")
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        else:
-            selectors.with_offence_codes(page.items)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {

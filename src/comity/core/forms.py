@@ -22,30 +22,37 @@ def add_service_errors(
 
 
 class FastSelect(forms.Select):
-    """A <select> rendered in Python: Django renders each <option> through a template, which made
-    the 250-country filters most of a list page's time. The options' HTML is kept per language
-    and set of choices; only the selected ones are marked at each rendering."""
+    """A <select> rendered in Python, for choices fixed in each language (States, codes): Django
+    renders each <option> through a template, which made the 250-country filters most of a list
+    page's time. The options' HTML is made once per language and kept with the choices (a form's
+    copy of its fields shares it; setting other choices drops it); only the selected ones are
+    marked at each rendering."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value) -> None:
+        self._choices = value
+        self._options: dict[str, list[tuple[str, str]]] = {}
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied._options = self._options  # a copy of the same choices
+        return copied
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
-        choices = [(str(key), label) for key, label in self.choices]
-        options = _options(get_language() or "", tuple(key for key, _label in choices), choices)
+        language = get_language() or ""
+        options = self._options.get(language)
+        if options is None:
+            options = self._options[language] = [
+                (str(key), format_html('<option value="{}">{}</option>', key, label))
+                for key, label in self.choices
+            ]
         html = "".join(
-            option.replace('">', '" selected>', 1) if key in selected else option
-            for key, option in zip((key for key, _label in choices), options, strict=True)
+            option.replace('">', '" selected>', 1) if key in selected else option for key, option in options
         )
         final = self.build_attrs(self.attrs, attrs)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe(html))
-
-
-_OPTIONS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-
-
-def _options(language: str, keys: tuple[str, ...], choices: list[tuple[str, object]]) -> list[str]:
-    """Each choice as an <option>, escaped once per language and set of choices."""
-    cache_key = (language, keys)
-    if cache_key not in _OPTIONS:
-        _OPTIONS[cache_key] = [
-            format_html('<option value="{}">{}</option>', key, label) for key, label in choices
-        ]
-    return _OPTIONS[cache_key]

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-T = TypeVar("T", bound=models.Model)
+T = TypeVar("T")
 SORT_KEY = "_sort_key"
 # Rows without a value (a request not yet received) sort as if dated on this day.
 NULL_DATE = datetime.date(1, 1, 1)
@@ -43,8 +43,14 @@ def _decode(cursor: str, field: models.Field) -> tuple[Any, int]:
         ) from error
 
 
-def keyset_page(queryset: QuerySet[T], *, sort: str, cursor: str | None, size: int) -> Page[T]:
-    """One page of `queryset` ordered by `sort` (a field name, `-` for descending), then by id."""
+def keyset_page(
+    queryset: QuerySet[Any, dict[str, Any]], *, sort: str, cursor: str | None, size: int
+) -> Page[dict[str, Any]]:
+    """One page of `queryset` ordered by `sort` (a field name, `-` for descending), then by id.
+
+    `queryset` is a `values()` one, with "pk" among its fields: the rows are plain dicts, which
+    cost a fraction of model instances.
+    """
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     field = queryset.model._meta.get_field(name)
@@ -71,5 +77,4 @@ def keyset_page(queryset: QuerySet[T], *, sort: str, cursor: str | None, size: i
     if len(rows) <= size:
         return Page(rows, None)
     last = rows[size - 1]
-    last_value = last.pk if key == "pk" else getattr(last, key)
-    return Page(rows[:size], _encode(last_value, last.pk))
+    return Page(rows[:size], _encode(last[key], last["pk"]))

@@ -63,6 +63,27 @@ def test_list_page_filters_and_its_query_count_is_pinned(
         assert "PE-MORE-9" in client.get("/requests/").content.decode()
 
 
+def test_list_rows_escape_what_users_typed_and_show_each_column(peru, switzerland):
+    switzerland.authority.name = 'Office <script>alert("x")</script>'
+    switzerland.authority.save()
+    request = make_request(
+        peru,
+        switzerland,
+        requesting_reference="<b>PE</b>&'1",
+        offences=["uncac-23", "uncac-15"],
+        urgent=True,
+        urgency_reason="Assets about to move.",
+    )
+    page = logged_in(peru.officer).get("/requests/").content.decode()
+    row = next(line for line in page.splitlines() if f"/requests/{request.pk}/" in line)
+    assert "<b>PE" not in row and "<script>" not in page
+    assert "&lt;b&gt;PE&lt;/b&gt;&amp;&#x27;1" in row
+    assert 'title="Office &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">CH<' in row
+    assert ">uncac-15, uncac-23<" in row and "badge urgent" in row and ">Sent<" in row
+    # Sent 2025-03-03, urgent: due within 15 days, long past.
+    assert 'aria-label="outgoing"' in row and '<td>2025-03-18 <span class="badge overdue">' in row
+
+
 def test_htmx_list_answers_only_the_rows(peru, switzerland):
     make_request(peru, switzerland, requesting_reference="PE-HX")
     response = logged_in(peru.officer).get("/requests/?q=PE-HX", HTTP_HX_REQUEST="true")
