@@ -2,8 +2,9 @@
 
 from typing import Any
 
+import orjson
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -102,7 +103,7 @@ def _authorities(ids: list[int], field: str) -> list[Authority]:
         ]
     },
 )
-def list_requests(request: AuthedRequest) -> JsonResponse:
+def list_requests(request: AuthedRequest) -> HttpResponse:
     filterset = RequestFilterSet(
         request.GET, queryset=selectors.requests_visible_to(request.user), request=request
     )
@@ -112,10 +113,10 @@ def list_requests(request: AuthedRequest) -> JsonResponse:
         )
     page = selectors.request_page(filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor"))
     # The rows are built from validated, typed model fields; re-validating 50 of them through the
-    # response schema was a quarter of the endpoint's time. The schema still documents the shape.
-    return JsonResponse(
-        {"items": [request_row(request.user, r) for r in page.items], "next_cursor": page.next_cursor}
-    )
+    # response schema was a quarter of the endpoint's time, and the standard library's encoder
+    # calls back into Python for every date. The schema still documents the shape.
+    body = {"items": [request_row(request.user, r) for r in page.items], "next_cursor": page.next_cursor}
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
 @router.post("", response={201: RequestOut}, summary="Register a request")

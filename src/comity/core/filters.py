@@ -5,7 +5,8 @@ new fields for each one, and Django deep-copies every field, choices included, f
 the request list's fourteen filters that was about 800 deep copies and a fifth of the list
 endpoint's time. Here the form class is built once per language (labels and country names are
 translated), each filter and field is copied one level deep (their declarations, choices
-included, are never changed after start-up), and <select>s are rendered by `FastSelect`.
+included, are never changed after start-up), and selects and inputs are rendered in Python
+(`fast_widget`).
 """
 
 import copy
@@ -15,7 +16,7 @@ import django_filters
 from django import forms
 from django.utils.translation import get_language
 
-from comity.core.forms import FastSelect
+from comity.core.forms import fast_widget
 
 FormClass = type[forms.Form]
 
@@ -52,8 +53,7 @@ class FilterSet(django_filters.FilterSet):
         if form_class is None:
             form_class = super().get_form_class()
             for field in form_class.base_fields.values():
-                if type(field.widget) is forms.Select:
-                    field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+                field.widget = fast_widget(field.widget)
             form_class.base_fields = _FieldsCopiedShallow(form_class.base_fields)
             self._form_classes[key] = form_class
         return form_class
