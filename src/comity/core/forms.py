@@ -30,11 +30,12 @@ class FastSelect(forms.Select):
 
     @property
     def choices(self):
-        return self._choices
+        return forms.Select.choices.fget(self)  # type: ignore[attr-defined]
 
     @choices.setter
     def choices(self, value) -> None:
-        self._choices = value
+        # Django's setter normalises the choices; other choices need their options made anew.
+        forms.Select.choices.fset(self, value)  # type: ignore[attr-defined]
         self._options: dict[str, list[tuple[str, str]]] = {}
 
     def __deepcopy__(self, memo):
