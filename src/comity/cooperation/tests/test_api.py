@@ -232,6 +232,36 @@ def test_list_filters_and_keyset_pages(peru, switzerland, nigeria, settings):
     assert client.get(f"{BASE}?cursor=%%%").status_code == 422
 
 
+@pytest.mark.parametrize("sort", ["received_on", "-received_on", "due_on", "-due_on", "-sent_on"])
+def test_every_sort_pages_through_all_rows_once_in_order(peru, switzerland, nigeria, settings, sort):
+    day = datetime.date(2025, 3, 3)
+    for n in range(4):  # outgoing, not received yet: no receipt date
+        make_request(peru, switzerland, sent_on=day + datetime.timedelta(days=n % 2))
+    for n in range(5):  # incoming, two received the same day
+        make_request(
+            nigeria,
+            peru,
+            sent_on=day,
+            received_on=day + datetime.timedelta(days=min(n, 3)),
+            urgent=n % 2 == 0,
+            urgency_reason="Assets about to move." if n % 2 == 0 else "",
+        )
+    client = bearer(peru.officer)
+    settings.COMITY_PAGE_SIZE = 2
+    seen, cursor, pages = [], "", 0
+    while True:
+        page = client.get(f"{BASE}?sort={sort}&cursor={cursor}").json()
+        seen += page["items"]
+        pages += 1
+        if not page["next_cursor"]:
+            break
+        cursor = page["next_cursor"]
+    name = sort.lstrip("-")
+    expected = sorted(seen, key=lambda r: (r[name] or "0001-01-01", r["id"]), reverse=sort.startswith("-"))
+    assert [r["id"] for r in seen] == [r["id"] for r in expected]
+    assert len({r["id"] for r in seen}) == 9 and pages == 5
+
+
 def test_list_query_count_does_not_grow_with_rows(peru, switzerland, django_assert_num_queries):
     client = bearer(peru.officer)
     make_request(peru, switzerland)
