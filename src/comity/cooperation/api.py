@@ -105,7 +105,7 @@ def _authorities(ids: list[int], field: str) -> list[Authority]:
 )
 def list_requests(request: AuthedRequest) -> HttpResponse:
     filterset = RequestFilterSet(
-        request.GET, queryset=selectors.requests_visible_to(request.user), request=request
+        request.GET, queryset=selectors.request_rows_visible_to(request.user), request=request
     )
     if not filterset.is_valid():
         raise ValidationError(

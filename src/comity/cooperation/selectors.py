@@ -2,6 +2,7 @@
 and returns only what that user's authority may see. Views never filter for security."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,15 @@ def requests_visible_to(user: User) -> QuerySet[Request]:
 
     The secretariat, administrators and users without an authority see none.
     """
+    return _visible(user, Request.objects.all())
+
+
+def _visible(user: User, queryset: QuerySet[Request, Any]) -> QuerySet[Request, Any]:
     authority_id = user.authority_id
     if not user.is_authenticated or not user.reads_cases or authority_id is None:
-        return Request.objects.none()
+        return queryset.none()
     shared = RequestShare.objects.filter(request=OuterRef("pk"), authority_id=authority_id)
-    return Request.objects.filter(
+    return queryset.filter(
         Q(requesting_authority_id=authority_id) | Q(requested_authority_id=authority_id) | Exists(shared)
     )
 
@@ -95,21 +100,30 @@ _COLUMNS = [name for name in RequestRow.__dataclass_fields__ if name not in {*_S
 _ROW_FIELDS = [*_COLUMNS, *(f"{side}__{field}" for side in _SIDES for field in _AUTHORITY_FIELDS)]
 
 
-def request_page(queryset: QuerySet[Request], *, sort: str, cursor: str | None) -> Page[RequestRow]:
-    """One page of the list (see `keyset_page`) as `RequestRow`s, read with their authorities
-    and offences in one query."""
+@functools.cache
+def _rows() -> QuerySet[Request, dict[str, Any]]:
+    """Every request as the list's rows: its columns, its authorities' and its offences (joined by
+    a subquery). Built once per process and never evaluated itself: resolving its 29 columns was
+    a sixth of the list endpoint's time, and each request's filters clone it instead."""
     offences = (
         RequestOffence.objects.filter(request=OuterRef("pk"))
         .values("request")
         .annotate(codes=JoinedCodes("code"))
         .values("codes")
     )
-    page = keyset_page(
-        queryset.values(*_ROW_FIELDS, offences=Subquery(offences)),
-        sort=sort,
-        cursor=cursor,
-        size=settings.COMITY_PAGE_SIZE,
-    )
+    return Request.objects.values(*_ROW_FIELDS, offences=Subquery(offences))
+
+
+def request_rows_visible_to(user: User) -> QuerySet[Request, dict[str, Any]]:
+    """`requests_visible_to`, read as the list's rows (for `request_page`)."""
+    return _visible(user, _rows())
+
+
+def request_page(
+    queryset: QuerySet[Request, dict[str, Any]], *, sort: str, cursor: str | None
+) -> Page[RequestRow]:
+    """One page (see `keyset_page`) of `request_rows_visible_to`, filtered, as `RequestRow`s."""
+    page = keyset_page(queryset, sort=sort, cursor=cursor, size=settings.COMITY_PAGE_SIZE)
     authorities: dict[int, AuthorityRef] = {}
 
     def authority(row: dict[str, Any], side: str) -> AuthorityRef:

@@ -47,7 +47,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def request_list(request: AuthedRequest) -> HttpResponse:
     filterset = RequestFilterSet(
-        request.GET, queryset=selectors.requests_visible_to(request.user), request=request
+        request.GET, queryset=selectors.request_rows_visible_to(request.user), request=request
     )
     page = None
     if filterset.is_valid():
