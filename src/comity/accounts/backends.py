@@ -7,5 +7,8 @@ class AuthorityModelBackend(ModelBackend):
     """Loads the user's authority with the user: every page shows it and scopes by it."""
 
     def get_user(self, user_id):
-        user = User.objects.select_related("authority").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User.objects.select_related("authority").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -7,12 +7,14 @@ from comity.accounts.services import hash_token
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    api_token = (
-        ApiToken.objects.select_related("user", "user__authority")
-        .filter(key_hash=hash_token(token), revoked=False, user__is_active=True)
-        .first()
-    )
-    return (api_token.user, api_token) if api_token else None
+    # get(), not first(): the key is unique, and ordering the match cost a quarter of the lookup.
+    try:
+        api_token = ApiToken.objects.select_related("user", "user__authority").get(
+            key_hash=hash_token(token), revoked=False, user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    return api_token.user, api_token
 
 
 def authority_list() -> QuerySet[Authority]:
