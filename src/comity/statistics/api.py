@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -87,7 +87,8 @@ def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
 
 
 def _group(group: Group) -> dict[str, Any]:
-    out = asdict(group)
+    # Without the Kaplan–Meier curve (the figures give its medians): asdict() would copy every point.
+    out = asdict(replace(group, time_to_execution=replace(group.time_to_execution, curve=[])))
     times = out["time_to_execution"]
     times.pop("curve")
     for name in ("median_days", "p25_days", "p75_days", "p90_days"):

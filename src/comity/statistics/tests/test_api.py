@@ -8,6 +8,8 @@ from django.db import connection
 from django.test import Client
 from scipy.stats import CensoredData, ecdf
 
+from comity.cooperation.models import Request
+from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC as NOT_ALLOWED
 from comity.statistics.tests.cases import AS_OF, CASES
 from conftest import bearer
 
@@ -86,6 +88,54 @@ def test_groups_by_one_and_two_keys(dataset, peru):
         for g in client.get(f"{URL}?group_by=year&as_of={AS_OF}").json()["groups"]
     }
     assert years == {2024: 6, 2025: 4}
+
+
+@pytest.mark.parametrize("group_by", ["offences", "type,outcome", "refusal_grounds"])
+def test_each_groups_counts_and_ages_match_an_independent_computation(dataset, peru, group_by):
+    """Counts, pending, overdue, refusals on grounds UNCAC does not allow and pending ages, per
+    group, from the raw list (a request with two offences is in two groups, once in the total)."""
+    expected: dict[tuple, dict] = {}
+    for n, (kind, offences, received, closing, closed, grounds) in enumerate(CASES):
+        closed_by_then = closing is not None and closed <= AS_OF
+        outcome = closing if closed_by_then else "pending"
+        values = {
+            "type": [kind],
+            "outcome": [outcome],
+            "offences": offences,
+            "refusal_grounds": (grounds if closed_by_then else []) or [None],
+        }
+        due_on = Request.objects.get(requesting_reference=f"R-{n}").due_on
+        keys = [values[k] for k in group_by.split(",")]
+        for key in [(a,) for a in keys[0]] if len(keys) == 1 else [(a, b) for a in keys[0] for b in keys[1]]:
+            group = expected.setdefault(key, {"count": 0, "overdue": 0, "refused": 0, "ages": []})
+            group["count"] += 1
+            if not closed_by_then:
+                group["ages"].append((AS_OF - received).days)
+                group["overdue"] += due_on < AS_OF
+            group["refused"] += closing == "refused" and closed_by_then and bool({*grounds} & NOT_ALLOWED)
+
+    body = bearer(peru.officer).get(f"{URL}?group_by={group_by}&as_of={AS_OF}").json()
+    found = {
+        tuple(g["key"][k] for k in group_by.split(",")): {
+            "count": g["count"],
+            "overdue": g["overdue"],
+            "refused": g["refused_on_grounds_not_allowed"],
+            "pending": g["pending"],
+            "ages": (g["pending_median_age_days"], g["pending_max_age_days"]),
+        }
+        for g in body["groups"]
+    }
+    assert found == {
+        key: {
+            "count": g["count"],
+            "overdue": g["overdue"],
+            "refused": g["refused"],
+            "pending": len(g["ages"]),
+            "ages": (float(np.median(g["ages"])), max(g["ages"])) if g["ages"] else (None, None),
+        }
+        for key, g in expected.items()
+    }
+    assert any(g["overdue"] for g in expected.values()) and any(g["refused"] for g in expected.values())
 
 
 def test_every_group_key_answers(dataset, peru):
