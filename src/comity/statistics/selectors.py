@@ -241,10 +241,12 @@ def _request_figures(
     # with how many of them are overdue or refused on grounds UNCAC does not allow; counts, times
     # to execution and ages of pending requests are all folded from these buckets. (Those two
     # counted rather than grouped by: fewer columns to group by and fewer buckets to read.)
-    counted = {"n": Q()}
-    counted["overdue"] = pending_q & Q(due_on__lt=as_of)
-    # The cheap tests first, so that the subquery runs for refused requests only.
-    counted["refused"] = Q(outcome=Outcome.REFUSED) & Q(closed_on__lte=as_of) & Q(not_allowed=True)
+    counted = {
+        "n": None,
+        "overdue": pending_q & Q(due_on__lt=as_of),
+        # The cheap tests first, so that the subquery runs for refused requests only.
+        "refused": Q(outcome=Outcome.REFUSED) & Q(closed_on__lte=as_of) & Q(not_allowed=True),
+    }
     rows = (
         base.annotate(
             not_allowed=Exists(
@@ -266,7 +268,7 @@ def _request_figures(
                 default=Value(_CLOSED_OTHERWISE),
             ),
         )
-        .annotate(**{name: Count("pk", distinct=distinct, filter=q or None) for name, q in counted.items()})
+        .annotate(**{name: Count("pk", distinct=distinct, filter=q) for name, q in counted.items()})
         .order_by()
     )
     columns = [*expressions, "span", "received", "state", *counted]
