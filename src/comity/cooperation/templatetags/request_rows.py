@@ -48,7 +48,7 @@ def request_rows(context, requests: list[RequestRow]) -> SafeString:
     def row(r: RequestRow) -> str:
         incoming = r.requested_authority_id == authority_id
         reference = (r.requested_reference or r.requesting_reference) if incoming else r.requesting_reference
-        counterpart = r.requesting_authority if incoming else r.requested_authority
+        counterpart = r.counterpart_for(authority_id)
         return ROW.format(
             word=incoming_word if incoming else outgoing_word,
             arrow="⇲" if incoming else "⇱",
