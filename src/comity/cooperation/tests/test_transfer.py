@@ -1,6 +1,7 @@
 """Import and export of requests through the command line, in CSV and XLSX."""
 
 import csv
+import gc
 import io
 
 import openpyxl
@@ -125,6 +126,24 @@ def test_bad_files_are_explained(tmp_path, importer, content, reason):
     with pytest.raises(CommandError, match=reason):
         run("import", "requests", str(path), "--authority", str(importer.pk))
     assert Request.objects.count() == 0
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(tmp_path, importer):
+    # Imports pause the collector while they hold their rows (core.bulk.collector_paused); it is
+    # process-wide, so it must be back on after an import, a rejected one too, and stay off for a
+    # caller that had switched it off.
+    assert gc.isenabled()
+    run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+    assert gc.isenabled()
+    with pytest.raises(CommandError, match="repeats row 2"):
+        run("import", "requests", str(write(tmp_path, [ROWS[0], ROWS[0]])), "--authority", str(importer.pk))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_not_csv_or_xlsx_and_too_large(tmp_path, importer, settings):
