@@ -23,7 +23,7 @@ from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.models import Request
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
-from comity.core.bulk import collector_paused
+from comity.core.bulk import collector_paused, sqlite_cache_enlarged
 from comity.core.services import audit
 from comity.core.tabular import NO, YES, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -190,6 +190,7 @@ def _parse(
 
 
 @collector_paused()
+@sqlite_cache_enlarged()
 def import_requests(
     handle: IO[bytes],
     name: str,

@@ -43,6 +43,31 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# SQLite's page cache for a bulk write, in KiB (its default is 2 MiB per connection).
+SQLITE_BULK_CACHE_KIB = 256 * 1024
+
+
+@contextlib.contextmanager
+def sqlite_cache_enlarged() -> Iterator[None]:
+    """On SQLite, give this connection a page cache of SQLITE_BULK_CACHE_KIB while a bulk write
+    adds to large indexes, then its own size back. Measured on an import of 200,000 rows into the
+    demo's 1,000,000 requests: 38 s with the default cache, 32 s with this one (64 MiB gave
+    nothing); the request list's reads gained nothing, so web connections keep the default.
+    Usable as a decorator; does nothing on PostgreSQL, whose buffers are the server's."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def db_adapter() -> Callable[[Any], Any]:
     """A function giving a value as the database column stores it (dates and datetimes as ISO text
     on SQLite), bound once to the connection's operations for use on many rows."""

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from comity.accounts.models import Authority
 from comity.cooperation.models import Event, Request
@@ -128,16 +129,25 @@ def test_bad_files_are_explained(tmp_path, importer, content, reason):
     assert Request.objects.count() == 0
 
 
-def test_an_import_leaves_the_garbage_collector_as_it_found_it(tmp_path, importer):
-    # Imports pause the collector while they hold their rows (core.bulk.collector_paused); it is
-    # process-wide, so it must be back on after an import, a rejected one too, and stay off for a
-    # caller that had switched it off.
+def cache_size():
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+def test_an_import_leaves_the_process_and_connection_as_it_found_them(tmp_path, importer):
+    # Imports pause the garbage collector while they hold their rows and enlarge SQLite's page
+    # cache while they write (core.bulk): both must be as before after an import, a rejected one
+    # too, and the collector must stay off for a caller that had switched it off.
     assert gc.isenabled()
+    before = cache_size()
     run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
-    assert gc.isenabled()
+    assert gc.isenabled() and cache_size() == before
     with pytest.raises(CommandError, match="repeats row 2"):
         run("import", "requests", str(write(tmp_path, [ROWS[0], ROWS[0]])), "--authority", str(importer.pk))
-    assert gc.isenabled()
+    assert gc.isenabled() and cache_size() == before
     gc.disable()
     try:
         run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
