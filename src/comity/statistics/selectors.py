@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
 from comity.cooperation.models import Request, RequestRefusalGround
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, ICCS_BY_OFFENCE, Outcome
 from comity.statistics.expressions import DaysBetween
-from comity.statistics.survival import SurvivalPoint, kaplan_meier, median_time, quantile
+from comity.statistics.survival import SurvivalPoint, kaplan_meier, median_time, quantile, quantiles
 
 # The import columns, plus year, counterpart_country and iccs.
 GROUP_KEYS = (
@@ -188,8 +188,9 @@ def _time_to_execution(times: dict[int, list[int]], by_state: list[int]) -> Time
     )
     days = sorted(times.items())
     histogram = [(day, executed) for day, (executed, _censored) in days if executed]
-    result.median_days = quantile(histogram, 0.5)
-    result.p25_days, result.p75_days, result.p90_days = (quantile(histogram, q) for q in (0.25, 0.75, 0.9))
+    result.median_days, result.p25_days, result.p75_days, result.p90_days = quantiles(
+        histogram, (0.5, 0.25, 0.75, 0.9)
+    )
     result.curve = kaplan_meier(((day, e, c) for day, (e, c) in days), sum(by_state))
     result.km_median_days = median_time(result.curve)
     result.km_median_ci_days = (median_time(result.curve, "lower"), median_time(result.curve, "upper"))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import CensoredData, ecdf
 
-from comity.statistics.survival import kaplan_meier, median_time, quantile
+from comity.statistics.survival import kaplan_meier, median_time, quantile, quantiles
 
 # scipy warns where the log-log interval is undefined (survival 0 or 1); we return None there.
 pytestmark = pytest.mark.filterwarnings("ignore:The confidence interval is undefined")
@@ -69,5 +69,16 @@ def test_quantiles_equal_numpy(values, q):
     assert quantile(histogram, q) == pytest.approx(float(np.quantile(values, q)), abs=1e-9)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 500), min_size=1, max_size=100), st.sets(st.integers(0, 500), max_size=5))
+def test_several_quantiles_at_once_equal_numpy_and_skip_empty_values(values, empty):
+    # Values counted zero times (as a group's days with no execution can be) take no rank.
+    counts = dict.fromkeys(empty, 0) | {v: values.count(v) for v in values}
+    qs = [0.5, 0.25, 0.75, 0.9, 0, 1]
+    expected = [float(np.quantile(values, q)) for q in qs]
+    assert quantiles(sorted(counts.items()), qs) == pytest.approx(expected, abs=1e-9)
+
+
 def test_quantile_of_nothing():
     assert quantile([], 0.5) is None
+    assert quantiles([(3, 0)], [0.5, 0.9]) == [None, None]
