@@ -27,10 +27,21 @@ def requests_visible_to(user: User) -> QuerySet[Request]:
     return _visible(user, Request.objects.all())
 
 
+def _readable_authority(user: User) -> int | None:
+    """The authority whose requests `user` may read, if any."""
+    if not user.is_authenticated or not user.reads_cases:
+        return None
+    return user.authority_id
+
+
 def _visible(user: User, queryset: QuerySet[Request, Any]) -> QuerySet[Request, Any]:
-    authority_id = user.authority_id
-    if not user.is_authenticated or not user.reads_cases or authority_id is None:
+    authority_id = _readable_authority(user)
+    if authority_id is None:
         return queryset.none()
+    return _of_authority(authority_id, queryset)
+
+
+def _of_authority(authority_id: int, queryset: QuerySet[Request, Any]) -> QuerySet[Request, Any]:
     shared = RequestShare.objects.filter(request=OuterRef("pk"), authority_id=authority_id)
     return queryset.filter(
         Q(requesting_authority_id=authority_id) | Q(requested_authority_id=authority_id) | Exists(shared)
@@ -116,7 +127,19 @@ def _rows() -> QuerySet[Request, dict[str, Any]]:
 
 def request_rows_visible_to(user: User) -> QuerySet[Request, dict[str, Any]]:
     """`requests_visible_to`, read as the list's rows (for `request_page`)."""
-    return _visible(user, _rows())
+    authority_id = _readable_authority(user)
+    if authority_id is None:
+        return _rows().none()
+    return _rows_of_authority(authority_id)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rows_of_authority(authority_id: int) -> QuerySet[Request, dict[str, Any]]:
+    """`_rows()` scoped to one authority, built once per authority and process like `_rows()`
+    itself (never evaluated, only cloned): adding the scope's three conditions anew was a seventh
+    of the list endpoint's time. The scope is read in SQL at each query, so shares made since
+    count at once."""
+    return _of_authority(authority_id, _rows())
 
 
 def request_page(

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.test import Client
 
+from comity.cooperation import services
 from comity.cooperation.models import Event, Request
 from comity.core.models import AccessEntry
 from conftest import bearer, make_request
@@ -317,6 +318,23 @@ def test_outsiders_lists_are_empty_and_they_cannot_create_for_others(
     response = post(bearer(nigeria.officer), BASE, new_request(peru, switzerland))
     assert response.status_code == 403
     assert Request.objects.count() == 1
+
+
+def test_each_list_reads_the_current_shares_and_only_its_own_authoritys_requests(peru, switzerland, nigeria):
+    """An authority's scope is built once per process: what it matches must still be read at each
+    query, and never be another authority's."""
+
+    def listed(user) -> list[int]:
+        return [item["id"] for item in bearer(user).get(BASE).json()["items"]]
+
+    request = make_request(peru, switzerland)
+    own = make_request(nigeria, switzerland)
+    assert listed(nigeria.officer) == [own.pk]
+    assert listed(peru.officer) == [request.pk]
+    services.request_share(actor=peru.head, request=request, authority=nigeria.authority)
+    assert listed(nigeria.officer) == [own.pk, request.pk]
+    assert listed(peru.viewer) == [request.pk]
+    assert listed(switzerland.officer) == [own.pk, request.pk]
 
 
 def test_session_auth_needs_csrf_for_writes(peru, switzerland):
