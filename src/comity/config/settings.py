@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,8 +156,12 @@ CACHES = {
 }
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The application serves its own style sheets and scripts (WhiteNoise), with debug off as under
+# gunicorn, from where the package keeps them: no collectstatic step, no web server to configure.
+WHITENOISE_USE_FINDERS = True
+# Only for a web server in front that serves them itself, after `comity collectstatic`.
+STATIC_ROOT = os.environ.get("COMITY_STATIC_ROOT") or None
 
 # Days allowed to execute a request, counted from receipt (or sending while not yet received).
 COMITY_TARGET_DAYS: dict[str, int] = {
