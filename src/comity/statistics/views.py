@@ -64,6 +64,15 @@ def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
         ],
         key=lambda g: -g.count,
     )
+    curves_chart = charts.survival_curves(
+        [
+            (g.key["type"], g.time_to_execution.curve, g.time_to_execution.km_median_days)
+            for g in by_type.groups
+            if g.time_to_execution.curve
+        ]
+    )
+    # A type without a curve (nothing received yet) has no colour: the others keep their curve's.
+    colours = {curve.label: curve.colour for curve in curves_chart.curves}
     return {
         "as_of": as_of,
         "query": request.GET.urlencode(),
@@ -96,14 +105,8 @@ def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
             [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
         ),
         "outcomes_chart": charts.bar_chart([(_label(g.key["outcome"]), g.count) for g in outcomes]),
-        "by_type": by_type.groups,
-        "curves_chart": charts.survival_curves(
-            [
-                (g.key["type"], g.time_to_execution.curve, g.time_to_execution.km_median_days)
-                for g in by_type.groups
-                if g.time_to_execution.curve
-            ]
-        ),
+        "by_type": [(g, colours.get(g.key["type"])) for g in by_type.groups],
+        "curves_chart": curves_chart,
         "grounds_chart": charts.bar_chart(
             [(g.key["refusal_grounds"], g.count) for g in grounds],
             flagged={str(code) for code in GROUNDS_NOT_ALLOWED_BY_UNCAC},

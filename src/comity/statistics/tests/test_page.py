@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import re
 
@@ -6,6 +7,7 @@ import openpyxl
 from django.test import Client
 
 from comity.statistics.tests.cases import AS_OF, CASES
+from conftest import make_request
 
 
 def logged_in(user) -> Client:
@@ -35,6 +37,24 @@ def test_the_page_shows_each_chart_with_its_table(dataset, peru):
         assert drawn and drawn == tabled, article[:80]
     assert f"{len(CASES)} requests" in page
     assert "#c62828" in page  # bank secrecy flagged in red
+
+
+def test_each_type_in_the_curves_table_has_its_curves_colour(dataset, peru, switzerland):
+    # Sent, not yet received: counted, but without a curve (between the two types that have one).
+    make_request(peru, switzerland, type="joint-investigation", sent_on=datetime.date(2025, 6, 2))
+    page = logged_in(peru.officer).get(f"/statistics/?as_of={AS_OF}").content.decode()
+    [article] = [a for a in page.split("<article>") if "Time to execution" in a]
+    curves = re.findall(r'stroke="(#[0-9a-f]{6})" stroke-width="2"><title>([^<]+)</title>', article)
+    colour_of = {label: colour for colour, label in curves}
+    assert set(colour_of) == {"extradition", "mla"}
+    rows = re.findall(
+        r'<td>(?:<i class="swatch" style="background: (#[0-9a-f]{6})"></i>)?([a-z-]+)</td>', article
+    )
+    assert {label: colour or None for colour, label in rows} == {
+        "extradition": colour_of["extradition"],
+        "joint-investigation": None,
+        "mla": colour_of["mla"],
+    }
 
 
 def test_figures_export_as_csv_and_xlsx(dataset, peru):
