@@ -66,3 +66,15 @@ def test_demo_logins_work_and_are_printed():
     client = Client()
     assert client.login(username="pe-officer", password=DEMO_PASSWORD)
     assert client.get("/api/v1/requests").json()["items"]
+
+
+@pytest.mark.django_db
+def test_the_secretariat_sees_the_demo_states_submissions_and_no_case():
+    load("--requests", "300")
+    client = Client()
+    assert client.login(username="secretariat", password=DEMO_PASSWORD)
+    page = client.get("/statistics/global/").content.decode()
+    for state in ("Peru (PE)", "Switzerland (CH)", "Nigeria (NG)", "Brazil (BR)"):
+        assert state in page
+    assert "No submission for this period yet" not in page
+    assert client.get("/api/v1/requests").json()["items"] == []

@@ -8,6 +8,7 @@ from comity.accounts.models import Authority
 from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.ledger.demo import create_ledger
+from comity.statistics.demo import DEMO_PERIOD, create_submissions
 
 
 class Command(BaseCommand):
@@ -44,10 +45,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             assets = create_asset_cases(random.Random(options["seed"]), authorities)
         entries = create_ledger(random.Random(options["seed"]))
+        with transaction.atomic():
+            submissions = create_submissions(authorities)
         self.stdout.write(
             f"Demo data loaded: {len(authorities)} States, {done} requests, {assets} assets in asset recovery "
-            f"cases, {entries} transparency-log entries "
-            f"(seed {options['seed']})."
+            f"cases, {entries} transparency-log entries, {submissions} States' statistical submissions "
+            f"for {DEMO_PERIOD} (seed {options['seed']})."
         )
 
     def _print_logins(self) -> None:
