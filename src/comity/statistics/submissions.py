@@ -16,6 +16,7 @@ counterpart_country.
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -103,6 +104,9 @@ def _check(payload: Any) -> list[str]:
         problems.append(_("state: not an ISO 3166-1 alpha-2 code."))
     if not isinstance(payload.get("period"), int) or not 1990 <= payload["period"] <= 2100:
         problems.append(_("period: a year is expected."))
+    threshold = payload.get("threshold")
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        problems.append(_("threshold: the whole number below which counts were suppressed is expected."))
     tables = payload.get("tables")
     if not isinstance(tables, dict) or set(tables) != set(TABLES):
         problems.append(_("tables: expected %(t)s.") % {"t": ", ".join(TABLES)})
@@ -133,47 +137,59 @@ def submission_receive(*, actor: User | None, payload: Any) -> Submission:
     return submission
 
 
-def global_figures(period: int) -> dict[str, Any]:
-    """Per State, per UN region and in total: the counts of a table, from the submissions of one period.
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """A figure added up from counts of which some were suppressed: a suppressed count is at least 1
+    and below its submission's threshold, so the figure lies between `low` and `high` (equal when
+    nothing was suppressed). Shown as "17" or "19–25", never as if a suppressed count were zero."""
 
-    A suppressed count is unknown, not zero: totals say how many cells they could not add.
-    """
+    low: int = 0
+    high: int = 0
+
+    def plus(self, count: int | None, threshold: int) -> "Bounds":
+        if count is None:
+            return Bounds(self.low + 1, self.high + threshold - 1)
+        return Bounds(self.low + count, self.high + count)
+
+    def __add__(self, other: "Bounds") -> "Bounds":
+        return Bounds(self.low + other.low, self.high + other.high)
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+FIGURES = ("requests", "incoming", "outgoing", "executed", "refused")
+
+
+def global_figures(period: int) -> dict[str, Any]:
+    """Per State, per UN region and in total, from the submissions of one period: requests (by
+    direction) and the executed and refused ones, each as the `Bounds` its suppressed counts allow,
+    and how many cells were suppressed."""
     submissions = list(Submission.objects.filter(period=period))
     states = []
-    totals = {"requests": 0, "incoming": 0, "outgoing": 0, "executed": 0, "refused": 0, "suppressed": 0}
     for submission in submissions:
-        row: dict[str, Any] = {
-            "state": submission.state,
-            "requests": 0,
-            "incoming": 0,
-            "outgoing": 0,
-            "executed": 0,
-            "refused": 0,
-            "suppressed": 0,
-        }
-        for cell in submission.payload["tables"]["type_direction"]:
-            if cell["count"] is None:
-                row["suppressed"] += 1
-                continue
-            row["requests"] += cell["count"]
+        tables, threshold = submission.payload["tables"], submission.payload["threshold"]
+        row: dict[str, Any] = {"state": submission.state, "suppressed": 0} | dict.fromkeys(FIGURES, Bounds())
+        for cell in tables["type_direction"]:
+            row["requests"] = row["requests"].plus(cell["count"], threshold)
             if cell["direction"] in ("incoming", "outgoing"):
-                row[cell["direction"]] += cell["count"]
-        for cell in submission.payload["tables"]["outcome"]:
+                row[cell["direction"]] = row[cell["direction"]].plus(cell["count"], threshold)
+            row["suppressed"] += int(cell["count"] is None)
+        for cell in tables["outcome"]:
             if cell["outcome"] in ("executed", "refused"):
-                if cell["count"] is None:
-                    row["suppressed"] += 1
-                else:
-                    row[cell["outcome"]] += cell["count"]
+                row[cell["outcome"]] = row[cell["outcome"]].plus(cell["count"], threshold)
+                row["suppressed"] += int(cell["count"] is None)
         states.append(row)
-        for key in totals:
-            totals[key] += row[key]
+    empty: dict[str, Any] = {"suppressed": 0} | dict.fromkeys(FIGURES, Bounds())
+    totals = dict(empty)
     regions: dict[str, dict[str, Any]] = {}
     for row in states:
         region = region_of(row["state"])[0]
-        into = regions.setdefault(region, {"region": region, "states": 0} | dict.fromkeys(totals, 0))
+        into = regions.setdefault(region, {"region": region, "states": 0} | empty)
         into["states"] += 1
-        for key in totals:
-            into[key] += row[key]
+        for summed in (into, totals):
+            for key in empty:
+                summed[key] += row[key]
     return {
         "period": period,
         "states": sorted(states, key=lambda r: r["state"]),

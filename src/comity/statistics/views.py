@@ -198,6 +198,7 @@ def global_page(request: AuthedRequest) -> HttpResponse:
     figures = global_figures(period)
     for row in figures["states"]:
         row["name"] = country_name(row["state"])
+    figures["states"].sort(key=lambda row: row["name"])
     return render(
         request, "statistics/global.html", {"figures": figures, "periods": periods, "period": period}
     )

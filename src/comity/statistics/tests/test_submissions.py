@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from comity.statistics.models import Submission
-from comity.statistics.submissions import build_submission, global_figures
+from comity.statistics.submissions import Bounds, build_submission, global_figures
 from comity.statistics.tests.cases import CASES
 
 
@@ -60,7 +60,7 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
     assert Submission.objects.count() == 2
     figures = global_figures(2024)
     by_state = {row["state"]: row for row in figures["states"]}
-    assert by_state["PE"]["requests"] == 6 and by_state["PE"]["incoming"] == 3
+    assert by_state["PE"]["requests"] == Bounds(6, 6) and by_state["PE"]["incoming"] == Bounds(3, 3)
     assert figures["total"]["requests"] == by_state["PE"]["requests"] + by_state["CH"]["requests"]
     by_region = {row["region"]: row for row in figures["regions"]}
     assert by_region["Americas"]["requests"] == by_state["PE"]["requests"]
@@ -82,6 +82,31 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
     assert officer.get("/statistics/global/").status_code == 403
 
 
+def test_a_figure_with_suppressed_counts_is_the_range_they_allow_never_a_zero(
+    dataset, peru, secretariat_user, tmp_path
+):
+    exact = {row["state"]: row for row in _compiled(peru, tmp_path, threshold=1)["states"]}["PE"]
+    figures = _compiled(peru, tmp_path, threshold=3)
+    [pe] = figures["states"]
+    # 2024: mla incoming 3, mla outgoing 2 and extradition outgoing 1 both suppressed (1 or 2 each)
+    assert (pe["requests"], pe["incoming"], pe["outgoing"]) == (Bounds(5, 7), Bounds(3, 3), Bounds(2, 4))
+    for figure in ("requests", "incoming", "outgoing", "executed", "refused"):
+        assert exact[figure].low == exact[figure].high
+        assert pe[figure].low <= exact[figure].low <= pe[figure].high, figure
+    assert pe["suppressed"] >= 2 and figures["total"] == {key: pe[key] for key in figures["total"]}
+    client = Client()
+    client.force_login(secretariat_user)
+    page = client.get("/statistics/global/?period=2024").content.decode()
+    assert '<td class="num">5–7</td><td class="num">3</td><td class="num">2–4</td>' in page
+
+
+def _compiled(side, tmp_path, *, threshold: int) -> dict:
+    path = tmp_path / f"{side.authority.country}-{threshold}.json"
+    path.write_text(json.dumps(build_submission(side.authority, 2024, threshold=threshold)))
+    run("import", "submission", str(path))
+    return global_figures(2024)
+
+
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
@@ -95,6 +120,17 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
                 "tables": {},
             },
             "state",
+        ),
+        (
+            {
+                "format": "comity/statistical-submission",
+                "version": 1,
+                "state": "PE",
+                "period": 2024,
+                "threshold": 0,
+                "tables": {},
+            },
+            "threshold",
         ),
     ],
 )
