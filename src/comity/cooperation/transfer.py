@@ -292,24 +292,41 @@ def import_requests(
     return result
 
 
+def own_reference(request: Request, authority: Authority) -> str:
+    """The authority's key for a request in its register: its own reference or, for a request it
+    has been sent and not yet numbered, the sender's — so that its export imported again finds
+    every row. `_keyed` says the same in SQL."""
+    if request.requesting_authority_id == authority.pk:
+        return request.requesting_reference
+    return request.requested_reference or request.requesting_reference
+
+
+def _keyed(authority: Authority) -> list[tuple[str, Q]]:
+    """The authority's requests, in three parts, each with the column its key is in."""
+    return [
+        ("requesting_reference", Q(requesting_authority=authority)),
+        ("requested_reference", Q(requested_authority=authority) & ~Q(requested_reference="")),
+        ("requesting_reference", Q(requested_authority=authority, requested_reference="")),
+    ]
+
+
 def _references(authority: Authority) -> set[str]:
-    """The references the authority's requests already have in Comity, from its own side."""
-    made = Request.objects.filter(requesting_authority=authority).exclude(requesting_reference="")
-    received = Request.objects.filter(requested_authority=authority).exclude(requested_reference="")
-    return set(made.values_list("requesting_reference", flat=True)) | set(
-        received.values_list("requested_reference", flat=True)
-    )
+    """The keys the authority's requests already have in Comity (see `own_reference`)."""
+    found: set[str] = set()
+    for column, part in _keyed(authority):
+        found |= set(Request.objects.filter(part).exclude(**{column: ""}).values_list(column, flat=True))
+    return found
 
 
 def _existing(authority: Authority, references: list[str]) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for start in range(0, len(references), 900):
         chunk = references[start : start + 900]
+        wanted = Q()
+        for column, part in _keyed(authority):
+            wanted |= part & Q(**{f"{column}__in": chunk})
         requests = (
-            Request.objects.filter(
-                Q(requesting_authority=authority, requesting_reference__in=chunk)
-                | Q(requested_authority=authority, requested_reference__in=chunk)
-            )
+            Request.objects.filter(wanted)
             .select_related("requesting_authority", "requested_authority")
             .prefetch_related("offence_rows", "measure_rows", "refusal_ground_rows")
         )
@@ -391,7 +408,7 @@ def _bulk(
 def export_row(request: Request, authority: Authority) -> dict[str, str]:
     outgoing = request.requesting_authority_id == authority.pk
     return {
-        "reference": request.requesting_reference if outgoing else request.requested_reference,
+        "reference": own_reference(request, authority),
         "direction": Direction.OUTGOING if outgoing else Direction.INCOMING,
         "type": request.type,
         "requesting_country": request.requesting_country,

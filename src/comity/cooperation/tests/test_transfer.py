@@ -12,6 +12,7 @@ from django.db import connection
 from comity.accounts.models import Authority
 from comity.cooperation.models import Event, Request
 from comity.cooperation.transfer import COLUMNS
+from conftest import make_request
 
 HEADER = ",".join(COLUMNS)
 ROWS = [
@@ -65,6 +66,22 @@ def test_import_then_export_gives_the_file_back_and_reimport_adds_nothing(tmp_pa
     again = tmp_path / "again.csv"
     run("export", "requests", "--authority", str(importer.pk), "--output", str(again))
     assert again.read_bytes() == exported.read_bytes()
+
+
+def test_a_request_sent_to_us_and_not_yet_numbered_goes_round_by_the_senders_reference(
+    tmp_path, importer, peru, switzerland
+):
+    sent = make_request(switzerland, peru, requesting_reference="CH-2025-77")
+    assert sent.requested_reference == ""
+    run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+    exported = tmp_path / "out.csv"
+    run("export", "requests", "--authority", str(importer.pk), "--output", str(exported))
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    assert [r["direction"] for r in rows if r["reference"] == "CH-2025-77"] == ["incoming"]
+    assert all(r["reference"] for r in rows)
+    requests, events = Request.objects.count(), Event.objects.count()
+    assert "0 requests" in run("import", "requests", str(exported), "--authority", str(importer.pk))
+    assert (Request.objects.count(), Event.objects.count()) == (requests, events)
 
 
 def test_xlsx_round_trip(tmp_path, importer):
