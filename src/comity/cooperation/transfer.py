@@ -8,6 +8,7 @@ Export writes the same layout, so that export(import(file)) gives the file back.
 
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -231,6 +232,17 @@ def import_requests(
         if item is not None:
             if item.reference not in in_comity:
                 item.row = None  # only a row already in Comity is compared; the others need not stay
+                if _COMITY_NUMBER.fullmatch(item.reference):
+                    problems.append(
+                        Problem(
+                            number,
+                            "reference",
+                            item.reference,
+                            _(
+                                "an export names a request of yours without a reference #123; none has this number"
+                            ),
+                        )
+                    )
             if item.reference in references:
                 problems.append(
                     Problem(
@@ -292,21 +304,30 @@ def import_requests(
     return result
 
 
+_COMITY_NUMBER = re.compile(r"#\d+")
+
+
 def own_reference(request: Request, authority: Authority) -> str:
-    """The authority's key for a request in its register: its own reference or, for a request it
-    has been sent and not yet numbered, the sender's — so that its export imported again finds
-    every row. `_keyed` says the same in SQL."""
+    """The authority's key for a request in its register: its own reference; for a request it has
+    been sent and not yet numbered, the sender's; for one with no reference at all (registered
+    without one), Comity's number, "#123" — so that its export imported again finds every row.
+    `_keyed` says the same in SQL."""
     if request.requesting_authority_id == authority.pk:
-        return request.requesting_reference
-    return request.requested_reference or request.requesting_reference
+        reference = request.requesting_reference
+    else:
+        reference = request.requested_reference or request.requesting_reference
+    return reference or f"#{request.pk}"
 
 
 def _keyed(authority: Authority) -> list[tuple[str, Q]]:
-    """The authority's requests, in three parts, each with the column its key is in."""
+    """The authority's requests in four parts, each with the column its key is in ("pk": "#123")."""
+    made = Q(requesting_authority=authority)
+    received = Q(requested_authority=authority)
     return [
-        ("requesting_reference", Q(requesting_authority=authority)),
-        ("requested_reference", Q(requested_authority=authority) & ~Q(requested_reference="")),
-        ("requesting_reference", Q(requested_authority=authority, requested_reference="")),
+        ("requesting_reference", made & ~Q(requesting_reference="")),
+        ("requested_reference", received & ~Q(requested_reference="")),
+        ("requesting_reference", received & Q(requested_reference="") & ~Q(requesting_reference="")),
+        ("pk", (made | received) & Q(requesting_reference="", requested_reference="")),
     ]
 
 
@@ -314,7 +335,8 @@ def _references(authority: Authority) -> set[str]:
     """The keys the authority's requests already have in Comity (see `own_reference`)."""
     found: set[str] = set()
     for column, part in _keyed(authority):
-        found |= set(Request.objects.filter(part).exclude(**{column: ""}).values_list(column, flat=True))
+        values = Request.objects.filter(part).values_list(column, flat=True)
+        found |= {f"#{pk}" for pk in values} if column == "pk" else set(values)
     return found
 
 
@@ -322,9 +344,10 @@ def _existing(authority: Authority, references: list[str]) -> dict[str, dict[str
     found: dict[str, dict[str, str]] = {}
     for start in range(0, len(references), 900):
         chunk = references[start : start + 900]
+        numbers = [int(r[1:]) for r in chunk if _COMITY_NUMBER.fullmatch(r)]
         wanted = Q()
         for column, part in _keyed(authority):
-            wanted |= part & Q(**{f"{column}__in": chunk})
+            wanted |= part & Q(**{f"{column}__in": numbers if column == "pk" else chunk})
         requests = (
             Request.objects.filter(wanted)
             .select_related("requesting_authority", "requested_authority")

@@ -68,16 +68,18 @@ def test_import_then_export_gives_the_file_back_and_reimport_adds_nothing(tmp_pa
     assert again.read_bytes() == exported.read_bytes()
 
 
-def test_a_request_sent_to_us_and_not_yet_numbered_goes_round_by_the_senders_reference(
+def test_requests_without_our_reference_go_round_by_the_senders_or_comitys_number(
     tmp_path, importer, peru, switzerland
 ):
     sent = make_request(switzerland, peru, requesting_reference="CH-2025-77")
-    assert sent.requested_reference == ""
+    unnumbered = make_request(peru, switzerland, requesting_reference="")
+    assert sent.requested_reference == "" and unnumbered.requested_reference == ""
     run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
     exported = tmp_path / "out.csv"
     run("export", "requests", "--authority", str(importer.pk), "--output", str(exported))
     rows = list(csv.DictReader(exported.open(encoding="utf-8")))
     assert [r["direction"] for r in rows if r["reference"] == "CH-2025-77"] == ["incoming"]
+    assert [r["direction"] for r in rows if r["reference"] == f"#{unnumbered.pk}"] == ["outgoing"]
     assert all(r["reference"] for r in rows)
     requests, events = Request.objects.count(), Event.objects.count()
     assert "0 requests" in run("import", "requests", str(exported), "--authority", str(importer.pk))
@@ -117,6 +119,7 @@ def test_xlsx_round_trip(tmp_path, importer):
             "not been received",
         ),
         (ROWS[0].replace(",Federal Office of Justice,", ",,"), "requesting_authority", "counterpart"),
+        (ROWS[0].replace("PE-IN-1,", "#41,"), "reference", "none has this number"),
     ],
 )
 def test_a_bad_row_is_named_and_nothing_is_imported(tmp_path, importer, row, column, reason):
