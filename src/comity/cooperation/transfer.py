@@ -229,6 +229,15 @@ def import_requests(
     for number, row in read_rows(handle, name, COLUMNS):
         count += 1
         item = _parse(number, row, authority, problems, today)
+        # A repeated reference is reported even when the row it repeats has other problems: the
+        # report lists every problem at once.
+        reference = row["reference"]
+        if reference in references:
+            problems.append(
+                Problem(number, "reference", reference, _("repeats row %(r)d") % {"r": references[reference]})
+            )
+        elif reference:
+            references[reference] = number
         if item is not None:
             if item.reference not in in_comity:
                 item.row = None  # only a row already in Comity is compared; the others need not stay
@@ -243,16 +252,6 @@ def import_requests(
                             ),
                         )
                     )
-            if item.reference in references:
-                problems.append(
-                    Problem(
-                        number,
-                        "reference",
-                        item.reference,
-                        _("repeats row %(r)d") % {"r": references[item.reference]},
-                    )
-                )
-            references.setdefault(item.reference, number)
             parsed.append(item)
         if count % PROGRESS_EVERY == 0:
             progress("checked", count)

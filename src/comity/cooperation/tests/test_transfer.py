@@ -139,6 +139,11 @@ def test_a_bad_row_is_named_and_nothing_is_imported(tmp_path, importer, row, col
         (HEADER + ",colour\n", "Unknown columns: colour"),
         (HEADER + "\n", "no rows"),
         (HEADER + "\n" + ROWS[0] + "\n" + ROWS[0] + "\n", "repeats row 2"),
+        # the repeated row is itself wrong: both problems are reported at once
+        (
+            HEADER + "\n" + ROWS[0].replace(",mla,", ",mlx,") + "\n" + ROWS[0] + "\n",
+            r"(?s)row 2, column type.*row 3, column reference: .*repeats row 2",
+        ),
     ],
 )
 def test_bad_files_are_explained(tmp_path, importer, content, reason):
