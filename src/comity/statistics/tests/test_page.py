@@ -69,9 +69,21 @@ def test_figures_export_as_csv_and_xlsx(dataset, peru):
     assert client.get("/statistics/export/?group_by=colour").status_code == 422
 
 
+def test_no_matching_request_says_so_instead_of_empty_charts(dataset, peru):
+    client = logged_in(peru.officer)
+    page = client.get(f"/statistics/?as_of={AS_OF}&counterpart_country=AQ")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "0 requests" in text and "No request matches these filters" in text
+    assert "<svg" not in text and "<article>" not in text
+    report = client.get(f"/statistics/report.pdf?as_of={AS_OF}&counterpart_country=AQ")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF-")
+
+
 def test_bad_filters_and_outsiders(dataset, peru, secretariat_user):
     assert logged_in(peru.officer).get("/statistics/?as_of=someday").status_code == 422
-    assert "0 requests" in logged_in(secretariat_user).get("/statistics/").content.decode()
+    secretariat_page = logged_in(secretariat_user).get("/statistics/").content.decode()
+    assert "0 requests" in secretariat_page and 'href="/statistics/global/"' in secretariat_page
     assert Client().get("/statistics/").status_code == 302
     assert Client().get("/statistics/export/").status_code == 302
 
