@@ -319,14 +319,16 @@ def own_reference(request: Request, authority: Authority) -> str:
 
 
 def _keyed(authority: Authority) -> list[tuple[str, Q]]:
-    """The authority's requests in four parts, each with the column its key is in ("pk": "#123")."""
+    """The authority's requests in parts, each with the column its key is in ("pk": "#123"), the
+    cases of `own_reference` one by one (each part can use the authority's index)."""
     made = Q(requesting_authority=authority)
     received = Q(requested_authority=authority)
     return [
         ("requesting_reference", made & ~Q(requesting_reference="")),
+        ("pk", made & Q(requesting_reference="")),
         ("requested_reference", received & ~Q(requested_reference="")),
         ("requesting_reference", received & Q(requested_reference="") & ~Q(requesting_reference="")),
-        ("pk", (made | received) & Q(requesting_reference="", requested_reference="")),
+        ("pk", received & Q(requested_reference="", requesting_reference="")),
     ]
 
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from comity.accounts.models import Authority
+from comity.cooperation import services
 from comity.cooperation.models import Event, Request
 from comity.cooperation.transfer import COLUMNS
 from conftest import make_request
@@ -73,6 +74,11 @@ def test_requests_without_our_reference_go_round_by_the_senders_or_comitys_numbe
 ):
     sent = make_request(switzerland, peru, requesting_reference="CH-2025-77")
     unnumbered = make_request(peru, switzerland, requesting_reference="")
+    # numbered by the other side only: still none of ours
+    numbered_there = make_request(peru, switzerland, requesting_reference="")
+    services.request_update(
+        actor=switzerland.officer, request=numbered_there, changes={"requested_reference": "CH-9"}
+    )
     assert sent.requested_reference == "" and unnumbered.requested_reference == ""
     run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
     exported = tmp_path / "out.csv"
@@ -80,6 +86,7 @@ def test_requests_without_our_reference_go_round_by_the_senders_or_comitys_numbe
     rows = list(csv.DictReader(exported.open(encoding="utf-8")))
     assert [r["direction"] for r in rows if r["reference"] == "CH-2025-77"] == ["incoming"]
     assert [r["direction"] for r in rows if r["reference"] == f"#{unnumbered.pk}"] == ["outgoing"]
+    assert [r["direction"] for r in rows if r["reference"] == f"#{numbered_there.pk}"] == ["outgoing"]
     assert all(r["reference"] for r in rows)
     requests, events = Request.objects.count(), Event.objects.count()
     assert "0 requests" in run("import", "requests", str(exported), "--authority", str(importer.pk))
