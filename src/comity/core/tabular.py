@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from typing import IO, Any
 
 import openpyxl
@@ -22,6 +23,8 @@ from comity.reference.countries import is_country
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 YES, NO = "yes", "no"
+# What a CSV file's cells may be separated by; the first is the layout's own.
+DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,11 @@ def read_rows(handle: IO[bytes], name: str, layout: Sequence[str]) -> Iterator[t
         raise ImportRejected([Problem(1, "", name, _("This is not a CSV or XLSX file."))])
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     try:
-        reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None:
+        first = text.readline()
+        if not first:
             raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
+        reader = csv.reader(chain([first], text), delimiter=_delimiter(first, layout))
+        header = next(reader)
         columns = _check_header(header, layout)
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
@@ -94,6 +98,19 @@ def read_rows(handle: IO[bytes], name: str, layout: Sequence[str]) -> Iterator[t
         raise ImportRejected(
             [Problem(1, "", "", _("The file is not valid CSV: %(error)s") % {"error": error})]
         ) from error
+
+
+def _delimiter(header: str, layout: Sequence[str]) -> str:
+    """The delimiter under which `header` names most of the layout's columns, a comma on a tie.
+
+    Excel saves "CSV" with semicolons where the decimal mark is a comma (Spanish, French,
+    Portuguese, German settings...): such a file is read as it was meant, not refused.
+    """
+
+    def known(delimiter: str) -> int:
+        return sum(c.strip().lower() in layout for c in next(csv.reader([header], delimiter=delimiter)))
+
+    return max(DELIMITERS, key=known)
 
 
 def _xlsx_rows(handle: IO[bytes], layout: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:

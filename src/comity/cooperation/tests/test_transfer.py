@@ -69,6 +69,21 @@ def test_import_then_export_gives_the_file_back_and_reimport_adds_nothing(tmp_pa
     assert again.read_bytes() == exported.read_bytes()
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolons", "tabs"])
+def test_a_csv_saved_with_semicolons_or_tabs_reads_as_the_comma_file(tmp_path, importer, delimiter):
+    # Excel saves "CSV" with semicolons where the decimal mark is a comma (Peru, France, Brazil...);
+    # its list cells, holding semicolons themselves, come quoted.
+    source = tmp_path / "excel.csv"
+    with source.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(csv.reader([HEADER, *ROWS]))
+    assert "Imported 3 requests" in run("import", "requests", str(source), "--authority", str(importer.pk))
+    executed = Request.objects.get(requested_reference="PE-IN-1")
+    assert sorted(executed.offence_rows.values_list("code", flat=True)) == ["uncac-17", "uncac-23"]
+    assert Request.objects.get(requesting_reference="PE-OUT-1").summary == "Bribes, paid in cash"
+    comma = write(tmp_path, ROWS)
+    assert "0 requests" in run("import", "requests", str(comma), "--authority", str(importer.pk))
+
+
 def test_requests_without_our_reference_go_round_by_the_senders_or_comitys_number(
     tmp_path, importer, peru, switzerland
 ):
