@@ -282,6 +282,10 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.kind}"
 
+    def get_refusal_grounds_display(self) -> str:
+        """The grounds' labels, as the request's own grounds show (the column keeps codes)."""
+        return "; ".join(str(RefusalGround(code).label) for code in self.refusal_grounds)
+
 
 class ImportJob(models.Model):
     """One spreadsheet being checked, then imported, in the background; seen only by its user.

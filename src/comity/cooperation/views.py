@@ -35,12 +35,15 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"reads_cases": user.reads_cases}
     if user.reads_cases:
-        context["awaiting"] = list(selectors.awaiting_action(user).order_by("due_on", "pk")[:HOME_ROWS])
-        context["overdue"] = list(
-            RequestFilterSet(
-                {"overdue": "true"}, queryset=selectors.request_list(user), request=request
-            ).qs.order_by("due_on", "pk")[:HOME_ROWS]
-        )
+        overdue = RequestFilterSet(
+            {"overdue": "true"}, queryset=selectors.request_list(user), request=request
+        ).qs
+        # The soonest target dates first, each list with its full count: a short list must not
+        # read as all there is.
+        for name, queryset in (("awaiting", selectors.awaiting_action(user)), ("overdue", overdue)):
+            rows = list(queryset.order_by("due_on", "pk")[:HOME_ROWS])
+            context[name] = rows
+            context[f"{name}_total"] = len(rows) if len(rows) < HOME_ROWS else queryset.count()
     return render(request, "cooperation/home.html", context)
 
 

@@ -60,7 +60,7 @@ def request_rows(context, requests: list[RequestRow]) -> SafeString:
             cp_name=escape(counterpart.name),
             cp_country=escape(counterpart.country),
             offences=escape(", ".join(r.offence_codes)),
-            final="" if r.is_open else " final",
+            final="" if r.is_open else f" final status-{escape(r.status)}",
             status=statuses.get(r.status) or escape(r.status),
             received=r.received_on.isoformat() if r.received_on else "—",
             due=r.due_on.isoformat(),

@@ -43,6 +43,16 @@ def test_home_lists_what_awaits_me_and_what_is_overdue(peru, switzerland):
     )
     page = logged_in(peru.officer).get("/").content.decode()
     assert page.count(f"/requests/{request.pk}/") == 2  # awaiting our execution, and overdue
+    assert "of 1." not in page and "all overdue requests" not in page
+
+
+def test_home_says_how_many_more_than_it_lists(peru, switzerland):
+    for n in range(17):
+        make_request(switzerland, peru, requesting_reference=f"CH-{n}", received_on=datetime.date(2025, 3, 4))
+    page = logged_in(peru.officer).get("/").content.decode()
+    assert "The 15 with the soonest target dates, of 17." in page
+    assert "The 15 overdue the longest, of 17:" in page
+    assert 'href="/requests/?overdue=true&amp;sort=due_on"' in page
 
 
 def test_list_page_filters_and_its_query_count_is_pinned(
@@ -195,6 +205,20 @@ def test_record_events_by_form_and_htmx(peru, switzerland):
     request.refresh_from_db()
     assert request.status == "in-execution"
     assert Event.objects.filter(request=request).count() == 4
+    refused = client.post(
+        url,
+        {
+            "kind": "refused",
+            "occurred_on": "2025-04-01",
+            "refusal_grounds": ["bank-secrecy", "dual-criminality"],
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    # the timeline names the grounds as the request's facts do, not by their codes
+    assert "Grounds: Bank secrecy; No dual criminality" in refused.content.decode()
+    # a refusal is not shown in an executed request's green
+    for page in ("/requests/", f"/requests/{request.pk}/"):
+        assert 'class="badge final status-refused"' in client.get(page).content.decode()
 
 
 def test_edit_through_the_form(peru, switzerland):
