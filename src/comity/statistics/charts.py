@@ -12,7 +12,7 @@ PALETTE = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#5
 @dataclass
 class Bar:
     label: str
-    value: int
+    value: float
     y: float
     width: float
     colour: str
@@ -28,7 +28,7 @@ class BarChart:
     bar_height: int
 
 
-def bar_chart(items: Sequence[tuple[str, int]], flagged: set[str] | None = None) -> BarChart:
+def bar_chart(items: Sequence[tuple[str, float]], flagged: set[str] | None = None) -> BarChart:
     """Horizontal bars, longest first as given; `flagged` labels are drawn in red."""
     top = max((value for _label, value in items), default=0) or 1
     inner = WIDTH - LABEL_WIDTH - 60

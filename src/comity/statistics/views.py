@@ -18,11 +18,18 @@ from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.core.http import AuthedRequest
 from comity.core.tabular import spreadsheet_response
-from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, AssetCaseStatus, AssetType
+from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, AssetCaseStatus, AssetType, StateRole
 from comity.reference.countries import country_name
 from comity.statistics import charts
 from comity.statistics.api import parse_asset_query, parse_query
-from comity.statistics.assets import ASSET_GROUP_KEYS, asset_figures, asset_figures_by, funnel, state_roles
+from comity.statistics.assets import (
+    ASSET_GROUP_KEYS,
+    StateRoles,
+    asset_figures,
+    asset_figures_by,
+    funnel,
+    state_roles,
+)
 from comity.statistics.models import Submission
 from comity.statistics.selectors import Figures, request_figures
 from comity.statistics.submissions import global_figures
@@ -244,7 +251,17 @@ def _asset_context(request: AuthedRequest) -> dict[str, Any]:
     figures = asset_figures_by(cases, [[key] for key in ASSET_GROUP_KEYS], currency, as_of)
     by = dict(zip(ASSET_GROUP_KEYS, figures, strict=True))
     total = by["year"]
-    million = Decimal(1_000_000)
+    returned = sorted(
+        [
+            (country_name(g.key["country_of_origin"]), g.returned)
+            for g in by["country_of_origin"].groups
+            if g.returned
+        ],
+        key=lambda item: -item[1],
+    )[:TOP_COUNTERPARTS]
+    frozen = [(str(g.key["year"]), g.frozen) for g in by["year"].groups]
+    returned_chart, returned_unit = _amount_bars(returned)
+    frozen_chart, frozen_unit = _amount_bars(frozen)
     return {
         "as_of": as_of,
         "currency": currency,
@@ -265,21 +282,31 @@ def _asset_context(request: AuthedRequest) -> dict[str, Any]:
                 ("status", _("By status of the asset")),
             )
         ],
-        "returned_chart": charts.bar_chart(
-            sorted(
-                [
-                    (country_name(g.key["country_of_origin"]), int(g.returned / million))
-                    for g in by["country_of_origin"].groups
-                    if g.returned
-                ],
-                key=lambda item: -item[1],
-            )[:TOP_COUNTERPARTS]
-        ),
-        "frozen_chart": charts.bar_chart(
-            [(str(g.key["year"]), int(g.frozen / million)) for g in by["year"].groups]
-        ),
-        "roles": state_roles(cases),
+        "returned_chart": returned_chart,
+        "returned_unit": returned_unit,
+        "frozen_chart": frozen_chart,
+        "frozen_unit": frozen_unit,
+        "roles": _roles_shown(state_roles(cases)),
         "query": request.GET.urlencode(),
+    }
+
+
+def _amount_bars(items: list[tuple[str, Decimal]]) -> tuple[charts.BarChart, str]:
+    """Bars of amounts in millions, or thousands when the largest is under a million, to one
+    decimal: whole millions showed 0.6 million as 0 and cut 29.9 down to 29."""
+    top = max((amount for _label, amount in items), default=Decimal(0))
+    divisor, unit = (Decimal(1_000_000), _("million")) if top >= 1_000_000 else (Decimal(1000), _("thousand"))
+    return charts.bar_chart([(label, round(float(amount / divisor), 1)) for label, amount in items]), unit
+
+
+def _roles_shown(roles: StateRoles) -> dict[str, list[tuple[str, str, int]]]:
+    """The roles by their labels, the States by their names, in the order of their names."""
+    label = dict(StateRole.choices)
+    return {
+        "counts": [(role, str(label[role]), count) for role, count in roles.counts.items()],
+        "states": sorted(
+            (country_name(country), str(label[role]), cases) for country, role, cases in roles.states
+        ),
     }
 
 

@@ -158,6 +158,11 @@ def test_follow_up_map_and_figures_pages(case, peru):
     assert world.status_code == 200 and world["Content-Type"].startswith("image/svg+xml")
     figures = client.get("/statistics/assets/", {"currency": "CHF"}).content.decode()
     assert "1,000" in figures
+    # 1,000 CHF frozen is drawn as 1 thousand, not as 0 million; roles are named, not coded
+    assert "(CHF thousand)" in figures and 'class="value">1</text>' in figures
+    assert "<td>Switzerland</td><td>State of asset location</td>" in figures
+    assert "asset-location" not in figures
+    assert figures.index("<td>Peru</td>") < figures.index("<td>Switzerland</td>")  # by name, not code
     assert client.get("/statistics/assets/", {"currency": "ZZZ"}).status_code == 422
     export = client.get(
         "/statistics/assets/export/", {"group_by": "country_of_asset_location", "currency": "CHF"}
