@@ -54,15 +54,22 @@ TYPES = [
     "art-valuables",
     "vehicle",
 ]
+# What an asset of each type is, and where it is held or registered.
 DESCRIPTIONS = {
-    "bank-account": "Account held through a shell company",
-    "real-estate": "Apartment",
-    "securities": "Portfolio of listed shares",
-    "vessel": "Motor yacht",
-    "aircraft": "Private jet",
-    "business": "Holding company shares",
-    "art-valuables": "Paintings",
-    "vehicle": "Luxury cars",
+    "bank-account": (
+        ["Account held through a shell company", "Numbered account", "Correspondent account of a trust"],
+        ["Private bank", "Custodian bank"],
+    ),
+    "real-estate": (["Apartment", "Beachfront villa", "Office building"], ["Land registry"]),
+    "securities": (
+        ["Portfolio of listed shares", "Government bonds"],
+        ["Custodian bank", "Central securities depository"],
+    ),
+    "vessel": (["Motor yacht", "Sailing yacht"], ["Ship registry"]),
+    "aircraft": (["Private jet", "Helicopter"], ["Civil aviation registry"]),
+    "business": (["Holding company shares", "Hotel operating company"], ["Company registry"]),
+    "art-valuables": (["Paintings", "Jewellery", "Gold bullion"], ["Freeport storage", "Custodian bank"]),
+    "vehicle": (["Luxury cars", "Armoured vehicle"], ["Vehicle registry"]),
 }
 PROCEEDINGS = ["criminal", "criminal", "non-conviction-based", "civil", "settlement"]
 CUTOFF = datetime.date(2026, 10, 31)
@@ -121,24 +128,16 @@ def create_asset_cases(rng: random.Random, authorities: list[Authority]) -> int:
             )
             if fate < 0.08:
                 identified = CUTOFF - datetime.timedelta(days=rng.randint(3, 60))
+            kind = rng.choice(TYPES)
+            descriptions, institutions = DESCRIPTIONS[kind]
             asset = services.asset_add(
                 actor=writer,
                 case=case,
-                type=rng.choice(TYPES),
+                type=kind,
                 location_country=country,
-                description=rng.choice(
-                    [
-                        "Account held through a shell company",
-                        "Apartment",
-                        "Portfolio",
-                        "Holding company shares",
-                        "Yacht",
-                        "Private jet",
-                        "Paintings",
-                    ]
-                ),
+                description=rng.choice(descriptions),
                 holder=f"Shell company {rng.randint(100, 999)} Ltd",
-                institution=rng.choice(["Private bank", "Land registry", "Custodian bank", "Port registry"]),
+                institution=rng.choice(institutions),
                 identified_on=min(identified, CUTOFF),
             )
             made += 1

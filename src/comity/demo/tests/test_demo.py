@@ -7,6 +7,8 @@ from django.test import Client
 
 from comity.accounts.demo import DEMO_PASSWORD
 from comity.accounts.models import Authority
+from comity.assets.demo import DESCRIPTIONS
+from comity.assets.models import Asset
 from comity.cooperation.models import Event, Request
 from comity.cooperation.statemachine import replay
 
@@ -49,6 +51,12 @@ def test_demo_is_deterministic_under_a_seed_and_realistic():
             request.closed_on,
         )
     assert Event.objects.count() > 4 * 400 * 0.8
+    # an asset is what its type says, held where such an asset is (no aircraft in a land registry)
+    assets = list(Asset.objects.values_list("type", "description", "institution"))
+    assert len({kind for kind, _d, _i in assets}) >= 5
+    for kind, description, institution in assets:
+        descriptions, institutions = DESCRIPTIONS[kind]
+        assert description in descriptions and institution in institutions, (kind, description, institution)
 
     assert "already has data" in load("--if-empty")
     call_command("flush", "--no-input")
