@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from comity.accounts.choices import AuthorityKind, Role
@@ -100,3 +101,17 @@ def make_request(requesting: Side, requested: Side, **overrides) -> Request:
         requested_authority=requested.authority,
         **fields,
     )
+
+
+def planned_rows() -> int | None:
+    """How many requests the database's query planner believes there are (None: it was never told)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchone()[0]:
+                return None
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'request_requested_idx'")
+            row = cursor.fetchone()
+            return int(row[0].split()[0]) if row else None
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cooperation_request'")
+        return int(cursor.fetchone()[0])

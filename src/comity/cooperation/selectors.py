@@ -232,4 +232,5 @@ def awaiting_action(user: User) -> QuerySet[Request]:
     ours_to_send_or_complete = Q(
         requesting_authority_id=authority_id, status__in=[Status.DRAFT, Status.AWAITING_INFORMATION]
     )
-    return request_list(user).filter(ours_to_execute | ours_to_send_or_complete)
+    # Every status above is an open one: saying so lets the database use the open requests' index.
+    return request_list(user).filter(ours_to_execute | ours_to_send_or_complete, is_open=True)

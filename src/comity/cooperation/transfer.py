@@ -24,7 +24,7 @@ from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.models import Request
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
-from comity.core.bulk import collector_paused, sqlite_cache_enlarged
+from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
 from comity.core.services import audit
 from comity.core.tabular import NO, YES, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -300,6 +300,8 @@ def import_requests(
             result.created += len(batch)
             progress("written", result.created)
         audit(actor=actor, action="request.import", obj=authority, fields=["requests"])
+    if result.created:
+        analyze(Request)
     return result
 
 

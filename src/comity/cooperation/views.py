@@ -38,12 +38,16 @@ def home(request: AuthedRequest) -> HttpResponse:
         overdue = RequestFilterSet(
             {"overdue": "true"}, queryset=selectors.request_list(user), request=request
         ).qs
-        # The soonest target dates first, each list with its full count: a short list must not
-        # read as all there is.
-        for name, queryset in (("awaiting", selectors.awaiting_action(user)), ("overdue", overdue)):
-            rows = list(queryset.order_by("due_on", "pk")[:HOME_ROWS])
-            context[name] = rows
-            context[f"{name}_total"] = len(rows) if len(rows) < HOME_ROWS else queryset.count()
+        # The soonest target dates first, and a word when there are more: a short list must not
+        # read as all there is. Overdue requests are counted (the open requests' index serves it);
+        # the awaiting ones are not (at a long register, counting them cost more than the page).
+        awaiting = list(selectors.awaiting_action(user).order_by("due_on", "pk")[: HOME_ROWS + 1])
+        context["awaiting"], context["more_awaiting"] = awaiting[:HOME_ROWS], len(awaiting) > HOME_ROWS
+        late = list(overdue.order_by("due_on", "pk")[:HOME_ROWS])
+        context["overdue"], context["overdue_total"] = (
+            late,
+            len(late) if len(late) < HOME_ROWS else overdue.count(),
+        )
     return render(request, "cooperation/home.html", context)
 
 

@@ -25,6 +25,20 @@ CHUNK = 5000
 JSON_COLUMNS = 10
 
 
+def analyze(*of: type[models.Model]) -> None:
+    """Refresh the query planner's statistics of the tables `of` these models (all tables when none is named)
+    after a bulk load. SQLite keeps none unless asked: it then takes `authority = 1` to match a
+    handful of rows, and at a long register read a fifth of the requests table through that index
+    instead of walking the open requests' one (home page at 1,000,000 requests: 330 ms against
+    40 ms). PostgreSQL would refresh them itself, but only some time after the load. About a second
+    for 1,000,000 requests on either database."""
+    quote = connection.ops.quote_name
+    statements = [f"ANALYZE {quote(model._meta.db_table)}" for model in of] or ["ANALYZE"]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a job that builds and keeps millions of objects

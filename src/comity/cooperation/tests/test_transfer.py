@@ -13,7 +13,7 @@ from comity.accounts.models import Authority
 from comity.cooperation import services
 from comity.cooperation.models import Event, Request
 from comity.cooperation.transfer import COLUMNS
-from conftest import make_request
+from conftest import make_request, planned_rows
 
 HEADER = ",".join(COLUMNS)
 ROWS = [
@@ -50,6 +50,8 @@ def test_import_then_export_gives_the_file_back_and_reimport_adds_nothing(tmp_pa
     source = write(tmp_path, ROWS)
     assert "Imported 3 requests" in run("import", "requests", str(source), "--authority", str(importer.pk))
     assert Request.objects.count() == 3
+    # the planner knows of the imported rows at once (SQLite would otherwise never learn of them)
+    assert planned_rows() == 3
     refused = Request.objects.get(requesting_reference="PE-OUT-1")
     assert (refused.status, refused.closed_on.isoformat()) == ("refused", "2024-09-01")
     assert list(refused.events.values_list("kind", flat=True)) == ["created", "sent", "received", "refused"]

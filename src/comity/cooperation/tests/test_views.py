@@ -43,14 +43,14 @@ def test_home_lists_what_awaits_me_and_what_is_overdue(peru, switzerland):
     )
     page = logged_in(peru.officer).get("/").content.decode()
     assert page.count(f"/requests/{request.pk}/") == 2  # awaiting our execution, and overdue
-    assert "of 1." not in page and "all overdue requests" not in page
+    assert "more await your action" not in page and "all overdue requests" not in page
 
 
 def test_home_says_how_many_more_than_it_lists(peru, switzerland):
     for n in range(17):
         make_request(switzerland, peru, requesting_reference=f"CH-{n}", received_on=datetime.date(2025, 3, 4))
     page = logged_in(peru.officer).get("/").content.decode()
-    assert "The 15 with the soonest target dates, of 17." in page
+    assert "The 15 with the soonest target dates; more await your action." in page
     assert "The 15 overdue the longest, of 17:" in page
     assert 'href="/requests/?overdue=true&amp;sort=due_on"' in page
 

@@ -11,6 +11,7 @@ from comity.assets.demo import DESCRIPTIONS
 from comity.assets.models import Asset
 from comity.cooperation.models import Event, Request
 from comity.cooperation.statemachine import replay
+from conftest import planned_rows
 
 
 def fingerprint() -> str:
@@ -51,6 +52,7 @@ def test_demo_is_deterministic_under_a_seed_and_realistic():
             request.closed_on,
         )
     assert Event.objects.count() > 4 * 400 * 0.8
+    assert planned_rows() == Request.objects.count()  # the planner's statistics are up to date
     # an asset is what its type says, held where such an asset is (no aircraft in a land registry)
     assets = list(Asset.objects.values_list("type", "description", "institution"))
     assert len({kind for kind, _d, _i in assets}) >= 5

@@ -7,6 +7,7 @@ from comity.accounts.demo import DEMO_PASSWORD, USER_COUNTRIES, create_authoriti
 from comity.accounts.models import Authority
 from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
+from comity.core.bulk import analyze
 from comity.ledger.demo import create_ledger
 from comity.statistics.demo import DEMO_PERIOD, create_submissions
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         entries = create_ledger(random.Random(options["seed"]))
         with transaction.atomic():
             submissions = create_submissions(authorities)
+        analyze()
         self.stdout.write(
             f"Demo data loaded: {len(authorities)} States, {done} requests, {assets} assets in asset recovery "
             f"cases, {entries} transparency-log entries, {submissions} States' statistical submissions "
