@@ -39,6 +39,25 @@ def test_the_page_shows_each_chart_with_its_table(dataset, peru):
     assert "#c62828" in page  # bank secrecy flagged in red
 
 
+def test_the_charts_count_as_the_api_does(dataset, peru):
+    # The page draws its count charts from a lighter query than the API's figures: same counts.
+    client = logged_in(peru.officer)
+    articles = client.get(f"/statistics/?as_of={AS_OF}").content.decode().split("<article>")[1:]
+
+    def api(group_by):
+        response = client.get(f"/api/v1/statistics/requests?group_by={group_by}&as_of={AS_OF}")
+        return sorted(g["count"] for g in response.json()["groups"] if all(g["key"].values()))
+
+    def tabled(article):
+        return sorted(int(n) for n in re.findall(r'<td class="num">([^<]+)</td>', article) if n != "0")
+
+    years, counterparts, outcomes, _curves, grounds = articles
+    assert tabled(years) == api("year,direction") and sum(tabled(years)) == len(CASES)
+    assert tabled(counterparts) == api("counterpart_country")[-10:]
+    assert tabled(outcomes) == api("outcome") and sum(tabled(outcomes)) == len(CASES)
+    assert tabled(grounds) == api("refusal_grounds") and tabled(grounds)
+
+
 def test_each_type_in_the_curves_table_has_its_curves_colour(dataset, peru, switzerland):
     # Sent, not yet received: counted, but without a curve (between the two types that have one).
     make_request(peru, switzerland, type="joint-investigation", sent_on=datetime.date(2025, 6, 2))
