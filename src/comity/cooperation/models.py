@@ -292,7 +292,8 @@ class Event(models.Model):
 
     def get_refusal_grounds_display(self) -> str:
         """The grounds' labels, as the request's own grounds show (the column keeps codes)."""
-        return "; ".join(str(RefusalGround(code).label) for code in self.refusal_grounds)
+        labels = dict(RefusalGround.choices)
+        return "; ".join(str(labels.get(code, code)) for code in self.refusal_grounds)
 
 
 class ImportJob(models.Model):
