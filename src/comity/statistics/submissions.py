@@ -154,11 +154,28 @@ class Bounds:
     def __add__(self, other: "Bounds") -> "Bounds":
         return Bounds(self.low + other.low, self.high + other.high)
 
+    def __sub__(self, other: "Bounds") -> "Bounds":
+        return Bounds(max(self.low - other.high, 0), self.high - other.low)
+
+    def __and__(self, other: "Bounds") -> "Bounds":
+        """What both bounds allow: the same figure, added up from two tables."""
+        return Bounds(max(self.low, other.low), min(self.high, other.high))
+
     def __str__(self) -> str:
         return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
 
 
 FIGURES = ("requests", "incoming", "outgoing", "executed", "refused")
+# Tables whose cells count each request exactly once (one value per request): each adds up to the
+# State's requests, suppressing different cells, so the requests lie in all their ranges at once.
+PARTITIONS = ("type_direction", "outcome", "legal_basis", "counterpart_country")
+
+
+def _sum(cells: list[dict[str, Any]], threshold: int) -> Bounds:
+    total = Bounds()
+    for cell in cells:
+        total = total.plus(cell["count"], threshold)
+    return total
 
 
 def global_figures(period: int) -> dict[str, Any]:
@@ -179,6 +196,18 @@ def global_figures(period: int) -> dict[str, Any]:
             if cell["outcome"] in ("executed", "refused"):
                 row[cell["outcome"]] = row[cell["outcome"]].plus(cell["count"], threshold)
                 row["suppressed"] += int(cell["count"] is None)
+        # Tighten: the requests lie in every partition's range; each direction is the requests less
+        # the other directions. (E.g. 5-7 by type and direction, 6 by outcome: 6.)
+        for name in PARTITIONS:
+            if name in tables:
+                row["requests"] &= _sum(tables[name], threshold)
+        by_direction = {
+            direction: _sum([c for c in tables["type_direction"] if c["direction"] == direction], threshold)
+            for direction in {c["direction"] for c in tables["type_direction"]}
+        }
+        for direction in ("incoming", "outgoing"):
+            others = sum((b for d, b in by_direction.items() if d != direction), Bounds())
+            row[direction] &= row["requests"] - others
         states.append(row)
     empty: dict[str, Any] = {"suppressed": 0} | dict.fromkeys(FIGURES, Bounds())
     totals = dict(empty)
