@@ -178,6 +178,14 @@ def _sum(cells: list[dict[str, Any]], threshold: int) -> Bounds:
     return total
 
 
+def _cells_by(cells: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    """A table's cells by the value of one of their keys."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for cell in cells:
+        found.setdefault(cell[key], []).append(cell)
+    return found
+
+
 def global_figures(period: int) -> dict[str, Any]:
     """Per State, per UN region and in total, from the submissions of one period: requests (by
     direction) and the executed and refused ones, each as the `Bounds` its suppressed counts allow,
@@ -186,28 +194,25 @@ def global_figures(period: int) -> dict[str, Any]:
     states = []
     for submission in submissions:
         tables, threshold = submission.payload["tables"], submission.payload["threshold"]
-        row: dict[str, Any] = {"state": submission.state, "suppressed": 0} | dict.fromkeys(FIGURES, Bounds())
-        for cell in tables["type_direction"]:
-            row["requests"] = row["requests"].plus(cell["count"], threshold)
-            if cell["direction"] in ("incoming", "outgoing"):
-                row[cell["direction"]] = row[cell["direction"]].plus(cell["count"], threshold)
-            row["suppressed"] += int(cell["count"] is None)
-        for cell in tables["outcome"]:
-            if cell["outcome"] in ("executed", "refused"):
-                row[cell["outcome"]] = row[cell["outcome"]].plus(cell["count"], threshold)
-                row["suppressed"] += int(cell["count"] is None)
-        # Tighten: the requests lie in every partition's range; each direction is the requests less
-        # the other directions. (E.g. 5-7 by type and direction, 6 by outcome: 6.)
-        for name in PARTITIONS:
-            if name in tables:
-                row["requests"] &= _sum(tables[name], threshold)
-        by_direction = {
-            direction: _sum([c for c in tables["type_direction"] if c["direction"] == direction], threshold)
-            for direction in {c["direction"] for c in tables["type_direction"]}
+        # The requests lie in every partition's range (e.g. 5-7 by type and direction, 6 by
+        # outcome: 6); each direction in its own cells' range and in the requests less the others.
+        requests = _sum(tables[PARTITIONS[0]], threshold)
+        for name in PARTITIONS[1:]:
+            requests &= _sum(tables[name], threshold)
+        directions = _cells_by(tables["type_direction"], "direction")
+        by_outcome = _cells_by(tables["outcome"], "outcome")
+        outcomes = {outcome: by_outcome.get(outcome, []) for outcome in ("executed", "refused")}
+        by_direction = {direction: _sum(group, threshold) for direction, group in directions.items()}
+        counted = [*tables["type_direction"], *outcomes["executed"], *outcomes["refused"]]
+        row: dict[str, Any] = {
+            "state": submission.state,
+            "requests": requests,
+            **{outcome: _sum(group, threshold) for outcome, group in outcomes.items()},
+            "suppressed": sum(cell["count"] is None for cell in counted),
         }
         for direction in ("incoming", "outgoing"):
             others = sum((b for d, b in by_direction.items() if d != direction), Bounds())
-            row[direction] &= row["requests"] - others
+            row[direction] = by_direction.get(direction, Bounds()) & (requests - others)
         states.append(row)
     empty: dict[str, Any] = {"suppressed": 0} | dict.fromkeys(FIGURES, Bounds())
     totals = dict(empty)
