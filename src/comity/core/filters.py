@@ -57,3 +57,18 @@ class FilterSet(django_filters.FilterSet):
             form_class.base_fields = _FieldsCopiedShallow(form_class.base_fields)
             self._form_classes[key] = form_class
         return form_class
+
+    def described(self, leave_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """The filters applied, as (label, value) a reader understands: a choice by its label, a
+        date in ISO form. For a report that says what its figures cover."""
+        form = self.form
+        if not form.is_valid():
+            return []
+        shown = []
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if name in leave_out or value in (None, ""):
+                continue
+            labels = dict(getattr(field, "choices", ()))
+            shown.append((str(field.label), str(labels.get(str(value), value))))
+        return shown

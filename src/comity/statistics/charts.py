@@ -106,6 +106,8 @@ class CurveChart:
     curves: list[Curve]
     max_days: int
     half_y: float
+    top_y: float  # 100%
+    bottom_y: float  # 0%
 
 
 def survival_curves(
@@ -130,4 +132,4 @@ def survival_curves(
             path.append((x(point.time), y(survival)))
         path.append((x(max_days), y(survival)))
         drawn.append(Curve(label, PALETTE[i % len(PALETTE)], " ".join(f"{a},{b}" for a, b in path), median))
-    return CurveChart(WIDTH, height, drawn, max_days, y(0.5))
+    return CurveChart(WIDTH, height, drawn, max_days, y(0.5), y(1.0), y(0.0))

@@ -10,15 +10,29 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from weasyprint import HTML
 
 from comity.accounts.choices import Role
 from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
+from comity.cooperation.choices import Direction
 from comity.cooperation.filters import RequestFilterSet
 from comity.core.http import AuthedRequest
 from comity.core.tabular import spreadsheet_response
-from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, AssetCaseStatus, AssetType, StateRole
+from comity.reference.choices import (
+    GROUNDS_NOT_ALLOWED_BY_UNCAC,
+    AssetCaseStatus,
+    AssetType,
+    LegalBasis,
+    Measure,
+    Offence,
+    Outcome,
+    Proceeding,
+    RefusalGround,
+    RequestType,
+    StateRole,
+)
 from comity.reference.countries import country_name
 from comity.statistics import charts
 from comity.statistics.api import parse_asset_query, parse_query
@@ -31,7 +45,7 @@ from comity.statistics.assets import (
     state_roles,
 )
 from comity.statistics.models import Submission
-from comity.statistics.selectors import Figures, request_counts, request_figures
+from comity.statistics.selectors import PENDING, Figures, request_counts, request_figures
 from comity.statistics.submissions import global_figures
 
 TOP_COUNTERPARTS = 10
@@ -50,12 +64,48 @@ def _label(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def _labels(*choices: tuple[str, Any]) -> dict[str, dict[str, Any]]:
+    return {key: dict(kind.choices) for key, kind in choices}
+
+
+# The pages name a group by its label; the API and the exports keep the stable codes.
+REQUEST_KEY_LABELS = _labels(
+    ("direction", Direction),
+    ("type", RequestType),
+    ("legal_basis", LegalBasis),
+    ("offences", Offence),
+    ("measures", Measure),
+    ("proceeding", Proceeding),
+    ("refusal_grounds", RefusalGround),
+)
+REQUEST_KEY_LABELS["outcome"] = {**dict(Outcome.choices), PENDING: _lazy("Pending")}
+ASSET_KEY_LABELS = _labels(
+    ("proceeding", AssetProceeding), ("asset_type", AssetType), ("status", AssetCaseStatus)
+)
+
+
+def key_label(labels: dict[str, dict[str, Any]], key: str, value: Any) -> str:
+    """A group key's value as a page shows it: a code by its label, a State by its name."""
+    if value is None or value == "":
+        return "—"
+    if key.startswith("country_") or key.endswith("_country"):
+        return country_name(value)
+    return str(labels.get(key, {}).get(value, value))
+
+
+def _request_label(key: str, value: Any) -> str:
+    return key_label(REQUEST_KEY_LABELS, key, value)
+
+
 def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
     """Everything the page and the PDF report show: five charts, each with its table."""
     authority_id = request.user.authority_id
     # Only the curves need times to execution; the other charts are counts.
     by_year = request_counts(authority_id, queryset, ["year", "direction"], as_of)
-    years = sorted({str(g.key["year"]) for g in by_year if g.key["year"] is not None})
+    # Every year from the first to the last, a year without requests at zero: a time axis that
+    # skipped it would draw 2012 next to 2015.
+    known = [int(g.key["year"]) for g in by_year if g.key["year"] is not None]
+    years = [str(year) for year in range(min(known), max(known) + 1)] if known else []
     directions = sorted({g.key["direction"] for g in by_year})
     counterparts = sorted(
         request_counts(authority_id, queryset, ["counterpart_country"], as_of), key=lambda g: -g.count
@@ -70,23 +120,30 @@ def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
         ],
         key=lambda g: -g.count,
     )
+    type_label = {g.key["type"]: _request_label("type", g.key["type"]) for g in by_type.groups}
     curves_chart = charts.survival_curves(
         [
-            (g.key["type"], g.time_to_execution.curve, g.time_to_execution.km_median_days)
+            (type_label[g.key["type"]], g.time_to_execution.curve, g.time_to_execution.km_median_days)
             for g in by_type.groups
             if g.time_to_execution.curve
         ]
     )
     # A type without a curve (nothing received yet) has no colour: the others keep their curve's.
     colours = {curve.label: curve.colour for curve in curves_chart.curves}
+    direction_label = {d: _request_label("direction", d) for d in directions}
+    counterpart_bars = [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
+    filterset = RequestFilterSet(request.GET, request=request)
     return {
         "as_of": as_of,
         "query": request.GET.urlencode(),
         "authority": request.user.authority,
-        "filterset": RequestFilterSet(request.GET, request=request),
+        "filterset": filterset,
+        "filters": filterset.described(leave_out=frozenset({"sort"})),
         "total": by_type.total,
         "years_chart": charts.stacked_columns(
-            years, directions, {(str(g.key["year"]), g.key["direction"]): g.count for g in by_year}
+            years,
+            [direction_label[d] for d in directions],
+            {(str(g.key["year"]), direction_label[g.key["direction"]]): g.count for g in by_year},
         ),
         "year_rows": [
             (
@@ -101,17 +158,18 @@ def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
             )
             for year in years
         ],
-        "directions": directions,
-        "counterparts": [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts],
-        "counterparts_chart": charts.bar_chart(
-            [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
+        "directions": [direction_label[d] for d in directions],
+        "counterparts_chart": charts.bar_chart(counterpart_bars),
+        "outcomes_chart": charts.bar_chart(
+            [(_request_label("outcome", g.key["outcome"]), g.count) for g in outcomes]
         ),
-        "outcomes_chart": charts.bar_chart([(_label(g.key["outcome"]), g.count) for g in outcomes]),
-        "by_type": [(g, colours.get(g.key["type"])) for g in by_type.groups],
+        "by_type": [
+            (type_label[g.key["type"]], g, colours.get(type_label[g.key["type"]])) for g in by_type.groups
+        ],
         "curves_chart": curves_chart,
         "grounds_chart": charts.bar_chart(
-            [(g.key["refusal_grounds"], g.count) for g in grounds],
-            flagged={str(code) for code in GROUNDS_NOT_ALLOWED_BY_UNCAC},
+            [(_request_label("refusal_grounds", g.key["refusal_grounds"]), g.count) for g in grounds],
+            flagged={_request_label("refusal_grounds", code) for code in GROUNDS_NOT_ALLOWED_BY_UNCAC},
         ),
     }
 
@@ -222,23 +280,6 @@ def statistics_export(request: AuthedRequest) -> HttpResponse:
     )
 
 
-ASSET_KEY_LABELS: dict[str, Any] = {
-    "proceeding": AssetProceeding,
-    "asset_type": AssetType,
-    "status": AssetCaseStatus,
-}
-
-
-def _asset_key_label(key: str, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if key.startswith("country_"):
-        return country_name(value)
-    if key in ASSET_KEY_LABELS:
-        return str(ASSET_KEY_LABELS[key](value).label)
-    return str(value)
-
-
 def _asset_context(request: AuthedRequest) -> dict[str, Any]:
     """The assets part of the statistics: funnel, groups, roles and times, for the page and exports."""
     _group_by, currency, as_of = parse_asset_query(request)
@@ -267,7 +308,11 @@ def _asset_context(request: AuthedRequest) -> dict[str, Any]:
         "to_confiscation": total.time_to_confiscation,
         "to_return": total.time_to_return,
         "tables": [
-            (key, title, [(_asset_key_label(key, g.key[key]), g, funnel(g)) for g in by[key].groups])
+            (
+                key,
+                title,
+                [(key_label(ASSET_KEY_LABELS, key, g.key[key]), g, funnel(g)) for g in by[key].groups],
+            )
             for key, title in (
                 ("year", _("By year of the step")),
                 ("country_of_origin", _("By State of origin")),

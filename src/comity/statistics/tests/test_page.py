@@ -4,6 +4,7 @@ import io
 import re
 
 import openpyxl
+import pypdf
 from django.test import Client
 
 from comity.statistics.tests.cases import AS_OF, CASES
@@ -65,15 +66,40 @@ def test_each_type_in_the_curves_table_has_its_curves_colour(dataset, peru, swit
     [article] = [a for a in page.split("<article>") if "Time to execution" in a]
     curves = re.findall(r'stroke="(#[0-9a-f]{6})" stroke-width="2"><title>([^<]+)</title>', article)
     colour_of = {label: colour for colour, label in curves}
-    assert set(colour_of) == {"extradition", "mla"}
+    assert set(colour_of) == {"Extradition", "Mutual legal assistance"}
     rows = re.findall(
-        r'<td>(?:<i class="swatch" style="background: (#[0-9a-f]{6})"></i>)?([a-z-]+)</td>', article
+        r'<td>(?:<i class="swatch" style="background: (#[0-9a-f]{6})"></i>)?([A-Za-z ]+)</td>', article
     )
     assert {label: colour or None for colour, label in rows} == {
-        "extradition": colour_of["extradition"],
-        "joint-investigation": None,
-        "mla": colour_of["mla"],
+        "Extradition": colour_of["Extradition"],
+        "Joint investigation": None,
+        "Mutual legal assistance": colour_of["Mutual legal assistance"],
     }
+
+
+def test_years_without_requests_stay_on_the_time_axis_at_zero(dataset, peru, switzerland):
+    make_request(peru, switzerland, sent_on=datetime.date(2021, 5, 3))  # three years before the others
+    page = logged_in(peru.officer).get(f"/statistics/?as_of={AS_OF}").content.decode()
+    years = page.split("<article>")[1]
+    rows = re.findall(r"<tr><td>(\d{4})</td>((?:<td class=\"num\">\d+</td>)+)</tr>", years)
+    assert [year for year, _counts in rows] == ["2021", "2022", "2023", "2024", "2025"]
+    assert [sum(map(int, re.findall(r"\d+", counts))) for year, counts in rows][1:3] == [0, 0]
+    drawn = re.findall(r'text-anchor="middle" class="label small">(\d\d)</text>', years)
+    assert drawn == ["21", "22", "23", "24", "25"]
+
+
+def test_the_page_names_each_group_by_its_label_not_its_code(dataset, peru):
+    # Codes are for the API and the exports; a reader of the page gets "Partially executed".
+    page = logged_in(peru.officer).get(f"/statistics/?as_of={AS_OF}").content.decode()
+    years, _counterparts, outcomes, curves, grounds = page.split("<article>")[1:]
+    assert re.findall(r"<th>([^<]+)</th>", years.split("</thead>")[0])[1:] == ["Incoming", "Outgoing"]
+    shown_outcomes = set(re.findall(r"</i>([^<]+)</td>", outcomes))
+    assert {"Executed", "Refused", "Pending"} <= shown_outcomes
+    assert not shown_outcomes & {"executed", "refused", "pending", "partially-executed"}
+    assert "<td>" in curves and "Mutual legal assistance" in curves and ">mla<" not in curves
+    # The grounds UNCAC does not allow stay flagged in red under their label.
+    assert re.search(r'<rect [^>]*fill="#c62828"><title>Bank secrecy: 1</title>', grounds), grounds
+    assert "bank-secrecy" not in grounds and "dual-criminality" not in grounds
 
 
 def test_figures_export_as_csv_and_xlsx(dataset, peru):
@@ -108,8 +134,16 @@ def test_bad_filters_and_outsiders(dataset, peru, secretariat_user):
 
 
 def test_pdf_report_with_the_charts(dataset, peru):
-    response = logged_in(peru.officer).get(f"/statistics/report.pdf?as_of={AS_OF}")
+    response = logged_in(peru.officer).get(
+        f"/statistics/report.pdf?as_of={AS_OF}&type=mla&direction=incoming"
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and len(response.content) > 10_000
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    # The report says what its figures cover in words, not as the page's query string.
+    assert f"as of {AS_OF}" in text
+    assert "Direction: Incoming; Type: Mutual legal assistance" in text, text[:300]
+    assert "type=mla" not in text and "Mutual legal assistance" in text
     assert logged_in(peru.officer).get("/statistics/report.pdf?as_of=never").status_code == 422
     assert Client().get("/statistics/report.pdf").status_code == 302
