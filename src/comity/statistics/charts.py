@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from comity.statistics.survival import SurvivalPoint
 
-WIDTH, BAR_HEIGHT, LABEL_WIDTH, GAP = 560, 22, 170, 6
+WIDTH, BAR_HEIGHT, LABEL_WIDTH, GAP = 560, 22, 200, 6
 PALETTE = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#5d4037", "#455a64"]
 
 
