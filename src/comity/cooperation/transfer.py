@@ -86,6 +86,9 @@ class ImportResult:
 
 # --- checking rows ----------------------------------------------------------------------------
 
+# The columns a row's timeline is rebuilt from.
+_TIMELINE_COLUMNS = frozenset({"sent_on", "received_on", "closed_on", "outcome", "refusal_grounds"})
+
 
 @dataclass
 class _Parsed:
@@ -130,7 +133,11 @@ def _parse(
             % {"d": direction, "a": authority.name, "c": authority.country},
         )
     if direction and row[own_name] and row[own_name].casefold() != authority.name.casefold():
-        check.fail(own_name, _("this side is the importing authority, %(a)s") % {"a": authority.name})
+        check.fail(
+            own_name,
+            _("this side is the importing authority: give its name in Comity, %(a)s, or leave the cell empty")
+            % {"a": authority.name},
+        )
     if direction and not row[other_name]:
         check.fail(other_name, _("required: the counterpart authority's name"))
     urgent = row["urgent"].lower()
@@ -160,7 +167,9 @@ def _parse(
         check.fail("refusal_grounds", _("grounds are given only for a refused request"))
     if outcome == Outcome.REFUSED and not grounds:
         check.fail("refusal_grounds", _("a refusal states at least one ground"))
-    if len(problems) > before:
+    # The dates' order is checked as soon as the dates and the outcome read well, whatever else
+    # the row gets wrong: the report then lists every problem of the row at once.
+    if any(p.column in _TIMELINE_COLUMNS for p in problems[before:]):
         return None
 
     dates = [d for d in (sent_on, received_on, closed_on) if d]
@@ -181,6 +190,8 @@ def _parse(
             check.fail(column, error.message)
             return None
         events.append((kind, day, kind_grounds))
+    if len(problems) > before:
+        return None
     counterpart = (countries[other_country], row[other_name])
     return _Parsed(
         number, reference, outgoing, counterpart, fields, offences, measures, grounds, events, timeline, row

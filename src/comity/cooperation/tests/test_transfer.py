@@ -155,6 +155,26 @@ def test_a_bad_row_is_named_and_nothing_is_imported(tmp_path, importer, row, col
     assert Request.objects.count() == 0 and not Authority.objects.filter(external=True).exists()
 
 
+def test_every_problem_of_a_row_is_reported_at_once(tmp_path, importer):
+    # An unknown offence, dates in the wrong order and a misnamed own side, all in one row: one
+    # report names the three, so the file is put right in one go.
+    row = (
+        ROWS[0]
+        .replace("uncac-17;uncac-23", "uncac-99")
+        .replace("2024-01-09", "2023-12-01")
+        .replace(",Fiscalía de la Nación,", ",Fiscalia,")
+    )
+    path = write(tmp_path, [row])
+    with pytest.raises(CommandError) as error:
+        run("import", "requests", str(path), "--authority", str(importer.pk))
+    message = str(error.value)
+    assert "row 2, column offences" in message and "unknown code uncac-99" in message
+    assert "row 2, column received_on" in message and "cannot be received" in message
+    assert "row 2, column requested_authority" in message
+    assert "give its name in Comity, Fiscalía de la Nación, or leave the cell empty" in message
+    assert Request.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
