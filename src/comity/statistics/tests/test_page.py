@@ -37,6 +37,8 @@ def test_the_page_shows_each_chart_with_its_table(dataset, peru):
         tabled = re.findall(r'<td class="num">([^<]+)</td>', article)
         assert drawn and drawn == tabled, article[:80]
     assert f"{len(CASES)} requests" in page
+    # Pending at the date: received 2024-06-01, 2025-05-01 (executed later) and 2025-09-01.
+    assert "3 pending" in page and "waited a median of 244 days, the longest 578 days" in page
     assert "#c62828" in page  # bank secrecy flagged in red
 
 
