@@ -77,6 +77,16 @@ def test_each_type_in_the_curves_table_has_its_curves_colour(dataset, peru, swit
         "Joint investigation": None,
         "Mutual legal assistance": colour_of["Mutual legal assistance"],
     }
+    # Extraditions: withdrawn at 30 days and pending at 121 (censored), executed at 270 with one
+    # at risk: the median is 270 and its interval has no upper end ("not reached", not "—");
+    # a type nothing was received of has no median at all.
+    cells = [
+        re.findall(r"<td[^>]*>(?:<i [^>]*></i>)?([^<]*)</td>", row)
+        for row in article.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+    ]
+    km_medians = {row[0].strip(): row[-1].strip() for row in cells if row}
+    assert km_medians["Extradition"] == "270 (—–not reached)" and km_medians["Joint investigation"] == "—"
+    assert re.fullmatch(r"\d+ \(\d+–(\d+|not reached)\)", km_medians["Mutual legal assistance"])
 
 
 def test_years_without_requests_stay_on_the_time_axis_at_zero(dataset, peru, switzerland):
