@@ -60,8 +60,9 @@ def _invalid_query(error: ValidationError) -> HttpResponse:
     )
 
 
-def _label(value: Any) -> str:
-    return "—" if value is None else str(value)
+def _cell(value: Any) -> str:
+    """A group key in an export: the code, or an empty cell where the group has none."""
+    return "" if value is None else str(value)
 
 
 def _labels(*choices: tuple[str, Any]) -> dict[str, dict[str, Any]]:
@@ -227,7 +228,7 @@ def figures_table(figures: Figures) -> list[list[Any]]:
         t = group.time_to_execution
         rows.append(
             [
-                *(_label(group.key.get(k)) for k in figures.group_by),
+                *(_cell(group.key.get(k)) for k in figures.group_by),
                 group.count,
                 group.pending,
                 group.overdue,
