@@ -293,13 +293,44 @@ def _request_figures(
     return Figures(as_of, keys, total.finish(), ordered)
 
 
-def request_counts(
-    authority_id: int | None, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
-) -> list[Group]:
-    """The groups of `request_figures` with their counts only, for a chart that shows no times: one
-    GROUP BY on the keys alone, without the buckets of days and states that times need (at a
-    long register, the statistics page drew four of its five charts from those buckets)."""
-    keys = list(group_by)
+def request_counts_by(
+    authority_id: int | None,
+    queryset: QuerySet[Request],
+    groupings: Sequence[Sequence[str]],
+    as_of: datetime.date,
+) -> list[list[Group]]:
+    """For each grouping, the groups of `request_figures` with their counts only, for charts that
+    show no times: GROUP BYs on the keys alone, without the buckets of days and states that times
+    need (at a long register, the statistics page drew four of its five charts from those).
+
+    One read of the requests serves all the groupings whose keys have one value per request
+    (grouped by all their keys at once, then summed for each); a grouping with a list-valued key
+    (offences...), which counts a request in several groups, has a read of its own. Each read of
+    a long register is a scan: the page's three single-valued charts took three."""
+    single = [list(g) for g in groupings if not MULTI_VALUED_KEYS & set(g)]
+    keys = list(dict.fromkeys(key for grouping in single for key in grouping))
+    shared = _count_rows(authority_id, queryset, keys, as_of) if single else []
+    found = []
+    for grouping in groupings:
+        if MULTI_VALUED_KEYS & set(grouping):
+            rows = _count_rows(authority_id, queryset, list(grouping), as_of)
+        else:
+            positions = [keys.index(key) for key in grouping]
+            sums: dict[tuple, int] = {}
+            for row in shared:
+                key = tuple(row[i] for i in positions)
+                sums[key] = sums.get(key, 0) + row[-1]
+            rows = [(*key, n) for key, n in sums.items()]
+        found.append(
+            _in_key_order(Group(dict(zip(grouping, row[:-1], strict=True)), count=row[-1]) for row in rows)
+        )
+    return found
+
+
+def _count_rows(
+    authority_id: int | None, queryset: QuerySet[Request], keys: Sequence[str], as_of: datetime.date
+) -> list[tuple]:
+    """(key values..., requests) for each combination of `keys` among the requests started by `as_of`."""
     expressions = {f"k_{key}": _key_expression(key, authority_id, as_of) for key in keys}
     distinct = bool(MULTI_VALUED_KEYS & set(keys))
     rows = (
@@ -309,8 +340,7 @@ def request_counts(
         .order_by()
     )
     with _aggregate_memory():
-        found = _plain_rows(rows, [*expressions, "n"])
-    return _in_key_order(Group(dict(zip(keys, row[:-1], strict=True)), count=row[-1]) for row in found)
+        return _plain_rows(rows, [*expressions, "n"])
 
 
 def _started_by(queryset: QuerySet[Request], as_of: datetime.date) -> QuerySet[Request]:

@@ -5,7 +5,9 @@ import re
 
 import openpyxl
 import pypdf
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from comity.statistics.tests.cases import AS_OF, CASES
 from conftest import make_request
@@ -59,6 +61,17 @@ def test_the_charts_count_as_the_api_does(dataset, peru):
     assert tabled(counterparts) == api("counterpart_country")[-10:]
     assert tabled(outcomes) == api("outcome") and sum(tabled(outcomes)) == len(CASES)
     assert tabled(grounds) == api("refusal_grounds") and tabled(grounds)
+
+
+def test_the_page_reads_the_requests_three_times_for_five_charts(dataset, peru):
+    # At a long register each read is a scan of the authority's requests: the three charts that
+    # count one value per request (years and directions, counterparts, outcomes) share one read;
+    # the grounds (several per request) and the times to execution take one each.
+    client = logged_in(peru.officer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/statistics/?as_of={AS_OF}").status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "cooperation_request"' in q["sql"]]
+    assert len(reads) == 3, reads
 
 
 def test_each_type_in_the_curves_table_has_its_curves_colour(dataset, peru, switzerland):
