@@ -9,19 +9,20 @@ Export writes the same layout, so that export(import(file)) gives the file back.
 import datetime
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from comity.accounts.choices import AuthorityKind
 from comity.accounts.models import Authority, User
 from comity.cooperation.choices import Direction, EventKind
-from comity.cooperation.models import Request
+from comity.cooperation.models import Request, RequestMeasure, RequestOffence, RequestRefusalGround
+from comity.cooperation.selectors import joined_codes
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
@@ -319,16 +320,16 @@ def import_requests(
 _COMITY_NUMBER = re.compile(r"#\d+")
 
 
-def own_reference(request: Request, authority: Authority) -> str:
-    """The authority's key for a request in its register: its own reference; for a request it has
-    been sent and not yet numbered, the sender's; for one with no reference at all (registered
-    without one), Comity's number, "#123" — so that its export imported again finds every row.
-    `_keyed` says the same in SQL."""
-    if request.requesting_authority_id == authority.pk:
-        reference = request.requesting_reference
+def own_reference(row: Mapping[str, Any], authority: Authority) -> str:
+    """The authority's key for a request (an `exportable` row) in its register: its own reference;
+    for a request it has been sent and not yet numbered, the sender's; for one with no reference
+    at all (registered without one), Comity's number, "#123" — so that its export imported again
+    finds every row. `_keyed` says the same in SQL."""
+    if row["requesting_authority_id"] == authority.pk:
+        reference = row["requesting_reference"]
     else:
-        reference = request.requested_reference or request.requesting_reference
-    return reference or f"#{request.pk}"
+        reference = row["requested_reference"] or row["requesting_reference"]
+    return reference or f"#{row['pk']}"
 
 
 def _keyed(authority: Authority) -> list[tuple[str, Q]]:
@@ -362,12 +363,7 @@ def _existing(authority: Authority, references: list[str]) -> dict[str, dict[str
         wanted = Q()
         for column, part in _keyed(authority):
             wanted |= part & Q(**{f"{column}__in": numbers if column == "pk" else chunk})
-        requests = (
-            Request.objects.filter(wanted)
-            .select_related("requesting_authority", "requested_authority")
-            .prefetch_related("offence_rows", "measure_rows", "refusal_ground_rows")
-        )
-        for request in requests:
+        for request in exportable(Request.objects.filter(wanted)):
             row = export_row(request, authority)
             found[row["reference"]] = row
     return found
@@ -442,41 +438,77 @@ def _bulk(
 # --- exporting --------------------------------------------------------------------------------
 
 
-def export_row(request: Request, authority: Authority) -> dict[str, str]:
-    outgoing = request.requesting_authority_id == authority.pk
+# What an export row reads of a request, besides its codes.
+_EXPORTED = (
+    "pk",
+    "requesting_authority_id",
+    "requesting_reference",
+    "requested_reference",
+    "type",
+    "requesting_country",
+    "requested_country",
+    "requesting_authority__name",
+    "requested_authority__name",
+    "legal_basis",
+    "proceeding",
+    "urgent",
+    "sent_on",
+    "received_on",
+    "closed_on",
+    "outcome",
+    "summary",
+)
+
+
+def exportable(queryset: QuerySet[Request]) -> QuerySet[Request, dict[str, Any]]:
+    """The requests as an export reads them, in the order of their numbers: plain rows with their
+    authorities' names and their codes, in one query. Model instances with three prefetched
+    relations took half a millisecond a row: an authority's register of 190,000 requests took
+    over a minute to export, longer than a web server lets a page run."""
+    return queryset.values(
+        *_EXPORTED,
+        offences=joined_codes(RequestOffence),
+        measures=joined_codes(RequestMeasure),
+        refusal_grounds=joined_codes(RequestRefusalGround),
+    ).order_by("pk")
+
+
+def _codes(joined: str | None) -> str:
+    return ";".join(sorted(joined.split(","))) if joined else ""
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def export_row(request: Mapping[str, Any], authority: Authority) -> dict[str, str]:
+    """An `exportable` row in the import layout, as `authority` keeps it in its register."""
+    outgoing = request["requesting_authority_id"] == authority.pk
     return {
         "reference": own_reference(request, authority),
         "direction": Direction.OUTGOING if outgoing else Direction.INCOMING,
-        "type": request.type,
-        "requesting_country": request.requesting_country,
-        "requested_country": request.requested_country,
-        "requesting_authority": request.requesting_authority.name,
-        "requested_authority": request.requested_authority.name,
-        "legal_basis": request.legal_basis,
-        "offences": ";".join(sorted(r.code for r in request.offence_rows.all())),
-        "measures": ";".join(sorted(r.code for r in request.measure_rows.all())),
-        "proceeding": request.proceeding,
-        "urgent": YES if request.urgent else NO,
-        "sent_on": request.sent_on.isoformat() if request.sent_on else "",
-        "received_on": request.received_on.isoformat() if request.received_on else "",
-        "closed_on": request.closed_on.isoformat() if request.closed_on else "",
-        "outcome": request.outcome,
-        "refusal_grounds": ";".join(sorted(r.code for r in request.refusal_ground_rows.all())),
-        "summary": request.summary,
+        "type": request["type"],
+        "requesting_country": request["requesting_country"],
+        "requested_country": request["requested_country"],
+        "requesting_authority": request["requesting_authority__name"],
+        "requested_authority": request["requested_authority__name"],
+        "legal_basis": request["legal_basis"],
+        "offences": _codes(request["offences"]),
+        "measures": _codes(request["measures"]),
+        "proceeding": request["proceeding"],
+        "urgent": YES if request["urgent"] else NO,
+        "sent_on": _day(request["sent_on"]),
+        "received_on": _day(request["received_on"]),
+        "closed_on": _day(request["closed_on"]),
+        "outcome": request["outcome"],
+        "refusal_grounds": _codes(request["refusal_grounds"]),
+        "summary": request["summary"],
     }
 
 
-def export_rows(requests: Iterable[Request], authority: Authority) -> Iterator[list[str]]:
+def export_rows(requests: Iterable[Mapping[str, Any]], authority: Authority) -> Iterator[list[str]]:
+    """The header, then each `exportable` row in the import layout, with formulas neutralised."""
     yield list(COLUMNS)
     for request in requests:
         row = export_row(request, authority)
         yield [escape(row[column]) for column in COLUMNS]
-
-
-def exportable(queryset) -> Any:
-    """The parties' requests, with what a row needs, in a fixed number of queries per chunk."""
-    return (
-        queryset.select_related("requesting_authority", "requested_authority")
-        .prefetch_related("offence_rows", "measure_rows", "refusal_ground_rows")
-        .order_by("pk")
-    )
