@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -121,6 +122,29 @@ def test_filter_form_keeps_the_chosen_values_escaped(peru):
     assert '<input type="date" name="received_before" value="2025-01-02" id="id_received_before">' in content
     assert '<option value="CH" selected>' in content and content.count(" selected>") == 2
     assert '<option value="due_on" selected>' in content
+
+
+def test_filter_bar_kept_between_requests_shows_each_ones_values_and_language(peru):
+    """The filter bar's HTML is kept per values and language: each request still sees its own."""
+    client = logged_in(peru.officer)
+
+    def selected(query: str, language: str = "en") -> dict[str, str]:
+        content = client.get(f"/requests/?{query}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return dict(re.findall(r'<option value="([^"]*)" selected>([^<]*)<', content))
+
+    assert selected("counterpart_country=CH&type=mla") == {
+        "CH": "Switzerland",
+        "mla": "Mutual legal assistance",
+    }
+    assert selected("counterpart_country=NG") == {"NG": "Nigeria"}
+    assert selected("counterpart_country=CH&type=mla", "fr")["CH"] == "Suisse"
+    assert selected("counterpart_country=CH&type=mla")["CH"] == "Switzerland"
+    assert selected("type=extradition&counterpart_country=CH") == {
+        "CH": "Switzerland",
+        "extradition": "Extradition",
+    }
+    assert selected("sort=due_on") == {"due_on": "Target date, soonest first"}
+    assert selected("") == {}
 
 
 def test_detail_is_404_to_outsiders_and_logged_for_parties(peru, switzerland, nigeria, secretariat_user):
