@@ -127,6 +127,7 @@ def main() -> None:
 
     from comity.accounts.models import User
     from comity.accounts.services import token_create
+    from comity.config import gunicorn as web
     from comity.cooperation import selectors
     from comity.cooperation.models import Event, Request
     from comity.cooperation.transfer import COLUMNS, import_requests
@@ -241,21 +242,11 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    # Served as README's "running in production" says: gunicorn, sync workers, 2 per core + 1 (with
-    # 20 clients a sync worker queue is fairer, so it gave a lower p95 than threaded workers).
-    workers = str(2 * (os.cpu_count() or 1) + 1)
+    # Served as README's "running in production" says: gunicorn with Comity's settings (one sync
+    # worker per core; ADR 7).
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "comity.config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            workers,
-        ],
-        env=os.environ | {"COMITY_LOG_LEVEL": "ERROR"},
+        [sys.executable, "-m", "gunicorn", "-c", "python:comity.config.gunicorn", "comity.config.wsgi"],
+        env=os.environ | {"COMITY_LOG_LEVEL": "ERROR", "COMITY_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -293,7 +284,7 @@ def main() -> None:
             "target_p95_ms": 100,
             "clients": CLIENTS,
             "load": f"wrk, {CLIENTS} connections, {ROUNDS} rounds of {DURATION} s per URL, the median round",
-            "server": f"gunicorn, {workers} sync workers",
+            "server": f"gunicorn -c python:comity.config.gunicorn, {web.workers} sync workers",
         }
     finally:
         server.terminate()

@@ -1,6 +1,9 @@
 import os
+import uuid
 
+import psycopg
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -24,3 +27,19 @@ def browser() -> Browser:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database of its own for server processes, of the engine the suite runs on."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        return
+    name = f"comity_server_{uuid.uuid4().hex[:8]}"
+    params = {"user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"] or 5432}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -6,24 +6,16 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
-from pathlib import Path
-
-import psycopg
-import pytest
-from django.conf import settings
 
 from comity.ledger import merkle
 from comity.ledger.note import open_note, parse_checkpoint, parse_verifier_key
+from tests.servers import COMITY, free_port, wait_until_served
 
-COMITY = str(Path(sys.executable).with_name("comity"))
 AGREEMENT = {
     "title": "Return",
     "returning_state": "CH",
@@ -35,31 +27,9 @@ AGREEMENT = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    """A database of its own for the server processes, of the engine the suite runs on."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-        return
-    name = f"comity_crash_{uuid.uuid4().hex[:8]}"
-    params = {"user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"] or 5432}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 class Server:
     def __init__(self, env: dict[str, str]) -> None:
-        self.env, self.port, self.process = env, _free_port(), None
+        self.env, self.port, self.process = env, free_port(), None
 
     @property
     def url(self) -> str:
@@ -72,14 +42,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/api/v1/ledger/sth", timeout=2).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("the server did not start")
+        wait_until_served(self.process, f"{self.url}/api/v1/ledger/sth")
 
     def kill(self) -> None:
         assert self.process is not None
