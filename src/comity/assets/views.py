@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -271,12 +272,12 @@ def case_import(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def case_import_template(request: AuthedRequest) -> HttpResponse:
+def case_import_template(request: AuthedRequest) -> HttpResponseBase:
     return spreadsheet_response([list(transfer.COLUMNS)], "comity-asset-cases-template", "csv", "asset-cases")
 
 
 @login_required
-def case_export(request: AuthedRequest) -> HttpResponse:
+def case_export(request: AuthedRequest) -> HttpResponseBase:
     cases = transfer.exportable(selectors.cases_visible_to(request.user))
     stamp = timezone.localdate().isoformat()
     return spreadsheet_response(

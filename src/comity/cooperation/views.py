@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +83,7 @@ def request_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def request_export(request: AuthedRequest) -> HttpResponse:
+def request_export(request: AuthedRequest) -> HttpResponseBase:
     """The list's current selection in the import layout (the user's authority's own requests)."""
     authority = request.user.authority
     filterset = RequestFilterSet(
@@ -99,7 +100,7 @@ def request_export(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def request_import_template(request: AuthedRequest) -> HttpResponse:
+def request_import_template(request: AuthedRequest) -> HttpResponseBase:
     return spreadsheet_response([list(transfer.COLUMNS)], "comity-requests-template", "csv", "requests")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -263,7 +264,7 @@ def global_page(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def statistics_export(request: AuthedRequest) -> HttpResponse:
+def statistics_export(request: AuthedRequest) -> HttpResponseBase:
     try:
         group_by, as_of, queryset = parse_query(request)
     except ValidationError as error:
@@ -360,7 +361,7 @@ def asset_statistics_page(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def asset_statistics_export(request: AuthedRequest) -> HttpResponse:
+def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
     """The figures grouped as asked, one row per group, CSV or XLSX."""
     if not request.user.reads_cases:
         raise PermissionDenied

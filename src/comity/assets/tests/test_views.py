@@ -71,7 +71,7 @@ def test_outsiders_see_nothing_and_cannot_write(case, nigeria, secretariat_user)
         assert client.get(f"/asset-cases/{case.pk}/").status_code == 404
         assert case.title not in client.get("/asset-cases/").content.decode()
         assert "Account in Geneva" not in client.get("/asset-cases/follow-up/").content.decode()
-        assert case.title not in client.get("/asset-cases/export/").content.decode()
+        assert case.title not in client.get("/asset-cases/export/").getvalue().decode()
         response = client.post(f"/asset-cases/{case.pk}/asset/", {"type": "cash", "location_country": "CH"})
         assert response.status_code == 404
     assert _login(secretariat_user).get("/statistics/assets/").status_code == 403
@@ -168,7 +168,7 @@ def test_follow_up_map_and_figures_pages(case, peru):
     export = client.get(
         "/statistics/assets/export/", {"group_by": "country_of_asset_location", "currency": "CHF"}
     )
-    assert export.content.decode().splitlines()[1].startswith("CH,1,1000.00")
+    assert export.getvalue().decode().splitlines()[1].startswith("CH,1,1000.00")
 
 
 def test_reminders_mail_a_count_and_a_link_never_case_details(case, peru, switzerland, mailoutbox, settings):

@@ -1,8 +1,10 @@
 import datetime
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from comity.cooperation.models import Event, Request
@@ -286,14 +288,14 @@ def test_export_the_filtered_list(peru, switzerland, nigeria):
     client = logged_in(peru.officer)
     response = client.get("/requests/export/?type=extradition&format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = response.getvalue().decode().splitlines()
     assert (
         lines[0].startswith("reference,direction,type") and len(lines) == 2 and lines[1].startswith("PE-A,")
     )
     book = client.get("/requests/export/?format=xlsx")
     assert book.content[:2] == b"PK"
-    assert logged_in(nigeria.officer).get("/requests/export/?format=csv").content.decode().count("\n") == 2
-    assert "PE-" not in logged_in(nigeria.officer).get("/requests/export/").content.decode()
+    assert logged_in(nigeria.officer).get("/requests/export/?format=csv").getvalue().decode().count("\n") == 2
+    assert "PE-" not in logged_in(nigeria.officer).get("/requests/export/").getvalue().decode()
     assert Client().get("/requests/export/").status_code == 302
 
 
@@ -304,13 +306,34 @@ def test_export_reads_the_requests_and_their_codes_in_one_query(peru, switzerlan
     client = logged_in(peru.officer)
     # user, then the requests with their authorities' names and codes (the session is in the cache)
     with django_assert_num_queries(2):
-        first = client.get("/requests/export/?format=csv").content.decode()
+        first = client.get("/requests/export/?format=csv").getvalue().decode()
     for n in range(2, 12):
         make_request(peru, switzerland, requesting_reference=f"PE-{n}", offences=["uncac-15", "uncac-23"])
     with django_assert_num_queries(2):
-        lines = client.get("/requests/export/?format=csv").content.decode().splitlines()
+        lines = client.get("/requests/export/?format=csv").getvalue().decode().splitlines()
     assert lines[1] == first.splitlines()[1] and len(lines) == 12
     assert ",bank-records;search-seizure," in lines[1] and ",uncac-15;uncac-23," in lines[-1]
+
+
+def test_a_large_register_downloads_in_pieces_as_the_command_line_writes_it(peru, tmp_path):
+    """The page streams the CSV as it is written (a whole register was held in memory first)."""
+    peru.authority.name = "Fiscalía de la Nación"
+    peru.authority.save()
+    rows = [ROWS[0].replace("PE-IN-1,", f"PE-IN-{n},") for n in range(600)]
+    source = tmp_path / "register.csv"
+    source.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    call_command(
+        "import", "requests", str(source), "--authority", str(peru.authority.pk), stdout=io.StringIO()
+    )
+    written = tmp_path / "written.csv"
+    call_command("export", "requests", "--authority", str(peru.authority.pk), "--output", str(written))
+
+    response = logged_in(peru.officer).get("/requests/export/?format=csv")
+    assert response.streaming and response["Content-Disposition"].endswith('.csv"')
+    pieces = list(response.streaming_content)
+    assert len(pieces) > 1
+    assert b"".join(pieces) == written.read_bytes()
+    assert written.read_text(encoding="utf-8").count("\n") == 601
 
 
 def test_import_page_checks_in_the_background_then_imports_on_confirmation(
@@ -320,7 +343,9 @@ def test_import_page_checks_in_the_background_then_imports_on_confirmation(
     peru.authority.name = "Fiscalía de la Nación"
     peru.authority.save()
     client = logged_in(peru.officer)
-    assert client.get("/requests/import/template.csv").content.decode().startswith("reference,direction,type")
+    assert (
+        client.get("/requests/import/template.csv").getvalue().decode().startswith("reference,direction,type")
+    )
     bad = ("\n".join([HEADER, ROWS[0].replace(",mla,", ",mutual,")]) + "\n").encode()
     with django_capture_on_commit_callbacks(execute=True):  # the job is queued once its row is committed
         response = client.post("/requests/import/", {"file": _upload("bad.csv", bad)})

@@ -130,13 +130,13 @@ def test_the_page_names_each_group_by_its_label_not_its_code(dataset, peru):
 def test_figures_export_as_csv_and_xlsx(dataset, peru):
     client = logged_in(peru.officer)
     response = client.get(f"/statistics/export/?group_by=type&as_of={AS_OF}&format=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0][:3] == ["type", "count", "pending"]
     assert {row[0]: int(row[1]) for row in rows[1:]} == {"extradition": 3, "mla": 7}
     # The requests refused on no ground (all but one) are a group with an empty key cell, as a
     # statistics package reads a missing value; not a dash.
     response = client.get(f"/statistics/export/?group_by=refusal_grounds&as_of={AS_OF}&format=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert {row[0]: int(row[1]) for row in rows[1:]} == {"": len(CASES) - 1, "bank-secrecy": 1}
     book = client.get(f"/statistics/export/?group_by=year,direction&as_of={AS_OF}&format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(book.content)).worksheets[0]
