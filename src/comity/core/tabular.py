@@ -255,9 +255,8 @@ def escape(value: str) -> str:
 
 
 def write_csv(rows: Iterable[list[str]], out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow(row)
+    """`rows` as CSV into `out`, as the pages' downloads give them (`csv_chunks`)."""
+    out.writelines(csv_chunks(rows))
 
 
 def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "data") -> None:
