@@ -94,9 +94,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages read while a write is in progress; IMMEDIATE avoids lock upgrades failing.
+    # `threads` lets a large sort use helper threads (SQLite's default is none): the statistics'
+    # GROUP BY over a million requests sorts them all, 2.0 s alone and 1.5 s with two helpers.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+        f"PRAGMA threads={int(os.environ.get('COMITY_SQLITE_THREADS', os.cpu_count() or 1))};",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the statistics' CASE and FILTER expressions anew for every query:
