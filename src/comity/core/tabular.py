@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -114,24 +115,36 @@ def _delimiter(header: str, layout: Sequence[str]) -> str:
     return max(DELIMITERS, key=known)
 
 
+# What a damaged or hostile workbook raises as it is opened or read: a broken archive (BadZipFile,
+# zlib.error, EOFError), a missing part (KeyError), XML that does not parse (ParseError is a
+# SyntaxError) or that defusedxml refuses, entity expansions among them (a ValueError).
+_UNREADABLE_XLSX = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, SyntaxError)
+
+
 def _xlsx_rows(handle: IO[bytes], layout: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    unreadable = ImportRejected([Problem(1, "", "", _("This is not a readable XLSX file."))])
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportRejected([Problem(1, "", "", _("This is not a readable XLSX file."))]) from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
-    columns = _check_header([_cell(v) for v in header], layout)
-    for number, values in enumerate(rows, start=2):
-        cells = [_cell(v) for v in values][: len(columns)]
-        if not any(cells):
-            continue
-        cells += [""] * (len(columns) - len(cells))
-        yield number, {c: _unescape(v) for c, v in zip(columns, cells, strict=True)}
-    workbook.close()
+    except _UNREADABLE_XLSX as error:
+        raise unreadable from error
+    # The sheet's XML is parsed as its rows are read, so it can fail after the workbook opened.
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise ImportRejected([Problem(1, "", "", _("The file is empty."))])
+        columns = _check_header([_cell(v) for v in header], layout)
+        for number, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values][: len(columns)]
+            if not any(cells):
+                continue
+            cells += [""] * (len(columns) - len(cells))
+            yield number, {c: _unescape(v) for c, v in zip(columns, cells, strict=True)}
+    except _UNREADABLE_XLSX as error:
+        raise unreadable from error
+    finally:
+        workbook.close()
 
 
 def _cell(value: Any) -> str:

@@ -3,6 +3,7 @@
 import csv
 import gc
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -237,6 +238,46 @@ def test_not_csv_or_xlsx_and_too_large(tmp_path, importer, settings):
     settings.COMITY_IMPORT_MAX_BYTES = 200
     with pytest.raises(CommandError, match="largest accepted"):
         run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+
+
+def _workbook_with_sheet(tmp_path, name, rewrite):
+    """A workbook of the canonical layout whose first sheet's XML is passed through `rewrite`."""
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    book.active.append(ROWS[0].split(",")[:3])
+    plain = io.BytesIO()
+    book.save(plain)
+    path = tmp_path / name
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for entry in source.namelist():
+            data = source.read(entry)
+            target.writestr(entry, rewrite(data.decode()) if entry == "xl/worksheets/sheet1.xml" else data)
+    return path
+
+
+LAUGHS = (
+    '<!DOCTYPE worksheet [<!ENTITY a0 "ha">'
+    + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "rewrite"),
+    [
+        # cut off in the middle of the sheet (a download that stopped, a damaged disk)
+        ("truncated.xlsx", lambda xml: xml[: len(xml) // 2]),
+        # "billion laughs": a few hundred bytes that expand to gigabytes when parsed
+        ("laughs.xlsx", lambda xml: LAUGHS + xml.replace("<sheetData>", "<sheetData>&a9;")),
+    ],
+)
+def test_a_damaged_or_hostile_workbook_is_explained(tmp_path, importer, name, rewrite):
+    # The sheet is read row by row after the workbook opens: its XML failing there must give the
+    # same report as a workbook that does not open at all, not an error page.
+    path = _workbook_with_sheet(tmp_path, name, rewrite)
+    with pytest.raises(CommandError, match="not a readable XLSX file"):
+        run("import", "requests", str(path), "--authority", str(importer.pk))
+    assert Request.objects.count() == 0
 
 
 def test_a_changed_row_for_a_known_reference_is_refused(tmp_path, importer):
