@@ -116,8 +116,8 @@ def _delimiter(header: str, layout: Sequence[str]) -> str:
 
 
 # What a damaged or hostile workbook raises as it is opened or read: a broken archive (BadZipFile,
-# zlib.error, EOFError), a missing part (KeyError), XML that does not parse (ParseError is a
-# SyntaxError) or that defusedxml refuses, entity expansions among them (a ValueError).
+# zlib.error, EOFError), a missing part (KeyError), XML that does not parse or expands entities
+# past expat's limit (ParseError, a SyntaxError), parts openpyxl cannot make sense of (ValueError).
 _UNREADABLE_XLSX = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, SyntaxError)
 
 
