@@ -4,7 +4,9 @@ import uuid
 import psycopg
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from comity.accounts.tests.factories import TEST_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -43,3 +45,23 @@ def database_url(tmp_path):
     yield f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def page_as(live_server, browser: Browser):
+    """Opens a browser page logged in as a test user: `page_as("pe-officer", width=800)`."""
+    pages: list[Page] = []
+
+    def open_as(username: str, width: int = 1280) -> Page:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        pages.append(page)
+        return page
+
+    yield open_as
+    for page in pages:
+        page.close()

@@ -1,7 +1,10 @@
 """Key flows in a real browser: Debian's chromium driven by Playwright against a live server."""
 
+import io
 import re
+from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -16,14 +19,9 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 800])
-def test_register_receive_execute_and_find_a_request(live_server, browser: Browser, peru, switzerland, width):
+def test_register_receive_execute_and_find_a_request(page_as, peru, switzerland, width):
     make_request(peru, switzerland, requesting_reference="PE-OTHER-1")  # must be filtered out below
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("pe-officer")
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Log in").click()
+    page = page_as("pe-officer", width=width)
     expect(page.get_by_role("heading", name="Awaiting my action")).to_be_visible()
 
     page.get_by_role("link", name="New request").click()
@@ -78,6 +76,35 @@ def test_register_receive_execute_and_find_a_request(live_server, browser: Brows
         "2026-02-09",
         "2026-05-04",
     )
+    page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_the_list_as_filtered_in_the_page(live_server, page_as, peru, switzerland, tmp_path, settings):
+    """The exports follow filters chosen after the page loaded (htmx replaces the results only),
+    and a workbook is made in the background, then downloaded from its job's page."""
+    settings.VAR_DIR = tmp_path
+    make_request(peru, switzerland, requesting_reference="PE-EXTRADITION", type="extradition")
+    make_request(peru, switzerland, requesting_reference="PE-MLA", type="mla")
+    page = page_as("pe-officer")
+    page.goto(f"{live_server.url}/requests/")
+    page.get_by_label("Type").select_option("extradition")
+    expect(page.locator("#results")).not_to_contain_text("PE-MLA")
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="CSV").click()
+    lines = Path(csv_download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in lines] == ["reference", "PE-EXTRADITION"]
+
+    page.get_by_role("button", name="XLSX").click()
+    expect(page.get_by_role("heading", name="Export of the request list (XLSX)")).to_be_visible()
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name="Download the workbook (1 request)").click()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["reference", "PE-EXTRADITION"]
+    page.reload()
+    expect(page.get_by_text("Downloaded. The file is no longer on the server")).to_be_visible()
     page.close()
 
 

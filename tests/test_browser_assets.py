@@ -3,19 +3,14 @@
 import datetime
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_open_a_case_freeze_an_asset_and_follow_it_up(live_server, browser: Browser, peru, switzerland):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("pe-officer")
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Log in").click()
+def test_open_a_case_freeze_an_asset_and_follow_it_up(live_server, page_as, peru, switzerland):
+    page = page_as("pe-officer")
 
     page.get_by_role("link", name="Asset recovery").click()
     page.get_by_role("button", name="Open a case").click()

@@ -296,7 +296,23 @@ class Event(models.Model):
         return "; ".join(str(labels.get(code, code)) for code in self.refusal_grounds)
 
 
-class ImportJob(models.Model):
+class _UserJob(models.Model):
+    """Work on a file that the `db_worker` does for one user, who alone sees it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rows_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    state: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk} ({self.state})"
+
+
+class ImportJob(_UserJob):
     """One spreadsheet being checked, then imported, in the background; seen only by its user.
 
     Live progress is kept in the cache (see `cooperation.tasks`), outside the import's transaction.
@@ -310,21 +326,39 @@ class ImportJob(models.Model):
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500)
     state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKING)
-    rows_total = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
     more_problems = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"import {self.pk} ({self.state})"
 
     @property
     def finished(self) -> bool:
         return self.state in (self.State.READY, self.State.DONE, self.State.REJECTED, self.State.FAILED)
+
+
+class ExportJob(_UserJob):
+    """A workbook of the request list's selection, made in the background: a long register takes
+    half a minute as XLSX, which would hold a web worker (one per core) and show nothing meanwhile.
+
+    Seen only by its user; the selection is read as that user may see it when the job runs. The
+    file exists from when it is ready until it is downloaded, or until `EXPORT_KEPT_HOURS` pass.
+    """
+
+    class State(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
+
+    # The list's filters as a query string, e.g. "type=mla&counterpart_country=CH".
+    query = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PREPARING)
+    stored_path = models.CharField(max_length=500, blank=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.state != self.State.PREPARING

@@ -4,8 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,7 @@ from comity.cooperation.forms import (
     RequestForm,
     SubjectFormSet,
 )
-from comity.cooperation.models import ImportJob, Request
+from comity.cooperation.models import ExportJob, ImportJob, Request
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest, writing_authority
 from comity.core.models import AccessEntry
@@ -85,18 +84,62 @@ def request_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def request_export(request: AuthedRequest) -> HttpResponseBase:
     """The list's current selection in the import layout (the user's authority's own requests)."""
-    authority = request.user.authority
-    filterset = RequestFilterSet(
-        request.GET, queryset=selectors.requests_visible_to(request.user), request=request
-    )
-    if authority is None or not filterset.is_valid():
-        return HttpResponse(
-            _("Some filters are not valid."), status=422, content_type="text/plain; charset=utf-8"
-        )
-    own = filterset.qs.filter(Q(requesting_authority=authority) | Q(requested_authority=authority))
+    selection = transfer.selection_to_export(request.user, request.GET)
+    if selection is None:
+        return _invalid_filters()
+    authority, own = selection
     rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
     stamp = timezone.localdate().isoformat()
     return spreadsheet_response(rows, f"requests-{stamp}", request.GET.get("format", "csv"), "requests")
+
+
+def _invalid_filters() -> HttpResponse:
+    return HttpResponse(
+        _("Some filters are not valid."), status=422, content_type="text/plain; charset=utf-8"
+    )
+
+
+@login_required
+@require_POST
+def request_export_start(request: AuthedRequest) -> HttpResponse:
+    """The list's selection as XLSX, made in the background; the job's page follows it."""
+    job = tasks.export_job_start(actor=request.user, query=request.POST.get("query", ""))
+    if job is None:
+        return _invalid_filters()
+    return redirect("request-export-job", pk=job.pk)
+
+
+@login_required
+def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An export's progress (polled by htmx), then its download."""
+    job = ExportJob.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404
+    done = tasks.export_progress(job)
+    context = {
+        "job": job,
+        "done": done,
+        "percent": min(100, 100 * done // job.rows_total) if job.rows_total else 0,
+        "filters": RequestFilterSet(QueryDict(job.query), request=request).described(frozenset({"sort"})),
+        "kept_hours": tasks.EXPORT_KEPT_HOURS,
+    }
+    if request.htmx:
+        return render(request, "cooperation/_export_job.html", context)
+    return render(request, "cooperation/export_job.html", context)
+
+
+@login_required
+def request_export_file(request: AuthedRequest, pk: int) -> FileResponse:
+    """The export's workbook, once: the file is gone from the server as its download starts."""
+    handle = tasks.export_job_take(actor=request.user, job_id=pk)
+    if handle is None:
+        raise Http404
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"requests-{timezone.localdate().isoformat()}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required

@@ -1,13 +1,16 @@
+import csv
 import datetime
 import io
 import re
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
-from comity.cooperation.models import Event, Request
+from comity.cooperation.models import Event, ExportJob, Request
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
 from comity.core.models import AccessEntry
 from conftest import make_request
@@ -297,6 +300,81 @@ def test_export_the_filtered_list(peru, switzerland, nigeria):
     assert logged_in(nigeria.officer).get("/requests/export/?format=csv").getvalue().decode().count("\n") == 2
     assert "PE-" not in logged_in(nigeria.officer).get("/requests/export/").getvalue().decode()
     assert Client().get("/requests/export/").status_code == 302
+
+
+def _xlsx_values(content: bytes) -> list[list[str]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    return [[str(c) if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_an_xlsx_export_is_made_in_the_background_and_downloaded_once(
+    peru, switzerland, nigeria, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    make_request(peru, switzerland, requesting_reference="PE-A", type="extradition")
+    make_request(peru, switzerland, requesting_reference="PE-B")
+    make_request(switzerland, nigeria, requesting_reference="CH-NOT-OURS", type="extradition")
+    client = logged_in(peru.officer)
+    with django_capture_on_commit_callbacks(execute=True):  # the job is queued once its row is committed
+        started = client.post("/requests/export/xlsx/", {"query": "type=extradition"})
+    job_url = started["Location"]
+    page = client.get(job_url).content.decode()
+    assert "Download the workbook (1 request)" in page and "Type: <strong>Extradition</strong>" in page
+    partial = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "every 1s" not in partial  # finished: no more polling
+    # Outsiders see neither the job nor its file, and their attempts do not use the download up.
+    for outsider in (logged_in(peru.head), logged_in(nigeria.officer)):
+        assert outsider.get(job_url).status_code == 404
+        assert outsider.get(f"{job_url}file").status_code == 404
+    assert Client().get(f"{job_url}file").status_code == 302
+    download = client.get(f"{job_url}file")
+    assert download["Content-Disposition"].startswith('attachment; filename="requests-')
+    content = b"".join(download.streaming_content)
+    # The same rows as the CSV of the same selection.
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get("/requests/export/?type=extradition").getvalue().decode()))
+    )
+    assert _xlsx_values(content) == csv_rows and [row[0] for row in csv_rows] == ["reference", "PE-A"]
+    # Once downloaded, the file is gone from the server.
+    assert not list((tmp_path / "exports").iterdir())
+    assert client.get(f"{job_url}file").status_code == 404
+    assert "no longer on the server" in client.get(job_url).content.decode()
+
+
+def test_an_xlsx_export_needs_valid_filters_and_a_login(peru):
+    client = logged_in(peru.officer)
+    assert client.post("/requests/export/xlsx/", {"query": "received_after=not-a-date"}).status_code == 422
+    assert client.get("/requests/export/xlsx/").status_code == 405
+    assert Client().post("/requests/export/xlsx/", {"query": ""}).status_code == 302
+
+
+def test_a_preparing_export_shows_a_progress_bar_that_polls(peru, switzerland, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never runs
+    make_request(peru, switzerland, requesting_reference="PE-A")
+    client = logged_in(peru.officer)
+    job_url = client.post("/requests/export/xlsx/", {"query": ""})["Location"]
+    partial = client.get(job_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<progress" in partial and "every 1s" in partial and "Selecting the requests" in partial
+    assert client.get(f"{job_url}file").status_code == 404  # nothing to download yet
+
+
+def test_an_export_never_downloaded_is_deleted_after_a_day(
+    peru, switzerland, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    make_request(peru, switzerland, requesting_reference="PE-A")
+    client = logged_in(peru.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        old_url = client.post("/requests/export/xlsx/", {"query": ""})["Location"]
+    assert len(list((tmp_path / "exports").iterdir())) == 1
+    ExportJob.objects.update(updated_at=timezone.now() - datetime.timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):  # any new export clears the old files
+        new_url = client.post("/requests/export/xlsx/", {"query": ""})["Location"]
+    assert len(list((tmp_path / "exports").iterdir())) == 1
+    assert client.get(f"{old_url}file").status_code == 404
+    assert "deleted before it was downloaded" in client.get(old_url).content.decode()
+    assert client.get(f"{new_url}file").status_code == 200
 
 
 def test_export_reads_the_requests_and_their_codes_in_one_query(peru, switzerland, django_assert_num_queries):
