@@ -375,6 +375,15 @@ def test_an_export_never_downloaded_is_deleted_after_a_day(
     assert client.get(f"{old_url}file").status_code == 404
     assert "deleted before it was downloaded" in client.get(old_url).content.decode()
     assert client.get(f"{new_url}file").status_code == 200
+    # The daily command does the same without waiting for an export.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/requests/export/xlsx/", {"query": ""})
+    ExportJob.objects.filter(state=ExportJob.State.READY).update(
+        updated_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    out = io.StringIO()
+    call_command("expire_exports", stdout=out)
+    assert out.getvalue() == "1 expired exports deleted\n" and not list((tmp_path / "exports").iterdir())
 
 
 def test_export_reads_the_requests_and_their_codes_in_one_query(peru, switzerland, django_assert_num_queries):
