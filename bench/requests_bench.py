@@ -171,16 +171,18 @@ def main() -> None:
     # The same figures as `request_figures(..., ["type", "outcome"], as_of)`, written by hand in one
     # pass: per type and outcome as of the date, the requests by days (receipt to closing or to the
     # date once received, else start to the date), receipt and state (pending, executed, closed
-    # otherwise), with how many are overdue and how many refused on grounds UNCAC excludes.
+    # otherwise), with how many are overdue and how many refused on grounds UNCAC excludes. Days,
+    # receipt and state are grouped as one integer (days × 8 + received × 4 + state), as Comity
+    # does: grouping by one column instead of three is a trick any hand-written query would use.
     equivalent = f"""
         SELECT type,
                CASE WHEN closed_on <= %(as_of)s THEN outcome ELSE 'pending' END,
                CASE WHEN received_on IS NULL
                     THEN {days("%(as_of)s", f"COALESCE(sent_on, {created_on})")}
                     WHEN closed_on <= %(as_of)s THEN {days("closed_on", "received_on")}
-                    ELSE {days("%(as_of)s", "received_on")} END,
-               received_on IS NOT NULL,
-               CASE WHEN {pending} THEN 0 WHEN outcome IN ('executed', 'partially-executed') THEN 1 ELSE 2 END,
+                    ELSE {days("%(as_of)s", "received_on")} END * 8
+               + CASE WHEN received_on IS NOT NULL THEN 4 ELSE 0 END
+               + CASE WHEN {pending} THEN 0 WHEN outcome IN ('executed', 'partially-executed') THEN 1 ELSE 2 END,
                count(*),
                count(*) FILTER (WHERE {pending} AND due_on < %(as_of)s),
                count(*) FILTER (WHERE outcome = 'refused' AND closed_on <= %(as_of)s AND EXISTS (
@@ -188,7 +190,7 @@ def main() -> None:
                    WHERE g.request_id = cooperation_request.id AND g.code IN ('bank-secrecy', 'fiscal-offence')))
         FROM cooperation_request
         WHERE COALESCE(received_on, sent_on, {created_on}) <= %(as_of)s
-        GROUP BY 1, 2, 3, 4, 5
+        GROUP BY 1, 2, 3
     """
     with connection.cursor() as cursor:
         if postgres:  # the memory for grouping that the statistics give themselves (SET LOCAL)
@@ -224,7 +226,7 @@ def main() -> None:
         grouped, reference = statistics.median(ours_runs), statistics.median(reference_runs)
     # The reference must give the figures it stands for.
     total = figures.total
-    sums = [sum(row[i] for row in reference_rows) for i in (5, 6, 7)]
+    sums = [sum(row[i] for row in reference_rows) for i in (3, 4, 5)]
     assert sums == [total.count, total.overdue, total.refused_on_grounds_not_allowed], (sums, total)
     result["b_statistics"] = {
         "seconds": round(grouped, 2),
