@@ -30,8 +30,13 @@ def run(script: str, database_url: str) -> dict:
 def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     only = sys.argv[1:] or ["requests", "ledger"]
+    # The code measured, which also names the file: runs of one day must not overwrite each other.
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=False
+    ).stdout.strip()
     report: dict = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": commit,
         "machine": {"cpus": os.cpu_count()},
     }
     with tempfile.TemporaryDirectory() as scratch, temporary_postgres() as postgres_url:
@@ -47,7 +52,7 @@ def main() -> None:
     # Keep the other benchmarks' last results beside the ones just run.
     latest = RESULTS / "latest.json"
     merged = (json.loads(latest.read_text()) if latest.exists() else {}) | report
-    out = RESULTS / f"bench-{datetime.date.today().isoformat()}.json"
+    out = RESULTS / f"bench-{datetime.date.today().isoformat()}{'-' + commit if commit else ''}.json"
     out.write_text(json.dumps(merged, indent=2) + "\n")
     latest.write_text(json.dumps(merged, indent=2) + "\n")
     print(json.dumps(report, indent=2))
