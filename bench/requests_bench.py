@@ -12,6 +12,7 @@ On the data of `comity demo --requests REQUESTS_BENCH_SIZE` (default 1,000,000):
     of the parsed rows).
 """
 
+import atexit
 import csv
 import datetime
 import io
@@ -114,6 +115,7 @@ def main() -> None:
         sys.exit("The benchmark measures (c) with wrk: apt-get install wrk (make bench installs it).")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comity.config.settings")
     scratch = Path(tempfile.mkdtemp(prefix="comity-bench-"))
+    atexit.register(shutil.rmtree, scratch, True)  # the 226 MB file to import, the cache
     os.environ.setdefault("COMITY_VAR_DIR", str(scratch))
     # The 1M-row file is larger than the guard set for uploads; an operator importing it raises it.
     os.environ.setdefault("COMITY_IMPORT_MAX_BYTES", str(2**30))
