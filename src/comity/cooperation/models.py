@@ -311,6 +311,10 @@ class _UserJob(models.Model):
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk} ({self.state})"
 
+    def percent(self, done: int) -> int:
+        """`done` rows as a whole percentage of the job's rows, for its progress bar."""
+        return min(100, 100 * done // self.rows_total) if self.rows_total else 0
+
 
 class ImportJob(_UserJob):
     """One spreadsheet being checked, then imported, in the background; seen only by its user.

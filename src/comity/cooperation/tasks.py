@@ -28,8 +28,9 @@ logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
 
 
-def progress_key(job_id: int) -> str:
-    return f"comity:import-job:{job_id}"
+def progress_key(job_id: int, kind: str = "import") -> str:
+    """Where the worker reports a job's progress in the cache (outside the job's transaction)."""
+    return f"comity:{kind}-job:{job_id}"
 
 
 def job_progress(job: ImportJob) -> tuple[str, int]:
@@ -51,8 +52,9 @@ def count_rows(path: Path) -> int:
         return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "uploads"
+def _var_dir(name: str) -> Path:
+    """A folder of the instance's var directory for files the jobs keep ("uploads", "exports")."""
+    path = Path(settings.VAR_DIR) / name
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -61,7 +63,7 @@ def _upload_dir() -> Path:
 def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile) -> ImportJob:
     """Keep the uploaded file and queue its check; the job is its actor's only."""
     name = upload.name or "upload"
-    stored = _upload_dir() / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:5]}"
+    stored = _var_dir("uploads") / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:5]}"
     with stored.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -127,19 +129,9 @@ EXPORT_KEPT_HOURS = 24
 EXPORT_PROGRESS_EVERY = 1000
 
 
-def export_progress_key(job_id: int) -> str:
-    return f"comity:export-job:{job_id}"
-
-
 def export_progress(job: ExportJob) -> int:
     """Rows written so far, as last reported by the worker."""
-    return int(cache.get(export_progress_key(job.pk)) or 0)
-
-
-def _export_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return int(cache.get(progress_key(job.pk, "export")) or 0)
 
 
 def exports_expire() -> int:
@@ -177,14 +169,14 @@ def _counted(rows: Iterable[list[str]], job_id: int) -> Iterator[list[str]]:
     """`rows` (a header, then one per request), reporting every EXPORT_PROGRESS_EVERY written."""
     for done, row in enumerate(rows):
         if done and done % EXPORT_PROGRESS_EVERY == 0:
-            cache.set(export_progress_key(job_id), done, PROGRESS_TTL)
+            cache.set(progress_key(job_id, "export"), done, PROGRESS_TTL)
         yield row
 
 
 @task()
 def run_export_job(job_id: int) -> None:
     job = ExportJob.objects.select_related("user__authority").get(pk=job_id)
-    stored = _export_dir() / f"{secrets.token_urlsafe(16)}.xlsx"
+    stored = _var_dir("exports") / f"{secrets.token_urlsafe(16)}.xlsx"
     try:
         # Read as the user may see the requests now, not when the job was asked for.
         selection = transfer.selection_to_export(job.user, QueryDict(job.query))
@@ -203,7 +195,7 @@ def run_export_job(job_id: int) -> None:
         job.state = ExportJob.State.READY
         job.stored_path = str(stored)
     job.save(update_fields=["state", "stored_path", "updated_at"])
-    cache.delete(export_progress_key(job_id))
+    cache.delete(progress_key(job_id, "export"))
 
 
 @transaction.atomic

@@ -119,7 +119,7 @@ def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "job": job,
         "done": done,
-        "percent": min(100, 100 * done // job.rows_total) if job.rows_total else 0,
+        "percent": job.percent(done),
         "filters": RequestFilterSet(QueryDict(job.query), request=request).described(frozenset({"sort"})),
         "kept_hours": tasks.EXPORT_KEPT_HOURS,
     }
@@ -175,7 +175,7 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
         "job": job,
         "stage": stage,
         "done": done,
-        "percent": min(100, 100 * done // job.rows_total) if job.rows_total else 0,
+        "percent": job.percent(done),
     }
     if request.htmx:
         return render(request, "cooperation/_import_job.html", context)
