@@ -4,7 +4,6 @@ import io
 import re
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -276,12 +275,10 @@ def test_edit_through_the_form(peru, switzerland):
     assert list(request.subjects.values_list("name", flat=True)) == ["Alberto Quispe Ramos"]
 
 
-@pytest.mark.parametrize("user_fixture", ["secretariat_user"])
-def test_roles_without_case_access_see_a_plain_home(request, user_fixture):
-    user = request.getfixturevalue(user_fixture)
-    content = logged_in(user).get("/").content.decode()
+def test_roles_without_case_access_see_a_plain_home(secretariat_user):
+    content = logged_in(secretariat_user).get("/").content.decode()
     assert "does not give access" in content
-    assert logged_in(user).get("/requests/new/").status_code == 403
+    assert logged_in(secretariat_user).get("/requests/new/").status_code == 403
 
 
 def test_export_the_filtered_list(peru, switzerland, nigeria):
