@@ -76,7 +76,6 @@ def test_register_receive_execute_and_find_a_request(page_as, peru, switzerland,
         "2026-02-09",
         "2026-05-04",
     )
-    page.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,7 +104,6 @@ def test_export_the_list_as_filtered_in_the_page(live_server, page_as, peru, swi
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["reference", "PE-EXTRADITION"]
     page.reload()
     expect(page.get_by_text("Downloaded. The file is no longer on the server")).to_be_visible()
-    page.close()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -112,9 +112,7 @@ def request_export_start(request: AuthedRequest) -> HttpResponse:
 @login_required
 def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """An export's progress (polled by htmx), then its download."""
-    job = ExportJob.objects.filter(pk=pk, user=request.user).first()
-    if job is None:
-        raise Http404
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
     done = tasks.export_progress(job)
     context = {
         "job": job,
@@ -164,9 +162,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
 def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
     writing_authority(request)
-    job = ImportJob.objects.filter(pk=pk, user=request.user).first()
-    if job is None:
-        raise Http404
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
     if request.method == "POST":
         tasks.import_job_confirm(actor=request.user, job=job)
         job.refresh_from_db()
