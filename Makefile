@@ -29,8 +29,8 @@ run: $(STAMP)
 	$(BIN)/comity demo --if-empty
 	@$(BIN)/comity demo --logins
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above (API docs: /api/docs)."
-	@# The worker runs background imports; it stops with the server.
-	$(BIN)/comity db_worker --no-reload --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	@# The worker runs background imports and exports, restarted if it dies; it stops with the server.
+	$(BIN)/comity worker > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/comity runserver 127.0.0.1:$(PORT)
 

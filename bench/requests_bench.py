@@ -84,6 +84,16 @@ def write_csv(path: Path, size: int, authority_name: str, header: list[str]) -> 
             )
 
 
+def wait_until_up(base: str) -> None:
+    """Return once the server at `base` answers its health check (20 s at most)."""
+    for _attempt in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def timed(function) -> tuple[float, object]:
     start = time.perf_counter()
     result = function()
@@ -258,12 +268,7 @@ def main() -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base)
         token = token_create(actor=None, user=user)
         bearer = {"Authorization": f"Bearer {token}"}
         client = django.test.Client()

@@ -92,13 +92,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("COMITY_DB_CONN_MAX_AGE", "60")),
     )
 }
+# How long a write waits on SQLite for another to finish before failing with "database is locked".
+# SQLite lets one write at a time: a burst of a small office's users queues behind an import
+# writing its rows, or a command-line load, for tens of seconds. Waiting is better than failing.
+COMITY_SQLITE_BUSY_TIMEOUT = float(os.environ.get("COMITY_SQLITE_BUSY_TIMEOUT", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets pages read while a write is in progress; IMMEDIATE avoids lock upgrades failing.
     # `threads` lets a large sort use helper threads (SQLite's default is none): the statistics'
     # GROUP BY over a million requests sorts them all, 2.0 s alone and 1.5 s with two helpers.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+        "timeout": COMITY_SQLITE_BUSY_TIMEOUT,  # set as the connection opens, before the pragmas run
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         f"PRAGMA threads={int(os.environ.get('COMITY_SQLITE_THREADS', os.cpu_count() or 1))};",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -148,7 +153,7 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
-# Background work (imports): a database queue worked by `comity db_worker`; tests run tasks inline.
+# Background work (imports, exports): a database queue worked by `comity worker`; tests run tasks inline.
 TASKS = {"default": {"BACKEND": os.environ.get("COMITY_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Progress of long work, shared by the web and worker processes, outside any database transaction.
 CACHES = {

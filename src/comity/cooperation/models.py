@@ -297,7 +297,7 @@ class Event(models.Model):
 
 
 class _UserJob(models.Model):
-    """Work on a file that the `db_worker` does for one user, who alone sees it."""
+    """Work on a file that the worker (`comity worker`) does for one user, who alone sees it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     rows_total = models.PositiveIntegerField(default=0)

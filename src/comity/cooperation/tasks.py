@@ -59,22 +59,31 @@ def _var_dir(name: str) -> Path:
     return path
 
 
-@transaction.atomic
 def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile) -> ImportJob:
-    """Keep the uploaded file and queue its check; the job is its actor's only."""
+    """Keep the uploaded file and queue its check; the job is its actor's only.
+
+    The file is stored and its rows counted before the transaction: on SQLite a transaction holds
+    the one write lock from its start, and counting a large workbook's rows takes seconds in
+    which no one else could write."""
     name = upload.name or "upload"
     stored = _var_dir("uploads") / f"{secrets.token_urlsafe(16)}{Path(name).suffix.lower()[:5]}"
-    with stored.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    job = ImportJob.objects.create(
-        user=actor,
-        authority=authority,
-        file_name=name[:255],
-        stored_path=str(stored),
-        rows_total=count_rows(stored),
-    )
-    transaction.on_commit(lambda: run_import_job.enqueue(job.pk, commit=False))
+    try:
+        with stored.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        rows_total = count_rows(stored)
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                user=actor,
+                authority=authority,
+                file_name=name[:255],
+                stored_path=str(stored),
+                rows_total=rows_total,
+            )
+            transaction.on_commit(lambda: run_import_job.enqueue(job.pk, commit=False))
+    except BaseException:
+        stored.unlink(missing_ok=True)  # no job refers to it
+        raise
     return job
 
 
