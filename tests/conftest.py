@@ -32,19 +32,32 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """A database of its own for server processes, of the engine the suite runs on."""
+def new_database(tmp_path):
+    """Makes empty databases of their own for server processes, of the engine the suite runs on:
+    `new_database()` is a DATABASE_URL; they are dropped after the test."""
     db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
-        return
-    name = f"comity_server_{uuid.uuid4().hex[:8]}"
     params = {"user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"] or 5432}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"comity_server_{uuid.uuid4().hex[:8]}"
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            return f"sqlite:///{tmp_path / name}.sqlite3"
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
+
+    yield make
+    for name in made:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(new_database):
+    """A database of its own for server processes, of the engine the suite runs on."""
+    return new_database()
 
 
 @pytest.fixture

@@ -10,6 +10,15 @@ from pathlib import Path
 COMITY = str(Path(sys.executable).with_name("comity"))
 
 
+def run_comity(
+    env: dict[str, str], *args: str, stdin: str = "", check: bool = True
+) -> subprocess.CompletedProcess:
+    """`comity ARGS` in its own process, as an operator runs it."""
+    return subprocess.run(
+        [COMITY, *args], env=env, input=stdin, capture_output=True, text=True, check=check, timeout=300
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

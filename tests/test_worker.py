@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import psycopg
 import pytest
 
-from tests.servers import COMITY
+from tests.servers import COMITY, run_comity
 
 
 class Instance:
@@ -40,15 +40,7 @@ class Instance:
         )  # fmt: skip
 
     def comity(self, *args: str, stdin: str = "") -> str:
-        done = subprocess.run(
-            [COMITY, *args],
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
+        done = run_comity(self.env, *args, stdin=stdin)
         return (done.stdout.strip().splitlines() or [""])[-1]
 
     def start_worker(self) -> subprocess.Popen:

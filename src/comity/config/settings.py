@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comity.assets",
     "comity.ledger",
     "comity.statistics",
+    "comity.backup",
     "comity.demo",
 ]
 

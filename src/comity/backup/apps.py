@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BackupConfig(AppConfig):
+    name = "comity.backup"
+    verbose_name = "Backup and restore"
