@@ -50,14 +50,24 @@ def test_register_receive_execute_and_find_a_request(page_as, peru, switzerland,
         page.get_by_label("Date", exact=True).fill(day)
         page.get_by_role("button", name="Record", exact=True).click()
         expect(page.locator("ol.timeline li").last).to_contain_text(day)
+        expect(page.get_by_role("status")).to_have_text("Event recorded.")
+        if kind == "received":
+            # The facts beside the timeline change with it, without a reload.
+            expect(page.locator("dt:text-is('Received') + dd")).to_have_text(day)
+            expect(page.locator("dt:text-is('Target date') + dd")).to_contain_text("2026-06-09")
     expect(page.locator("#status")).to_have_text("Executed")
+    expect(page.locator("dt:text-is('Closed') + dd")).to_have_text("2026-05-04")
+    if width == 1280:
+        page.screenshot(path="/tmp/comity-event-recorded.png", full_page=True)
 
-    # An impossible event is refused with its reason, and nothing changes.
+    # A closed request offers only a note (an officer cannot reopen it), and a date in the future
+    # is refused with its reason.
     page.get_by_text("Record an event").click()
-    page.get_by_label("Event", exact=True).select_option("reminder-sent")
-    page.get_by_label("Date", exact=True).fill("2026-05-05")
+    expect(page.get_by_label("Event", exact=True).locator("option")).to_have_text(["Note"])
+    page.get_by_label("Date", exact=True).fill("2999-05-05")
     page.get_by_role("button", name="Record", exact=True).click()
-    expect(page.get_by_text("only a note, or a reopening by a head of unit")).to_be_visible()
+    expect(page.get_by_text("The date 2999-05-05 is in the future.")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_count(0)
 
     page.get_by_role("link", name="Requests").first.click()
     expect(page.locator("#results")).to_contain_text("PE-OTHER-1")

@@ -1,5 +1,7 @@
 """Page forms for requests and events; they only parse input, the services decide."""
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,10 +93,12 @@ class SubjectForm(forms.Form):
 SubjectFormSet = forms.formset_factory(SubjectForm, extra=2, can_delete=True)
 
 
+# Every event but the creation, which registering the request records.
+EVENT_CHOICES = [c for c in EventKind.choices if c[0] != EventKind.CREATED]
+
+
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Event"), choices=[c for c in EventKind.choices if c[0] != EventKind.CREATED]
-    )
+    kind = forms.ChoiceField(label=_("Event"), choices=EVENT_CHOICES)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     refusal_grounds = forms.MultipleChoiceField(
@@ -104,3 +108,11 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     internal = forms.BooleanField(label=_("Internal note, for our side only"), required=False)
+
+    def __init__(self, *args, kinds: Iterable[str], **kwargs) -> None:
+        """`kinds`: the events the request's life allows next, the only ones offered. Any event is
+        still accepted from a form posted earlier: the state machine then says why it cannot
+        follow now, which says more than "not one of the choices"."""
+        super().__init__(*args, **kwargs)
+        offered = set(kinds)
+        self.fields["kind"].widget.choices = [c for c in EVENT_CHOICES if c[0] in offered]

@@ -186,6 +186,19 @@ def apply(
     return timeline.evolve(**changes)
 
 
+def next_events(status: str, *, by_head: bool) -> list[str]:
+    """The events that may follow a request in `status`, in the order of `EventKind` (what the
+    event form offers). A note may always follow; a reopening only a final outcome, by a head."""
+    return [
+        kind
+        for kind in EventKind.values
+        if kind == EventKind.NOTE
+        or (
+            kind in TRANSITIONS and status in TRANSITIONS[kind][0] and (by_head or kind != EventKind.REOPENED)
+        )
+    ]
+
+
 def replay(events: Iterable[tuple[str, datetime.date, Iterable[str]]]) -> Timeline:
     """Fold a whole timeline, oldest first: (kind, occurred_on, refusal_grounds) triples.
 

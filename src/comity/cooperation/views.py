@@ -22,6 +22,7 @@ from comity.cooperation.forms import (
     SubjectFormSet,
 )
 from comity.cooperation.models import ExportJob, ImportJob, Request
+from comity.cooperation.statemachine import next_events
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest, writing_authority
 from comity.core.models import AccessEntry
@@ -56,19 +57,21 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     filterset = RequestFilterSet(
         request.GET, queryset=selectors.request_rows_visible_to(request.user), request=request
     )
-    page = None
+    page, page_error = None, ""
     if filterset.is_valid():
         try:
             page = selectors.request_page(
                 filterset.qs, sort=filterset.ordering, cursor=request.GET.get("cursor")
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            # Said here, not as a session message, which htmx's rows would leave to the next page.
+            page_error = " ".join(error.messages)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
         "filterset": filterset,
         "page": page,
+        "page_error": page_error,
         "query": query.urlencode(),
         "sorts": SORTS,
         "first_page": not request.GET.get("cursor"),
@@ -182,7 +185,7 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
-    return render(request, "cooperation/request_detail.html", _detail_context(request, item, EventForm()))
+    return render(request, "cooperation/request_detail.html", _detail_context(request, item))
 
 
 def _can_write(user: User, item: Request) -> bool:
@@ -190,8 +193,11 @@ def _can_write(user: User, item: Request) -> bool:
     return user.writes_cases and item.direction_for(user.authority_id) is not None
 
 
-def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm) -> dict:
+def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm | None = None) -> dict:
+    """The request page's context; a new event form offers the events that may follow now."""
     user = request.user
+    if event_form is None:
+        event_form = EventForm(kinds=next_events(item.status, by_head=user.is_head))
     return {
         "item": item,
         "events": selectors.events_visible(user, item),
@@ -281,20 +287,27 @@ def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record an event. A plain form post is redirected to the request's page (post/redirect/get);
+    htmx gets the whole request again, so that its dates, status and timeline change together and
+    the confirmation shows there, not on whichever page the session shows next."""
     item = selectors.request_for_write(request.user, pk)
-    form = EventForm(request.POST)
+    form = EventForm(request.POST, kinds=next_events(item.status, by_head=request.user.is_head))
     if form.is_valid():
         try:
             services.event_record(actor=request.user, request=item, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Event recorded."))
             if not request.htmx:
+                messages.success(request, _("Event recorded."))
                 return redirect("request-detail", pk=item.pk)
-            form = EventForm()
+            item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+            context = _detail_context(request, item) | {"notice": _("Event recorded.")}
+            return render(request, "cooperation/_request.html", context)
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
-    template = "cooperation/_timeline.html" if request.htmx else "cooperation/request_detail.html"
-    # htmx swaps only 2xx answers; a plain form post says 422 so that scripts see the failure.
-    status = 422 if form.errors and not request.htmx else 200
-    return render(request, template, _detail_context(request, item, form), status=status)
+    context = _detail_context(request, item, form)
+    if request.htmx:
+        # htmx swaps only 2xx answers: a refused event is the request again, with the form's errors.
+        return render(request, "cooperation/_request.html", context)
+    # A plain form post says 422 so that scripts see the failure.
+    return render(request, "cooperation/request_detail.html", context, status=422)

@@ -4,7 +4,7 @@ import pytest
 
 from comity.cooperation.choices import EventKind as K
 from comity.cooperation.choices import Status
-from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
+from comity.cooperation.statemachine import Timeline, TransitionError, apply, next_events, replay
 
 D = datetime.date
 
@@ -119,3 +119,20 @@ def test_replay_equals_step_by_step():
     assert replay(events) == run(
         (K.SENT, D(2024, 1, 2)), (K.RECEIVED, D(2024, 1, 3)), (K.WITHDRAWN, D(2024, 1, 4))
     )
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("by_head", [False, True])
+def test_the_events_offered_next_are_exactly_those_the_state_machine_accepts(status, by_head):
+    timeline = Timeline(status=status, resume=Status.RECEIVED, last_date=D(2024, 1, 1))
+    offered = next_events(status, by_head=by_head)
+    for kind in K.values:
+        if kind == K.CREATED:
+            continue
+        grounds = ["other"] if kind == K.REFUSED else []
+        try:
+            apply(timeline, kind, D(2024, 1, 2), by_head=by_head, refusal_grounds=grounds)
+        except TransitionError:
+            assert kind not in offered
+        else:
+            assert kind in offered

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from comity.cooperation import services
 from comity.cooperation.models import Event, ExportJob, Request
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
 from comity.core.models import AccessEntry
@@ -114,6 +115,13 @@ def test_invalid_filters_are_explained(peru):
         '<ul class="errorlist" id="id_received_after_error"><li>Enter a valid date.</li></ul></div>'
         in content
     )
+
+
+def test_a_stale_cursor_is_explained_in_the_rows_htmx_swaps_not_on_the_next_page(peru):
+    client = logged_in(peru.officer)
+    rows = client.get("/requests/?cursor=garbage", HTTP_HX_REQUEST="true").content.decode()
+    assert "This cursor is not valid; start again from the first page." in rows
+    assert "This cursor is not valid" not in client.get("/").content.decode()
 
 
 def test_filter_form_keeps_the_chosen_values_escaped(peru):
@@ -247,6 +255,72 @@ def test_record_events_by_form_and_htmx(peru, switzerland):
     # a refusal is not shown in an executed request's green
     for page in ("/requests/", f"/requests/{request.pk}/"):
         assert 'class="badge final status-refused"' in client.get(page).content.decode()
+
+
+def _fact(html: str, term: str) -> str:
+    """The value beside `term` in the request page's facts."""
+    found = re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", html, re.S)
+    assert found, term
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def test_an_event_recorded_by_htmx_shows_the_whole_request_and_its_confirmation_there(peru, switzerland):
+    request = make_request(peru, switzerland, sent_on=datetime.date(2025, 3, 3))
+    client = logged_in(switzerland.officer)
+    url = f"/requests/{request.pk}/events/"
+
+    html = client.post(url, {"kind": "received", "occurred_on": "2025-03-10"}, HTTP_HX_REQUEST="true")
+    html = html.content.decode()
+    # the facts beside the timeline change with it: 120 days for MLA from receipt, no longer from sending
+    assert (_fact(html, "Status"), _fact(html, "Received"), _fact(html, "Target date")) == (
+        "Received",
+        "2025-03-10",
+        "2025-07-08 overdue",
+    )
+    assert 'role="status">Event recorded.</p>' in html
+    html = client.post(url, {"kind": "executed", "occurred_on": "2025-04-01"}, HTTP_HX_REQUEST="true")
+    assert _fact(html.content.decode(), "Closed") == "2025-04-01"
+    # the confirmation was shown where the event was recorded, and never again on another page
+    for page in ("/requests/", f"/requests/{request.pk}/", "/"):
+        assert "Event recorded." not in client.get(page).content.decode()
+
+    # a refused event keeps the request as it was, with the reason, and no confirmation
+    html = client.post(url, {"kind": "received", "occurred_on": "2025-04-02"}, HTTP_HX_REQUEST="true")
+    html = html.content.decode()
+    assert "only a note, or a reopening by a head of unit" in html and "Event recorded." not in html
+    assert _fact(html, "Status") == "Executed"
+
+
+def test_a_plain_event_form_post_confirms_on_the_request_page_it_leads_to(peru, switzerland):
+    request = make_request(peru, switzerland)
+    client = logged_in(switzerland.officer)
+    response = client.post(
+        f"/requests/{request.pk}/events/", {"kind": "received", "occurred_on": "2025-03-10"}, follow=True
+    )
+    assert response.redirect_chain == [(f"/requests/{request.pk}/", 302)]
+    assert "Event recorded." in response.content.decode()
+    assert "Event recorded." not in client.get("/requests/").content.decode()
+
+
+def _offered_events(client: Client, request: Request) -> list[str]:
+    html = client.get(f"/requests/{request.pk}/").content.decode()
+    select = re.search(r'<select name="kind".*?</select>', html, re.S)
+    assert select
+    return re.findall(r'<option value="([^"]+)"', select.group(0))
+
+
+def test_the_event_form_offers_only_what_may_follow(peru, switzerland):
+    request = make_request(peru, switzerland)  # sent
+    officer, head = logged_in(switzerland.officer), logged_in(switzerland.head)
+    assert _offered_events(officer, request) == ["received", "withdrawn", "lapsed", "reminder-sent", "note"]
+    services.event_record(
+        actor=switzerland.officer, request=request, kind="received", occurred_on=datetime.date(2025, 3, 4)
+    )
+    services.event_record(
+        actor=switzerland.officer, request=request, kind="executed", occurred_on=datetime.date(2025, 3, 5)
+    )
+    assert _offered_events(officer, request) == ["note"]
+    assert _offered_events(head, request) == ["note", "reopened"]
 
 
 def test_edit_through_the_form(peru, switzerland):
