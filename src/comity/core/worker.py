@@ -27,6 +27,8 @@ logger = logging.getLogger("comity.worker")
 LONGEST_PAUSE = 30.0
 # A worker (or a loop) that ran this long without failing starts again from the shortest pause.
 STEADY_SECONDS = 60.0
+# A second request to stop within this many seconds of the first is the same request.
+FORCE_AFTER = 2.0
 
 
 def is_transient(error: BaseException) -> bool:
@@ -115,13 +117,19 @@ def supervise(command: Sequence[str]) -> int:
     through here: a second signal would make it abandon its task.
     """
     stopping = False
+    asked_at = 0.0
     child: subprocess.Popen | None = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
+        nonlocal stopping, asked_at
+        # A second request makes the worker abandon its task, as a second Ctrl+C should; but one
+        # stop often comes as two signals at once (Ctrl+C under `make run`, whose trap sends
+        # SIGTERM too), and those count once.
+        if stopping and time.monotonic() - asked_at < FORCE_AFTER:
+            return
+        stopping, asked_at = True, time.monotonic()
         if child is not None and child.poll() is None:
-            child.send_signal(signal.SIGTERM)  # a second request makes the worker stop at once
+            child.send_signal(signal.SIGTERM)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     pauses = _Pauses()
