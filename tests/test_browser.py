@@ -89,6 +89,23 @@ def test_register_receive_execute_and_find_a_request(page_as, peru, switzerland,
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_request_submitted_again_after_the_back_button_is_registered_once(page_as, peru, switzerland):
+    page = page_as("pe-officer")
+    page.get_by_role("link", name="New request").click()
+    page.get_by_label("Counterpart authority").select_option(label=str(switzerland.authority))
+    page.get_by_label("Bribery of national public officials (art. 15)").check()
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("Request registered.")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_label("Counterpart authority")).to_be_visible()
+    page.get_by_role("button", name="Register").click()
+    expect(
+        page.get_by_text("This form was already submitted: here is the request it registered.")
+    ).to_be_visible()
+    assert Request.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_export_the_list_as_filtered_in_the_page(live_server, page_as, peru, switzerland, tmp_path, settings):
     """The exports follow filters chosen after the page loaded (htmx replaces the results only),
     and a workbook is made in the background, then downloaded from its job's page."""

@@ -13,10 +13,11 @@ from comity.cooperation import selectors, services
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.models import Event, Request
 from comity.cooperation.schemas import EventIn, EventOut, RequestIn, RequestOut, RequestPage, RequestPatch
-from comity.core.api import api_auth
+from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, create_once
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
 from comity.core.openapi import filterset_parameters
+from comity.core.services import Submitted
 
 router = Router(auth=api_auth, tags=["requests"])
 
@@ -119,24 +120,41 @@ def list_requests(request: AuthedRequest) -> HttpResponse:
     return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
-@router.post("", response={201: RequestOut}, summary="Register a request")
-def create_request(request: AuthedRequest, payload: RequestIn) -> Status:
+def _replayed(response: HttpResponse, done: Submitted) -> int:
+    """The id of what a call created, or created the first time its `Idempotency-Key` came."""
+    if done.created is not None:
+        return done.created.pk
+    response["Idempotent-Replayed"] = "true"
+    return int(done.replayed_id or 0)
+
+
+@router.post(
+    "",
+    response={201: RequestOut},
+    summary="Register a request",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def create_request(request: AuthedRequest, response: HttpResponse, payload: RequestIn) -> Status:
     data = payload.dict()
     [requesting] = _authorities([data.pop("requesting_authority")], "requesting_authority")
     [requested] = _authorities([data.pop("requested_authority")], "requested_authority")
     shared_with = _authorities(data.pop("shared_with"), "shared_with")
     data["subjects"] = [services.SubjectInput(**s) for s in data["subjects"]]
-    created = services.request_create(
-        actor=request.user,
-        requesting_authority=requesting,
-        requested_authority=requested,
-        shared_with=shared_with,
-        **data,
+    done = create_once(
+        request,
+        lambda: services.request_create(
+            actor=request.user,
+            requesting_authority=requesting,
+            requested_authority=requested,
+            shared_with=shared_with,
+            **data,
+        ),
     )
+    pk = _replayed(response, done)
     return Status(
         201,
         request_out(
-            request.user, selectors.request_detail(request.user, created.pk, channel=AccessEntry.Channel.API)
+            request.user, selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.API)
         ),
     )
 
@@ -169,8 +187,16 @@ def list_events(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]
     return [_event_out(e) for e in selectors.events_visible(request.user, target)]
 
 
-@router.post("/{int:request_id}/events", response={201: EventOut}, summary="Record an event")
-def create_event(request: AuthedRequest, request_id: int, payload: EventIn) -> Status:
+@router.post(
+    "/{int:request_id}/events",
+    response={201: EventOut},
+    summary="Record an event",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def create_event(request: AuthedRequest, response: HttpResponse, request_id: int, payload: EventIn) -> Status:
     target = selectors.request_for_write(request.user, request_id)
-    event = services.event_record(actor=request.user, request=target, **payload.dict())
-    return Status(201, _event_out(event))
+    done = create_once(
+        request, lambda: services.event_record(actor=request.user, request=target, **payload.dict())
+    )
+    pk = _replayed(response, done)
+    return Status(201, _event_out(selectors.events_visible(request.user, target).get(pk=pk)))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import Authority
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.services import SubjectInput
+from comity.core.forms import OnceForm
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import country_choices
 
@@ -47,7 +48,7 @@ class RequestForm(forms.Form):
     )
 
 
-class RequestCreateForm(RequestForm):
+class RequestCreateForm(OnceForm, RequestForm):
     direction = forms.ChoiceField(
         label=_("Our role"),
         choices=[
@@ -97,7 +98,7 @@ SubjectFormSet = forms.formset_factory(SubjectForm, extra=2, can_delete=True)
 EVENT_CHOICES = [c for c in EventKind.choices if c[0] != EventKind.CREATED]
 
 
-class EventForm(forms.Form):
+class EventForm(OnceForm):
     kind = forms.ChoiceField(label=_("Event"), choices=EVENT_CHOICES)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -24,7 +24,13 @@ from comity.cooperation.forms import (
 from comity.cooperation.models import ExportJob, ImportJob, Request
 from comity.cooperation.statemachine import next_events
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest, writing_authority
+from comity.core.http import (
+    AuthedRequest,
+    address_form_token,
+    form_token_redirect,
+    submit_form_once,
+    writing_authority,
+)
 from comity.core.models import AccessEntry
 from comity.core.tabular import spreadsheet_response
 
@@ -221,27 +227,39 @@ def request_create(request: AuthedRequest) -> HttpResponse:
     authority = user.authority
     if not user.writes_cases or authority is None:
         raise PermissionDenied
-    form = RequestCreateForm(request.POST or None, authority=authority)
+    if (to_token := form_token_redirect(request)) is not None:
+        return to_token
+    form = RequestCreateForm(request.POST or None, authority=authority, token=address_form_token(request))
     formset = SubjectFormSet(request.POST or None, prefix="subjects")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
+        del data["form_token"]
         counterpart = data.pop("counterpart")
         outgoing = data.pop("direction") == Direction.OUTGOING
         try:
-            created = services.request_create(
-                actor=user,
-                requesting_authority=authority if outgoing else counterpart,
-                requested_authority=counterpart if outgoing else authority,
-                subjects=_subjects(formset),
-                **data,
+            done = submit_form_once(
+                request,
+                form,
+                lambda: services.request_create(
+                    actor=user,
+                    requesting_authority=authority if outgoing else counterpart,
+                    requested_authority=counterpart if outgoing else authority,
+                    subjects=_subjects(formset),
+                    **data,
+                ),
             )
         except ValidationError as error:
             add_service_errors(
                 form, error, {"requested_authority": "counterpart", "requesting_authority": "counterpart"}
             )
         else:
+            if done.created is None:
+                messages.info(
+                    request, _("This form was already submitted: here is the request it registered.")
+                )
+                return redirect("request-detail", pk=done.replayed_id)
             messages.success(request, _("Request registered."))
-            return redirect("request-detail", pk=created.pk)
+            return redirect("request-detail", pk=done.created.pk)
     return render(request, "cooperation/request_form.html", {"form": form, "formset": formset, "item": None})
 
 
@@ -293,17 +311,23 @@ def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_for_write(request.user, pk)
     form = EventForm(request.POST, kinds=next_events(item.status, by_head=request.user.is_head))
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        del data["form_token"]
         try:
-            services.event_record(actor=request.user, request=item, **form.cleaned_data)
+            done = submit_form_once(
+                request, form, lambda: services.event_record(actor=request.user, request=item, **data)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            notice = _("Event recorded.") if done.created else _("This event was already recorded.")
             if not request.htmx:
-                messages.success(request, _("Event recorded."))
+                messages.success(request, notice)
                 return redirect("request-detail", pk=item.pk)
             item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
-            context = _detail_context(request, item) | {"notice": _("Event recorded.")}
-            return render(request, "cooperation/_request.html", context)
+            return render(
+                request, "cooperation/_request.html", _detail_context(request, item) | {"notice": notice}
+            )
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
     context = _detail_context(request, item, form)
     if request.htmx:

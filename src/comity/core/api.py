@@ -1,10 +1,13 @@
 """API plumbing shared by every router: authentication and RFC 9457 problem details."""
 
 import json
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -14,7 +17,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from comity.accounts.selectors import user_for_token
 from comity.accounts.services import token_touch
+from comity.core.services import KeyReused, Submitted, submission_fingerprint, submit_once
 
+M = TypeVar("M", bound=models.Model)
 PROBLEM_TYPE = "application/problem+json"
 # Location parts that say where in the HTTP request, not which field.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
@@ -101,3 +106,52 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         lambda request, exc: problem(403, _("Not allowed."), str(exc) or "")
     )
     api.exception_handler(HttpError)(lambda request, exc: problem(exc.status_code, str(exc.message)))
+
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+# Printable ASCII, as the IETF draft's examples (UUIDs); sent bare or as a quoted string.
+_KEY = re.compile(r'"?([\x21\x23-\x7e]{1,255})"?')
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_KEY,
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": "A key of your choosing (a UUID): the same key again within 24 hours, with the "
+    "same body, creates nothing and answers with what the first call created (header "
+    "`Idempotent-Replayed: true`); with another body, 422.",
+}
+
+
+def create_once(request: HttpRequest, create: Callable[[], M]) -> Submitted[M]:
+    """`create` (a service call), once per `Idempotency-Key` of the acting user when the client
+    sends one (see `core.services.submit_once`), else at every call."""
+    raw = request.headers.get(IDEMPOTENCY_KEY)
+    if raw is None:
+        return Submitted(create(), None)
+    key = _KEY.fullmatch(raw.strip())
+    if key is None:
+        raise ValidationError(
+            {IDEMPOTENCY_KEY: [_("Give 1 to 255 printable ASCII characters (a UUID, for instance).")]}
+        )
+    try:
+        body = json.dumps(json.loads(request.body or b"null"), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        body = request.body.decode(errors="replace")
+    try:
+        return submit_once(
+            actor=request.user,
+            key=key.group(1),
+            fingerprint=submission_fingerprint(request.method or "", request.path, body),
+            create=create,
+        )
+    except KeyReused:
+        raise ValidationError(
+            {
+                IDEMPOTENCY_KEY: [
+                    _(
+                        "This key was given in the last 24 hours to a different request (another "
+                        "body or address); send a new key for a new request."
+                    )
+                ]
+            }
+        ) from None

@@ -1,11 +1,15 @@
 """Form helpers shared by every app's pages."""
 
+import secrets
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(
@@ -91,3 +95,47 @@ def fast_widget(widget: forms.Widget) -> forms.Widget:
     if kind is forms.DateInput:
         return FastDateInput(attrs=attrs, format=widget.format)  # type: ignore[attr-defined]
     return widget
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def is_form_token(value: str) -> bool:
+    return 16 <= len(value) <= 64
+
+
+class OnceForm(forms.Form):
+    """A form that creates something, and must create it once: it carries a one-time token, made
+    when the form is shown, that the view hands to `core.services.submit_once` with the service.
+    Submitting it again (a double click, or after the browser's Back button) finds the token used.
+
+    A post without a valid token (a form from before tokens, or forged) is refused, with a fresh
+    token to submit again with. `token` is the one a page's address gave (see
+    `core.http.form_token_in_address`); without it, each showing of the form makes its own.
+    """
+
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        initial=new_form_token,
+        min_length=16,
+        max_length=64,
+        error_messages={"required": _("This form is out of date: check it and submit it again.")},
+    )
+
+    def __init__(self, *args, token: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if token:
+            self.fields["form_token"].initial = token
+        posted = self.data.get(self.add_prefix("form_token"), "") if self.is_bound else ""
+        self.token_missing = self.is_bound and not is_form_token(posted)
+        if self.token_missing:
+            # Shown again, the form carries a token to be submitted with.
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data[self.add_prefix("form_token")] = new_form_token()
+            self.data = data
+
+    def clean(self):
+        if self.token_missing:
+            raise forms.ValidationError(self.fields["form_token"].error_messages["required"])
+        return super().clean()

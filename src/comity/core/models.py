@@ -49,3 +49,30 @@ class AccessEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} read {self.object_type}#{self.object_id}"
+
+
+class Submission(models.Model):
+    """A creation a user asked for under a key of their own: a page form's one-time token, or an
+    API client's `Idempotency-Key`. The same key again, within `SUBMISSION_KEPT`, is the same
+    creation: it is answered with what was created the first time, and creates nothing.
+
+    `fingerprint` is a keyed hash (HMAC) of what was asked, to tell a retry from a key reused for
+    something else without keeping the content itself.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_unique_key"),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="submission_user_age_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key} -> {self.object_id}"

@@ -369,3 +369,62 @@ def test_openapi_documents_the_endpoints_and_filters():
         "sort",
         "cursor",
     } <= names
+
+
+def test_an_idempotency_key_makes_a_retried_creation_answer_the_first_one(peru, switzerland):
+    client, body = bearer(peru.officer), new_request(peru, switzerland, requesting_reference="")
+    key = {"HTTP_IDEMPOTENCY_KEY": "8e03978e-40d5-43e8-bc93-6894a57f9324"}
+    first = client.post(BASE, json.dumps(body), content_type="application/json", **key)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first
+    # a retry, the key sent as the draft's quoted string this time, and the body's keys reordered
+    again = client.post(
+        BASE,
+        json.dumps(dict(reversed(body.items()))),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY='"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+    )
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Request.objects.count() == 1
+
+    # the same key for another body is a mistake, said on the key
+    other = client.post(
+        BASE, json.dumps(body | {"summary": "Another case"}), content_type="application/json", **key
+    )
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    # another user's keys are theirs
+    assert post_with(bearer(peru.head), body, key).status_code == 201
+    # without a key, each call creates
+    assert post(client, BASE, body).status_code == 201
+    assert Request.objects.count() == 3
+
+
+def post_with(client: Client, body: dict, headers: dict, url: str = BASE):
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def test_a_creation_refused_under_a_key_may_be_corrected_under_the_same_key(peru, switzerland):
+    client, key = bearer(peru.officer), {"HTTP_IDEMPOTENCY_KEY": "retry-after-fixing-1"}
+    # refused by the service (received before sent), after the key was taken: the key is free again
+    refused = post_with(client, new_request(peru, switzerland, received_on="2026-01-01"), key)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "received_on"
+    assert Request.objects.count() == 0
+    assert post_with(client, new_request(peru, switzerland), key).status_code == 201
+    for bad in ("", " ", "é" * 3, "x" * 256):
+        response = post_with(client, new_request(peru, switzerland), {"HTTP_IDEMPOTENCY_KEY": bad})
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert Request.objects.count() == 1
+
+
+def test_an_event_posted_twice_under_one_key_is_recorded_once(peru, switzerland):
+    request = make_request(peru, switzerland)
+    url, key = f"{BASE}/{request.pk}/events", {"HTTP_IDEMPOTENCY_KEY": "note-1"}
+    note = {"kind": "note", "occurred_on": "2025-03-10", "text": "Called the prosecutor"}
+    first = post_with(bearer(peru.officer), note, key, url)
+    again = post_with(bearer(peru.officer), note, key, url)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert Event.objects.filter(request=request, kind="note").count() == 1
+    # the key belongs to this event: the same key on another request's events is another call
+    other = make_request(peru, switzerland)
+    assert post_with(bearer(peru.officer), note, key, f"{BASE}/{other.pk}/events").status_code == 422

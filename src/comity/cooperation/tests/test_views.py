@@ -12,8 +12,14 @@ from django.utils import timezone
 from comity.cooperation import services
 from comity.cooperation.models import Event, ExportJob, Request
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
+from comity.core.forms import new_form_token
 from comity.core.models import AccessEntry
 from conftest import make_request
+
+
+def once(form: dict) -> dict:
+    """A form's fields with the one-time token the page gives it (see `OnceForm`)."""
+    return form | {"form_token": new_form_token()}
 
 
 def logged_in(user) -> Client:
@@ -179,17 +185,16 @@ def test_viewer_sees_no_confidential_names_and_no_write_controls(peru, switzerla
     assert "Quispe" in logged_in(switzerland.officer).get(f"/requests/{request.pk}/").content.decode()
 
 
-def test_create_a_request_through_the_form(peru, switzerland):
-    client = logged_in(peru.officer)
-    form = {
+def new_request_form(counterpart, **changes) -> dict:
+    return {
         "direction": "outgoing",
-        "counterpart": switzerland.authority.pk,
+        "counterpart": counterpart.authority.pk,
         "type": "mla",
         "legal_basis": "uncac",
         "proceeding": "criminal",
         "offences": ["uncac-17"],
         "measures": ["freezing"],
-        "requesting_reference": "PE-FORM-1",
+        "requesting_reference": "",
         "summary": "Funds diverted",
         "names_visible_to": "officers",
         "sent_on": "2026-01-10",
@@ -198,12 +203,62 @@ def test_create_a_request_through_the_form(peru, switzerland):
         "subjects-0-kind": "legal",
         "subjects-0-name": "Andes Holdings Ltd",
         "subjects-1-kind": "natural",
-    }
-    response = client.post("/requests/new/", form)
+    } | changes
+
+
+def test_create_a_request_through_the_form(peru, switzerland):
+    client = logged_in(peru.officer)
+    form = new_request_form(switzerland, requesting_reference="PE-FORM-1")
+    response = client.post("/requests/new/", once(form))
     assert response.status_code == 302
     request = Request.objects.get(requesting_reference="PE-FORM-1")
     assert (request.requested_authority, request.status) == (switzerland.authority, "sent")
     assert list(request.subjects.values_list("name", flat=True)) == ["Andes Holdings Ltd"]
+
+
+def test_a_request_form_submitted_twice_registers_one_request(peru, switzerland):
+    client = logged_in(peru.officer)
+    shown = client.get("/requests/new/", follow=True)
+    # the form's address carries its token, so that the Back button returns to the same token
+    [(address, _status)] = shown.redirect_chain
+    token = re.search(r'name="form_token" value="([^"]+)"', shown.content.decode())
+    assert token and address == f"/requests/new/?once={token.group(1)}"
+    # without a reference, nothing else tells the second submission from a new request
+    form = new_request_form(switzerland) | {"form_token": token.group(1)}
+    first = client.post("/requests/new/", form)
+    again = client.post("/requests/new/", form, follow=True)
+    [request] = Request.objects.all()
+    assert first["Location"] == f"/requests/{request.pk}/"
+    assert again.redirect_chain == [(f"/requests/{request.pk}/", 302)]
+    assert "This form was already submitted: here is the request it registered." in again.content.decode()
+    # another showing of the form is another request
+    assert client.post("/requests/new/", once(form)).status_code == 302
+    assert Request.objects.count() == 2
+
+
+def test_a_form_without_its_token_is_shown_again_with_one_and_writes_nothing(peru, switzerland):
+    client = logged_in(peru.officer)
+    response = client.post("/requests/new/", new_request_form(switzerland))
+    page = response.content.decode()
+    assert response.status_code == 200 and "This form is out of date" in page
+    assert Request.objects.count() == 0
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token
+    response = client.post("/requests/new/", new_request_form(switzerland) | {"form_token": token.group(1)})
+    assert response.status_code == 302 and Request.objects.count() == 1
+
+
+def test_an_event_form_submitted_twice_records_one_event(peru, switzerland):
+    request = make_request(peru, switzerland)
+    client = logged_in(switzerland.officer)
+    url = f"/requests/{request.pk}/events/"
+    form = once({"kind": "note", "occurred_on": "2025-03-10", "text": "Called the prosecutor"})
+    assert "Event recorded." in client.post(url, form, HTTP_HX_REQUEST="true").content.decode()
+    again = client.post(url, form, HTTP_HX_REQUEST="true").content.decode()
+    assert "This event was already recorded." in again
+    assert Event.objects.filter(request=request, kind="note").count() == 1
+    assert client.post(url, form)["Location"] == f"/requests/{request.pk}/"
+    assert Event.objects.filter(request=request, kind="note").count() == 1
 
 
 def test_form_errors_name_the_field_and_write_nothing(peru, switzerland):
@@ -222,7 +277,7 @@ def test_form_errors_name_the_field_and_write_nothing(peru, switzerland):
         "subjects-TOTAL_FORMS": "0",
         "subjects-INITIAL_FORMS": "0",
     }
-    content = client.post("/requests/new/", form).content.decode()
+    content = client.post("/requests/new/", once(form)).content.decode()
     assert "reason for urgency" in content and "before it was sent" in content
     assert Request.objects.count() == 0
 
@@ -231,11 +286,11 @@ def test_record_events_by_form_and_htmx(peru, switzerland):
     request = make_request(peru, switzerland)
     client = logged_in(switzerland.officer)
     url = f"/requests/{request.pk}/events/"
-    bad = client.post(url, {"kind": "executed", "occurred_on": "2025-03-10"})
+    bad = client.post(url, once({"kind": "executed", "occurred_on": "2025-03-10"}))
     assert bad.status_code == 422 and "record its receipt first" in bad.content.decode()
-    assert client.post(url, {"kind": "received", "occurred_on": "2025-03-10"}).status_code == 302
+    assert client.post(url, once({"kind": "received", "occurred_on": "2025-03-10"})).status_code == 302
     response = client.post(
-        url, {"kind": "execution-started", "occurred_on": "2025-03-11"}, HTTP_HX_REQUEST="true"
+        url, once({"kind": "execution-started", "occurred_on": "2025-03-11"}), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200 and "Execution started" in response.content.decode()
     request.refresh_from_db()
@@ -243,11 +298,13 @@ def test_record_events_by_form_and_htmx(peru, switzerland):
     assert Event.objects.filter(request=request).count() == 4
     refused = client.post(
         url,
-        {
-            "kind": "refused",
-            "occurred_on": "2025-04-01",
-            "refusal_grounds": ["bank-secrecy", "dual-criminality"],
-        },
+        once(
+            {
+                "kind": "refused",
+                "occurred_on": "2025-04-01",
+                "refusal_grounds": ["bank-secrecy", "dual-criminality"],
+            }
+        ),
         HTTP_HX_REQUEST="true",
     )
     # the timeline names the grounds as the request's facts do, not by their codes
@@ -269,7 +326,7 @@ def test_an_event_recorded_by_htmx_shows_the_whole_request_and_its_confirmation_
     client = logged_in(switzerland.officer)
     url = f"/requests/{request.pk}/events/"
 
-    html = client.post(url, {"kind": "received", "occurred_on": "2025-03-10"}, HTTP_HX_REQUEST="true")
+    html = client.post(url, once({"kind": "received", "occurred_on": "2025-03-10"}), HTTP_HX_REQUEST="true")
     html = html.content.decode()
     # the facts beside the timeline change with it: 120 days for MLA from receipt, no longer from sending
     assert (_fact(html, "Status"), _fact(html, "Received"), _fact(html, "Target date")) == (
@@ -278,14 +335,14 @@ def test_an_event_recorded_by_htmx_shows_the_whole_request_and_its_confirmation_
         "2025-07-08 overdue",
     )
     assert 'role="status">Event recorded.</p>' in html
-    html = client.post(url, {"kind": "executed", "occurred_on": "2025-04-01"}, HTTP_HX_REQUEST="true")
+    html = client.post(url, once({"kind": "executed", "occurred_on": "2025-04-01"}), HTTP_HX_REQUEST="true")
     assert _fact(html.content.decode(), "Closed") == "2025-04-01"
     # the confirmation was shown where the event was recorded, and never again on another page
     for page in ("/requests/", f"/requests/{request.pk}/", "/"):
         assert "Event recorded." not in client.get(page).content.decode()
 
     # a refused event keeps the request as it was, with the reason, and no confirmation
-    html = client.post(url, {"kind": "received", "occurred_on": "2025-04-02"}, HTTP_HX_REQUEST="true")
+    html = client.post(url, once({"kind": "received", "occurred_on": "2025-04-02"}), HTTP_HX_REQUEST="true")
     html = html.content.decode()
     assert "only a note, or a reopening by a head of unit" in html and "Event recorded." not in html
     assert _fact(html, "Status") == "Executed"
@@ -295,7 +352,9 @@ def test_a_plain_event_form_post_confirms_on_the_request_page_it_leads_to(peru, 
     request = make_request(peru, switzerland)
     client = logged_in(switzerland.officer)
     response = client.post(
-        f"/requests/{request.pk}/events/", {"kind": "received", "occurred_on": "2025-03-10"}, follow=True
+        f"/requests/{request.pk}/events/",
+        once({"kind": "received", "occurred_on": "2025-03-10"}),
+        follow=True,
     )
     assert response.redirect_chain == [(f"/requests/{request.pk}/", 302)]
     assert "Event recorded." in response.content.decode()
