@@ -169,8 +169,13 @@ def read_request(request: AuthedRequest, request_id: int) -> dict[str, Any]:
 @router.patch("/{int:request_id}", response=RequestOut, summary="Change a request's editable fields")
 def update_request(request: AuthedRequest, request_id: int, payload: RequestPatch) -> dict[str, Any]:
     target = selectors.request_for_write(request.user, request_id)
-    changes = payload.dict(exclude_unset=True)
-    nulls = [name for name, value in changes.items() if value is None]
+    # Fields the schema does not name go to the service too, which says why each cannot be
+    # changed: dropped by the schema, they made a 200 that changed nothing.
+    given = orjson.loads(request.body)
+    changes = payload.dict(exclude_unset=True) | {
+        name: given[name] for name in given.keys() - RequestPatch.model_fields.keys()
+    }
+    nulls = [name for name, value in changes.items() if value is None and name in RequestPatch.model_fields]
     if nulls:
         raise ValidationError({name: [_("This field cannot be null.")] for name in nulls})
     if "subjects" in changes:

@@ -3,6 +3,7 @@
 import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
 from comity.reference.choices import (
@@ -24,6 +25,8 @@ class AuthorityOut(Schema):
 
 
 class SubjectIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     kind: SubjectKind
     name: str = Field(min_length=1, max_length=300)
     identifiers: str = Field("", max_length=500)
@@ -40,6 +43,8 @@ class SubjectOut(Schema):
 
 
 class RequestIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     type: RequestType
     legal_basis: LegalBasis
     proceeding: Proceeding
@@ -62,6 +67,9 @@ class RequestIn(Schema):
 
 
 class RequestPatch(Schema):
+    # Other fields are refused by the service, each with its reason (see `update_request`).
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
     type: RequestType | None = None
     legal_basis: LegalBasis | None = None
     proceeding: Proceeding | None = None
@@ -138,6 +146,8 @@ class RequestPage(Schema):
 
 
 class EventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     kind: EventKind
     occurred_on: datetime.date
     text: str = ""

@@ -53,6 +53,36 @@ EDITABLE_FIELDS = (
     "requesting_reference",
     "requested_reference",
 )
+CHANGEABLE_FIELDS = frozenset({*EDITABLE_FIELDS, "measures", "offences", "subjects"})
+# What the timeline decides: changed by recording an event (or correcting one), never directly.
+TIMELINE_FIELDS = frozenset(
+    {
+        "status",
+        "sent_on",
+        "received_on",
+        "acknowledged_on",
+        "closed_on",
+        "outcome",
+        "refusal_grounds",
+        "due_on",
+    }
+)
+
+
+def _unchangeable_message(name: str) -> str:
+    if name in TIMELINE_FIELDS:
+        return _(
+            "This follows from the request's timeline: record an event, or a correction of an "
+            "event's date, to change it."
+        )
+    known = {field.name for field in Request._meta.get_fields()} | {"id", "direction", "overdue"}
+    if name in known:
+        return _("This field cannot be changed once the request is registered.")
+    return _("Unknown field; the fields that may be changed are %(fields)s.") % {
+        "fields": ", ".join(sorted(CHANGEABLE_FIELDS))
+    }
+
+
 SINGLE_CODES: dict[str, type[TextChoices]] = {
     "type": RequestType,
     "legal_basis": LegalBasis,
@@ -292,9 +322,9 @@ def request_update(
     """Change the editable fields named in `changes` (plus `measures`, `offences`, `subjects`)."""
     request = Request.objects.select_for_update().get(pk=request.pk)
     _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
-    unknown = set(changes) - {*EDITABLE_FIELDS, "measures", "offences", "subjects"}
+    unknown = set(changes) - CHANGEABLE_FIELDS
     if unknown:
-        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+        raise ValidationError({name: [_unchangeable_message(name)] for name in sorted(unknown)})
     merged = {name: getattr(request, name) for name in ("urgent", "urgency_reason")} | dict(changes)
     errors: dict[str, list[str]] = {}
     _check_codes(errors, merged)

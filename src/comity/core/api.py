@@ -80,7 +80,9 @@ def _schema_problem(error: SchemaValidationError) -> HttpResponse:
             location.pop(0)
         field = ".".join(location)
         message = item.get("msg", "")
-        if item.get("type") == "enum" and item.get("ctx", {}).get("expected"):
+        if item.get("type") == "extra_forbidden":
+            message = _("Unknown field (see the schema at /api/docs).")
+        elif item.get("type") == "enum" and item.get("ctx", {}).get("expected"):
             message = _("Unknown code; allowed: %(allowed)s.") % {
                 "allowed": item["ctx"]["expected"].replace("'", "")
             }

@@ -302,7 +302,8 @@ def test_every_request_endpoint_is_404_to_an_outsider(
     peru, switzerland, nigeria, secretariat_user, method, path
 ):
     request = make_request(peru, switzerland)
-    body = {"kind": "note", "occurred_on": "2025-03-04", "summary": "x"}
+    # a body each endpoint accepts, so that only the request's visibility is tested
+    body = {"kind": "note", "occurred_on": "2025-03-04"} if path.endswith("/events") else {"summary": "x"}
     for user in (nigeria.head, secretariat_user):
         response = call(bearer(user), method, path.format(id=request.pk), body)
         assert response.status_code == 404
@@ -428,3 +429,35 @@ def test_an_event_posted_twice_under_one_key_is_recorded_once(peru, switzerland)
     # the key belongs to this event: the same key on another request's events is another call
     other = make_request(peru, switzerland)
     assert post_with(bearer(peru.officer), note, key, f"{BASE}/{other.pk}/events").status_code == 422
+
+
+def test_a_patch_of_a_field_it_does_not_change_is_a_422_naming_it(peru, switzerland):
+    request = make_request(peru, switzerland, sent_on=datetime.date(2025, 3, 3))
+    client, url = bearer(peru.officer), f"{BASE}/{request.pk}"
+    for body, field, says in (
+        ({"sent_on": "2025-03-04"}, "sent_on", "record an event, or a correction"),
+        ({"status": "executed"}, "status", "timeline"),
+        ({"requesting_authority": 9}, "requesting_authority", "cannot be changed once"),
+        ({"zzz": 1}, "zzz", "Unknown field; the fields that may be changed are"),
+        ({"zzz": None}, "zzz", "Unknown field"),
+    ):
+        response = patch(client, url, body | {"summary": "changed"})
+        assert response.status_code == 422, body
+        assert [(e["field"], says in e["detail"]) for e in response.json()["errors"]] == [(field, True)]
+    request.refresh_from_db()
+    assert (request.summary, request.sent_on) == (
+        "Bribes laundered through accounts abroad.",
+        datetime.date(2025, 3, 3),
+    )
+    # the schema says so to clients
+    schema = bearer(peru.officer).get("/api/openapi.json").json()["components"]["schemas"]["RequestPatch"]
+    assert schema["additionalProperties"] is False
+
+
+def test_an_unknown_field_in_a_creation_is_a_422_naming_it(peru, switzerland):
+    response = post(bearer(peru.officer), BASE, new_request(peru, switzerland, zzz=1))
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "zzz"
+    url = f"{BASE}/{make_request(peru, switzerland).pk}/events"
+    response = post(bearer(peru.officer), url, {"kind": "note", "occurred_on": "2025-03-10", "when": "now"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "when"
+    assert Request.objects.count() == 1
