@@ -13,6 +13,11 @@ class AuthorityKind(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat")
 
 
+# Kinds of authority that are never a party to a cooperation request, nor shown one: the
+# secretariat compiles States' submitted figures and sees no case.
+NON_PARTY_KINDS = frozenset({AuthorityKind.SECRETARIAT})
+
+
 class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     HEAD = "head", _("Head of unit")

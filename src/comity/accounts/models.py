@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from comity.accounts.choices import CASE_READER_ROLES, CASE_WRITER_ROLES, AuthorityKind, Role
+from comity.accounts.choices import CASE_READER_ROLES, CASE_WRITER_ROLES, NON_PARTY_KINDS, AuthorityKind, Role
 from comity.reference.countries import country_name
 
 
@@ -47,6 +47,11 @@ class Authority(models.Model):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    @property
+    def can_be_party(self) -> bool:
+        """Whether it may request, be requested or be shown a cooperation request."""
+        return self.kind not in NON_PARTY_KINDS
 
 
 class User(AbstractUser):

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from comity.accounts.choices import NON_PARTY_KINDS
 from comity.accounts.models import ApiToken, Authority, User
 from comity.accounts.services import hash_token
 
@@ -20,3 +21,9 @@ def user_for_token(token: str) -> tuple[User, ApiToken] | None:
 def authority_list() -> QuerySet[Authority]:
     """Authorities are a public directory among Comity's users: names and countries only."""
     return Authority.objects.order_by("country", "name")
+
+
+def party_authorities() -> QuerySet[Authority]:
+    """The authorities that may be a party to a cooperation request (those in Comity and the
+    external ones known by name), in the directory's order: every kind but the secretariat."""
+    return authority_list().exclude(kind__in=NON_PARTY_KINDS)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.models import Authority
+from comity.accounts.selectors import party_authorities
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.services import SubjectInput
 from comity.core.forms import OnceForm
@@ -68,7 +69,7 @@ class RequestCreateForm(OnceForm, RequestForm):
         super().__init__(*args, **kwargs)
         counterpart = self.fields["counterpart"]
         assert isinstance(counterpart, forms.ModelChoiceField)
-        counterpart.queryset = Authority.objects.exclude(pk=authority.pk).order_by("country", "name")
+        counterpart.queryset = party_authorities().exclude(pk=authority.pk)
 
 
 class SubjectForm(forms.Form):

@@ -141,6 +141,13 @@ def _require_party(actor: User, parties: Iterable[int | None]) -> int:
     return actor.authority_id
 
 
+def _not_a_party_message(authority: Authority) -> str:
+    return _("%(name)s (%(kind)s) cannot be a party to a request, nor be shown one.") % {
+        "name": authority.name,
+        "kind": authority.get_kind_display(),
+    }
+
+
 def due_date(*, request_type: str, urgent: bool, start: datetime.date) -> datetime.date:
     days = settings.COMITY_URGENT_TARGET_DAYS if urgent else settings.COMITY_TARGET_DAYS[request_type]
     return start + datetime.timedelta(days=days)
@@ -249,6 +256,15 @@ def request_create(
         errors.setdefault("requested_authority", []).append(
             _("The requested authority must differ from the requesting one.")
         )
+    for name, authority in (
+        ("requesting_authority", requesting_authority),
+        ("requested_authority", requested_authority),
+    ):
+        if not authority.can_be_party:
+            errors.setdefault(name, []).append(_not_a_party_message(authority))
+    for authority in shared_with:
+        if not authority.can_be_party:
+            errors.setdefault("shared_with", []).append(_not_a_party_message(authority))
 
     today = timezone.localdate()
     given = {"sent_on": sent_on, "received_on": received_on, "acknowledged_on": acknowledged_on}
@@ -415,6 +431,8 @@ def request_share(*, actor: User, request: Request, authority: Authority) -> Req
     _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
     if authority.pk in (request.requesting_authority_id, request.requested_authority_id):
         raise ValidationError({"authority": [_("This authority is already a party to the request.")]})
+    if not authority.can_be_party:
+        raise ValidationError({"authority": [_not_a_party_message(authority)]})
     share, _created = RequestShare.objects.get_or_create(
         request=request, authority=authority, defaults={"shared_by": actor}
     )

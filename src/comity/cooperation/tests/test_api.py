@@ -461,3 +461,17 @@ def test_an_unknown_field_in_a_creation_is_a_422_naming_it(peru, switzerland):
     response = post(bearer(peru.officer), url, {"kind": "note", "occurred_on": "2025-03-10", "when": "now"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "when"
     assert Request.objects.count() == 1
+
+
+def test_the_secretariat_is_never_accepted_as_a_party_or_to_share_with(peru, switzerland, secretariat_user):
+    client, secretariat = bearer(peru.officer), secretariat_user.authority
+    for body, field in (
+        (new_request(peru, switzerland, requested_authority=secretariat.pk), "requested_authority"),
+        (new_request(peru, switzerland, shared_with=[secretariat.pk]), "shared_with"),
+    ):
+        response = post(client, BASE, body)
+        assert response.status_code == 422
+        assert [(e["field"], e["detail"]) for e in response.json()["errors"]] == [
+            (field, "UNODC (Secretariat) cannot be a party to a request, nor be shown one.")
+        ]
+    assert Request.objects.count() == 0

@@ -168,3 +168,11 @@ def test_only_notes_can_be_internal(peru, switzerland):
             internal=True,
         )
     assert "internal" in error.value.message_dict
+
+
+def test_a_request_is_never_shared_with_the_secretariat(peru, switzerland, secretariat_user, nigeria):
+    request = make_request(peru, switzerland)
+    with pytest.raises(ValidationError, match="cannot be a party to a request, nor be shown one"):
+        services.request_share(actor=peru.officer, request=request, authority=secretariat_user.authority)
+    services.request_share(actor=peru.officer, request=request, authority=nigeria.authority)
+    assert list(request.shares.values_list("authority", flat=True)) == [nigeria.authority.pk]

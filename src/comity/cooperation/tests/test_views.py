@@ -216,6 +216,19 @@ def test_create_a_request_through_the_form(peru, switzerland):
     assert list(request.subjects.values_list("name", flat=True)) == ["Andes Holdings Ltd"]
 
 
+def test_the_form_offers_and_accepts_only_authorities_that_may_be_a_party(
+    peru, switzerland, secretariat_user
+):
+    client = logged_in(peru.officer)
+    page = client.get("/requests/new/", follow=True).content.decode()
+    assert "Federal Office of Justice" in page and "UNODC" not in page
+    response = client.post(
+        "/requests/new/", once(new_request_form(switzerland) | {"counterpart": secretariat_user.authority.pk})
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert Request.objects.count() == 0
+
+
 def test_a_request_form_submitted_twice_registers_one_request(peru, switzerland):
     client = logged_in(peru.officer)
     shown = client.get("/requests/new/", follow=True)
