@@ -41,18 +41,18 @@ from comity.assets.forms import (
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest, writing_authority
+from comity.core.http import AuthedRequest, case_reader_required, writing_authority
 from comity.core.models import AccessEntry
 from comity.core.tabular import ImportRejected, spreadsheet_response
 from comity.reference.countries import country_name
 
 
-@login_required
+@case_reader_required
 def case_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "assets/case_list.html", {"cases": selectors.case_list(request.user)})
 
 
-@login_required
+@case_reader_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.writes_cases:
@@ -182,12 +182,12 @@ def _detail_context(
     }
 
 
-@login_required
+@case_reader_required
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "assets/case_detail.html", _detail_context(request, pk))
 
 
-@login_required
+@case_reader_required
 @require_POST
 def case_action(request: AuthedRequest, pk: int, action: str, target: int | None = None) -> HttpResponse:
     """Every form of the case page: parse it, hand it to its service, show the service's messages."""
@@ -210,7 +210,7 @@ def case_action(request: AuthedRequest, pk: int, action: str, target: int | None
     return render(request, "assets/case_detail.html", context, status=422)
 
 
-@login_required
+@case_reader_required
 def follow_up(request: AuthedRequest) -> HttpResponse:
     """Every asset frozen (or only identified) abroad, on a map and in a table, alerts first."""
     rows = selectors.frozen_abroad(request.user, timezone.localdate())
@@ -236,7 +236,7 @@ def world_map(request) -> HttpResponse:
     return response
 
 
-@login_required
+@case_reader_required
 @require_http_methods(["GET", "POST"])
 def case_import(request: AuthedRequest) -> HttpResponse:
     """Upload an Asset Recovery Watch file; small enough to check and import at once."""
@@ -271,12 +271,12 @@ def case_import(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
+@case_reader_required
 def case_import_template(request: AuthedRequest) -> HttpResponseBase:
     return spreadsheet_response([list(transfer.COLUMNS)], "comity-asset-cases-template", "csv", "asset-cases")
 
 
-@login_required
+@case_reader_required
 def case_export(request: AuthedRequest) -> HttpResponseBase:
     cases = transfer.exportable(selectors.cases_visible_to(request.user))
     stamp = timezone.localdate().isoformat()

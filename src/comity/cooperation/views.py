@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comity.accounts.choices import Role
 from comity.accounts.models import User
 from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction
@@ -27,6 +28,7 @@ from comity.core.forms import add_service_errors
 from comity.core.http import (
     AuthedRequest,
     address_form_token,
+    case_reader_required,
     form_token_redirect,
     submit_form_once,
     writing_authority,
@@ -39,7 +41,13 @@ HOME_ROWS = 15
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """The start page (where login leads): a role that reads no case starts on its own work."""
     user = request.user
+    if not user.reads_cases:
+        if user.role == Role.SECRETARIAT:
+            return redirect("statistics-global")
+        if user.is_staff:
+            return redirect("admin:index")
     context: dict[str, object] = {"reads_cases": user.reads_cases}
     if user.reads_cases:
         overdue = RequestFilterSet(
@@ -58,7 +66,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "cooperation/home.html", context)
 
 
-@login_required
+@case_reader_required
 def request_list(request: AuthedRequest) -> HttpResponse:
     filterset = RequestFilterSet(
         request.GET, queryset=selectors.request_rows_visible_to(request.user), request=request
@@ -90,7 +98,7 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@case_reader_required
 def request_export(request: AuthedRequest) -> HttpResponseBase:
     """The list's current selection in the import layout (the user's authority's own requests)."""
     selection = transfer.selection_to_export(request.user, request.GET)
@@ -108,7 +116,7 @@ def _invalid_filters() -> HttpResponse:
     )
 
 
-@login_required
+@case_reader_required
 @require_POST
 def request_export_start(request: AuthedRequest) -> HttpResponse:
     """The list's selection as XLSX, made in the background; the job's page follows it."""
@@ -118,7 +126,7 @@ def request_export_start(request: AuthedRequest) -> HttpResponse:
     return redirect("request-export-job", pk=job.pk)
 
 
-@login_required
+@case_reader_required
 def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """An export's progress (polled by htmx), then its download."""
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
@@ -135,7 +143,7 @@ def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/export_job.html", context)
 
 
-@login_required
+@case_reader_required
 def request_export_file(request: AuthedRequest, pk: int) -> FileResponse:
     """The export's workbook, once: the file is gone from the server as its download starts."""
     handle = tasks.export_job_take(actor=request.user, job_id=pk)
@@ -149,12 +157,12 @@ def request_export_file(request: AuthedRequest, pk: int) -> FileResponse:
     )
 
 
-@login_required
+@case_reader_required
 def request_import_template(request: AuthedRequest) -> HttpResponseBase:
     return spreadsheet_response([list(transfer.COLUMNS)], "comity-requests-template", "csv", "requests")
 
 
-@login_required
+@case_reader_required
 @require_http_methods(["GET", "POST"])
 def request_import(request: AuthedRequest) -> HttpResponse:
     """Upload a spreadsheet; it is checked in the background and the job page follows it."""
@@ -166,7 +174,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "cooperation/import.html", {"job": None})
 
 
-@login_required
+@case_reader_required
 @require_http_methods(["GET", "POST"])
 def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
@@ -188,7 +196,7 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "cooperation/import.html", context, status=status)
 
 
-@login_required
+@case_reader_required
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
     return render(request, "cooperation/request_detail.html", _detail_context(request, item))
@@ -220,7 +228,7 @@ def _subjects(formset) -> list[services.SubjectInput]:
     return [s for s in (form.subject() for form in formset.forms) if s is not None]
 
 
-@login_required
+@case_reader_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -263,7 +271,7 @@ def request_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "cooperation/request_form.html", {"form": form, "formset": formset, "item": None})
 
 
-@login_required
+@case_reader_required
 @require_http_methods(["GET", "POST"])
 def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
@@ -302,7 +310,7 @@ def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@case_reader_required
 @require_POST
 def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record an event. A plain form post is redirected to the request's page (post/redirect/get);

@@ -1,11 +1,14 @@
 """Request types for views and endpoints that only authenticated users reach."""
 
+import functools
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
 from comity.accounts.models import Authority, User
@@ -21,6 +24,23 @@ class AuthedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def case_reader_required(view: V) -> V:
+    """`login_required`, then 404 for a role that reads no case (the secretariat, administrators):
+    to them the pages of cases, lists and imports included, do not exist, as a case of another
+    authority does not."""
+
+    @functools.wraps(view)
+    def wrapper(request: AuthedRequest, *args, **kwargs) -> HttpResponseBase:
+        if not request.user.reads_cases:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)  # type: ignore[return-value]
 
 
 def writing_authority(request: AuthedRequest) -> Authority:

@@ -9,6 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from comity.accounts.choices import Role
+from comity.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from comity.assets import services as asset_services
 from comity.cooperation import services
 from comity.cooperation.models import Event, ExportJob, Request
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
@@ -421,10 +424,43 @@ def test_edit_through_the_form(peru, switzerland):
     assert list(request.subjects.values_list("name", flat=True)) == ["Alberto Quispe Ramos"]
 
 
-def test_roles_without_case_access_see_a_plain_home(secretariat_user):
-    content = logged_in(secretariat_user).get("/").content.decode()
-    assert "does not give access" in content
-    assert logged_in(secretariat_user).get("/requests/new/").status_code == 403
+def test_each_role_starts_on_its_own_page_after_login(peru, secretariat_user):
+    admin = UserFactory(username="admin", authority=peru.authority, role=Role.ADMIN, is_staff=True)
+    for user, start in ((peru.officer, "/"), (secretariat_user, "/statistics/global/"), (admin, "/admin/")):
+        client = Client()
+        response = client.post("/login/", {"username": user.username, "password": TEST_PASSWORD}, follow=True)
+        assert response.redirect_chain[-1][0] == start, user.username
+        assert response.status_code == 200
+
+
+def test_roles_that_read_no_case_find_no_case_page(peru, switzerland, secretariat_user):
+    admin = UserFactory(username="admin", authority=peru.authority, role=Role.ADMIN, is_staff=True)
+    request = make_request(peru, switzerland)
+    case = asset_services.case_create(
+        actor=peru.officer, title="Andes", origin_country="PE", offences=["uncac-17"]
+    )
+    pages = [
+        "/requests/",
+        "/requests/new/",
+        "/requests/export/?format=csv",
+        "/requests/import/",
+        "/requests/import/template.csv",
+        f"/requests/{request.pk}/",
+        "/asset-cases/",
+        "/asset-cases/new/",
+        "/asset-cases/follow-up/",
+        "/asset-cases/import/",
+        "/asset-cases/export/",
+        f"/asset-cases/{case.pk}/",
+    ]
+    for user in (secretariat_user, admin):
+        client = logged_in(user)
+        for page in pages:
+            assert client.get(page).status_code == 404, (user.username, page)
+        assert client.post("/requests/export/xlsx/").status_code == 404
+        navigation = client.get("/ledger/").content.decode()
+        assert 'href="/requests/"' not in navigation and 'href="/asset-cases/"' not in navigation
+    assert logged_in(peru.viewer).get("/asset-cases/").status_code == 200
 
 
 def test_export_the_filtered_list(peru, switzerland, nigeria):
