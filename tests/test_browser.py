@@ -106,6 +106,28 @@ def test_a_request_submitted_again_after_the_back_button_is_registered_once(page
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_arabic_reference_keeps_its_order_beside_latin_text(page_as, live_server, peru, switzerland):
+    reference = "PE-٠٠١-2026-عربي"
+    request = make_request(peru, switzerland, requesting_reference=reference, summary="أموال مختلسة في جنيف")
+    page = page_as("pe-officer")
+    page.goto(f"{live_server.url}/requests/{request.pk}/")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(reference)
+    # Each piece of user text is its own bidirectional run (unicode-bidi: isolate), so the
+    # right-to-left letters do not pull the Latin type, digits and dashes around them.
+    isolated = page.locator(f"bdi:text-is('{reference}')")
+    expect(isolated).to_have_count(2)
+    assert isolated.first.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    assert page.locator("p[dir=auto]").first.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    page.screenshot(path="/tmp/comity-arabic-reference.png")
+    page.goto(f"{live_server.url}/requests/")
+    assert (
+        page.locator(f"bdi:text-is('{reference}')").evaluate("e => getComputedStyle(e).unicodeBidi")
+        == "isolate"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
 def test_export_the_list_as_filtered_in_the_page(live_server, page_as, peru, switzerland, tmp_path, settings):
     """The exports follow filters chosen after the page loaded (htmx replaces the results only),
     and a workbook is made in the background, then downloaded from its job's page."""

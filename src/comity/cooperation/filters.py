@@ -28,7 +28,9 @@ YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
 class RequestFilterSet(FilterSet):
-    q = django_filters.CharFilter(label=_("Reference or subject"), method="filter_text")
+    q = django_filters.CharFilter(
+        label=_("Reference or subject"), method="filter_text", widget=forms.TextInput(attrs={"dir": "auto"})
+    )
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Direction.choices, method="filter_direction"
     )

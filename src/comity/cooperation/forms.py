@@ -15,6 +15,10 @@ from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, R
 from comity.reference.countries import country_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What users type takes its direction from its first strong letter: Arabic right to left, a
+# Latin reference left to right, whatever the page's language.
+USER_TEXT = {"dir": "auto"}
+TEXT = forms.TextInput(attrs=USER_TEXT)
 
 
 class RequestForm(forms.Form):
@@ -31,16 +35,18 @@ class RequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     requesting_reference = forms.CharField(
-        label=_("Requesting authority's reference"), max_length=100, required=False
+        label=_("Requesting authority's reference"), max_length=100, required=False, widget=TEXT
     )
     requested_reference = forms.CharField(
-        label=_("Requested authority's reference"), max_length=100, required=False
+        label=_("Requested authority's reference"), max_length=100, required=False, widget=TEXT
     )
     summary = forms.CharField(
-        label=_("Summary of facts"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Summary of facts"), widget=forms.Textarea(attrs={"rows": 4, **USER_TEXT}), required=False
     )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
-    urgency_reason = forms.CharField(label=_("Reason for urgency"), max_length=500, required=False)
+    urgency_reason = forms.CharField(
+        label=_("Reason for urgency"), max_length=500, required=False, widget=TEXT
+    )
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
     names_visible_to = forms.ChoiceField(
         label=_("If confidential, subjects' names visible to"),
@@ -74,8 +80,8 @@ class RequestCreateForm(OnceForm, RequestForm):
 
 class SubjectForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SubjectKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=300, required=False)
-    identifiers = forms.CharField(label=_("Identifiers"), max_length=500, required=False)
+    name = forms.CharField(label=_("Name"), max_length=300, required=False, widget=TEXT)
+    identifiers = forms.CharField(label=_("Identifiers"), max_length=500, required=False, widget=TEXT)
     country = forms.ChoiceField(
         label=_("Nationality or seat"), required=False, choices=lambda: [("", "—"), *country_choices()]
     )
@@ -102,7 +108,9 @@ EVENT_CHOICES = [c for c in EventKind.choices if c[0] != EventKind.CREATED]
 class EventForm(OnceForm):
     kind = forms.ChoiceField(label=_("Event"), choices=EVENT_CHOICES)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
-    text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    text = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 2, **USER_TEXT}), required=False
+    )
     refusal_grounds = forms.MultipleChoiceField(
         label=_("Grounds (refusal or postponement)"),
         choices=RefusalGround.choices,

@@ -130,11 +130,12 @@ def _parse(
     )
     countries = {"requesting": requesting_country, "requested": requested_country}
     if direction and countries[own_country] and countries[own_country] != authority.country:
-        check.fail(
-            f"{own_country}_country",
-            _("a %(d)s request of %(a)s has %(c)s here")
-            % {"d": direction, "a": authority.name, "c": authority.country},
+        own_side = (
+            _("an outgoing request is made by %(a)s: the requesting State is %(c)s")
+            if outgoing
+            else _("an incoming request is made to %(a)s: the requested State is %(c)s")
         )
+        check.fail(f"{own_country}_country", own_side % {"a": authority.name, "c": authority.country})
     if direction and row[own_name] and row[own_name].casefold() != authority.name.casefold():
         check.fail(
             own_name,

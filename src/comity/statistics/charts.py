@@ -108,6 +108,17 @@ class CurveChart:
     half_y: float
     top_y: float  # 100%
     bottom_y: float  # 0%
+    ticks: list[tuple[float, int]]  # (x, days) marked along the time axis
+
+
+def axis_step(top: float, most: int = 6) -> int:
+    """A round step (1, 2 or 5 times a power of ten) that marks 0..top with at most `most` steps."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if top / (step * factor) <= most:
+                return step * factor
+        step *= 10
 
 
 def survival_curves(
@@ -132,4 +143,6 @@ def survival_curves(
             path.append((x(point.time), y(survival)))
         path.append((x(max_days), y(survival)))
         drawn.append(Curve(label, PALETTE[i % len(PALETTE)], " ".join(f"{a},{b}" for a, b in path), median))
-    return CurveChart(WIDTH, height, drawn, max_days, y(0.5), y(1.0), y(0.0))
+    step = axis_step(max_days)
+    ticks = [(x(days), days) for days in range(0, max_days + 1, step)]
+    return CurveChart(WIDTH, height, drawn, max_days, y(0.5), y(1.0), y(0.0), ticks)

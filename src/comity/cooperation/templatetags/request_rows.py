@@ -15,14 +15,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from comity.cooperation.models import Request
+from comity.cooperation.models import Request, RequestOffence
 from comity.cooperation.selectors import RequestRow
 from comity.core.templatetags.display import labels
 
 register = template.Library()
 PLACEHOLDER = 2_147_483_647
 ROW = (
-    '<tr><td><span title="{word}" aria-label="{word}">{arrow}</span> <a href="{url}">{ref}</a>'
+    '<tr><td><span title="{word}" aria-label="{word}">{arrow}</span> <a href="{url}"><bdi>{ref}</bdi></a>'
     '{urgent}{confidential}</td><td class="wrap">{type}</td><td title="{cp_name}">{cp_country}</td>'
     '<td class="wrap">{offences}</td><td><span class="badge{final}">{status}</span></td>'
     "<td>{received}</td><td>{due}{overdue}</td></tr>"
@@ -35,6 +35,7 @@ def request_rows(context, requests: list[RequestRow]) -> SafeString:
     url_before, url_after = escape(reverse("request-detail", args=[PLACEHOLDER])).split(str(PLACEHOLDER))
     types = {code: escape(label) for code, label in labels(Request, "type").items()}
     statuses = {code: escape(label) for code, label in labels(Request, "status").items()}
+    offences = {code: escape(label) for code, label in labels(RequestOffence, "code").items()}
     incoming_word, outgoing_word = escape(_("incoming")), escape(_("outgoing"))
     urgent, confidential, overdue = (
         format_html(' <span class="badge {}">{}</span>', css, label)
@@ -59,7 +60,7 @@ def request_rows(context, requests: list[RequestRow]) -> SafeString:
             type=types.get(r.type) or escape(r.type),
             cp_name=escape(counterpart.name),
             cp_country=escape(counterpart.country),
-            offences=escape(", ".join(r.offence_codes)),
+            offences="; ".join(offences.get(code) or escape(code) for code in r.offence_codes),
             final="" if r.is_open else f" final status-{escape(r.status)}",
             status=statuses.get(r.status) or escape(r.status),
             received=r.received_on.isoformat() if r.received_on else "—",

@@ -135,7 +135,16 @@ def test_xlsx_round_trip(tmp_path, importer):
         (ROWS[0].replace("2024-01-09", "2023-12-01"), "received_on", "cannot be received"),
         (ROWS[0].replace("2024-06-30,executed", ",executed"), "closed_on", "outcome needs the date"),
         (ROWS[0].replace("2024-06-30,executed", "2024-06-30,"), "outcome", "needs its outcome"),
-        (ROWS[0].replace(",CH,PE,", ",CH,FR,"), "requested_country", "incoming request"),
+        (
+            ROWS[0].replace(",CH,PE,", ",CH,FR,"),
+            "requested_country",
+            "an incoming request is made to Fiscalía de la Nación: the requested State is PE",
+        ),
+        (
+            ROWS[1].replace(",PE,ES,", ",FR,ES,"),
+            "requesting_country",
+            "an outgoing request is made by Fiscalía de la Nación: the requesting State is PE",
+        ),
         (ROWS[0].replace(",yes,", ",perhaps,"), "urgent", "yes or no"),
         (ROWS[1].replace("dual-criminality", ""), "refusal_grounds", "at least one ground"),
         (

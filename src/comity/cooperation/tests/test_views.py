@@ -58,6 +58,11 @@ def test_home_lists_what_awaits_me_and_what_is_overdue(peru, switzerland):
     )
     page = logged_in(peru.officer).get("/").content.decode()
     assert page.count(f"/requests/{request.pk}/") == 2  # awaiting our execution, and overdue
+    # the counterpart by its name, not a bare country code
+    assert (
+        page.count('<bdi>Federal Office of Justice</bdi> <small class="muted" title="Switzerland">CH</small>')
+        == 2
+    )
     assert "more await your action" not in page and "all overdue requests" not in page
 
 
@@ -102,11 +107,39 @@ def test_list_rows_escape_what_users_typed_and_show_each_column(peru, switzerlan
     page = logged_in(peru.officer).get("/requests/").content.decode()
     row = next(line for line in page.splitlines() if f"/requests/{request.pk}/" in line)
     assert "<b>PE" not in row and "<script>" not in page
-    assert "&lt;b&gt;PE&lt;/b&gt;&amp;&#x27;1" in row
+    assert "<bdi>&lt;b&gt;PE&lt;/b&gt;&amp;&#x27;1</bdi>" in row
     assert 'title="Office &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">CH<' in row
-    assert ">uncac-15, uncac-23<" in row and "badge urgent" in row and ">Sent<" in row
+    # offences by their labels, as the statistics name them
+    assert (
+        ">Bribery of national public officials (art. 15); Laundering of proceeds of crime (art. 23)<" in row
+    )
+    assert "badge urgent" in row and ">Sent<" in row
     # Sent 2025-03-03, urgent: due within 15 days, long past.
     assert 'aria-label="outgoing"' in row and '<td>2025-03-18 <span class="badge overdue">' in row
+
+
+ARABIC_REFERENCE = "PE-٠٠١-2026-عربي"
+
+
+def test_text_users_typed_is_isolated_from_the_page_around_it(peru, switzerland):
+    """Without isolation, an Arabic reference's right-to-left run takes the punctuation and
+    numbers beside it along and shows reordered (PE-٠٠١-2026-عربي read as عربي-2026-...)."""
+    switzerland.authority.name = "وزارة العدل"
+    switzerland.authority.save()
+    request = make_request(
+        peru, switzerland, requesting_reference=ARABIC_REFERENCE, summary="أموال مختلسة", sent_on=None
+    )
+    client = logged_in(peru.officer)
+    detail = client.get(f"/requests/{request.pk}/").content.decode()
+    assert f"· <bdi>{ARABIC_REFERENCE}</bdi>" in detail  # the title
+    assert (
+        f"· <bdi>{ARABIC_REFERENCE}</bdi></dd>" in detail and "Outgoing to <bdi>وزارة العدل</bdi>" in detail
+    )
+    assert '<p dir="auto">أموال مختلسة</p>' in detail
+    for page in ("/", "/requests/"):
+        assert f"<bdi>{ARABIC_REFERENCE}</bdi></a>" in client.get(page).content.decode(), page
+    form = client.get(f"/requests/{request.pk}/edit/").content.decode()
+    assert re.search(r'<input type="text" name="requesting_reference" value="[^"]+" dir="auto"', form)
 
 
 def test_htmx_list_answers_only_the_rows(peru, switzerland):
@@ -632,13 +665,32 @@ def test_import_page_checks_in_the_background_then_imports_on_confirmation(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(job_url)
     done = client.get(job_url)
-    assert "3 requests imported" in done.content.decode() and Request.objects.count() == 3
+    assert "3 requests imported." in done.content.decode() and Request.objects.count() == 3
     assert client.post(job_url).status_code == 200 and Request.objects.count() == 3  # no second import
     with django_capture_on_commit_callbacks(execute=True):  # the same file again: nothing new to import
         again = client.post("/requests/import/", {"file": _upload("good.csv", good)})
     assert "Nothing new to import" in client.get(again["Location"]).content.decode()
     assert not list((tmp_path / "uploads").iterdir())  # the upload is not kept
     assert logged_in(peru.viewer).get("/requests/import/").status_code == 403
+
+
+def test_import_pages_say_one_request_in_the_singular(
+    peru, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    client = logged_in(peru.officer)
+    one = ("\n".join([HEADER, ROWS[0]]) + "\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = client.post("/requests/import/", {"file": _upload("one.csv", one)})["Location"]
+    checked = client.get(job_url).content.decode()
+    assert "1 new request</li>" in checked and "Import 1 request</button>" in checked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job_url)
+    done = client.get(job_url).content.decode()
+    assert "1 request imported." in done and "already there" not in done
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/requests/import/", {"file": _upload("one.csv", one)})["Location"]
+    assert "1 already in Comity, left as it is" in client.get(again).content.decode()
 
 
 def test_a_running_job_shows_a_progress_bar_that_polls(peru, tmp_path, settings):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from comity.statistics.charts import axis_step
 from comity.statistics.tests.cases import AS_OF, CASES
 from conftest import make_request
 
@@ -177,3 +178,19 @@ def test_pdf_report_with_the_charts(dataset, peru):
     assert "type=mla" not in text and "Mutual legal assistance" in text
     assert logged_in(peru.officer).get("/statistics/report.pdf?as_of=never").status_code == 422
     assert Client().get("/statistics/report.pdf").status_code == 302
+
+
+def test_the_time_to_execution_axis_is_marked_at_round_numbers_of_days(dataset, peru):
+    page = logged_in(peru.officer).get(f"/statistics/?as_of={AS_OF}").content.decode()
+    [article] = [a for a in page.split("<article>") if "Time to execution" in a]
+    ticks = [int(t) for t in re.findall(r'class="label small tick"[^>]*>(\d+)</text>', article)]
+    # evenly spaced from 0, by a round step, up to the longest time drawn
+    assert len(ticks) >= 4 and ticks[0] == 0
+    step = ticks[1]
+    assert str(step).rstrip("0") in {"1", "2", "5"}
+    assert ticks == list(range(0, ticks[-1] + 1, step))
+    assert "days since receipt" in article
+
+
+def test_axis_steps_are_round():
+    assert [axis_step(top) for top in (1, 6, 7, 11, 30, 578, 739_953)] == [1, 1, 2, 2, 5, 100, 200_000]
