@@ -10,6 +10,7 @@ from comity.cooperation.choices import Direction, Status
 from comity.cooperation.models import Request, RequestOffence, Subject
 from comity.cooperation.selectors import subject_names_visible_q
 from comity.core.filters import FilterSet
+from comity.core.limits import max_length
 from comity.reference.choices import LegalBasis, Offence, RequestType
 from comity.reference.countries import country_choices
 
@@ -29,7 +30,10 @@ YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 class RequestFilterSet(FilterSet):
     q = django_filters.CharFilter(
-        label=_("Reference or subject"), method="filter_text", widget=forms.TextInput(attrs={"dir": "auto"})
+        label=_("Reference or subject"),
+        method="filter_text",
+        max_length=max_length(Subject, "name"),  # the longest text it searches
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Direction.choices, method="filter_direction"

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import Authority
 from comity.accounts.selectors import party_authorities
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, SubjectKind
+from comity.cooperation.models import Event, Request, Subject
 from comity.cooperation.services import SubjectInput
 from comity.core.forms import OnceForm
+from comity.core.limits import max_length
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import country_choices
 
@@ -35,17 +37,29 @@ class RequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     requesting_reference = forms.CharField(
-        label=_("Requesting authority's reference"), max_length=100, required=False, widget=TEXT
+        label=_("Requesting authority's reference"),
+        max_length=max_length(Request, "requesting_reference"),
+        required=False,
+        widget=TEXT,
     )
     requested_reference = forms.CharField(
-        label=_("Requested authority's reference"), max_length=100, required=False, widget=TEXT
+        label=_("Requested authority's reference"),
+        max_length=max_length(Request, "requested_reference"),
+        required=False,
+        widget=TEXT,
     )
     summary = forms.CharField(
-        label=_("Summary of facts"), widget=forms.Textarea(attrs={"rows": 4, **USER_TEXT}), required=False
+        label=_("Summary of facts"),
+        max_length=max_length(Request, "summary"),
+        widget=forms.Textarea(attrs={"rows": 4, **USER_TEXT}),
+        required=False,
     )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     urgency_reason = forms.CharField(
-        label=_("Reason for urgency"), max_length=500, required=False, widget=TEXT
+        label=_("Reason for urgency"),
+        max_length=max_length(Request, "urgency_reason"),
+        required=False,
+        widget=TEXT,
     )
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
     names_visible_to = forms.ChoiceField(
@@ -80,8 +94,12 @@ class RequestCreateForm(OnceForm, RequestForm):
 
 class SubjectForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SubjectKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=300, required=False, widget=TEXT)
-    identifiers = forms.CharField(label=_("Identifiers"), max_length=500, required=False, widget=TEXT)
+    name = forms.CharField(
+        label=_("Name"), max_length=max_length(Subject, "name"), required=False, widget=TEXT
+    )
+    identifiers = forms.CharField(
+        label=_("Identifiers"), max_length=max_length(Subject, "identifiers"), required=False, widget=TEXT
+    )
     country = forms.ChoiceField(
         label=_("Nationality or seat"), required=False, choices=lambda: [("", "—"), *country_choices()]
     )
@@ -109,7 +127,10 @@ class EventForm(OnceForm):
     kind = forms.ChoiceField(label=_("Event"), choices=EVENT_CHOICES)
     occurred_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     text = forms.CharField(
-        label=_("Details"), widget=forms.Textarea(attrs={"rows": 2, **USER_TEXT}), required=False
+        label=_("Details"),
+        max_length=max_length(Event, "text"),
+        widget=forms.Textarea(attrs={"rows": 2, **USER_TEXT}),
+        required=False,
     )
     refusal_grounds = forms.MultipleChoiceField(
         label=_("Grounds (refusal or postponement)"),

@@ -84,7 +84,7 @@ class Request(RequestSides, models.Model):
     requested_country = models.CharField(_("requested State"), max_length=2, editable=False)
     requesting_reference = models.CharField(_("requesting authority's reference"), max_length=100, blank=True)
     requested_reference = models.CharField(_("requested authority's reference"), max_length=100, blank=True)
-    summary = models.TextField(_("summary of facts"), blank=True)
+    summary = models.TextField(_("summary of facts"), max_length=10_000, blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
     urgency_reason = models.CharField(_("reason for urgency"), max_length=500, blank=True)
     confidential = models.BooleanField(_("confidential"), default=False)
@@ -272,7 +272,7 @@ class Event(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("details"), blank=True)
+    text = models.TextField(_("details"), max_length=5_000, blank=True)
     refusal_grounds = models.JSONField(_("grounds"), default=list, blank=True)
     internal = models.BooleanField(_("internal to our side"), default=False)
 

@@ -6,6 +6,8 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.cooperation.models import Event, Request, Subject
+from comity.core.limits import max_length
 from comity.reference.choices import (
     LegalBasis,
     Measure,
@@ -28,8 +30,8 @@ class SubjectIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     kind: SubjectKind
-    name: str = Field(min_length=1, max_length=300)
-    identifiers: str = Field("", max_length=500)
+    name: str = Field(min_length=1, max_length=max_length(Subject, "name"))
+    identifiers: str = Field("", max_length=max_length(Subject, "identifiers"))
     country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2")
 
 
@@ -52,11 +54,11 @@ class RequestIn(Schema):
     measures: list[Measure] = []
     requesting_authority: int
     requested_authority: int
-    requesting_reference: str = Field("", max_length=100)
-    requested_reference: str = Field("", max_length=100)
-    summary: str = ""
+    requesting_reference: str = Field("", max_length=max_length(Request, "requesting_reference"))
+    requested_reference: str = Field("", max_length=max_length(Request, "requested_reference"))
+    summary: str = Field("", max_length=max_length(Request, "summary"))
     urgent: bool = False
-    urgency_reason: str = Field("", max_length=500)
+    urgency_reason: str = Field("", max_length=max_length(Request, "urgency_reason"))
     confidential: bool = False
     names_visible_to: NamesVisibleTo = NamesVisibleTo.OFFICERS
     subjects: list[SubjectIn] = []
@@ -75,11 +77,11 @@ class RequestPatch(Schema):
     proceeding: Proceeding | None = None
     offences: list[Offence] | None = Field(None, min_length=1)
     measures: list[Measure] | None = None
-    requesting_reference: str | None = Field(None, max_length=100)
-    requested_reference: str | None = Field(None, max_length=100)
-    summary: str | None = None
+    requesting_reference: str | None = Field(None, max_length=max_length(Request, "requesting_reference"))
+    requested_reference: str | None = Field(None, max_length=max_length(Request, "requested_reference"))
+    summary: str | None = Field(None, max_length=max_length(Request, "summary"))
     urgent: bool | None = None
-    urgency_reason: str | None = Field(None, max_length=500)
+    urgency_reason: str | None = Field(None, max_length=max_length(Request, "urgency_reason"))
     confidential: bool | None = None
     names_visible_to: NamesVisibleTo | None = None
     subjects: list[SubjectIn] | None = None
@@ -150,7 +152,7 @@ class EventIn(Schema):
 
     kind: EventKind
     occurred_on: datetime.date
-    text: str = ""
+    text: str = Field("", max_length=max_length(Event, "text"))
     refusal_grounds: list[RefusalGround] = []
     internal: bool = Field(False, description="a note visible to our side only")
 

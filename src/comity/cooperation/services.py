@@ -27,6 +27,7 @@ from comity.cooperation.models import (
 )
 from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
 from comity.core.bulk import db_adapter, insert_returning_ids, insert_rows
+from comity.core.limits import check_lengths
 from comity.core.services import audit
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import is_country
@@ -118,8 +119,27 @@ def _check_codes(errors: dict[str, list[str]], data: Mapping[str, Any]) -> None:
         errors.setdefault("urgency_reason", []).append(_("An urgent request states the reason for urgency."))
 
 
+# A request's texts, each as long as its field allows (see core.limits).
+REQUEST_TEXTS = ("requesting_reference", "requested_reference", "summary", "urgency_reason")
+
+
+def _check_texts(errors: dict[str, list[str]], data: Mapping[str, Any]) -> None:
+    check_lengths(errors, Request, {name: _stripped(data[name]) for name in REQUEST_TEXTS if name in data})
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
 def _check_subjects(errors: dict[str, list[str]], subjects: Sequence[SubjectInput]) -> None:
     for position, subject in enumerate(subjects, start=1):
+        check_lengths(
+            errors,
+            Subject,
+            {"name": subject.name.strip(), "identifiers": subject.identifiers.strip()},
+            under="subjects",
+            prefix=_("Subject %(n)d: ") % {"n": position},
+        )
         if subject.kind not in SubjectKind.values:
             errors.setdefault("subjects", []).append(
                 _("Subject %(n)d: ") % {"n": position} + unknown_code_message(subject.kind, SubjectKind)
@@ -251,6 +271,15 @@ def request_create(
     }
     errors: dict[str, list[str]] = {}
     _check_codes(errors, fields)
+    _check_texts(
+        errors,
+        {
+            "requesting_reference": requesting_reference,
+            "requested_reference": requested_reference,
+            "summary": summary,
+            "urgency_reason": urgency_reason,
+        },
+    )
     _check_subjects(errors, subjects)
     if requesting_authority.pk == requested_authority.pk:
         errors.setdefault("requested_authority", []).append(
@@ -344,6 +373,7 @@ def request_update(
     merged = {name: getattr(request, name) for name in ("urgent", "urgency_reason")} | dict(changes)
     errors: dict[str, list[str]] = {}
     _check_codes(errors, merged)
+    _check_texts(errors, changes)
     _check_subjects(errors, changes.get("subjects") or ())
     if errors:
         raise ValidationError(errors)
@@ -394,6 +424,7 @@ def event_record(
             errors.setdefault("refusal_grounds", []).append(unknown_code_message(ground, RefusalGround))
     if internal and kind != EventKind.NOTE:
         errors.setdefault("internal", []).append(_("Only a note can be internal."))
+    check_lengths(errors, Event, {"text": text.strip()})
     if errors:
         raise ValidationError(errors)
     try:

@@ -475,3 +475,20 @@ def test_the_secretariat_is_never_accepted_as_a_party_or_to_share_with(peru, swi
             (field, "UNODC (Secretariat) cannot be a party to a request, nor be shown one.")
         ]
     assert Request.objects.count() == 0
+
+
+def test_texts_longer_than_their_limit_are_422s_naming_them(peru, switzerland):
+    client = bearer(peru.officer)
+    response = post(client, BASE, new_request(peru, switzerland, summary="s" * 200_000))
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "summary"
+    request = make_request(peru, switzerland)
+    assert patch(client, f"{BASE}/{request.pk}", {"summary": "s" * 10_001}).status_code == 422
+    response = post(
+        client,
+        f"{BASE}/{request.pk}/events",
+        {"kind": "note", "occurred_on": "2025-03-04", "text": "t" * 5_001},
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "text"
+    assert Request.objects.count() == 1 and not Event.objects.filter(kind="note").exists()
+    response = client.get(f"{BASE}?q={'q' * 301}")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "q"

@@ -55,6 +55,28 @@ def test_urgent_requests_have_a_shorter_target(peru, switzerland):
         ({"urgent": True}, "urgency_reason", "reason for urgency"),
         ({"sent_on": D(2025, 2, 1), "received_on": D(2025, 1, 1)}, "received_on", "before it was sent"),
         ({"subjects": [services.SubjectInput(kind="robot", name="X")]}, "subjects", "Subject 1"),
+        (
+            {"requesting_reference": "R" * 101},
+            "requesting_reference",
+            "At most 100 characters; this has 101.",
+        ),
+        ({"summary": "s" * 10_001}, "summary", "At most 10000 characters; this has 10001."),
+        ({"urgent": True, "urgency_reason": "u" * 501}, "urgency_reason", "At most 500 characters"),
+        (
+            {
+                "subjects": [
+                    services.SubjectInput(kind="natural", name="A"),
+                    services.SubjectInput(kind="legal", name="n" * 301),
+                ]
+            },
+            "subjects",
+            "Subject 2: At most 300 characters; this has 301.",
+        ),
+        (
+            {"subjects": [services.SubjectInput(kind="natural", name="A", identifiers="i" * 501)]},
+            "subjects",
+            "Subject 1: At most 500 characters",
+        ),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(peru, switzerland, overrides, field, text):
@@ -176,3 +198,20 @@ def test_a_request_is_never_shared_with_the_secretariat(peru, switzerland, secre
         services.request_share(actor=peru.officer, request=request, authority=secretariat_user.authority)
     services.request_share(actor=peru.officer, request=request, authority=nigeria.authority)
     assert list(request.shares.values_list("authority", flat=True)) == [nigeria.authority.pk]
+
+
+def test_texts_may_reach_their_limit_but_not_pass_it(peru, switzerland):
+    request = make_request(peru, switzerland, summary="s" * 10_000, requesting_reference="R" * 100)
+    with pytest.raises(ValidationError) as error:
+        services.request_update(actor=peru.officer, request=request, changes={"summary": "s" * 10_001})
+    assert list(error.value.message_dict) == ["summary"]
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        services.event_record(
+            actor=peru.officer, request=request, kind="note", occurred_on=D(2025, 3, 4), text="t" * 5_001
+        )
+    assert error.value.message_dict == {"text": ["At most 5000 characters; this has 5001."]}
+    assert counts() == before
+    services.event_record(
+        actor=peru.officer, request=request, kind="note", occurred_on=D(2025, 3, 4), text="t" * 5_000
+    )

@@ -154,6 +154,14 @@ def test_xlsx_round_trip(tmp_path, importer):
         ),
         (ROWS[0].replace(",Federal Office of Justice,", ",,"), "requesting_authority", "counterpart"),
         (ROWS[0].replace("PE-IN-1,", "#41,"), "reference", "none has this number"),
+        # the services' limits: a long reference, summary or counterpart name is refused, not stored
+        (ROWS[0].replace("PE-IN-1,", "P" * 600 + ","), "reference", "At most 100 characters; this has 600."),
+        (ROWS[0] + "x" * 9_977, "summary", "At most 10000 characters; this has 10001."),
+        (
+            ROWS[0].replace("Federal Office of Justice", "F" * 201),
+            "requesting_authority",
+            "At most 200 characters; this has 201.",
+        ),
     ],
 )
 def test_a_bad_row_is_named_and_nothing_is_imported(tmp_path, importer, row, column, reason):

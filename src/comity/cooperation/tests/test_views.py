@@ -265,6 +265,16 @@ def test_the_form_offers_and_accepts_only_authorities_that_may_be_a_party(
     assert Request.objects.count() == 0
 
 
+def test_the_forms_keep_texts_within_their_limits(peru, switzerland):
+    client = logged_in(peru.officer)
+    page = client.get("/requests/new/", follow=True).content.decode()
+    assert 'name="summary" cols="40" rows="4" dir="auto" maxlength="10000"' in page
+    assert 'name="requesting_reference" dir="auto" maxlength="100"' in page
+    response = client.post("/requests/new/", once(new_request_form(switzerland, summary="s" * 10_001)))
+    assert "Ensure this value has at most 10000 characters (it has 10001)." in response.content.decode()
+    assert Request.objects.count() == 0
+
+
 def test_a_request_form_submitted_twice_registers_one_request(peru, switzerland):
     client = logged_in(peru.officer)
     shown = client.get("/requests/new/", follow=True)
