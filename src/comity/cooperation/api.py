@@ -11,7 +11,7 @@ from ninja import Router, Status
 from comity.accounts.models import Authority
 from comity.cooperation import selectors, services
 from comity.cooperation.filters import RequestFilterSet
-from comity.cooperation.models import Event, Request
+from comity.cooperation.models import Request
 from comity.cooperation.schemas import EventIn, EventOut, RequestIn, RequestOut, RequestPage, RequestPatch
 from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, create_once, valid_filters
 from comity.core.http import AuthedRequest
@@ -71,7 +71,8 @@ def request_out(user, request: Request) -> dict[str, Any]:
     }
 
 
-def _event_out(event: Event) -> dict[str, Any]:
+def _event_out(entry: selectors.TimelineEntry) -> dict[str, Any]:
+    event = entry.event
     return {
         "id": event.pk,
         "kind": event.kind,
@@ -82,6 +83,9 @@ def _event_out(event: Event) -> dict[str, Any]:
         "text": event.text,
         "refusal_grounds": event.refusal_grounds,
         "internal": event.internal,
+        "corrects": event.corrects_id,
+        "corrected_by": entry.corrected_by.pk if entry.corrected_by else None,
+        "corrected_on": entry.on if entry.corrected_by else None,
     }
 
 
@@ -187,7 +191,7 @@ def update_request(request: AuthedRequest, request_id: int, payload: RequestPatc
 @router.get("/{int:request_id}/events", response=list[EventOut], summary="The request's timeline")
 def list_events(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]:
     target = selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
-    return [_event_out(e) for e in selectors.events_visible(request.user, target)]
+    return [_event_out(entry) for entry in selectors.timeline_visible(request.user, target)]
 
 
 @router.post(
@@ -202,4 +206,5 @@ def create_event(request: AuthedRequest, response: HttpResponse, request_id: int
         request, lambda: services.event_record(actor=request.user, request=target, **payload.dict())
     )
     pk = _replayed(response, done)
-    return Status(201, _event_out(selectors.events_visible(request.user, target).get(pk=pk)))
+    [entry] = [e for e in selectors.timeline_visible(request.user, target) if e.event.pk == pk]
+    return Status(201, _event_out(entry))

@@ -42,6 +42,8 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder-sent", _("Reminder sent")
     NOTE = "note", _("Note")
     REOPENED = "reopened", _("Reopened")
+    # Supersedes the date of an earlier event (`Event.corrects`); the earlier event stays.
+    CORRECTION = "correction", _("Date corrected")
 
 
 class Direction(models.TextChoices):

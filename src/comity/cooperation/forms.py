@@ -11,12 +11,14 @@ from comity.accounts.selectors import party_authorities
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.models import Event, Request, Subject
 from comity.cooperation.services import SubjectInput
+from comity.cooperation.statemachine import EARLIEST_DATE
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import country_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The browser refuses a year typed as 0001 at once; the state machine refuses it on every path.
+DATE = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat()}, format="%Y-%m-%d")
 # What users type takes its direction from its first strong letter: Arabic right to left, a
 # Latin reference left to right, whatever the page's language.
 USER_TEXT = {"dir": "auto"}
@@ -139,11 +141,23 @@ class EventForm(OnceForm):
         widget=forms.CheckboxSelectMultiple,
     )
     internal = forms.BooleanField(label=_("Internal note, for our side only"), required=False)
+    corrects = forms.TypedChoiceField(
+        label=_("Event whose date is corrected (for a correction)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
 
-    def __init__(self, *args, kinds: Iterable[str], **kwargs) -> None:
+    def __init__(
+        self, *args, kinds: Iterable[str], correctable: Iterable[tuple[int, str]] = (), **kwargs
+    ) -> None:
         """`kinds`: the events the request's life allows next, the only ones offered. Any event is
         still accepted from a form posted earlier: the state machine then says why it cannot
-        follow now, which says more than "not one of the choices"."""
+        follow now, which says more than "not one of the choices". `correctable`: the events
+        whose date a correction may supersede, as (id, label)."""
         super().__init__(*args, **kwargs)
         offered = set(kinds)
         self.fields["kind"].widget.choices = [c for c in EVENT_CHOICES if c[0] in offered]
+        corrects = self.fields["corrects"]
+        assert isinstance(corrects, forms.ChoiceField)
+        corrects.choices = [("", "—"), *correctable]

@@ -262,7 +262,8 @@ class Event(models.Model):
     """One step in a request's life: append-only, never edited or deleted.
 
     `authority` is the side that recorded it; an `internal` event (a note) is visible to that
-    side only.
+    side only. A correction (`corrects`) supersedes the date of an earlier event of the same
+    request with its own `occurred_on`, and says why in `text`; both stay in the timeline.
     """
 
     # event_request_idx (request, id) serves lookups by request: no second index to maintain.
@@ -275,15 +276,36 @@ class Event(models.Model):
     text = models.TextField(_("details"), max_length=5_000, blank=True)
     refusal_grounds = models.JSONField(_("grounds"), default=list, blank=True)
     internal = models.BooleanField(_("internal to our side"), default=False)
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects the date of"),
+        # Indexed only where set (event_corrects_idx): imports write millions of events, none a correction.
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["request", "id"], name="event_request_idx")]
+        indexes = [
+            models.Index(fields=["request", "id"], name="event_request_idx"),
+            models.Index(fields=["corrects"], condition=Q(corrects__isnull=False), name="event_corrects_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(internal=False) | Q(kind=EventKind.NOTE),
                 name="event_only_notes_internal",
                 violation_error_message=_("Only a note can be internal."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EventKind.CORRECTION, corrects__isnull=False)
+                | (~Q(kind=EventKind.CORRECTION) & Q(corrects__isnull=True)),
+                name="event_correction_names_its_event",
+                violation_error_message=_(
+                    "A correction, and only a correction, names the event it corrects."
+                ),
             ),
         ]
 

@@ -155,6 +155,11 @@ class EventIn(Schema):
     text: str = Field("", max_length=max_length(Event, "text"))
     refusal_grounds: list[RefusalGround] = []
     internal: bool = Field(False, description="a note visible to our side only")
+    corrects: int | None = Field(
+        None,
+        description='for a correction (kind "correction"): the id of the event whose date '
+        "`occurred_on` supersedes; `text` says why",
+    )
 
 
 class EventOut(Schema):
@@ -167,3 +172,8 @@ class EventOut(Schema):
     text: str
     refusal_grounds: list[RefusalGround]
     internal: bool
+    corrects: int | None = Field(description="for a correction, the event whose date it supersedes")
+    corrected_by: int | None = Field(description="the latest correction of this event's date, if any")
+    corrected_on: datetime.date | None = Field(
+        description="the date its latest correction gives it (superseding `occurred_on`), if any"
+    )

@@ -235,6 +235,30 @@ def events_visible(user: User, request: Request) -> QuerySet[Event]:
     )
 
 
+@dataclass
+class TimelineEntry:
+    """An event as the timeline shows it, with what corrections say of its date."""
+
+    event: Event
+    on: datetime.date  # its date now: that of its latest correction, else its own
+    corrected_by: Event | None = None  # the latest correction of its date
+    replaced_on: datetime.date | None = None  # for a correction: the date it superseded
+    corrects: Event | None = None  # for a correction: the event it corrects
+
+
+def timeline_visible(user: User, request: Request) -> list[TimelineEntry]:
+    """`events_visible` in order, each with its date as corrected (corrections never concern the
+    other side's internal notes, which are not corrected)."""
+    entries: dict[int, TimelineEntry] = {}
+    for event in events_visible(user, request):
+        entry = entries[event.pk] = TimelineEntry(event, event.occurred_on)
+        target = entries.get(event.corrects_id) if event.corrects_id else None
+        if target is not None:
+            entry.corrects, entry.replaced_on = target.event, target.on
+            target.on, target.corrected_by = event.occurred_on, event
+    return list(entries.values())
+
+
 def awaiting_action(user: User) -> QuerySet[Request]:
     """Open requests whose next step is on the user's side."""
     authority_id = user.authority_id

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import TextChoices
+from django.db.models import Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,15 @@ from comity.cooperation.models import (
     RequestShare,
     Subject,
 )
-from comity.cooperation.statemachine import Timeline, TransitionError, apply, replay
+from comity.cooperation.statemachine import (
+    EventRow,
+    Timeline,
+    TransitionError,
+    apply,
+    check_date,
+    corrected,
+    replay,
+)
 from comity.core.bulk import db_adapter, insert_returning_ids, insert_rows
 from comity.core.limits import check_lengths
 from comity.core.services import audit
@@ -399,8 +407,12 @@ def request_update(
     return request
 
 
+def _event_rows(request: Request) -> list[EventRow]:
+    return list(request.events.values_list("id", "kind", "occurred_on", "refusal_grounds", "corrects_id"))
+
+
 def _timeline_of(request: Request) -> Timeline:
-    return replay(request.events.order_by("id").values_list("kind", "occurred_on", "refusal_grounds"))
+    return replay(corrected(_event_rows(request)))
 
 
 @transaction.atomic
@@ -413,8 +425,14 @@ def event_record(
     text: str = "",
     refusal_grounds: Sequence[str] = (),
     internal: bool = False,
+    corrects: int | None = None,
 ) -> Event:
-    """Append one event to the timeline, if the request's life allows it."""
+    """Append one event to the timeline, if the request's life allows it.
+
+    A correction (`kind` "correction") names the earlier event it `corrects` and gives its right
+    date as `occurred_on`, and why in `text`: the timeline is folded again with that date, and
+    must still hold (in date order, nothing received before it was sent...).
+    """
     # Lock the request so that two concurrent events are folded one after the other.
     request = Request.objects.select_for_update().get(pk=request.pk)
     side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
@@ -425,17 +443,27 @@ def event_record(
     if internal and kind != EventKind.NOTE:
         errors.setdefault("internal", []).append(_("Only a note can be internal."))
     check_lengths(errors, Event, {"text": text.strip()})
+    rows = _event_rows(request)
+    if kind == EventKind.CORRECTION:
+        _check_correction(errors, request, side, rows, corrects, occurred_on, text)
+    elif corrects is not None:
+        errors.setdefault("corrects", []).append(_("Only a correction names an event to correct."))
     if errors:
         raise ValidationError(errors)
+    today = timezone.localdate()
     try:
-        timeline = apply(
-            _timeline_of(request),
-            kind,
-            occurred_on,
-            by_head=actor.is_head,
-            refusal_grounds=refusal_grounds,
-            today=timezone.localdate(),
-        )
+        if kind == EventKind.CORRECTION:
+            check_date(occurred_on, today)
+            timeline = _corrected_timeline(rows, corrects, occurred_on)
+        else:
+            timeline = apply(
+                replay(corrected(rows)),
+                kind,
+                occurred_on,
+                by_head=actor.is_head,
+                refusal_grounds=refusal_grounds,
+                today=today,
+            )
     except TransitionError as error:
         raise ValidationError({error.field: [error.message]}) from error
 
@@ -448,6 +476,7 @@ def event_record(
         text=text.strip(),
         refusal_grounds=list(dict.fromkeys(refusal_grounds)),
         internal=internal,
+        corrects_id=corrects if kind == EventKind.CORRECTION else None,
     )
     if kind != EventKind.NOTE:
         store_timeline(request, timeline)
@@ -455,6 +484,59 @@ def event_record(
         _replace_codes(request, RequestRefusalGround, timeline.refusal_grounds)
     audit(actor=actor, action=f"request.event.{kind}", obj=request, fields=["events"])
     return event
+
+
+def _check_correction(
+    errors: dict[str, list[str]],
+    request: Request,
+    side: int,
+    rows: Sequence[EventRow],
+    corrects: int | None,
+    occurred_on: datetime.date,
+    text: str,
+) -> None:
+    if not text.strip():
+        errors.setdefault("text", []).append(_("Say why the date is corrected."))
+    if corrects is None:
+        errors.setdefault("corrects", []).append(_("Name the event whose date this corrects."))
+        return
+    # The other side's internal notes are not this side's to see, nor to correct.
+    target = request.events.filter(pk=corrects).filter(Q(internal=False) | Q(authority_id=side)).first()
+    if target is None:
+        errors.setdefault("corrects", []).append(
+            _("No event %(id)s in this request's timeline.") % {"id": corrects}
+        )
+        return
+    if target.kind == EventKind.CORRECTION:
+        errors.setdefault("corrects", []).append(
+            _("A correction is not corrected: correct the event it names again.")
+        )
+        return
+    if target.kind == EventKind.NOTE:
+        # A note's date changes nothing the timeline says; and a correction, never internal,
+        # would show the other side that an internal note exists.
+        errors.setdefault("corrects", []).append(_("A note is not corrected: write another note."))
+        return
+    current = dict(zip((row[0] for row in rows), (day for _kind, day, _g in corrected(rows)), strict=True))
+    if current[target.pk] == occurred_on:
+        errors.setdefault("occurred_on", []).append(
+            _("The event is already dated %(date)s.") % {"date": occurred_on}
+        )
+
+
+def _corrected_timeline(
+    rows: Sequence[EventRow], corrects: int | None, occurred_on: datetime.date
+) -> Timeline:
+    """The timeline with one more correction, or TransitionError (on `occurred_on`) saying why
+    the timeline would not hold with that date."""
+    correction: EventRow = (max(row[0] for row in rows) + 1, EventKind.CORRECTION, occurred_on, (), corrects)
+    try:
+        return replay(corrected([*rows, correction]))
+    except TransitionError as error:
+        raise TransitionError(
+            _("With this date the timeline would not hold: %(reason)s") % {"reason": error.message},
+            "occurred_on",
+        ) from error
 
 
 @transaction.atomic

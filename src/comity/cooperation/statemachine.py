@@ -2,7 +2,10 @@
 
 The timeline is the truth; status, dates and outcome are folded from it here, and an event that
 could not happen (an execution before receipt, anything after a final outcome but a note or a
-reopening by a head) is refused with a message that says why.
+reopening by a head, a date before 1950 or in the future) is refused with a message that says why.
+
+A wrong date is never edited: a correction event names the event it corrects and the right date,
+and the fold reads every event at its latest corrected date (`corrected`).
 """
 
 from __future__ import annotations
@@ -46,8 +49,15 @@ EXECUTION_EVENTS = frozenset(
         EventKind.INFORMATION_REQUESTED,
     }
 )
-# Notes may be written about any day; every other event keeps the timeline in date order.
-UNDATED_ORDER_EVENTS = frozenset({EventKind.NOTE})
+# Notes may be written about any day, and a correction is about an earlier event; every other
+# event keeps the timeline in date order.
+UNDATED_ORDER_EVENTS = frozenset({EventKind.NOTE, EventKind.CORRECTION})
+# Events that change nothing the fold says (a correction acts through `corrected`).
+NEUTRAL_EVENTS = frozenset({EventKind.NOTE, EventKind.CORRECTION})
+# No date before this one is recorded: asset recovery cases reach back to the 1980s (Marcos's
+# assets were frozen in 1986), and a year typed as 0001 or 1025 is a mistake, which would make
+# the statistics speak of waits of 739,953 days.
+EARLIEST_DATE = datetime.date(1950, 1, 1)
 
 
 class TransitionError(ValueError):
@@ -97,6 +107,19 @@ def _label(value: str | None) -> str:
     return str(Status(value).label) if value else ""
 
 
+def check_date(day: datetime.date, today: datetime.date) -> None:
+    """TransitionError (on `occurred_on`) for a date no event of a request can have: before
+    `EARLIEST_DATE`, or after `today`."""
+    if day < EARLIEST_DATE:
+        raise TransitionError(
+            _("The date %(date)s is before %(earliest)s, the earliest Comity records: check the year.")
+            % {"date": day, "earliest": EARLIEST_DATE},
+            "occurred_on",
+        )
+    if day > today:
+        raise TransitionError(_("The date %(date)s is in the future.") % {"date": day}, "occurred_on")
+
+
 def apply(
     timeline: Timeline,
     kind: str,
@@ -118,8 +141,8 @@ def apply(
         return timeline.evolve(status=S.DRAFT, last_date=occurred_on)
     if kind == EventKind.CREATED:
         raise TransitionError(_("The request already exists."))
-    if today is not None and occurred_on > today:
-        raise TransitionError(_("The date %(date)s is in the future.") % {"date": occurred_on}, "occurred_on")
+    if today is not None:
+        check_date(occurred_on, today)
     if kind == EventKind.RECEIVED and timeline.sent_on and occurred_on < timeline.sent_on:
         raise TransitionError(
             _("A request cannot be received (%(date)s) before it was sent (%(sent)s).")
@@ -132,7 +155,7 @@ def apply(
             % {"date": occurred_on, "last": timeline.last_date},
             "occurred_on",
         )
-    if kind == EventKind.NOTE:
+    if kind in NEUTRAL_EVENTS:
         return timeline
 
     allowed_from, target = TRANSITIONS[kind]
@@ -188,11 +211,12 @@ def apply(
 
 def next_events(status: str, *, by_head: bool) -> list[str]:
     """The events that may follow a request in `status`, in the order of `EventKind` (what the
-    event form offers). A note may always follow; a reopening only a final outcome, by a head."""
+    event form offers). A note or a correction may always follow; a reopening only a final
+    outcome, by a head."""
     return [
         kind
         for kind in EventKind.values
-        if kind == EventKind.NOTE
+        if kind in NEUTRAL_EVENTS
         or (
             kind in TRANSITIONS and status in TRANSITIONS[kind][0] and (by_head or kind != EventKind.REOPENED)
         )
@@ -208,3 +232,17 @@ def replay(events: Iterable[tuple[str, datetime.date, Iterable[str]]]) -> Timeli
     for kind, occurred_on, grounds in events:
         timeline = apply(timeline, kind, occurred_on, by_head=True, refusal_grounds=grounds)
     return timeline
+
+
+# An event as the fold reads it from the database: (id, kind, occurred_on, refusal grounds,
+# id of the event it corrects or None).
+EventRow = tuple[int, str, datetime.date, Iterable[str], int | None]
+
+
+def corrected(rows: Iterable[EventRow]) -> list[tuple[str, datetime.date, Iterable[str]]]:
+    """The events, oldest first, each at its latest corrected date, for `replay`: a correction
+    supersedes the date of the event it names (a later correction of the same event, the
+    earlier correction), and itself changes nothing else."""
+    rows = sorted(rows, key=lambda row: row[0])
+    dates = {row[4]: row[2] for row in rows if row[1] == EventKind.CORRECTION and row[4] is not None}
+    return [(kind, dates.get(pk, day), grounds) for pk, kind, day, grounds, _corrects in rows]

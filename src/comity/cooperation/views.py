@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comity.accounts.choices import Role
 from comity.accounts.models import User
 from comity.cooperation import selectors, services, tasks, transfer
-from comity.cooperation.choices import Direction
+from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.filters import SORTS, RequestFilterSet
 from comity.cooperation.forms import (
     EventForm,
@@ -207,14 +207,30 @@ def _can_write(user: User, item: Request) -> bool:
     return user.writes_cases and item.direction_for(user.authority_id) is not None
 
 
+def _event_form(
+    request: AuthedRequest, item: Request, timeline: list[selectors.TimelineEntry], data=None
+) -> EventForm:
+    """The event form (bound to `data`, if given), offering the events that may follow now and
+    the events whose date a correction may supersede."""
+    correctable = [
+        (entry.event.pk, f"{entry.event.get_kind_display()} · {entry.on.isoformat()}")
+        for entry in timeline
+        if entry.event.kind not in (EventKind.CORRECTION, EventKind.NOTE)
+    ]
+    return EventForm(
+        data, kinds=next_events(item.status, by_head=request.user.is_head), correctable=correctable
+    )
+
+
 def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm | None = None) -> dict:
-    """The request page's context; a new event form offers the events that may follow now."""
+    """The request page's context; a new event form unless `event_form` (one with errors) is given."""
     user = request.user
+    timeline = selectors.timeline_visible(user, item)
     if event_form is None:
-        event_form = EventForm(kinds=next_events(item.status, by_head=user.is_head))
+        event_form = _event_form(request, item, timeline)
     return {
         "item": item,
-        "events": selectors.events_visible(user, item),
+        "events": timeline,
         "names_visible": selectors.may_see_subject_names(user, item),
         "direction": item.direction_for(user.authority_id),
         "our_reference": item.reference_for(user.authority_id),
@@ -317,7 +333,7 @@ def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
     htmx gets the whole request again, so that its dates, status and timeline change together and
     the confirmation shows there, not on whichever page the session shows next."""
     item = selectors.request_for_write(request.user, pk)
-    form = EventForm(request.POST, kinds=next_events(item.status, by_head=request.user.is_head))
+    form = _event_form(request, item, selectors.timeline_visible(request.user, item), request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         del data["form_token"]

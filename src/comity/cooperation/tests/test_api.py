@@ -6,7 +6,8 @@ from django.test import Client
 
 from comity.cooperation import services
 from comity.cooperation.models import Event, Request
-from comity.core.models import AccessEntry
+from comity.cooperation.statemachine import corrected, replay
+from comity.core.models import AccessEntry, AuditEntry
 from conftest import bearer, make_request
 
 BASE = "/api/v1/requests"
@@ -492,3 +493,60 @@ def test_texts_longer_than_their_limit_are_422s_naming_them(peru, switzerland):
     assert Request.objects.count() == 1 and not Event.objects.filter(kind="note").exists()
     response = client.get(f"{BASE}?q={'q' * 301}")
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "q"
+
+
+def _recorded_before_dates_were_checked(request: Request, day: datetime.date) -> None:
+    """What an earlier Comity stored for a mistyped year: every event of the request on `day`."""
+    Event.objects.filter(request=request).update(occurred_on=day)
+    rows = request.events.values_list("id", "kind", "occurred_on", "refusal_grounds", "corrects_id")
+    services.store_timeline(request, replay(corrected(rows)))
+    request.save()
+
+
+def test_a_correction_fixes_a_mistyped_date_and_both_parties_figures(peru, switzerland):
+    request = make_request(switzerland, peru, sent_on=None, received_on=datetime.date(2025, 3, 10))
+    _recorded_before_dates_were_checked(request, datetime.date(1, 1, 1))
+    stats = "/api/v1/statistics/requests?as_of=2026-01-01"
+    for side in (peru, switzerland):
+        total = bearer(side.officer).get(stats).json()["total"]
+        assert total["pending_max_age_days"] == (datetime.date(2026, 1, 1) - datetime.date(1, 1, 1)).days
+    received = request.events.get(kind="received")
+
+    ch = bearer(peru.officer)
+    response = post(
+        ch,
+        f"{BASE}/{request.pk}/events",
+        {"kind": "correction", "corrects": received.pk, "occurred_on": "2025-03-10", "text": "Year mistyped"},
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["kind"], response.json()["corrects"]) == ("correction", received.pk)
+
+    body = ch.get(f"{BASE}/{request.pk}").json()
+    assert (body["received_on"], body["due_on"]) == ("2025-03-10", "2025-07-08")
+    timeline = {e["kind"]: e for e in ch.get(f"{BASE}/{request.pk}/events").json()}
+    # the mistaken event stays as it was recorded, superseded
+    assert timeline["received"]["occurred_on"] == "0001-01-01"
+    assert timeline["received"]["corrected_on"] == "2025-03-10"
+    assert timeline["received"]["corrected_by"] == response.json()["id"]
+    for side in (peru, switzerland):
+        total = bearer(side.officer).get(stats).json()["total"]
+        assert total["pending_max_age_days"] == (datetime.date(2026, 1, 1) - datetime.date(2025, 3, 10)).days
+    [entry] = AuditEntry.objects.filter(action="request.event.correction")
+    assert (entry.actor, entry.object_id, entry.fields) == (peru.officer, str(request.pk), ["events"])
+
+
+def test_a_date_before_1950_is_refused_on_creation_and_as_an_event(peru, switzerland):
+    client = bearer(peru.officer)
+    response = post(client, BASE, new_request(peru, switzerland, sent_on="0001-01-01"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "sent_on",
+            "pointer": "#/sent_on",
+            "detail": "The date 0001-01-01 is before 1950-01-01, the earliest Comity records: check the year.",
+        }
+    ]
+    request = make_request(peru, switzerland)
+    response = post(client, f"{BASE}/{request.pk}/events", {"kind": "received", "occurred_on": "1949-12-31"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "occurred_on"
+    assert Request.objects.count() == 1 and not Event.objects.filter(kind="received").exists()

@@ -215,3 +215,85 @@ def test_texts_may_reach_their_limit_but_not_pass_it(peru, switzerland):
     services.event_record(
         actor=peru.officer, request=request, kind="note", occurred_on=D(2025, 3, 4), text="t" * 5_000
     )
+
+
+def _correct(actor, request, event, day, text="Year mistyped"):
+    return services.event_record(
+        actor=actor, request=request, kind="correction", corrects=event.pk, occurred_on=day, text=text
+    )
+
+
+def test_a_correction_refolds_the_timeline_and_keeps_what_it_corrects(peru, switzerland):
+    request = make_request(peru, switzerland, sent_on=D(2025, 3, 3), received_on=D(2025, 3, 20))
+    received = request.events.get(kind="received")
+    correction = _correct(switzerland.officer, request, received, D(2025, 3, 10))
+    request.refresh_from_db()
+    assert (request.received_on, request.due_on) == (D(2025, 3, 10), D(2025, 7, 8))
+    received.refresh_from_db()
+    assert received.occurred_on == D(2025, 3, 20) and correction.corrects == received  # append-only
+    # corrected again: the latest correction holds
+    _correct(switzerland.officer, request, received, D(2025, 3, 11))
+    request.refresh_from_db()
+    assert request.received_on == D(2025, 3, 11)
+    assert request.events.filter(kind="correction").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("target", "day", "text", "field", "says"),
+    [
+        ("received", D(2025, 3, 10), "", "text", "Say why the date is corrected."),
+        ("received", D(2025, 3, 1), "x", "occurred_on", "cannot be received (2025-03-01) before it was sent"),
+        ("received", D(1949, 12, 31), "x", "occurred_on", "before 1950-01-01"),
+        ("received", D(2999, 1, 1), "x", "occurred_on", "in the future"),
+        ("received", D(2025, 3, 20), "x", "occurred_on", "already dated 2025-03-20"),
+        ("note", D(2025, 3, 10), "x", "corrects", "A note is not corrected"),
+        ("correction", D(2025, 3, 10), "x", "corrects", "A correction is not corrected"),
+        ("other request's", D(2025, 3, 10), "x", "corrects", "No event"),
+        (None, D(2025, 3, 10), "x", "corrects", "Name the event"),
+    ],
+)
+def test_a_correction_that_cannot_hold_is_refused_and_writes_nothing(
+    peru, switzerland, target, day, text, field, says
+):
+    request = make_request(peru, switzerland, sent_on=D(2025, 3, 3), received_on=D(2025, 3, 20))
+    services.event_record(actor=peru.officer, request=request, kind="note", occurred_on=D(2025, 3, 21))
+    _correct(peru.officer, request, request.events.get(kind="sent"), D(2025, 3, 4))
+    events = {
+        "received": request.events.get(kind="received"),
+        "note": request.events.get(kind="note"),
+        "correction": request.events.get(kind="correction"),
+        "other request's": make_request(peru, switzerland).events.first(),
+    }
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        services.event_record(
+            actor=peru.officer,
+            request=request,
+            kind="correction",
+            corrects=events[target].pk if target else None,
+            occurred_on=day,
+            text=text,
+        )
+    assert says in " ".join(error.value.message_dict[field])
+    assert counts() == before
+    request.refresh_from_db()
+    assert (request.sent_on, request.received_on) == (D(2025, 3, 4), D(2025, 3, 20))
+
+
+def test_only_a_correction_names_an_event(peru, switzerland):
+    request = make_request(peru, switzerland)
+    with pytest.raises(ValidationError, match="Only a correction names"):
+        services.event_record(
+            actor=peru.officer,
+            request=request,
+            kind="note",
+            occurred_on=D(2025, 3, 4),
+            corrects=request.events.first().pk,
+        )
+
+
+def test_dates_before_1950_are_refused_at_creation(peru, switzerland):
+    with pytest.raises(ValidationError) as error:
+        make_request(peru, switzerland, sent_on=D(1, 1, 1), received_on=D(1949, 12, 31))
+    assert set(error.value.message_dict) == {"sent_on", "received_on"}
+    assert "before 1950-01-01" in error.value.message_dict["sent_on"][0]

@@ -4,7 +4,7 @@ import pytest
 
 from comity.cooperation.choices import EventKind as K
 from comity.cooperation.choices import Status
-from comity.cooperation.statemachine import Timeline, TransitionError, apply, next_events, replay
+from comity.cooperation.statemachine import Timeline, TransitionError, apply, corrected, next_events, replay
 
 D = datetime.date
 
@@ -136,3 +136,45 @@ def test_the_events_offered_next_are_exactly_those_the_state_machine_accepts(sta
             assert kind not in offered
         else:
             assert kind in offered
+
+
+def test_no_date_before_1950_nor_in_the_future():
+    timeline = run((K.SENT, D(2024, 1, 2)))
+    for day, says in (
+        (D(1949, 12, 31), "before 1950-01-01"),
+        (D(1, 1, 1), "0001-01-01 is before 1950"),
+        (D(2024, 6, 2), "future"),
+    ):
+        with pytest.raises(TransitionError, match=says) as error:
+            apply(timeline, K.RECEIVED, day, today=D(2024, 6, 1))
+        assert error.value.field == "occurred_on"
+    earliest = apply(Timeline(), K.CREATED, D(1950, 1, 1))
+    assert apply(earliest, K.SENT, D(1950, 1, 1), today=D(2024, 6, 1)).sent_on == D(1950, 1, 1)
+
+
+def test_a_correction_supersedes_the_date_of_the_event_it_names():
+    rows = [
+        (1, K.CREATED, D(1, 1, 1), [], None),
+        (2, K.SENT, D(1, 1, 1), [], None),
+        (3, K.RECEIVED, D(2025, 3, 9), [], None),
+        (4, K.CORRECTION, D(2025, 3, 1), [], 2),
+        (5, K.NOTE, D(2025, 3, 10), [], None),
+        (6, K.CORRECTION, D(2025, 3, 2), [], 2),  # the latest correction of an event holds
+    ]
+    assert corrected(rows) == [
+        (K.CREATED, D(1, 1, 1), []),
+        (K.SENT, D(2025, 3, 2), []),
+        (K.RECEIVED, D(2025, 3, 9), []),
+        (K.CORRECTION, D(2025, 3, 1), []),
+        (K.NOTE, D(2025, 3, 10), []),
+        (K.CORRECTION, D(2025, 3, 2), []),
+    ]
+    timeline = replay(corrected(rows))
+    assert (timeline.status, timeline.sent_on, timeline.received_on) == (
+        Status.RECEIVED,
+        D(2025, 3, 2),
+        D(2025, 3, 9),
+    )
+    # a correction that breaks the order is refused by the fold
+    with pytest.raises(TransitionError, match="cannot be received"):
+        replay(corrected([*rows, (7, K.CORRECTION, D(2025, 3, 20), [], 2)]))

@@ -133,6 +133,8 @@ def test_xlsx_round_trip(tmp_path, importer):
         (ROWS[0].replace("uncac-17;uncac-23", "uncac-17;uncac-99"), "offences", "unknown code uncac-99"),
         (ROWS[0].replace("2024-01-09", "2024-13-09"), "received_on", "not a date"),
         (ROWS[0].replace("2024-01-09", "2023-12-01"), "received_on", "cannot be received"),
+        (ROWS[0].replace("2024-01-02", "0001-01-02"), "sent_on", "0001-01-02 is before 1950-01-01"),
+        (ROWS[0].replace("2024-06-30", "2999-06-30"), "closed_on", "in the future"),
         (ROWS[0].replace("2024-06-30,executed", ",executed"), "closed_on", "outcome needs the date"),
         (ROWS[0].replace("2024-06-30,executed", "2024-06-30,"), "outcome", "needs its outcome"),
         (

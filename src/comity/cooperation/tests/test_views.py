@@ -407,6 +407,35 @@ def test_an_event_recorded_by_htmx_shows_the_whole_request_and_its_confirmation_
     assert _fact(html, "Status") == "Executed"
 
 
+def test_a_date_is_corrected_from_the_event_form_and_shown_corrected(peru, switzerland):
+    request = make_request(
+        peru, switzerland, sent_on=datetime.date(2025, 3, 3), received_on=datetime.date(2025, 3, 20)
+    )
+    received = request.events.get(kind="received")
+    client = logged_in(switzerland.officer)
+    form = client.get(f"/requests/{request.pk}/").content.decode()
+    # the events a correction may name, by kind and current date (never a note or a correction)
+    assert f'<option value="{received.pk}">Received · 2025-03-20</option>' in form
+    html = client.post(
+        f"/requests/{request.pk}/events/",
+        once(
+            {"kind": "correction", "corrects": received.pk, "occurred_on": "2025-03-10", "text": "Mistyped"}
+        ),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Event recorded." in html and _fact(html, "Received") == "2025-03-10"
+    assert "<del>2025-03-20</del> <ins" in html and ">2025-03-10</ins>" in html
+    assert "Received: 2025-03-20 → 2025-03-10" in html and "Mistyped" in html
+    assert f'<option value="{received.pk}">Received · 2025-03-10</option>' in html
+    # refused: the reason is shown on its field, and nothing changes
+    html = client.post(
+        f"/requests/{request.pk}/events/",
+        once({"kind": "correction", "corrects": received.pk, "occurred_on": "1025-03-10", "text": "x"}),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "before 1950-01-01" in html and _fact(html, "Received") == "2025-03-10"
+
+
 def test_a_plain_event_form_post_confirms_on_the_request_page_it_leads_to(peru, switzerland):
     request = make_request(peru, switzerland)
     client = logged_in(switzerland.officer)
@@ -430,15 +459,22 @@ def _offered_events(client: Client, request: Request) -> list[str]:
 def test_the_event_form_offers_only_what_may_follow(peru, switzerland):
     request = make_request(peru, switzerland)  # sent
     officer, head = logged_in(switzerland.officer), logged_in(switzerland.head)
-    assert _offered_events(officer, request) == ["received", "withdrawn", "lapsed", "reminder-sent", "note"]
+    assert _offered_events(officer, request) == [
+        "received",
+        "withdrawn",
+        "lapsed",
+        "reminder-sent",
+        "note",
+        "correction",
+    ]
     services.event_record(
         actor=switzerland.officer, request=request, kind="received", occurred_on=datetime.date(2025, 3, 4)
     )
     services.event_record(
         actor=switzerland.officer, request=request, kind="executed", occurred_on=datetime.date(2025, 3, 5)
     )
-    assert _offered_events(officer, request) == ["note"]
-    assert _offered_events(head, request) == ["note", "reopened"]
+    assert _offered_events(officer, request) == ["note", "correction"]
+    assert _offered_events(head, request) == ["note", "reopened", "correction"]
 
 
 def test_edit_through_the_form(peru, switzerland):
