@@ -60,10 +60,10 @@ def test_register_receive_execute_and_find_a_request(page_as, peru, switzerland,
     if width == 1280:
         page.screenshot(path="/tmp/comity-event-recorded.png", full_page=True)
 
-    # A closed request offers only a note (an officer cannot reopen it), and a date in the future
-    # is refused with its reason.
+    # A closed request offers only a note or a correction (an officer cannot reopen it), and a
+    # date in the future is refused with its reason.
     page.get_by_text("Record an event").click()
-    expect(page.get_by_label("Event", exact=True).locator("option")).to_have_text(["Note"])
+    expect(page.get_by_label("Event", exact=True).locator("option")).to_have_text(["Note", "Date corrected"])
     page.get_by_label("Date", exact=True).fill("2999-05-05")
     page.get_by_role("button", name="Record", exact=True).click()
     expect(page.get_by_text("The date 2999-05-05 is in the future.")).to_be_visible()
