@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
-from comity.accounts.choices import AuthorityKind
+from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
 from comity.accounts.models import Authority, User
 from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.filters import RequestFilterSet
@@ -282,6 +282,7 @@ def import_requests(
             progress("checked", count)
     if count == 0:
         problems.append(Problem(2, "", "", _("The file has a header but no rows.")))
+    problems += _not_parties(parsed)
     existing = _existing(authority, [r for r in references if r in in_comity])
     result = ImportResult(rows=count)
     new_items = []
@@ -397,6 +398,22 @@ def _first_difference(stored: dict[str, str], row: dict[str, str]) -> str | None
         if left != right:
             return column
     return None
+
+
+def _not_parties(parsed: list[_Parsed]) -> list[Problem]:
+    """Rows whose counterpart is an authority that is never a party (the secretariat): it is
+    not matched, nor created again under its own name."""
+    barred = {(a.country, a.name.casefold()) for a in Authority.objects.filter(kind__in=NON_PARTY_KINDS)}
+    return [
+        Problem(
+            item.number,
+            "requested_authority" if item.outgoing else "requesting_authority",
+            item.counterpart[1],
+            _("this authority cannot be a party to a request"),
+        )
+        for item in parsed
+        if (item.counterpart[0], item.counterpart[1].casefold()) in barred
+    ]
 
 
 def _known_authorities(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Authority]:

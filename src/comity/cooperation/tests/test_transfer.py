@@ -311,3 +311,13 @@ def test_a_changed_row_for_a_known_reference_is_refused(tmp_path, importer):
 def test_the_authority_must_be_named_when_ambiguous(tmp_path, peru, switzerland):
     with pytest.raises(CommandError, match="--authority"):
         run("import", "requests", str(write(tmp_path, ROWS)))
+
+
+def test_a_row_naming_the_secretariat_as_counterpart_is_refused(tmp_path, importer, secretariat_user):
+    row = ROWS[1].replace(",PE,ES,", ",PE,AT,").replace("Ministerio de Justicia", "unodc")
+    with pytest.raises(CommandError) as error:
+        run("import", "requests", str(write(tmp_path, [ROWS[0], row])), "--authority", str(importer.pk))
+    assert "row 3, column requested_authority: this authority cannot be a party to a request" in str(
+        error.value
+    )
+    assert Request.objects.count() == 0
