@@ -12,11 +12,22 @@ from comity.assets.choices import (
     OrderStepKind,
     StepKind,
 )
+from comity.assets.models import (
+    AssetCase,
+    AssetManagement,
+    AssetStep,
+    Claim,
+    Contact,
+    ForeignOrderStep,
+    PublicNotice,
+)
+from comity.core.dates import EARLIEST_DATE
 from comity.core.forms import FastSelect
+from comity.core.limits import max_length
 from comity.reference.choices import AssetType, Offence
 from comity.reference.countries import country_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat()}, format="%Y-%m-%d")
 
 
 def _countries(blank: bool = True) -> list[tuple[str, str]]:
@@ -48,7 +59,12 @@ class CaseForm(forms.Form):
     offences = forms.MultipleChoiceField(
         label=_("Offences"), choices=Offence.choices, widget=forms.CheckboxSelectMultiple
     )
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=max_length(AssetCase, "summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
 
 class AssetForm(forms.Form):
@@ -88,14 +104,14 @@ class StepForm(forms.Form):
     )
     returned_to_victim = forms.CharField(label=_("or to victim"), max_length=300, required=False)
     return_agreement = forms.CharField(label=_("Return agreement"), max_length=300, required=False)
-    reason = forms.CharField(label=_("Reason"), required=False)
-    note = forms.CharField(label=_("Note"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=max_length(AssetStep, "reason"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=max_length(AssetStep, "note"), required=False)
 
 
 class ContactForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     country = forms.ChoiceField(label=_("With State"), choices=_countries, widget=FastSelect)
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=max_length(Contact, "note"), required=False)
 
 
 class ImportForm(forms.Form):
@@ -131,7 +147,7 @@ class OrderForm(CaseBound):
 class OrderStepForm(forms.Form):
     kind = forms.ChoiceField(label=_("Step"), choices=OrderStepKind.choices[1:])
     on = forms.DateField(label=_("Date"), widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=max_length(ForeignOrderStep, "note"), required=False)
     certified = forms.BooleanField(label=_("Certified copy now present"), required=False)
     translated = forms.BooleanField(label=_("Translation now present"), required=False)
 
@@ -143,7 +159,9 @@ class ManagementForm(forms.Form):
     insurance = forms.CharField(label=_("Insurance"), max_length=300, required=False)
     sale_decided_on = forms.DateField(label=_("Interlocutory sale decided on"), required=False, widget=DATE)
     sale_decided_by = forms.CharField(label=_("Decided by"), max_length=300, required=False)
-    sale_reason = forms.CharField(label=_("Reason for the sale"), required=False)
+    sale_reason = forms.CharField(
+        label=_("Reason for the sale"), max_length=max_length(AssetManagement, "sale_reason"), required=False
+    )
 
 
 class CostForm(forms.Form):
@@ -164,14 +182,14 @@ class NoticeForm(forms.Form):
     published_on = forms.DateField(label=_("Published on"), widget=DATE)
     medium = forms.CharField(label=_("Where"), max_length=300)
     deadline_on = forms.DateField(label=_("Claims until"), required=False, widget=DATE)
-    text = forms.CharField(label=_("Text"), required=False)
+    text = forms.CharField(label=_("Text"), max_length=max_length(PublicNotice, "text"), required=False)
 
 
 class ClaimForm(CaseBound):
     asset = forms.TypedChoiceField(label=_("Asset"), coerce=int)
     claimant = forms.CharField(label=_("Claimant"), max_length=300)
     claimant_kind = forms.ChoiceField(label=_("Claimant is"), choices=ClaimantKind.choices)
-    basis = forms.CharField(label=_("Basis of the claim"))
+    basis = forms.CharField(label=_("Basis of the claim"), max_length=max_length(Claim, "basis"))
     lodged_on = forms.DateField(label=_("Lodged on"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=20, decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
@@ -181,4 +199,4 @@ class ClaimForm(CaseBound):
 class DecisionForm(forms.Form):
     status = forms.ChoiceField(label=_("Decision"), choices=ClaimStatus.choices[1:])
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
-    decision = forms.CharField(label=_("Summary of the decision"))
+    decision = forms.CharField(label=_("Summary of the decision"), max_length=max_length(Claim, "decision"))

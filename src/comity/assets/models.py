@@ -42,7 +42,7 @@ class AssetCase(models.Model):
         blank=True,
         help_text=_("Only when it is neither the State of origin nor a State of asset location."),
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), max_length=10_000, blank=True)
     requests = models.ManyToManyField(
         "cooperation.Request", blank=True, related_name="asset_cases", verbose_name=_("cooperation requests")
     )
@@ -198,8 +198,8 @@ class AssetStep(models.Model):
     returned_to_country = models.CharField(_("returned to State"), max_length=2, blank=True)
     returned_to_victim = models.CharField(_("returned to victim"), max_length=300, blank=True)
     return_agreement = models.CharField(_("return agreement"), max_length=300, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), max_length=5_000, blank=True)
+    note = models.TextField(_("note"), max_length=5_000, blank=True)
     authority = models.ForeignKey("accounts.Authority", null=True, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -263,7 +263,7 @@ class ForeignOrderStep(models.Model):
     order = models.ForeignKey(ForeignOrder, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=32, choices=OrderStepKind.choices)
     on = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=5_000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -283,7 +283,7 @@ class AssetManagement(models.Model):
     insurance = models.CharField(_("insurance"), max_length=300, blank=True)
     sale_decided_on = models.DateField(_("interlocutory sale decided on"), null=True, blank=True)
     sale_decided_by = models.CharField(_("sale decided by"), max_length=300, blank=True)
-    sale_reason = models.TextField(_("reason for the sale"), blank=True)
+    sale_reason = models.TextField(_("reason for the sale"), max_length=5_000, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -343,7 +343,7 @@ class PublicNotice(models.Model):
     published_on = models.DateField(_("published on"))
     medium = models.CharField(_("where published"), max_length=300)
     deadline_on = models.DateField(_("claims deadline"), null=True, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), max_length=10_000, blank=True)
 
     def __str__(self) -> str:
         return f"{self.medium} {self.published_on}"
@@ -358,14 +358,14 @@ class Claim(models.Model):
     )
     claimant = models.CharField(_("claimant"), max_length=300)
     claimant_kind = models.CharField(_("claimant is"), max_length=16, choices=ClaimantKind.choices)
-    basis = models.TextField(_("basis of the claim"))
+    basis = models.TextField(_("basis of the claim"), max_length=5_000)
     amount = models.DecimalField(_("amount claimed"), null=True, blank=True, **AMOUNT)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     lodged_on = models.DateField(_("lodged on"))
     status = models.CharField(
         _("status"), max_length=32, choices=ClaimStatus.choices, default=ClaimStatus.LODGED
     )
-    decision = models.TextField(_("decision"), blank=True)
+    decision = models.TextField(_("decision"), max_length=5_000, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     class Meta:
@@ -388,7 +388,7 @@ class Contact(models.Model):
     asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
     on = models.DateField(_("date"))
     country = models.CharField(_("with State"), max_length=2)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=5_000, blank=True)
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

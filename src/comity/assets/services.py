@@ -2,12 +2,12 @@
 to officers and heads of an authority taking part in the case."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,8 @@ from comity.assets.models import (
 from comity.assets.rules import StepInput, clean_identifier, fold, step_problems, to_usd
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
+from comity.core.dates import implausible, too_early
+from comity.core.limits import check_lengths
 from comity.core.services import audit
 from comity.reference.choices import AssetType, Offence
 from comity.reference.countries import is_country
@@ -78,6 +80,20 @@ class _Errors(dict[str, list[str]]):
             self.add(amount_name, _("An amount cannot be negative."))
         if (amount is not None or currency) and not is_currency(currency):
             self.add(currency_name, _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency})
+
+    def texts(self, model: type[models.Model], values: Mapping[str, str], **where: str) -> None:
+        """Texts longer than their field allows (core.limits), as they will be stored (stripped)."""
+        check_lengths(self, model, {name: value.strip() for name, value in values.items()}, **where)
+
+    def happened(self, name: str, day: datetime.date | None) -> None:
+        """A date something happened on: neither before 1950 nor in the future (core.dates)."""
+        if day is not None and (message := implausible(day, timezone.localdate())) is not None:
+            self.add(name, message)
+
+    def ahead(self, name: str, day: datetime.date | None) -> None:
+        """A date that may lie in the future (a review, a deadline), though not before 1950."""
+        if day is not None and (message := too_early(day)) is not None:
+            self.add(name, message)
 
     def raise_if_any(self) -> None:
         if self:
@@ -122,6 +138,7 @@ def case_create(
     errors = _Errors()
     if not title.strip():
         errors.add("title", _("The title is required."))
+    errors.texts(AssetCase, {"title": title, "cluster": cluster, "summary": summary})
     origin_country = _upper(origin_country)
     locations = [_upper(c) for c in asset_location_countries]
     transits = [_upper(c) for c in transit_countries]
@@ -152,6 +169,12 @@ def case_create(
             errors.add("persons", prefix + _("role is one of %(a)s.") % {"a": ", ".join(PersonRole.values)})
         if not person.name.strip():
             errors.add("persons", prefix + _("the name is required."))
+        errors.texts(
+            AssetCasePerson,
+            {"name": person.name, "identifiers": person.identifiers},
+            under="persons",
+            prefix=prefix,
+        )
         if person.country and not is_country(_upper(person.country)):
             errors.add("persons", prefix + _("unknown country code %(c)s.") % {"c": person.country})
     errors.raise_if_any()
@@ -246,9 +269,18 @@ def asset_add(
     errors.money("estimated_value", estimated_value, "currency", currency)
     if estimated_value is not None and valued_on is None:
         errors.add("valued_on", _("Say on which date the value was estimated."))
-    today = timezone.localdate()
-    if identified_on and identified_on > today:
-        errors.add("identified_on", _("This date is in the future."))
+    errors.happened("valued_on", valued_on)
+    errors.happened("identified_on", identified_on)
+    errors.texts(
+        Asset,
+        {
+            "description": description,
+            "identifier": identifier,
+            "holder": holder,
+            "beneficial_owner": beneficial_owner,
+            "institution": institution,
+        },
+    )
     if identifier and not identifier_kind:
         errors.add("identifier_kind", _("Say what kind of identifier this is."))
     try:
@@ -270,7 +302,7 @@ def asset_add(
         currency=currency,
         valued_on=valued_on,
         proceeding=proceeding,
-        identified_on=identified_on or today,
+        identified_on=identified_on or timezone.localdate(),
     )
     audit(actor=actor, action="asset.create", obj=asset)
     return asset
@@ -335,11 +367,21 @@ def step_record(
         returned_to_victim=returned_to_victim,
         reason=reason,
     )
-    errors, in_usd = step_problems(fold(asset.steps.order_by("id")), step, asset.identified_on)
-    if on and on > timezone.localdate():
-        errors.setdefault("on", []).append(_("This date is in the future."))
-    if errors:
-        raise ValidationError(errors)
+    problems, in_usd = step_problems(fold(asset.steps.order_by("id")), step, asset.identified_on)
+    errors = _Errors(problems)
+    errors.happened("on", on)
+    errors.ahead("review_on", review_on)
+    errors.texts(
+        AssetStep,
+        {
+            "order_reference": order_reference,
+            "returned_to_victim": returned_to_victim,
+            "return_agreement": return_agreement,
+            "reason": reason,
+            "note": note,
+        },
+    )
+    errors.raise_if_any()
     row = AssetStep.objects.create(
         asset=asset,
         kind=kind,
@@ -391,6 +433,9 @@ def foreign_order_register(
         errors.add("court", _("Name the court that issued the order."))
     if received_on < issued_on:
         errors.add("received_on", _("An order cannot be received before it was issued."))
+    errors.happened("issued_on", issued_on)
+    errors.happened("received_on", received_on)
+    errors.texts(ForeignOrder, {"court": court, "reference": reference})
     if asset is not None and asset.case_id != case.pk:
         errors.add("asset", _("This asset belongs to another case."))
     errors.raise_if_any()
@@ -457,6 +502,8 @@ def foreign_order_step(
             _("An order that is %(s)s cannot be %(k)s.")
             % {"s": OrderStepKind(order.status).label.lower(), "k": OrderStepKind(kind).label.lower()},
         )
+    errors.happened("on", on)
+    errors.texts(ForeignOrderStep, {"note": note})
     last = order.steps.order_by("-on").first()
     if last and on < last.on:
         errors.add("on", _("This is before the last step (%(d)s).") % {"d": last.on.isoformat()})
@@ -498,6 +545,17 @@ def management_set(
         errors.add("sale_decided_by", _("Say who decided the interlocutory sale."))
     if sale_decided_on and asset.frozen_on and sale_decided_on < asset.frozen_on:
         errors.add("sale_decided_on", _("A sale cannot be decided before the seizure."))
+    errors.happened("sale_decided_on", sale_decided_on)
+    errors.texts(
+        AssetManagement,
+        {
+            "custodian": custodian,
+            "storage": storage,
+            "insurance": insurance,
+            "sale_decided_by": sale_decided_by,
+            "sale_reason": sale_reason,
+        },
+    )
     errors.raise_if_any()
     management, _created = AssetManagement.objects.update_or_create(
         asset=asset,
@@ -539,6 +597,8 @@ def cost_record(
     usd, rate = _money_in_usd(errors, amount, currency, on)
     if not description.strip():
         errors.add("description", _("Say what the cost was for."))
+    errors.happened("on", on)
+    errors.texts(ManagementCost, {"description": description})
     errors.raise_if_any()
     cost = ManagementCost.objects.create(
         asset=asset,
@@ -561,6 +621,8 @@ def valuation_record(
     errors = _Errors()
     currency = _upper(currency)
     errors.money("value", value, "currency", currency)
+    errors.happened("on", on)
+    errors.texts(Valuation, {"source": source})
     errors.raise_if_any()
     valuation = Valuation.objects.create(
         asset=asset, on=on, value=value, currency=currency, source=source.strip()
@@ -585,6 +647,9 @@ def notice_publish(
         errors.add("medium", _("Say where the notice was published."))
     if deadline_on and deadline_on < published_on:
         errors.add("deadline_on", _("The deadline cannot precede the publication."))
+    errors.happened("published_on", published_on)
+    errors.ahead("deadline_on", deadline_on)
+    errors.texts(PublicNotice, {"medium": medium, "text": text})
     errors.raise_if_any()
     notice = PublicNotice.objects.create(
         case=case,
@@ -617,6 +682,8 @@ def claim_lodge(
     errors.code("claimant_kind", claimant_kind, ClaimantKind)
     if not basis.strip():
         errors.add("basis", _("State the basis of the claim."))
+    errors.happened("lodged_on", lodged_on)
+    errors.texts(Claim, {"claimant": claimant, "basis": basis})
     currency = _upper(currency)
     errors.money("amount", amount, "currency", currency)
     if notice is not None and notice.case_id != asset.case_id:
@@ -651,6 +718,8 @@ def claim_decide(
         errors.add("decided_on", _("A decision cannot precede the claim."))
     if not decision.strip():
         errors.add("decision", _("Summarise the decision."))
+    errors.happened("decided_on", decided_on)
+    errors.texts(Claim, {"decision": decision})
     errors.raise_if_any()
     claim.status, claim.decided_on, claim.decision = status, decided_on, decision.strip()
     claim.save(update_fields=["status", "decided_on", "decision"])
@@ -672,8 +741,8 @@ def contact_record(
     errors = _Errors()
     country = _upper(country)
     errors.country("country", country)
-    if on > timezone.localdate():
-        errors.add("on", _("This date is in the future."))
+    errors.happened("on", on)
+    errors.texts(Contact, {"note": note})
     if asset is not None and asset.case_id != case.pk:
         errors.add("asset", _("This asset belongs to another case."))
     errors.raise_if_any()

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.accounts.models import Authority, User
@@ -27,6 +28,7 @@ from comity.assets.models import (
     AssetStep,
 )
 from comity.assets.rules import History, InUSD, StepInput, step_problems
+from comity.core.dates import implausible
 from comity.core.services import audit
 from comity.core.tabular import ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import AssetCaseStatus, AssetType, Offence
@@ -108,6 +110,15 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
     check = RowChecker(number, row, problems)
     if not row["case_title"]:
         check.fail("case_title", _("required"))
+    # `notes` becomes the asset's description (and a return's reason, which may be longer).
+    check.lengths(
+        (
+            ("case_title", AssetCase, "title"),
+            ("case_cluster", AssetCase, "cluster"),
+            ("notes", Asset, "description"),
+            ("returned_to", AssetStep, "returned_to_victim"),
+        )
+    )
     origin = check.country("country_of_origin")
     location = check.country("country_of_asset_location")
     check.countries("transit_countries")
@@ -128,6 +139,9 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
     first_problem = len(problems)
     for kind, amount_column, date_column in STEP_COLUMNS:
         amount, on = check.amount(amount_column), check.date(date_column)
+        if on is not None and (message := implausible(on, timezone.localdate())) is not None:
+            check.fail(date_column, message)
+            on = None
         if row[amount_column] and not row[date_column]:
             check.fail(date_column, _("required with %(c)s") % {"c": amount_column})
             continue

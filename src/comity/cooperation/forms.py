@@ -11,7 +11,7 @@ from comity.accounts.selectors import party_authorities
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.models import Event, Request, Subject
 from comity.cooperation.services import SubjectInput
-from comity.cooperation.statemachine import EARLIEST_DATE
+from comity.core.dates import EARLIEST_DATE
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from comity.cooperation.choices import FINAL_STATUSES, EventKind, Status
+from comity.core.dates import implausible
 
 S = Status
 RECEIVED_AND_OPEN = frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.IN_EXECUTION, S.POSTPONED})
@@ -54,10 +55,6 @@ EXECUTION_EVENTS = frozenset(
 UNDATED_ORDER_EVENTS = frozenset({EventKind.NOTE, EventKind.CORRECTION})
 # Events that change nothing the fold says (a correction acts through `corrected`).
 NEUTRAL_EVENTS = frozenset({EventKind.NOTE, EventKind.CORRECTION})
-# No date before this one is recorded: asset recovery cases reach back to the 1980s (Marcos's
-# assets were frozen in 1986), and a year typed as 0001 or 1025 is a mistake, which would make
-# the statistics speak of waits of 739,953 days.
-EARLIEST_DATE = datetime.date(1950, 1, 1)
 
 
 class TransitionError(ValueError):
@@ -109,15 +106,10 @@ def _label(value: str | None) -> str:
 
 def check_date(day: datetime.date, today: datetime.date) -> None:
     """TransitionError (on `occurred_on`) for a date no event of a request can have: before
-    `EARLIEST_DATE`, or after `today`."""
-    if day < EARLIEST_DATE:
-        raise TransitionError(
-            _("The date %(date)s is before %(earliest)s, the earliest Comity records: check the year.")
-            % {"date": day, "earliest": EARLIEST_DATE},
-            "occurred_on",
-        )
-    if day > today:
-        raise TransitionError(_("The date %(date)s is in the future.") % {"date": day}, "occurred_on")
+    `core.dates.EARLIEST_DATE`, or after `today`."""
+    message = implausible(day, today)
+    if message is not None:
+        raise TransitionError(message, "occurred_on")
 
 
 def apply(

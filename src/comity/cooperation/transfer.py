@@ -28,7 +28,6 @@ from comity.cooperation.selectors import joined_codes, requests_visible_to
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
-from comity.core.limits import too_long
 from comity.core.services import audit
 from comity.core.tabular import NO, YES, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -145,15 +144,14 @@ def _parse(
         )
     if direction and not row[other_name]:
         check.fail(other_name, _("required: the counterpart authority's name"))
-    # The same limits as the services' (core.limits), since an import writes in bulk.
-    for column, model, field_name in (
-        ("reference", Request, "requesting_reference"),
-        ("summary", Request, "summary"),
-        ("requesting_authority", Authority, "name"),
-        ("requested_authority", Authority, "name"),
-    ):
-        if (message := too_long(model, field_name, row[column])) is not None:
-            check.fail(column, message)
+    check.lengths(
+        (
+            ("reference", Request, "requesting_reference"),
+            ("summary", Request, "summary"),
+            ("requesting_authority", Authority, "name"),
+            ("requested_authority", Authority, "name"),
+        )
+    )
     urgent = row["urgent"].lower()
     if urgent not in (YES, NO, ""):
         check.fail("urgent", _("yes or no"))

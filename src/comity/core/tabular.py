@@ -17,10 +17,13 @@ from itertools import chain
 from typing import IO, Any
 
 import openpyxl
+from django.db import models
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
+from comity.core.dates import too_early
+from comity.core.limits import too_long
 from comity.reference.countries import is_country
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -194,6 +197,13 @@ class RowChecker:
     def fail(self, column: str, reason: str) -> None:
         self.problems.append(Problem(self.number, column, self.row.get(column, ""), reason))
 
+    def lengths(self, limits: Iterable[tuple[str, type[models.Model], str]]) -> None:
+        """Each (column, model, field): the cell is no longer than the field's limit (core.limits),
+        the services' own rule, since an import writes its rows in bulk."""
+        for column, model, field_name in limits:
+            if (message := too_long(model, field_name, self.row[column])) is not None:
+                self.fail(column, message)
+
     def code(self, column: str, allowed: Sequence[str], required: bool = True) -> str:
         value = self.row[column]
         if not value and not required:
@@ -223,10 +233,14 @@ class RowChecker:
         if not value:
             return None
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             self.fail(column, _("not a date (YYYY-MM-DD)"))
             return None
+        if (message := too_early(day)) is not None:
+            self.fail(column, message)
+            return None
+        return day
 
     def country(self, column: str, required: bool = True) -> str:
         value = self.row[column].upper()

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.accounts.models import User
+from comity.core.dates import implausible
 from comity.core.services import audit
 from comity.ledger import merkle
 from comity.ledger.choices import EntryKind
@@ -116,8 +117,8 @@ def _date(errors: dict[str, list[str]], field: str, value: Any) -> str:
                 _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
             )
             return ""
-    if day > timezone.localdate():
-        errors.setdefault(field, []).append(_("The date %(date)s is in the future.") % {"date": day})
+    if (message := implausible(day, timezone.localdate())) is not None:
+        errors.setdefault(field, []).append(message)
     return day.isoformat()
 
 

@@ -424,3 +424,53 @@ def test_every_asset_endpoint_refuses_the_anonymous_and_outsiders(client, peru, 
                 response = getattr(outsider, method)(url, {}, content_type="application/json")
                 assert response.status_code in (404, 422) if method != "get" else response.status_code == 404
                 assert case["title"] not in response.content.decode()
+
+
+def test_texts_and_dates_are_bounded_on_every_asset_write(peru):
+    client = bearer(peru.officer)
+    response = client.post(
+        "/api/v1/asset-cases", CASE | {"summary": "s" * 200_000}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "summary"
+    case = _case(client)
+    response = client.post(
+        f"/api/v1/asset-cases/{case['id']}/assets",
+        ACCOUNT | {"identified_on": "0001-02-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["identified_on"]
+    asset = _asset(client, case["id"])
+    for step, field in (
+        ({"kind": "frozen", "on": "1025-03-01", "amount": "10", "currency": "CHF"}, "on"),
+        (
+            {"kind": "frozen", "on": "2017-03-01", "amount": "10", "currency": "CHF", "note": "n" * 5_001},
+            "note",
+        ),
+        (
+            {
+                "kind": "frozen",
+                "on": "2017-03-01",
+                "amount": "10",
+                "currency": "CHF",
+                "review_on": "0001-01-01",
+            },
+            "review_on",
+        ),
+    ):
+        response = _step(client, case["id"], asset["id"], **step)
+        assert response.status_code == 422, step
+        assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    assert not AssetStep.objects.exists()
+    # a review date may lie ahead
+    response = _step(
+        client,
+        case["id"],
+        asset["id"],
+        kind="frozen",
+        on="2017-03-01",
+        amount="10",
+        currency="CHF",
+        review_on="2999-01-01",
+    )
+    assert response.status_code == 201, response.content

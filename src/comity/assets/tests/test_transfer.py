@@ -287,3 +287,19 @@ def test_asset_figures_count_only_the_cases_the_user_takes_part_in(peru, nigeria
         body = bearer(outsider).get("/api/v1/statistics/assets").json()
         assert body["total"] == {"key": {}, "assets": 0, "frozen": 0.0, "confiscated": 0.0, "returned": 0.0}
         assert bearer(outsider).get("/api/v1/statistics/assets/roles").json()["states"] == []
+
+
+def test_implausible_dates_and_overlong_texts_are_named_and_nothing_is_written(peru):
+    rows = [dict(r) for r in arw_rows(seed=5, cases=3)]
+    rows[0]["frozen_on"] = "0001-01-04"
+    rows[1]["frozen_on"] = "2999-01-04"
+    rows[2]["notes"] = "n" * 501
+    rows[-1] = rows[-1] | {"case_title": "T" * 301}
+    with pytest.raises(ImportRejected) as rejected:
+        import_asset_cases(io.BytesIO(to_csv(rows)), "f.csv", authority=peru.authority, actor=None)
+    found = {(p.row, p.column): p.reason for p in rejected.value.problems}
+    assert "0001-01-04 is before 1950-01-01" in found[(2, "frozen_on")]
+    assert "2999-01-04 is in the future" in found[(3, "frozen_on")]
+    assert found[(4, "notes")] == "At most 500 characters; this has 501."
+    assert found[(len(rows) + 1, "case_title")] == "At most 300 characters; this has 301."
+    assert not AssetCase.objects.exists()

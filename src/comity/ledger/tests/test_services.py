@@ -115,6 +115,7 @@ def test_bad_disbursements_name_the_field_and_leave_the_log_unchanged(agreement,
         ({"currency": "usd!"}, "currency"),
         ({"amount": "-1"}, "amount"),
         ({"signed_on": "yesterday"}, "signed_on"),
+        ({"signed_on": "0001-03-05"}, "signed_on"),  # a mistyped year (before 1950)
     ],
 )
 def test_bad_agreements(peru, changes, field):
