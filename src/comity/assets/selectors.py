@@ -22,6 +22,7 @@ from comity.assets.models import (
     ManagementCost,
     Valuation,
 )
+from comity.cooperation.selectors import requests_visible_to
 from comity.core.services import record_access
 from comity.reference.choices import AssetCaseStatus
 
@@ -56,8 +57,14 @@ def case_detail(user: User, pk: int, *, channel: str) -> AssetCase:
             "persons",
             "participants__authority",
             "notices",
-            "requests__requesting_authority",
-            "requests__requested_authority",
+            # Only the linked requests the user may open: a reference and its States are the
+            # request's own metadata, not the case's.
+            Prefetch(
+                "requests",
+                queryset=requests_visible_to(user).select_related(
+                    "requesting_authority", "requested_authority"
+                ),
+            ),
             Prefetch("contacts", queryset=Contact.objects.order_by("-on", "-pk")),
             Prefetch(
                 "foreign_orders",

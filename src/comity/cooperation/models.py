@@ -131,20 +131,25 @@ class Request(RequestSides, models.Model):
                 name="request_received_after_sent",
                 violation_error_message=_("A request cannot be received before it was sent."),
             ),
+            # A reference is unique between the same two parties here; that an authority's own
+            # numbering is unique across all its requests is checked by the services when that
+            # authority writes it (`services._check_own_references`). A side recording the other's
+            # reference must not learn from a refusal what the other has with third parties.
+            # The reference comes second so that the index serves lookups by (authority, reference).
             models.UniqueConstraint(
-                fields=["requesting_authority", "requesting_reference"],
+                fields=["requesting_authority", "requesting_reference", "requested_authority"],
                 condition=~Q(requesting_reference=""),
                 name="request_unique_requesting_reference",
                 violation_error_message=_(
-                    "The requesting authority already has a request with this reference."
+                    "There is already a request between these two authorities with this requesting reference."
                 ),
             ),
             models.UniqueConstraint(
-                fields=["requested_authority", "requested_reference"],
+                fields=["requested_authority", "requested_reference", "requesting_authority"],
                 condition=~Q(requested_reference=""),
                 name="request_unique_requested_reference",
                 violation_error_message=_(
-                    "The requested authority already has a request with this reference."
+                    "There is already a request between these two authorities with this requested reference."
                 ),
             ),
         ]

@@ -25,6 +25,7 @@ from comity.cooperation.models import (
     RequestShare,
     Subject,
 )
+from comity.cooperation.selectors import may_see_subject_names
 from comity.cooperation.statemachine import (
     EventRow,
     Timeline,
@@ -233,6 +234,27 @@ def _replace_subjects(request: Request, subjects: Sequence[SubjectInput]) -> Non
     )
 
 
+def _check_own_references(request: Request, *, writer: int, fields: Iterable[str]) -> None:
+    """An authority's own reference is unique across all its requests. Checked when that authority
+    writes it, against its own requests (all of which it sees): the database holds a reference
+    unique between two parties only, so that a side recording the other's reference learns
+    nothing from a refusal about the other's requests with third parties."""
+    errors: dict[str, list[str]] = {}
+    for field, side in (
+        ("requesting_reference", "requesting_authority_id"),
+        ("requested_reference", "requested_authority_id"),
+    ):
+        reference = getattr(request, field)
+        if field not in fields or not reference or getattr(request, side) != writer:
+            continue
+        # One writer of the authority at a time takes a number (SQLite serialises writes anyway).
+        list(Authority.objects.select_for_update().filter(pk=writer).values_list("pk"))
+        if Request.objects.filter(**{side: writer, field: reference}).exclude(pk=request.pk).exists():
+            errors[field] = [_("Your authority already has a request with this reference.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _save(request: Request) -> None:
     """Save after model validation, so a broken constraint is a message on a field, not a 500."""
     try:
@@ -340,6 +362,7 @@ def request_create(
         created_at=timezone.now(),
     )
     store_timeline(request, timeline)
+    _check_own_references(request, writer=side, fields=("requesting_reference", "requested_reference"))
     _save(request)
     _replace_codes(request, RequestOffence, offences)
     _replace_codes(request, RequestMeasure, measures)
@@ -374,7 +397,7 @@ def request_update(
 ) -> Request:
     """Change the editable fields named in `changes` (plus `measures`, `offences`, `subjects`)."""
     request = Request.objects.select_for_update().get(pk=request.pk)
-    _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
     unknown = set(changes) - CHANGEABLE_FIELDS
     if unknown:
         raise ValidationError({name: [_unchangeable_message(name)] for name in sorted(unknown)})
@@ -383,6 +406,20 @@ def request_update(
     _check_codes(errors, merged)
     _check_texts(errors, changes)
     _check_subjects(errors, changes.get("subjects") or ())
+    old_level = confidentiality_level(request.confidential, request.names_visible_to)
+    new_level = confidentiality_level(
+        changes.get("confidential", request.confidential),
+        changes.get("names_visible_to", request.names_visible_to),
+    )
+    _check_confidentiality_change(errors, actor, request, changes, old_level, new_level)
+    if "subjects" in changes and not may_see_subject_names(actor, request):
+        # The names are hidden from this user (null in the API): replacing them blind would
+        # destroy what the user may not even read.
+        errors.setdefault("subjects", []).append(
+            _(
+                "The subjects' names of this confidential request are hidden from your role, so it may not change them."
+            )
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -395,6 +432,7 @@ def request_update(
     if not request.urgent:
         request.urgency_reason = ""
     store_timeline(request, _timeline_of(request))
+    _check_own_references(request, writer=side, fields=changed)
     _save(request)
     for name, model in (("offences", RequestOffence), ("measures", RequestMeasure)):
         if name in changes:
@@ -404,7 +442,65 @@ def request_update(
         _replace_subjects(request, changes["subjects"])
         changed.append("subjects")
     audit(actor=actor, action="request.update", obj=request, fields=changed)
+    if new_level != old_level:
+        # The levels are codes, not content: an auditor sees who lowered or raised it, and from what.
+        audit(
+            actor=actor,
+            action="request.confidentiality",
+            obj=request,
+            fields=["confidential", "names_visible_to"],
+            detail={"from": old_level, "to": new_level},
+        )
     return request
+
+
+# How far a request's subjects' names are restricted, from least to most.
+CONFIDENTIALITY_LEVELS = ("none", NamesVisibleTo.OFFICERS.value, NamesVisibleTo.HEADS.value)
+
+
+def confidentiality_level(confidential: bool, names_visible_to: str) -> str:
+    """`none` for a request that is not confidential, else who may know its subjects' names."""
+    return str(names_visible_to) if confidential else "none"
+
+
+def confidentiality_keeper(request: Request) -> int:
+    """The authority that sets a request's confidentiality: the requesting State's, whose
+    requirements the requested State must respect (004 §47); the requested one only when the
+    requesting authority is external (known by name, it has nobody in Comity to set it)."""
+    if Authority.objects.filter(pk=request.requesting_authority_id, external=True).exists():
+        return request.requested_authority_id
+    return request.requesting_authority_id
+
+
+def _check_confidentiality_change(
+    errors: dict[str, list[str]],
+    actor: User,
+    request: Request,
+    changes: Mapping[str, Any],
+    old_level: str,
+    new_level: str,
+) -> None:
+    changed = [
+        name
+        for name in ("confidential", "names_visible_to")
+        if name in changes and changes[name] != getattr(request, name)
+    ]
+    if not changed:
+        return
+    if actor.authority_id != confidentiality_keeper(request):
+        for name in changed:
+            errors.setdefault(name, []).append(
+                _("Only the requesting authority sets the confidentiality of its request.")
+            )
+        return
+    if (
+        CONFIDENTIALITY_LEVELS.index(new_level) < CONFIDENTIALITY_LEVELS.index(old_level)
+        and not actor.is_head
+    ):
+        for name in changed:
+            errors.setdefault(name, []).append(
+                _("Only a head of unit may lower the confidentiality of a request.")
+            )
 
 
 def _event_rows(request: Request) -> list[EventRow]:

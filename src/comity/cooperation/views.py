@@ -298,6 +298,11 @@ def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "measures": [r.code for r in item.measure_rows.all()],
     }
     form = RequestForm(request.POST or None, initial=initial)
+    if request.user.authority_id != services.confidentiality_keeper(item):
+        # Shown, not editable: the requesting State decides how confidential its request is.
+        for name in ("confidential", "names_visible_to"):
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _("Set by the requesting authority.")
     subjects_initial = (
         [
             {"kind": s.kind, "name": s.name, "identifiers": s.identifiers, "country": s.country}

@@ -19,6 +19,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     fields = models.JSONField(default=list, blank=True)
+    # Codes that say what a change was (e.g. {"from": "officers", "to": "heads"}), never content.
+    detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

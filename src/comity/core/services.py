@@ -1,7 +1,7 @@
 """Writes of the shared kernel, called by every app's services inside their transaction."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -17,7 +17,16 @@ M = TypeVar("M", bound=models.Model)
 SUBMISSION_KEPT = datetime.timedelta(hours=24)
 
 
-def audit(*, actor, action: str, obj: models.Model, fields: Iterable[str] = ()) -> AuditEntry:
+def audit(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    fields: Iterable[str] = (),
+    detail: Mapping[str, str] | None = None,
+) -> AuditEntry:
+    """Record a write. `detail` carries codes an auditor needs to read the change (the old and new
+    confidentiality level, say), never case content: no names, summaries or references."""
     return AuditEntry.objects.create(
         actor=actor,
         authority_id=getattr(actor, "authority_id", None),
@@ -25,6 +34,7 @@ def audit(*, actor, action: str, obj: models.Model, fields: Iterable[str] = ()) 
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         fields=sorted(fields),
+        detail=dict(detail or {}),
     )
 
 
