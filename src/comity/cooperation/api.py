@@ -4,15 +4,23 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from comity.accounts.models import Authority
 from comity.cooperation import selectors, services
-from comity.cooperation.filters import RequestFilterSet
+from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
 from comity.cooperation.models import Request
-from comity.cooperation.schemas import EventIn, EventOut, RequestIn, RequestOut, RequestPage, RequestPatch
+from comity.cooperation.schemas import (
+    AccessPage,
+    EventIn,
+    EventOut,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    RequestPatch,
+)
 from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, create_once, valid_filters
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
@@ -128,6 +136,41 @@ def _replayed(response: HttpResponse, done: Submitted) -> int:
         return done.created.pk
     response["Idempotent-Replayed"] = "true"
     return int(done.replayed_id or 0)
+
+
+@router.get(
+    "/access-log",
+    response=AccessPage,
+    summary="Who read the authority's requests (heads of unit)",
+    openapi_extra={
+        "parameters": [
+            *filterset_parameters(AccessLogFilterSet),
+            {"in": "query", "name": "cursor", "schema": {"type": "string"}, "required": False},
+        ]
+    },
+)
+def list_access_log(request: AuthedRequest) -> dict[str, Any]:
+    if not selectors.may_read_access_log(request.user):
+        raise Http404
+    filterset = AccessLogFilterSet(
+        request.GET, queryset=selectors.access_log_visible_to(request.user), user=request.user
+    )
+    page = selectors.access_page(request.user, valid_filters(filterset), cursor=request.GET.get("cursor"))
+    return {
+        "items": [
+            {
+                "id": row.pk,
+                "at": row.at,
+                "channel": row.channel,
+                "request_id": row.request_id,
+                "reference": row.reference,
+                "reader": row.reader or None,
+                "reader_authority": row.reader_authority,
+            }
+            for row in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post(

@@ -1,16 +1,21 @@
 """The one filter definition of the request list, shared by the page and the API."""
 
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comity.accounts.models import User
 from comity.cooperation.choices import Direction, Status
 from comity.cooperation.models import Request, RequestOffence, Subject
 from comity.cooperation.selectors import subject_names_visible_q
 from comity.core.filters import FilterSet
 from comity.core.limits import max_length
+from comity.core.models import AccessEntry
 from comity.reference.choices import LegalBasis, Offence, RequestType
 from comity.reference.countries import country_choices
 
@@ -132,3 +137,45 @@ class RequestFilterSet(FilterSet):
             | Q(requested_reference__icontains=value)
             | (Exists(named) & subject_names_visible_q(self.user))
         )
+
+
+class AccessLogFilterSet(django_filters.FilterSet):
+    """The one filter definition of a head's access log (page, export and API)."""
+
+    reference = django_filters.CharFilter(label=_("Request reference"), method="filter_reference")
+    reader = django_filters.CharFilter(
+        label=_("Read by (user name)"), field_name="user__username", lookup_expr="icontains"
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=AccessEntry.Channel.choices)
+    read_after = django_filters.DateFilter(
+        label=_("Read from"),
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    read_before = django_filters.DateFilter(
+        label=_("Read until"),
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AccessEntry
+        fields: list[str] = []
+
+    def __init__(self, data: Any, queryset: QuerySet[AccessEntry], *, user: User) -> None:
+        super().__init__(data, queryset=queryset)
+        self.user = user
+
+    def filter_reference(
+        self, queryset: QuerySet[AccessEntry], name: str, value: str
+    ) -> QuerySet[AccessEntry]:
+        value = value.strip()
+        if not value:
+            return queryset
+        # Either reference of the authority's own requests; the log is scoped to those already.
+        matching = Request.objects.filter(
+            Q(requesting_reference__icontains=value) | Q(requested_reference__icontains=value)
+        ).values(text_id=Cast("pk", output_field=CharField()))
+        return queryset.filter(object_id__in=matching)

@@ -177,3 +177,20 @@ class EventOut(Schema):
     corrected_on: datetime.date | None = Field(
         description="the date its latest correction gives it (superseding `occurred_on`), if any"
     )
+
+
+class AccessEntryOut(Schema):
+    """One read of a request of the head's authority."""
+
+    id: int
+    at: datetime.datetime
+    channel: str = Field(description="`page` or `api`")
+    request_id: int
+    reference: str = Field(description="the reference of the head's own authority (or `#id`)")
+    reader: str | None = Field(description="user name; null for a reader of another authority")
+    reader_authority: str
+
+
+class AccessPage(Schema):
+    items: list[AccessEntryOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")

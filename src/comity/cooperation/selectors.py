@@ -3,11 +3,13 @@ and returns only what that user's authority may see. Views never filter for secu
 
 import datetime
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from comity.accounts.choices import Role
@@ -24,6 +26,7 @@ from comity.cooperation.models import (
     Subject,
 )
 from comity.core.expressions import JoinedCodes
+from comity.core.models import AccessEntry
 from comity.core.pagination import Page, keyset_page
 from comity.core.services import record_access
 
@@ -277,3 +280,86 @@ def awaiting_action(user: User) -> QuerySet[Request]:
     )
     # Every status above is an open one: saying so lets the database use the open requests' index.
     return request_list(user).filter(ours_to_execute | ours_to_send_or_complete, is_open=True)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRow:
+    """One read of a request, as the head of one of its parties sees it: the reader's name only
+    when the reader works in the head's own authority (another authority's staff are its own
+    business), and the request by the head's own reference."""
+
+    pk: int
+    at: datetime.datetime
+    channel: str
+    request_id: int
+    reference: str
+    reader: str
+    reader_authority: str
+
+
+def access_log_visible_to(user: User) -> QuerySet[AccessEntry]:
+    """The reads of the requests the user's authority is a party to; a head of unit's only, empty
+    for everyone else (the page and the API answer them 404)."""
+    if not may_read_access_log(user):
+        return AccessEntry.objects.none()
+    authority_id = user.authority_id
+    ours = Request.objects.filter(
+        Q(requesting_authority_id=authority_id) | Q(requested_authority_id=authority_id)
+    ).values(text_id=Cast("pk", output_field=CharField()))
+    return AccessEntry.objects.filter(object_type=Request._meta.label_lower, object_id__in=ours)
+
+
+def may_read_access_log(user: User) -> bool:
+    return bool(user.is_authenticated and user.reads_cases and user.is_head)
+
+
+ACCESS_FIELDS = (
+    "pk",
+    "at",
+    "channel",
+    "object_id",
+    "user__username",
+    "user__authority_id",
+    "user__authority__name",
+)
+
+
+def access_rows(user: User, entries: Iterable[dict[str, Any]]) -> list[AccessRow]:
+    """`entries` (`values(*ACCESS_FIELDS)` of `access_log_visible_to`) as rows, each request read
+    once for its reference."""
+    entries = list(entries)
+    requests = {
+        r.pk: r
+        for r in Request.objects.filter(pk__in={int(e["object_id"]) for e in entries}).only(
+            "pk",
+            "requesting_authority_id",
+            "requested_authority_id",
+            "requesting_reference",
+            "requested_reference",
+        )
+    }
+    rows = []
+    for entry in entries:
+        request = requests.get(int(entry["object_id"]))
+        own = entry["user__authority_id"] == user.authority_id
+        rows.append(
+            AccessRow(
+                pk=entry["pk"],
+                at=entry["at"],
+                channel=entry["channel"],
+                request_id=int(entry["object_id"]),
+                reference=(request.reference_for(user.authority_id) if request else "")
+                or f"#{entry['object_id']}",
+                reader=entry["user__username"] if own else "",
+                reader_authority=entry["user__authority__name"] or "",
+            )
+        )
+    return rows
+
+
+def access_page(user: User, queryset: QuerySet[AccessEntry], *, cursor: str | None) -> Page[AccessRow]:
+    """One page of a head's access log, newest read first."""
+    page = keyset_page(
+        queryset.values(*ACCESS_FIELDS), sort="-id", cursor=cursor, size=settings.COMITY_PAGE_SIZE
+    )
+    return Page(access_rows(user, page.items), page.next_cursor)

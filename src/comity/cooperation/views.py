@@ -1,5 +1,7 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
+from itertools import islice
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from comity.accounts.choices import Role
 from comity.accounts.models import User
 from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction, EventKind
-from comity.cooperation.filters import SORTS, RequestFilterSet
+from comity.cooperation.filters import SORTS, AccessLogFilterSet, RequestFilterSet
 from comity.cooperation.forms import (
     EventForm,
     RequestCreateForm,
@@ -34,7 +36,7 @@ from comity.core.http import (
     writing_authority,
 )
 from comity.core.models import AccessEntry
-from comity.core.tabular import spreadsheet_response
+from comity.core.tabular import escape, spreadsheet_response
 
 HOME_ROWS = 15
 
@@ -364,3 +366,59 @@ def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(request, "cooperation/_request.html", context)
     # A plain form post says 422 so that scripts see the failure.
     return render(request, "cooperation/request_detail.html", context, status=422)
+
+
+def _access_log(request: AuthedRequest) -> AccessLogFilterSet:
+    """The head's access log filtered as asked; 404 for anyone else."""
+    if not selectors.may_read_access_log(request.user):
+        raise Http404
+    return AccessLogFilterSet(
+        request.GET, queryset=selectors.access_log_visible_to(request.user), user=request.user
+    )
+
+
+@case_reader_required
+def access_log(request: AuthedRequest) -> HttpResponse:
+    """Who read the authority's requests, when, and by which channel (heads of unit)."""
+    filterset = _access_log(request)
+    page, page_error = None, ""
+    if filterset.is_valid():
+        try:
+            page = selectors.access_page(request.user, filterset.qs, cursor=request.GET.get("cursor"))
+        except ValidationError as error:
+            page_error = " ".join(error.messages)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "cooperation/access_log.html",
+        {"filterset": filterset, "page": page, "page_error": page_error, "query": query.urlencode()},
+    )
+
+
+ACCESS_LOG_COLUMNS = ("read_at", "channel", "request_id", "reference", "reader", "reader_authority")
+
+
+@case_reader_required
+def access_log_export(request: AuthedRequest) -> HttpResponseBase:
+    """The selection of the access log as CSV or XLSX (codes for the channel, times in UTC)."""
+    filterset = _access_log(request)
+    if not filterset.is_valid():
+        return _invalid_filters()
+
+    def rows():
+        yield list(ACCESS_LOG_COLUMNS)
+        entries = filterset.qs.order_by("-pk").values(*selectors.ACCESS_FIELDS).iterator(chunk_size=2000)
+        while chunk := list(islice(entries, 2000)):
+            for row in selectors.access_rows(request.user, chunk):
+                yield [
+                    row.at.isoformat(timespec="seconds"),
+                    row.channel,
+                    row.request_id,
+                    escape(row.reference),
+                    escape(row.reader),
+                    escape(row.reader_authority),
+                ]
+
+    stamp = timezone.localdate().isoformat()
+    return spreadsheet_response(rows(), f"access-log-{stamp}", request.GET.get("format", "csv"), "access log")
