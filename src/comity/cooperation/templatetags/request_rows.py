@@ -24,7 +24,7 @@ PLACEHOLDER = 2_147_483_647
 ROW = (
     '<tr><td><span title="{word}" aria-label="{word}">{arrow}</span> <a href="{url}"><bdi>{ref}</bdi></a>'
     '{urgent}{confidential}</td><td class="wrap">{type}</td><td title="{cp_name}">{cp_country}</td>'
-    '<td class="wrap">{offences}</td><td><span class="badge{final}">{status}</span></td>'
+    '<td class="wrap offences">{offences}</td><td><span class="badge{final}">{status}</span></td>'
     "<td>{received}</td><td>{due}{overdue}</td></tr>"
 )
 
