@@ -33,6 +33,7 @@ from comity.cooperation.selectors import requests_visible_to
 from comity.core.api import api_auth
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
+from comity.core.numbers import ObjectId
 
 router = Router(auth=api_auth, tags=["asset recovery"])
 
@@ -212,7 +213,7 @@ def case_out(case: AssetCase) -> dict[str, Any]:
     }
 
 
-def _detail(request: AuthedRequest, case_id: int) -> dict[str, Any]:
+def _detail(request: AuthedRequest, case_id: ObjectId) -> dict[str, Any]:
     return case_out(selectors.case_detail(request.user, case_id, channel=AccessEntry.Channel.API))
 
 
@@ -260,12 +261,12 @@ def follow_up(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/{int:case_id}", summary="Read a case with its assets, orders, claims and contacts")
-def read_case(request: AuthedRequest, case_id: int) -> dict[str, Any]:
+def read_case(request: AuthedRequest, case_id: ObjectId) -> dict[str, Any]:
     return _detail(request, case_id)
 
 
 @router.post("/{int:case_id}/assets", response={201: dict}, summary="Add an asset to a case")
-def add_asset(request: AuthedRequest, case_id: int, payload: AssetIn) -> Status:
+def add_asset(request: AuthedRequest, case_id: ObjectId, payload: AssetIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = services.asset_add(actor=request.user, case=case, **payload.dict())
     return Status(201, asset_out(asset, detail=False))
@@ -276,7 +277,7 @@ def add_asset(request: AuthedRequest, case_id: int, payload: AssetIn) -> Status:
     response={201: dict},
     summary="Record a measure: frozen, released, confiscated, realised, returned, closed",
 )
-def record_step(request: AuthedRequest, case_id: int, asset_id: int, payload: StepIn) -> Status:
+def record_step(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: StepIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
     step = services.step_record(actor=request.user, asset=asset, **payload.dict())
@@ -285,7 +286,7 @@ def record_step(request: AuthedRequest, case_id: int, asset_id: int, payload: St
 
 @router.put("/{int:case_id}/assets/{int:asset_id}/management", summary="Set who manages a seized asset")
 def set_management(
-    request: AuthedRequest, case_id: int, asset_id: int, payload: ManagementIn
+    request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: ManagementIn
 ) -> dict[str, Any]:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
@@ -296,7 +297,7 @@ def set_management(
 @router.post(
     "/{int:case_id}/assets/{int:asset_id}/costs", response={201: dict}, summary="Record a management cost"
 )
-def add_cost(request: AuthedRequest, case_id: int, asset_id: int, payload: CostIn) -> Status:
+def add_cost(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: CostIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
     cost = services.cost_record(actor=request.user, asset=asset, **payload.dict())
@@ -308,7 +309,9 @@ def add_cost(request: AuthedRequest, case_id: int, asset_id: int, payload: CostI
 @router.post(
     "/{int:case_id}/assets/{int:asset_id}/valuations", response={201: dict}, summary="Record a valuation"
 )
-def add_valuation(request: AuthedRequest, case_id: int, asset_id: int, payload: ValuationIn) -> Status:
+def add_valuation(
+    request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: ValuationIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
     valuation = services.valuation_record(actor=request.user, asset=asset, **payload.dict())
@@ -316,7 +319,7 @@ def add_valuation(request: AuthedRequest, case_id: int, asset_id: int, payload: 
 
 
 @router.post("/{int:case_id}/assets/{int:asset_id}/claims", response={201: dict}, summary="Register a claim")
-def add_claim(request: AuthedRequest, case_id: int, asset_id: int, payload: ClaimIn) -> Status:
+def add_claim(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: ClaimIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
     data = payload.dict()
@@ -327,7 +330,9 @@ def add_claim(request: AuthedRequest, case_id: int, asset_id: int, payload: Clai
 
 
 @router.post("/{int:case_id}/claims/{int:claim_id}/decision", summary="Record the decision on a claim")
-def decide_claim(request: AuthedRequest, case_id: int, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide_claim(
+    request: AuthedRequest, case_id: ObjectId, claim_id: ObjectId, payload: DecisionIn
+) -> dict[str, Any]:
     case = selectors.case_for_write(request.user, case_id)
     claim = get_object_or_404(Claim.objects.select_related("asset__case"), asset__case=case, pk=claim_id)
     return claim_out(services.claim_decide(actor=request.user, claim=claim, **payload.dict()))
@@ -336,7 +341,7 @@ def decide_claim(request: AuthedRequest, case_id: int, claim_id: int, payload: D
 @router.post(
     "/{int:case_id}/foreign-orders", response={201: dict}, summary="Register a foreign order received"
 )
-def add_order(request: AuthedRequest, case_id: int, payload: OrderIn) -> Status:
+def add_order(request: AuthedRequest, case_id: ObjectId, payload: OrderIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     data = payload.dict()
     asset_id = data.pop("asset")
@@ -350,7 +355,9 @@ def add_order(request: AuthedRequest, case_id: int, payload: OrderIn) -> Status:
     response={201: dict},
     summary="Record a registration or enforcement step of a foreign order",
 )
-def add_order_step(request: AuthedRequest, case_id: int, order_id: int, payload: OrderStepIn) -> Status:
+def add_order_step(
+    request: AuthedRequest, case_id: ObjectId, order_id: ObjectId, payload: OrderStepIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     order = get_object_or_404(ForeignOrder.objects.select_related("case"), case=case, pk=order_id)
     services.foreign_order_step(actor=request.user, order=order, **payload.dict())
@@ -358,7 +365,7 @@ def add_order_step(request: AuthedRequest, case_id: int, order_id: int, payload:
 
 
 @router.post("/{int:case_id}/notices", response={201: dict}, summary="Record a public notice inviting claims")
-def add_notice(request: AuthedRequest, case_id: int, payload: NoticeIn) -> Status:
+def add_notice(request: AuthedRequest, case_id: ObjectId, payload: NoticeIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     notice = services.notice_publish(actor=request.user, case=case, **payload.dict())
     return Status(201, {"id": notice.pk})
@@ -367,7 +374,7 @@ def add_notice(request: AuthedRequest, case_id: int, payload: NoticeIn) -> Statu
 @router.post(
     "/{int:case_id}/contacts", response={201: dict}, summary="Record a follow-up contact with a State"
 )
-def add_contact(request: AuthedRequest, case_id: int, payload: ContactIn) -> Status:
+def add_contact(request: AuthedRequest, case_id: ObjectId, payload: ContactIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     data = payload.dict()
     asset_id = data.pop("asset")
@@ -377,7 +384,7 @@ def add_contact(request: AuthedRequest, case_id: int, payload: ContactIn) -> Sta
 
 
 @router.post("/{int:case_id}/requests", response={201: dict}, summary="Link a cooperation request")
-def link_request(request: AuthedRequest, case_id: int, payload: LinkIn) -> Status:
+def link_request(request: AuthedRequest, case_id: ObjectId, payload: LinkIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     target = requests_visible_to(request.user).filter(pk=payload.request).first()
     if target is None:

@@ -15,6 +15,7 @@ from stdnum import bitcoin, iban, imo, isin, lei
 from stdnum.exceptions import ValidationError as StdnumError
 
 from comity.assets.choices import AssetProceeding, IdentifierKind, StepKind
+from comity.core.numbers import amount_out_of_range
 from comity.reference.choices import AssetCaseStatus
 from comity.reference.countries import is_country
 from comity.reference.money import USD, MissingRate, convert, is_currency
@@ -186,9 +187,13 @@ def step_problems(
             fail("amount", _("The amount is required."))
         elif step.amount < 0:
             fail("amount", _("An amount cannot be negative."))
+        elif too_large := amount_out_of_range(step.amount):
+            fail("amount", too_large)
         if not is_currency(step.currency):
             fail("currency", _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": step.currency})
-        elif step.amount is not None and step.amount >= 0 and step.on:
+        elif (
+            step.amount is not None and step.amount >= 0 and step.on and not amount_out_of_range(step.amount)
+        ):
             try:
                 usd = to_usd(step.amount, step.currency, step.on)
             except MissingRate as missing:

@@ -2,9 +2,10 @@
 the services check them and name the field and the allowed codes when one is wrong."""
 
 import datetime
-from decimal import Decimal
 
 from ninja import Field, Schema
+
+from comity.core.numbers import Amount, ObjectId
 
 
 class PersonIn(Schema):
@@ -28,8 +29,8 @@ class CaseIn(Schema):
     offences: list[str]
     summary: str = ""
     persons: list[PersonIn] = []
-    requests: list[int] = Field([], description="ids of cooperation requests your authority can see")
-    participants: list[int] = Field([], description="ids of other authorities taking part")
+    requests: list[ObjectId] = Field([], description="ids of cooperation requests your authority can see")
+    participants: list[ObjectId] = Field([], description="ids of other authorities taking part")
 
 
 class AssetIn(Schema):
@@ -41,7 +42,7 @@ class AssetIn(Schema):
     holder: str = Field("", max_length=300)
     beneficial_owner: str = Field("", max_length=300)
     institution: str = Field("", max_length=300)
-    estimated_value: Decimal | None = None
+    estimated_value: Amount | None = None
     currency: str = Field("", max_length=3)
     valued_on: datetime.date | None = None
     proceeding: str = ""
@@ -51,7 +52,7 @@ class AssetIn(Schema):
 class StepIn(Schema):
     kind: str = Field(description="frozen, released, confiscated, realised, returned, closed")
     on: datetime.date | None = None
-    amount: Decimal | None = None
+    amount: Amount | None = None
     currency: str = Field("", max_length=3)
     proceeding: str = Field(
         "",
@@ -77,7 +78,7 @@ class OrderIn(Schema):
     conviction_based: bool = True
     certified: bool = False
     translated: bool = False
-    asset: int | None = None
+    asset: ObjectId | None = None
 
 
 class OrderStepIn(Schema):
@@ -100,14 +101,14 @@ class ManagementIn(Schema):
 
 class CostIn(Schema):
     on: datetime.date
-    amount: Decimal
+    amount: Amount
     currency: str = Field(max_length=3)
     description: str = Field(max_length=300)
 
 
 class ValuationIn(Schema):
     on: datetime.date
-    value: Decimal
+    value: Amount
     currency: str = Field(max_length=3)
     source: str = Field("", max_length=300)
 
@@ -124,9 +125,9 @@ class ClaimIn(Schema):
     claimant_kind: str = Field(description="victim or third-party")
     basis: str
     lodged_on: datetime.date
-    amount: Decimal | None = None
+    amount: Amount | None = None
     currency: str = Field("", max_length=3)
-    notice: int | None = None
+    notice: ObjectId | None = None
 
 
 class DecisionIn(Schema):
@@ -139,8 +140,8 @@ class ContactIn(Schema):
     on: datetime.date
     country: str = Field(max_length=2)
     note: str = ""
-    asset: int | None = None
+    asset: ObjectId | None = None
 
 
 class LinkIn(Schema):
-    request: int
+    request: ObjectId

@@ -45,6 +45,7 @@ from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
 from comity.core.dates import implausible, too_early
 from comity.core.limits import check_lengths
+from comity.core.numbers import amount_out_of_range
 from comity.core.services import audit
 from comity.reference.choices import AssetType, Offence
 from comity.reference.countries import is_country
@@ -78,6 +79,8 @@ class _Errors(dict[str, list[str]]):
     def money(self, amount_name: str, amount: Decimal | None, currency_name: str, currency: str) -> None:
         if amount is not None and amount < 0:
             self.add(amount_name, _("An amount cannot be negative."))
+        elif amount is not None and (too_large := amount_out_of_range(amount)):
+            self.add(amount_name, too_large)
         if (amount is not None or currency) and not is_currency(currency):
             self.add(currency_name, _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency})
 

@@ -24,6 +24,7 @@ from comity.cooperation.schemas import (
 from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, create_once, valid_filters
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
+from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters
 from comity.core.services import Submitted
 
@@ -205,14 +206,14 @@ def create_request(request: AuthedRequest, response: HttpResponse, payload: Requ
 
 
 @router.get("/{int:request_id}", response=RequestOut, summary="Read a request")
-def read_request(request: AuthedRequest, request_id: int) -> dict[str, Any]:
+def read_request(request: AuthedRequest, request_id: ObjectId) -> dict[str, Any]:
     return request_out(
         request.user, selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
     )
 
 
 @router.patch("/{int:request_id}", response=RequestOut, summary="Change a request's editable fields")
-def update_request(request: AuthedRequest, request_id: int, payload: RequestPatch) -> dict[str, Any]:
+def update_request(request: AuthedRequest, request_id: ObjectId, payload: RequestPatch) -> dict[str, Any]:
     target = selectors.request_for_write(request.user, request_id)
     # Fields the schema does not name go to the service too, which says why each cannot be
     # changed: dropped by the schema, they made a 200 that changed nothing.
@@ -232,7 +233,7 @@ def update_request(request: AuthedRequest, request_id: int, payload: RequestPatc
 
 
 @router.get("/{int:request_id}/events", response=list[EventOut], summary="The request's timeline")
-def list_events(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]:
+def list_events(request: AuthedRequest, request_id: ObjectId) -> list[dict[str, Any]]:
     target = selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
     return [_event_out(entry) for entry in selectors.timeline_visible(request.user, target)]
 
@@ -243,7 +244,9 @@ def list_events(request: AuthedRequest, request_id: int) -> list[dict[str, Any]]
     summary="Record an event",
     openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
 )
-def create_event(request: AuthedRequest, response: HttpResponse, request_id: int, payload: EventIn) -> Status:
+def create_event(
+    request: AuthedRequest, response: HttpResponse, request_id: ObjectId, payload: EventIn
+) -> Status:
     target = selectors.request_for_write(request.user, request_id)
     done = create_once(
         request, lambda: services.event_record(actor=request.user, request=target, **payload.dict())

@@ -8,6 +8,7 @@ from pydantic import ConfigDict
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
 from comity.cooperation.models import Event, Request, Subject
 from comity.core.limits import max_length
+from comity.core.numbers import ObjectId
 from comity.reference.choices import (
     LegalBasis,
     Measure,
@@ -52,8 +53,8 @@ class RequestIn(Schema):
     proceeding: Proceeding
     offences: list[Offence] = Field(min_length=1)
     measures: list[Measure] = []
-    requesting_authority: int
-    requested_authority: int
+    requesting_authority: ObjectId
+    requested_authority: ObjectId
     requesting_reference: str = Field("", max_length=max_length(Request, "requesting_reference"))
     requested_reference: str = Field("", max_length=max_length(Request, "requested_reference"))
     summary: str = Field("", max_length=max_length(Request, "summary"))
@@ -65,7 +66,7 @@ class RequestIn(Schema):
     sent_on: datetime.date | None = None
     received_on: datetime.date | None = None
     acknowledged_on: datetime.date | None = None
-    shared_with: list[int] = Field([], description="ids of other authorities that may see the request")
+    shared_with: list[ObjectId] = Field([], description="ids of other authorities that may see the request")
 
 
 class RequestPatch(Schema):
@@ -155,7 +156,7 @@ class EventIn(Schema):
     text: str = Field("", max_length=max_length(Event, "text"))
     refusal_grounds: list[RefusalGround] = []
     internal: bool = Field(False, description="a note visible to our side only")
-    corrects: int | None = Field(
+    corrects: ObjectId | None = Field(
         None,
         description='for a correction (kind "correction"): the id of the event whose date '
         "`occurred_on` supersedes; `text` says why",

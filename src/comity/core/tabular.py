@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from comity.core.dates import too_early
 from comity.core.limits import too_long
+from comity.core.numbers import amount_out_of_range
 from comity.reference.countries import is_country
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -269,6 +270,9 @@ class RowChecker:
             return None
         if amount < 0:
             self.fail(column, _("an amount cannot be negative"))
+            return None
+        if too_large := amount_out_of_range(amount):
+            self.fail(column, too_large)
             return None
         return amount
 

@@ -8,6 +8,7 @@ from ninja import Router, Status
 
 from comity.core.api import api_auth
 from comity.core.http import AuthedRequest
+from comity.core.numbers import LogIndex
 from comity.ledger import selectors, services
 from comity.ledger.models import LedgerEntry
 from comity.ledger.schemas import (
@@ -51,12 +52,12 @@ def public_key(request) -> HttpResponse:
 
 
 @router.get("/entries", response=EntriesOut, auth=None, summary="Entries start..end (inclusive)")
-def entries(request, start: int, end: int) -> dict[str, Any]:
+def entries(request, start: LogIndex, end: LogIndex) -> dict[str, Any]:
     return {"entries": [_entry_out(e) for e in selectors.entries_between(start, end)]}
 
 
 @router.get("/proof/inclusion", response=InclusionProofOut, auth=None, summary="RFC 9162 inclusion proof")
-def inclusion(request, leaf_index: int, tree_size: int) -> dict[str, Any]:
+def inclusion(request, leaf_index: LogIndex, tree_size: LogIndex) -> dict[str, Any]:
     path = selectors.inclusion_proof(leaf_index, tree_size)
     return {"leaf_index": leaf_index, "tree_size": tree_size, "audit_path": [selectors.b64(h) for h in path]}
 
@@ -64,7 +65,7 @@ def inclusion(request, leaf_index: int, tree_size: int) -> dict[str, Any]:
 @router.get(
     "/proof/consistency", response=ConsistencyProofOut, auth=None, summary="RFC 9162 consistency proof"
 )
-def consistency(request, first: int, second: int) -> dict[str, Any]:
+def consistency(request, first: LogIndex, second: LogIndex) -> dict[str, Any]:
     proof = selectors.consistency_proof(first, second)
     return {"first": first, "second": second, "consistency": [selectors.b64(h) for h in proof]}
 
@@ -81,7 +82,7 @@ def record_agreement(request: AuthedRequest, payload: AgreementIn) -> Status:
     auth=api_auth,
     summary="Record a disbursement under a return agreement",
 )
-def record_disbursement(request: AuthedRequest, agreement_index: int, payload: DisbursementIn) -> Status:
+def record_disbursement(request: AuthedRequest, agreement_index: LogIndex, payload: DisbursementIn) -> Status:
     entry = services.disbursement_record(
         actor=request.user, agreement_index=agreement_index, data=payload.dict()
     )

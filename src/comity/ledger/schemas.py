@@ -1,8 +1,9 @@
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+
+from comity.core.numbers import Amount, LogIndex
 
 
 class TreeHeadOut(Schema):
@@ -44,7 +45,7 @@ class AgreementIn(Schema):
     returning_state: str = Field(description="ISO 3166-1 alpha-2 of the State returning the assets")
     receiving_state: str = Field(description="ISO 3166-1 alpha-2 of the State receiving them")
     signed_on: datetime.date
-    amount: Decimal
+    amount: Amount
     currency: str = Field(description="ISO 4217")
     purpose: str
     monitoring_body: str = ""
@@ -52,7 +53,7 @@ class AgreementIn(Schema):
 
 class DisbursementIn(Schema):
     date: datetime.date
-    amount: Decimal
+    amount: Amount
     currency: str
     recipient: str
     purpose: str
@@ -60,7 +61,7 @@ class DisbursementIn(Schema):
 
 
 class CorrectionIn(Schema):
-    corrects: int = Field(description="leaf index of the agreement or disbursement corrected")
+    corrects: LogIndex = Field(description="leaf index of the agreement or disbursement corrected")
     reason: str
     replacement: dict[str, Any] | None = Field(
         description="the entry as it should read (fields of an agreement or a disbursement); null voids it"

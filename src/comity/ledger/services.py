@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from comity.accounts.models import User
 from comity.core.dates import implausible
+from comity.core.numbers import amount_out_of_range
 from comity.core.services import audit
 from comity.ledger import merkle
 from comity.ledger.choices import EntryKind
@@ -89,6 +90,8 @@ def _amount(errors: dict[str, list[str]], field: str, value: Any) -> str:
         return ""
     if not amount.is_finite() or amount <= 0:
         errors.setdefault(field, []).append(_("An amount is a positive number."))
+    elif too_large := amount_out_of_range(amount):
+        errors.setdefault(field, []).append(too_large)
         return ""
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -4:

@@ -303,3 +303,14 @@ def test_implausible_dates_and_overlong_texts_are_named_and_nothing_is_written(p
     assert found[(4, "notes")] == "At most 500 characters; this has 501."
     assert found[(len(rows) + 1, "case_title")] == "At most 300 characters; this has 301."
     assert not AssetCase.objects.exists()
+
+
+def test_amounts_out_of_range_are_named_by_row_and_column_and_nothing_is_written(peru):
+    rows = [dict(r) for r in arw_rows(seed=6, cases=2)]
+    rows[0]["amount_frozen"] = "1e30"
+    rows[1]["amount_frozen"] = "1000000000000000"
+    with pytest.raises(ImportRejected) as rejected:
+        import_asset_cases(io.BytesIO(to_csv(rows)), "f.csv", authority=peru.authority, actor=None)
+    found = {(p.row, p.column) for p in rejected.value.problems}
+    assert {(2, "amount_frozen"), (3, "amount_frozen")} <= found
+    assert not AssetCase.objects.exists()
