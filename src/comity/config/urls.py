@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from comity.config.api import api
+from comity.config.api import api, api_not_found
 from comity.core.views import healthz
 
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    # An address under the API that no operation has (`/api/v1/requests/abc`) is the API's 404 in
+    # problem details, never Django's HTML page.
+    re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("ledger/", include("comity.ledger.urls")),
     path("statistics/", include("comity.statistics.urls")),

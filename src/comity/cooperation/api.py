@@ -218,6 +218,8 @@ def update_request(request: AuthedRequest, request_id: ObjectId, payload: Reques
     # Fields the schema does not name go to the service too, which says why each cannot be
     # changed: dropped by the schema, they made a 200 that changed nothing.
     given = orjson.loads(request.body)
+    if not isinstance(given, dict):
+        raise ValidationError(_("The body is a JSON object of the fields to change."))
     changes = payload.dict(exclude_unset=True) | {
         name: given[name] for name in given.keys() - RequestPatch.model_fields.keys()
     }

@@ -4,9 +4,10 @@ authenticated endpoints that record entries."""
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from comity.core.api import api_auth
+from comity.core.api import api_auth, problem
 from comity.core.http import AuthedRequest
 from comity.core.numbers import LogIndex
 from comity.ledger import selectors, services
@@ -23,6 +24,7 @@ from comity.ledger.schemas import (
 )
 
 router = Router(tags=["ledger"])
+PLAIN_TEXT = {"description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}}
 
 
 def _entry_out(entry: LedgerEntry) -> dict[str, Any]:
@@ -38,15 +40,25 @@ def sth(request) -> dict[str, Any]:
     return selectors.tree_head_json(selectors.latest_tree_head())
 
 
-@router.get("/checkpoint", auth=None, summary="The latest signed checkpoint, as text/plain")
+@router.get(
+    "/checkpoint",
+    auth=None,
+    summary="The latest signed checkpoint, as text/plain",
+    openapi_extra={"responses": {200: PLAIN_TEXT}},
+)
 def checkpoint(request) -> HttpResponse:
     head = selectors.latest_tree_head()
     if head is None:
-        return HttpResponse("The log is empty.\n", status=404, content_type="text/plain; charset=utf-8")
+        return problem(404, _("The log is empty."))
     return HttpResponse(head.checkpoint, content_type="text/plain; charset=utf-8")
 
 
-@router.get("/public-key", auth=None, summary="The verifier key, as name+keyid+key (text/plain)")
+@router.get(
+    "/public-key",
+    auth=None,
+    summary="The verifier key, as name+keyid+key (text/plain)",
+    openapi_extra={"responses": {200: PLAIN_TEXT}},
+)
 def public_key(request) -> HttpResponse:
     return HttpResponse(services.signer().verifier_key + "\n", content_type="text/plain; charset=utf-8")
 
