@@ -69,7 +69,9 @@ class AuthorityAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_authority_admin(request)
 
-    has_view_permission = has_module_permission  # type: ignore[assignment]
+    # Not an alias of has_module_permission: Django calls this one with the object too.
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _is_authority_admin(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)

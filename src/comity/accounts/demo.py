@@ -108,6 +108,7 @@ def demo_logins() -> list[DemoLogin]:
         username__in=[
             *(f"{c.lower()}-{r}" for c in USER_COUNTRIES[:3] for r in (Role.OFFICER, Role.HEAD, Role.VIEWER)),
             "secretariat",
+            "admin",
         ]
     ).select_related("authority")
     return [

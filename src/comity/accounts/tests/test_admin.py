@@ -1,8 +1,9 @@
 import pytest
+from django.contrib import admin as django_admin
 from django.test import Client
 
 from comity.accounts.choices import Role
-from comity.accounts.models import User
+from comity.accounts.models import Authority, User
 from comity.accounts.tests.factories import UserFactory
 
 
@@ -60,3 +61,33 @@ def test_other_roles_are_refused_the_admin(peru):
         client.force_login(user)
         assert client.get("/admin/accounts/user/").status_code == 302
     assert Client().get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("who", ["authority admin", "superuser"])
+def test_every_admin_page_opens(peru, peru_admin, who):
+    """Each registered model's list, add form (where allowed) and an object's page answer without
+    an error, for the authority's administrator and for a superuser (Admin → Authorities was a 500)."""
+    user = (
+        peru_admin
+        if who == "authority admin"
+        else UserFactory(username="root", authority=None, is_superuser=True, is_staff=True, role=Role.ADMIN)
+    )
+    client = Client()
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+    opened = 0
+    for model, model_admin in django_admin.site._registry.items():
+        meta = model._meta
+        base = f"/admin/{meta.app_label}/{meta.model_name}/"
+        if not model_admin.has_module_permission(client.get("/admin/").wsgi_request):
+            continue
+        assert client.get(base).status_code == 200, base
+        add = client.get(base + "add/")
+        assert add.status_code in (200, 403), base
+        some = model._default_manager.filter(
+            pk=peru.authority.pk if model is Authority else peru.officer.pk
+        ).first()
+        if some is not None and model in (Authority, User):
+            assert client.get(f"{base}{some.pk}/change/").status_code == 200, base
+        opened += 1
+    assert opened >= 2

@@ -88,3 +88,13 @@ def test_the_secretariat_sees_the_demo_states_submissions_and_no_case():
         assert state in page
     assert "No submission for this period yet" not in page
     assert client.get("/api/v1/requests").json()["items"] == []
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_printed_with_the_others_and_opens_the_administration():
+    load("--requests", "20")
+    printed = load("--logins")
+    assert any(line.split()[:2] == ["admin", "admin"] for line in printed.splitlines())
+    client = Client()
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200
