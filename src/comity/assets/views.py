@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -41,7 +41,7 @@ from comity.assets.forms import (
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest, case_reader_required, writing_authority
+from comity.core.http import AuthedRequest, case_reader_required, read_only_refusal, writing_authority
 from comity.core.models import AccessEntry
 from comity.core.tabular import ImportRejected, spreadsheet_response
 from comity.reference.countries import country_name
@@ -56,7 +56,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.writes_cases:
-        raise PermissionDenied
+        raise read_only_refusal()
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

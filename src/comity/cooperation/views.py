@@ -4,7 +4,7 @@ from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
@@ -32,6 +32,7 @@ from comity.core.http import (
     address_form_token,
     case_reader_required,
     form_token_redirect,
+    read_only_refusal,
     submit_form_once,
     writing_authority,
 )
@@ -252,7 +253,7 @@ def request_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     authority = user.authority
     if not user.writes_cases or authority is None:
-        raise PermissionDenied
+        raise read_only_refusal()
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
     form = RequestCreateForm(request.POST or None, authority=authority, token=address_form_token(request))
@@ -294,7 +295,7 @@ def request_create(request: AuthedRequest) -> HttpResponse:
 def request_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
     if not _can_write(request.user, item):
-        raise PermissionDenied
+        raise read_only_refusal()
     initial = {name: getattr(item, name) for name in services.EDITABLE_FIELDS} | {
         "offences": [r.code for r in item.offence_rows.all()],
         "measures": [r.code for r in item.measure_rows.all()],

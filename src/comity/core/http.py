@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from comity.accounts.models import Authority, User
@@ -43,11 +44,20 @@ def case_reader_required(view: V) -> V:
     return login_required(wrapper)  # type: ignore[return-value]
 
 
+def read_only_refusal() -> PermissionDenied:
+    """What a page says to a user whose role reads cases but does not change them."""
+    return PermissionDenied(
+        _(
+            "Your role reads cases but does not change them: an officer or a head of unit of your authority can do this."
+        )
+    )
+
+
 def writing_authority(request: AuthedRequest) -> Authority:
     """The authority the user writes for (imports, new cases); 403 for roles that only read."""
     authority = request.user.authority
     if not request.user.writes_cases or authority is None:
-        raise PermissionDenied
+        raise read_only_refusal()
     return authority
 
 

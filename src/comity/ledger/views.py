@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest
+from comity.core.http import AuthedRequest, read_only_refusal
 from comity.ledger import selectors, services
 from comity.ledger.forms import AgreementForm, CorrectionForm, DisbursementForm
 from comity.ledger.models import LedgerEntry
@@ -126,11 +126,15 @@ def _agreement_context(request: HttpRequest, agreement: Agreement, **forms: Any)
 @require_POST
 def agreement_create(request: AuthedRequest) -> HttpResponse:
     if not _may_record(request.user):
-        raise PermissionDenied
+        raise read_only_refusal()
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
             entry = services.agreement_record(actor=request.user, data=form.cleaned_data)
+        except PermissionDenied as refused:
+            # The form again, as typed, with the reason: nothing of it is lost.
+            form.add_error(None, str(refused))
+            return render(request, "ledger/index.html", _index_context(request, form), status=403)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -160,9 +164,9 @@ def disbursement_create(request: AuthedRequest, index: int) -> HttpResponse:
     )
 
 
-def _show_form(request: AuthedRequest, agreement: Agreement, **form: Any) -> HttpResponse:
+def _show_form(request: AuthedRequest, agreement: Agreement, status: int = 422, **form: Any) -> HttpResponse:
     return render(
-        request, "ledger/agreement.html", _agreement_context(request, agreement, **form), status=422
+        request, "ledger/agreement.html", _agreement_context(request, agreement, **form), status=status
     )
 
 
@@ -177,6 +181,9 @@ def _record_or_show(
     """Record through a service; on success say so and go back to the agreement, else show the errors."""
     try:
         entry = record()
+    except PermissionDenied as refused:
+        form.add_error(None, str(refused))
+        return _show_form(request, agreement, status=403, **{form_name: form})
     except ValidationError as error:
         add_service_errors(form, error)
         return _show_form(request, agreement, **{form_name: form})

@@ -248,7 +248,9 @@ def figures_table(figures: Figures) -> list[list[Any]]:
 def global_page(request: AuthedRequest) -> HttpResponse:
     """The secretariat's view: figures by State from submissions; never a case."""
     if request.user.role != Role.SECRETARIAT:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("The global figures are compiled by the secretariat; your statistics are under Statistics.")
+        )
     periods = list(Submission.objects.order_by("-period").values_list("period", flat=True).distinct())
     try:
         period = int(request.GET.get("period") or (periods[0] if periods else timezone.localdate().year - 1))
@@ -352,7 +354,9 @@ def _roles_shown(roles: StateRoles) -> dict[str, list[tuple[str, str, int]]]:
 @login_required
 def asset_statistics_page(request: AuthedRequest) -> HttpResponse:
     if not request.user.reads_cases:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Asset figures are those of the cases your authority takes part in; your role reads none.")
+        )
     try:
         context = _asset_context(request)
     except ValidationError as error:
@@ -364,7 +368,9 @@ def asset_statistics_page(request: AuthedRequest) -> HttpResponse:
 def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
     """The figures grouped as asked, one row per group, CSV or XLSX."""
     if not request.user.reads_cases:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Asset figures are those of the cases your authority takes part in; your role reads none.")
+        )
     try:
         group_by, currency, as_of = parse_asset_query(request)
         figures = asset_figures(cases_visible_to(request.user), group_by, currency, as_of)
