@@ -220,6 +220,14 @@ def _check_order(history: History, step: StepInput, fail) -> None:
     if step.kind == StepKind.FROZEN:
         if step.review_on and step.on and step.review_on < step.on:
             fail("review_on", _("The review or expiry date cannot precede the order."))
+        # A provisional measure comes before the final one: once confiscated (or returned), an
+        # asset is not frozen again. A freezing that happened earlier may still be recorded late.
+        if step.on and history.confiscated_on and step.on >= history.confiscated_on:
+            fail(
+                "on",
+                _("A freezing cannot follow the confiscation (%(d)s): record it with its own, earlier date.")
+                % {"d": history.confiscated_on.isoformat()},
+            )
     elif step.kind == StepKind.RELEASED:
         if history.status != AssetCaseStatus.FROZEN:
             fail("kind", _("Only a frozen asset can be released."))

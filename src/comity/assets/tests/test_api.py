@@ -199,6 +199,54 @@ def test_history_from_freezing_to_return_with_conversions_stored(peru):
             "more than",
         ),
         ([], {"kind": "frozen", "on": "2017-03-01", "amount": "5", "currency": "NGN"}, "currency", "NGN"),
+        (
+            [
+                {
+                    "kind": "confiscated",
+                    "on": "2017-05-01",
+                    "amount": "100",
+                    "currency": "CHF",
+                    "proceeding": "criminal",
+                }
+            ],
+            {"kind": "frozen", "on": "2017-05-06", "amount": "100", "currency": "CHF"},
+            "on",
+            "cannot follow the confiscation",
+        ),
+        (
+            [
+                {"kind": "frozen", "on": "2017-03-01", "amount": "100", "currency": "CHF"},
+                {
+                    "kind": "confiscated",
+                    "on": "2017-05-01",
+                    "amount": "100",
+                    "currency": "CHF",
+                    "proceeding": "civil",
+                },
+                {
+                    "kind": "returned",
+                    "on": "2018-05-01",
+                    "amount": "100",
+                    "currency": "CHF",
+                    "returned_to_country": "PE",
+                },
+            ],
+            {"kind": "frozen", "on": "2018-06-01", "amount": "100", "currency": "CHF"},
+            "on",
+            "cannot follow the confiscation",
+        ),
+        (
+            [],
+            {
+                "kind": "returned",
+                "on": "2018-05-01",
+                "amount": "1",
+                "currency": "CHF",
+                "returned_to_country": "PE",
+            },
+            "kind",
+            "Nothing has been confiscated",
+        ),
     ],
 )
 def test_bad_steps_name_the_field_and_write_nothing(peru, steps, bad, field, words):
@@ -474,3 +522,16 @@ def test_texts_and_dates_are_bounded_on_every_asset_write(peru):
         review_on="2999-01-01",
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_freezing_recorded_late_with_its_own_earlier_date_is_kept_and_confiscation_needs_no_freezing(peru):
+    """A confiscation without a freezing happens (a final order straight away); a freezing that
+    happened before it may be recorded afterwards, with its own date."""
+    client = bearer(peru.officer)
+    case = _case(client)
+    asset = _asset(client, case["id"])
+    confiscation = {"on": "2019-05-01", "amount": "10", "currency": "CHF", "proceeding": "criminal"}
+    assert _step(client, case["id"], asset["id"], kind="confiscated", **confiscation).status_code == 201
+    freezing = {"on": "2018-01-10", "amount": "10", "currency": "CHF"}
+    assert _step(client, case["id"], asset["id"], kind="frozen", **freezing).status_code == 201
+    assert client.get(f"/api/v1/asset-cases/{case['id']}").json()["assets"][0]["status"] == "confiscated"
