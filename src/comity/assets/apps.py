@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from comity.assets.choices import AssetProceeding, IdentifierKind, StepKind
+from comity.reference.vocabulary import Vocabulary, register
 
 
 class AssetsConfig(AppConfig):
     name = "comity.assets"
     verbose_name = "Asset recovery"
+
+    def ready(self) -> None:
+        register(Vocabulary("step", _("Measure in an asset's history"), StepKind))
+        register(Vocabulary("asset_proceeding", _("Proceeding of a confiscation"), AssetProceeding))
+        register(Vocabulary("identifier_kind", _("Kind of asset identifier"), IdentifierKind))

@@ -12,6 +12,7 @@ from comity.core.api import install_problem_handlers, problem
 from comity.core.openapi import document_problems
 from comity.ledger.api import router as ledger_router
 from comity.ledger.services import LedgerNotInitialised
+from comity.reference.api import router as vocabularies_router
 from comity.statistics.api import router as statistics_router
 
 
@@ -45,6 +46,7 @@ api.add_router("/v1/requests", cooperation_router)
 api.add_router("/v1/asset-cases", assets_router)
 api.add_router("/v1/ledger", ledger_router)
 api.add_router("/v1/statistics", statistics_router)
+api.add_router("/v1/vocabularies", vocabularies_router)
 
 
 @csrf_exempt  # like the API's own operations, which authenticate each call themselves

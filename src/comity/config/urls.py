@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("admin/", admin.site.urls),
     path("ledger/", include("comity.ledger.urls")),
+    path("codes/", include("comity.reference.urls")),
     path("statistics/", include("comity.statistics.urls")),
     path("asset-cases/", include("comity.assets.urls")),
     path("", include("comity.cooperation.urls")),

@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.reference.vocabulary import Vocabulary, register
 
 
 class CooperationConfig(AppConfig):
     name = "comity.cooperation"
     verbose_name = "Cooperation requests"
+
+    def ready(self) -> None:
+        register(Vocabulary("status", _("Status of a request"), Status))
+        register(Vocabulary("event", _("Event of a request's timeline"), EventKind))
+        register(Vocabulary("direction", _("Direction of a request"), Direction))
+        register(Vocabulary("subject_kind", _("Kind of subject"), SubjectKind))
+        register(
+            Vocabulary(
+                "names_visible_to", _("Subjects' names of a confidential request visible to"), NamesVisibleTo
+            )
+        )

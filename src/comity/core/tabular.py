@@ -21,6 +21,7 @@ from django.db import models
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
 
 from comity.core.dates import too_early
 from comity.core.limits import too_long
@@ -290,11 +291,42 @@ def write_csv(rows: Iterable[list[str]], out: IO[str]) -> None:
     out.writelines(csv_chunks(rows))
 
 
+def _is_date_column(name: object) -> bool:
+    """A column of days, by the layouts' naming (`sent_on`, `frozen_on`, `date`, `as_of`)."""
+    return isinstance(name, str) and (name.endswith("_on") or name in ("date", "as_of"))
+
+
 def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "data") -> None:
-    """Write rows to `target`: a path or a writable binary file (an HttpResponse will do)."""
+    """Write rows to `target`: a path or a writable binary file (an HttpResponse will do). The first
+    row names the columns; the ISO days of date columns are written as dates, which a spreadsheet
+    sorts, filters and computes with (the import reads them back as the same days)."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
-    for row in rows:
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        workbook.save(target)
+        return
+    sheet.append(header)
+    dated = [i for i, name in enumerate(header) if _is_date_column(name)]
+
+    def as_date(value: Any) -> Any:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = datetime.date.fromisoformat(value)
+            except ValueError:
+                return value
+            cell = WriteOnlyCell(sheet, value=day)
+            cell.number_format = "yyyy-mm-dd"
+            return cell
+        return value
+
+    for row in iterator:
+        if dated:
+            row = list(row)
+            for i in dated:
+                if i < len(row):
+                    row[i] = as_date(row[i])
         sheet.append(row)
     workbook.save(target)
 

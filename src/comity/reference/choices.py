@@ -136,3 +136,82 @@ class AssetCaseStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
     RELEASED = "released", _("Released")
     CLOSED = "closed", _("Closed")
+
+
+class Barrier(models.TextChoices):
+    """A barrier met in an asset recovery case or a cooperation request (000 §28, §45–47)."""
+
+    DUAL_CRIMINALITY = "dual-criminality", _("Dual criminality")
+    EVIDENTIARY_STANDARDS = "evidentiary-standards", _("Evidentiary standards")
+    NO_RESPONSE = "no-response", _("No response")
+    LATE_RESPONSE = "late-response", _("Late response")
+    PROVISIONAL_MEASURES_LATE = "provisional-measures-late", _("Provisional measures too late")
+    BANK_SECRECY = "bank-secrecy", _("Bank secrecy")
+    IMMUNITY = "immunity", _("Immunity")
+    POLITICAL_WILL = "political-will", _("Lack of political will")
+    SANCTIONS = "sanctions", _("Sanctions")
+    THIRD_PARTY_CLAIMS = "third-party-claims", _("Third-party claims")
+    COSTS = "costs", _("Costs")
+    TRANSLATION = "translation", _("Translation")
+    CAPACITY = "capacity", _("Capacity")
+    UNSTABLE_LEGAL_SYSTEM_CLAUSE = "unstable-legal-system-clause", _("Unstable legal system clause")
+    OTHER = "other", _("Other")
+
+
+class Handling(models.TextChoices):
+    """How far information shared in a consultation or message may go (Traffic Light Protocol 2.0)."""
+
+    RED = "TLP:RED", _("TLP:RED – named recipients only")
+    AMBER_STRICT = "TLP:AMBER+STRICT", _("TLP:AMBER+STRICT – the recipient's organisation only")
+    AMBER = "TLP:AMBER", _("TLP:AMBER – the recipient's organisation and those it must inform")
+    GREEN = "TLP:GREEN", _("TLP:GREEN – the community")
+    CLEAR = "TLP:CLEAR", _("TLP:CLEAR – no limit")
+
+
+class AlertStatus(models.TextChoices):
+    """Where an urgent freezing alert stands."""
+
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    FREEZING_ORDERED = "freezing-ordered", _("Freezing ordered")
+    FROZEN = "frozen", _("Frozen")
+    NOT_POSSIBLE = "not-possible", _("Not possible")
+    REQUEST_NEEDED = "request-needed", _("A formal request is needed first")
+    ESCALATED = "escalated", _("Escalated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Severity(models.TextChoices):
+    """How much a missing element of a draft request matters to the requested State."""
+
+    BLOCKING = "blocking", _("Blocking: the requested State will not execute without it")
+    ADVISORY = "advisory", _("Advisory: it will help")
+
+
+class Verdict(models.TextChoices):
+    """A dual criminality assessment (guidance, never a legal opinion)."""
+
+    NOT_REQUIRED = "not-required", _("Not required")
+    LIKELY_SATISFIED = "likely-satisfied", _("Likely satisfied")
+    NEEDS_ATTENTION = "needs-attention", _("Needs attention")
+
+
+class Evidence(models.TextChoices):
+    """Receipts of a federation message, named after ETSI REM evidences."""
+
+    SUBMISSION_ACCEPTANCE = "SUBMISSION_ACCEPTANCE", _("Submission accepted")
+    SUBMISSION_REJECTION = "SUBMISSION_REJECTION", _("Submission rejected")
+    DELIVERY = "DELIVERY", _("Delivered")
+    NON_DELIVERY = "NON_DELIVERY", _("Not delivered")
+    RETRIEVAL = "RETRIEVAL", _("Opened by the recipient")
+
+
+class Language(models.TextChoices):
+    """The six official languages of the United Nations, by their own names."""
+
+    AR = "ar", "العربية"
+    EN = "en", "English"
+    ES = "es", "Español"
+    FR = "fr", "Français"
+    RU = "ru", "Русский"
+    ZH_HANS = "zh-hans", "中文"

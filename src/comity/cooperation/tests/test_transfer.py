@@ -1,6 +1,7 @@
 """Import and export of requests through the command line, in CSV and XLSX."""
 
 import csv
+import datetime
 import gc
 import io
 import zipfile
@@ -116,7 +117,13 @@ def test_xlsx_round_trip(tmp_path, importer):
     book = tmp_path / "out.xlsx"
     run("export", "requests", "--format", "xlsx", "--authority", str(importer.pk), "--output", str(book))
     sheet = openpyxl.load_workbook(book).worksheets[0]
-    values = [[c or "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    cells = list(sheet.iter_rows(values_only=True))
+    # Dates are written as dates, which a spreadsheet sorts and computes with.
+    sent = list(COLUMNS).index("sent_on")
+    assert all(isinstance(row[sent], datetime.datetime) for row in cells[1:] if row[sent])
+    values = [
+        [c.date().isoformat() if isinstance(c, datetime.datetime) else c or "" for c in row] for row in cells
+    ]
     assert values[0] == list(COLUMNS) and len(values) == 4
     assert any(cell.startswith("'=HYPERLINK") for row in values for cell in row)
     Request.objects.all().delete()

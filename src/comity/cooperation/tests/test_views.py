@@ -561,8 +561,19 @@ def test_export_the_filtered_list(peru, switzerland, nigeria):
 
 
 def _xlsx_values(content: bytes) -> list[list[str]]:
+    """The workbook's cells as the CSV gives them; its dates are dates (a spreadsheet's own type)."""
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
-    return [[str(c) if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = list(sheet.iter_rows(values_only=True))
+    dated = [i for i, name in enumerate(rows[0]) if str(name).endswith("_on")]
+    for row in rows[1:]:
+        assert all(row[i] is None or isinstance(row[i], datetime.datetime) for i in dated), row
+    return [
+        [
+            c.date().isoformat() if isinstance(c, datetime.datetime) else str(c) if c is not None else ""
+            for c in row
+        ]
+        for row in rows
+    ]
 
 
 def test_an_xlsx_export_is_made_in_the_background_and_downloaded_once(

@@ -5,6 +5,7 @@ import random
 import pytest
 import rfc8785
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from comity.ledger import integrity, merkle, selectors, services
 from comity.ledger.demo import create_ledger
@@ -190,3 +191,19 @@ def test_demo_ledger_is_valid_and_checks(db):
     assert integrity.check_local().tree_size == count
     assert len(selectors.agreement_list()) == 4
     assert datetime.date.fromisoformat(selectors.agreement_list()[0].content["signed_on"]).year >= 2020
+
+
+@pytest.mark.parametrize(
+    "language, amount, paid",
+    [("en", "26,000,000.00 USD", "125,000.50"), ("fr", "26\u202f000\u202f000,00 USD", "125\u202f000,50")],
+)
+def test_the_public_pages_write_amounts_with_the_languages_separators(
+    agreement, switzerland, language, amount, paid
+):
+    services.disbursement_record(actor=switzerland.head, agreement_index=agreement.pk, data=PAYMENT)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    index = client.get("/ledger/").content.decode()
+    assert amount in index
+    page = client.get(f"/ledger/agreements/{agreement.pk}/").content.decode()
+    assert amount in page and paid in page
+    assert "125000.50" not in page

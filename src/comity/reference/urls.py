@@ -1,0 +1,5 @@
+from django.urls import path
+
+from comity.reference import views
+
+urlpatterns = [path("", views.vocabulary_page, name="vocabulary")]
