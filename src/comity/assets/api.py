@@ -56,6 +56,8 @@ def step_out(step: AssetStep) -> dict[str, Any]:
         "usd_amount": None if step.usd_amount is None else f"{step.usd_amount:.4f}",
         "usd_rate": None if step.usd_rate is None else str(step.usd_rate),
         "rate_source": step.rate_source or None,
+        "rate_on": _date(step.rate_on),
+        "rate_provisional": step.rate_provisional,
         "proceeding": step.proceeding or None,
         "order_reference": step.order_reference,
         "order_country": step.order_country or None,
@@ -302,7 +304,14 @@ def add_cost(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payl
     asset = selectors.asset_for_write(request.user, case, asset_id)
     cost = services.cost_record(actor=request.user, asset=asset, **payload.dict())
     return Status(
-        201, {"id": cost.pk, "usd_amount": f"{cost.usd_amount:.4f}", "usd_rate": str(cost.usd_rate)}
+        201,
+        {
+            "id": cost.pk,
+            "usd_amount": f"{cost.usd_amount:.4f}",
+            "usd_rate": str(cost.usd_rate),
+            "rate_on": _date(cost.rate_on),
+            "rate_provisional": cost.rate_provisional,
+        },
     )
 
 

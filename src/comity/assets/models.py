@@ -191,6 +191,10 @@ class AssetStep(models.Model):
     )
     usd_rate = models.DecimalField(_("USD per unit"), null=True, blank=True, **RATE)
     rate_source = models.CharField(_("rate source"), max_length=100, blank=True)
+    # The day the rate was published for; a provisional rate is the last known one, older than
+    # the step, made again when the day's rate arrives (`services.provisional_conversions_redo`).
+    rate_on = models.DateField(_("rate of"), null=True, blank=True)
+    rate_provisional = models.BooleanField(_("provisional rate"), default=False)
     proceeding = models.CharField(_("proceeding"), max_length=32, choices=AssetProceeding.choices, blank=True)
     order_reference = models.CharField(_("order"), max_length=200, blank=True)
     order_country = models.CharField(_("issuing State"), max_length=2, blank=True)
@@ -299,6 +303,8 @@ class ManagementCost(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     usd_amount = models.DecimalField(_("amount in USD"), max_digits=24, decimal_places=4)
     usd_rate = models.DecimalField(_("USD per unit"), **RATE)
+    rate_on = models.DateField(_("rate of"), null=True, blank=True)
+    rate_provisional = models.BooleanField(_("provisional rate"), default=False)
     description = models.CharField(_("description"), max_length=300)
 
     class Meta:

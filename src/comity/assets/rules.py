@@ -138,18 +138,34 @@ def fold(steps: Iterable) -> History:
 
 
 class InUSD(NamedTuple):
-    """An amount in US dollars with the rate (USD per unit) and where the rate comes from."""
+    """An amount in US dollars with the rate (USD per unit), where the rate comes from, the day it
+    was published for, and whether it is provisional (the last known rate, older than `on`)."""
 
     amount: Decimal
     rate: Decimal
     source: str
+    rate_on: datetime.date | None = None
+    provisional: bool = False
+
+    def fields(self) -> dict[str, object]:
+        """The conversion as the columns of a step or a cost."""
+        return {
+            "usd_amount": self.amount,
+            "usd_rate": self.rate,
+            "rate_on": self.rate_on,
+            "rate_provisional": self.provisional,
+        }
 
 
 def to_usd(amount: Decimal, currency: str, on: datetime.date) -> InUSD:
     """`amount` of `currency` in USD at the rate of `on`; MissingRate names currency and day."""
     conversion = convert(amount, currency, USD, on)
     return InUSD(
-        conversion.converted.quantize(Decimal("0.0001")), conversion.rate, ", ".join(conversion.sources)
+        conversion.converted.quantize(Decimal("0.0001")),
+        conversion.rate,
+        ", ".join(conversion.sources),
+        conversion.rate_on,
+        conversion.provisional,
     )
 
 

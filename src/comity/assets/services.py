@@ -40,7 +40,7 @@ from comity.assets.models import (
     PublicNotice,
     Valuation,
 )
-from comity.assets.rules import StepInput, clean_identifier, fold, step_problems, to_usd
+from comity.assets.rules import InUSD, StepInput, clean_identifier, fold, step_problems, to_usd
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
 from comity.core.dates import implausible, too_early
@@ -394,6 +394,8 @@ def step_record(
         usd_amount=in_usd.amount if in_usd else None,
         usd_rate=in_usd.rate if in_usd else None,
         rate_source=in_usd.source if in_usd else "",
+        rate_on=in_usd.rate_on if in_usd else None,
+        rate_provisional=bool(in_usd and in_usd.provisional),
         proceeding=proceeding if kind == StepKind.CONFISCATED else "",
         order_reference=order_reference.strip(),
         order_country=step.order_country,
@@ -576,18 +578,15 @@ def management_set(
     return management
 
 
-def _money_in_usd(
-    errors: _Errors, amount: Decimal, currency: str, on: datetime.date
-) -> tuple[Decimal, Decimal]:
+def _money_in_usd(errors: _Errors, amount: Decimal, currency: str, on: datetime.date) -> InUSD:
     errors.money("amount", amount, "currency", currency)
     if errors:
-        return Decimal(0), Decimal(0)
+        return InUSD(Decimal(0), Decimal(0), "")
     try:
-        in_usd = to_usd(amount, currency, on)
+        return to_usd(amount, currency, on)
     except MissingRate as missing:
         errors.add("currency", str(missing))
-        return Decimal(0), Decimal(0)
-    return in_usd.amount, in_usd.rate
+        return InUSD(Decimal(0), Decimal(0), "")
 
 
 @transaction.atomic
@@ -597,7 +596,7 @@ def cost_record(
     require_participant(actor, asset.case)
     errors = _Errors()
     currency = _upper(currency)
-    usd, rate = _money_in_usd(errors, amount, currency, on)
+    in_usd = _money_in_usd(errors, amount, currency, on)
     if not description.strip():
         errors.add("description", _("Say what the cost was for."))
     errors.happened("on", on)
@@ -608,8 +607,7 @@ def cost_record(
         on=on,
         amount=amount,
         currency=currency,
-        usd_amount=usd,
-        usd_rate=rate,
+        **in_usd.fields(),
         description=description.strip(),
     )
     audit(actor=actor, action="asset.cost", obj=asset, fields=["costs"])
@@ -760,3 +758,38 @@ def contact_record(
     )
     audit(actor=actor, action="asset_case.contact", obj=case, fields=["contacts"])
     return contact
+
+
+def provisional_conversions_redo(*, actor: User | None = None, **_signal: object) -> int:
+    """Convert again every step and cost converted at a provisional rate, now that newer rates
+    may be known (connected to `reference.money.rates_changed`). A conversion changes only when a
+    rate of its own day, or a later last rate, is found; each change is audited. Returns how many
+    changed."""
+    changed = 0
+    for model, action in ((AssetStep, "asset.step.rate"), (ManagementCost, "asset.cost.rate")):
+        for pk in model._default_manager.filter(rate_provisional=True).values_list("pk", flat=True):
+            changed += _redo_conversion(model, pk, actor=actor, action=action)
+    return changed
+
+
+@transaction.atomic
+def _redo_conversion(
+    model: type[AssetStep] | type[ManagementCost], pk: int, *, actor: User | None, action: str
+) -> int:
+    row = model._default_manager.select_for_update().get(pk=pk)
+    if row.amount is None or row.on is None or not row.rate_provisional:
+        return 0
+    try:
+        in_usd = to_usd(row.amount, row.currency, row.on)
+    except MissingRate:
+        return 0
+    if in_usd.rate_on == row.rate_on and in_usd.provisional:
+        return 0
+    fields = in_usd.fields()
+    if isinstance(row, AssetStep):
+        fields["rate_source"] = in_usd.source
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(update_fields=list(fields))
+    audit(actor=actor, action=action, obj=row.asset, fields=sorted(fields))
+    return 1

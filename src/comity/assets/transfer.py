@@ -318,6 +318,8 @@ def _create_case(title: str, items: list[_Row], authority: Authority, actor: Use
                 usd_amount=in_usd.amount,
                 usd_rate=in_usd.rate,
                 rate_source=in_usd.source,
+                rate_on=in_usd.rate_on,
+                rate_provisional=in_usd.provisional,
                 proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
                 returned_to_country=step.returned_to_country,
                 returned_to_victim=step.returned_to_victim,

@@ -209,6 +209,10 @@ COMITY_ORDER_EXPIRY_WARNING_DAYS = int(os.environ.get("COMITY_ORDER_EXPIRY_WARNI
 COMITY_FOLLOW_UP_DAYS = int(os.environ.get("COMITY_FOLLOW_UP_DAYS", "90"))
 # A seized asset whose latest valuation fell this many percent below its first raises an alert.
 COMITY_DEPRECIATION_ALERT_PERCENT = int(os.environ.get("COMITY_DEPRECIATION_ALERT_PERCENT", "20"))
+# Where `comity rates update` fetches the ECB's euro reference rates (the last 90 days).
+COMITY_ECB_RATES_URL = os.environ.get(
+    "COMITY_ECB_RATES_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml"
+)
 # Where users reach Comity, for links in e-mails (reminders).
 COMITY_BASE_URL = os.environ.get("COMITY_BASE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("COMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

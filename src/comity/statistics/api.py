@@ -170,6 +170,8 @@ def _amounts(group: AmountGroup) -> dict[str, Any]:
         "frozen": float(group.frozen),
         "confiscated": float(group.confiscated),
         "returned": float(group.returned),
+        # How much of each amount rests on a provisional rate (see the README's rate rule).
+        "provisional": {kind: float(amount) for kind, amount in group.provisional.items()},
     }
 
 

@@ -51,10 +51,14 @@ class AmountGroup:
     frozen: Decimal = Decimal(0)
     confiscated: Decimal = Decimal(0)
     returned: Decimal = Decimal(0)
+    # Of each amount, the part converted at a provisional rate (the last known, older than its day).
+    provisional: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(FUNNEL_STEPS, Decimal(0)))
     asset_ids: set[int] = field(default_factory=set, repr=False)
 
-    def add(self, kind: str, amount: Decimal) -> None:
+    def add(self, kind: str, amount: Decimal, provisional: bool = False) -> None:
         setattr(self, kind, getattr(self, kind) + amount)
+        if provisional:
+            self.provisional[kind] += amount
 
 
 @dataclass(frozen=True)
@@ -96,18 +100,21 @@ class _Converter:
         self.currency = currency
         self._rate = cache(self._rate_of)
 
-    def _rate_of(self, currency: str, day: datetime.date) -> Decimal:
-        return convert(Decimal(1), currency, self.currency, day).rate
+    def _rate_of(self, currency: str, day: datetime.date) -> tuple[Decimal, bool]:
+        conversion = convert(Decimal(1), currency, self.currency, day)
+        return conversion.rate, conversion.provisional
 
-    def __call__(self, step: dict[str, Any]) -> Decimal:
+    def __call__(self, step: dict[str, Any]) -> tuple[Decimal, bool]:
+        """The step's amount in the currency asked, and whether a provisional rate made it."""
         if self.currency == USD:
-            return step["usd_amount"]
+            return step["usd_amount"], step["rate_provisional"]
         if step["currency"] == self.currency:
-            return step["amount"]
+            return step["amount"], False
         try:
-            return step["amount"] * self._rate(step["currency"], step["on"])
+            rate, provisional = self._rate(step["currency"], step["on"])
         except MissingRate as missing:
             raise ValidationError({"currency": [str(missing)]}) from missing
+        return step["amount"] * rate, provisional
 
 
 def _survival(durations: list[tuple[int, bool]]) -> Survival:
@@ -153,7 +160,9 @@ def asset_figures_by(
     step_rows: Any = (
         AssetStep.objects.filter(asset_id__in=list(assets))
         .filter(Q(on__isnull=True) | Q(on__lte=as_of))
-        .values("asset_id", "kind", "on", "amount", "currency", "usd_amount", "proceeding")
+        .values(
+            "asset_id", "kind", "on", "amount", "currency", "usd_amount", "rate_provisional", "proceeding"
+        )
         .order_by("pk")
     )
     for step_row in step_rows:
@@ -190,13 +199,13 @@ def _fold(
         for step in steps[pk]:
             if step["kind"] not in FUNNEL_STEPS:
                 continue
-            amount = to_currency(step)
-            total.add(step["kind"], amount)
+            amount, provisional = to_currency(step)
+            total.add(step["kind"], amount, provisional)
             if facts["proceeding"] == AssetProceeding.SETTLEMENT:
-                settlements.add(step["kind"], amount)
+                settlements.add(step["kind"], amount, provisional)
                 settlements.asset_ids.add(pk)
             group = _group(groups, group_by, facts | {"year": step["on"].year})
-            group.add(step["kind"], amount)
+            group.add(step["kind"], amount, provisional)
             group.asset_ids.add(pk)
         if history.frozen_on:
             censor = (history.last_step_on or as_of) if history.status == "released" else as_of
@@ -210,6 +219,7 @@ def _fold(
         group.assets = len(group.asset_ids)
         for kind in FUNNEL_STEPS:
             setattr(group, kind, getattr(group, kind).quantize(CENT))
+            group.provisional[kind] = group.provisional[kind].quantize(CENT)
     return AssetFigures(
         as_of=as_of,
         currency=to_currency.currency,

@@ -39,6 +39,7 @@ from comity.statistics import charts
 from comity.statistics.api import parse_asset_query, parse_query
 from comity.statistics.assets import (
     ASSET_GROUP_KEYS,
+    FUNNEL_STEPS,
     StateRoles,
     asset_figures,
     asset_figures_by,
@@ -384,6 +385,7 @@ def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
         f"returned_{currency}",
         "confiscated_of_frozen",
         "returned_of_confiscated",
+        *(f"{kind}_{currency}_at_provisional_rates" for kind in FUNNEL_STEPS),
     ]
     groups = figures.groups if group_by else [figures.total]
     rows: list[list[Any]] = [header] + [
@@ -394,6 +396,7 @@ def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
             g.confiscated,
             g.returned,
             *(funnel(g)[name] for name in ("confiscated_of_frozen", "returned_of_confiscated")),
+            *(g.provisional[kind] for kind in FUNNEL_STEPS),
         ]
         for g in groups
     ]

@@ -285,7 +285,14 @@ def test_asset_figures_count_only_the_cases_the_user_takes_part_in(peru, nigeria
     assert bearer(peru.officer).get("/api/v1/statistics/assets").json()["total"]["frozen"] > 0
     for outsider in (nigeria.officer, secretariat_user):
         body = bearer(outsider).get("/api/v1/statistics/assets").json()
-        assert body["total"] == {"key": {}, "assets": 0, "frozen": 0.0, "confiscated": 0.0, "returned": 0.0}
+        assert body["total"] == {
+            "key": {},
+            "assets": 0,
+            "frozen": 0.0,
+            "confiscated": 0.0,
+            "returned": 0.0,
+            "provisional": {"frozen": 0.0, "confiscated": 0.0, "returned": 0.0},
+        }
         assert bearer(outsider).get("/api/v1/statistics/assets/roles").json()["states"] == []
 
 

@@ -81,7 +81,7 @@ def test_the_case_page_shows_the_history_and_logs_the_read(case, peru):
     response = _login(peru.viewer).get(f"/asset-cases/{case.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Account in Geneva" in page and "1,000.00 CHF" in page and "(ECB)" in page
+    assert "Account in Geneva" in page and "1,000.00 CHF" in page and "(ECB, rate of " in page
     assert "Record a step" not in page  # a viewer reads only
     assert AccessEntry.objects.filter(
         object_type="assets.assetcase", object_id=str(case.pk), user=peru.viewer

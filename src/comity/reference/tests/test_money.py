@@ -47,9 +47,11 @@ def test_project_rates_for_currencies_the_ecb_lacks(db, tmp_path):
 def test_a_missing_rate_names_currency_and_day(db, tmp_path):
     with pytest.raises(MissingRate, match="NGN on or shortly before 2020-01-10"):
         convert(Decimal(1), "NGN", "USD", D(2020, 1, 10))
-    rates(tmp_path, "currency,date,per_usd\nNGN,2019-10-01,300\n")
-    with pytest.raises(MissingRate):  # too old to be used
+    rates(tmp_path, "currency,date,per_usd\nNGN,2019-10-01,300\nNGN,2021-03-01,400\n")
+    with pytest.raises(MissingRate):  # a gap in the history: a rate too old, and a later one
         convert(Decimal(1), "NGN", "USD", D(2020, 1, 10))
+    with pytest.raises(MissingRate):  # more than a year after the last rate: not even provisional
+        convert(Decimal(1), "NGN", "USD", D(2022, 6, 1))
     with pytest.raises(ValueError, match="Unknown currency XYZ"):
         convert(Decimal(1), "XYZ", "USD", D(2020, 1, 10))
 
