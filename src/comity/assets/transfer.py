@@ -30,7 +30,7 @@ from comity.assets.models import (
 from comity.assets.rules import History, InUSD, StepInput, step_problems
 from comity.core.dates import implausible
 from comity.core.services import audit
-from comity.core.tabular import ImportRejected, Problem, RowChecker, escape, read_rows
+from comity.core.tabular import ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import AssetCaseStatus, AssetType, Offence
 from comity.reference.countries import is_country
 from comity.reference.money import is_currency
@@ -72,6 +72,70 @@ STEP_COLUMNS = (
     (StepKind.RETURNED, "amount_returned", "returned_on"),
 )
 MAX_REPORTED = 200
+
+
+def column_help() -> list[ColumnHelp]:
+    """What each column holds, in the user's language, for the import template."""
+    country = _("ISO 3166-1 alpha-2 code, e.g. CH")
+    return [
+        ColumnHelp(
+            "case_title", True, _("The case's title: the rows of one case share it (the key of a re-import).")
+        ),
+        ColumnHelp("case_cluster", False, _("A group of related cases (e.g. a company's bribery scheme).")),
+        ColumnHelp(
+            "country_of_origin", True, _("The State of origin (victim State): %(c)s.") % {"c": country}
+        ),
+        ColumnHelp(
+            "country_of_asset_location", True, _("Where this row's asset is: %(c)s.") % {"c": country}
+        ),
+        ColumnHelp("transit_countries", False, _("States the proceeds passed through, separated by “;”.")),
+        ColumnHelp(
+            "country_of_bribe_payer", False, _("The State of the bribe payer: %(c)s.") % {"c": country}
+        ),
+        ColumnHelp(
+            "initiating_country", False, _("A third State that took legal action: %(c)s.") % {"c": country}
+        ),
+        ColumnHelp("offences", True, _("One offence code or more, separated by “;”."), Offence.choices),
+        ColumnHelp("proceeding", False, _("For a confiscation: the proceeding."), AssetProceeding.choices),
+        ColumnHelp("asset_type", True, _("The kind of asset."), AssetType.choices),
+        ColumnHelp("currency", False, _("ISO 4217 code of the amounts, e.g. USD.")),
+        ColumnHelp("amount_frozen", False, _("Amount frozen (digits and a decimal point).")),
+        ColumnHelp("frozen_on", False, _("Date of the freezing (YYYY-MM-DD).")),
+        ColumnHelp("amount_confiscated", False, _("Amount confiscated.")),
+        ColumnHelp("confiscated_on", False, _("Date of the confiscation, not before the freezing.")),
+        ColumnHelp("amount_returned", False, _("Amount returned.")),
+        ColumnHelp("returned_on", False, _("Date of the return, not before the confiscation.")),
+        ColumnHelp(
+            "returned_to", False, _("The State (ISO code) or the victim the assets were returned to.")
+        ),
+        ColumnHelp("status", False, _("The asset's status as the file says it."), AssetCaseStatus.choices),
+        ColumnHelp("notes", False, _("Why returns exceed the confiscation, if they do; other notes.")),
+    ]
+
+
+# A complete row, shown on the template's example sheet (never on the sheet that is imported).
+EXAMPLE_ROW = {
+    "case_title": "Highway concession bribes",
+    "case_cluster": "Highway concessions",
+    "country_of_origin": "PE",
+    "country_of_asset_location": "CH",
+    "transit_countries": "PA",
+    "country_of_bribe_payer": "BR",
+    "initiating_country": "",
+    "offences": "uncac-15;uncac-23",
+    "proceeding": "criminal",
+    "asset_type": "bank-account",
+    "currency": "USD",
+    "amount_frozen": "2500000.00",
+    "frozen_on": "2017-03-01",
+    "amount_confiscated": "2000000.00",
+    "confiscated_on": "2019-05-14",
+    "amount_returned": "2000000.00",
+    "returned_on": "2021-02-10",
+    "returned_to": "PE",
+    "status": "returned",
+    "notes": "",
+}
 
 
 @dataclass

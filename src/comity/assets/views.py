@@ -43,7 +43,7 @@ from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest, case_reader_required, read_only_refusal, writing_authority
 from comity.core.models import AccessEntry
-from comity.core.tabular import ImportRejected, spreadsheet_response
+from comity.core.tabular import ImportRejected, spreadsheet_response, template_workbook, xlsx_download
 from comity.reference.countries import country_name
 
 
@@ -272,8 +272,17 @@ def case_import(request: AuthedRequest) -> HttpResponse:
 
 
 @case_reader_required
-def case_import_template(request: AuthedRequest) -> HttpResponseBase:
-    return spreadsheet_response([list(transfer.COLUMNS)], "comity-asset-cases-template", "csv", "asset-cases")
+def case_import_template(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    """The layout to fill: XLSX with an example and every column and code explained, or CSV with
+    the header alone."""
+    if fmt == "csv":
+        return spreadsheet_response(
+            [list(transfer.COLUMNS)], "comity-asset-cases-template", "csv", "asset-cases"
+        )
+    return xlsx_download(
+        lambda target: template_workbook("asset-cases", transfer.column_help(), transfer.EXAMPLE_ROW, target),
+        "comity-asset-cases-template",
+    )
 
 
 @case_reader_required

@@ -88,18 +88,21 @@ def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile)
 
 
 @transaction.atomic
-def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
-    """Queue the import of a checked file, once."""
+def import_job_confirm(*, actor: User, job: ImportJob, new_authorities: bool = False) -> ImportJob:
+    """Queue the import of a checked file, once. The counterparts the check found new are created
+    only if the user confirmed them (`new_authorities`); else those rows are refused."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk, user=actor)
     if job.state == ImportJob.State.READY:
         job.state = ImportJob.State.IMPORTING
         job.save(update_fields=["state", "updated_at"])
-        transaction.on_commit(lambda: run_import_job.enqueue(job.pk, commit=True))
+        transaction.on_commit(
+            lambda: run_import_job.enqueue(job.pk, commit=True, new_authorities=new_authorities)
+        )
     return job
 
 
 @task()
-def run_import_job(job_id: int, commit: bool) -> None:
+def run_import_job(job_id: int, commit: bool, new_authorities: bool = True) -> None:
     job = ImportJob.objects.select_related("authority", "user").get(pk=job_id)
     path = Path(job.stored_path)
 
@@ -115,6 +118,7 @@ def run_import_job(job_id: int, commit: bool) -> None:
                 actor=job.user,
                 progress=progress,
                 commit=commit,
+                new_authorities=new_authorities,
             )
     except ImportRejected as rejected:
         job.state = ImportJob.State.REJECTED

@@ -7,6 +7,7 @@ Export writes the same layout, so that export(import(file)) gives the file back.
 """
 
 import datetime
+import difflib
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
 from comity.accounts.models import Authority, User
+from comity.accounts.services import authority_create
 from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.models import Request, RequestMeasure, RequestOffence, RequestRefusalGround
@@ -29,7 +31,7 @@ from comity.cooperation.services import BulkRequest, bulk_register, timeline_fie
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
 from comity.core.services import audit
-from comity.core.tabular import NO, YES, ImportRejected, Problem, RowChecker, escape, read_rows
+from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
     LegalBasis,
     Measure,
@@ -61,6 +63,75 @@ COLUMNS = (
     "summary",
 )
 MAX_REPORTED = 200
+
+
+def column_help() -> list[ColumnHelp]:
+    """What each column holds, in the user's language, for the import template."""
+    yes_no = [(YES, _("Yes")), (NO, _("No"))]
+    return [
+        ColumnHelp(
+            "reference", True, _("Your authority's reference of the request (the key of a re-import).")
+        ),
+        ColumnHelp(
+            "direction",
+            True,
+            _("Outgoing: your authority requests; incoming: it is requested."),
+            Direction.choices,
+        ),
+        ColumnHelp("type", True, _("The kind of cooperation."), RequestType.choices),
+        ColumnHelp(
+            "requesting_country", True, _("ISO 3166-1 alpha-2 code of the requesting State, e.g. PE.")
+        ),
+        ColumnHelp("requested_country", True, _("ISO 3166-1 alpha-2 code of the requested State, e.g. CH.")),
+        ColumnHelp(
+            "requesting_authority",
+            False,
+            _(
+                "Name of the requesting authority: your own may be left empty; a counterpart unknown to Comity is created as external once you confirm it."
+            ),
+        ),
+        ColumnHelp("requested_authority", False, _("Name of the requested authority, as above.")),
+        ColumnHelp("legal_basis", True, _("The legal basis invoked."), LegalBasis.choices),
+        ColumnHelp("offences", True, _("One offence code or more, separated by “;”."), Offence.choices),
+        ColumnHelp("measures", False, _("Measures requested, separated by “;”."), Measure.choices),
+        ColumnHelp("proceeding", True, _("The proceeding in the requesting State."), Proceeding.choices),
+        ColumnHelp("urgent", False, _("Whether the request is urgent."), yes_no),
+        ColumnHelp("sent_on", False, _("Date sent (YYYY-MM-DD), not before 1950 nor in the future.")),
+        ColumnHelp("received_on", False, _("Date received (YYYY-MM-DD), not before it was sent.")),
+        ColumnHelp("closed_on", False, _("Date closed (YYYY-MM-DD), with an outcome.")),
+        ColumnHelp("outcome", False, _("Empty while pending."), Outcome.choices),
+        ColumnHelp(
+            "refusal_grounds",
+            False,
+            _("For a refusal: its grounds, separated by “;”."),
+            RefusalGround.choices,
+        ),
+        ColumnHelp("summary", False, _("A summary of the facts.")),
+    ]
+
+
+# A complete row, shown on the template's example sheet (never on the sheet that is imported).
+EXAMPLE_ROW = {
+    "reference": "PE-UCJIE-2024-0042",
+    "direction": "outgoing",
+    "type": "mla",
+    "requesting_country": "PE",
+    "requested_country": "CH",
+    "requesting_authority": "",
+    "requested_authority": "Federal Office of Justice",
+    "legal_basis": "uncac",
+    "offences": "uncac-17;uncac-23",
+    "measures": "bank-records;freezing",
+    "proceeding": "criminal",
+    "urgent": "no",
+    "sent_on": "2024-03-04",
+    "received_on": "2024-03-11",
+    "closed_on": "",
+    "outcome": "",
+    "refusal_grounds": "",
+    "summary": "Public funds embezzled and moved to accounts in Geneva.",
+}
+
 BATCH = 5000
 PROGRESS_EVERY = 1000
 # The allowed codes, computed once: TextChoices.values builds a new list at every call.
@@ -85,6 +156,9 @@ class ImportResult:
     created: int = 0
     unchanged: int = 0
     authorities_created: list[str] = field(default_factory=list)
+    # Counterparts named in the file that Comity does not know: {"country", "name", "suggestion"},
+    # the suggestion being the closest name of an authority of that country (or None).
+    new_authorities: list[dict[str, str | None]] = field(default_factory=list)
 
 
 # --- checking rows ----------------------------------------------------------------------------
@@ -117,6 +191,9 @@ def _parse(
     if not reference:
         check.fail("reference", _("required"))
     direction = check.code("direction", CODES["direction"])
+    if direction not in CODES["direction"]:
+        # Which side is which follows from the direction: unknown, its own problem says it all.
+        direction = ""
     outgoing = direction == Direction.OUTGOING
     requesting_country, requested_country = (
         check.country("requesting_country"),
@@ -224,10 +301,14 @@ def import_requests(
     progress: Callable[[str, int], None] = lambda stage, done: None,
     today: datetime.date | None = None,
     commit: bool = True,
+    new_authorities: bool = True,
 ) -> ImportResult:
     """Check every row, then write them all in one transaction, or raise ImportRejected.
 
-    With commit=False nothing is written: the result says what an import would do (a preview).
+    With commit=False nothing is written: the result says what an import would do (a preview),
+    naming the counterparts that would be new with the closest known name of their country (a
+    typo would otherwise create an authority that everyone then sees). With new_authorities=False
+    a row naming an unknown counterpart is a problem of that row.
     """
     size = handle.seek(0, io.SEEK_END)
     handle.seek(0)
@@ -300,21 +381,30 @@ def import_requests(
             )
         else:
             result.unchanged += 1
+    unknown = _unknown_counterparts(new_items)
+    result.new_authorities = [
+        {"country": country, "name": name, "suggestion": suggestion}
+        for (country, name), suggestion in sorted(unknown.items())
+    ]
+    if not new_authorities:
+        problems += [
+            Problem(
+                item.number,
+                "requested_authority" if item.outgoing else "requesting_authority",
+                item.counterpart[1],
+                _new_authority_refused(item.counterpart[0], unknown[item.counterpart]),
+            )
+            for item in new_items
+            if item.counterpart in unknown
+        ]
     if problems:
         raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
     if not commit:
         result.created = len(new_items)
-        known = _known_authorities({item.counterpart for item in new_items})
-        result.authorities_created = sorted(
-            {
-                f"{name} ({country})"
-                for country, name in (item.counterpart for item in new_items)
-                if (country, name.casefold()) not in known
-            }
-        )
+        result.authorities_created = [f"{name} ({country})" for country, name in sorted(unknown)]
         return result
     with transaction.atomic():
-        counterparts = _counterparts({item.counterpart for item in new_items}, result)
+        counterparts = _counterparts({item.counterpart for item in new_items}, result, actor=actor)
         imported = _("(imported)")
         for start in range(0, len(new_items), BATCH):
             batch = [
@@ -422,14 +512,45 @@ def _known_authorities(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Au
     }
 
 
-def _counterparts(wanted: set[tuple[str, str]], result: ImportResult) -> dict[tuple[str, str], Authority]:
+def _unknown_counterparts(items: list[_Parsed]) -> dict[tuple[str, str], str | None]:
+    """The counterparts of `items` that Comity does not know, each with the closest name of a known
+    authority of its country that can be a party (a likely typo), or None."""
+    wanted = {item.counterpart for item in items}
+    known = _known_authorities(wanted)
+    unknown = {(country, name) for country, name in wanted if (country, name.casefold()) not in known}
+    names: dict[str, list[str]] = {}
+    for authority in known.values():
+        if authority.can_be_party:
+            names.setdefault(authority.country, []).append(authority.name)
+    return {
+        (country, name): next(
+            iter(difflib.get_close_matches(name, names.get(country, []), n=1, cutoff=0.5)), None
+        )
+        for country, name in unknown
+    }
+
+
+def _new_authority_refused(country: str, suggestion: str | None) -> str:
+    if suggestion:
+        return _(
+            "no authority of %(country)s has this name in Comity; the closest is “%(suggestion)s”. Correct "
+            "the file, or import allowing new authorities"
+        ) % {"country": country, "suggestion": suggestion}
+    return _(
+        "no authority of %(country)s has this name in Comity. Correct the file, or import allowing new authorities"
+    ) % {"country": country}
+
+
+def _counterparts(
+    wanted: set[tuple[str, str]], result: ImportResult, *, actor: User | None
+) -> dict[tuple[str, str], Authority]:
     known = _known_authorities(wanted)
     found = {}
     for country, name in sorted(wanted):
         authority = known.get((country, name.casefold()))
         if authority is None:
-            authority = Authority.objects.create(
-                country=country, name=name, kind=AuthorityKind.CENTRAL_AUTHORITY, external=True
+            authority = authority_create(
+                actor=actor, name=name, country=country, kind=AuthorityKind.CENTRAL_AUTHORITY, external=True
             )
             known[(country, name.casefold())] = authority
             result.authorities_created.append(f"{name} ({country})")

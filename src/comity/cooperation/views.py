@@ -37,7 +37,7 @@ from comity.core.http import (
     writing_authority,
 )
 from comity.core.models import AccessEntry
-from comity.core.tabular import escape, spreadsheet_response
+from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
 
 HOME_ROWS = 15
 
@@ -161,8 +161,15 @@ def request_export_file(request: AuthedRequest, pk: int) -> FileResponse:
 
 
 @case_reader_required
-def request_import_template(request: AuthedRequest) -> HttpResponseBase:
-    return spreadsheet_response([list(transfer.COLUMNS)], "comity-requests-template", "csv", "requests")
+def request_import_template(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    """The layout to fill: XLSX with an example and every column and code explained, or CSV with
+    the header alone."""
+    if fmt == "csv":
+        return spreadsheet_response([list(transfer.COLUMNS)], "comity-requests-template", "csv", "requests")
+    return xlsx_download(
+        lambda target: template_workbook("requests", transfer.column_help(), transfer.EXAMPLE_ROW, target),
+        "comity-requests-template",
+    )
 
 
 @case_reader_required
@@ -183,15 +190,21 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
     writing_authority(request)
     job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    refused_new = False
     if request.method == "POST":
-        tasks.import_job_confirm(actor=request.user, job=job)
-        job.refresh_from_db()
+        confirmed = request.POST.get("new_authorities") == "create"
+        if job.result.get("new_authorities") and not confirmed:
+            refused_new = True  # shown again, with the reason beside the box
+        else:
+            tasks.import_job_confirm(actor=request.user, job=job, new_authorities=confirmed)
+            job.refresh_from_db()
     stage, done = tasks.job_progress(job)
     context = {
         "job": job,
         "stage": stage,
         "done": done,
         "percent": job.percent(done),
+        "refused_new": refused_new,
     }
     if request.htmx:
         return render(request, "cooperation/_import_job.html", context)

@@ -10,7 +10,7 @@ import datetime
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import chain
@@ -331,18 +331,23 @@ def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "da
     workbook.save(target)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(write: Callable[[Any], None], stem: str) -> HttpResponse:
+    """A workbook that `write` writes into the response, downloaded as `stem`.xlsx."""
+    response = HttpResponse(content_type=XLSX_TYPE)
+    write(response)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
+
+
 def spreadsheet_response(
     rows: Iterable[Sequence[Any]], stem: str, fmt: str, sheet_name: str
 ) -> HttpResponseBase:
     """A download of `rows` as XLSX when `fmt` says so, else as UTF-8 CSV streamed as it is written."""
-    response: HttpResponseBase
     if fmt == "xlsx":
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        write_xlsx(rows, response, sheet_name)
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
+        return xlsx_download(lambda target: write_xlsx(rows, target, sheet_name), stem)
     response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     return response
@@ -371,3 +376,45 @@ def csv_chunks(rows: Iterable[Sequence[Any]], size: int = 1 << 16) -> Iterator[s
             piece, length = [], 0
     if piece:
         yield "".join(piece)
+
+
+@dataclass(frozen=True)
+class ColumnHelp:
+    """What one column of an import layout holds, for the template's explanation sheet."""
+
+    name: str
+    required: bool
+    description: str
+    codes: Sequence[tuple[str, Any]] = ()  # (code, label), the label possibly lazy
+
+
+def template_workbook(
+    sheet_name: str, columns: Sequence[ColumnHelp], example: Mapping[str, str], target: Any
+) -> None:
+    """An import template as XLSX: the sheet to fill (the columns' header only, and the one the
+    import reads), an example row on a sheet of its own (so that it is never imported by
+    mistake), a sheet explaining every column, and a sheet listing every code with its label in
+    the user's language."""
+    names = [column.name for column in columns]
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.create_sheet(sheet_name).append(names)
+    sample = workbook.create_sheet(_("example"))
+    sample.append(names)
+    sample.append([example.get(name, "") for name in names])
+    explained = workbook.create_sheet(_("columns"))
+    explained.append([_("column"), _("required"), _("what it holds"), _("codes")])
+    for column in columns:
+        explained.append(
+            [
+                column.name,
+                _("yes") if column.required else _("no"),
+                column.description,
+                "; ".join(code for code, _label in column.codes),
+            ]
+        )
+    codes = workbook.create_sheet(_("codes"))
+    codes.append([_("column"), _("code"), _("label")])
+    for column in columns:
+        for code, label in column.codes:
+            codes.append([column.name, code, str(label)])
+    workbook.save(target)

@@ -3,11 +3,12 @@
 import io
 import re
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from comity.assets import services
+from comity.assets import services, transfer
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS
 from comity.core.models import AccessEntry
@@ -257,3 +258,19 @@ def test_a_viewer_may_not_use_the_forms(case, switzerland):
         f"/asset-cases/{case.pk}/contact/", {"on": "2024-01-01", "country": "PE"}
     )
     assert response.status_code == 403
+
+
+def test_the_asset_import_template_has_an_example_that_imports_and_explains_every_column(peru):
+    client = _login(peru.officer)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/asset-cases/import/template.xlsx").content))
+    to_fill, example, columns, _codes = book.worksheets
+    header = [c.value for c in next(to_fill.iter_rows())]
+    assert to_fill.max_row == 1 and header == list(transfer.COLUMNS)
+    explained = {row[0] for row in columns.iter_rows(min_row=2, values_only=True)}
+    assert explained == set(header)
+    values = next(example.iter_rows(min_row=2, values_only=True))
+    sample = ",".join(header) + "\n" + ",".join(v or "" for v in values) + "\n"
+    result = transfer.import_asset_cases(
+        io.BytesIO(sample.encode()), "x.csv", authority=peru.authority, actor=None
+    )
+    assert result.cases_created == 1

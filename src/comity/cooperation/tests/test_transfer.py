@@ -328,3 +328,29 @@ def test_a_row_naming_the_secretariat_as_counterpart_is_refused(tmp_path, import
         error.value
     )
     assert Request.objects.count() == 0
+
+
+def test_the_cli_lists_new_counterparts_and_refuses_them_when_asked(tmp_path, importer, switzerland):
+    typo = ROWS[0].replace("Federal Office of Justice", "Federal Ofice of Justise")
+    with pytest.raises(CommandError) as refused:
+        run(
+            "import",
+            "requests",
+            str(write(tmp_path, [typo])),
+            "--authority",
+            str(importer.pk),
+            "--no-new-authorities",
+        )
+    message = str(refused.value)
+    assert "row 2" in message and "requesting_authority" in message and "Federal Office of Justice" in message
+    assert not Authority.objects.filter(name="Federal Ofice of Justise").exists()
+    out = run("import", "requests", str(write(tmp_path, [typo])), "--authority", str(importer.pk))
+    assert "new external authority: Federal Ofice of Justise (CH)" in out
+
+
+def test_an_unknown_direction_is_one_clear_problem(tmp_path, importer):
+    sideways = ROWS[1].replace(",outgoing,", ",sideways,")
+    with pytest.raises(CommandError) as refused:
+        run("import", "requests", str(write(tmp_path, [sideways])), "--authority", str(importer.pk))
+    lines = [line for line in str(refused.value).splitlines() if line.startswith("row ")]
+    assert len(lines) == 1 and "column direction" in lines[0] and "incoming, outgoing" in lines[0]

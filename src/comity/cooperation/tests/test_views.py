@@ -10,13 +10,14 @@ from django.test import Client
 from django.utils import timezone
 
 from comity.accounts.choices import Role
+from comity.accounts.models import Authority
 from comity.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from comity.assets import services as asset_services
-from comity.cooperation import services
+from comity.cooperation import services, transfer
 from comity.cooperation.models import Event, ExportJob, Request
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
 from comity.core.forms import new_form_token
-from comity.core.models import AccessEntry
+from comity.core.models import AccessEntry, AuditEntry
 from conftest import make_request
 
 
@@ -720,7 +721,7 @@ def test_import_page_checks_in_the_background_then_imports_on_confirmation(
     assert logged_in(peru.head).get(job_url).status_code == 404  # a job is its user's only
     assert logged_in(peru.head).post(job_url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(job_url)
+        client.post(job_url, {"new_authorities": "create"})  # the file's three counterparts are new
     done = client.get(job_url)
     assert "3 requests imported." in done.content.decode() and Request.objects.count() == 3
     assert client.post(job_url).status_code == 200 and Request.objects.count() == 3  # no second import
@@ -742,7 +743,7 @@ def test_import_pages_say_one_request_in_the_singular(
     checked = client.get(job_url).content.decode()
     assert "1 new request</li>" in checked and "Import 1 request</button>" in checked
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(job_url)
+        client.post(job_url, {"new_authorities": "create"})
     done = client.get(job_url).content.decode()
     assert "1 request imported." in done and "already there" not in done
     with django_capture_on_commit_callbacks(execute=True):
@@ -767,3 +768,54 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
 def test_health_needs_no_login_and_no_database():
     # Without the db fixture, any query would raise: the view touches no database.
     assert Client().get("/healthz").content == b"ok\n"
+
+
+def test_the_preview_names_new_counterparts_with_the_closest_known_and_creates_them_only_if_confirmed(
+    peru, switzerland, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    client = logged_in(peru.officer)
+    typo = ROWS[0].replace("Federal Office of Justice", "Federal Ofice of Justise")
+    content = ("\n".join([HEADER, typo]) + "\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = client.post("/requests/import/", {"file": _upload("typo.csv", content)})["Location"]
+    preview = client.get(job_url).content.decode()
+    assert "1 counterpart is not in Comity" in preview
+    assert "Federal Ofice of Justise" in preview and "Federal Office of Justice" in preview  # the suggestion
+    authorities = Authority.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(job_url)  # the box not ticked
+    assert "Tick the box to create the new authorities" in refused.content.decode()
+    assert Request.objects.count() == 0 and Authority.objects.count() == authorities
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job_url, {"new_authorities": "create"})
+    assert Request.objects.count() == 1
+    created = Authority.objects.get(name="Federal Ofice of Justise")
+    assert (
+        created.external
+        and AuditEntry.objects.filter(action="authority.create", object_id=str(created.pk)).exists()
+    )
+
+
+def test_the_import_template_has_an_example_and_explains_every_column_and_code(peru):
+    client = logged_in(peru.officer)
+    response = client.get("/requests/import/template.xlsx")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    to_fill, example, columns, codes = book.worksheets
+    header = [c.value for c in next(to_fill.iter_rows())]
+    assert to_fill.max_row == 1 and header[:3] == ["reference", "direction", "type"]
+    rows = list(example.iter_rows(values_only=True))
+    assert list(rows[0]) == header and rows[1][0] == "PE-UCJIE-2024-0042"
+    explained = {row[0]: row for row in columns.iter_rows(min_row=2, values_only=True)}
+    assert set(explained) == set(header)
+    assert "mla" in explained["type"][3] and explained["reference"][1] == "yes"
+    listed = {(row[0], row[1]) for row in codes.iter_rows(min_row=2, values_only=True)}
+    assert ("offences", "uncac-23") in listed and ("refusal_grounds", "bank-secrecy") in listed
+    # The example is a correct row: checked as a file of its own, it would import.
+    sample = io.BytesIO(
+        ("\n".join([",".join(header), ",".join(f'"{v or ""}"' for v in rows[1])]) + "\n").encode()
+    )
+    preview = transfer.import_requests(sample, "example.csv", authority=peru.authority, commit=False)
+    assert preview.created == 1
+    assert client.get("/requests/import/template.csv").getvalue().decode().startswith("reference,direction")

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         requests = kinds.add_parser("requests", help="Requests, one row each (see `comity export requests`).")
         requests.add_argument("file", type=Path)
         requests.add_argument("--authority", type=int, help="The importing authority's id")
+        requests.add_argument(
+            "--no-new-authorities",
+            action="store_true",
+            help="Refuse rows whose counterpart is not in Comity, instead of creating it as external",
+        )
         cases = kinds.add_parser(
             "asset-cases", help="Asset recovery cases in the Asset Recovery Watch layout, one row per asset."
         )
@@ -61,7 +66,13 @@ class Command(BaseCommand):
 
         with file.open("rb") as handle:
             try:
-                result = import_requests(handle, file.name, authority=importer, progress=progress)
+                result = import_requests(
+                    handle,
+                    file.name,
+                    authority=importer,
+                    progress=progress,
+                    new_authorities=not options["no_new_authorities"],
+                )
             except ImportRejected as rejected:
                 raise CommandError(_rejection(rejected)) from rejected
         sys.stderr.write("\n")
