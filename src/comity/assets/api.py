@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,18 @@ from ninja import Router, Status
 from comity.accounts.models import Authority
 from comity.assets import selectors, services
 from comity.assets.choices import CaseCountryRole
-from comity.assets.models import Asset, AssetCase, AssetStep, Claim, ForeignOrder, PublicNotice
+from comity.assets.models import (
+    Asset,
+    AssetCase,
+    AssetStep,
+    Claim,
+    Contact,
+    ForeignOrder,
+    ForeignOrderStep,
+    ManagementCost,
+    PublicNotice,
+    Valuation,
+)
 from comity.assets.schemas import (
     AssetIn,
     CaseIn,
@@ -30,11 +42,13 @@ from comity.assets.schemas import (
     ValuationIn,
 )
 from comity.cooperation.selectors import requests_visible_to
-from comity.core.api import api_auth
+from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, created_once
 from comity.core.http import AuthedRequest
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 
+# Every creation here accepts an `Idempotency-Key`: a retry creates nothing twice.
+ONCE = {"parameters": [IDEMPOTENCY_PARAMETER]}
 router = Router(auth=api_auth, tags=["asset recovery"])
 
 
@@ -224,8 +238,8 @@ def list_cases(request: AuthedRequest) -> list[dict[str, Any]]:
     return [case_row(c) for c in selectors.case_list(request.user)]
 
 
-@router.post("", response={201: dict}, summary="Open an asset recovery case")
-def create_case(request: AuthedRequest, payload: CaseIn) -> Status:
+@router.post("", response={201: dict}, summary="Open an asset recovery case", openapi_extra=ONCE)
+def create_case(request: AuthedRequest, response: HttpResponse, payload: CaseIn) -> Status:
     data = payload.dict()
     visible = {r.pk: r for r in requests_visible_to(request.user).filter(pk__in=data["requests"])}
     missing = [str(pk) for pk in data["requests"] if pk not in visible]
@@ -237,10 +251,15 @@ def create_case(request: AuthedRequest, payload: CaseIn) -> Status:
         raise ValidationError(
             {"participants": [_("No authority with id %(ids)s.") % {"ids": ", ".join(unknown)}]}
         )
-    case = services.case_create(
-        actor=request.user,
-        **(data | {"persons": [services.PersonInput(**p) for p in data["persons"]]})
-        | {"requests": list(visible.values()), "participants": list(authorities.values())},
+    case = created_once(
+        request,
+        response,
+        AssetCase,
+        lambda: services.case_create(
+            actor=request.user,
+            **(data | {"persons": [services.PersonInput(**p) for p in data["persons"]]})
+            | {"requests": list(visible.values()), "participants": list(authorities.values())},
+        ),
     )
     return Status(201, _detail(request, case.pk))
 
@@ -267,10 +286,14 @@ def read_case(request: AuthedRequest, case_id: ObjectId) -> dict[str, Any]:
     return _detail(request, case_id)
 
 
-@router.post("/{int:case_id}/assets", response={201: dict}, summary="Add an asset to a case")
-def add_asset(request: AuthedRequest, case_id: ObjectId, payload: AssetIn) -> Status:
+@router.post(
+    "/{int:case_id}/assets", response={201: dict}, summary="Add an asset to a case", openapi_extra=ONCE
+)
+def add_asset(request: AuthedRequest, response: HttpResponse, case_id: ObjectId, payload: AssetIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
-    asset = services.asset_add(actor=request.user, case=case, **payload.dict())
+    asset = created_once(
+        request, response, Asset, lambda: services.asset_add(actor=request.user, case=case, **payload.dict())
+    )
     return Status(201, asset_out(asset, detail=False))
 
 
@@ -278,11 +301,19 @@ def add_asset(request: AuthedRequest, case_id: ObjectId, payload: AssetIn) -> St
     "/{int:case_id}/assets/{int:asset_id}/steps",
     response={201: dict},
     summary="Record a measure: frozen, released, confiscated, realised, returned, closed",
+    openapi_extra=ONCE,
 )
-def record_step(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: StepIn) -> Status:
+def record_step(
+    request: AuthedRequest, response: HttpResponse, case_id: ObjectId, asset_id: ObjectId, payload: StepIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
-    step = services.step_record(actor=request.user, asset=asset, **payload.dict())
+    step = created_once(
+        request,
+        response,
+        AssetStep,
+        lambda: services.step_record(actor=request.user, asset=asset, **payload.dict()),
+    )
     return Status(201, step_out(step))
 
 
@@ -297,12 +328,22 @@ def set_management(
 
 
 @router.post(
-    "/{int:case_id}/assets/{int:asset_id}/costs", response={201: dict}, summary="Record a management cost"
+    "/{int:case_id}/assets/{int:asset_id}/costs",
+    response={201: dict},
+    summary="Record a management cost",
+    openapi_extra=ONCE,
 )
-def add_cost(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: CostIn) -> Status:
+def add_cost(
+    request: AuthedRequest, response: HttpResponse, case_id: ObjectId, asset_id: ObjectId, payload: CostIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
-    cost = services.cost_record(actor=request.user, asset=asset, **payload.dict())
+    cost = created_once(
+        request,
+        response,
+        ManagementCost,
+        lambda: services.cost_record(actor=request.user, asset=asset, **payload.dict()),
+    )
     return Status(
         201,
         {
@@ -316,25 +357,49 @@ def add_cost(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payl
 
 
 @router.post(
-    "/{int:case_id}/assets/{int:asset_id}/valuations", response={201: dict}, summary="Record a valuation"
+    "/{int:case_id}/assets/{int:asset_id}/valuations",
+    response={201: dict},
+    summary="Record a valuation",
+    openapi_extra=ONCE,
 )
 def add_valuation(
-    request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: ValuationIn
+    request: AuthedRequest,
+    response: HttpResponse,
+    case_id: ObjectId,
+    asset_id: ObjectId,
+    payload: ValuationIn,
 ) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
-    valuation = services.valuation_record(actor=request.user, asset=asset, **payload.dict())
+    valuation = created_once(
+        request,
+        response,
+        Valuation,
+        lambda: services.valuation_record(actor=request.user, asset=asset, **payload.dict()),
+    )
     return Status(201, {"id": valuation.pk})
 
 
-@router.post("/{int:case_id}/assets/{int:asset_id}/claims", response={201: dict}, summary="Register a claim")
-def add_claim(request: AuthedRequest, case_id: ObjectId, asset_id: ObjectId, payload: ClaimIn) -> Status:
+@router.post(
+    "/{int:case_id}/assets/{int:asset_id}/claims",
+    response={201: dict},
+    summary="Register a claim",
+    openapi_extra=ONCE,
+)
+def add_claim(
+    request: AuthedRequest, response: HttpResponse, case_id: ObjectId, asset_id: ObjectId, payload: ClaimIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     asset = selectors.asset_for_write(request.user, case, asset_id)
     data = payload.dict()
     notice = get_object_or_404(PublicNotice, case=case, pk=data.pop("notice")) if data["notice"] else None
     data.pop("notice", None)
-    claim = services.claim_lodge(actor=request.user, asset=asset, notice=notice, **data)
+    claim = created_once(
+        request,
+        response,
+        Claim,
+        lambda: services.claim_lodge(actor=request.user, asset=asset, notice=notice, **data),
+    )
     return Status(201, claim_out(claim))
 
 
@@ -348,14 +413,22 @@ def decide_claim(
 
 
 @router.post(
-    "/{int:case_id}/foreign-orders", response={201: dict}, summary="Register a foreign order received"
+    "/{int:case_id}/foreign-orders",
+    response={201: dict},
+    summary="Register a foreign order received",
+    openapi_extra=ONCE,
 )
-def add_order(request: AuthedRequest, case_id: ObjectId, payload: OrderIn) -> Status:
+def add_order(request: AuthedRequest, response: HttpResponse, case_id: ObjectId, payload: OrderIn) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     data = payload.dict()
     asset_id = data.pop("asset")
     asset = selectors.asset_for_write(request.user, case, asset_id) if asset_id else None
-    order = services.foreign_order_register(actor=request.user, case=case, asset=asset, **data)
+    order = created_once(
+        request,
+        response,
+        ForeignOrder,
+        lambda: services.foreign_order_register(actor=request.user, case=case, asset=asset, **data),
+    )
     return Status(201, order_out(order))
 
 
@@ -363,32 +436,64 @@ def add_order(request: AuthedRequest, case_id: ObjectId, payload: OrderIn) -> St
     "/{int:case_id}/foreign-orders/{int:order_id}/steps",
     response={201: dict},
     summary="Record a registration or enforcement step of a foreign order",
+    openapi_extra=ONCE,
 )
 def add_order_step(
-    request: AuthedRequest, case_id: ObjectId, order_id: ObjectId, payload: OrderStepIn
+    request: AuthedRequest,
+    response: HttpResponse,
+    case_id: ObjectId,
+    order_id: ObjectId,
+    payload: OrderStepIn,
 ) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     order = get_object_or_404(ForeignOrder.objects.select_related("case"), case=case, pk=order_id)
-    services.foreign_order_step(actor=request.user, order=order, **payload.dict())
+    created_once(
+        request,
+        response,
+        ForeignOrderStep,
+        lambda: services.foreign_order_step(actor=request.user, order=order, **payload.dict()),
+    )
     return Status(201, order_out(order))
 
 
-@router.post("/{int:case_id}/notices", response={201: dict}, summary="Record a public notice inviting claims")
-def add_notice(request: AuthedRequest, case_id: ObjectId, payload: NoticeIn) -> Status:
+@router.post(
+    "/{int:case_id}/notices",
+    response={201: dict},
+    summary="Record a public notice inviting claims",
+    openapi_extra=ONCE,
+)
+def add_notice(
+    request: AuthedRequest, response: HttpResponse, case_id: ObjectId, payload: NoticeIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
-    notice = services.notice_publish(actor=request.user, case=case, **payload.dict())
+    notice = created_once(
+        request,
+        response,
+        PublicNotice,
+        lambda: services.notice_publish(actor=request.user, case=case, **payload.dict()),
+    )
     return Status(201, {"id": notice.pk})
 
 
 @router.post(
-    "/{int:case_id}/contacts", response={201: dict}, summary="Record a follow-up contact with a State"
+    "/{int:case_id}/contacts",
+    response={201: dict},
+    summary="Record a follow-up contact with a State",
+    openapi_extra=ONCE,
 )
-def add_contact(request: AuthedRequest, case_id: ObjectId, payload: ContactIn) -> Status:
+def add_contact(
+    request: AuthedRequest, response: HttpResponse, case_id: ObjectId, payload: ContactIn
+) -> Status:
     case = selectors.case_for_write(request.user, case_id)
     data = payload.dict()
     asset_id = data.pop("asset")
     asset = selectors.asset_for_write(request.user, case, asset_id) if asset_id else None
-    contact = services.contact_record(actor=request.user, case=case, asset=asset, **data)
+    contact = created_once(
+        request,
+        response,
+        Contact,
+        lambda: services.contact_record(actor=request.user, case=case, asset=asset, **data),
+    )
     return Status(201, {"id": contact.pk})
 
 

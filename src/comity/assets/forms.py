@@ -22,7 +22,7 @@ from comity.assets.models import (
     PublicNotice,
 )
 from comity.core.dates import EARLIEST_DATE
-from comity.core.forms import FastSelect
+from comity.core.forms import FastSelect, OnceForm
 from comity.core.limits import max_length
 from comity.reference.choices import AssetType, Offence
 from comity.reference.countries import country_choices
@@ -34,7 +34,7 @@ def _countries(blank: bool = True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + list(country_choices())
 
 
-class CaseForm(forms.Form):
+class CaseForm(OnceForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     cluster = forms.CharField(label=_("Case cluster"), max_length=300, required=False)
     origin_country = forms.ChoiceField(label=_("State of origin"), choices=_countries, widget=FastSelect)

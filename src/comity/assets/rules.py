@@ -162,7 +162,8 @@ def to_usd(amount: Decimal, currency: str, on: datetime.date) -> InUSD:
     conversion = convert(amount, currency, USD, on)
     return InUSD(
         conversion.converted.quantize(Decimal("0.0001")),
-        conversion.rate,
+        # As the rate is stored (ten decimals), so that what a call answers is what a read gives.
+        conversion.rate.quantize(Decimal("0.0000000001")),
         ", ".join(conversion.sources),
         conversion.rate_on,
         conversion.provisional,

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.models import User
@@ -41,7 +41,15 @@ from comity.assets.forms import (
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest, case_reader_required, read_only_refusal, writing_authority
+from comity.core.http import (
+    AuthedRequest,
+    address_form_token,
+    case_reader_required,
+    form_token_redirect,
+    read_only_refusal,
+    submit_form_once,
+    writing_authority,
+)
 from comity.core.models import AccessEntry
 from comity.core.tabular import ImportRejected, spreadsheet_response, template_workbook, xlsx_download
 from comity.reference.countries import country_name
@@ -57,15 +65,22 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def case_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.writes_cases:
         raise read_only_refusal()
-    form = CaseForm(request.POST or None)
+    if (to_token := form_token_redirect(request)) is not None:
+        return to_token
+    form = CaseForm(request.POST or None, token=address_form_token(request))
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        del data["form_token"]
         try:
-            case = services.case_create(actor=request.user, **form.cleaned_data)
+            done = submit_form_once(request, form, lambda: services.case_create(actor=request.user, **data))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if done.created is None:
+                messages.info(request, _("This form was already submitted: here is the case it opened."))
+                return redirect("asset-case-detail", pk=done.replayed_id)
             messages.success(request, _("Case opened."))
-            return redirect("asset-case-detail", pk=case.pk)
+            return redirect("asset-case-detail", pk=done.created.pk)
     return render(request, "assets/case_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
@@ -253,14 +268,28 @@ def case_import(request: AuthedRequest) -> HttpResponse:
         except ImportRejected as rejected:
             problems, more = rejected.problems, rejected.more
         else:
+            # Each count in its own sentence: each takes its language's plural form.
+            counts = {
+                "cases": result.cases_created,
+                "assets": result.assets_created,
+                "same": result.cases_unchanged,
+            }
             messages.success(
                 request,
-                _("Imported %(cases)d cases and %(assets)d assets; %(same)d cases were already there.")
-                % {
-                    "cases": result.cases_created,
-                    "assets": result.assets_created,
-                    "same": result.cases_unchanged,
-                },
+                " ".join(
+                    (
+                        ngettext("Imported %(cases)d case", "Imported %(cases)d cases", counts["cases"])
+                        % counts,
+                        ngettext("with %(assets)d asset.", "with %(assets)d assets.", counts["assets"])
+                        % counts,
+                        ngettext(
+                            "%(same)d case was already there.",
+                            "%(same)d cases were already there.",
+                            counts["same"],
+                        )
+                        % counts,
+                    )
+                ),
             )
             return redirect("asset-case-list")
     return render(

@@ -168,3 +168,13 @@ def create_once(request: HttpRequest, create: Callable[[], M]) -> Submitted[M]:
                 ]
             }
         ) from None
+
+
+def created_once(request: HttpRequest, response: HttpResponse, model: type[M], create: Callable[[], M]) -> M:
+    """What `create` made, once per `Idempotency-Key` (see `create_once`): the object itself, or
+    on a repeat the one the first call made (and `Idempotent-Replayed: true` on the response)."""
+    done = create_once(request, create)
+    if done.created is not None:
+        return done.created
+    response["Idempotent-Replayed"] = "true"
+    return model._default_manager.get(pk=done.replayed_id)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from comity.core.api import api_auth, problem
+from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, created_once, problem
 from comity.core.http import AuthedRequest
 from comity.core.numbers import LogIndex
 from comity.ledger import selectors, services
@@ -82,9 +82,21 @@ def consistency(request, first: LogIndex, second: LogIndex) -> dict[str, Any]:
     return {"first": first, "second": second, "consistency": [selectors.b64(h) for h in proof]}
 
 
-@router.post("/agreements", response={201: EntryOut}, auth=api_auth, summary="Record a return agreement")
-def record_agreement(request: AuthedRequest, payload: AgreementIn) -> Status:
-    entry = services.agreement_record(actor=request.user, data=payload.dict())
+@router.post(
+    "/agreements",
+    response={201: EntryOut},
+    auth=api_auth,
+    summary="Record a return agreement",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def record_agreement(request: AuthedRequest, response: HttpResponse, payload: AgreementIn) -> Status:
+    # The log is append-only and public: a retried call must not write an entry twice.
+    entry = created_once(
+        request,
+        response,
+        LedgerEntry,
+        lambda: services.agreement_record(actor=request.user, data=payload.dict()),
+    )
     return Status(201, _entry_out(entry))
 
 
@@ -93,19 +105,39 @@ def record_agreement(request: AuthedRequest, payload: AgreementIn) -> Status:
     response={201: EntryOut},
     auth=api_auth,
     summary="Record a disbursement under a return agreement",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
 )
-def record_disbursement(request: AuthedRequest, agreement_index: LogIndex, payload: DisbursementIn) -> Status:
-    entry = services.disbursement_record(
-        actor=request.user, agreement_index=agreement_index, data=payload.dict()
+def record_disbursement(
+    request: AuthedRequest, response: HttpResponse, agreement_index: LogIndex, payload: DisbursementIn
+) -> Status:
+    entry = created_once(
+        request,
+        response,
+        LedgerEntry,
+        lambda: services.disbursement_record(
+            actor=request.user, agreement_index=agreement_index, data=payload.dict()
+        ),
     )
     return Status(201, _entry_out(entry))
 
 
 @router.post(
-    "/corrections", response={201: EntryOut}, auth=api_auth, summary="Record a correction of an entry"
+    "/corrections",
+    response={201: EntryOut},
+    auth=api_auth,
+    summary="Record a correction of an entry",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
 )
-def record_correction(request: AuthedRequest, payload: CorrectionIn) -> Status:
-    entry = services.correction_record(
-        actor=request.user, corrects=payload.corrects, reason=payload.reason, replacement=payload.replacement
+def record_correction(request: AuthedRequest, response: HttpResponse, payload: CorrectionIn) -> Status:
+    entry = created_once(
+        request,
+        response,
+        LedgerEntry,
+        lambda: services.correction_record(
+            actor=request.user,
+            corrects=payload.corrects,
+            reason=payload.reason,
+            replacement=payload.replacement,
+        ),
     )
     return Status(201, _entry_out(entry))

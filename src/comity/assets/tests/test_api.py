@@ -535,3 +535,29 @@ def test_a_freezing_recorded_late_with_its_own_earlier_date_is_kept_and_confisca
     freezing = {"on": "2018-01-10", "amount": "10", "currency": "CHF"}
     assert _step(client, case["id"], asset["id"], kind="frozen", **freezing).status_code == 201
     assert client.get(f"/api/v1/asset-cases/{case['id']}").json()["assets"][0]["status"] == "confiscated"
+
+
+def test_an_idempotency_key_makes_a_retried_step_answer_the_first_one(peru):
+    client = bearer(peru.officer)
+    case = _case(client)
+    asset = _asset(client, case["id"])
+    url = f"/api/v1/asset-cases/{case['id']}/assets/{asset['id']}/steps"
+    step = {"kind": "frozen", "on": "2017-03-01", "amount": "100", "currency": "CHF"}
+    first = client.post(url, step, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post(url, step, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert AssetStep.objects.count() == 1
+    other = client.post(
+        url, step | {"amount": "200"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert other.status_code == 422 and AssetStep.objects.count() == 1
+    retried_case = client.post(
+        "/api/v1/asset-cases", CASE, content_type="application/json", HTTP_IDEMPOTENCY_KEY="c"
+    )
+    assert (
+        client.post(
+            "/api/v1/asset-cases", CASE, content_type="application/json", HTTP_IDEMPOTENCY_KEY="c"
+        ).json()["id"]
+        == retried_case.json()["id"]
+    )

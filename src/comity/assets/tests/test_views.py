@@ -11,6 +11,7 @@ from django.test import Client
 from comity.assets import services, transfer
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS
+from comity.core.forms import new_form_token
 from comity.core.models import AccessEntry
 
 pytestmark = pytest.mark.django_db
@@ -129,10 +130,18 @@ def test_open_a_case_from_the_page(peru):
             "origin_country": "PE",
             "asset_location_countries": ["CA"],
             "offences": ["uncac-18"],
+            "form_token": (token := new_form_token()),
         },
     )
     assert response.status_code == 302
     assert AssetCase.objects.get().title == "Mining permits"
+    # Submitted again (a double click, the Back button): the case it opened, not a second one.
+    again = client.post(
+        "/asset-cases/new/",
+        {"title": "Mining permits", "origin_country": "PE", "offences": ["uncac-18"], "form_token": token},
+    )
+    assert again.status_code == 302 and again["Location"] == response["Location"]
+    assert AssetCase.objects.count() == 1
     assert _login(peru.viewer).get("/asset-cases/new/").status_code == 403
 
 
@@ -274,3 +283,13 @@ def test_the_asset_import_template_has_an_example_that_imports_and_explains_ever
         io.BytesIO(sample.encode()), "x.csv", authority=peru.authority, actor=None
     )
     assert result.cases_created == 1
+
+
+def test_the_import_message_says_one_case_in_the_singular(peru):
+    client = _login(peru.officer)
+    row = ",".join(transfer.EXAMPLE_ROW[c] for c in COLUMNS)
+    upload = io.BytesIO((",".join(COLUMNS) + "\n" + row + "\n").encode())
+    upload.name = "one.csv"
+    client.post("/asset-cases/import/", {"file": upload})
+    page = client.get("/asset-cases/").content.decode()
+    assert "Imported 1 case with 1 asset. 0 cases were already there." in page
