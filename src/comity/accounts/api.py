@@ -1,13 +1,18 @@
-"""`/api/v1/authorities`: the authorities a request may name as its parties, with their ids."""
+"""`/api/v1/authorities`: the authorities a request may name as its parties, with their ids;
+`/api/v1/tokens`: the acting user's API tokens."""
+
+from typing import Any
 
 from django.conf import settings
-from ninja import Router
+from ninja import Router, Status
 
-from comity.accounts import selectors
+from comity.accounts import selectors, services
 from comity.accounts.filters import AuthorityFilterSet
-from comity.accounts.schemas import AuthorityPage
+from comity.accounts.models import ApiToken
+from comity.accounts.schemas import AuthorityPage, TokenCreated, TokenIn, TokenOut
 from comity.core.api import api_auth, valid_filters
 from comity.core.http import AuthedRequest
+from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters
 from comity.core.pagination import keyset_page
 
@@ -41,3 +46,41 @@ def list_authorities(request: AuthedRequest) -> dict:
         "items": [{"id": row.pop("pk"), **row} for row in page.items],
         "next_cursor": page.next_cursor,
     }
+
+
+tokens_router = Router(auth=api_auth, tags=["tokens"])
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "user": token.user.username,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "last_used_at": token.last_used_at,
+        "revoked": token.revoked,
+    }
+
+
+@tokens_router.get(
+    "", response=list[TokenOut], summary="Your API tokens (an administrator: also your authority's)"
+)
+def list_tokens(request: AuthedRequest) -> list[dict[str, Any]]:
+    return [token_out(t) for t in selectors.tokens_visible_to(request.user)[:500]]
+
+
+@tokens_router.post("", response={201: TokenCreated}, summary="Make yourself a new API token")
+def create_token(request: AuthedRequest, payload: TokenIn) -> Status:
+    secret = services.token_create(
+        actor=request.user, user=request.user, days=payload.days, name=payload.name
+    )
+    made = selectors.tokens_visible_to(request.user).get(key_hash=services.hash_token(secret))
+    return Status(201, token_out(made) | {"token": secret})
+
+
+@tokens_router.delete("/{int:token_id}", response=TokenOut, summary="Revoke a token")
+def revoke_token(request: AuthedRequest, token_id: ObjectId) -> dict[str, Any]:
+    token = selectors.token_for_actor(request.user, token_id)
+    return token_out(services.token_revoke(actor=request.user, token=token))

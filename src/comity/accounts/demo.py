@@ -6,8 +6,7 @@ from django.contrib.auth.hashers import make_password
 
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import Authority, User
-
-DEMO_PASSWORD = "comity-demo-2026"
+from comity.accounts.passwords import DEMO_PASSWORD
 
 # (country, central authority) of the States in the demo; the first ones have users.
 CENTRAL_AUTHORITIES = [

@@ -1,8 +1,10 @@
 """Reads on authorities and users."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from comity.accounts.choices import NON_PARTY_KINDS
+from comity.accounts.choices import NON_PARTY_KINDS, Role
 from comity.accounts.models import ApiToken, Authority, User
 from comity.accounts.services import hash_token
 
@@ -15,7 +17,28 @@ def user_for_token(token: str) -> tuple[User, ApiToken] | None:
         )
     except ApiToken.DoesNotExist:
         return None
+    if api_token.expires_at is not None and api_token.expires_at <= timezone.now():
+        return None
     return api_token.user, api_token
+
+
+def tokens_visible_to(actor: User) -> QuerySet[ApiToken]:
+    """The tokens `actor` may see and revoke: their own; an administrator, also those of the users
+    of their authority (every one, for a superuser)."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    if actor.is_superuser:
+        return tokens
+    if actor.role == Role.ADMIN and actor.authority_id is not None:
+        return tokens.filter(Q(user=actor) | Q(user__authority_id=actor.authority_id))
+    return tokens.filter(user=actor)
+
+
+def token_for_actor(actor: User, pk: int) -> ApiToken:
+    """One token `actor` may see, or 404."""
+    token = tokens_visible_to(actor).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    return token
 
 
 def authority_list() -> QuerySet[Authority]:

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from comity.core.services import audit
 from comity.reference.countries import is_country
 
 TOKEN_BYTES = 32
+MAX_TOKEN_DAYS = 366
 
 
 def hash_token(token: str) -> str:
@@ -74,12 +76,64 @@ def user_create(
 
 
 @transaction.atomic
-def token_create(*, actor: User | None, user: User) -> str:
-    """Create a token for `user` and return it; only its hash is kept."""
+def token_create(*, actor: User | None, user: User, days: int | None = None, name: str = "") -> str:
+    """Create a token for `user` and return it; only its hash is kept. It expires after `days`
+    (COMITY_TOKEN_DAYS by default)."""
+    days = settings.COMITY_TOKEN_DAYS if days is None else days
+    errors: dict[str, list[str]] = {}
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = [_("A token lasts 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}]
+    if len(name) > 100:
+        errors["name"] = [_("At most 100 characters.")]
+    if errors:
+        raise ValidationError(errors)
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    api_token = ApiToken.objects.create(user=user, key_hash=hash_token(token), prefix=token[:8])
+    api_token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_token(token),
+        prefix=token[:8],
+        name=name.strip(),
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
     audit(actor=actor, action="token.create", obj=api_token)
     return token
+
+
+@transaction.atomic
+def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke a token: it works no more. The caller found it with `selectors.token_for_actor`."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not token.revoked:
+        token.revoked, token.revoked_at = True, timezone.now()
+        token.save(update_fields=["revoked", "revoked_at"])
+        audit(actor=actor, action="token.revoke", obj=token)
+    return token
+
+
+def _revoke_all(actor: User | None, user: User) -> int:
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked=False))
+    for token in tokens:
+        token.revoked, token.revoked_at = True, timezone.now()
+        token.save(update_fields=["revoked", "revoked_at"])
+        audit(actor=actor, action="token.revoke", obj=token)
+    return len(tokens)
+
+
+@transaction.atomic
+def password_change(*, actor: User | None, user: User, password: str, revoke_tokens: bool = False) -> User:
+    """Set `user`'s password (checked against the rules), and revoke their API tokens if asked:
+    someone who may have learnt the old password may have made one."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password1": error.messages}) from error
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit(actor=actor, action="user.password", obj=user, fields=["password"])
+    if revoke_tokens:
+        _revoke_all(actor, user)
+    return user
 
 
 # "Last used" is kept to within this: writing it at every call would put a write (and, on SQLite,

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from comity.accounts.api import router as accounts_router
+from comity.accounts.api import tokens_router
 from comity.assets.api import router as assets_router
 from comity.cooperation.api import router as cooperation_router
 from comity.core.api import install_problem_handlers, problem
@@ -42,6 +43,7 @@ api.exception_handler(LedgerNotInitialised)(
     lambda request, exc: problem(503, "The transparency log is not initialised.", str(exc))
 )
 api.add_router("/v1/authorities", accounts_router)
+api.add_router("/v1/tokens", tokens_router)
 api.add_router("/v1/requests", cooperation_router)
 api.add_router("/v1/asset-cases", assets_router)
 api.add_router("/v1/ledger", ledger_router)

@@ -121,10 +121,19 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# OWASP ASVS 2.1: at least 12 characters, not like the user's name or e-mail, not a common
+# password, not a character or two repeated, not the demo data's published password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "comity.accounts.passwords.VariedCharactersValidator"},
+    {"NAME": "comity.accounts.passwords.NotTheDemoPasswordValidator"},
 ]
+# Days an API token works, unless another duration is asked for (`comity token add --days`).
+COMITY_TOKEN_DAYS = int(os.environ.get("COMITY_TOKEN_DAYS", "90"))
+# A password reset link works once, for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("", include("comity.accounts.urls")),
     path("api/", api.urls),
     # An address under the API that no operation has (`/api/v1/requests/abc`) is the API's 404 in
     # problem details, never Django's HTML page.
