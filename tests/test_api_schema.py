@@ -7,7 +7,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,7 +28,19 @@ EXAMPLES = int(os.environ.get("COMITY_SCHEMATHESIS_EXAMPLES", "15"))
 
 
 @pytest.fixture
-def officer_token(peru, switzerland, nigeria):
+def connections_kept():
+    """Schemathesis calls the real WSGI handler, whose end of request closes the database
+    connection, and with it the test's transaction (on PostgreSQL): keep it open, as Django's own
+    test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def officer_token(peru, switzerland, nigeria, connections_kept):
     ensure_key()  # an initialised transparency log (its key in the test's tmp dir)
     make_request(peru, switzerland)
     make_request(switzerland, peru, actor=peru.officer)

@@ -1,6 +1,21 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
 from comity.accounts.models import User
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check that the account or the address is not locked out after failed logins,
+    for logins over the web (which always have a request). A program's own `authenticate` without
+    one (a test client's login, a shell) is not a login attempt to count."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs
+    ):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 class AuthorityModelBackend(ModelBackend):

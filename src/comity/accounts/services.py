@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import secrets
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -145,3 +146,12 @@ def token_touch(api_token: ApiToken) -> None:
     now = timezone.now()
     if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+
+
+@transaction.atomic
+def user_unlock(*, actor: User | None, user: User) -> int:
+    """Lift the lockout of `user`'s account after failed logins (the attempts stay in the access
+    log); how many attempt records were cleared."""
+    cleared = axes_reset(username=user.username)
+    audit(actor=actor, action="user.unlock", obj=user)
+    return cleared

@@ -5,6 +5,7 @@ var/comity.sqlite3), COMITY_VAR_DIR, COMITY_TARGET_DAYS (JSON: request type -> d
 COMITY_URGENT_TARGET_DAYS.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "comity.core",
     "comity.reference",
     "comity.accounts",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "comity.config.urls"
@@ -116,7 +120,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["comity.accounts.backends.AuthorityModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a login to an account, or from an address, locked out after failures.
+    "comity.accounts.backends.LockoutBackend",
+    "comity.accounts.backends.AuthorityModelBackend",
+]
+# OWASP ASVS 2.2: after COMITY_LOCKOUT_FAILURES failed logins to one account, or from one address,
+# that account or address is locked out for COMITY_LOCKOUT_MINUTES; every attempt is logged
+# (django-axes' AccessAttempt and AccessLog); administrators unlock (the user admin's action).
+AXES_FAILURE_LIMIT = int(os.environ.get("COMITY_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("COMITY_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "comity.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

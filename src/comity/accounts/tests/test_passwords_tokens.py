@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -156,3 +157,39 @@ def test_the_cli_adds_lists_and_revokes_tokens(peru):
     assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/requests").status_code == 401
     with pytest.raises(CommandError):
         call_command("token", "revoke", "nothing!", stdout=io.StringIO())
+
+
+def _attempt(client: Client, username: str, password: str):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_an_account_is_locked_after_five_failures_and_an_admin_unlocks_it(peru, switzerland):
+    for _ in range(4):
+        assert _attempt(Client(REMOTE_ADDR="10.0.0.1"), "pe-officer", "wrong-password-123").status_code == 200
+    # The fifth failure locks the account, and says so.
+    assert _attempt(Client(REMOTE_ADDR="10.0.0.1"), "pe-officer", "wrong-password-123").status_code == 429
+    # The right password from another address: still refused, and the user is told why.
+    locked = _attempt(Client(REMOTE_ADDR="10.0.0.2"), "pe-officer", TEST_PASSWORD)
+    assert locked.status_code == 429 and "Too many failed logins" in locked.content.decode()
+    assert "15 minutes" in locked.content.decode()
+    # Another account from a third address is not affected.
+    assert _attempt(Client(REMOTE_ADDR="10.0.0.3"), "ch-officer", TEST_PASSWORD).status_code == 302
+    admin = UserFactory(username="pe-admin", authority=peru.authority, role=Role.ADMIN, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    client.post("/admin/accounts/user/", {"action": "unlock", "_selected_action": [peru.officer.pk]})
+    assert _attempt(Client(REMOTE_ADDR="10.0.0.2"), "pe-officer", TEST_PASSWORD).status_code == 302
+    assert AuditEntry.objects.filter(action="user.unlock", object_id=str(peru.officer.pk)).exists()
+
+
+def test_an_address_is_locked_after_five_failures_whatever_the_account(peru, switzerland):
+    for name in ("a-user", "b-user", "c-user", "d-user", "e-user"):
+        _attempt(Client(REMOTE_ADDR="10.0.0.9"), name, "wrong-password-123")
+    assert _attempt(Client(REMOTE_ADDR="10.0.0.9"), "ch-officer", TEST_PASSWORD).status_code == 429
+    assert _attempt(Client(REMOTE_ADDR="10.0.0.10"), "ch-officer", TEST_PASSWORD).status_code == 302
+
+
+def test_failed_attempts_are_logged_without_the_password(peru):
+    _attempt(Client(REMOTE_ADDR="10.0.0.4"), "pe-officer", "wrong-password-123")
+    attempt = AccessAttempt.objects.get(username="pe-officer")
+    assert attempt.failures_since_start == 1 and "wrong-password-123" not in str(attempt.post_data)
