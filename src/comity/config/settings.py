@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "comity.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the page that says so.
@@ -158,6 +159,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions are read from the cache and written through to the database: one file read per page
 # instead of a query, and nothing lost when the cache is cleared.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# OWASP ASVS 3.3: a session ends after COMITY_IDLE_MINUTES without activity, and after
+# COMITY_SESSION_HOURS whatever happens; activity is recorded at most once a minute.
+COMITY_IDLE_MINUTES = int(os.environ.get("COMITY_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("COMITY_SESSION_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG

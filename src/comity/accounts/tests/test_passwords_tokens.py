@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comity.accounts.choices import Role
+from comity.accounts.middleware import LAST_SEEN
 from comity.accounts.models import ApiToken
 from comity.accounts.passwords import DEMO_PASSWORD
 from comity.accounts.services import token_create, user_create
@@ -193,3 +194,19 @@ def test_failed_attempts_are_logged_without_the_password(peru):
     _attempt(Client(REMOTE_ADDR="10.0.0.4"), "pe-officer", "wrong-password-123")
     attempt = AccessAttempt.objects.get(username="pe-officer")
     assert attempt.failures_since_start == 1 and "wrong-password-123" not in str(attempt.post_data)
+
+
+def test_an_idle_session_ends_and_says_why_without_a_write_at_every_page(peru, settings):
+    client = Client()
+    client.force_login(peru.officer)
+    assert client.get("/requests/").status_code == 200
+    seen = client.session[LAST_SEEN]
+    assert client.get("/requests/").status_code == 200
+    assert client.session[LAST_SEEN] == seen  # not written again within the minute
+    session = client.session
+    session[LAST_SEEN] = seen - settings.COMITY_IDLE_MINUTES * 60 - 1
+    session.save()
+    response = client.get("/requests/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/requests/")
+    assert "without activity" in client.get(response["Location"]).content.decode()
+    assert client.get("/requests/").status_code == 302  # logged out for good
