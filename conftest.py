@@ -41,6 +41,14 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_second_factor_by_default(settings) -> None:
+    # Most tests log heads in with force_login and test something else than the login: the second
+    # factor is tested where it is the subject (accounts/tests/test_mfa.py, tests/test_browser_login.py),
+    # with the roles of the production default.
+    settings.COMITY_MFA_REQUIRED_ROLES = frozenset()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_inline(settings) -> None:
     # Background tasks run at once, in the test's process and transaction.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.choices import Role
 from comity.accounts.models import Authority, User
-from comity.accounts.services import user_unlock
+from comity.accounts.services import mfa_reset, user_unlock
 
 admin.site.site_header = _("Comity administration")
 admin.site.site_title = _("Comity")
@@ -60,7 +60,17 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # deactivate instead: the audit trail keeps pointing at the user
 
-    actions = ["unlock"]
+    actions = ["unlock", "reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor authentication (a lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            mfa_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            _("Two-factor authentication reset for: %(names)s.")
+            % {"names": ", ".join(u.username for u in queryset)},
+        )
 
     @admin.action(description=_("Unlock after failed logins"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -18,3 +18,14 @@ class OwnPasswordForm(PasswordChangeForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100, required=False)
     days = forms.IntegerField(label=_("Days it works"), min_value=1, max_value=MAX_TOKEN_DAYS, initial=90)
+
+
+class SecondFactorForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+    )

@@ -11,6 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import match_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import ApiToken, Authority, User
@@ -155,3 +159,67 @@ def user_unlock(*, actor: User | None, user: User) -> int:
     cleared = axes_reset(username=user.username)
     audit(actor=actor, action="user.unlock", obj=user)
     return cleared
+
+
+# --- two-factor authentication (OWASP ASVS 2.7/2.8): TOTP, with single-use recovery codes ---------
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def mfa_start(*, actor: User, user: User) -> TOTPDevice:
+    """A new authenticator for `user`, unconfirmed until a code from it is given
+    (`mfa_confirm`); an earlier unconfirmed one is dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+
+
+@transaction.atomic
+def mfa_confirm(*, actor: User, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm `device` with a code it made; the user's earlier authenticators give way to it.
+    Returns new recovery codes, shown once (each works once, in place of a code)."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    if not device.verify_token(token.strip().replace(" ", "")):
+        raise ValidationError(
+            {"otp_token": [_("This code is not the one your app shows now: try the next one.")]}
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes(user)
+    audit(actor=actor, action="user.mfa.enrol", obj=user)
+    return codes
+
+
+def _recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def mfa_recovery_codes_renew(*, actor: User, user: User) -> list[str]:
+    """New recovery codes for an enrolled user; the old ones stop working."""
+    codes = _recovery_codes(user)
+    audit(actor=actor, action="user.mfa.recovery_codes", obj=user)
+    return codes
+
+
+def mfa_verify(*, user: User, token: str) -> Device | None:
+    """The user's device that accepts `token` (a code of their app, or a recovery code, which is
+    then used up), or None. Each device throttles repeated failures (django-otp)."""
+    token = token.strip().replace(" ", "")
+    if not token or len(token) > 16:
+        return None
+    return match_token(user, token)
+
+
+@transaction.atomic
+def mfa_reset(*, actor: User | None, user: User) -> None:
+    """Remove `user`'s authenticators and recovery codes (a lost phone): they enrol again at their
+    next login, if their role requires it."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit(actor=actor, action="user.mfa.reset", obj=user)

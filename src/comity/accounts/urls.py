@@ -5,6 +5,9 @@ from comity.accounts import views
 
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("login/verify/", views.mfa_verify, name="mfa-verify"),
+    path("account/two-factor/", views.mfa_setup, name="mfa-setup"),
+    path("account/two-factor/recovery-codes/", views.mfa_recovery_codes, name="mfa-recovery-codes"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path(

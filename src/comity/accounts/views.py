@@ -1,5 +1,8 @@
 """A user's own account: password, API tokens. Thin: parse, call a service, render."""
 
+from base64 import b32encode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -7,13 +10,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comity.accounts import selectors, services
-from comity.accounts.forms import OwnPasswordForm, TokenForm
+from comity.accounts.forms import OwnPasswordForm, SecondFactorForm, TokenForm
+from comity.accounts.mfa import mfa_enrolled, mfa_required
+from comity.accounts.middleware import NO_DEVICE
 from comity.core.forms import add_service_errors
 from comity.core.http import AuthedRequest
 
@@ -58,7 +67,14 @@ def account(request: AuthedRequest) -> HttpResponse:
         else:
             form = TokenForm()
     tokens = list(selectors.tokens_visible_to(request.user)[:500])
-    return render(request, "accounts/account.html", {"form": form, "tokens": tokens, "secret": secret})
+    context = {
+        "form": form,
+        "tokens": tokens,
+        "secret": secret,
+        "mfa_enrolled": mfa_enrolled(request.user),
+        "mfa_required": mfa_required(request.user),
+    }
+    return render(request, "accounts/account.html", context)
 
 
 @login_required
@@ -99,3 +115,70 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else resolve_url("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: AuthedRequest) -> HttpResponse:
+    """The second step of a login: a code of the user's authenticator, or a recovery code."""
+    if not mfa_enrolled(request.user):
+        return redirect("mfa-setup")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.mfa_verify(user=request.user, token=form.cleaned_data["otp_token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("otp_token", _("This code is not valid: give the one your app shows now."))
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: AuthedRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the code, give a code it shows, keep the recovery codes.
+    A user who already gave their second factor this session may replace it."""
+    if mfa_enrolled(request.user) and not request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect("mfa-verify")
+    form = SecondFactorForm(request.POST or None)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if request.method == "POST" and device is not None and form.is_valid():
+        try:
+            codes = services.mfa_confirm(
+                actor=request.user, user=request.user, device=device, token=form.cleaned_data["otp_token"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            device.refresh_from_db()
+            otp_login(request, device)
+            request.session[NO_DEVICE] = False
+            return render(request, "accounts/mfa_codes.html", {"codes": codes, "next": _next(request)})
+    if device is None or request.method == "GET":
+        device = services.mfa_start(actor=request.user, user=request.user)
+    qr = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr": qr,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _next(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mfa_recovery_codes(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect("mfa-verify")
+    codes = services.mfa_recovery_codes_renew(actor=request.user, user=request.user)
+    return render(request, "accounts/mfa_codes.html", {"codes": codes, "next": resolve_url("account")})

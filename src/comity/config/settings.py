@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "comity.core",
     "comity.reference",
     "comity.accounts",
@@ -65,8 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "comity.accounts.middleware.IdleTimeoutMiddleware",
+    "comity.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the page that says so.
@@ -126,6 +131,14 @@ AUTHENTICATION_BACKENDS = [
     "comity.accounts.backends.LockoutBackend",
     "comity.accounts.backends.AuthorityModelBackend",
 ]
+# OWASP ASVS 2.7: these roles give a second factor (an authenticator app's code, or a recovery
+# code) after their password, enrolling an app at their first login; anyone may enrol. Empty for none.
+COMITY_MFA_REQUIRED_ROLES = frozenset(
+    role.strip()
+    for role in os.environ.get("COMITY_MFA_REQUIRED_ROLES", "head,admin,secretariat").split(",")
+    if role.strip()
+)
+OTP_TOTP_ISSUER = os.environ.get("COMITY_MFA_ISSUER", "Comity")
 # OWASP ASVS 2.2: after COMITY_LOCKOUT_FAILURES failed logins to one account, or from one address,
 # that account or address is locked out for COMITY_LOCKOUT_MINUTES; every attempt is logged
 # (django-axes' AccessAttempt and AccessLog); administrators unlock (the user admin's action).

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from comity.accounts.mfa import mfa_pending
 from comity.accounts.selectors import user_for_token
 from comity.accounts.services import token_touch
 from comity.core.services import KeyReused, Submitted, submission_fingerprint, submit_once
@@ -38,8 +39,18 @@ class BearerToken(HttpBearer):
         return user
 
 
+class VerifiedSession(SessionAuth):
+    """A logged-in session, once it gave its second factor where one is owed (accounts.mfa)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and mfa_pending(user):
+            return None
+        return user
+
+
 # Every endpoint takes a token or a logged-in session (with CSRF for unsafe methods).
-api_auth = [BearerToken(), SessionAuth()]
+api_auth = [BearerToken(), VerifiedSession()]
 
 
 def problem(
