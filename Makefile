@@ -8,10 +8,11 @@ HTMX_VERSION := 2.0.8
 PICO_VERSION := 2.1.1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint pytest demo bench bench-deps vendor system-deps clean help
+.PHONY: prepare run dev test lint pytest demo bench bench-deps vendor system-deps clean help
 
 help:
 	@echo "make run    create .venv, migrate var/comity.sqlite3, load demo data when empty, serve :$(PORT)"
+	@echo "make dev    the same with Django's debug server, for developers"
 	@echo "make test   lint (ruff, mypy, django check, migrations) and the whole test suite"
 	@echo "make bench  benchmarks, JSON under bench/results/"
 
@@ -22,17 +23,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The demo's data, then Comity served as in production (gunicorn, debug off, the supervised
+# background worker, its own secret key under var/), on plain HTTP on loopback.
+prepare: $(STAMP)
 	@mkdir -p var
 	$(BIN)/comity migrate --no-input
 	$(BIN)/comity ledger init
 	$(BIN)/comity demo --if-empty
 	@$(BIN)/comity demo --logins
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with one of the demo logins above (API docs: /api/docs)."
-	@# The worker runs background imports and exports, restarted if it dies; it stops with the server.
+	@echo "Heads of unit, administrators and the secretariat set up an authenticator app at their first login."
+
+run: prepare
+	$(BIN)/comity serve --port $(PORT)
+
+# For developers: Django's debug server (tracebacks, reloading) beside the worker.
+dev: prepare
 	$(BIN)/comity worker > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/comity runserver 127.0.0.1:$(PORT)
+	  COMITY_DEBUG=true $(BIN)/comity runserver 127.0.0.1:$(PORT)
 
 demo: $(STAMP)
 	$(BIN)/comity demo

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -25,8 +26,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("COMITY_DEBUG", True)
-# A development key only works while DEBUG is on; production must set its own.
+# A development key only works while DEBUG is on; production sets its own, in the environment or in
+# a file of its own (COMITY_SECRET_KEY_FILE; `comity serve` makes one under var/ and keeps it).
 SECRET_KEY = os.environ.get("COMITY_SECRET_KEY", "")
+if not SECRET_KEY and os.environ.get("COMITY_SECRET_KEY_FILE"):
+    SECRET_KEY = Path(os.environ["COMITY_SECRET_KEY_FILE"]).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("COMITY_SECRET_KEY must be set when COMITY_DEBUG is off")
@@ -42,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Its API documentation served from the package's own files, never a CDN.
+    "ninja",
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -62,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -178,10 +186,38 @@ COMITY_IDLE_MINUTES = int(os.environ.get("COMITY_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = int(os.environ.get("COMITY_SESSION_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind TLS (COMITY_TLS=true, as in production): HTTPS only, HSTS for a year, cookies sent over
+# HTTPS only. Off, Comity serves plain HTTP, as a small office does on loopback (`make run`).
+TLS = _env_bool("COMITY_TLS", False)
+SECURE_SSL_REDIRECT = TLS
+SECURE_HSTS_SECONDS = 31536000 if TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
+SECURE_HSTS_PRELOAD = TLS
+SESSION_COOKIE_SECURE = TLS
+CSRF_COOKIE_SECURE = TLS
+if _env_bool("COMITY_BEHIND_PROXY", False):
+    # A TLS-terminating proxy in front says the scheme the browser used.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# OWASP ASVS 14.4: no script but Comity's own files (htmx, the log's verifier), no eval; inline
+# styles are still allowed (htmx and Pico set a few); nothing from elsewhere, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en"
 # The six UN languages; English first, every string marked for translation.
