@@ -4,7 +4,6 @@ page shows live progress."""
 import datetime
 import logging
 import secrets
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -22,7 +21,7 @@ from django_tasks import task
 from comity.accounts.models import Authority, User
 from comity.cooperation import transfer
 from comity.cooperation.models import ExportJob, ImportJob
-from comity.core.tabular import ImportRejected, write_xlsx
+from comity.core.tabular import ImportRejected, count_rows, write_xlsx
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
@@ -37,19 +36,6 @@ def job_progress(job: ImportJob) -> tuple[str, int]:
     """(stage, rows done) as last reported by the worker: stage "checked" or "written"."""
     reported = cache.get(progress_key(job.pk)) or {}
     return str(reported.get("stage", job.state)), int(reported.get("done", 0))
-
-
-def count_rows(path: Path) -> int:
-    """Rows below the header, cheaply: lines of a CSV, the sheet's size of an XLSX."""
-    with path.open("rb") as handle:
-        if handle.read(4).startswith(b"PK\x03\x04"):
-            try:
-                workbook = openpyxl.load_workbook(path, read_only=True)
-                return max(workbook.worksheets[0].max_row - 1, 0)
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-                return 0
-        handle.seek(0)
-        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
 
 
 def _var_dir(name: str) -> Path:
@@ -71,7 +57,8 @@ def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile)
         with stored.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        rows_total = count_rows(stored)
+        with stored.open("rb") as handle:
+            rows_total = count_rows(handle)
         with transaction.atomic():
             job = ImportJob.objects.create(
                 user=actor,

@@ -17,6 +17,7 @@ from itertools import chain
 from typing import IO, Any
 
 import openpyxl
+from django.conf import settings
 from django.db import models
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -126,8 +127,63 @@ def _delimiter(header: str, layout: Sequence[str]) -> str:
 _UNREADABLE_XLSX = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError, SyntaxError)
 
 
+# A worksheet's XML compresses about ten to one; a part that expands a hundredfold and more is
+# not a spreadsheet someone typed, but padding made to exhaust the memory or the time of whoever
+# parses it (a "zip bomb"). The sizes read are those the archive declares, which Python's zipfile
+# never exceeds as it inflates a part: a part cannot lie its way past this check.
+MAX_RATIO = 100
+RATIO_FROM = 2**20  # parts smaller than this may compress as well as they like
+MAX_EXPANDED_FACTOR = 10  # the parts together, against the largest file an import takes
+
+
+def _check_archive(handle: IO[bytes]) -> None:
+    """ImportRejected for an archive whose parts expand past the limits, before any is inflated."""
+    try:
+        parts = zipfile.ZipFile(handle).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ImportRejected([Problem(1, "", "", _("This is not a readable XLSX file."))]) from error
+    finally:
+        handle.seek(0)
+    expanded = sum(part.file_size for part in parts)
+    ratio = max(
+        (part.file_size / max(part.compress_size, 1) for part in parts if part.file_size >= RATIO_FROM),
+        default=0,
+    )
+    if ratio > MAX_RATIO or expanded > MAX_EXPANDED_FACTOR * settings.COMITY_IMPORT_MAX_BYTES:
+        raise ImportRejected(
+            [
+                Problem(
+                    1,
+                    "",
+                    "",
+                    _("This workbook expands to %(mb)d MB when opened, far more than its rows need; it is refused unread.")
+                    % {"mb": expanded // 10**6},
+                )
+            ]
+        )
+
+
+def count_rows(handle: IO[bytes]) -> int:
+    """Rows below the header, cheaply, to show progress: the lines of a CSV, the size a workbook's
+    sheet declares; 0 when that is not known (a workbook saved without it, an unreadable file)."""
+    if handle.read(4).startswith(b"PK\x03\x04"):
+        handle.seek(0)
+        try:
+            _check_archive(handle)
+            workbook = openpyxl.load_workbook(handle, read_only=True)
+            try:
+                return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+            finally:
+                workbook.close()
+        except (ImportRejected, *_UNREADABLE_XLSX):
+            return 0
+    handle.seek(0)
+    return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+
+
 def _xlsx_rows(handle: IO[bytes], layout: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
     unreadable = ImportRejected([Problem(1, "", "", _("This is not a readable XLSX file."))])
+    _check_archive(handle)
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except _UNREADABLE_XLSX as error:

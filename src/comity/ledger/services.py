@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from comity.accounts.models import User
 from comity.core.dates import implausible
+from comity.core.limits import control_character
 from comity.core.numbers import amount_out_of_range
 from comity.core.services import audit
 from comity.ledger import merkle
@@ -131,6 +132,8 @@ def _text(errors: dict[str, list[str]], field: str, value: Any, required: bool =
         errors.setdefault(field, []).append(_("This field is required."))
     if len(text) > MAX_TEXT:
         errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": MAX_TEXT})
+    if (control := control_character(text, multiline=True)) is not None:
+        errors.setdefault(field, []).append(control)
     return text
 
 
