@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import psycopg
 import pytest
 
+from comity.cooperation.transfer import COLUMNS
 from tests.servers import COMITY, run_comity
 
 
@@ -68,6 +69,22 @@ class Instance:
                 return state == "ready"
             time.sleep(0.5)
         return False
+
+    def query(self, sql: str) -> tuple:
+        """The first row of `sql`, read straight from the database (no Django start-up to wait)."""
+        if self.database_url.startswith("sqlite"):
+            with sqlite3.connect(urlparse(self.database_url).path) as db:
+                return db.execute(sql).fetchone()
+        with psycopg.connect(self.database_url) as db:
+            return db.execute(sql).fetchone()
+
+    def wait_for(self, sql: str, seconds: float = 60) -> tuple:
+        """The first row of `sql` once there is one (polled every 50 ms)."""
+        deadline = time.monotonic() + seconds
+        while (row := self.query(sql)) is None:
+            assert time.monotonic() < deadline, f"never true: {sql}"
+            time.sleep(0.05)
+        return row
 
     def wait_for_log(self, text: str, seconds: float = 30, then=None) -> None:
         deadline = time.monotonic() + seconds
@@ -201,3 +218,70 @@ def test_a_write_waits_for_a_lock_held_for_many_seconds(tmp_path, database_url):
     out, err = writer.communicate(timeout=120)
     assert writer.returncode == 0, err[-500:]
     assert out.strip().isdigit()
+
+
+def _requests_file(path: Path, rows: int) -> Path:
+    """`rows` outgoing requests to a counterpart the database does not know yet."""
+    lines = [",".join(COLUMNS)] + [
+        f"PE-OUT-{n},outgoing,mla,PE,CH,FN,Federal Office of Justice,uncac,uncac-23,"
+        f"bank-records,criminal,no,2024-02-01,,,,,Funds diverted: case {n}"
+        for n in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _kill_worker_once_started(instance: Instance, supervisor: subprocess.Popen, table: str, job: str) -> None:
+    instance.wait_for(f"SELECT 1 FROM {table} WHERE id = {job} AND started_at IS NOT NULL")
+    os.kill(_child_of(supervisor.pid), signal.SIGKILL)
+
+
+def test_a_job_whose_worker_is_killed_fails_and_leaves_no_file(tmp_path, database_url):
+    """A worker killed in the middle of an import left the job "importing" for ever and its file on
+    disk (#20 item 15). Its lease lapses; the restarted worker fails the job, deletes the file, and
+    the user is told to start again; nothing of the import was written. The same for an export."""
+    instance = Instance(tmp_path, database_url)
+    instance.env["COMITY_JOB_LEASE_SECONDS"] = "2"
+    source = _requests_file(tmp_path / "requests.csv", 10_000)
+    job = instance.comity(
+        "shell",
+        "-c",
+        "from django.core.files.uploadedfile import SimpleUploadedFile;"
+        "from comity.accounts.models import User; from comity.cooperation.tasks import import_job_start;"
+        "officer = User.objects.get(username='officer');"
+        f"upload = SimpleUploadedFile('requests.csv', open({str(source)!r}, 'rb').read());"
+        "print(import_job_start(actor=officer, authority=officer.authority, upload=upload).pk)",
+    )
+    supervisor = instance.start_worker()
+    try:
+        checked = f"SELECT state FROM cooperation_importjob WHERE id = {job} AND state <> 'checking'"
+        assert instance.wait_for(checked) == ("ready",)
+        instance.comity(
+            "shell",
+            "-c",
+            "from comity.cooperation.models import ImportJob; from comity.cooperation.tasks import import_job_confirm;"
+            f"job = ImportJob.objects.get(pk={job}); import_job_confirm(actor=job.user, job=job, new_authorities=True)",
+        )
+        _kill_worker_once_started(instance, supervisor, "cooperation_importjob", job)
+        state = f"SELECT state, interrupted, stored_path FROM cooperation_importjob WHERE id = {job}"
+        instance.wait_for(f"SELECT 1 FROM cooperation_importjob WHERE id = {job} AND state = 'failed'")
+        assert instance.query(state)[1:] in ((1, ""), (True, ""))
+        assert instance.query("SELECT count(*) FROM cooperation_request") == (0,)
+        assert not list((tmp_path / "uploads").iterdir())
+
+        instance.comity("import", "requests", str(source), "--authority", "1")
+        assert instance.query("SELECT count(*) FROM cooperation_request") == (10_000,)
+        export = instance.comity(
+            "shell",
+            "-c",
+            "from comity.accounts.models import User; from comity.cooperation.tasks import export_job_start;"
+            "print(export_job_start(actor=User.objects.get(username='officer'), query='').pk)",
+        )
+        _kill_worker_once_started(instance, supervisor, "cooperation_exportjob", export)
+        instance.wait_for(f"SELECT 1 FROM cooperation_exportjob WHERE id = {export} AND state = 'failed'")
+        assert instance.query(f"SELECT interrupted FROM cooperation_exportjob WHERE id = {export}")[0]
+        assert not list((tmp_path / "exports").iterdir())
+        assert instance.export_is_made()  # the restarted worker works on
+    finally:
+        supervisor.terminate()
+        supervisor.wait(timeout=60)

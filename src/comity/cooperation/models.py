@@ -330,6 +330,11 @@ class _UserJob(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a worker began the job's current run; with the lease the worker renews while it runs
+    # (see `cooperation.tasks.leased`), how a job whose worker died is told from one that waits.
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Failed because the worker running it stopped (killed, out of memory, the server restarted).
+    interrupted = models.BooleanField(default=False)
     state: str
 
     class Meta:

@@ -4,12 +4,14 @@ page shows live progress."""
 import datetime
 import logging
 import secrets
+import threading
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO
 
-import openpyxl
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
@@ -30,6 +32,90 @@ PROGRESS_TTL = 24 * 3600
 def progress_key(job_id: int, kind: str = "import") -> str:
     """Where the worker reports a job's progress in the cache (outside the job's transaction)."""
     return f"comity:{kind}-job:{job_id}"
+
+
+def lease_key(kind: str, job_id: int) -> str:
+    return f"comity:{kind}-lease:{job_id}"
+
+
+@contextmanager
+def leased(kind: str, job: ImportJob | ExportJob) -> Iterator[None]:
+    """Run a job's work under a lease that a thread renews while this process lives: when the
+    worker dies (kill -9, out of memory, a restart), the lease lapses and `reclaim_abandoned`
+    fails the job. The lease is kept in the cache, shared by every process, because a database
+    write would wait on SQLite behind the import's own transaction."""
+    key, lease = lease_key(kind, job.pk), settings.COMITY_JOB_LEASE_SECONDS
+    stop = threading.Event()
+    cache.set(key, True, lease)
+
+    def renew() -> None:
+        while not stop.wait(lease / 4):
+            cache.set(key, True, lease)
+
+    renewer = threading.Thread(target=renew, name=f"{kind}-lease-{job.pk}", daemon=True)
+    renewer.start()
+    job.started_at = timezone.now()
+    type(job).objects.filter(pk=job.pk).update(started_at=job.started_at, stored_path=job.stored_path)
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+        cache.delete(key)
+
+
+# The states in which a worker runs a job, by kind.
+RUNNING = (
+    ("import", ImportJob, (ImportJob.State.CHECKING, ImportJob.State.IMPORTING)),
+    ("export", ExportJob, (ExportJob.State.PREPARING,)),
+)
+# A file under var/uploads or var/exports that no job refers to is deleted after this long: one
+# kept by a process that died between writing it and recording it.
+ORPHAN_HOURS = 1
+
+
+def reclaim_abandoned(**among: object) -> int:
+    """Fail the started jobs (those matching `among`, e.g. pk=) whose lease lapsed, deleting their
+    files, so that the user is told and can start again; return how many. Nothing of an import
+    was written: its rows are written in one transaction, which the worker's death rolled back."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.COMITY_JOB_LEASE_SECONDS)
+    reclaimed = 0
+    for kind, model, states in RUNNING:
+        started = model.objects.filter(state__in=states, started_at__lt=cutoff, **among)
+        for job in started.only("pk", "state", "started_at"):
+            if cache.get(lease_key(kind, job.pk)) is not None:
+                continue
+            with transaction.atomic():
+                # Still in the run seen above: not finished, nor started again, meanwhile.
+                locked = (
+                    model.objects.select_for_update()
+                    .filter(pk=job.pk, state=job.state, started_at=job.started_at)
+                    .first()
+                )
+                if locked is None:
+                    continue
+                if locked.stored_path:
+                    Path(locked.stored_path).unlink(missing_ok=True)
+                locked.state, locked.interrupted, locked.stored_path = model.State.FAILED, True, ""
+                locked.save(update_fields=["state", "interrupted", "stored_path", "updated_at"])
+            cache.delete(progress_key(job.pk, kind))
+            logger.warning("%s job %s was interrupted: its worker stopped; marked failed", kind, job.pk)
+            reclaimed += 1
+    if not among:
+        _delete_orphans()
+    return reclaimed
+
+
+def _delete_orphans() -> None:
+    kept = {
+        *ImportJob.objects.exclude(stored_path="").values_list("stored_path", flat=True),
+        *ExportJob.objects.exclude(stored_path="").values_list("stored_path", flat=True),
+    }
+    before = time.time() - ORPHAN_HOURS * 3600
+    for folder in ("uploads", "exports"):
+        for path in _var_dir(folder).iterdir():
+            if str(path) not in kept and path.stat().st_mtime < before:
+                path.unlink(missing_ok=True)
 
 
 def job_progress(job: ImportJob) -> tuple[str, int]:
@@ -80,8 +166,8 @@ def import_job_confirm(*, actor: User, job: ImportJob, new_authorities: bool = F
     only if the user confirmed them (`new_authorities`); else those rows are refused."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk, user=actor)
     if job.state == ImportJob.State.READY:
-        job.state = ImportJob.State.IMPORTING
-        job.save(update_fields=["state", "updated_at"])
+        job.state, job.started_at = ImportJob.State.IMPORTING, None  # queued again, not running
+        job.save(update_fields=["state", "started_at", "updated_at"])
         transaction.on_commit(
             lambda: run_import_job.enqueue(job.pk, commit=True, new_authorities=new_authorities)
         )
@@ -91,35 +177,39 @@ def import_job_confirm(*, actor: User, job: ImportJob, new_authorities: bool = F
 @task()
 def run_import_job(job_id: int, commit: bool, new_authorities: bool = True) -> None:
     job = ImportJob.objects.select_related("authority", "user").get(pk=job_id)
+    if job.state != (ImportJob.State.IMPORTING if commit else ImportJob.State.CHECKING):
+        return  # failed meanwhile (its worker was thought dead): the user starts again
     path = Path(job.stored_path)
 
     def progress(stage: str, done: int) -> None:
         cache.set(progress_key(job_id), {"stage": stage, "done": done}, PROGRESS_TTL)
 
-    try:
-        with path.open("rb") as handle:
-            result = transfer.import_requests(
-                handle,
-                job.file_name,
-                authority=job.authority,
-                actor=job.user,
-                progress=progress,
-                commit=commit,
-                new_authorities=new_authorities,
-            )
-    except ImportRejected as rejected:
-        job.state = ImportJob.State.REJECTED
-        job.problems = [asdict(p) for p in rejected.problems]
-        job.more_problems = rejected.more
-    except Exception:
-        logger.exception("import job %s failed", job_id)  # ids only: no file content in logs
-        job.state = ImportJob.State.FAILED
-    else:
-        job.state = ImportJob.State.DONE if commit else ImportJob.State.READY
-        job.result = asdict(result)
-    if job.state != ImportJob.State.READY or not job.result.get("created"):
-        path.unlink(missing_ok=True)  # kept only while an import waits for its confirmation
-    job.save(update_fields=["state", "problems", "more_problems", "result", "updated_at"])
+    # The outcome is saved under the lease too: once it lapses, the job may be reclaimed.
+    with leased("import", job):
+        try:
+            with path.open("rb") as handle:
+                result = transfer.import_requests(
+                    handle,
+                    job.file_name,
+                    authority=job.authority,
+                    actor=job.user,
+                    progress=progress,
+                    commit=commit,
+                    new_authorities=new_authorities,
+                )
+        except ImportRejected as rejected:
+            job.state = ImportJob.State.REJECTED
+            job.problems = [asdict(p) for p in rejected.problems]
+            job.more_problems = rejected.more
+        except Exception:
+            logger.exception("import job %s failed", job_id)  # ids only: no file content in logs
+            job.state = ImportJob.State.FAILED
+        else:
+            job.state = ImportJob.State.DONE if commit else ImportJob.State.READY
+            job.result = asdict(result)
+        if job.state != ImportJob.State.READY or not job.result.get("created"):
+            path.unlink(missing_ok=True)  # kept only while an import waits for its confirmation
+        job.save(update_fields=["state", "problems", "more_problems", "result", "updated_at"])
     cache.delete(progress_key(job_id))
 
 
@@ -176,25 +266,28 @@ def _counted(rows: Iterable[list[str]], job_id: int) -> Iterator[list[str]]:
 @task()
 def run_export_job(job_id: int) -> None:
     job = ExportJob.objects.select_related("user__authority").get(pk=job_id)
-    stored = _var_dir("exports") / f"{secrets.token_urlsafe(16)}.xlsx"
-    try:
-        # Read as the user may see the requests now, not when the job was asked for.
-        selection = transfer.selection_to_export(job.user, QueryDict(job.query))
-        if selection is None:
-            raise ValueError("the filters are no longer valid")
-        authority, own = selection
-        job.rows_total = own.count()
-        job.save(update_fields=["rows_total", "updated_at"])
-        rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
-        write_xlsx(_counted(rows, job_id), stored, "requests")
-    except Exception:
-        logger.exception("export job %s failed", job_id)  # ids only: no case details in logs
-        stored.unlink(missing_ok=True)
-        job.state = ExportJob.State.FAILED
-    else:
-        job.state = ExportJob.State.READY
-        job.stored_path = str(stored)
-    job.save(update_fields=["state", "stored_path", "updated_at"])
+    if job.state != ExportJob.State.PREPARING:
+        return
+    # Recorded before it is written, so that the file of a worker that dies is found and deleted.
+    job.stored_path = str(_var_dir("exports") / f"{secrets.token_urlsafe(16)}.xlsx")
+    with leased("export", job):
+        try:
+            # Read as the user may see the requests now, not when the job was asked for.
+            selection = transfer.selection_to_export(job.user, QueryDict(job.query))
+            if selection is None:
+                raise ValueError("the filters are no longer valid")
+            authority, own = selection
+            job.rows_total = own.count()
+            job.save(update_fields=["rows_total", "updated_at"])
+            rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
+            write_xlsx(_counted(rows, job_id), job.stored_path, "requests")
+        except Exception:
+            logger.exception("export job %s failed", job_id)  # ids only: no case details in logs
+            Path(job.stored_path).unlink(missing_ok=True)
+            job.state, job.stored_path = ExportJob.State.FAILED, ""
+        else:
+            job.state = ExportJob.State.READY
+        job.save(update_fields=["state", "stored_path", "updated_at"])
     cache.delete(progress_key(job_id, "export"))
 
 

@@ -133,6 +133,8 @@ def request_export_start(request: AuthedRequest) -> HttpResponse:
 def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """An export's progress (polled by htmx), then its download."""
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
+        job.refresh_from_db()
     done = tasks.export_progress(job)
     context = {
         "job": job,
@@ -198,6 +200,8 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             tasks.import_job_confirm(actor=request.user, job=job, new_authorities=confirmed)
             job.refresh_from_db()
+    if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
+        job.refresh_from_db()
     stage, done = tasks.job_progress(job)
     context = {
         "job": job,

@@ -156,7 +156,9 @@ def _check_archive(handle: IO[bytes]) -> None:
                     1,
                     "",
                     "",
-                    _("This workbook expands to %(mb)d MB when opened, far more than its rows need; it is refused unread.")
+                    _(
+                        "This workbook expands to %(mb)d MB when opened, far more than its rows need; it is refused unread."
+                    )
                     % {"mb": expanded // 10**6},
                 )
             ]

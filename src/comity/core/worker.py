@@ -7,6 +7,10 @@ Two layers, because either alone leaves a gap:
 - a supervisor process restarts the worker whenever it ends anyway (another error, a crash, the
   kernel's OOM killer, kill -9), with a growing pause so a worker that cannot start does not spin.
 Without them one lock held too long stopped every import and export until someone noticed.
+
+The worker also runs the project's sweeps (COMITY_WORKER_SWEEPS) every half lease, in a thread of
+its own: they fail the jobs whose worker died mid-way (their lease lapsed), so that a kill -9
+leaves no job "importing" for ever nor its file on disk.
 """
 
 import logging
@@ -18,7 +22,9 @@ import time
 from collections.abc import Callable, Sequence
 from types import FrameType
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 logger = logging.getLogger("comity.worker")
@@ -94,6 +100,28 @@ def _sleep_while(condition: Callable[[], bool], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while condition() and time.monotonic() < deadline:
         time.sleep(min(0.2, max(deadline - time.monotonic(), 0)))
+
+
+def sweep_while(condition: Callable[[], bool]) -> threading.Thread:
+    """Run every sweep of COMITY_WORKER_SWEEPS every half lease while `condition` holds, in a
+    daemon thread (with its own database connection); a sweep that fails is logged and tried at
+    the next round."""
+    sweeps = [import_string(path) for path in settings.COMITY_WORKER_SWEEPS]
+    every = settings.COMITY_JOB_LEASE_SECONDS / 2
+
+    def run() -> None:
+        while condition():
+            for sweep in sweeps:
+                try:
+                    sweep()
+                except Exception as error:  # a busy database, a file gone: the next round retries
+                    logger.warning("sweep %s failed (%s)", sweep.__name__, describe(error))
+            connections.close_all()
+            _sleep_while(condition, every)
+
+    thread = threading.Thread(target=run, name="sweeps", daemon=True)
+    thread.start()
+    return thread
 
 
 def stop_with_parent(parent: int) -> None:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import valid_interval
 
-from comity.core.worker import RetryingWorker, stop_with_parent, supervise
+from comity.core.worker import RetryingWorker, stop_with_parent, supervise, sweep_while
 
 
 class Command(BaseCommand):
@@ -41,4 +41,5 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()
+        sweep_while(lambda: worker.running)
         worker.run()
