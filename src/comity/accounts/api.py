@@ -7,11 +7,12 @@ from django.conf import settings
 from ninja import Router, Status
 
 from comity.accounts import selectors, services
+from comity.accounts.auth import api_auth
 from comity.accounts.filters import AuthorityFilterSet
+from comity.accounts.http import AuthedRequest
 from comity.accounts.models import ApiToken
 from comity.accounts.schemas import AuthorityPage, TokenCreated, TokenIn, TokenOut
-from comity.core.api import api_auth, valid_filters
-from comity.core.http import AuthedRequest
+from comity.core.api import valid_filters
 from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters
 from comity.core.pagination import keyset_page

@@ -59,7 +59,7 @@ NO_DEVICE = "comity_mfa_no_device"
 class SecondFactorMiddleware:
     """After the password, a user who must give a second factor (accounts.mfa) is sent to give
     it, or to enrol an authenticator if they have none; until then no other page opens. The API
-    refuses such a session (core.api); tokens are unaffected."""
+    refuses such a session (accounts.auth); tokens are unaffected."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

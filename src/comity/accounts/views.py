@@ -21,10 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comity.accounts import selectors, services
 from comity.accounts.forms import OwnPasswordForm, SecondFactorForm, TokenForm
+from comity.accounts.http import AuthedRequest
 from comity.accounts.mfa import mfa_enrolled, mfa_required
 from comity.accounts.middleware import NO_DEVICE
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest
 
 
 @login_required

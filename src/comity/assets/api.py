@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from comity.accounts.auth import api_auth
+from comity.accounts.http import AuthedRequest
 from comity.accounts.models import Authority
 from comity.assets import selectors, services
 from comity.assets.choices import CaseCountryRole
@@ -42,8 +44,7 @@ from comity.assets.schemas import (
     ValuationIn,
 )
 from comity.cooperation.selectors import requests_visible_to
-from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, created_once
-from comity.core.http import AuthedRequest
+from comity.core.api import IDEMPOTENCY_PARAMETER, created_once
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comity.accounts.http import AuthedRequest, case_reader_required, read_only_refusal, writing_authority
 from comity.accounts.models import User
 from comity.assets import selectors, services, transfer
 from comity.assets.choices import CaseCountryRole
@@ -41,15 +42,7 @@ from comity.assets.forms import (
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
-from comity.core.http import (
-    AuthedRequest,
-    address_form_token,
-    case_reader_required,
-    form_token_redirect,
-    read_only_refusal,
-    submit_form_once,
-    writing_authority,
-)
+from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
 from comity.core.tabular import ImportRejected, spreadsheet_response, template_workbook, xlsx_download
 from comity.reference.countries import country_name

@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from comity.accounts.auth import api_auth
+from comity.accounts.http import AuthedRequest
 from comity.accounts.models import Authority
 from comity.cooperation import selectors, services
 from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
@@ -21,8 +23,7 @@ from comity.cooperation.schemas import (
     RequestPage,
     RequestPatch,
 )
-from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, create_once, valid_filters
-from comity.core.http import AuthedRequest
+from comity.core.api import IDEMPOTENCY_PARAMETER, create_once, valid_filters
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.choices import Role
+from comity.accounts.http import AuthedRequest, case_reader_required, read_only_refusal, writing_authority
 from comity.accounts.models import User
 from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction, EventKind
@@ -27,15 +28,7 @@ from comity.cooperation.forms import (
 from comity.cooperation.models import ExportJob, ImportJob, Request
 from comity.cooperation.statemachine import next_events
 from comity.core.forms import add_service_errors
-from comity.core.http import (
-    AuthedRequest,
-    address_form_token,
-    case_reader_required,
-    form_token_redirect,
-    read_only_refusal,
-    submit_form_once,
-    writing_authority,
-)
+from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
 

@@ -1,4 +1,6 @@
-"""API plumbing shared by every router: authentication and RFC 9457 problem details."""
+"""API plumbing shared by every router: RFC 9457 problem details, filters, idempotent creation.
+
+Authentication (`api_auth`) is `accounts.auth`'s."""
 
 import json
 import re
@@ -15,42 +17,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
-from ninja.security import HttpBearer, SessionAuth
 
-from comity.accounts.mfa import mfa_pending
-from comity.accounts.selectors import user_for_token
-from comity.accounts.services import token_touch
 from comity.core.services import KeyReused, Submitted, submission_fingerprint, submit_once
 
 M = TypeVar("M", bound=models.Model)
 PROBLEM_TYPE = "application/problem+json"
 # Location parts that say where in the HTTP request, not which field.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = user_for_token(token)
-        if found is None:
-            return None
-        user, api_token = found
-        token_touch(api_token)
-        request.user = user
-        return user
-
-
-class VerifiedSession(SessionAuth):
-    """A logged-in session, once it gave its second factor where one is owed (accounts.mfa)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user is not None and mfa_pending(user):
-            return None
-        return user
-
-
-# Every endpoint takes a token or a logged-in session (with CSRF for unsafe methods).
-api_auth = [BearerToken(), VerifiedSession()]
 
 
 def problem(

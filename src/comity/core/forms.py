@@ -112,7 +112,7 @@ class OnceForm(forms.Form):
 
     A post without a valid token (a form from before tokens, or forged) is refused, with a fresh
     token to submit again with. `token` is the one a page's address gave (see
-    `core.http.form_token_in_address`); without it, each showing of the form makes its own.
+    `core.http.address_form_token`); without it, each showing of the form makes its own.
     """
 
     form_token = forms.CharField(

@@ -24,10 +24,10 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 
+from comity.core.countries import is_country
 from comity.core.dates import too_early
 from comity.core.limits import too_long
 from comity.core.numbers import amount_out_of_range
-from comity.reference.countries import is_country
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 YES, NO = "yes", "no"

@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from comity.core.api import IDEMPOTENCY_PARAMETER, api_auth, created_once, problem
-from comity.core.http import AuthedRequest
+from comity.accounts.auth import api_auth
+from comity.accounts.http import AuthedRequest
+from comity.core.api import IDEMPOTENCY_PARAMETER, created_once, problem
 from comity.core.numbers import LogIndex
 from comity.ledger import selectors, services
 from comity.ledger.models import LedgerEntry

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comity.accounts.http import AuthedRequest, read_only_refusal
 from comity.core.forms import add_service_errors
-from comity.core.http import AuthedRequest, read_only_refusal
 from comity.ledger import selectors, services
 from comity.ledger.forms import AgreementForm, CorrectionForm, DisbursementForm
 from comity.ledger.models import LedgerEntry

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import Http404
 from ninja import Router
 
-from comity.core.api import api_auth
+from comity.accounts.auth import api_auth
 from comity.reference.schemas import VocabulariesOut, VocabularyOut
 from comity.reference.vocabulary import Vocabulary, rows, vocabularies, vocabulary
 

@@ -9,19 +9,9 @@ from babel import Locale, UnknownLocaleError
 from countryinfo import CountryInfo
 from django.utils.translation import get_language
 
+from comity.core.countries import country_codes, is_country
 
-@cache
-def country_codes() -> tuple[str, ...]:
-    return tuple(sorted(c.alpha_2 for c in pycountry.countries))
-
-
-def is_country(code: str) -> bool:
-    return code in _code_set()
-
-
-@cache
-def _code_set() -> frozenset[str]:
-    return frozenset(country_codes())
+__all__ = ["country_codes", "is_country", "country_name", "country_choices", "region_of", "UNKNOWN_REGION"]
 
 
 @cache

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from comity.accounts.auth import api_auth
+from comity.accounts.http import AuthedRequest
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.selectors import requests_visible_to
-from comity.core.api import api_auth
-from comity.core.http import AuthedRequest
 from comity.core.openapi import filterset_parameters
 from comity.reference.money import USD, is_currency
 from comity.statistics.assets import (

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from weasyprint import HTML
 
 from comity.accounts.choices import Role
+from comity.accounts.http import AuthedRequest
 from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import RequestFilterSet
-from comity.core.http import AuthedRequest
 from comity.core.tabular import spreadsheet_response
 from comity.reference.choices import (
     GROUNDS_NOT_ALLOWED_BY_UNCAC,

@@ -1,0 +1,35 @@
+"""How the API knows its caller: an API token, or a logged-in session that gave its second factor."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from comity.accounts.mfa import mfa_pending
+from comity.accounts.selectors import user_for_token
+from comity.accounts.services import token_touch
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = user_for_token(token)
+        if found is None:
+            return None
+        user, api_token = found
+        token_touch(api_token)
+        request.user = user
+        return user
+
+
+class VerifiedSession(SessionAuth):
+    """A logged-in session, once it gave its second factor where one is owed (accounts.mfa)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and mfa_pending(user):
+            return None
+        return user
+
+
+# Every endpoint takes a token or a logged-in session (with CSRF for unsafe methods).
+api_auth = [BearerToken(), VerifiedSession()]
