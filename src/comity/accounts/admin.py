@@ -3,6 +3,8 @@
 Cases are not registered here: they are reached only through the scoped pages and API.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -43,7 +45,7 @@ class UserAdmin(DjangoUserAdmin):
             return users
         return users.filter(authority__users=request.user.pk)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "authority" and not request.user.is_superuser:
             kwargs["queryset"] = Authority.objects.filter(users=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -51,13 +53,13 @@ class UserAdmin(DjangoUserAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_authority_admin(request)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_authority_admin(request)
 
     has_change_permission = has_view_permission
     has_add_permission = has_module_permission
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: the audit trail keeps pointing at the user
 
     actions = ["unlock", "reset_two_factor"]
@@ -91,14 +93,14 @@ class AuthorityAdmin(admin.ModelAdmin):
         return _is_authority_admin(request)
 
     # Not an alias of has_module_permission: Django calls this one with the object too.
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_authority_admin(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,3 +1,5 @@
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
@@ -11,8 +13,12 @@ class LockoutBackend(AxesStandaloneBackend):
     one (a test client's login, a shell) is not a login attempt to count."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs
-    ):
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
@@ -21,7 +27,7 @@ class LockoutBackend(AxesStandaloneBackend):
 class AuthorityModelBackend(ModelBackend):
     """Loads the user's authority with the user: every page shows it and scopes by it."""
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> User | None:
         try:
             user = User.objects.select_related("authority").get(pk=user_id)
         except User.DoesNotExist:

@@ -2,16 +2,17 @@
 
 import functools
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from comity.accounts.models import Authority, User
+from comity.core.policy import may_write, require_reader
 
 
 class AuthedRequest(HttpRequest):
@@ -30,9 +31,8 @@ def case_reader_required(view: V) -> V:
     authority does not."""
 
     @functools.wraps(view)
-    def wrapper(request: AuthedRequest, *args, **kwargs) -> HttpResponseBase:
-        if not request.user.reads_cases:
-            raise Http404
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        require_reader(request.user)
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)  # type: ignore[return-value]
@@ -50,6 +50,6 @@ def read_only_refusal() -> PermissionDenied:
 def writing_authority(request: AuthedRequest) -> Authority:
     """The authority the user writes for (imports, new cases); 403 for roles that only read."""
     authority = request.user.authority
-    if not request.user.writes_cases or authority is None:
+    if not may_write(request.user) or authority is None:
         raise read_only_refusal()
     return authority

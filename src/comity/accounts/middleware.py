@@ -3,6 +3,7 @@ and a user who must give a second factor gives it before any page opens (ASVS 2.
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from comity.accounts.mfa import mfa_enrolled, mfa_pending, mfa_required
+from comity.accounts.models import User
 
 LAST_SEEN = "comity_last_seen"
 # The session records activity at most this often: a write at every page would put the session
@@ -80,7 +82,8 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _owes(request: HttpRequest, user) -> bool:
+    def _owes(request: HttpRequest, user: Any) -> bool:
+        """`user` as django-otp's middleware left it, with `is_verified()`."""
         if request.session.get(NO_DEVICE) and not mfa_required(user):
             return False  # known to have no authenticator: no query at every page
         pending = mfa_pending(user)
@@ -99,7 +102,7 @@ class SecondFactorMiddleware:
 
 
 @receiver(user_logged_in, dispatch_uid="comity-session-start")
-def _session_start(sender: object, request: HttpRequest | None, user, **kwargs: object) -> None:
+def _session_start(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     """What the middlewares above read at every page, known from the login on: when the session
     was last active, and whether the user has any authenticator (no query at each page)."""
     if request is None or not hasattr(request, "session"):

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import ApiToken, Authority, User
+from comity.core.choices import AuditAction
 from comity.core.services import audit
 from comity.reference.countries import is_country
 
@@ -51,7 +52,7 @@ def authority_create(
     authority = Authority(name=name.strip(), country=country, kind=kind, external=external)
     authority.full_clean()
     authority.save()
-    audit(actor=actor, action="authority.create", obj=authority, fields=["name", "country", "kind"])
+    audit(actor=actor, action=AuditAction.AUTHORITY_CREATE, obj=authority, fields=["name", "country", "kind"])
     return authority
 
 
@@ -76,7 +77,7 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit(actor=actor, action="user.create", obj=user, fields=["username", "authority", "role"])
+    audit(actor=actor, action=AuditAction.USER_CREATE, obj=user, fields=["username", "authority", "role"])
     return user
 
 
@@ -100,7 +101,7 @@ def token_create(*, actor: User | None, user: User, days: int | None = None, nam
         name=name.strip(),
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    audit(actor=actor, action="token.create", obj=api_token)
+    audit(actor=actor, action=AuditAction.TOKEN_CREATE, obj=api_token)
     return token
 
 
@@ -111,7 +112,7 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     if not token.revoked:
         token.revoked, token.revoked_at = True, timezone.now()
         token.save(update_fields=["revoked", "revoked_at"])
-        audit(actor=actor, action="token.revoke", obj=token)
+        audit(actor=actor, action=AuditAction.TOKEN_REVOKE, obj=token)
     return token
 
 
@@ -120,7 +121,7 @@ def _revoke_all(actor: User | None, user: User) -> int:
     for token in tokens:
         token.revoked, token.revoked_at = True, timezone.now()
         token.save(update_fields=["revoked", "revoked_at"])
-        audit(actor=actor, action="token.revoke", obj=token)
+        audit(actor=actor, action=AuditAction.TOKEN_REVOKE, obj=token)
     return len(tokens)
 
 
@@ -135,7 +136,7 @@ def password_change(*, actor: User | None, user: User, password: str, revoke_tok
     user = User.objects.select_for_update().get(pk=user.pk)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit(actor=actor, action="user.password", obj=user, fields=["password"])
+    audit(actor=actor, action=AuditAction.USER_PASSWORD, obj=user, fields=["password"])
     if revoke_tokens:
         _revoke_all(actor, user)
     return user
@@ -157,7 +158,7 @@ def user_unlock(*, actor: User | None, user: User) -> int:
     """Lift the lockout of `user`'s account after failed logins (the attempts stay in the access
     log); how many attempt records were cleared."""
     cleared = axes_reset(username=user.username)
-    audit(actor=actor, action="user.unlock", obj=user)
+    audit(actor=actor, action=AuditAction.USER_UNLOCK, obj=user)
     return cleared
 
 
@@ -187,7 +188,7 @@ def mfa_confirm(*, actor: User, user: User, device: TOTPDevice, token: str) -> l
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _recovery_codes(user)
-    audit(actor=actor, action="user.mfa.enrol", obj=user)
+    audit(actor=actor, action=AuditAction.USER_MFA_ENROL, obj=user)
     return codes
 
 
@@ -203,7 +204,7 @@ def _recovery_codes(user: User) -> list[str]:
 def mfa_recovery_codes_renew(*, actor: User, user: User) -> list[str]:
     """New recovery codes for an enrolled user; the old ones stop working."""
     codes = _recovery_codes(user)
-    audit(actor=actor, action="user.mfa.recovery_codes", obj=user)
+    audit(actor=actor, action=AuditAction.USER_MFA_RECOVERY_CODES, obj=user)
     return codes
 
 
@@ -222,4 +223,4 @@ def mfa_reset(*, actor: User | None, user: User) -> None:
     next login, if their role requires it."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit(actor=actor, action="user.mfa.reset", obj=user)
+    audit(actor=actor, action=AuditAction.USER_MFA_RESET, obj=user)

@@ -1,6 +1,7 @@
 """A user's own account: password, API tokens. Thin: parse, call a service, render."""
 
 from base64 import b32encode
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -92,7 +93,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     success_url = reverse_lazy("password_reset_complete")
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         try:
             services.password_change(
                 actor=self.user,
@@ -107,7 +108,9 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         return redirect(self.success_url)
 
 
-def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What a login locked out by django-axes answers (AXES_LOCKOUT_CALLABLE): the site's page
     saying for how long, 429 Too Many Requests."""
     context = {

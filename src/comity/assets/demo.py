@@ -12,6 +12,7 @@ from comity.accounts.choices import Role
 from comity.accounts.models import Authority, User
 from comity.assets import services
 from comity.assets.choices import StepKind
+from comity.assets.models import Asset, AssetCase
 
 SCHEMES = [
     ("NG", "Abacha-era public funds", ["uncac-17", "uncac-23"], "GB"),
@@ -155,7 +156,7 @@ def create_asset_cases(rng: random.Random, authorities: list[Authority]) -> int:
     return made
 
 
-def _extras(rng: random.Random, case, parties: list[Authority], origin: str) -> None:
+def _extras(rng: random.Random, case: AssetCase, parties: list[Authority], origin: str) -> None:
     """A foreign order, a managed vessel or aircraft, a public notice and a claim, where they fit."""
     assets = list(case.assets.all())
     foreign = [
@@ -202,6 +203,7 @@ def _extras(rng: random.Random, case, parties: list[Authority], origin: str) -> 
             insured=True,
         )
         value = Decimal(rng.randint(2, 40) * 100_000)
+        assert asset.frozen_on is not None  # the demo manages only frozen assets
         for year in range(3):
             day = asset.frozen_on + datetime.timedelta(days=365 * year)
             if day <= CUTOFF:
@@ -246,7 +248,13 @@ def _extras(rng: random.Random, case, parties: list[Authority], origin: str) -> 
 
 
 def _history(
-    rng: random.Random, actor: User, asset, currency: str, origin: str, identified: datetime.date, fate: float
+    rng: random.Random,
+    actor: User,
+    asset: Asset,
+    currency: str,
+    origin: str,
+    identified: datetime.date,
+    fate: float,
 ) -> None:
     if fate < 0.08:
         return  # identified only: the follow-up asks for urgent freezing

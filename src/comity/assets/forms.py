@@ -1,5 +1,7 @@
 """Page forms for asset recovery cases; they only parse input, the services decide."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -121,7 +123,7 @@ class ImportForm(forms.Form):
 class CaseBound(forms.Form):
     """A form whose choices of assets (and notices) are those of one case."""
 
-    def __init__(self, *args, case=None, **kwargs) -> None:
+    def __init__(self, *args: Any, case: AssetCase | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if case is None:
             return

@@ -5,7 +5,7 @@ why a new step cannot follow that state. Neither touches the database.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -232,7 +232,7 @@ def step_problems(
     return errors, usd
 
 
-def _check_order(history: History, step: StepInput, fail) -> None:
+def _check_order(history: History, step: StepInput, fail: Callable[[str, str], None]) -> None:
     """Which step may follow which, and dates that cannot precede what they follow."""
     if step.kind == StepKind.FROZEN:
         if step.review_on and step.on and step.review_on < step.on:
@@ -280,7 +280,7 @@ def _check_order(history: History, step: StepInput, fail) -> None:
             fail("returned_to_country", _("Say to which State or victim the assets were returned."))
 
 
-def _check_excess(history: History, step: StepInput, usd: Decimal, fail) -> None:
+def _check_excess(history: History, step: StepInput, usd: Decimal, fail: Callable[[str, str], None]) -> None:
     """Returns beyond what was confiscated (or realised) need a reason: in the steps' own currency
     when all of them share it, else in US dollars at each step's rate."""
     currencies = {currency for (_kind, currency) in history.native} | {step.currency}

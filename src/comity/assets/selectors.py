@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from comity.assets.models import (
     Valuation,
 )
 from comity.cooperation.selectors import requests_visible_to
+from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.reference.choices import AssetCaseStatus
 
@@ -49,51 +49,43 @@ def case_list(user: User) -> QuerySet[AssetCase]:
 
 def case_detail(user: User, pk: int, *, channel: str) -> AssetCase:
     """One case the user may see with everything its page shows, or 404; the read is logged."""
-    case = (
-        cases_visible_to(user)
-        .prefetch_related(
-            "countries",
-            "offence_rows",
-            "persons",
-            "participants__authority",
-            "notices",
-            # Only the linked requests the user may open: a reference and its States are the
-            # request's own metadata, not the case's.
-            Prefetch(
-                "requests",
-                queryset=requests_visible_to(user).select_related(
-                    "requesting_authority", "requested_authority"
-                ),
-            ),
-            Prefetch("contacts", queryset=Contact.objects.order_by("-on", "-pk")),
-            Prefetch(
-                "foreign_orders",
-                queryset=ForeignOrder.objects.prefetch_related("steps").order_by("issued_on", "pk"),
-            ),
-            Prefetch(
-                "assets",
-                queryset=Asset.objects.select_related("management")
-                .prefetch_related(
-                    Prefetch("steps", queryset=AssetStep.objects.order_by("id")),
-                    Prefetch("costs", queryset=ManagementCost.objects.order_by("on", "pk")),
-                    Prefetch("valuations", queryset=Valuation.objects.order_by("on", "pk")),
-                    Prefetch("claims", queryset=Claim.objects.order_by("lodged_on", "pk")),
-                )
-                .order_by("pk"),
-            ),
-        )
-        .filter(pk=pk)
-        .first()
+    visible = cases_visible_to(user).prefetch_related(
+        "countries",
+        "offence_rows",
+        "persons",
+        "participants__authority",
+        "notices",
+        # Only the linked requests the user may open: a reference and its States are the
+        # request's own metadata, not the case's.
+        Prefetch(
+            "requests",
+            queryset=requests_visible_to(user).select_related("requesting_authority", "requested_authority"),
+        ),
+        Prefetch("contacts", queryset=Contact.objects.order_by("-on", "-pk")),
+        Prefetch(
+            "foreign_orders",
+            queryset=ForeignOrder.objects.prefetch_related("steps").order_by("issued_on", "pk"),
+        ),
+        Prefetch(
+            "assets",
+            queryset=Asset.objects.select_related("management")
+            .prefetch_related(
+                Prefetch("steps", queryset=AssetStep.objects.order_by("id")),
+                Prefetch("costs", queryset=ManagementCost.objects.order_by("on", "pk")),
+                Prefetch("valuations", queryset=Valuation.objects.order_by("on", "pk")),
+                Prefetch("claims", queryset=Claim.objects.order_by("lodged_on", "pk")),
+            )
+            .order_by("pk"),
+        ),
     )
-    if case is None:
-        raise Http404
+    case = visible_or_404(visible, pk)
     record_access(user=user, obj=case, channel=channel)
     return case
 
 
 def case_for_write(user: User, pk: int) -> AssetCase:
     """A case the user may see, to hand to a service (which checks the right to write)."""
-    return get_object_or_404(cases_visible_to(user), pk=pk)
+    return visible_or_404(cases_visible_to(user), pk)
 
 
 def asset_for_write(user: User, case: AssetCase, pk: int) -> Asset:

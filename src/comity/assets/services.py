@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +43,11 @@ from comity.assets.models import (
 from comity.assets.rules import InUSD, StepInput, clean_identifier, fold, step_problems, to_usd
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
+from comity.core.choices import AuditAction
 from comity.core.dates import implausible, too_early
 from comity.core.limits import check_lengths
 from comity.core.numbers import amount_out_of_range
+from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.reference.choices import AssetType, Offence
 from comity.reference.countries import is_country
@@ -65,7 +67,7 @@ class _Errors(dict[str, list[str]]):
     def add(self, name: str, message: str) -> None:
         self.setdefault(name, []).append(message)
 
-    def code(self, name: str, value: str, choices, required: bool = True) -> None:
+    def code(self, name: str, value: str, choices: type[models.TextChoices], required: bool = True) -> None:
         if (value or required) and value not in choices.values:
             self.add(
                 name,
@@ -105,13 +107,11 @@ class _Errors(dict[str, list[str]]):
 
 def require_participant(actor: User, case: AssetCase) -> int:
     """The actor's authority, if the actor may write for an authority taking part in the case."""
-    if (
-        not actor.writes_cases
-        or actor.authority_id is None
-        or not case.participants.filter(authority_id=actor.authority_id).exists()
-    ):
-        raise PermissionDenied(_("Only officers and heads of the authorities in this case may change it."))
-    return actor.authority_id
+    return require_writer(
+        actor,
+        _("Only officers and heads of the authorities in this case may change it."),
+        case.participants.values_list("authority_id", flat=True),
+    )
 
 
 def _upper(value: str) -> str:
@@ -136,8 +136,7 @@ def case_create(
     participants: Sequence[Authority] = (),
 ) -> AssetCase:
     """Open a case; the actor's authority takes part in it, with `participants`."""
-    if not actor.writes_cases or actor.authority_id is None:
-        raise PermissionDenied(_("Only officers and heads may open a case."))
+    own = require_writer(actor, _("Only officers and heads may open a case."))
     errors = _Errors()
     if not title.strip():
         errors.add("title", _("The title is required."))
@@ -217,13 +216,13 @@ def case_create(
             for p in persons
         ]
     )
-    authority_ids = dict.fromkeys([actor.authority_id, *(a.pk for a in participants)])
+    authority_ids = dict.fromkeys([own, *(a.pk for a in participants)])
     AssetCaseParticipant.objects.bulk_create(
         [AssetCaseParticipant(case=case, authority_id=pk) for pk in authority_ids]
     )
     if requests:
         case.requests.set(requests)
-    audit(actor=actor, action="asset_case.create", obj=case)
+    audit(actor=actor, action=AuditAction.ASSET_CASE_CREATE, obj=case)
     return case
 
 
@@ -232,14 +231,14 @@ def case_link_request(*, actor: User, case: AssetCase, request: Request) -> None
     """Link a cooperation request the actor can see (the caller fetched it with a scoped selector)."""
     require_participant(actor, case)
     case.requests.add(request)
-    audit(actor=actor, action="asset_case.link_request", obj=case, fields=["requests"])
+    audit(actor=actor, action=AuditAction.ASSET_CASE_LINK_REQUEST, obj=case, fields=["requests"])
 
 
 @transaction.atomic
 def case_add_participant(*, actor: User, case: AssetCase, authority: Authority) -> None:
     require_participant(actor, case)
     AssetCaseParticipant.objects.get_or_create(case=case, authority=authority)
-    audit(actor=actor, action="asset_case.add_participant", obj=case, fields=["participants"])
+    audit(actor=actor, action=AuditAction.ASSET_CASE_ADD_PARTICIPANT, obj=case, fields=["participants"])
 
 
 @transaction.atomic
@@ -307,7 +306,7 @@ def asset_add(
         proceeding=proceeding,
         identified_on=identified_on or timezone.localdate(),
     )
-    audit(actor=actor, action="asset.create", obj=asset)
+    audit(actor=actor, action=AuditAction.ASSET_CREATE, obj=asset)
     return asset
 
 
@@ -409,7 +408,7 @@ def step_record(
         recorded_by=actor,
     )
     store_history(asset)
-    audit(actor=actor, action=f"asset.{kind}", obj=asset, fields=["steps"])
+    audit(actor=actor, action=AuditAction.ASSET_STEP, obj=asset, fields=["steps"], detail={"kind": kind})
     return row
 
 
@@ -461,7 +460,7 @@ def foreign_order_register(
     ForeignOrderStep.objects.create(
         order=order, kind=OrderStepKind.RECEIVED, on=received_on, recorded_by=actor
     )
-    audit(actor=actor, action="foreign_order.create", obj=order)
+    audit(actor=actor, action=AuditAction.FOREIGN_ORDER_CREATE, obj=order)
     return order
 
 
@@ -525,7 +524,9 @@ def foreign_order_step(
     order.status = kind
     order.save(update_fields=["status", "certified", "translated"])
     row = ForeignOrderStep.objects.create(order=order, kind=kind, on=on, note=note.strip(), recorded_by=actor)
-    audit(actor=actor, action=f"foreign_order.{kind}", obj=order, fields=["steps"])
+    audit(
+        actor=actor, action=AuditAction.FOREIGN_ORDER_STEP, obj=order, fields=["steps"], detail={"kind": kind}
+    )
     return row
 
 
@@ -574,7 +575,7 @@ def management_set(
             "sale_reason": sale_reason.strip(),
         },
     )
-    audit(actor=actor, action="asset.management", obj=asset, fields=["management"])
+    audit(actor=actor, action=AuditAction.ASSET_MANAGEMENT, obj=asset, fields=["management"])
     return management
 
 
@@ -610,7 +611,7 @@ def cost_record(
         **in_usd.fields(),
         description=description.strip(),
     )
-    audit(actor=actor, action="asset.cost", obj=asset, fields=["costs"])
+    audit(actor=actor, action=AuditAction.ASSET_COST, obj=asset, fields=["costs"])
     return cost
 
 
@@ -628,7 +629,7 @@ def valuation_record(
     valuation = Valuation.objects.create(
         asset=asset, on=on, value=value, currency=currency, source=source.strip()
     )
-    audit(actor=actor, action="asset.valuation", obj=asset, fields=["valuations"])
+    audit(actor=actor, action=AuditAction.ASSET_VALUATION, obj=asset, fields=["valuations"])
     return valuation
 
 
@@ -659,7 +660,7 @@ def notice_publish(
         deadline_on=deadline_on,
         text=text.strip(),
     )
-    audit(actor=actor, action="asset_case.notice", obj=case, fields=["notices"])
+    audit(actor=actor, action=AuditAction.ASSET_CASE_NOTICE, obj=case, fields=["notices"])
     return notice
 
 
@@ -700,7 +701,7 @@ def claim_lodge(
         currency=currency,
         notice=notice,
     )
-    audit(actor=actor, action="claim.lodge", obj=claim)
+    audit(actor=actor, action=AuditAction.CLAIM_LODGE, obj=claim)
     return claim
 
 
@@ -724,7 +725,9 @@ def claim_decide(
     errors.raise_if_any()
     claim.status, claim.decided_on, claim.decision = status, decided_on, decision.strip()
     claim.save(update_fields=["status", "decided_on", "decision"])
-    audit(actor=actor, action="claim.decide", obj=claim, fields=["status", "decided_on", "decision"])
+    audit(
+        actor=actor, action=AuditAction.CLAIM_DECIDE, obj=claim, fields=["status", "decided_on", "decision"]
+    )
     return claim
 
 
@@ -756,7 +759,7 @@ def contact_record(
         authority_id=authority_id,
         recorded_by=actor,
     )
-    audit(actor=actor, action="asset_case.contact", obj=case, fields=["contacts"])
+    audit(actor=actor, action=AuditAction.ASSET_CASE_CONTACT, obj=case, fields=["contacts"])
     return contact
 
 
@@ -766,7 +769,10 @@ def provisional_conversions_redo(*, actor: User | None = None, **_signal: object
     rate of its own day, or a later last rate, is found; each change is audited. Returns how many
     changed."""
     changed = 0
-    for model, action in ((AssetStep, "asset.step.rate"), (ManagementCost, "asset.cost.rate")):
+    for model, action in (
+        (AssetStep, AuditAction.ASSET_STEP_RATE),
+        (ManagementCost, AuditAction.ASSET_COST_RATE),
+    ):
         for pk in model._default_manager.filter(rate_provisional=True).values_list("pk", flat=True):
             changed += _redo_conversion(model, pk, actor=actor, action=action)
     return changed
@@ -774,7 +780,7 @@ def provisional_conversions_redo(*, actor: User | None = None, **_signal: object
 
 @transaction.atomic
 def _redo_conversion(
-    model: type[AssetStep] | type[ManagementCost], pk: int, *, actor: User | None, action: str
+    model: type[AssetStep] | type[ManagementCost], pk: int, *, actor: User | None, action: AuditAction
 ) -> int:
     row = model._default_manager.select_for_update().get(pk=pk)
     if row.amount is None or row.on is None or not row.rate_provisional:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from comity.assets.models import (
     AssetStep,
 )
 from comity.assets.rules import History, InUSD, StepInput, step_problems
+from comity.core.choices import AuditAction
 from comity.core.dates import implausible
 from comity.core.services import audit
 from comity.core.tabular import ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
@@ -409,7 +411,7 @@ def _create_case(title: str, items: list[_Row], authority: Authority, actor: Use
             returned_on=history.returned_on,
             last_step_on=history.last_step_on,
         )
-    audit(actor=actor, action="asset_case.import", obj=case)
+    audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=case)
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -462,5 +464,5 @@ def export_rows(cases: Iterable[AssetCase]) -> Iterator[list[str]]:
             yield [escape(value) for value in row]
 
 
-def exportable(queryset) -> Any:
+def exportable(queryset: QuerySet[AssetCase]) -> Any:
     return queryset.prefetch_related("countries", "offence_rows", "assets__steps").order_by("pk")

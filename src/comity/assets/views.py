@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.accounts.http import AuthedRequest, case_reader_required, read_only_refusal, writing_authority
+from comity.accounts.http import AuthedRequest, case_reader_required, writing_authority
 from comity.accounts.models import User
 from comity.assets import selectors, services, transfer
 from comity.assets.choices import CaseCountryRole
@@ -44,6 +44,7 @@ from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
+from comity.core.policy import may_write
 from comity.core.tabular import ImportRejected, spreadsheet_response, template_workbook, xlsx_download
 from comity.reference.countries import country_name
 
@@ -56,8 +57,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 @case_reader_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.writes_cases:
-        raise read_only_refusal()
+    writing_authority(request)
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
     form = CaseForm(request.POST or None, token=address_form_token(request))
@@ -184,7 +184,7 @@ def _detail_context(
         "assets": [(asset, selectors.management_alerts(asset)) for asset in assets],
         "orders": [(order, services.missing_for_registration(order)) for order in case.foreign_orders.all()],
         "claims": [claim for asset in assets for claim in asset.claims.all()],
-        "can_write": request.user.writes_cases,
+        "can_write": may_write(request.user),
         "failed": failed,
         "today": timezone.localdate(),
     }
@@ -237,7 +237,7 @@ def follow_up(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def world_map(request) -> HttpResponse:
+def world_map(request: HttpRequest) -> HttpResponse:
     """The base map: public geography, cached a day by the browser."""
     response = HttpResponse(world_svg(), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"

@@ -1,5 +1,7 @@
 """The JSON API: one NinjaAPI mounting each app's router, with RFC 9457 problem details."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -20,7 +22,7 @@ from comity.statistics.api import router as statistics_router
 class ComityAPI(NinjaAPI):
     """The API whose OpenAPI document names every status an operation may answer."""
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
         return document_problems(
             super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params),
             under={

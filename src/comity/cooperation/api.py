@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
-from comity.accounts.models import Authority
+from comity.accounts.models import Authority, User
 from comity.cooperation import selectors, services
 from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
 from comity.cooperation.models import Request
@@ -36,7 +36,7 @@ def _authority(authority: Authority | selectors.AuthorityRef) -> dict[str, Any]:
     return {"id": authority.pk, "name": authority.name, "country": authority.country, "kind": authority.kind}
 
 
-def request_row(user, request: Request | selectors.RequestRow) -> dict[str, Any]:
+def request_row(user: User, request: Request | selectors.RequestRow) -> dict[str, Any]:
     return {
         "id": request.pk,
         "direction": request.direction_for(user.authority_id),
@@ -60,7 +60,7 @@ def request_row(user, request: Request | selectors.RequestRow) -> dict[str, Any]
     }
 
 
-def request_out(user, request: Request) -> dict[str, Any]:
+def request_out(user: User, request: Request) -> dict[str, Any]:
     names = selectors.may_see_subject_names(user, request)
     return request_row(user, request) | {
         "measures": [row.code for row in request.measure_rows.all()],

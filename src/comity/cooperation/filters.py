@@ -87,7 +87,7 @@ class RequestFilterSet(FilterSet):
         fields: list[str] = []
 
     @property
-    def user(self):
+    def user(self) -> User:
         return self.request.user
 
     def keep(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:

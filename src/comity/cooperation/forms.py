@@ -1,6 +1,7 @@
 """Page forms for requests and events; they only parse input, the services decide."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -87,7 +88,7 @@ class RequestCreateForm(OnceForm, RequestForm):
 
     field_order = ["direction", "counterpart", "type", "legal_basis", "proceeding", "offences", "measures"]
 
-    def __init__(self, *args, authority: Authority, **kwargs) -> None:
+    def __init__(self, *args: Any, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         counterpart = self.fields["counterpart"]
         assert isinstance(counterpart, forms.ModelChoiceField)
@@ -149,7 +150,7 @@ class EventForm(OnceForm):
     )
 
     def __init__(
-        self, *args, kinds: Iterable[str], correctable: Iterable[tuple[int, str]] = (), **kwargs
+        self, *args: Any, kinds: Iterable[str], correctable: Iterable[tuple[int, str]] = (), **kwargs: Any
     ) -> None:
         """`kinds`: the events the request's life allows next, the only ones offered. Any event is
         still accepted from a form posted earlier: the state machine then says why it cannot

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comity.accounts.models import Authority
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 
@@ -46,7 +47,7 @@ class RequestSides:
             return self.requested_reference
         return self.requesting_reference
 
-    def counterpart_for(self, authority_id: int | None):
+    def counterpart_for(self, authority_id: int | None) -> "Authority":
         if authority_id == self.requested_authority_id:
             return self.requesting_authority
         return self.requested_authority

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.http import Http404
 
 from comity.accounts.choices import Role
 from comity.accounts.models import User
@@ -28,6 +27,7 @@ from comity.cooperation.models import (
 from comity.core.expressions import JoinedCodes
 from comity.core.models import AccessEntry
 from comity.core.pagination import Page, keyset_page
+from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 
 
@@ -201,7 +201,7 @@ def request_detail(user: User, pk: int, *, channel: str) -> Request:
 
     Every successful read is written to the access log.
     """
-    request = (
+    visible = (
         requests_visible_to(user)
         .select_related("requesting_authority", "requested_authority", "created_by")
         .prefetch_related(
@@ -211,21 +211,15 @@ def request_detail(user: User, pk: int, *, channel: str) -> Request:
             "shares__authority",
             Prefetch("subjects", queryset=Subject.objects.order_by("id")),
         )
-        .filter(pk=pk)
-        .first()
     )
-    if request is None:
-        raise Http404
+    request = visible_or_404(visible, pk)
     record_access(user=user, obj=request, channel=channel)
     return request
 
 
 def request_for_write(user: User, pk: int) -> Request:
     """A request the user may see, to hand to a service (which checks the right to write)."""
-    request = requests_visible_to(user).filter(pk=pk).first()
-    if request is None:
-        raise Http404
-    return request
+    return visible_or_404(requests_visible_to(user), pk)
 
 
 def events_visible(user: User, request: Request) -> QuerySet[Event]:

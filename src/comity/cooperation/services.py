@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, TextChoices
 from django.utils import timezone
@@ -36,7 +36,9 @@ from comity.cooperation.statemachine import (
     replay,
 )
 from comity.core.bulk import db_adapter, insert_returning_ids, insert_rows
+from comity.core.choices import AuditAction
 from comity.core.limits import check_lengths
+from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 from comity.reference.countries import is_country
@@ -165,9 +167,9 @@ def _check_subjects(errors: dict[str, list[str]], subjects: Sequence[SubjectInpu
 
 def _require_party(actor: User, parties: Iterable[int | None]) -> int:
     """The actor's authority id, if the actor may write for one of the parties."""
-    if not actor.writes_cases or actor.authority_id is None or actor.authority_id not in set(parties):
-        raise PermissionDenied(_("Only officers and heads of the two parties may change this request."))
-    return actor.authority_id
+    return require_writer(
+        actor, _("Only officers and heads of the two parties may change this request."), parties
+    )
 
 
 def _not_a_party_message(authority: Authority) -> str:
@@ -384,7 +386,9 @@ def request_create(
     )
     for authority in shared_with:
         RequestShare.objects.create(request=request, authority=authority, shared_by=actor)
-    audit(actor=actor, action="request.create", obj=request, fields=[*fields, "subjects", "summary"])
+    audit(
+        actor=actor, action=AuditAction.REQUEST_CREATE, obj=request, fields=[*fields, "subjects", "summary"]
+    )
     return request
 
 
@@ -441,12 +445,12 @@ def request_update(
     if "subjects" in changes:
         _replace_subjects(request, changes["subjects"])
         changed.append("subjects")
-    audit(actor=actor, action="request.update", obj=request, fields=changed)
+    audit(actor=actor, action=AuditAction.REQUEST_UPDATE, obj=request, fields=changed)
     if new_level != old_level:
         # The levels are codes, not content: an auditor sees who lowered or raised it, and from what.
         audit(
             actor=actor,
-            action="request.confidentiality",
+            action=AuditAction.REQUEST_CONFIDENTIALITY,
             obj=request,
             fields=["confidential", "names_visible_to"],
             detail={"from": old_level, "to": new_level},
@@ -578,7 +582,9 @@ def event_record(
         store_timeline(request, timeline)
         request.save()
         _replace_codes(request, RequestRefusalGround, timeline.refusal_grounds)
-    audit(actor=actor, action=f"request.event.{kind}", obj=request, fields=["events"])
+    audit(
+        actor=actor, action=AuditAction.REQUEST_EVENT, obj=request, fields=["events"], detail={"kind": kind}
+    )
     return event
 
 
@@ -645,7 +651,7 @@ def request_share(*, actor: User, request: Request, authority: Authority) -> Req
     share, _created = RequestShare.objects.get_or_create(
         request=request, authority=authority, defaults={"shared_by": actor}
     )
-    audit(actor=actor, action="request.share", obj=request, fields=["shares"])
+    audit(actor=actor, action=AuditAction.REQUEST_SHARE, obj=request, fields=["shares"])
     return share
 
 

@@ -30,6 +30,7 @@ from comity.cooperation.selectors import joined_codes, requests_visible_to
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
+from comity.core.choices import AuditAction
 from comity.core.services import audit
 from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -413,7 +414,7 @@ def import_requests(
             bulk_register(batch, actor=actor)
             result.created += len(batch)
             progress("written", result.created)
-        audit(actor=actor, action="request.import", obj=authority, fields=["requests"])
+        audit(actor=actor, action=AuditAction.REQUEST_IMPORT, obj=authority, fields=["requests"])
     if result.created:
         analyze(Request)
     return result

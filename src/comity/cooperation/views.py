@@ -1,11 +1,14 @@
 """Pages: parse, authorize through selectors, call a service, render. No ORM writes here."""
 
+from collections.abc import Iterator
 from itertools import islice
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +33,7 @@ from comity.cooperation.statemachine import next_events
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
+from comity.core.policy import may_write
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
 
 HOME_ROWS = 15
@@ -217,11 +221,14 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _can_write(user: User, item: Request) -> bool:
     """Parties write; an authority the request is only shared with reads."""
-    return user.writes_cases and item.direction_for(user.authority_id) is not None
+    return may_write(user, (item.requesting_authority_id, item.requested_authority_id))
 
 
 def _event_form(
-    request: AuthedRequest, item: Request, timeline: list[selectors.TimelineEntry], data=None
+    request: AuthedRequest,
+    item: Request,
+    timeline: list[selectors.TimelineEntry],
+    data: QueryDict | None = None,
 ) -> EventForm:
     """The event form (bound to `data`, if given), offering the events that may follow now and
     the events whose date a correction may supersede."""
@@ -253,17 +260,14 @@ def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm
     }
 
 
-def _subjects(formset) -> list[services.SubjectInput]:
+def _subjects(formset: BaseFormSet) -> list[services.SubjectInput]:
     return [s for s in (form.subject() for form in formset.forms) if s is not None]
 
 
 @case_reader_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: AuthedRequest) -> HttpResponse:
-    user = request.user
-    authority = user.authority
-    if not user.writes_cases or authority is None:
-        raise read_only_refusal()
+    authority = writing_authority(request)
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
     form = RequestCreateForm(request.POST or None, authority=authority, token=address_form_token(request))
@@ -278,7 +282,7 @@ def request_create(request: AuthedRequest) -> HttpResponse:
                 request,
                 form,
                 lambda: services.request_create(
-                    actor=user,
+                    actor=request.user,
                     requesting_authority=authority if outgoing else counterpart,
                     requested_authority=counterpart if outgoing else authority,
                     subjects=_subjects(formset),
@@ -417,7 +421,7 @@ def access_log_export(request: AuthedRequest) -> HttpResponseBase:
     if not filterset.is_valid():
         return _invalid_filters()
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         yield list(ACCESS_LOG_COLUMNS)
         entries = filterset.qs.order_by("-pk").values(*selectors.ACCESS_FIELDS).iterator(chunk_size=2000)
         while chunk := list(islice(entries, 2000)):

@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from comity.core.http import authenticated_user
 from comity.core.services import KeyReused, Submitted, submission_fingerprint, submit_once
 
 M = TypeVar("M", bound=models.Model)
@@ -136,7 +137,7 @@ def create_once(request: HttpRequest, create: Callable[[], M]) -> Submitted[M]:
         body = request.body.decode(errors="replace")
     try:
         return submit_once(
-            actor=request.user,
+            actor=authenticated_user(request),
             key=key.group(1),
             fingerprint=submission_fingerprint(request.method or "", request.path, body),
             create=create,

@@ -13,5 +13,5 @@ class JoinedCodes(Aggregate):
     template = "%(function)s(%(expressions)s, ',')"
     output_field = CharField()
 
-    def as_postgresql(self, compiler, connection, **extra_context: Any):
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)

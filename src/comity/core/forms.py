@@ -1,13 +1,14 @@
 """Form helpers shared by every app's pages."""
 
 import secrets
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -33,21 +34,23 @@ class FastSelect(forms.Select):
     marked at each rendering."""
 
     @property
-    def choices(self):
+    def choices(self) -> Any:
         return forms.Select.choices.fget(self)  # type: ignore[attr-defined]
 
     @choices.setter
-    def choices(self, value) -> None:
+    def choices(self, value: Any) -> None:
         # Django's setter normalises the choices; other choices need their options made anew.
         forms.Select.choices.fset(self, value)  # type: ignore[attr-defined]
         self._options: dict[str, list[tuple[str, str]]] = {}
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> "FastSelect":
         copied = super().__deepcopy__(memo)
         copied._options = self._options  # a copy of the same choices
         return copied
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
         language = get_language() or ""
         options = self._options.get(language)
@@ -67,7 +70,9 @@ class _FastInput(forms.widgets.Input):
     """An <input> rendered in Python, as Django's input.html template would (a template per
     input was a tenth of the list page's time)."""
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         value_html = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
         return format_html(
@@ -123,7 +128,7 @@ class OnceForm(forms.Form):
         error_messages={"required": _("This form is out of date: check it and submit it again.")},
     )
 
-    def __init__(self, *args, token: str | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if token:
             self.fields["form_token"].initial = token
@@ -135,7 +140,7 @@ class OnceForm(forms.Form):
             data[self.add_prefix("form_token")] = new_form_token()
             self.data = data
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         if self.token_missing:
             raise forms.ValidationError(self.fields["form_token"].error_messages["required"])
         return super().clean()

@@ -5,6 +5,7 @@ The request type of logged-in pages, and the decorators that check a role, are `
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +22,7 @@ def submit_form_once(request: HttpRequest, form: OnceForm, create: Callable[[], 
     form's token submitted again gives what the first submission created."""
     try:
         return submit_once(
-            actor=request.user,
+            actor=authenticated_user(request),
             key=form.cleaned_data["form_token"],
             fingerprint=submission_fingerprint(request.path),
             create=create,
@@ -50,3 +51,9 @@ def address_form_token(request: HttpRequest) -> str | None:
     """The one-time token a page's address gives its form (`form_token_redirect`)."""
     token = request.GET.get(FORM_TOKEN_PARAMETER, "")
     return token if is_form_token(token) else None
+
+
+def authenticated_user(request: HttpRequest) -> AbstractBaseUser:
+    """The user of a request that login or the API's authentication let through."""
+    assert isinstance(request.user, AbstractBaseUser), "reached without authentication"
+    return request.user

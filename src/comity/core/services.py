@@ -5,10 +5,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from comity.core.choices import AuditAction
 from comity.core.models import AccessEntry, AuditEntry, Submission
 
 M = TypeVar("M", bound=models.Model)
@@ -19,8 +21,8 @@ SUBMISSION_KEPT = datetime.timedelta(hours=24)
 
 def audit(
     *,
-    actor,
-    action: str,
+    actor: AbstractBaseUser | None,
+    action: AuditAction,
     obj: models.Model,
     fields: Iterable[str] = (),
     detail: Mapping[str, str] | None = None,
@@ -28,7 +30,7 @@ def audit(
     """Record a write. `detail` carries codes an auditor needs to read the change (the old and new
     confidentiality level, say), never case content: no names, summaries or references."""
     return AuditEntry.objects.create(
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         authority_id=getattr(actor, "authority_id", None),
         action=action,
         object_type=obj._meta.label_lower,
@@ -38,9 +40,9 @@ def audit(
     )
 
 
-def record_access(*, user, obj: models.Model, channel: str) -> None:
+def record_access(*, user: AbstractBaseUser, obj: models.Model, channel: str) -> None:
     AccessEntry.objects.create(
-        user=user, object_type=obj._meta.label_lower, object_id=str(obj.pk), channel=channel
+        user_id=user.pk, object_type=obj._meta.label_lower, object_id=str(obj.pk), channel=channel
     )
 
 
@@ -68,7 +70,9 @@ def submission_fingerprint(*parts: str | bytes) -> str:
     return salted_hmac("comity.core.submission", joined, algorithm="sha256").hexdigest()
 
 
-def submit_once(*, actor, key: str, fingerprint: str, create: Callable[[], M]) -> Submitted[M]:
+def submit_once(
+    *, actor: AbstractBaseUser, key: str, fingerprint: str, create: Callable[[], M]
+) -> Submitted[M]:
     """Run `create` (a service) once per `key` of `actor`, in one transaction with the key's record.
 
     The same key again (a double click, the Back button, a client retrying after a timeout)
@@ -78,14 +82,14 @@ def submit_once(*, actor, key: str, fingerprint: str, create: Callable[[], M]) -
     """
     with transaction.atomic():
         now = timezone.now()
-        Submission.objects.filter(user=actor, created_at__lt=now - SUBMISSION_KEPT).delete()
+        Submission.objects.filter(user_id=actor.pk, created_at__lt=now - SUBMISSION_KEPT).delete()
         try:
             with transaction.atomic():
                 claim = Submission.objects.create(
-                    user=actor, key=key, fingerprint=fingerprint, created_at=now
+                    user_id=actor.pk, key=key, fingerprint=fingerprint, created_at=now
                 )
         except IntegrityError:
-            earlier = Submission.objects.get(user=actor, key=key)
+            earlier = Submission.objects.get(user_id=actor.pk, key=key)
             if earlier.fingerprint != fingerprint:
                 raise KeyReused(key) from None
             return Submitted(None, earlier.object_id)

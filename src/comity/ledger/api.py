@@ -3,7 +3,7 @@ authenticated endpoints that record entries."""
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -37,7 +37,7 @@ def _entry_out(entry: LedgerEntry) -> dict[str, Any]:
 
 
 @router.get("/sth", response=TreeHeadOut, auth=None, summary="The latest signed tree head")
-def sth(request) -> dict[str, Any]:
+def sth(request: HttpRequest) -> dict[str, Any]:
     return selectors.tree_head_json(selectors.latest_tree_head())
 
 
@@ -47,7 +47,7 @@ def sth(request) -> dict[str, Any]:
     summary="The latest signed checkpoint, as text/plain",
     openapi_extra={"responses": {200: PLAIN_TEXT}},
 )
-def checkpoint(request) -> HttpResponse:
+def checkpoint(request: HttpRequest) -> HttpResponse:
     head = selectors.latest_tree_head()
     if head is None:
         return problem(404, _("The log is empty."))
@@ -60,17 +60,17 @@ def checkpoint(request) -> HttpResponse:
     summary="The verifier key, as name+keyid+key (text/plain)",
     openapi_extra={"responses": {200: PLAIN_TEXT}},
 )
-def public_key(request) -> HttpResponse:
+def public_key(request: HttpRequest) -> HttpResponse:
     return HttpResponse(services.signer().verifier_key + "\n", content_type="text/plain; charset=utf-8")
 
 
 @router.get("/entries", response=EntriesOut, auth=None, summary="Entries start..end (inclusive)")
-def entries(request, start: LogIndex, end: LogIndex) -> dict[str, Any]:
+def entries(request: HttpRequest, start: LogIndex, end: LogIndex) -> dict[str, Any]:
     return {"entries": [_entry_out(e) for e in selectors.entries_between(start, end)]}
 
 
 @router.get("/proof/inclusion", response=InclusionProofOut, auth=None, summary="RFC 9162 inclusion proof")
-def inclusion(request, leaf_index: LogIndex, tree_size: LogIndex) -> dict[str, Any]:
+def inclusion(request: HttpRequest, leaf_index: LogIndex, tree_size: LogIndex) -> dict[str, Any]:
     path = selectors.inclusion_proof(leaf_index, tree_size)
     return {"leaf_index": leaf_index, "tree_size": tree_size, "audit_path": [selectors.b64(h) for h in path]}
 
@@ -78,7 +78,7 @@ def inclusion(request, leaf_index: LogIndex, tree_size: LogIndex) -> dict[str, A
 @router.get(
     "/proof/consistency", response=ConsistencyProofOut, auth=None, summary="RFC 9162 consistency proof"
 )
-def consistency(request, first: LogIndex, second: LogIndex) -> dict[str, Any]:
+def consistency(request: HttpRequest, first: LogIndex, second: LogIndex) -> dict[str, Any]:
     proof = selectors.consistency_proof(first, second)
     return {"first": first, "second": second, "consistency": [selectors.b64(h) for h in proof]}
 

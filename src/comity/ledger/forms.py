@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +52,7 @@ class CorrectionForm(forms.Form):
     amount = forms.DecimalField(label=_("Correct amount"), max_digits=20, decimal_places=4, required=False)
     date = forms.DateField(label=_("Correct date"), widget=DATE, required=False)
 
-    def __init__(self, *args, entries: list[tuple[int, str]], **kwargs) -> None:
+    def __init__(self, *args: Any, entries: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["corrects"]
         assert isinstance(field, forms.TypedChoiceField)

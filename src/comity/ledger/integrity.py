@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from comity.ledger import merkle
 from comity.ledger.models import LedgerEntry, LedgerNode, LedgerState, TreeHead
-from comity.ledger.note import NoteError, open_note, parse_checkpoint, parse_verifier_key
+from comity.ledger.note import NoteError, Verifier, open_note, parse_checkpoint, parse_verifier_key
 from comity.ledger.services import signer
 from comity.ledger.verifier import VerifyError
 
@@ -52,7 +52,7 @@ def check_local() -> CheckResult:
     return CheckResult(size, TreeHead.objects.count())
 
 
-def _check_head(head: TreeHead, root: bytes, verifier) -> None:
+def _check_head(head: TreeHead, root: bytes, verifier: Verifier) -> None:
     try:
         checkpoint = parse_checkpoint(open_note(head.checkpoint, verifier))
     except NoteError as error:

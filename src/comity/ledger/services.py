@@ -17,15 +17,17 @@ from typing import Any
 import pycountry
 import rfc8785
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.accounts.models import User
+from comity.core.choices import AuditAction
 from comity.core.dates import implausible
 from comity.core.limits import control_character
 from comity.core.numbers import amount_out_of_range
+from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.ledger import merkle
 from comity.ledger.choices import EntryKind
@@ -281,9 +283,11 @@ def entry_content(entry: LedgerEntry) -> dict[str, Any]:
 
 
 def _require_party(actor: User, states: Sequence[str]) -> None:
-    authority = actor.authority
-    if not actor.writes_cases or authority is None or authority.country not in states:
-        raise PermissionDenied(_("Only officers of a party to the agreement may record in the ledger."))
+    require_writer(
+        actor,
+        _("Only officers of a party to the agreement may record in the ledger."),
+        [actor.authority_id] if actor.authority is not None and actor.authority.country in states else [],
+    )
 
 
 def _agreement(index: Any) -> tuple[int, dict[str, Any]]:
@@ -306,7 +310,7 @@ def agreement_record(*, actor: User, data: Mapping[str, Any]) -> LedgerEntry:
         raise ValidationError(errors)
     _require_party(actor, [content["returning_state"], content["receiving_state"]])
     [entry] = _append_locked([content], actor=actor)
-    audit(actor=actor, action="ledger.agreement", obj=entry)
+    audit(actor=actor, action=AuditAction.LEDGER_AGREEMENT, obj=entry)
     return entry
 
 
@@ -318,7 +322,7 @@ def disbursement_record(*, actor: User, agreement_index: int, data: Mapping[str,
     if errors:
         raise ValidationError(errors)
     [entry] = _append_locked([content], actor=actor)
-    audit(actor=actor, action="ledger.disbursement", obj=entry)
+    audit(actor=actor, action=AuditAction.LEDGER_DISBURSEMENT, obj=entry)
     return entry
 
 
@@ -361,5 +365,5 @@ def correction_record(
         "replacement": corrected,
     }
     [entry] = _append_locked([content], actor=actor)
-    audit(actor=actor, action="ledger.correction", obj=entry)
+    audit(actor=actor, action=AuditAction.LEDGER_CORRECTION, obj=entry)
     return entry

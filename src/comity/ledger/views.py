@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comity.accounts.http import AuthedRequest, read_only_refusal
+from comity.accounts.models import User
 from comity.core.forms import add_service_errors
+from comity.core.policy import may_write
 from comity.ledger import selectors, services
 from comity.ledger.forms import AgreementForm, CorrectionForm, DisbursementForm
 from comity.ledger.models import LedgerEntry
@@ -23,8 +26,8 @@ from comity.ledger.selectors import Agreement
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 220, 36
 
 
-def _may_record(user, agreement: Agreement | None = None) -> bool:
-    if not getattr(user, "writes_cases", False) or user.authority is None:
+def _may_record(user: User | AnonymousUser, agreement: Agreement | None = None) -> bool:
+    if not isinstance(user, User) or not may_write(user) or user.authority is None:
         return False
     if agreement is None:
         return True

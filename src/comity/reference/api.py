@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Router
 
 from comity.accounts.auth import api_auth
@@ -17,12 +17,12 @@ def _out(item: Vocabulary) -> dict[str, Any]:
 
 
 @router.get("", response=VocabulariesOut, summary="Every list of codes, with labels")
-def list_vocabularies(request) -> dict[str, Any]:
+def list_vocabularies(request: HttpRequest) -> dict[str, Any]:
     return {"vocabularies": [_out(v) for v in vocabularies()]}
 
 
 @router.get("/{name}", response=VocabularyOut, summary="One list of codes, with labels")
-def read_vocabulary(request, name: str) -> dict[str, Any]:
+def read_vocabulary(request: HttpRequest, name: str) -> dict[str, Any]:
     found = vocabulary(name)
     if found is None:
         raise Http404

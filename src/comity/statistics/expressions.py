@@ -11,7 +11,7 @@ class DaysBetween(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra_context: Any):  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
         end, start = (compiler.compile(expression) for expression in self.source_expressions)
         if connection.vendor == "sqlite":
             sql = f"CAST(JULIANDAY({end[0]}) - JULIANDAY({start[0]}) AS INTEGER)"

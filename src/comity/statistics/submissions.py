@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from comity.accounts.models import Authority, User
 from comity.cooperation.models import Request
+from comity.core.choices import AuditAction
 from comity.core.services import audit
 from comity.reference.countries import is_country, region_of
 from comity.statistics.models import Submission
@@ -133,7 +134,7 @@ def submission_receive(*, actor: User | None, payload: Any) -> Submission:
     submission, _created = Submission.objects.update_or_create(
         state=payload["state"], period=payload["period"], defaults={"payload": payload, "received_by": actor}
     )
-    audit(actor=actor, action="statistics.submission", obj=submission)
+    audit(actor=actor, action=AuditAction.STATISTICS_SUBMISSION, obj=submission)
     return submission
 
 

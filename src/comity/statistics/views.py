@@ -1,10 +1,12 @@
 """The statistics page: the figures the reports ask for, each chart beside its table."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -20,6 +22,7 @@ from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
 from comity.cooperation.filters import RequestFilterSet
+from comity.cooperation.models import Request
 from comity.core.tabular import spreadsheet_response
 from comity.reference.choices import (
     GROUNDS_NOT_ALLOWED_BY_UNCAC,
@@ -100,7 +103,9 @@ def _request_label(key: str, value: Any) -> str:
     return key_label(REQUEST_KEY_LABELS, key, value)
 
 
-def _figures_context(request: AuthedRequest, as_of, queryset) -> dict[str, Any]:
+def _figures_context(
+    request: AuthedRequest, as_of: datetime.date, queryset: QuerySet[Request]
+) -> dict[str, Any]:
     """Everything the page and the PDF report show: five charts, each with its table."""
     authority_id = request.user.authority_id
     # Only the curves need times to execution; the other charts are counts, of one read of the

@@ -1,7 +1,10 @@
 """`{% form_for "step" asset.pk as form %}`: the case page's form for an action and its target,
 bound with its errors if that is the form that just failed, else empty."""
 
+from typing import Any
+
 from django import template
+from django.template import Context
 from django.utils import timezone
 
 from comity.assets.forms import CaseBound
@@ -12,7 +15,7 @@ DATE_FIELDS = ("on", "published_on", "lodged_on", "decided_on")
 
 
 @register.simple_tag(takes_context=True)
-def form_for(context, action: str, target: int | None = None):
+def form_for(context: Context, action: str, target: int | None = None) -> Any:
     failed = context.get("failed")
     if failed and failed[0] == action and failed[1] == target:
         return failed[2]

@@ -142,7 +142,9 @@ def test_history_from_freezing_to_return_with_conversions_stored(peru):
         datetime.date(2017, 3, 1),
         datetime.date(2019, 5, 2),
     )
-    assert AuditEntry.objects.filter(action="asset.returned", object_id=str(asset["id"])).exists()
+    assert AuditEntry.objects.filter(
+        action="asset.step", detail__kind="returned", object_id=str(asset["id"])
+    ).exists()
 
 
 @pytest.mark.parametrize(

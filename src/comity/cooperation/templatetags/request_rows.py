@@ -10,6 +10,7 @@ detail URL's pattern are escaped once per page, and each cell's text by the stan
 from html import escape
 
 from django import template
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -30,7 +31,7 @@ ROW = (
 
 
 @register.simple_tag(takes_context=True)
-def request_rows(context, requests: list[RequestRow]) -> SafeString:
+def request_rows(context: Context, requests: list[RequestRow]) -> SafeString:
     authority_id = context["user"].authority_id
     url_before, url_after = escape(reverse("request-detail", args=[PLACEHOLDER])).split(str(PLACEHOLDER))
     types = {code: escape(label) for code, label in labels(Request, "type").items()}

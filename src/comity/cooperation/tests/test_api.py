@@ -531,7 +531,7 @@ def test_a_correction_fixes_a_mistyped_date_and_both_parties_figures(peru, switz
     for side in (peru, switzerland):
         total = bearer(side.officer).get(stats).json()["total"]
         assert total["pending_max_age_days"] == (datetime.date(2026, 1, 1) - datetime.date(2025, 3, 10)).days
-    [entry] = AuditEntry.objects.filter(action="request.event.correction")
+    [entry] = AuditEntry.objects.filter(action="request.event", detail__kind="correction")
     assert (entry.actor, entry.object_id, entry.fields) == (peru.officer, str(request.pk), ["events"])
 
 

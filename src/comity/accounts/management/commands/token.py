@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         revoke = actions.add_parser("revoke", help="Revoke a token, named by its first characters.")
         revoke.add_argument("prefix")
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "add":
             user = User.objects.filter(username=options["username"], is_active=True).first()
             if user is None:

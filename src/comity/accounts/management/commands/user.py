@@ -1,4 +1,5 @@
 import sys
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             help="Read the password from standard input (never from the command line)",
         )
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         authority = Authority.objects.filter(pk=options["authority"]).first()
         if authority is None:
             raise CommandError(f"authority: no authority with id {options['authority']}")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandParser
@@ -19,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Print what would be sent; send nothing")
 
-    def handle(self, *args, dry_run: bool, **options) -> None:
+    def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
         today = timezone.localdate()
         link = settings.COMITY_BASE_URL.rstrip("/") + reverse("asset-follow-up")
         for authority in Authority.objects.filter(external=False).order_by("pk"):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from comity.cooperation.tasks import EXPORT_KEPT_HOURS, exports_expire
@@ -10,5 +12,5 @@ class Command(BaseCommand):
         "also does it."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"{exports_expire()} expired exports deleted")

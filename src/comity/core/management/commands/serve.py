@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default="127.0.0.1")
 
-    def handle(self, *args, port: int, host: str, **options) -> None:
+    def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
         env = os.environ | {"COMITY_DEBUG": os.environ.get("COMITY_DEBUG", "false")}
         env.setdefault("COMITY_BIND", f"{host}:{port}")
         if not env.get("COMITY_SECRET_KEY"):

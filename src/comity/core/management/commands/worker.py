@@ -1,6 +1,7 @@
 import argparse
 import os
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         # The supervisor starts the worker itself as `comity worker --supervised-by PID`.
         parser.add_argument("--supervised-by", type=int, help=argparse.SUPPRESS)
 
-    def handle(self, *args, interval: float, supervised_by: int | None, **options) -> None:
+    def handle(self, *args: Any, interval: float, supervised_by: int | None, **options: Any) -> None:
         if supervised_by is None:
             command = [sys.executable, "-m", "comity.config.cli", "worker", "--interval", str(interval)]
             sys.exit(supervise([*command, "--supervised-by", str(os.getpid())]))

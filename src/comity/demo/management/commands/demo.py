@@ -1,4 +1,5 @@
 import random
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when the database has data")
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["logins"]:
             self._print_logins()
             return

@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -30,13 +31,13 @@ class Command(BaseCommand):
             "check", help="Recompute this server's log from its database and check every head."
         )
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             getattr(self, f"_{action}")(**options)
         except (VerifyError, LedgerNotInitialised) as error:
             raise CommandError(str(error)) from error
 
-    def _init(self, **options) -> None:
+    def _init(self, **options: Any) -> None:
         key, created = ensure_key()
         path = settings.COMITY_LEDGER_KEY_FILE
         if created:
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The ledger key already exists at {path}. Verifier key:\n{key.verifier_key}")
 
-    def _verify(self, url: str, key: str | None, all_proofs: bool, **options) -> None:
+    def _verify(self, url: str, key: str | None, all_proofs: bool, **options: Any) -> None:
         report = verify(url, key=key, all_proofs=all_proofs, progress=self.stderr.write)
         if not report.key_pinned:
             self.stderr.write("warning: trusting the server's own key; pass --key to pin the one you expect")
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             f"{report.inclusion_checked} inclusion and {report.consistency_checked} consistency proofs verified."
         )
 
-    def _monitor(self, url: str, state: Path, key: str | None, **options) -> None:
+    def _monitor(self, url: str, state: Path, key: str | None, **options: Any) -> None:
         previous, current = monitor(url, state, key=key)
         if previous is None:
             self.stdout.write(f"Started: size {current.tree_size}, root {current.root_hash}.")
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"OK: grew from {previous.tree_size} to {current.tree_size}, consistent.")
 
-    def _check(self, **options) -> None:
+    def _check(self, **options: Any) -> None:
         result = integrity.check_local()
         self.stdout.write(
             f"OK: {result.tree_size} entries; {result.heads} signed tree heads verified and "

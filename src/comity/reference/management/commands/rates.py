@@ -1,5 +1,6 @@
 import io
 from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,11 +22,11 @@ class Command(BaseCommand):
         update = actions.add_parser("update", help="Fetch the ECB's latest reference rates.")
         update.add_argument("--url", default=None, help="Where to fetch them (COMITY_ECB_RATES_URL)")
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "update":
             url = options["url"] or settings.COMITY_ECB_RATES_URL
             try:
-                handle: io.BufferedIOBase = io.BytesIO(fetch_ecb_rates(url))
+                handle: IO[bytes] = io.BytesIO(fetch_ecb_rates(url))
             except RatesUnreachable as unreachable:
                 raise CommandError(str(unreachable)) from unreachable
             self._load(handle)
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         with file.open("rb") as opened:
             self._load(opened)
 
-    def _load(self, handle) -> None:
+    def _load(self, handle: IO[bytes]) -> None:
         try:
             loaded = import_rates(handle)
         except RatesRejected as rejected:

@@ -1,6 +1,7 @@
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
@@ -44,7 +45,9 @@ class Command(BaseCommand):
         )
         submission.add_argument("--output", type=Path, help="File to write (default: standard output)")
 
-    def handle(self, *args, kind: str, authority: int | None, output: Path | None, **options) -> None:
+    def handle(
+        self, *args: Any, kind: str, authority: int | None, output: Path | None, **options: Any
+    ) -> None:
         exporter = acting_authority(authority)
         if kind == "submission":
             text = (

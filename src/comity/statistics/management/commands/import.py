@@ -1,6 +1,7 @@
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         submission = kinds.add_parser("submission", help="A State's statistical submission (secretariat).")
         submission.add_argument("file", type=Path)
 
-    def handle(self, *args, kind: str, file: Path, **options) -> None:
+    def handle(self, *args: Any, kind: str, file: Path, **options: Any) -> None:
         if not file.is_file():
             raise CommandError(f"file: {file} does not exist")
         if kind == "submission":
