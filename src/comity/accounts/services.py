@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import ApiToken, Authority, User
 from comity.core.choices import AuditAction
+from comity.core.errors import FieldErrors
 from comity.core.services import audit
-from comity.reference.countries import is_country
 
 TOKEN_BYTES = 32
 MAX_TOKEN_DAYS = 366
@@ -35,20 +35,11 @@ def authority_create(
     *, actor: User | None, name: str, country: str, kind: str, external: bool = False
 ) -> Authority:
     country = country.strip().upper()
-    errors = {}
-    if not is_country(country):
-        errors["country"] = _("Unknown country code %(code)s: use ISO 3166-1 alpha-2, e.g. PE.") % {
-            "code": country
-        }
-    if kind not in AuthorityKind.values:
-        errors["kind"] = _("Unknown kind %(kind)s; allowed: %(allowed)s.") % {
-            "kind": kind,
-            "allowed": ", ".join(AuthorityKind.values),
-        }
-    if not name.strip():
-        errors["name"] = _("The name is required.")
-    if errors:
-        raise ValidationError(errors)
+    errors = FieldErrors()
+    errors.country("country", country)
+    errors.code("kind", kind, AuthorityKind)
+    errors.required("name", name)
+    errors.raise_if_any()
     authority = Authority(name=name.strip(), country=country, kind=kind, external=external)
     authority.full_clean()
     authority.save()
@@ -86,7 +77,7 @@ def token_create(*, actor: User | None, user: User, days: int | None = None, nam
     """Create a token for `user` and return it; only its hash is kept. It expires after `days`
     (COMITY_TOKEN_DAYS by default)."""
     days = settings.COMITY_TOKEN_DAYS if days is None else days
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not 1 <= days <= MAX_TOKEN_DAYS:
         errors["days"] = [_("A token lasts 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}]
     if len(name) > 100:

@@ -15,6 +15,7 @@ from stdnum import bitcoin, iban, imo, isin, lei
 from stdnum.exceptions import ValidationError as StdnumError
 
 from comity.assets.choices import AssetProceeding, IdentifierKind, StepKind
+from comity.core import messages
 from comity.core.numbers import amount_out_of_range
 from comity.reference.choices import AssetCaseStatus
 from comity.reference.countries import is_country
@@ -195,19 +196,19 @@ def step_problems(
         )
         return errors, None
     if step.on is None and step.kind in AMOUNT_STEPS:
-        fail("on", _("The date is required."))
+        fail("on", messages.required())
     if step.on and identified_on and step.on < identified_on:
         fail("on", _("This is before the asset was identified (%(d)s).") % {"d": identified_on.isoformat()})
     usd = None
     if step.kind in AMOUNT_STEPS:
         if step.amount is None:
-            fail("amount", _("The amount is required."))
+            fail("amount", messages.required())
         elif step.amount < 0:
-            fail("amount", _("An amount cannot be negative."))
+            fail("amount", messages.negative_amount())
         elif too_large := amount_out_of_range(step.amount):
             fail("amount", too_large)
         if not is_currency(step.currency):
-            fail("currency", _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": step.currency})
+            fail("currency", messages.unknown_currency(step.currency))
         elif (
             step.amount is not None and step.amount >= 0 and step.on and not amount_out_of_range(step.amount)
         ):
@@ -228,7 +229,7 @@ def step_problems(
     for name in ("order_country", "returned_to_country"):
         value = getattr(step, name)
         if value and not is_country(value):
-            fail(name, _("Unknown country code %(c)s (ISO 3166-1 alpha-2).") % {"c": value})
+            fail(name, messages.unknown_country(value))
     return errors, usd
 
 

@@ -2,12 +2,11 @@
 to officers and heads of an authority taking part in the case."""
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,15 +42,13 @@ from comity.assets.models import (
 from comity.assets.rules import InUSD, StepInput, clean_identifier, fold, step_problems, to_usd
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
+from comity.core import messages
 from comity.core.choices import AuditAction
-from comity.core.dates import implausible, too_early
-from comity.core.limits import check_lengths
-from comity.core.numbers import amount_out_of_range
+from comity.core.errors import FieldErrors
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.reference.choices import AssetType, Offence
-from comity.reference.countries import is_country
-from comity.reference.money import MissingRate, is_currency
+from comity.reference.money import MissingRate
 
 
 @dataclass(frozen=True)
@@ -61,48 +58,6 @@ class PersonInput:
     name: str
     country: str = ""
     identifiers: str = ""
-
-
-class _Errors(dict[str, list[str]]):
-    def add(self, name: str, message: str) -> None:
-        self.setdefault(name, []).append(message)
-
-    def code(self, name: str, value: str, choices: type[models.TextChoices], required: bool = True) -> None:
-        if (value or required) and value not in choices.values:
-            self.add(
-                name,
-                _("Unknown code “%(v)s”; allowed: %(a)s.") % {"v": value, "a": ", ".join(choices.values)},
-            )
-
-    def country(self, name: str, value: str, required: bool = True) -> None:
-        if (value or required) and not is_country(value):
-            self.add(name, _("Unknown country code “%(c)s” (ISO 3166-1 alpha-2).") % {"c": value})
-
-    def money(self, amount_name: str, amount: Decimal | None, currency_name: str, currency: str) -> None:
-        if amount is not None and amount < 0:
-            self.add(amount_name, _("An amount cannot be negative."))
-        elif amount is not None and (too_large := amount_out_of_range(amount)):
-            self.add(amount_name, too_large)
-        if (amount is not None or currency) and not is_currency(currency):
-            self.add(currency_name, _("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency})
-
-    def texts(self, model: type[models.Model], values: Mapping[str, str], **where: str) -> None:
-        """Texts longer than their field allows (core.limits), as they will be stored (stripped)."""
-        check_lengths(self, model, {name: value.strip() for name, value in values.items()}, **where)
-
-    def happened(self, name: str, day: datetime.date | None) -> None:
-        """A date something happened on: neither before 1950 nor in the future (core.dates)."""
-        if day is not None and (message := implausible(day, timezone.localdate())) is not None:
-            self.add(name, message)
-
-    def ahead(self, name: str, day: datetime.date | None) -> None:
-        """A date that may lie in the future (a review, a deadline), though not before 1950."""
-        if day is not None and (message := too_early(day)) is not None:
-            self.add(name, message)
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
 
 
 def require_participant(actor: User, case: AssetCase) -> int:
@@ -137,9 +92,8 @@ def case_create(
 ) -> AssetCase:
     """Open a case; the actor's authority takes part in it, with `participants`."""
     own = require_writer(actor, _("Only officers and heads may open a case."))
-    errors = _Errors()
-    if not title.strip():
-        errors.add("title", _("The title is required."))
+    errors = FieldErrors()
+    errors.required("title", title)
     errors.texts(AssetCase, {"title": title, "cluster": cluster, "summary": summary})
     origin_country = _upper(origin_country)
     locations = [_upper(c) for c in asset_location_countries]
@@ -170,15 +124,14 @@ def case_create(
         if person.role not in PersonRole.values:
             errors.add("persons", prefix + _("role is one of %(a)s.") % {"a": ", ".join(PersonRole.values)})
         if not person.name.strip():
-            errors.add("persons", prefix + _("the name is required."))
+            errors.add("persons", prefix + messages.required())
         errors.texts(
             AssetCasePerson,
             {"name": person.name, "identifiers": person.identifiers},
             under="persons",
             prefix=prefix,
         )
-        if person.country and not is_country(_upper(person.country)):
-            errors.add("persons", prefix + _("unknown country code %(c)s.") % {"c": person.country})
+        errors.country("persons", _upper(person.country), required=False, prefix=prefix)
     errors.raise_if_any()
 
     case = AssetCase.objects.create(
@@ -261,7 +214,7 @@ def asset_add(
     identified_on: datetime.date | None = None,
 ) -> Asset:
     require_participant(actor, case)
-    errors = _Errors()
+    errors = FieldErrors()
     errors.code("type", type, AssetType)
     location_country = _upper(location_country)
     errors.country("location_country", location_country)
@@ -370,7 +323,7 @@ def step_record(
         reason=reason,
     )
     problems, in_usd = step_problems(fold(asset.steps.order_by("id")), step, asset.identified_on)
-    errors = _Errors(problems)
+    errors = FieldErrors(problems)
     errors.happened("on", on)
     errors.ahead("review_on", review_on)
     errors.texts(
@@ -429,7 +382,7 @@ def foreign_order_register(
     asset: Asset | None = None,
 ) -> ForeignOrder:
     authority_id = require_participant(actor, case)
-    errors = _Errors()
+    errors = FieldErrors()
     errors.code("kind", kind, OrderKind)
     issuing_country = _upper(issuing_country)
     errors.country("issuing_country", issuing_country)
@@ -498,7 +451,7 @@ def foreign_order_step(
     translated: bool | None = None,
 ) -> ForeignOrderStep:
     require_participant(actor, order.case)
-    errors = _Errors()
+    errors = FieldErrors()
     errors.code("kind", kind, OrderStepKind)
     if kind in OrderStepKind.values and kind not in ORDER_NEXT.get(order.status, set()):  # type: ignore[call-overload]
         errors.add(
@@ -544,7 +497,7 @@ def management_set(
     sale_reason: str = "",
 ) -> AssetManagement:
     require_participant(actor, asset.case)
-    errors = _Errors()
+    errors = FieldErrors()
     if not custodian.strip():
         errors.add("custodian", _("Name the custodian or curator."))
     if sale_decided_on and not sale_decided_by.strip():
@@ -579,7 +532,7 @@ def management_set(
     return management
 
 
-def _money_in_usd(errors: _Errors, amount: Decimal, currency: str, on: datetime.date) -> InUSD:
+def _money_in_usd(errors: FieldErrors, amount: Decimal, currency: str, on: datetime.date) -> InUSD:
     errors.money("amount", amount, "currency", currency)
     if errors:
         return InUSD(Decimal(0), Decimal(0), "")
@@ -595,7 +548,7 @@ def cost_record(
     *, actor: User, asset: Asset, on: datetime.date, amount: Decimal, currency: str, description: str
 ) -> ManagementCost:
     require_participant(actor, asset.case)
-    errors = _Errors()
+    errors = FieldErrors()
     currency = _upper(currency)
     in_usd = _money_in_usd(errors, amount, currency, on)
     if not description.strip():
@@ -620,7 +573,7 @@ def valuation_record(
     *, actor: User, asset: Asset, on: datetime.date, value: Decimal, currency: str, source: str = ""
 ) -> Valuation:
     require_participant(actor, asset.case)
-    errors = _Errors()
+    errors = FieldErrors()
     currency = _upper(currency)
     errors.money("value", value, "currency", currency)
     errors.happened("on", on)
@@ -644,7 +597,7 @@ def notice_publish(
     text: str = "",
 ) -> PublicNotice:
     require_participant(actor, case)
-    errors = _Errors()
+    errors = FieldErrors()
     if not medium.strip():
         errors.add("medium", _("Say where the notice was published."))
     if deadline_on and deadline_on < published_on:
@@ -678,7 +631,7 @@ def claim_lodge(
     notice: PublicNotice | None = None,
 ) -> Claim:
     require_participant(actor, asset.case)
-    errors = _Errors()
+    errors = FieldErrors()
     if not claimant.strip():
         errors.add("claimant", _("Name the claimant."))
     errors.code("claimant_kind", claimant_kind, ClaimantKind)
@@ -710,7 +663,7 @@ def claim_decide(
     *, actor: User, claim: Claim, status: str, decided_on: datetime.date, decision: str
 ) -> Claim:
     require_participant(actor, claim.asset.case)
-    errors = _Errors()
+    errors = FieldErrors()
     errors.code("status", status, ClaimStatus)
     if status == ClaimStatus.LODGED:
         errors.add("status", _("A decision accepts, partly accepts, rejects or records a withdrawal."))
@@ -742,7 +695,7 @@ def contact_record(
     asset: Asset | None = None,
 ) -> Contact:
     authority_id = require_participant(actor, case)
-    errors = _Errors()
+    errors = FieldErrors()
     country = _upper(country)
     errors.country("country", country)
     errors.happened("on", on)

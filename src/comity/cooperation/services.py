@@ -35,13 +35,14 @@ from comity.cooperation.statemachine import (
     corrected,
     replay,
 )
+from comity.core import messages
 from comity.core.bulk import db_adapter, insert_returning_ids, insert_rows
 from comity.core.choices import AuditAction
+from comity.core.errors import FieldErrors
 from comity.core.limits import check_lengths
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
-from comity.reference.countries import is_country
 
 
 @dataclass(frozen=True)
@@ -109,32 +110,25 @@ DATE_EVENTS = (
 )
 
 
-def unknown_code_message(value: object, choices: type[TextChoices]) -> str:
-    return _("Unknown code “%(value)s”; allowed: %(allowed)s.") % {
-        "value": value,
-        "allowed": ", ".join(choices.values),
-    }
-
-
-def _check_codes(errors: dict[str, list[str]], data: Mapping[str, Any]) -> None:
+def _check_codes(errors: FieldErrors, data: Mapping[str, Any]) -> None:
     for name, choices in SINGLE_CODES.items():
         if name in data and data[name] not in choices.values:
-            errors.setdefault(name, []).append(unknown_code_message(data[name], choices))
+            errors.add(name, messages.unknown_code(data[name], choices.values))
     for name, choices in LIST_CODES.items():
         for value in data.get(name) or ():
             if value not in choices.values:
-                errors.setdefault(name, []).append(unknown_code_message(value, choices))
+                errors.add(name, messages.unknown_code(value, choices.values))
     if "offences" in data and not data["offences"]:
-        errors.setdefault("offences", []).append(_("Name at least one offence."))
+        errors.add("offences", _("Name at least one offence."))
     if data.get("urgent") and not (data.get("urgency_reason") or "").strip():
-        errors.setdefault("urgency_reason", []).append(_("An urgent request states the reason for urgency."))
+        errors.add("urgency_reason", _("An urgent request states the reason for urgency."))
 
 
 # A request's texts, each as long as its field allows (see core.limits).
 REQUEST_TEXTS = ("requesting_reference", "requested_reference", "summary", "urgency_reason")
 
 
-def _check_texts(errors: dict[str, list[str]], data: Mapping[str, Any]) -> None:
+def _check_texts(errors: FieldErrors, data: Mapping[str, Any]) -> None:
     check_lengths(errors, Request, {name: _stripped(data[name]) for name in REQUEST_TEXTS if name in data})
 
 
@@ -142,7 +136,7 @@ def _stripped(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _check_subjects(errors: dict[str, list[str]], subjects: Sequence[SubjectInput]) -> None:
+def _check_subjects(errors: FieldErrors, subjects: Sequence[SubjectInput]) -> None:
     for position, subject in enumerate(subjects, start=1):
         check_lengths(
             errors,
@@ -152,17 +146,15 @@ def _check_subjects(errors: dict[str, list[str]], subjects: Sequence[SubjectInpu
             prefix=_("Subject %(n)d: ") % {"n": position},
         )
         if subject.kind not in SubjectKind.values:
-            errors.setdefault("subjects", []).append(
-                _("Subject %(n)d: ") % {"n": position} + unknown_code_message(subject.kind, SubjectKind)
+            errors.add(
+                "subjects",
+                _("Subject %(n)d: ") % {"n": position}
+                + messages.unknown_code(subject.kind, SubjectKind.values),
             )
+        prefix = _("Subject %(n)d: ") % {"n": position}
         if not subject.name.strip():
-            errors.setdefault("subjects", []).append(
-                _("Subject %(n)d: the name is required.") % {"n": position}
-            )
-        if subject.country and not is_country(subject.country):
-            errors.setdefault("subjects", []).append(
-                _("Subject %(n)d: unknown country code %(code)s.") % {"n": position, "code": subject.country}
-            )
+            errors.add("subjects", prefix + messages.required())
+        errors.country("subjects", subject.country, required=False, prefix=prefix)
 
 
 def _require_party(actor: User, parties: Iterable[int | None]) -> int:
@@ -241,7 +233,7 @@ def _check_own_references(request: Request, *, writer: int, fields: Iterable[str
     writes it, against its own requests (all of which it sees): the database holds a reference
     unique between two parties only, so that a side recording the other's reference learns
     nothing from a refusal about the other's requests with third parties."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     for field, side in (
         ("requesting_reference", "requesting_authority_id"),
         ("requested_reference", "requested_authority_id"),
@@ -301,7 +293,7 @@ def request_create(
         "urgency_reason": urgency_reason,
         "names_visible_to": names_visible_to,
     }
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_codes(errors, fields)
     _check_texts(
         errors,
@@ -314,18 +306,16 @@ def request_create(
     )
     _check_subjects(errors, subjects)
     if requesting_authority.pk == requested_authority.pk:
-        errors.setdefault("requested_authority", []).append(
-            _("The requested authority must differ from the requesting one.")
-        )
+        errors.add("requested_authority", _("The requested authority must differ from the requesting one."))
     for name, authority in (
         ("requesting_authority", requesting_authority),
         ("requested_authority", requested_authority),
     ):
         if not authority.can_be_party:
-            errors.setdefault(name, []).append(_not_a_party_message(authority))
+            errors.add(name, _not_a_party_message(authority))
     for authority in shared_with:
         if not authority.can_be_party:
-            errors.setdefault("shared_with", []).append(_not_a_party_message(authority))
+            errors.add("shared_with", _not_a_party_message(authority))
 
     today = timezone.localdate()
     given = {"sent_on": sent_on, "received_on": received_on, "acknowledged_on": acknowledged_on}
@@ -341,7 +331,7 @@ def request_create(
             timeline = apply(timeline, kind, day, today=today)
             dated_events.append((kind, day))
         except TransitionError as error:
-            errors.setdefault(field, []).append(error.message)
+            errors.add(field, error.message)
     if errors:
         raise ValidationError(errors)
 
@@ -406,7 +396,7 @@ def request_update(
     if unknown:
         raise ValidationError({name: [_unchangeable_message(name)] for name in sorted(unknown)})
     merged = {name: getattr(request, name) for name in ("urgent", "urgency_reason")} | dict(changes)
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_codes(errors, merged)
     _check_texts(errors, changes)
     _check_subjects(errors, changes.get("subjects") or ())
@@ -419,10 +409,11 @@ def request_update(
     if "subjects" in changes and not may_see_subject_names(actor, request):
         # The names are hidden from this user (null in the API): replacing them blind would
         # destroy what the user may not even read.
-        errors.setdefault("subjects", []).append(
+        errors.add(
+            "subjects",
             _(
                 "The subjects' names of this confidential request are hidden from your role, so it may not change them."
-            )
+            ),
         )
     if errors:
         raise ValidationError(errors)
@@ -477,7 +468,7 @@ def confidentiality_keeper(request: Request) -> int:
 
 
 def _check_confidentiality_change(
-    errors: dict[str, list[str]],
+    errors: FieldErrors,
     actor: User,
     request: Request,
     changes: Mapping[str, Any],
@@ -493,18 +484,14 @@ def _check_confidentiality_change(
         return
     if actor.authority_id != confidentiality_keeper(request):
         for name in changed:
-            errors.setdefault(name, []).append(
-                _("Only the requesting authority sets the confidentiality of its request.")
-            )
+            errors.add(name, _("Only the requesting authority sets the confidentiality of its request."))
         return
     if (
         CONFIDENTIALITY_LEVELS.index(new_level) < CONFIDENTIALITY_LEVELS.index(old_level)
         and not actor.is_head
     ):
         for name in changed:
-            errors.setdefault(name, []).append(
-                _("Only a head of unit may lower the confidentiality of a request.")
-            )
+            errors.add(name, _("Only a head of unit may lower the confidentiality of a request."))
 
 
 def _event_rows(request: Request) -> list[EventRow]:
@@ -536,18 +523,18 @@ def event_record(
     # Lock the request so that two concurrent events are folded one after the other.
     request = Request.objects.select_for_update().get(pk=request.pk)
     side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     for ground in refusal_grounds:
         if ground not in RefusalGround.values:
-            errors.setdefault("refusal_grounds", []).append(unknown_code_message(ground, RefusalGround))
+            errors.add("refusal_grounds", messages.unknown_code(ground, RefusalGround.values))
     if internal and kind != EventKind.NOTE:
-        errors.setdefault("internal", []).append(_("Only a note can be internal."))
+        errors.add("internal", _("Only a note can be internal."))
     check_lengths(errors, Event, {"text": text.strip()})
     rows = _event_rows(request)
     if kind == EventKind.CORRECTION:
         _check_correction(errors, request, side, rows, corrects, occurred_on, text)
     elif corrects is not None:
-        errors.setdefault("corrects", []).append(_("Only a correction names an event to correct."))
+        errors.add("corrects", _("Only a correction names an event to correct."))
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
@@ -589,7 +576,7 @@ def event_record(
 
 
 def _check_correction(
-    errors: dict[str, list[str]],
+    errors: FieldErrors,
     request: Request,
     side: int,
     rows: Sequence[EventRow],
@@ -598,32 +585,26 @@ def _check_correction(
     text: str,
 ) -> None:
     if not text.strip():
-        errors.setdefault("text", []).append(_("Say why the date is corrected."))
+        errors.add("text", _("Say why the date is corrected."))
     if corrects is None:
-        errors.setdefault("corrects", []).append(_("Name the event whose date this corrects."))
+        errors.add("corrects", _("Name the event whose date this corrects."))
         return
     # The other side's internal notes are not this side's to see, nor to correct.
     target = request.events.filter(pk=corrects).filter(Q(internal=False) | Q(authority_id=side)).first()
     if target is None:
-        errors.setdefault("corrects", []).append(
-            _("No event %(id)s in this request's timeline.") % {"id": corrects}
-        )
+        errors.add("corrects", _("No event %(id)s in this request's timeline.") % {"id": corrects})
         return
     if target.kind == EventKind.CORRECTION:
-        errors.setdefault("corrects", []).append(
-            _("A correction is not corrected: correct the event it names again.")
-        )
+        errors.add("corrects", _("A correction is not corrected: correct the event it names again."))
         return
     if target.kind == EventKind.NOTE:
         # A note's date changes nothing the timeline says; and a correction, never internal,
         # would show the other side that an internal note exists.
-        errors.setdefault("corrects", []).append(_("A note is not corrected: write another note."))
+        errors.add("corrects", _("A note is not corrected: write another note."))
         return
     current = dict(zip((row[0] for row in rows), (day for _kind, day, _g in corrected(rows)), strict=True))
     if current[target.pk] == occurred_on:
-        errors.setdefault("occurred_on", []).append(
-            _("The event is already dated %(date)s.") % {"date": occurred_on}
-        )
+        errors.add("occurred_on", _("The event is already dated %(date)s.") % {"date": occurred_on})
 
 
 def _corrected_timeline(

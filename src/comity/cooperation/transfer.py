@@ -29,6 +29,7 @@ from comity.cooperation.models import Request, RequestMeasure, RequestOffence, R
 from comity.cooperation.selectors import joined_codes, requests_visible_to
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
+from comity.core import messages
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
 from comity.core.choices import AuditAction
 from comity.core.services import audit
@@ -190,7 +191,7 @@ def _parse(
     before = len(problems)
     reference = row["reference"]
     if not reference:
-        check.fail("reference", _("required"))
+        check.fail("reference", messages.required())
     direction = check.code("direction", CODES["direction"])
     if direction not in CODES["direction"]:
         # Which side is which follows from the direction: unknown, its own problem says it all.

@@ -4,7 +4,7 @@ Authentication (`api_auth`) is `accounts.auth`'s."""
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import django_filters
@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from comity.core import messages
 from comity.core.http import authenticated_user
 from comity.core.services import KeyReused, Submitted, submission_fingerprint, submit_once
 
@@ -68,7 +69,7 @@ def validation_problem(error: ValidationError) -> HttpResponse:
     )
 
 
-def _schema_problem(error: SchemaValidationError) -> HttpResponse:
+def _schema_problem(request: HttpRequest, error: SchemaValidationError) -> HttpResponse:
     errors = []
     for item in error.errors:
         location = [str(part) for part in item.get("loc", ())]
@@ -79,9 +80,8 @@ def _schema_problem(error: SchemaValidationError) -> HttpResponse:
         if item.get("type") == "extra_forbidden":
             message = _("Unknown field (see the schema at /api/docs).")
         elif item.get("type") == "enum" and item.get("ctx", {}).get("expected"):
-            message = _("Unknown code; allowed: %(allowed)s.") % {
-                "allowed": item["ctx"]["expected"].replace("'", "")
-            }
+            allowed = item["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", ")
+            message = messages.unknown_code(_given(request, item.get("loc", ())), allowed)
         errors.append(field_error(field, message))
     return problem(
         422,
@@ -91,8 +91,24 @@ def _schema_problem(error: SchemaValidationError) -> HttpResponse:
     )
 
 
+def _given(request: HttpRequest, location: Sequence[object]) -> object:
+    """The value the client sent at `location` (as pydantic names it: ("body", "payload", "type"),
+    ("query", "status")), which django-ninja leaves out of its errors; "" if it cannot be found."""
+    try:
+        if location and location[0] == "query":
+            return request.GET.get(str(location[-1]), "")
+        if location and location[0] == "body":
+            value: Any = json.loads(request.body)
+            for part in location[2:]:
+                value = value[part]
+            return value
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    return ""
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
-    api.exception_handler(SchemaValidationError)(lambda request, exc: _schema_problem(exc))
+    api.exception_handler(SchemaValidationError)(_schema_problem)
     api.exception_handler(ValidationError)(lambda request, exc: validation_problem(exc))
     api.exception_handler(AuthenticationError)(
         lambda request, exc: problem(

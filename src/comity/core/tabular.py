@@ -24,6 +24,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 
+from comity.core import messages
 from comity.core.countries import is_country
 from comity.core.dates import too_early
 from comity.core.limits import too_long
@@ -269,10 +270,7 @@ class RowChecker:
         if not value and not required:
             return ""
         if value not in allowed:
-            self.fail(
-                column,
-                _("unknown code; allowed: %(a)s") % {"a": ", ".join(allowed)} if value else _("required"),
-            )
+            self.fail(column, messages.unknown_code(value, allowed) if value else messages.required())
         return value
 
     def codes(self, column: str, allowed: Sequence[str], required: bool = False) -> list[str]:
@@ -280,12 +278,10 @@ class RowChecker:
         # Cells come stripped: a single code needs no splitting.
         values = [v.strip() for v in raw.split(";") if v.strip()] if ";" in raw else [raw] if raw else []
         if required and not values:
-            self.fail(column, _("required: one code or more, separated by ';'"))
+            self.fail(column, messages.required() + " " + _("One code or more, separated by ';'."))
         for value in values:
             if value not in allowed:
-                self.fail(
-                    column, _("unknown code %(v)s; allowed: %(a)s") % {"v": value, "a": ", ".join(allowed)}
-                )
+                self.fail(column, messages.unknown_code(value, allowed))
         return list(dict.fromkeys(values))
 
     def date(self, column: str) -> datetime.date | None:
@@ -295,7 +291,7 @@ class RowChecker:
         try:
             day = datetime.date.fromisoformat(value)
         except ValueError:
-            self.fail(column, _("not a date (YYYY-MM-DD)"))
+            self.fail(column, messages.not_a_date(value))
             return None
         if (message := too_early(day)) is not None:
             self.fail(column, message)
@@ -305,14 +301,14 @@ class RowChecker:
     def country(self, column: str, required: bool = True) -> str:
         value = self.row[column].upper()
         if (value or required) and not is_country(value):
-            self.fail(column, _("unknown country code (ISO 3166-1 alpha-2)") if value else _("required"))
+            self.fail(column, messages.unknown_country(value) if value else messages.required())
         return value
 
     def countries(self, column: str) -> list[str]:
         values = [v.strip().upper() for v in self.row[column].split(";") if v.strip()]
         for value in values:
             if not is_country(value):
-                self.fail(column, _("unknown country code %(v)s (ISO 3166-1 alpha-2)") % {"v": value})
+                self.fail(column, messages.unknown_country(value))
         return list(dict.fromkeys(values))
 
     def amount(self, column: str) -> Decimal | None:
@@ -325,10 +321,10 @@ class RowChecker:
             if not amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            self.fail(column, _("not a number (digits and a decimal point, no thousands separators)"))
+            self.fail(column, messages.not_an_amount(value))
             return None
         if amount < 0:
-            self.fail(column, _("an amount cannot be negative"))
+            self.fail(column, messages.negative_amount())
             return None
         if too_large := amount_out_of_range(amount):
             self.fail(column, too_large)

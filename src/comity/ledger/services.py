@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pycountry
 import rfc8785
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.accounts.models import User
+from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.dates import implausible
+from comity.core.errors import FieldErrors
 from comity.core.limits import control_character
 from comity.core.numbers import amount_out_of_range
 from comity.core.policy import require_writer
@@ -40,7 +41,6 @@ from comity.ledger.note import (
     parse_private_key,
     write_key_file,
 )
-from comity.reference.countries import is_country
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 MAX_TEXT = 2000
@@ -85,71 +85,63 @@ def signer() -> Signer:
 # --- validation -------------------------------------------------------------------------------
 
 
-def _amount(errors: dict[str, list[str]], field: str, value: Any) -> str:
+def _amount(errors: FieldErrors, field: str, value: Any) -> str:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        errors.setdefault(field, []).append(_("“%(value)s” is not an amount.") % {"value": value})
+        errors.add(field, messages.not_an_amount(value))
         return ""
     if not amount.is_finite() or amount <= 0:
-        errors.setdefault(field, []).append(_("An amount is a positive number."))
+        errors.add(field, _("An amount is a positive number."))
     elif too_large := amount_out_of_range(amount):
-        errors.setdefault(field, []).append(too_large)
+        errors.add(field, too_large)
         return ""
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -4:
-        errors.setdefault(field, []).append(_("An amount has at most four decimals."))
+        errors.add(field, _("An amount has at most four decimals."))
         return ""
     return f"{amount:f}"
 
 
-def _currency(errors: dict[str, list[str]], field: str, value: Any) -> str:
+def _currency(errors: FieldErrors, field: str, value: Any) -> str:
     code = str(value or "").upper()
-    if pycountry.currencies.get(alpha_3=code) is None:
-        errors.setdefault(field, []).append(
-            _("Unknown currency “%(value)s”: use an ISO 4217 code such as USD.") % {"value": value}
-        )
+    errors.currency(field, code)
     return code
 
 
-def _date(errors: dict[str, list[str]], field: str, value: Any) -> str:
+def _date(errors: FieldErrors, field: str, value: Any) -> str:
     if isinstance(value, datetime.date):
         day = value
     else:
         try:
             day = datetime.date.fromisoformat(str(value))
         except ValueError:
-            errors.setdefault(field, []).append(
-                _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}
-            )
+            errors.add(field, messages.not_a_date(value))
             return ""
     if (message := implausible(day, timezone.localdate())) is not None:
-        errors.setdefault(field, []).append(message)
+        errors.add(field, message)
     return day.isoformat()
 
 
-def _text(errors: dict[str, list[str]], field: str, value: Any, required: bool = True) -> str:
+def _text(errors: FieldErrors, field: str, value: Any, required: bool = True) -> str:
     text = str(value or "").strip()
-    if required and not text:
-        errors.setdefault(field, []).append(_("This field is required."))
+    if required:
+        errors.required(field, text)
     if len(text) > MAX_TEXT:
-        errors.setdefault(field, []).append(_("At most %(n)d characters.") % {"n": MAX_TEXT})
+        errors.add(field, _("At most %(n)d characters.") % {"n": MAX_TEXT})
     if (control := control_character(text, multiline=True)) is not None:
-        errors.setdefault(field, []).append(control)
+        errors.add(field, control)
     return text
 
 
 def agreement_content(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     returning = str(data.get("returning_state", "")).upper()
     receiving = str(data.get("receiving_state", "")).upper()
     for field, code in (("returning_state", returning), ("receiving_state", receiving)):
-        if not is_country(code):
-            errors.setdefault(field, []).append(_("Unknown country code “%(code)s”.") % {"code": code})
+        errors.country(field, code)
     if returning and returning == receiving:
-        errors.setdefault("receiving_state", []).append(
-            _("The receiving State differs from the returning one.")
-        )
+        errors.add("receiving_state", _("The receiving State differs from the returning one."))
     content = {
         "type": EntryKind.RETURN_AGREEMENT.value,
         "title": _text(errors, "title", data.get("title")),
@@ -164,14 +156,12 @@ def agreement_content(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
     return content, errors
 
 
-def _evidence(errors: dict[str, list[str]], items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+def _evidence(errors: FieldErrors, items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     evidence = []
     for position, item in enumerate(items):
         digest = str(item.get("sha256", "")).lower()
         if not SHA256_HEX.match(digest):
-            errors.setdefault(f"evidence.{position}.sha256", []).append(
-                _("A SHA-256 is 64 hexadecimal characters.")
-            )
+            errors.add(f"evidence.{position}.sha256", _("A SHA-256 is 64 hexadecimal characters."))
         evidence.append(
             {
                 "description": _text(errors, f"evidence.{position}.description", item.get("description")),
@@ -184,12 +174,13 @@ def _evidence(errors: dict[str, list[str]], items: Sequence[Mapping[str, Any]]) 
 def disbursement_content(
     data: Mapping[str, Any], agreement: Mapping[str, Any], agreement_index: int
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     currency = _currency(errors, "currency", data.get("currency"))
     if currency and "currency" not in errors and currency != agreement["currency"]:
-        errors.setdefault("currency", []).append(
+        errors.add(
+            "currency",
             _("Disbursements are recorded in the agreement's currency, %(currency)s.")
-            % {"currency": agreement["currency"]}
+            % {"currency": agreement["currency"]},
         )
     content = {
         "type": EntryKind.DISBURSEMENT.value,
@@ -202,8 +193,9 @@ def disbursement_content(
         "evidence": _evidence(errors, data.get("evidence") or []),
     }
     if content["date"] and agreement["signed_on"] and content["date"] < agreement["signed_on"]:
-        errors.setdefault("date", []).append(
-            _("A disbursement follows the agreement (signed %(date)s).") % {"date": agreement["signed_on"]}
+        errors.add(
+            "date",
+            _("A disbursement follows the agreement (signed %(date)s).") % {"date": agreement["signed_on"]},
         )
     return content, errors
 
@@ -346,7 +338,7 @@ def correction_record(
         )
     agreement_index, agreement = _agreement(target.agreement_index)
     _require_party(actor, [agreement["returning_state"], agreement["receiving_state"]])
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     reason = _text(errors, "reason", reason)
     corrected: dict[str, Any] | None = None
     if replacement is not None:

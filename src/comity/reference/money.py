@@ -21,11 +21,12 @@ from functools import cache
 from typing import IO
 from xml.etree import ElementTree
 
-import pycountry
 from currency_converter import CurrencyConverter, RateNotFoundError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from comity.core import messages
+from comity.core.currencies import is_currency
 from comity.reference.models import ExchangeRate
 from comity.reference.signals import rates_changed
 
@@ -82,10 +83,6 @@ def _ecb() -> CurrencyConverter:
     )
 
 
-def is_currency(code: str) -> bool:
-    return pycountry.currencies.get(alpha_3=code) is not None
-
-
 def _latest_row(currency: str, day: datetime.date) -> ExchangeRate | None:
     return ExchangeRate.objects.filter(currency=currency, day__lte=day).order_by("-day").first()
 
@@ -136,7 +133,7 @@ def convert(amount: Decimal, currency: str, to: str, day: datetime.date) -> Conv
     """`amount` of `currency` in `to`, at the rates of `day` (through the US dollar)."""
     for code in (currency, to):
         if not is_currency(code):
-            raise ValueError(_("Unknown currency %(code)s: use an ISO 4217 code.") % {"code": code})
+            raise ValueError(messages.unknown_currency(code))
     if currency == to:
         return Conversion(amount, currency, amount, to, Decimal(1), day, ("identity",), day)
     source_rate, target_rate = rate_per_usd(currency, day), rate_per_usd(to, day)
@@ -216,13 +213,11 @@ def _csv_rows(content: bytes) -> list[ExchangeRate]:
     for number, row in enumerate(reader, start=2):
         currency = (row.get("currency") or "").strip().upper()
         if not is_currency(currency):
-            problems.append(
-                RateProblem(number, "currency", _("unknown ISO 4217 code %(c)r") % {"c": currency})
-            )
+            problems.append(RateProblem(number, "currency", messages.unknown_currency(currency)))
         try:
             day = datetime.date.fromisoformat((row.get("date") or "").strip())
         except ValueError:
-            problems.append(RateProblem(number, "date", _("not a date (YYYY-MM-DD)")))
+            problems.append(RateProblem(number, "date", messages.not_a_date(row.get("date", ""))))
             continue
         try:
             per_usd = Decimal((row.get("per_usd") or "").strip())

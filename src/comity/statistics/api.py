@@ -15,8 +15,10 @@ from comity.accounts.http import AuthedRequest
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.selectors import requests_visible_to
+from comity.core import messages
+from comity.core.errors import FieldErrors
 from comity.core.openapi import filterset_parameters
-from comity.reference.money import USD, is_currency
+from comity.reference.money import USD
 from comity.statistics.assets import (
     ASSET_GROUP_KEYS,
     AmountGroup,
@@ -50,7 +52,7 @@ PARAMETERS = [
 
 
 def _group_by_and_as_of(
-    request: AuthedRequest, allowed: Sequence[str], errors: dict[str, list[str]]
+    request: AuthedRequest, allowed: Sequence[str], errors: FieldErrors
 ) -> tuple[list[str], datetime.date]:
     """The `group_by` keys (one or two of `allowed`) and `as_of` date asked for; problems go to
     `errors` by field."""
@@ -68,13 +70,13 @@ def _group_by_and_as_of(
         try:
             as_of = datetime.date.fromisoformat(request.GET["as_of"])
         except ValueError:
-            errors["as_of"] = [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": request.GET["as_of"]}]
+            errors.add("as_of", messages.not_a_date(request.GET["as_of"]))
     return group_by, as_of
 
 
 def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
     """group_by, as_of and the filtered, scoped requests; ValidationError naming the field."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     group_by, as_of = _group_by_and_as_of(request, GROUP_KEYS, errors)
     filters = RequestFilterSet(request.GET, queryset=requests_visible_to(request.user), request=request)
     if not filters.is_valid():
@@ -153,13 +155,11 @@ def time_to_execution_curves(request: AuthedRequest) -> dict[str, Any]:
 
 
 def parse_asset_query(request: AuthedRequest) -> tuple[list[str], str, datetime.date]:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     group_by, as_of = _group_by_and_as_of(request, ASSET_GROUP_KEYS, errors)
     currency = request.GET.get("currency", USD).strip().upper()
-    if not is_currency(currency):
-        errors["currency"] = [_("Unknown currency “%(c)s”: use an ISO 4217 code.") % {"c": currency}]
-    if errors:
-        raise ValidationError(errors)
+    errors.currency("currency", currency)
+    errors.raise_if_any()
     return group_by, currency, as_of
 
 

@@ -59,8 +59,8 @@ def test_authority_user_and_token_from_the_command_line(monkeypatch):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--country", "XX", "--kind", "court", "--name", "A"], "country: Unknown country code XX"),
-        (["--country", "PE", "--kind", "court", "--name", "  "], "name: The name is required"),
+        (["--country", "XX", "--kind", "court", "--name", "A"], "country: Unknown country code “XX”"),
+        (["--country", "PE", "--kind", "court", "--name", "  "], "name: This field is required"),
     ],
 )
 def test_authority_add_explains_bad_input(args, message):

@@ -136,9 +136,9 @@ def test_xlsx_round_trip(tmp_path, importer):
 @pytest.mark.parametrize(
     ("row", "column", "reason"),
     [
-        (ROWS[0].replace(",mla,", ",mutual,"), "type", "unknown code; allowed: mla"),
-        (ROWS[0].replace("uncac-17;uncac-23", "uncac-17;uncac-99"), "offences", "unknown code uncac-99"),
-        (ROWS[0].replace("2024-01-09", "2024-13-09"), "received_on", "not a date"),
+        (ROWS[0].replace(",mla,", ",mutual,"), "type", "Unknown code “mutual”; allowed: mla"),
+        (ROWS[0].replace("uncac-17;uncac-23", "uncac-17;uncac-99"), "offences", "Unknown code “uncac-99”"),
+        (ROWS[0].replace("2024-01-09", "2024-13-09"), "received_on", "is not a date"),
         (ROWS[0].replace("2024-01-09", "2023-12-01"), "received_on", "cannot be received"),
         (ROWS[0].replace("2024-01-02", "0001-01-02"), "sent_on", "0001-01-02 is before 1950-01-01"),
         (ROWS[0].replace("2024-06-30", "2999-06-30"), "closed_on", "in the future"),
@@ -195,7 +195,7 @@ def test_every_problem_of_a_row_is_reported_at_once(tmp_path, importer):
     with pytest.raises(CommandError) as error:
         run("import", "requests", str(path), "--authority", str(importer.pk))
     message = str(error.value)
-    assert "row 2, column offences" in message and "unknown code uncac-99" in message
+    assert "row 2, column offences" in message and "Unknown code “uncac-99”" in message
     assert "row 2, column received_on" in message and "cannot be received" in message
     assert "row 2, column requested_authority" in message
     assert "give its name in Comity, Fiscalía de la Nación, or leave the cell empty" in message

@@ -52,7 +52,7 @@ def test_a_missing_rate_names_currency_and_day(db, tmp_path):
         convert(Decimal(1), "NGN", "USD", D(2020, 1, 10))
     with pytest.raises(MissingRate):  # more than a year after the last rate: not even provisional
         convert(Decimal(1), "NGN", "USD", D(2022, 6, 1))
-    with pytest.raises(ValueError, match="Unknown currency XYZ"):
+    with pytest.raises(ValueError, match="Unknown currency “XYZ”"):
         convert(Decimal(1), "XYZ", "USD", D(2020, 1, 10))
 
 
