@@ -12,7 +12,7 @@ from comity.accounts.filters import AuthorityFilterSet
 from comity.accounts.http import AuthedRequest
 from comity.accounts.models import ApiToken
 from comity.accounts.schemas import AuthorityPage, TokenCreated, TokenIn, TokenOut
-from comity.core.api import valid_filters
+from comity.core.filters import valid_filters
 from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters
 from comity.core.pagination import keyset_page
@@ -36,7 +36,7 @@ FIELDS = ("pk", "name", "country", "kind", "external")
     },
 )
 def list_authorities(request: AuthedRequest) -> dict:
-    filterset = AuthorityFilterSet(request.GET, queryset=selectors.party_authorities(), request=request)
+    filterset = AuthorityFilterSet(request.GET, queryset=selectors.party_authorities(), user=request.user)
     page = keyset_page(
         valid_filters(filterset).values(*FIELDS),
         sort="name",

@@ -23,7 +23,8 @@ from comity.cooperation.schemas import (
     RequestPage,
     RequestPatch,
 )
-from comity.core.api import IDEMPOTENCY_PARAMETER, create_once, valid_filters
+from comity.core.api import IDEMPOTENCY_PARAMETER, create_once
+from comity.core.filters import valid_filters
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters
@@ -119,9 +120,7 @@ def _authorities(ids: list[int], field: str) -> list[Authority]:
     },
 )
 def list_requests(request: AuthedRequest) -> HttpResponse:
-    filterset = RequestFilterSet(
-        request.GET, queryset=selectors.request_rows_visible_to(request.user), request=request
-    )
+    filterset = selectors.request_filters(request.user, request.GET, rows=True)
     page = selectors.request_page(
         valid_filters(filterset), sort=filterset.ordering, cursor=request.GET.get("cursor")
     )
@@ -154,9 +153,7 @@ def _replayed(response: HttpResponse, done: Submitted) -> int:
 def list_access_log(request: AuthedRequest) -> dict[str, Any]:
     if not selectors.may_read_access_log(request.user):
         raise Http404
-    filterset = AccessLogFilterSet(
-        request.GET, queryset=selectors.access_log_visible_to(request.user), user=request.user
-    )
+    filterset = selectors.access_log_filters(request.user, request.GET)
     page = selectors.access_page(request.user, valid_filters(filterset), cursor=request.GET.get("cursor"))
     return {
         "items": [

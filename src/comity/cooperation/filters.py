@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import User
 from comity.cooperation.choices import Direction, Status
 from comity.cooperation.models import Request, RequestOffence, Subject
-from comity.cooperation.selectors import subject_names_visible_q
+from comity.cooperation.visibility import subject_names_visible_q
 from comity.core.filters import FilterSet
 from comity.core.limits import max_length
 from comity.core.models import AccessEntry
@@ -85,10 +85,6 @@ class RequestFilterSet(FilterSet):
     class Meta:
         model = Request
         fields: list[str] = []
-
-    @property
-    def user(self) -> User:
-        return self.request.user
 
     def keep(self, queryset: QuerySet[Request], name: str, value: str) -> QuerySet[Request]:
         return queryset  # sorting is the paginator's job

@@ -3,7 +3,7 @@ and returns only what that user's authority may see. Views never filter for secu
 
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from comity.accounts.choices import Role
 from comity.accounts.models import User
 from comity.cooperation.choices import NamesVisibleTo, Status
+from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
 from comity.cooperation.models import (
     Event,
     Request,
@@ -25,6 +26,7 @@ from comity.cooperation.models import (
     Subject,
 )
 from comity.core.expressions import JoinedCodes
+from comity.core.filters import valid_filters
 from comity.core.models import AccessEntry
 from comity.core.pagination import Page, keyset_page
 from comity.core.policy import visible_or_404
@@ -64,16 +66,6 @@ def _of_authority(authority_id: int, queryset: QuerySet[Request, Any]) -> QueryS
     )
 
 
-def subject_names_visible_q(user: User, prefix: str = "") -> Q:
-    """Requests whose subjects' names `user` may know (confidential ones hide them from some roles)."""
-    open_q = Q(**{f"{prefix}confidential": False})
-    if user.role == Role.HEAD:
-        return Q()
-    if user.role == Role.OFFICER:
-        return open_q | Q(**{f"{prefix}names_visible_to": NamesVisibleTo.OFFICERS})
-    return open_q
-
-
 def may_see_subject_names(user: User, request: Request) -> bool:
     if not request.confidential or user.role == Role.HEAD:
         return True
@@ -83,6 +75,25 @@ def may_see_subject_names(user: User, request: Request) -> bool:
 def request_list(user: User) -> QuerySet[Request]:
     """The visible requests with their authorities (for lists of model instances)."""
     return requests_visible_to(user).select_related("requesting_authority", "requested_authority")
+
+
+def request_filters(user: User, params: Mapping[str, Any] | None, *, rows: bool = False) -> RequestFilterSet:
+    """The request list's filters under `params` (a query string's), over the requests `user` may
+    see: model instances, or with `rows` the list's rows (`request_page`). The one place the list's
+    filters are built, for the list, the API, the statistics, the home page and the exports."""
+    visible = request_rows_visible_to(user) if rows else request_list(user)
+    return RequestFilterSet(params, queryset=visible, user=user)
+
+
+def request_selection(user: User, params: Mapping[str, Any] | None) -> QuerySet[Request]:
+    """The requests `user` may see that the filters `params` select; ValidationError (422) naming
+    each filter that is not valid."""
+    return valid_filters(request_filters(user, params))
+
+
+def access_log_filters(user: User, params: Mapping[str, Any] | None) -> AccessLogFilterSet:
+    """The access log's filters under `params`, over the reads `user` may see (a head's only)."""
+    return AccessLogFilterSet(params, queryset=access_log_visible_to(user), user=user)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +163,8 @@ def request_rows_visible_to(user: User) -> QuerySet[Request, dict[str, Any]]:
     authority_id = _readable_authority(user)
     if authority_id is None:
         return _rows().none()
-    return _rows_of_authority(authority_id)
+    # A clone: the kept queryset itself, once evaluated by a caller, would hold its rows for ever.
+    return _rows_of_authority(authority_id).all()
 
 
 @functools.lru_cache(maxsize=1024)

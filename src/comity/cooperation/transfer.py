@@ -17,16 +17,15 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
 from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create
 from comity.cooperation.choices import Direction, EventKind
-from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.models import Request, RequestMeasure, RequestOffence, RequestRefusalGround
-from comity.cooperation.selectors import joined_codes, requests_visible_to
+from comity.cooperation.selectors import joined_codes, request_filters
 from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core import messages
@@ -616,9 +615,7 @@ def selection_to_export(user: User, params: QueryDict) -> tuple[Authority, Query
     user may see it now, cut to the authority's requests (the register it keeps; a request shared
     with it is another's); None when the user has no authority or a filter is not valid."""
     authority = user.authority
-    as_user = HttpRequest()
-    as_user.user = user
-    filterset = RequestFilterSet(params, queryset=requests_visible_to(user), request=as_user)
+    filterset = request_filters(user, params)
     if authority is None or not filterset.is_valid():
         return None
     return authority, filterset.qs.filter(

@@ -21,7 +21,7 @@ from comity.accounts.http import AuthedRequest, case_reader_required, read_only_
 from comity.accounts.models import User
 from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction, EventKind
-from comity.cooperation.filters import SORTS, AccessLogFilterSet, RequestFilterSet
+from comity.cooperation.filters import SORTS, AccessLogFilterSet
 from comity.cooperation.forms import (
     EventForm,
     RequestCreateForm,
@@ -50,9 +50,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             return redirect("admin:index")
     context: dict[str, object] = {"reads_cases": user.reads_cases}
     if user.reads_cases:
-        overdue = RequestFilterSet(
-            {"overdue": "true"}, queryset=selectors.request_list(user), request=request
-        ).qs
+        overdue = selectors.request_filters(user, {"overdue": "true"}).qs
         # The soonest target dates first, and a word when there are more: a short list must not
         # read as all there is. Overdue requests are counted (the open requests' index serves it);
         # the awaiting ones are not (at a long register, counting them cost more than the page).
@@ -68,9 +66,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @case_reader_required
 def request_list(request: AuthedRequest) -> HttpResponse:
-    filterset = RequestFilterSet(
-        request.GET, queryset=selectors.request_rows_visible_to(request.user), request=request
-    )
+    filterset = selectors.request_filters(request.user, request.GET, rows=True)
     page, page_error = None, ""
     if filterset.is_valid():
         try:
@@ -137,7 +133,9 @@ def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
         "job": job,
         "done": done,
         "percent": job.percent(done),
-        "filters": RequestFilterSet(QueryDict(job.query), request=request).described(frozenset({"sort"})),
+        "filters": selectors.request_filters(request.user, QueryDict(job.query)).described(
+            frozenset({"sort"})
+        ),
         "kept_hours": tasks.EXPORT_KEPT_HOURS,
     }
     if request.htmx:
@@ -387,9 +385,7 @@ def _access_log(request: AuthedRequest) -> AccessLogFilterSet:
     """The head's access log filtered as asked; 404 for anyone else."""
     if not selectors.may_read_access_log(request.user):
         raise Http404
-    return AccessLogFilterSet(
-        request.GET, queryset=selectors.access_log_visible_to(request.user), user=request.user
-    )
+    return selectors.access_log_filters(request.user, request.GET)
 
 
 @case_reader_required

@@ -7,11 +7,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -37,15 +35,6 @@ def problem(
     if errors:
         body["errors"] = errors
     return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type=PROBLEM_TYPE)
-
-
-def valid_filters(filterset: django_filters.FilterSet) -> QuerySet:
-    """The queryset a list's filters select, or a ValidationError (422) naming each bad filter."""
-    if not filterset.is_valid():
-        raise ValidationError(
-            {field: [e["message"] for e in errs] for field, errs in filterset.errors.get_json_data().items()}
-        )
-    return filterset.qs
 
 
 def field_error(field: str, message: str) -> dict[str, str]:

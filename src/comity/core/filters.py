@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -47,8 +49,18 @@ FIELDS_HTML_KEPT = 256
 
 
 class FilterSet(django_filters.FilterSet):
+    """A list's filters for one user (`user`: whose authority's view they filter; the filters that
+    depend on it, such as a request's direction, read it). Selectors build them (see
+    `cooperation.selectors.request_filters`); no filter set is built from an HTTP request."""
+
     _form_classes: ClassVar[dict[tuple[type, str], FormClass]] = {}
     _fields_html: ClassVar[dict[tuple[Any, ...], SafeString]] = {}
+
+    def __init__(
+        self, data: Any = None, queryset: Any = None, *, user: Any, prefix: str | None = None
+    ) -> None:
+        super().__init__(data, queryset, prefix=prefix)
+        self.user = user
 
     @classmethod
     def get_filters(cls) -> dict[str, django_filters.Filter]:
@@ -102,3 +114,12 @@ class FilterSet(django_filters.FilterSet):
             labels = dict(getattr(field, "choices", ()))
             shown.append((str(field.label), str(labels.get(str(value), value))))
         return shown
+
+
+def valid_filters(filterset: django_filters.FilterSet) -> QuerySet:
+    """The queryset a list's filters select, or a ValidationError (422) naming each bad filter."""
+    if not filterset.is_valid():
+        raise ValidationError(
+            {field: [e["message"] for e in errs] for field, errs in filterset.errors.get_json_data().items()}
+        )
+    return filterset.qs

@@ -14,7 +14,7 @@ from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
-from comity.cooperation.selectors import requests_visible_to
+from comity.cooperation.selectors import request_filters
 from comity.core import messages
 from comity.core.errors import FieldErrors
 from comity.core.openapi import filterset_parameters
@@ -78,7 +78,7 @@ def parse_query(request: AuthedRequest) -> tuple[list[str], datetime.date, Any]:
     """group_by, as_of and the filtered, scoped requests; ValidationError naming the field."""
     errors = FieldErrors()
     group_by, as_of = _group_by_and_as_of(request, GROUP_KEYS, errors)
-    filters = RequestFilterSet(request.GET, queryset=requests_visible_to(request.user), request=request)
+    filters = request_filters(request.user, request.GET)
     if not filters.is_valid():
         errors |= {
             name: [e["message"] for e in errs] for name, errs in filters.errors.get_json_data().items()

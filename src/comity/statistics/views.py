@@ -21,8 +21,8 @@ from comity.accounts.http import AuthedRequest
 from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
-from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.models import Request
+from comity.cooperation.selectors import request_filters
 from comity.core.tabular import spreadsheet_response
 from comity.reference.choices import (
     GROUNDS_NOT_ALLOWED_BY_UNCAC,
@@ -137,7 +137,7 @@ def _figures_context(
     colours = {curve.label: curve.colour for curve in curves_chart.curves}
     direction_label = {d: _request_label("direction", d) for d in directions}
     counterpart_bars = [(country_name(g.key["counterpart_country"]), g.count) for g in counterparts]
-    filterset = RequestFilterSet(request.GET, request=request)
+    filterset = request_filters(request.user, request.GET)
     return {
         "as_of": as_of,
         "query": request.GET.urlencode(),
@@ -187,7 +187,7 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
         return render(
             request,
             "statistics/page.html",
-            {"errors": error.message_dict, "filterset": RequestFilterSet(request.GET, request=request)},
+            {"errors": error.message_dict, "filterset": request_filters(request.user, request.GET)},
             status=422,
         )
     return render(request, "statistics/page.html", _figures_context(request, as_of, queryset))

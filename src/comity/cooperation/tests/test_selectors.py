@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from comity.cooperation import selectors, services
@@ -94,3 +95,28 @@ def test_awaiting_action_is_the_side_whose_turn_it_is(peru, switzerland):
         occurred_on=datetime.date(2025, 3, 5),
     )
     assert list(selectors.awaiting_action(peru.officer)) == [sent]
+
+
+def test_the_list_rows_handed_out_are_never_the_kept_queryset(peru, switzerland):
+    """The rows' queryset is built once per authority and kept; handing out that object let the first
+    caller that evaluated it fill its cache, and every later list of the process showed those rows,
+    blind to requests registered since (#19 item 5)."""
+    make_request(peru, switzerland)
+    first = selectors.request_rows_visible_to(peru.officer)
+    assert len(list(first)) == 1
+    make_request(peru, switzerland)
+    assert len(list(selectors.request_rows_visible_to(peru.officer))) == 2
+
+
+def test_the_filters_are_the_users_own_scope_whoever_builds_them(peru, switzerland, nigeria):
+    """The filter set takes the user, not an HTTP request: a filter that depends on the user's side
+    (the direction) reads it, and the selection never leaves the user's scope."""
+    make_request(peru, switzerland)
+    make_request(switzerland, nigeria)
+    outgoing = selectors.request_selection(peru.officer, {"direction": "outgoing"})
+    incoming = selectors.request_selection(switzerland.officer, {"direction": "incoming"})
+    assert outgoing.count() == 1 and incoming.count() == 1
+    assert selectors.request_selection(nigeria.officer, {"direction": "outgoing"}).count() == 0
+    with pytest.raises(ValidationError) as refused:
+        selectors.request_selection(peru.officer, {"direction": "sideways"})
+    assert "direction" in refused.value.message_dict
