@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed
 HTMX_VERSION := 2.0.8
 PICO_VERSION := 2.1.1
 CHROMIUM := /usr/bin/chromium
+# The apps with strings to translate, each with its own catalogues under src/comity/APP/locale/;
+# the project's templates have theirs under src/comity/locale/.
+I18N_APPS := accounts assets backup cooperation core ledger reference statistics
+LANGS := ar es fr ru zh_Hans
 
-.PHONY: prepare run dev test lint pytest demo bench bench-deps vendor system-deps clean help
+.PHONY: prepare run dev test lint pytest demo bench bench-deps vendor system-deps i18n-deps messages compile clean help
 
 help:
 	@echo "make run    create .venv, migrate var/comity.sqlite3, load demo data when empty, serve :$(PORT)"
@@ -23,9 +27,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Gettext compiles the catalogues (and extracts them, for `make messages`).
+i18n-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	$(call install_missing,Translations need)
+
+# Every marked string into each app's catalogues, for the six languages; then translate them.
+messages: $(STAMP) i18n-deps
+	@for app in $(I18N_APPS); do \
+	  (cd src/comity/$$app && ../../../$(BIN)/comity makemessages $(LANGS:%=-l %) --no-obsolete --no-wrap --add-location file -v 0) || exit 1; \
+	done
+	cd src/comity && ../../$(BIN)/comity makemessages $(LANGS:%=-l %) --no-obsolete --no-wrap --add-location file -v 0 $(I18N_APPS:%=--ignore=%) --ignore=demo
+
+compile: $(STAMP) i18n-deps
+	cd src/comity && ../../$(BIN)/comity compilemessages -v 0
+
 # The demo's data, then Comity served as in production (gunicorn, debug off, the supervised
 # background worker, its own secret key under var/), on plain HTTP on loopback.
-prepare: $(STAMP)
+prepare: compile
 	@mkdir -p var
 	$(BIN)/comity migrate --no-input
 	$(BIN)/comity ledger init
@@ -75,7 +95,7 @@ system-deps:
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	$(call install_missing,The tests need)
 
-pytest: $(STAMP) system-deps
+pytest: compile system-deps
 	COMITY_DB_CONN_MAX_AGE=0 $(BIN)/pytest -p no:cacheprovider
 
 test: lint pytest
