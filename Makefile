@@ -11,6 +11,8 @@ CHROMIUM := /usr/bin/chromium
 # the project's templates have theirs under src/comity/locale/.
 I18N_APPS := accounts assets backup cooperation core ledger reference statistics
 LANGS := ar es fr ru zh_Hans
+I18N_SRC ?= src/comity
+MAKEMESSAGES := --no-obsolete --no-wrap --add-location file -v 0
 
 .PHONY: prepare run dev test lint pytest demo bench bench-deps vendor system-deps i18n-deps messages compile clean help
 
@@ -36,9 +38,9 @@ i18n-deps:
 # Every marked string into each app's catalogues, for the six languages; then translate them.
 messages: $(STAMP) i18n-deps
 	@for app in $(I18N_APPS); do \
-	  (cd src/comity/$$app && ../../../$(BIN)/comity makemessages $(LANGS:%=-l %) --no-obsolete --no-wrap --add-location file -v 0) || exit 1; \
+	  (cd $(I18N_SRC)/$$app && $(CURDIR)/$(BIN)/comity makemessages $(LANGS:%=-l %) $(MAKEMESSAGES)) || exit 1; \
 	done
-	cd src/comity && ../../$(BIN)/comity makemessages $(LANGS:%=-l %) --no-obsolete --no-wrap --add-location file -v 0 $(I18N_APPS:%=--ignore=%) --ignore=demo
+	@cd $(I18N_SRC) && $(CURDIR)/$(BIN)/comity makemessages $(LANGS:%=-l %) $(MAKEMESSAGES) $(I18N_APPS:%=--ignore=%) --ignore=demo
 
 compile: $(STAMP) i18n-deps
 	cd src/comity && ../../$(BIN)/comity compilemessages -v 0
