@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comity.accounts.mfa import mfa_enrolled, mfa_pending, mfa_required
@@ -109,3 +110,20 @@ def _session_start(sender: object, request: HttpRequest | None, user: User, **kw
         return
     request.session[LAST_SEEN] = int(time.time())
     request.session[NO_DEVICE] = not mfa_enrolled(user)
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's pages in the language of their profile, wherever they log in from; the
+    browser's cookie or Accept-Language otherwise (django's LocaleMiddleware, before this). An API
+    call that says which language it wants (Accept-Language) gets it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = getattr(request.user, "language", "")
+        asked = request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META
+        if language and not asked:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

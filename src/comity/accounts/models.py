@@ -1,5 +1,6 @@
 """Authorities, their users, and the API tokens those users hold."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Upper
@@ -66,6 +67,8 @@ class User(AbstractUser):
         verbose_name=_("authority"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # The language the user chose for Comity's pages (blank: the browser's).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("user")

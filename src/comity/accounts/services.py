@@ -116,6 +116,23 @@ def _revoke_all(actor: User | None, user: User) -> int:
     return len(tokens)
 
 
+def language_code(requested: str) -> str:
+    """`requested` if it is one of Comity's languages, else English: an unknown code is not an
+    error, since a browser or a stale link may send any."""
+    return requested if requested in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, language: str) -> str:
+    """The language of the actor's pages from now on, remembered in their profile."""
+    code = language_code(language)
+    if actor.language != code:
+        actor.language = code
+        actor.save(update_fields=["language"])
+        audit(actor=actor, action=AuditAction.USER_LANGUAGE, obj=actor, fields=["language"])
+    return code
+
+
 @transaction.atomic
 def password_change(*, actor: User | None, user: User, password: str, revoke_tokens: bool = False) -> User:
     """Set `user`'s password (checked against the rules), and revoke their API tokens if asked:

@@ -4,6 +4,7 @@ from django.urls import path
 from comity.accounts import views
 
 urlpatterns = [
+    path("language/", views.language_choose, name="language"),
     path("account/", views.account, name="account"),
     path("login/verify/", views.mfa_verify, name="mfa-verify"),
     path("account/two-factor/", views.mfa_setup, name="mfa-setup"),

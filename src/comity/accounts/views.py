@@ -25,6 +25,7 @@ from comity.accounts.forms import OwnPasswordForm, SecondFactorForm, TokenForm
 from comity.accounts.http import AuthedRequest
 from comity.accounts.mfa import mfa_enrolled, mfa_required
 from comity.accounts.middleware import NO_DEVICE
+from comity.accounts.models import User
 from comity.core.forms import add_service_errors
 
 
@@ -47,6 +48,35 @@ def password_change(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Your password was changed."))
             return redirect("account")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The language switcher of every page: the chosen language for this browser (a cookie) and,
+    for a logged-in user, in their profile; back to the same page, whose address does not change."""
+    code = services.language_code(request.POST.get("language", ""))
+    if request.user.is_authenticated:
+        assert isinstance(request.user, User)
+        services.user_language_set(actor=request.user, language=code)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = (
+        HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        if getattr(request, "htmx", False)
+        else redirect(back)
+    )
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
 
 
 @login_required

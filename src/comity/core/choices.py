@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("User created")
     USER_PASSWORD = "user.password", _("Password changed or reset")
     USER_UNLOCK = "user.unlock", _("User unlocked after failed logins")
+    USER_LANGUAGE = "user.language", _("Language chosen")
     USER_MFA_ENROL = "user.mfa.enrol", _("Authenticator app enrolled")
     USER_MFA_RECOVERY_CODES = "user.mfa.recovery_codes", _("New recovery codes")
     USER_MFA_RESET = "user.mfa.reset", _("Two-factor authentication reset")

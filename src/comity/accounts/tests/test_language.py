@@ -1,0 +1,73 @@
+"""The language of the pages (#21 item 2): the browser's Accept-Language for anyone not logged in,
+the switcher on every page remembered per user in their profile, the same addresses in every
+language, and an unknown language code falling back to English without an error."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from comity.core.models import AuditEntry
+from conftest import bearer
+
+
+def _lang(page) -> tuple[str, bool]:
+    html = page.content.decode()
+    match = re.search(r'<html lang="([^"]+)"( dir="rtl")?>', html)
+    assert match, html[:300]
+    return match.group(1), bool(match.group(2))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("ar", ("ar", True)), ("zh-CN,zh;q=0.9", ("zh-hans", False)), ("fr-CH, fr;q=0.9", ("fr", False)),
+     ("xx-YY", ("en", False)), ("", ("en", False))],
+)  # fmt: skip
+def test_a_visitor_reads_the_public_log_in_the_browsers_language(header, expected):
+    page = Client(HTTP_ACCEPT_LANGUAGE=header).get("/ledger/")
+    assert page.status_code == 200
+    assert _lang(page) == expected
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_in_the_cookie_or_the_switcher_is_english():
+    client = Client()
+    client.cookies["django_language"] = "klingon"
+    assert _lang(client.get("/ledger/")) == ("en", False)
+    response = client.post("/language/", {"language": "tlh", "next": "/ledger/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_the_switcher_keeps_the_address_and_sends_no_one_elsewhere():
+    client = Client()
+    response = client.post("/language/", {"language": "ar", "next": "/ledger/?page=2"})
+    assert response["Location"] == "/ledger/?page=2"
+    assert _lang(client.get("/ledger/")) == ("ar", True)
+    away = client.post("/language/", {"language": "fr", "next": "https://evil.example/"})
+    assert away["Location"] == "/"
+    assert 'name="language"' in client.get("/login/").content.decode()  # on every page
+
+
+def test_a_users_choice_follows_them_to_another_browser(peru):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(peru.officer)
+    assert client.post("/language/", {"language": "zh-hans", "next": "/"}).status_code == 302
+    peru.officer.refresh_from_db()
+    assert peru.officer.language == "zh-hans"
+    assert AuditEntry.objects.filter(action="user.language", object_id=str(peru.officer.pk)).count() == 1
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="es")
+    elsewhere.force_login(peru.officer)
+    assert _lang(elsewhere.get("/requests/")) == ("zh-hans", False)
+
+
+def test_an_api_client_gets_the_language_it_asks_for(peru):
+    peru.officer.language = "ar"
+    peru.officer.save()
+    asked = bearer(peru.officer).get("/api/v1/requests", HTTP_ACCEPT_LANGUAGE="es")
+    assert asked.status_code == 200 and asked["Content-Language"] == "es"
+    session = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    session.force_login(peru.officer)
+    assert session.get("/api/v1/requests")["Content-Language"] == "fr"
+    assert Client().get("/api/v1/requests", HTTP_ACCEPT_LANGUAGE="ru").status_code == 401
