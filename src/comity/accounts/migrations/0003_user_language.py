@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_token_expiry'),
+        ("accounts", "0002_token_expiry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('fr', 'Français'), ('es', 'Español'), ('ru', 'Русский'), ('zh-hans', '中文'), ('ar', 'العربية')], max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ru", "Русский"),
+                    ("zh-hans", "中文"),
+                    ("ar", "العربية"),
+                ],
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
     ]

@@ -4,15 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_audit_actions'),
+        ("core", "0004_audit_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('authority.create', 'Authority created'), ('user.create', 'User created'), ('user.password', 'Password changed or reset'), ('user.unlock', 'User unlocked after failed logins'), ('user.language', 'Language chosen'), ('user.mfa.enrol', 'Authenticator app enrolled'), ('user.mfa.recovery_codes', 'New recovery codes'), ('user.mfa.reset', 'Two-factor authentication reset'), ('token.create', 'API token created'), ('token.revoke', 'API token revoked'), ('request.create', 'Request created'), ('request.update', 'Request updated'), ('request.confidentiality', "Request's confidentiality changed"), ('request.share', 'Request shared'), ('request.event', 'Event recorded on a request'), ('request.import', 'Requests imported'), ('asset_case.create', 'Asset case created'), ('asset_case.add_participant', 'Authority added to an asset case'), ('asset_case.contact', "Asset case's contact changed"), ('asset_case.notice', 'Notice recorded on an asset case'), ('asset_case.link_request', 'Request linked to an asset case'), ('asset_case.import', 'Asset cases imported'), ('asset.create', 'Asset created'), ('asset.step', 'Step recorded on an asset'), ('asset.valuation', 'Asset valued'), ('asset.management', "Asset's management changed"), ('asset.cost', 'Management cost recorded'), ('asset.step.rate', 'Provisional rate of a step replaced'), ('asset.cost.rate', 'Provisional rate of a cost replaced'), ('claim.lodge', 'Third-party claim lodged'), ('claim.decide', 'Third-party claim decided'), ('foreign_order.create', 'Foreign order received'), ('foreign_order.step', 'Step recorded on a foreign order'), ('ledger.agreement', 'Return agreement published'), ('ledger.disbursement', 'Disbursement published'), ('ledger.correction', 'Correction published'), ('statistics.submission', 'Statistics submitted')], max_length=64),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("authority.create", "Authority created"),
+                    ("user.create", "User created"),
+                    ("user.password", "Password changed or reset"),
+                    ("user.unlock", "User unlocked after failed logins"),
+                    ("user.language", "Language chosen"),
+                    ("user.mfa.enrol", "Authenticator app enrolled"),
+                    ("user.mfa.recovery_codes", "New recovery codes"),
+                    ("user.mfa.reset", "Two-factor authentication reset"),
+                    ("token.create", "API token created"),
+                    ("token.revoke", "API token revoked"),
+                    ("request.create", "Request created"),
+                    ("request.update", "Request updated"),
+                    ("request.confidentiality", "Request's confidentiality changed"),
+                    ("request.share", "Request shared"),
+                    ("request.event", "Event recorded on a request"),
+                    ("request.import", "Requests imported"),
+                    ("asset_case.create", "Asset case created"),
+                    ("asset_case.add_participant", "Authority added to an asset case"),
+                    ("asset_case.contact", "Asset case's contact changed"),
+                    ("asset_case.notice", "Notice recorded on an asset case"),
+                    ("asset_case.link_request", "Request linked to an asset case"),
+                    ("asset_case.import", "Asset cases imported"),
+                    ("asset.create", "Asset created"),
+                    ("asset.step", "Step recorded on an asset"),
+                    ("asset.valuation", "Asset valued"),
+                    ("asset.management", "Asset's management changed"),
+                    ("asset.cost", "Management cost recorded"),
+                    ("asset.step.rate", "Provisional rate of a step replaced"),
+                    ("asset.cost.rate", "Provisional rate of a cost replaced"),
+                    ("claim.lodge", "Third-party claim lodged"),
+                    ("claim.decide", "Third-party claim decided"),
+                    ("foreign_order.create", "Foreign order received"),
+                    ("foreign_order.step", "Step recorded on a foreign order"),
+                    ("ledger.agreement", "Return agreement published"),
+                    ("ledger.disbursement", "Disbursement published"),
+                    ("ledger.correction", "Correction published"),
+                    ("statistics.submission", "Statistics submitted"),
+                ],
+                max_length=64,
+            ),
         ),
     ]
