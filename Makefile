@@ -14,7 +14,7 @@ LANGS := ar es fr ru zh_Hans
 I18N_SRC ?= src/comity
 MAKEMESSAGES := --no-obsolete --no-wrap --add-location file -v 0
 
-.PHONY: prepare run dev test lint pytest demo bench bench-deps vendor system-deps i18n-deps messages compile clean help
+.PHONY: prepare run dev test lint pytest demo bench bench-deps vendor system-deps run-deps i18n-deps messages compile clean help
 
 help:
 	@echo "make run    create .venv, migrate var/comity.sqlite3, load demo data when empty, serve :$(PORT)"
@@ -47,7 +47,7 @@ compile: $(STAMP) i18n-deps
 
 # The demo's data, then Comity served as in production (gunicorn, debug off, the supervised
 # background worker, its own secret key under var/), on plain HTTP on loopback.
-prepare: compile
+prepare: compile run-deps
 	@mkdir -p var
 	$(BIN)/comity migrate --no-input
 	$(BIN)/comity ledger init
@@ -89,13 +89,21 @@ endef
 # Tests drive Debian's chromium and build an independent log verifier with Debian's Go and
 # golang.org/x/mod, and PDF reports need Pango (WeasyPrint); install them when we may, else say
 # exactly what is missing.
-system-deps:
+system-deps: run-deps
 	@missing=""; \
 	test -x $(CHROMIUM) || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v go >/dev/null || missing="$$missing golang-go"; \
 	test -d /usr/share/gocode/src/golang.org/x/mod/sumdb || missing="$$missing golang-golang-x-mod-dev"; \
-	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	$(call install_missing,The tests need)
+
+# What serving needs from Debian: Pango for the PDF reports (WeasyPrint), and Noto fonts that
+# shape Arabic and draw Chinese in them.
+run-deps:
+	@missing=""; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list : family 2>/dev/null | grep -q "Noto Naskh Arabic" || missing="$$missing fonts-noto-core"; \
+	fc-list : family 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	$(call install_missing,Comity needs)
 
 pytest: compile system-deps
 	COMITY_DB_CONN_MAX_AGE=0 $(BIN)/pytest -p no:cacheprovider

@@ -52,7 +52,7 @@
       const head = await getJSON("/sth");
       const lines = (head.checkpoint || "").split("\n");
       if (lines[1] !== String(head.tree_size) || lines[2] !== head.root_hash) {
-        throw new Error("the signed checkpoint does not match the tree head");
+        throw new Error(button.dataset.mismatch);
       }
       const root = b64ToBytes(head.root_hash);
       status.textContent = "…";
@@ -64,7 +64,7 @@
           const leaf = await leafHash(b64ToBytes(entries.entries[0].leaf_input));
           const proof = await getJSON(`/proof/inclusion?leaf_index=${index}&tree_size=${head.tree_size}`);
           const computed = await rootFromProof(index, head.tree_size, leaf, proof.audit_path.map(b64ToBytes));
-          if (!equal(computed, root)) throw new Error("does not lead to the signed root");
+          if (!equal(computed, root)) throw new Error(button.dataset.wrongRoot);
           cell.textContent = "✓";
           cell.className = "check verified";
           ok += 1;
@@ -73,10 +73,12 @@
           cell.className = "check failed";
         }
       }
-      status.textContent = `${ok} / ${rows.length} entries verified against the signed tree head of size ${head.tree_size}.`;
+      // The page's own words, in its language (the template translates them; no script is inline).
+      status.textContent = button.dataset.done
+        .replace("%(ok)s", ok).replace("%(total)s", rows.length).replace("%(size)s", head.tree_size);
       status.className = ok === rows.length ? "verified" : "failed";
     } catch (error) {
-      status.textContent = "Verification failed: " + error.message;
+      status.textContent = button.dataset.failed + " " + error.message;
       status.className = "failed";
     } finally {
       button.disabled = false;
