@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from comity.accounts.tests.factories import TEST_PASSWORD
+from comity.core.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "Cusco-Arequipa-Trujillo 31"
@@ -91,3 +92,42 @@ def test_a_user_changes_their_password(new_page, peru):
     expect(page.get_by_text("Your password was changed.")).to_be_visible()
     peru.officer.refresh_from_db()
     assert peru.officer.check_password(NEW_PASSWORD)
+
+
+def test_a_head_registers_a_security_key_and_logs_in_with_it(new_page, peru, settings, live_server):
+    """WebAuthn (django-otp-webauthn) as the second factor: a virtual authenticator in chromium
+    stands for the USB key. WebAuthn needs a domain name, so the page is opened at localhost."""
+    settings.COMITY_MFA_REQUIRED_ROLES = frozenset({"head", "admin", "secretariat"})
+    page = new_page()
+    page.goto(live_server.url.replace("127.0.0.1", "localhost") + "/login/")
+    authenticator = page.context.new_cdp_session(page)
+    authenticator.send("WebAuthn.enable")
+    authenticator.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    password_step(page, "pe-head")
+    device = TOTPDevice.objects.get(user=peru.head, confirmed=False)
+    page.get_by_label("Code").fill(code_of(device))
+    page.get_by_role("button", name="Turn it on").click()
+    page.get_by_role("button", name="I have kept them: continue").click()
+    page.get_by_role("link", name="pe-head").click()
+    page.get_by_role("button", name="Register a security key").click()
+    expect(page.locator("#passkey-register-status-message")).to_have_text(re.compile("success", re.I))
+    assert AuditEntry.objects.filter(action="user.mfa.enrol", detail__kind="webauthn").count() == 1
+    page.reload()
+    expect(page.locator("#security-keys li")).to_have_count(1)
+
+    page.get_by_role("button", name="Log out").click()
+    password_step(page, "pe-head")
+    expect(page.get_by_role("heading", name="Second step of the login")).to_be_visible()
+    page.get_by_role("button", name="Use my security key").click()
+    expect(page.get_by_role("heading", name="Awaiting my action")).to_be_visible()

@@ -10,5 +10,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Authorities and users"
 
     def ready(self) -> None:
+        # Connects the receivers (Django's convention: signals are connected as the app is ready).
+        from comity.accounts import signals  # noqa: F401
+
         register(Vocabulary("authority_kind", _("Kind of authority"), AuthorityKind))
         register(Vocabulary("user_role", _("Role of a user"), Role))

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.request import split_domain_port
+from django_otp_webauthn.helpers import WebAuthnHelper as LibraryWebAuthnHelper
 from ninja.security import HttpBearer, SessionAuth
 
 from comity.accounts.mfa import mfa_pending
@@ -33,3 +35,17 @@ class VerifiedSession(SessionAuth):
 
 # Every endpoint takes a token or a logged-in session (with CSRF for unsafe methods).
 api_auth = [BearerToken(), VerifiedSession()]
+
+
+def webauthn_rp_id(request: HttpRequest) -> str:
+    """The WebAuthn relying party: the domain the user browses (ALLOWED_HOSTS has vetted it)."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain
+
+
+class WebAuthnHelper(LibraryWebAuthnHelper):
+    """A security key's signature is valid for the origin the user browses, as ALLOWED_HOSTS vets
+    it (a phishing site's origin, which the browser signs instead, never matches)."""
+
+    def get_allowed_origins(self) -> list[str]:
+        return [f"{self.request.scheme}://{self.request.get_host()}"]

@@ -55,7 +55,20 @@ class IdleTimeoutMiddleware:
 
 
 # The pages a user who still owes the second factor may open.
-SECOND_FACTOR_PAGES = frozenset({"mfa-verify", "mfa-setup", "logout", "login", "password_reset", "healthz"})
+SECOND_FACTOR_PAGES = frozenset(
+    {
+        "mfa-verify",
+        "mfa-setup",
+        "logout",
+        "login",
+        "password_reset",
+        "healthz",
+        # A security key given as the second factor (registering one needs the second factor first).
+        "credential-authentication-begin",
+        "credential-authentication-complete",
+        "js-i18n-catalog",
+    }
+)
 NO_DEVICE = "comity_mfa_no_device"
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django_otp_webauthn.models import WebAuthnCredential
 
 from comity.accounts.choices import NON_PARTY_KINDS, Role
 from comity.accounts.models import ApiToken, Authority, User
@@ -50,3 +51,8 @@ def party_authorities() -> QuerySet[Authority]:
     """The authorities that may be a party to a cooperation request (those in Comity and the
     external ones known by name), in the directory's order: every kind but the secretariat."""
     return authority_list().exclude(kind__in=NON_PARTY_KINDS)
+
+
+def security_keys_of(user: User) -> QuerySet[WebAuthnCredential]:
+    """The security keys (WebAuthn credentials) `user` registered, oldest first."""
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk")

@@ -15,6 +15,7 @@ from django_otp import match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import ApiToken, Authority, User
@@ -226,9 +227,19 @@ def mfa_verify(*, user: User, token: str) -> Device | None:
 
 
 @transaction.atomic
+def mfa_security_key_registered(*, credential: WebAuthnCredential) -> None:
+    """Audit a security key that its owner registered (django-otp-webauthn wrote it, in the same
+    transaction as the key when it saves it inside one; the audit row is written at once after)."""
+    user = credential.user
+    assert isinstance(user, User)
+    audit(actor=user, action=AuditAction.USER_MFA_ENROL, obj=user, detail={"kind": "webauthn"})
+
+
+@transaction.atomic
 def mfa_reset(*, actor: User | None, user: User) -> None:
     """Remove `user`'s authenticators and recovery codes (a lost phone): they enrol again at their
     next login, if their role requires it."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     audit(actor=actor, action=AuditAction.USER_MFA_RESET, obj=user)

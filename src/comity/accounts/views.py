@@ -104,6 +104,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         "secret": secret,
         "mfa_enrolled": mfa_enrolled(request.user),
         "mfa_required": mfa_required(request.user),
+        "security_keys": list(selectors.security_keys_of(request.user)),
     }
     return render(request, "accounts/account.html", context)
 
@@ -161,6 +162,8 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
     """The second step of a login: a code of the user's authenticator, or a recovery code."""
     if not mfa_enrolled(request.user):
         return redirect("mfa-setup")
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_next(request))  # given already (a security key, in another tab)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = services.mfa_verify(user=request.user, token=form.cleaned_data["otp_token"])
@@ -168,7 +171,12 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("otp_token", _("This code is not valid: give the one your app shows now."))
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request)})
+    context = {
+        "form": form,
+        "next": _next(request),
+        "security_keys": selectors.security_keys_of(request.user).exists(),
+    }
+    return render(request, "accounts/mfa_verify.html", context)
 
 
 @login_required

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "comity.core",
     "comity.reference",
     "comity.accounts",
@@ -148,6 +149,16 @@ COMITY_MFA_REQUIRED_ROLES = frozenset(
     if role.strip()
 )
 OTP_TOTP_ISSUER = os.environ.get("COMITY_MFA_ISSUER", "Comity")
+# Security keys and passkeys (WebAuthn, django-otp-webauthn) as a second factor, never instead of
+# the password. The relying party is the host the user browses (a domain name: browsers refuse
+# WebAuthn on a bare IP address such as 127.0.0.1, so use http://localhost:8000 under make run),
+# and the expected origin that host's, as checked by ALLOWED_HOSTS (accounts.auth.WebAuthnHelper).
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID_CALLABLE = "comity.accounts.auth.webauthn_rp_id"
+OTP_WEBAUTHN_HELPER_CLASS = "comity.accounts.auth.WebAuthnHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Only what django-otp-webauthn's start-up check reads; the origin of each request is the one expected.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost"]
 # OWASP ASVS 2.2: after COMITY_LOCKOUT_FAILURES failed logins to one account, or from one address,
 # that account or address is locked out for COMITY_LOCKOUT_MINUTES; every attempt is logged
 # (django-axes' AccessAttempt and AccessLog); administrators unlock (the user admin's action).

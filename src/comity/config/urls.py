@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("", include("comity.accounts.urls")),
+    path("webauthn/", include("comity.accounts.webauthn_urls", namespace="otp_webauthn")),
     path("api/", api.urls),
     # An address under the API that no operation has (`/api/v1/requests/abc`) is the API's 404 in
     # problem details, never Django's HTML page.
