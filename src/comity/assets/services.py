@@ -188,13 +188,6 @@ def case_link_request(*, actor: User, case: AssetCase, request: Request) -> None
 
 
 @transaction.atomic
-def case_add_participant(*, actor: User, case: AssetCase, authority: Authority) -> None:
-    require_participant(actor, case)
-    AssetCaseParticipant.objects.get_or_create(case=case, authority=authority)
-    audit(actor=actor, action=AuditAction.ASSET_CASE_ADD_PARTICIPANT, obj=case, fields=["participants"])
-
-
-@transaction.atomic
 def asset_add(
     *,
     actor: User,

@@ -4,9 +4,8 @@
 
 One sync worker per CPU core by default (`COMITY_WEB_WORKERS` overrides it). A page is Python's
 work from end to end (SQLite runs in the worker; PostgreSQL answers the list's queries in about a
-millisecond), so more workers than cores only take turns on them: on two cores, five workers
-(gunicorn's "2 × cores + 1") served the request list 40% fewer times a second than two, and a
-client waited half as long again (ADR 7). Threads do worse still: they share one interpreter lock.
+millisecond), so more workers than cores only take turns on them: gunicorn's "2 × cores + 1" served the
+request list fewer times a second than one per core, and clients waited longer (figures in ADR 7). Threads do worse still: they share one interpreter lock.
 """
 
 import os

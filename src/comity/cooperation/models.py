@@ -378,7 +378,7 @@ class ImportJob(_UserJob):
 
 class ExportJob(_UserJob):
     """A workbook of the request list's selection, made in the background: a long register takes
-    half a minute as XLSX, which would hold a web worker (one per core) and show nothing meanwhile.
+    long to write as XLSX, which would hold a web worker (one per core) and show nothing meanwhile.
 
     Seen only by its user; the selection is read as that user may see it when the job runs. The
     file exists from when it is ready until it is downloaded, or until `EXPORT_KEPT_HOURS` pass.

@@ -58,8 +58,7 @@ def _visible(user: User, queryset: QuerySet[Request, Any]) -> QuerySet[Request, 
 def _of_authority(authority_id: int, queryset: QuerySet[Request, Any]) -> QuerySet[Request, Any]:
     # The shared requests as a set (`id IN (SELECT ...)`), not a test per row (`EXISTS`): the
     # database gathers the authority's few shares once, instead of looking them up for each of
-    # the other authorities' requests a statistics query scans (PostgreSQL, 1,000,000 requests:
-    # 0.8-0.9 s -> 0.3-0.4 s per statistics query).
+    # the other authorities' requests a statistics query scans (measured in the commit that made it).
     shared = RequestShare.objects.filter(authority_id=authority_id).values("request_id")
     return queryset.filter(
         Q(requesting_authority_id=authority_id) | Q(requested_authority_id=authority_id) | Q(pk__in=shared)
@@ -107,7 +106,7 @@ class AuthorityRef:
 @dataclass(slots=True)
 class RequestRow(RequestSides):
     """A request as the list shows it: its columns read as plain values, not a model instance
-    with two related authorities (building those was a third of the list endpoint's time)."""
+    with two related authorities, whose building weighed on every list endpoint call."""
 
     pk: int
     type: str
@@ -141,8 +140,8 @@ _ROW_FIELDS = [*_COLUMNS, *(f"{side}__{field}" for side in _SIDES for field in _
 @functools.cache
 def _rows() -> QuerySet[Request, dict[str, Any]]:
     """Every request as the list's rows: its columns, its authorities' and its offences (joined by
-    a subquery). Built once per process and never evaluated itself: resolving its 29 columns was
-    a sixth of the list endpoint's time, and each request's filters clone it instead."""
+    a subquery). Built once per process and never evaluated itself: resolving its 29 columns at
+    every call weighed on the list endpoint, and each request's filters clone it instead."""
     return Request.objects.values(*_ROW_FIELDS, offences=joined_codes(RequestOffence))
 
 
@@ -170,8 +169,8 @@ def request_rows_visible_to(user: User) -> QuerySet[Request, dict[str, Any]]:
 @functools.lru_cache(maxsize=1024)
 def _rows_of_authority(authority_id: int) -> QuerySet[Request, dict[str, Any]]:
     """`_rows()` scoped to one authority, built once per authority and process like `_rows()`
-    itself (never evaluated, only cloned): adding the scope's three conditions anew was a seventh
-    of the list endpoint's time. The scope is read in SQL at each query, so shares made since
+    itself (never evaluated, only cloned): adding the scope's three conditions anew at each call
+    weighed on the list endpoint. The scope is read in SQL at each query, so shares made since
     count at once."""
     return _of_authority(authority_id, _rows())
 

@@ -82,7 +82,7 @@ class Timeline:
 
     def evolve(self, **changes: object) -> Timeline:
         """A copy with `changes`. Like dataclasses.replace without re-running __init__ (imports
-        replay millions of events, and replace was a tenth of their time)."""
+        replay millions of events, and replace re-validates each copy)."""
         new = object.__new__(Timeline)
         new.__dict__.update(self.__dict__, **changes)
         return new

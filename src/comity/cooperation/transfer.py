@@ -626,8 +626,7 @@ def selection_to_export(user: User, params: QueryDict) -> tuple[Authority, Query
 def exportable(queryset: QuerySet[Request]) -> QuerySet[Request, dict[str, Any]]:
     """The requests as an export reads them, in the order of their numbers: plain rows with their
     authorities' names and their codes, in one query. Model instances with three prefetched
-    relations took half a millisecond a row: an authority's register of 190,000 requests took
-    over a minute to export, longer than a web server lets a page run."""
+    relations per row made a long register's export outlast what a web server lets a page run."""
     return queryset.values(
         *_EXPORTED,
         offences=joined_codes(RequestOffence),

@@ -6,8 +6,7 @@ database form (see `db_adapter`). On PostgreSQL they go in with COPY (ids drawn 
 sequence beforehand). On SQLite, a chunk of narrow rows is sent as one JSON document that SQLite
 unpacks itself (`json_each`), binding one parameter per chunk instead of one per cell; wide rows
 go through executemany, because `value ->> n` reads the row's JSON again for every column
-(measured: 800,000 nine-column events 3.5 s against 5.8 s; 200,000 25-column requests 9.2 s
-against 4.5 s).
+(measurements in the commit that chose the width).
 """
 
 import contextlib
@@ -28,10 +27,9 @@ JSON_COLUMNS = 10
 def analyze(*of: type[models.Model]) -> None:
     """Refresh the query planner's statistics of the tables `of` these models (all tables when none is named)
     after a bulk load. SQLite keeps none unless asked: it then takes `authority = 1` to match a
-    handful of rows, and at a long register read a fifth of the requests table through that index
-    instead of walking the open requests' one (home page at 1,000,000 requests: 330 ms against
-    40 ms). PostgreSQL would refresh them itself, but only some time after the load. About a second
-    for 1,000,000 requests on either database."""
+    handful of rows, and at a long register reads a large part of the requests table through that
+    index instead of walking the open requests' one. PostgreSQL would refresh them itself, but
+    only some time after the load. Cheap next to the load itself."""
     quote = connection.ops.quote_name
     statements = [f"ANALYZE {quote(model._meta.db_table)}" for model in of] or ["ANALYZE"]
     with connection.cursor() as cursor:
@@ -43,8 +41,7 @@ def analyze(*of: type[models.Model]) -> None:
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a job that builds and keeps millions of objects
     (an import holds every checked row until it writes them): each collection walks all of them
-    again, for nothing, since rows make no reference cycles. Measured on an import of 200,000 rows
-    into SQLite: 43.7 s with the collector, 31.4 s without. Reference counting still frees what is
+    again, for nothing, since rows make no reference cycles (figures in the commit that added it). Reference counting still frees what is
     dropped; cycles made meanwhile are collected after. Usable as a decorator. The collector is
     process-wide: it is switched back on only if it was on, so that nesting never leaves it off.
     """
@@ -64,9 +61,8 @@ SQLITE_BULK_CACHE_KIB = 256 * 1024
 @contextlib.contextmanager
 def sqlite_cache_enlarged() -> Iterator[None]:
     """On SQLite, give this connection a page cache of SQLITE_BULK_CACHE_KIB while a bulk write
-    adds to large indexes, then its own size back. Measured on an import of 200,000 rows into the
-    demo's 1,000,000 requests: 38 s with the default cache, 32 s with this one (64 MiB gave
-    nothing); the request list's reads gained nothing, so web connections keep the default.
+    adds to large indexes, then its own size back (a larger cache gave nothing more; figures in
+    the commit that added it); the request list's reads gained nothing, so web connections keep the default.
     Usable as a decorator; does nothing on PostgreSQL, whose buffers are the server's."""
     if connection.vendor != "sqlite":
         yield

@@ -25,7 +25,6 @@ class AuditAction(models.TextChoices):
     REQUEST_EVENT = "request.event", _("Event recorded on a request")
     REQUEST_IMPORT = "request.import", _("Requests imported")
     ASSET_CASE_CREATE = "asset_case.create", _("Asset case created")
-    ASSET_CASE_ADD_PARTICIPANT = "asset_case.add_participant", _("Authority added to an asset case")
     ASSET_CASE_CONTACT = "asset_case.contact", _("Asset case's contact changed")
     ASSET_CASE_NOTICE = "asset_case.notice", _("Notice recorded on an asset case")
     ASSET_CASE_LINK_REQUEST = "asset_case.link_request", _("Request linked to an asset case")

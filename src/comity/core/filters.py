@@ -2,8 +2,7 @@
 
 django-filter deep-copies every declared filter for each FilterSet, builds a new form class with
 new fields for each one, and Django deep-copies every field, choices included, for each form: for
-the request list's fourteen filters that was about 800 deep copies and a fifth of the list
-endpoint's time. Here the form class is built once per language (labels and country names are
+the request list's fourteen filters that was hundreds of deep copies at every call. Here the form class is built once per language (labels and country names are
 translated), each filter and field is copied one level deep (their declarations, choices
 included, are never changed after start-up), and selects and inputs are rendered in Python
 (`fast_widget`).
@@ -80,7 +79,7 @@ class FilterSet(django_filters.FilterSet):
     def fields_html(self) -> SafeString:
         """The filter bar's fields as HTML (`{% form_fields %}`), kept per filter set, language and
         the filters' values: with fixed vocabularies for choices (the States among them), the same
-        values give the same HTML, and rendering it was a third of the list page's template time.
+        values give the same HTML, which is costly to render at every page.
         A filter set with choices read from the database is rendered each time."""
         if any(
             isinstance(f, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter)

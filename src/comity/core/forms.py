@@ -28,8 +28,8 @@ def add_service_errors(
 
 class FastSelect(forms.Select):
     """A <select> rendered in Python, for choices fixed in each language (States, codes): Django
-    renders each <option> through a template, which made the 250-country filters most of a list
-    page's time. The options' HTML is made once per language and kept with the choices (a form's
+    renders each <option> through a template, which made the 250-country filters weigh on every list
+    page. The options' HTML is made once per language and kept with the choices (a form's
     copy of its fields shares it; setting other choices drops it); only the selected ones are
     marked at each rendering."""
 
@@ -68,7 +68,7 @@ class FastSelect(forms.Select):
 
 class _FastInput(forms.widgets.Input):
     """An <input> rendered in Python, as Django's input.html template would (a template per
-    input was a tenth of the list page's time)."""
+    input weighed on every list page)."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None

@@ -3,8 +3,8 @@ written: services check it (so a page, the API and an import give the same messa
 import, which writes in bulk, checks the same rows), forms and API schemas read it to say so
 early. A TextField has one too, which the database does not enforce: the services do.
 
-A page listing several long texts (a timeline's details) stays quick to render; a summary of
-200,000 characters took 22 s.
+A page listing several long texts (a timeline's details) stays quick to render, which an
+unbounded summary made slow.
 
 No text holds a control character but, in a multi-line text (a TextField), the tab and the line
 breaks: a NUL cannot be stored on PostgreSQL at all, and the others break the exports and the

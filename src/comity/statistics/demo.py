@@ -7,7 +7,7 @@ from comity.accounts.choices import AuthorityKind
 from comity.accounts.models import Authority
 from comity.statistics.submissions import build_submission, submission_receive
 
-# The latest full year; a period costs about 9 s a State at a million requests (nine aggregates).
+# The latest full year; each period is nine aggregates per State, long at a large demo.
 DEMO_PERIOD = 2025
 
 

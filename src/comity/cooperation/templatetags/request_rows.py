@@ -1,8 +1,8 @@
 """`{% request_rows page.items %}`: the list page's rows, written in Python.
 
 Fifty rows through the template engine (a URL reversed, labels translated and lookups resolved
-for every cell) were most of the page's time, and `format_html` (lazy-string checks around each
-escaped cell) still half of what remained: the row is one format string, the labels, words and
+for every cell) cost more than the rest of the page, and `format_html` (lazy-string checks around
+each escaped cell) much of what remained: the row is one format string, the labels, words and
 detail URL's pattern are escaped once per page, and each cell's text by the standard library's
 `html.escape` (which Django's `escape` calls).
 """

@@ -17,7 +17,7 @@ from comity.cooperation.tests.test_views import logged_in
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_is_counted_outside_any_transaction(peru, tmp_path, settings, monkeypatch):
     """On SQLite a transaction holds the one write lock from its start: counting a large workbook's
-    rows inside it (33 s for one upload) made every other writer, the worker among them, wait and fail."""
+    rows inside it (long, for a large workbook) made every other writer, the worker among them, wait and fail."""
     settings.VAR_DIR = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     counted_in_transaction = []

@@ -1,6 +1,6 @@
 """`{{ request|display:"status" }}`: a field's choice label, like `get_status_display`, from a
 table made once per language. Django's own rebuilds the choices (translating every label) at each
-call, which was a quarter of a list page's time."""
+call, for every row of a list."""
 
 from functools import cache
 

@@ -11,7 +11,7 @@ from scipy.stats import CensoredData, ecdf
 from comity.cooperation.models import Request
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC as NOT_ALLOWED
 from comity.statistics.tests.cases import AS_OF, CASES
-from conftest import bearer
+from conftest import bearer, make_request
 
 D = datetime.date
 URL = "/api/v1/statistics/requests"
@@ -210,3 +210,18 @@ def test_a_partition_gives_the_same_total_in_fewer_queries(dataset, peru, django
         assert client.get(f"{URL}?group_by={keys}&as_of={AS_OF}").json()["total"] == alone, keys
     with django_assert_num_queries(2 + PG_WORK_MEM):  # token, then one grouped aggregate; the total is folded
         client.get(f"{URL}?group_by=type,outcome&as_of={AS_OF}")
+
+
+def test_as_of_a_day_an_outgoing_request_exists_for_its_sender_from_the_day_it_was_sent(peru, switzerland):
+    """Sent on 10 January, received on 10 February: as of 31 January the requesting State counts
+    it (pending, not yet received), the requested State does not yet (#19 item 8)."""
+    make_request(
+        peru, switzerland, sent_on=D(2024, 1, 10), received_on=D(2024, 2, 10), requesting_reference="PE-OUT-7"
+    )
+    sender = bearer(peru.officer).get(f"{URL}?as_of=2024-01-31").json()["total"]
+    assert (sender["count"], sender["pending"]) == (1, 1)
+    assert sender["time_to_execution"]["n_pending"] == 0  # times run from the receipt: none yet
+    receiver = bearer(switzerland.officer).get(f"{URL}?as_of=2024-01-31").json()["total"]
+    assert receiver["count"] == 0
+    later = bearer(switzerland.officer).get(f"{URL}?as_of=2024-02-29").json()["total"]
+    assert later["count"] == 1
