@@ -1,0 +1,95 @@
+"""Query counts declared once (DESIGN.md lesson 14, NetBox's query_counts.json): every list and
+detail of requests, asset cases and the public log runs the number of queries that
+tests/query_counts.json pins for it, whatever the number of rows, so a regression shows as a one-
+line diff. After a deliberate change: COMITY_WRITE_QUERY_COUNTS=1 pytest tests/test_query_counts.py
+rewrites the file with what was measured (review the diff)."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from comity.assets import services as assets
+from comity.ledger import services as ledger
+from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
+from conftest import bearer, make_request
+
+COUNTS_FILE = Path(__file__).parent / "query_counts.json"
+
+
+@pytest.fixture(autouse=True)
+def _ledger_key(_ledger_key_in_tmp):
+    ledger.ensure_key()
+
+
+def _grow(peru, switzerland, n: int) -> dict[str, int]:
+    """`n` more requests, asset cases (two assets, a step each) and return agreements (two
+    disbursements each); the ids of the last ones."""
+    for _ in range(n):
+        request = make_request(peru, switzerland)
+        case = assets.case_create(
+            actor=peru.officer,
+            title="Case",
+            origin_country="PE",
+            offences=["uncac-23"],
+            participants=[switzerland.authority],
+        )
+        for _asset in range(2):
+            asset = assets.asset_add(
+                actor=peru.officer, case=case, type="bank-account", location_country="CH", identified_on=None
+            )
+        agreement = ledger.agreement_record(actor=peru.officer, data=AGREEMENT)
+        for _payment in range(2):
+            ledger.disbursement_record(actor=peru.officer, agreement_index=agreement.leaf_index, data=PAYMENT)
+    return {"request": request.pk, "case": case.pk, "asset": asset.pk, "agreement": agreement.leaf_index}
+
+
+def _views(last: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """name: (who reads, address)."""
+    return {
+        "page /requests/": ("page", "/requests/"),
+        "page /requests/{id}/": ("page", f"/requests/{last['request']}/"),
+        "api /api/v1/requests": ("api", "/api/v1/requests"),
+        "api /api/v1/requests/{id}": ("api", f"/api/v1/requests/{last['request']}"),
+        "page /asset-cases/": ("page", "/asset-cases/"),
+        "page /asset-cases/{id}/": ("page", f"/asset-cases/{last['case']}/"),
+        "api /api/v1/asset-cases": ("api", "/api/v1/asset-cases"),
+        "api /api/v1/asset-cases/{id}": ("api", f"/api/v1/asset-cases/{last['case']}"),
+        "page /ledger/": ("public", "/ledger/"),
+        "page /ledger/agreements/{index}/": ("public", f"/ledger/agreements/{last['agreement']}/"),
+        "api /api/v1/ledger/sth": ("public", "/api/v1/ledger/sth"),
+        "api /api/v1/ledger/entries": ("public", "/api/v1/ledger/entries?start=0&end=2"),
+    }
+
+
+def _measure(clients: dict[str, Client], views: dict[str, tuple[str, str]]) -> dict[str, int]:
+    measured = {}
+    for name, (who, url) in views.items():
+        clients[who].get(url)  # warm: per-process caches (vocabularies, filter forms) are not per page
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[who].get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        measured[name] = len(queries)
+    return measured
+
+
+def test_every_list_and_detail_runs_the_pinned_number_of_queries(peru, switzerland):
+    page = Client()
+    page.force_login(peru.officer)
+    clients = {"page": page, "api": bearer(peru.officer), "public": Client()}
+    few = _measure(clients, _views(_grow(peru, switzerland, 1)))
+    more = _measure(clients, _views(_grow(peru, switzerland, 3)))
+    assert few == more, f"the query count grows with the rows: {few} then {more}"
+    pinned = json.loads(COUNTS_FILE.read_text()) if COUNTS_FILE.exists() else {}
+    if os.environ.get("COMITY_WRITE_QUERY_COUNTS"):
+        for name, count in more.items():
+            entry = pinned.setdefault(name, {"all": count})
+            if entry["all"] != count:
+                entry[connection.vendor] = count
+        COUNTS_FILE.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
+    expected = {name: counts.get(connection.vendor, counts["all"]) for name, counts in pinned.items()}
+    assert more == expected
