@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
+from comity.accounts import services
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import Authority, User
 from comity.accounts.passwords import DEMO_PASSWORD
@@ -75,7 +76,7 @@ class DemoLogin:
 
 def create_authorities_and_users() -> list[Authority]:
     """The central authorities (users only in USER_COUNTRIES) plus a few others and the secretariat."""
-    authorities = Authority.objects.bulk_create(
+    *authorities, secretariat = services.directory_bulk_create(
         [
             Authority(
                 country=c, name=n, kind=AuthorityKind.CENTRAL_AUTHORITY, external=c not in USER_COUNTRIES
@@ -83,9 +84,7 @@ def create_authorities_and_users() -> list[Authority]:
             for c, n in CENTRAL_AUTHORITIES
         ]
         + [Authority(country=c, name=n, kind=k) for c, k, n in OTHER_AUTHORITIES]
-    )
-    secretariat = Authority.objects.create(
-        country="AT", name="UNODC Secretariat (statistics)", kind=AuthorityKind.SECRETARIAT
+        + [Authority(country="AT", name="UNODC Secretariat (statistics)", kind=AuthorityKind.SECRETARIAT)]
     )
     password = make_password(DEMO_PASSWORD)
     users = [
@@ -98,7 +97,7 @@ def create_authorities_and_users() -> list[Authority]:
         User(username="secretariat", authority=secretariat, role=Role.SECRETARIAT, password=password),
         User(username="admin", authority=authorities[0], role=Role.ADMIN, password=password, is_staff=True),
     ]
-    User.objects.bulk_create(users)
+    services.directory_bulk_create([], users)
     return authorities[: len(CENTRAL_AUTHORITIES)]
 
 

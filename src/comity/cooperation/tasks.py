@@ -55,7 +55,7 @@ def leased(kind: str, job: ImportJob | ExportJob) -> Iterator[None]:
     renewer = threading.Thread(target=renew, name=f"{kind}-lease-{job.pk}", daemon=True)
     renewer.start()
     job.started_at = timezone.now()
-    type(job).objects.filter(pk=job.pk).update(started_at=job.started_at, stored_path=job.stored_path)
+    job.save(update_fields=["started_at", "stored_path", "updated_at"])
     try:
         yield
     finally:

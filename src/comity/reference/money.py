@@ -22,12 +22,12 @@ from typing import IO
 from xml.etree import ElementTree
 
 from currency_converter import CurrencyConverter, RateNotFoundError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comity.core import messages
 from comity.core.currencies import is_currency
 from comity.reference.models import ExchangeRate
+from comity.reference.services import rates_store
 from comity.reference.signals import rates_changed
 
 MAX_RATE_AGE = datetime.timedelta(days=31)
@@ -189,13 +189,7 @@ def import_rates(handle: IO[bytes]) -> RatesLoaded:
     if len(content) > MAX_RATES_FILE:
         raise RatesRejected([RateProblem(1, "file", _("the file is larger than 64 MB"))])
     rows = _ecb_rows(content) if content.lstrip()[:1] == b"<" else _csv_rows(content)
-    with transaction.atomic():
-        ExchangeRate.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["currency", "day"],
-            update_fields=["per_usd", "source"],
-        )
+    rates_store(rows)
     responses = rates_changed.send(sender=ExchangeRate)
     return RatesLoaded(len(rows), sum(int(count or 0) for _receiver, count in responses))
 

@@ -5,7 +5,8 @@ import json
 
 from comity.accounts.choices import AuthorityKind
 from comity.accounts.models import Authority
-from comity.statistics.submissions import build_submission, submission_receive
+from comity.statistics.services import submission_receive
+from comity.statistics.submissions import build_submission
 
 # The latest full year; each period is nine aggregates per State, long at a large demo.
 DEMO_PERIOD = 2025

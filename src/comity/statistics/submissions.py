@@ -20,17 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comity.accounts.models import Authority, User
+from comity.accounts.models import Authority
 from comity.cooperation.models import Request
-from comity.core.choices import AuditAction
-from comity.core.services import audit
 from comity.reference.countries import is_country, region_of
 from comity.statistics.models import Submission
 from comity.statistics.selectors import request_figures
@@ -95,7 +91,7 @@ def build_submission(authority: Authority, period: int, threshold: int | None = 
     }
 
 
-def _check(payload: Any) -> list[str]:
+def check(payload: Any) -> list[str]:
     if not isinstance(payload, dict):
         return [_("The file is not a JSON object.")]
     problems = []
@@ -124,18 +120,6 @@ def _check(payload: Any) -> list[str]:
                     _("tables.%(t)s[%(i)d].count: a count is a whole number.") % {"t": name, "i": position}
                 )
     return problems
-
-
-@transaction.atomic
-def submission_receive(*, actor: User | None, payload: Any) -> Submission:
-    problems = _check(payload)
-    if problems:
-        raise ValidationError(problems)
-    submission, _created = Submission.objects.update_or_create(
-        state=payload["state"], period=payload["period"], defaults={"payload": payload, "received_by": actor}
-    )
-    audit(actor=actor, action=AuditAction.STATISTICS_SUBMISSION, obj=submission)
-    return submission
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from comity.assets.transfer import import_asset_cases
 from comity.cooperation.transfer import import_requests
 from comity.core.tabular import ImportRejected
 from comity.statistics.management.commands._authority import acting_authority
-from comity.statistics.submissions import submission_receive
+from comity.statistics.services import submission_receive
 
 
 class Command(BaseCommand):
