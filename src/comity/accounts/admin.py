@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.choices import Role
 from comity.accounts.models import Authority, User
-from comity.accounts.services import mfa_reset, user_unlock
+from comity.accounts.services import admin_save, mfa_reset, user_unlock
 
 admin.site.site_header = _("Comity administration")
 admin.site.site_title = _("Comity")
@@ -64,6 +64,9 @@ class UserAdmin(DjangoUserAdmin):
 
     actions = ["unlock", "reset_two_factor"]
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        admin_save(actor=request.user, obj=obj, fields=form.changed_data, created=not change)  # type: ignore[arg-type]
+
     @admin.action(description=_("Reset two-factor authentication (a lost phone)"))
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
@@ -104,3 +107,6 @@ class AuthorityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Authority, form: Any, change: bool) -> None:
+        admin_save(actor=request.user, obj=obj, fields=form.changed_data, created=not change)  # type: ignore[arg-type]

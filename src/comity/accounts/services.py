@@ -132,6 +132,20 @@ def directory_bulk_create(authorities: list[Authority], users: Sequence[User] = 
     return created
 
 
+@transaction.atomic
+def admin_save(*, actor: User, obj: User | Authority, fields: Sequence[str], created: bool) -> None:
+    """A user or an authority saved from the Django admin, audited as every other write (the
+    fields that changed, never their values)."""
+    obj.save()
+    if isinstance(obj, User):
+        action = AuditAction.USER_CREATE if created else AuditAction.USER_UPDATE
+    else:
+        action = AuditAction.AUTHORITY_CREATE if created else AuditAction.AUTHORITY_UPDATE
+    audit(
+        actor=actor, action=action, obj=obj, fields=[f for f in fields if f not in ("password1", "password2")]
+    )
+
+
 def language_code(requested: str) -> str:
     """`requested` if it is one of Comity's languages, else English: an unknown code is not an
     error, since a browser or a stale link may send any."""

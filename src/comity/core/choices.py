@@ -9,7 +9,9 @@ class AuditAction(models.TextChoices):
     writes it. A step, an event or an order's step carries its kind in the entry's `detail`."""
 
     AUTHORITY_CREATE = "authority.create", _("Authority created")
+    AUTHORITY_UPDATE = "authority.update", _("Authority changed")
     USER_CREATE = "user.create", _("User created")
+    USER_UPDATE = "user.update", _("User changed")
     USER_PASSWORD = "user.password", _("Password changed or reset")
     USER_UNLOCK = "user.unlock", _("User unlocked after failed logins")
     USER_LANGUAGE = "user.language", _("Language chosen")
