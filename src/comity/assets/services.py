@@ -256,9 +256,22 @@ def asset_add(
     return asset
 
 
-def store_history(asset: Asset) -> None:
-    """Fold the asset's steps onto its status and dates."""
-    history = fold(asset.steps.order_by("id"))
+# The asset's fields its steps decide: written by `store_history` alone, whoever adds the steps.
+HISTORY_FIELDS = [
+    "status",
+    "frozen_on",
+    "review_on",
+    "confiscated_on",
+    "returned_on",
+    "last_step_on",
+    "proceeding",
+]
+
+
+def store_history(asset: Asset, steps: Sequence[AssetStep] | None = None) -> None:
+    """Fold the asset's steps (`steps`, in recording order, when the caller has them at hand) onto
+    its status and dates."""
+    history = fold(asset.steps.order_by("id") if steps is None else steps)
     asset.status = history.status
     asset.frozen_on = history.frozen_on
     asset.review_on = history.review_on
@@ -267,17 +280,102 @@ def store_history(asset: Asset) -> None:
     asset.last_step_on = history.last_step_on
     if history.proceeding:
         asset.proceeding = history.proceeding
-    asset.save(
-        update_fields=[
-            "status",
-            "frozen_on",
-            "review_on",
-            "confiscated_on",
-            "returned_on",
-            "last_step_on",
-            "proceeding",
-        ]
-    )
+    asset.save(update_fields=HISTORY_FIELDS)
+
+
+@dataclass(frozen=True)
+class ImportedAsset:
+    """An asset of an imported case, with its steps as checked (`StepInput` and its amount in USD)
+    and the case status the row gives when it is one that no step records (released, closed)."""
+
+    type: str
+    description: str
+    location_country: str
+    currency: str
+    proceeding: str
+    steps: Sequence[tuple[StepInput, InUSD]]
+    closing: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedCase:
+    title: str
+    cluster: str
+    origin_country: str
+    bribe_payer_country: str
+    initiating_country: str
+    asset_locations: Sequence[str]
+    transit_countries: Sequence[str]
+    offences: Sequence[str]
+    assets: Sequence[ImportedAsset]
+
+
+@transaction.atomic
+def cases_import(*, actor: User | None, authority: Authority, cases: Sequence[ImportedCase]) -> None:
+    """Write checked cases of an import (`assets.transfer` checks them), each with its assets and
+    their steps, as `case_create`, `asset_add` and `step_record` would: the same history fields,
+    the day each asset was identified (its first dated step, else today), one audit row a case."""
+    for imported in cases:
+        case = AssetCase.objects.create(
+            title=imported.title,
+            cluster=imported.cluster,
+            origin_country=imported.origin_country,
+            bribe_payer_country=imported.bribe_payer_country,
+            initiating_country=imported.initiating_country,
+            created_by=actor,
+        )
+        AssetCaseParticipant.objects.create(case=case, authority=authority)
+        AssetCaseCountry.objects.bulk_create(
+            [
+                AssetCaseCountry(case=case, role=CaseCountryRole.ASSET_LOCATION, country=c)
+                for c in imported.asset_locations
+            ]
+            + [
+                AssetCaseCountry(case=case, role=CaseCountryRole.TRANSIT, country=c)
+                for c in imported.transit_countries
+            ]
+        )
+        AssetCaseOffence.objects.bulk_create([AssetCaseOffence(case=case, code=c) for c in imported.offences])
+        for item in imported.assets:
+            dated = [step.on for step, _usd in item.steps if step.on]
+            asset = Asset.objects.create(
+                case=case,
+                type=item.type,
+                description=item.description,
+                location_country=item.location_country,
+                currency=item.currency,
+                proceeding=item.proceeding,
+                identified_on=min(dated, default=timezone.localdate()),
+            )
+            steps = [
+                AssetStep(
+                    asset=asset,
+                    kind=step.kind,
+                    on=step.on,
+                    amount=step.amount,
+                    currency=step.currency,
+                    usd_amount=in_usd.amount,
+                    usd_rate=in_usd.rate,
+                    rate_source=in_usd.source,
+                    rate_on=in_usd.rate_on,
+                    rate_provisional=in_usd.provisional,
+                    review_on=step.review_on,
+                    proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
+                    returned_to_country=step.returned_to_country,
+                    returned_to_victim=step.returned_to_victim,
+                    reason=step.reason if step.kind == StepKind.RETURNED else "",
+                    authority=authority,
+                    recorded_by=actor,
+                )
+                for step, in_usd in item.steps
+            ]
+            if item.closing:
+                steps.append(
+                    AssetStep(asset=asset, kind=item.closing, on=None, authority=authority, recorded_by=actor)
+                )
+            AssetStep.objects.bulk_create(steps)
+            store_history(asset, steps)
+        audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=case)
 
 
 @transaction.atomic

@@ -13,25 +13,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.accounts.models import Authority, User
+from comity.assets import services
 from comity.assets.choices import AssetProceeding, CaseCountryRole, StepKind
 from comity.assets.models import (
     Asset,
     AssetCase,
-    AssetCaseCountry,
-    AssetCaseOffence,
-    AssetCaseParticipant,
     AssetStep,
 )
 from comity.assets.rules import History, InUSD, StepInput, step_problems
-from comity.core.choices import AuditAction
 from comity.core.dates import implausible
-from comity.core.services import audit
 from comity.core.tabular import ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import AssetCaseStatus, AssetType, Offence
 from comity.reference.countries import is_country
@@ -332,86 +327,45 @@ def import_asset_cases(
             )
     if problems:
         raise ImportRejected(problems[:MAX_REPORTED], more=max(len(problems) - MAX_REPORTED, 0))
-    with transaction.atomic():
-        for title, items in cases.items():
-            if title in existing:
-                result.cases_unchanged += 1
-                continue
-            _create_case(title, items, authority, actor)
-            result.cases_created += 1
-            result.assets_created += len(items)
+    new = [_imported(title, items) for title, items in cases.items() if title not in existing]
+    services.cases_import(actor=actor, authority=authority, cases=new)
+    result.cases_unchanged = len(cases) - len(new)
+    result.cases_created = len(new)
+    result.assets_created = sum(len(case.assets) for case in new)
     return result
 
 
-def _create_case(title: str, items: list[_Row], authority: Authority, actor: User | None) -> None:
+def _imported(title: str, items: list[_Row]) -> services.ImportedCase:
+    """A checked case's rows as the services write them."""
     first = items[0].row
-    case = AssetCase.objects.create(
+    return services.ImportedCase(
         title=title,
         cluster=first["case_cluster"],
         origin_country=first["country_of_origin"].upper(),
         bribe_payer_country=first["country_of_bribe_payer"].upper(),
         initiating_country=first["initiating_country"].upper(),
-        created_by=actor,
-    )
-    AssetCaseParticipant.objects.create(case=case, authority=authority)
-    locations = dict.fromkeys(item.row["country_of_asset_location"].upper() for item in items)
-    transits = dict.fromkeys(c.strip().upper() for c in first["transit_countries"].split(";") if c.strip())
-    AssetCaseCountry.objects.bulk_create(
-        [AssetCaseCountry(case=case, role=CaseCountryRole.ASSET_LOCATION, country=c) for c in locations]
-        + [AssetCaseCountry(case=case, role=CaseCountryRole.TRANSIT, country=c) for c in transits]
-    )
-    offences = dict.fromkeys(c.strip() for c in first["offences"].split(";") if c.strip())
-    AssetCaseOffence.objects.bulk_create([AssetCaseOffence(case=case, code=c) for c in offences])
-    for item in items:
-        row = item.row
-        asset = Asset.objects.create(
-            case=case,
-            type=row["asset_type"],
-            description=row["notes"],
-            location_country=row["country_of_asset_location"].upper(),
-            currency=row["currency"].upper(),
-            proceeding=row["proceeding"],
-        )
-        # The steps and their fold were made when the row was checked.
-        history = item.history
-        steps = [
-            AssetStep(
-                asset=asset,
-                kind=step.kind,
-                on=step.on,
-                amount=step.amount,
-                currency=step.currency,
-                usd_amount=in_usd.amount,
-                usd_rate=in_usd.rate,
-                rate_source=in_usd.source,
-                rate_on=in_usd.rate_on,
-                rate_provisional=in_usd.provisional,
-                proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
-                returned_to_country=step.returned_to_country,
-                returned_to_victim=step.returned_to_victim,
-                reason=step.reason if step.kind == StepKind.RETURNED else "",
-                authority=authority,
-                recorded_by=actor,
+        asset_locations=list(dict.fromkeys(item.row["country_of_asset_location"].upper() for item in items)),
+        transit_countries=list(
+            dict.fromkeys(c.strip().upper() for c in first["transit_countries"].split(";") if c.strip())
+        ),
+        offences=list(dict.fromkeys(c.strip() for c in first["offences"].split(";") if c.strip())),
+        assets=[
+            services.ImportedAsset(
+                type=item.row["asset_type"],
+                description=item.row["notes"],
+                location_country=item.row["country_of_asset_location"].upper(),
+                currency=item.row["currency"].upper(),
+                proceeding=item.row["proceeding"],
+                steps=item.steps,
+                # A release or closing is a status no amount column records: a step of its own.
+                closing=item.row["status"]
+                if item.row["status"] in (AssetCaseStatus.RELEASED, AssetCaseStatus.CLOSED)
+                and item.row["status"] != item.history.status
+                else "",
             )
-            for step, in_usd in item.steps
-        ]
-        if (
-            row["status"] in (AssetCaseStatus.RELEASED, AssetCaseStatus.CLOSED)
-            and row["status"] != history.status
-        ):
-            steps.append(
-                AssetStep(asset=asset, kind=row["status"], on=None, authority=authority, recorded_by=actor)
-            )
-            history.add(row["status"], None, None)
-        AssetStep.objects.bulk_create(steps)
-        Asset.objects.filter(pk=asset.pk).update(
-            status=history.status,
-            frozen_on=history.frozen_on,
-            confiscated_on=history.confiscated_on,
-            returned_on=history.returned_on,
-            last_step_on=history.last_step_on,
-        )
-    audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=case)
+            for item in items
+        ],
+    )
 
 
 # --- export ------------------------------------------------------------------------------------

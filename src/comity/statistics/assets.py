@@ -153,7 +153,7 @@ def asset_figures_by(
     assets: dict[int, Any] = {
         row["pk"]: row
         for row in Asset.objects.filter(case__in=cases)
-        .filter(Q(identified_on__isnull=True) | Q(identified_on__lte=as_of))
+        .filter(identified_on__lte=as_of)
         .values("pk", "type", "location_country", "proceeding", "case__origin_country")
     }
     steps: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -189,7 +189,7 @@ def _fold(
         facts = {
             "country_of_origin": asset["case__origin_country"],
             "country_of_asset_location": asset["location_country"],
-            "proceeding": asset["proceeding"] or history.proceeding or None,
+            "proceeding": asset["proceeding"] or None,
             "asset_type": asset["type"],
             "status": history.status,
         }

@@ -321,3 +321,51 @@ def test_amounts_out_of_range_are_named_by_row_and_column_and_nothing_is_written
     found = {(p.row, p.column) for p in rejected.value.problems}
     assert {(2, "amount_frozen"), (3, "amount_frozen")} <= found
     assert not AssetCase.objects.exists()
+
+
+HISTORY = ("status", "frozen_on", "review_on", "confiscated_on", "returned_on", "last_step_on", "proceeding")
+
+
+def test_an_imported_asset_has_the_history_an_asset_made_through_the_api_has(peru):
+    """The import wrote five of the seven history fields the services set, and no identification
+    day; the figures compensated. It now writes through the same service (#19 item 1)."""
+    row = dict.fromkeys(COLUMNS, "") | {
+        "case_title": "Imported",
+        "country_of_origin": "PE",
+        "country_of_asset_location": "CH",
+        "offences": "uncac-23",
+        "proceeding": "",
+        "asset_type": "bank-account",
+        "currency": "USD",
+        "amount_frozen": "1000000.00",
+        "frozen_on": "2019-03-01",
+        "amount_confiscated": "800000.00",
+        "confiscated_on": "2021-06-15",
+        "status": "confiscated",
+    }
+    rows = [row]
+    import_asset_cases(io.BytesIO(to_csv(rows)), "f.csv", authority=peru.authority, actor=peru.officer)
+    imported = Asset.objects.get(case__title="Imported")
+
+    client = bearer(peru.officer)
+    case = client.post("/api/v1/asset-cases", {"title": "Typed", "origin_country": "PE", "offences": ["uncac-23"]},
+                       content_type="application/json").json()  # fmt: skip
+    asset = client.post(f"/api/v1/asset-cases/{case['id']}/assets",
+                        {"type": "bank-account", "location_country": "CH", "identified_on": "2019-03-01"},
+                        content_type="application/json").json()  # fmt: skip
+    for step in (
+        {"kind": "frozen", "on": "2019-03-01", "amount": "1000000", "currency": "USD"},
+        {
+            "kind": "confiscated",
+            "on": "2021-06-15",
+            "amount": "800000",
+            "currency": "USD",
+            "proceeding": "criminal",
+        },
+    ):
+        response = client.post(f"/api/v1/asset-cases/{case['id']}/assets/{asset['id']}/steps", step,
+                               content_type="application/json")  # fmt: skip
+        assert response.status_code == 201, response.content
+    typed = Asset.objects.get(pk=asset["id"])
+    assert {f: getattr(imported, f) for f in HISTORY} == {f: getattr(typed, f) for f in HISTORY}
+    assert imported.identified_on == datetime.date(2019, 3, 1) == typed.identified_on
