@@ -13,9 +13,9 @@ import dataclasses, datetime, json
 from comity.assets.models import Asset
 from comity.cooperation.models import Event, Request
 from comity.ledger.selectors import latest_tree_head
-from comity.statistics.selectors import request_figures
+from comity.statistics.selectors import figures_over
 head = latest_tree_head()
-figures = request_figures(None, Request.objects.all(), ["type", "outcome"], datetime.date(2026, 11, 1))
+figures = figures_over(None, Request.objects.all(), ["type", "outcome"], datetime.date(2026, 11, 1))
 print(json.dumps({
     "requests": Request.objects.count(),
     "events": Event.objects.count(),

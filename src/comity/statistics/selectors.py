@@ -11,7 +11,7 @@ and those closed otherwise (refused, withdrawn, lapsed) are censored at their cl
 """
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +34,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
 
+from comity.accounts.models import User
 from comity.cooperation.models import Request, RequestRefusalGround
+from comity.cooperation.selectors import request_selection
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, ICCS_BY_OFFENCE, Outcome
 from comity.statistics.expressions import DaysBetween
 from comity.statistics.survival import SurvivalPoint, kaplan_meier, median_time, quantile, quantiles
@@ -222,10 +224,20 @@ def _aggregate_memory() -> Iterator[None]:
 
 
 def request_figures(
+    user: User, params: Mapping[str, Any] | None, group_by: Sequence[str], as_of: datetime.date
+) -> Figures:
+    """Figures over the requests `user` may see that the list's filters `params` select, grouped by
+    up to two keys, direction and counterpart seen from the user's authority; ValidationError (422)
+    naming each filter that is not valid. The selector builds the selection itself: no caller hands
+    it a queryset."""
+    return figures_over(user.authority_id, request_selection(user, params), group_by, as_of)
+
+
+def figures_over(
     authority_id: int | None, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
 ) -> Figures:
-    """Figures over `queryset` (already scoped and filtered), grouped by up to two keys; direction and
-    counterpart are seen from `authority_id`."""
+    """Figures over `queryset`, a set its caller chose (an authority's own register, for the national
+    data call), grouped by up to two keys; direction and counterpart are seen from `authority_id`."""
     with _aggregate_memory():
         return _request_figures(authority_id, queryset, group_by, as_of)
 
@@ -316,10 +328,7 @@ def _request_figures(
 
 
 def request_counts_by(
-    authority_id: int | None,
-    queryset: QuerySet[Request],
-    groupings: Sequence[Sequence[str]],
-    as_of: datetime.date,
+    user: User, params: Mapping[str, Any] | None, groupings: Sequence[Sequence[str]], as_of: datetime.date
 ) -> list[list[Group]]:
     """For each grouping, the groups of `request_figures` with their counts only, for charts that
     show no times: GROUP BYs on the keys alone, without the buckets of days and states that times
@@ -329,6 +338,7 @@ def request_counts_by(
     (grouped by all their keys at once, then summed for each); a grouping with a list-valued key
     (offences...), which counts a request in several groups, has a read of its own. Each read of
     a long register is a scan: the page's three single-valued charts took three."""
+    authority_id, queryset = user.authority_id, request_selection(user, params)
     single = [list(g) for g in groupings if not MULTI_VALUED_KEYS & set(g)]
     keys = list(dict.fromkeys(key for grouping in single for key in grouping))
     shared = _count_rows(authority_id, queryset, keys, as_of) if single else []

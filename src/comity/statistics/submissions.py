@@ -29,7 +29,7 @@ from comity.accounts.models import Authority
 from comity.cooperation.models import Request
 from comity.reference.countries import is_country, region_of
 from comity.statistics.models import Submission
-from comity.statistics.selectors import request_figures
+from comity.statistics.selectors import figures_over
 
 FORMAT, VERSION = "comity/statistical-submission", 1
 TABLES = {
@@ -58,13 +58,13 @@ def build_submission(authority: Authority, period: int, threshold: int | None = 
     )
     tables: dict[str, list[dict[str, Any]]] = {}
     for name, keys in TABLES.items():
-        figures = request_figures(authority.pk, requests, keys, as_of)
+        figures = figures_over(authority.pk, requests, keys, as_of)
         tables[name] = [
             {**g.key, "count": _suppress(g.count, threshold)}
             for g in figures.groups
             if all(v is not None for v in g.key.values())
         ]
-    by_type = request_figures(authority.pk, requests, ["type"], as_of)
+    by_type = figures_over(authority.pk, requests, ["type"], as_of)
     times = []
     for group in by_type.groups:
         t = group.time_to_execution

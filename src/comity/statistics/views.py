@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -21,7 +20,6 @@ from comity.accounts.http import AuthedRequest
 from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
-from comity.cooperation.models import Request
 from comity.cooperation.selectors import request_filters
 from comity.core.tabular import spreadsheet_response
 from comity.reference.choices import (
@@ -103,16 +101,13 @@ def _request_label(key: str, value: Any) -> str:
     return key_label(REQUEST_KEY_LABELS, key, value)
 
 
-def _figures_context(
-    request: AuthedRequest, as_of: datetime.date, queryset: QuerySet[Request]
-) -> dict[str, Any]:
+def _figures_context(request: AuthedRequest, as_of: datetime.date) -> dict[str, Any]:
     """Everything the page and the PDF report show: five charts, each with its table."""
-    authority_id = request.user.authority_id
     # Only the curves need times to execution; the other charts are counts, of one read of the
     # requests for the three with one value per request and one for the grounds.
     by_year, by_counterpart, by_outcome, by_ground = request_counts_by(
-        authority_id,
-        queryset,
+        request.user,
+        request.GET,
         [["year", "direction"], ["counterpart_country"], ["outcome"], ["refusal_grounds"]],
         as_of,
     )
@@ -123,7 +118,7 @@ def _figures_context(
     directions = sorted({g.key["direction"] for g in by_year})
     counterparts = sorted(by_counterpart, key=lambda g: -g.count)[:TOP_COUNTERPARTS]
     outcomes = sorted(by_outcome, key=lambda g: -g.count)
-    by_type = request_figures(authority_id, queryset, ["type"], as_of)
+    by_type = request_figures(request.user, request.GET, ["type"], as_of)
     grounds = sorted([g for g in by_ground if g.key["refusal_grounds"]], key=lambda g: -g.count)
     type_label = {g.key["type"]: _request_label("type", g.key["type"]) for g in by_type.groups}
     curves_chart = charts.survival_curves(
@@ -182,7 +177,7 @@ def _figures_context(
 @login_required
 def statistics_page(request: AuthedRequest) -> HttpResponse:
     try:
-        _group_by, as_of, queryset = parse_query(request)
+        _group_by, as_of = parse_query(request)
     except ValidationError as error:
         return render(
             request,
@@ -190,19 +185,17 @@ def statistics_page(request: AuthedRequest) -> HttpResponse:
             {"errors": error.message_dict, "filterset": request_filters(request.user, request.GET)},
             status=422,
         )
-    return render(request, "statistics/page.html", _figures_context(request, as_of, queryset))
+    return render(request, "statistics/page.html", _figures_context(request, as_of))
 
 
 @login_required
 def statistics_report(request: AuthedRequest) -> HttpResponse:
     """The page's figures as a PDF report (WeasyPrint), charts included."""
     try:
-        _group_by, as_of, queryset = parse_query(request)
+        _group_by, as_of = parse_query(request)
     except ValidationError as error:
         return _invalid_query(error)
-    html = render_to_string(
-        "statistics/report.html", _figures_context(request, as_of, queryset), request=request
-    )
+    html = render_to_string("statistics/report.html", _figures_context(request, as_of), request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="comity-statistics-{as_of.isoformat()}.pdf"'
@@ -274,10 +267,10 @@ def global_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 def statistics_export(request: AuthedRequest) -> HttpResponseBase:
     try:
-        group_by, as_of, queryset = parse_query(request)
+        group_by, as_of = parse_query(request)
     except ValidationError as error:
         return _invalid_query(error)
-    rows = figures_table(request_figures(request.user.authority_id, queryset, group_by, as_of))
+    rows = figures_table(request_figures(request.user, request.GET, group_by, as_of))
     name = f"comity-figures-{'-'.join(group_by) or 'total'}-{as_of.isoformat()}"
     return spreadsheet_response(
         [["" if v is None else v for v in row] for row in rows],

@@ -4,12 +4,14 @@ import datetime
 
 import numpy as np
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from scipy.stats import CensoredData, ecdf
 
 from comity.cooperation.models import Request
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC as NOT_ALLOWED
+from comity.statistics.selectors import request_figures
 from comity.statistics.tests.cases import AS_OF, CASES
 from conftest import bearer, make_request
 
@@ -225,3 +227,15 @@ def test_as_of_a_day_an_outgoing_request_exists_for_its_sender_from_the_day_it_w
     assert receiver["count"] == 0
     later = bearer(switzerland.officer).get(f"{URL}?as_of=2024-02-29").json()["total"]
     assert later["count"] == 1
+
+
+def test_the_figures_selector_selects_for_its_user_and_refuses_a_bad_filter(peru, switzerland, nigeria):
+    """Statistics follow the selectors' contract (#19 item 5): the user and the filters' parameters
+    in, the user's scope applied by the selector, never a queryset handed in by an API module."""
+    make_request(peru, switzerland)
+    as_of = D(2026, 1, 1)
+    assert request_figures(peru.officer, {}, [], as_of).total.count == 1
+    assert request_figures(nigeria.officer, {}, [], as_of).total.count == 0
+    assert request_figures(switzerland.officer, {"direction": "incoming"}, [], as_of).total.count == 1
+    with pytest.raises(ValidationError):
+        request_figures(peru.officer, {"direction": "sideways"}, [], as_of)
