@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.core.transfers import register_export, register_import
 from comity.reference.vocabulary import Vocabulary, register
 
 
@@ -10,6 +11,11 @@ class CooperationConfig(AppConfig):
     verbose_name = "Cooperation requests"
 
     def ready(self) -> None:
+        # The handlers need the models, which are ready only now.
+        from comity.cooperation import commands
+
+        register_import(commands.IMPORT)
+        register_export(commands.EXPORT)
         register(Vocabulary("status", _("Status of a request"), Status))
         register(Vocabulary("event", _("Event of a request's timeline"), EventKind))
         register(Vocabulary("direction", _("Direction of a request"), Direction))

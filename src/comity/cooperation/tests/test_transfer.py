@@ -354,3 +354,11 @@ def test_an_unknown_direction_is_one_clear_problem(tmp_path, importer):
         run("import", "requests", str(write(tmp_path, [sideways])), "--authority", str(importer.pk))
     lines = [line for line in str(refused.value).splitlines() if line.startswith("row ")]
     assert len(lines) == 1 and "column direction" in lines[0] and "incoming, outgoing" in lines[0]
+
+
+def test_the_export_command_writes_csv_to_its_output_when_no_file_is_named(tmp_path, importer):
+    """`comity import|export KIND` is one command in core whose kinds each app registers (#19
+    item 2); the requests' export to the terminal goes to the command's own output."""
+    run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
+    written = run("export", "requests", "--authority", str(importer.pk))
+    assert written.splitlines()[0] == HEADER and len(written.splitlines()) == 1 + len(ROWS)

@@ -1,4 +1,4 @@
-"""Which authority a command acts for: --authority ID, or the only one with users."""
+"""What the management commands share about authorities."""
 
 from django.core.management.base import CommandError
 
@@ -6,6 +6,7 @@ from comity.accounts.models import Authority
 
 
 def acting_authority(authority_id: int | None) -> Authority:
+    """Which authority a command acts for: --authority ID, or the only one with users."""
     if authority_id is not None:
         authority = Authority.objects.filter(pk=authority_id).first()
         if authority is None:

@@ -1,0 +1,52 @@
+"""`comity import submission FILE` and `comity export submission --period YEAR` (see core.transfers)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from comity.accounts.cli import acting_authority
+from comity.core.transfers import Transfer
+from comity.statistics.services import submission_receive
+from comity.statistics.submissions import build_submission
+
+
+def _import_arguments(parser: CommandParser) -> None:
+    parser.add_argument("file", type=Path)
+
+
+def _import(command: BaseCommand, options: dict[str, Any]) -> None:
+    file: Path = options["file"]
+    if not file.is_file():
+        raise CommandError(f"file: {file} does not exist")
+    try:
+        submission = submission_receive(actor=None, payload=json.loads(file.read_text(encoding="utf-8")))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise CommandError(f"{file}: not a JSON submission ({error})") from error
+    except ValidationError as error:
+        raise CommandError("Not imported:\n" + "\n".join(error.messages)) from error
+    command.stdout.write(f"Submission of {submission.state} for {submission.period} received.")
+
+
+def _export_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--period", type=int, required=True, help="The year, e.g. 2025")
+    parser.add_argument("--authority", type=int, help="Whose requests")
+    parser.add_argument("--threshold", type=int, help="Suppress counts below this (default: settings)")
+    parser.add_argument("--output", type=Path, help="File to write (default: standard output)")
+
+
+def _export(command: BaseCommand, options: dict[str, Any]) -> None:
+    exporter = acting_authority(options["authority"])
+    text = json.dumps(build_submission(exporter, options["period"], options["threshold"]), indent=2) + "\n"
+    if options["output"] is None:
+        command.stdout.write(text, ending="")
+    else:
+        options["output"].write_text(text, encoding="utf-8")
+
+
+IMPORT = Transfer("submission", "A State's statistical submission (secretariat).", _import_arguments, _import)
+EXPORT = Transfer(
+    "submission", "Aggregated figures for the secretariat, no case details.", _export_arguments, _export
+)
