@@ -8,7 +8,7 @@ writes the same layout, so that export(import(file)) gives the file back.
 """
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -27,11 +27,14 @@ from comity.assets.models import (
 )
 from comity.assets.rules import History, InUSD, StepInput, step_problems
 from comity.core.dates import implausible
+from comity.core.imports import check_size
 from comity.core.tabular import ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import AssetCaseStatus, AssetType, Offence
 from comity.reference.countries import is_country
 from comity.reference.money import is_currency
 
+# Rows checked between two reports of an import's progress.
+PROGRESS_EVERY = 500
 COLUMNS = (
     "case_title",
     "case_cluster",
@@ -291,15 +294,26 @@ def _check_cases(rows: list[_Row], problems: list[Problem]) -> dict[str, list[_R
 
 
 def import_asset_cases(
-    handle: IO[bytes], name: str, *, authority: Authority, actor: User | None
+    handle: IO[bytes],
+    name: str,
+    *,
+    authority: Authority,
+    actor: User | None,
+    progress: Callable[[str, int], None] = lambda stage, done: None,
+    commit: bool = True,
+    options: dict[str, Any] | None = None,
 ) -> ImportResult:
-    """Check every row, then write every case or none; ImportRejected lists the problems."""
+    """Check every row, then write every case or none; ImportRejected lists the problems. With
+    commit=False nothing is written: the result says what the import would do (a preview)."""
+    check_size(handle, name)
     problems: list[Problem] = []
     result = ImportResult()
     rows = []
     for number, row in read_rows(handle, name, COLUMNS):
         result.rows += 1
         rows.append(_check_row(number, row, problems))
+        if result.rows % PROGRESS_EVERY == 0:
+            progress("checked", result.rows)
     if not rows:
         raise ImportRejected([Problem(2, "", "", _("The file has no rows below its header."))])
     cases = _check_cases(rows, problems)
@@ -327,8 +341,11 @@ def import_asset_cases(
             )
     if problems:
         raise ImportRejected(problems[:MAX_REPORTED], more=max(len(problems) - MAX_REPORTED, 0))
+    progress("checked", result.rows)
     new = [_imported(title, items) for title, items in cases.items() if title not in existing]
-    services.cases_import(actor=actor, authority=authority, cases=new)
+    if commit:
+        services.cases_import(actor=actor, authority=authority, cases=new)
+        progress("written", result.rows)
     result.cases_unchanged = len(cases) - len(new)
     result.cases_created = len(new)
     result.assets_created = sum(len(case.assets) for case in new)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("map/world.svg", views.world_map, name="asset-world-map"),
     path("alerts/", views.alerts_fragment, name="asset-alerts"),
     path("import/", views.case_import, name="asset-case-import"),
+    path("import/<int:pk>/", views.case_import_job, name="asset-case-import-job"),
     path(
         "import/template.csv",
         views.case_import_template,

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.http import AuthedRequest, case_reader_required, writing_authority
@@ -41,11 +41,13 @@ from comity.assets.forms import (
 )
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
+from comity.cooperation import tasks
+from comity.cooperation.models import ImportJob
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
 from comity.core.policy import may_write
-from comity.core.tabular import ImportRejected, spreadsheet_response, template_workbook, xlsx_download
+from comity.core.tabular import spreadsheet_response, template_workbook, xlsx_download
 from comity.reference.countries import country_name
 
 
@@ -247,50 +249,43 @@ def world_map(request: HttpRequest) -> HttpResponse:
 @case_reader_required
 @require_http_methods(["GET", "POST"])
 def case_import(request: AuthedRequest) -> HttpResponse:
-    """Upload an Asset Recovery Watch file; small enough to check and import at once."""
+    """Upload an Asset Recovery Watch file; it is checked in the background and the job page
+    follows it, as for requests (core.imports)."""
     authority = writing_authority(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems, more = [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         assert isinstance(upload, UploadedFile)
-        try:
-            result = transfer.import_asset_cases(
-                upload, upload.name or "", authority=authority, actor=request.user
-            )
-        except ImportRejected as rejected:
-            problems, more = rejected.problems, rejected.more
-        else:
-            # Each count in its own sentence: each takes its language's plural form.
-            counts = {
-                "cases": result.cases_created,
-                "assets": result.assets_created,
-                "same": result.cases_unchanged,
-            }
-            messages.success(
-                request,
-                " ".join(
-                    (
-                        ngettext("Imported %(cases)d case", "Imported %(cases)d cases", counts["cases"])
-                        % counts,
-                        ngettext("with %(assets)d asset.", "with %(assets)d assets.", counts["assets"])
-                        % counts,
-                        ngettext(
-                            "%(same)d case was already there.",
-                            "%(same)d cases were already there.",
-                            counts["same"],
-                        )
-                        % counts,
-                    )
-                ),
-            )
-            return redirect("asset-case-list")
-    return render(
-        request,
-        "assets/import.html",
-        {"form": form, "problems": problems, "more": more, "columns": transfer.COLUMNS},
-        status=422 if problems or form.errors else 200,
-    )
+        job = tasks.import_job_start(
+            actor=request.user, authority=authority, upload=upload, kind="asset-cases"
+        )
+        return redirect("asset-case-import-job", pk=job.pk)
+    return render(request, "assets/import.html", {"form": form, "columns": transfer.COLUMNS, "job": None})
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def case_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An asset import's progress (polled by htmx), its problems or preview, and the confirmation."""
+    writing_authority(request)
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind="asset-cases")
+    if request.method == "POST":
+        tasks.import_job_confirm(actor=request.user, job=job)
+        job.refresh_from_db()
+    if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
+        job.refresh_from_db()
+    stage, done = tasks.job_progress(job)
+    context = {
+        "job": job,
+        "stage": stage,
+        "done": done,
+        "percent": job.percent(done),
+        "columns": transfer.COLUMNS,
+    }
+    if request.htmx:
+        return render(request, "assets/_import_job.html", context)
+    status = 422 if job.state == ImportJob.State.REJECTED else 200
+    return render(request, "assets/import.html", context, status=status)
 
 
 @case_reader_required

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.core.imports import Importer, register_importer
 from comity.core.transfers import register_export, register_import
 from comity.reference.vocabulary import Vocabulary, register
 
@@ -12,9 +13,12 @@ class CooperationConfig(AppConfig):
 
     def ready(self) -> None:
         # The handlers need the models, which are ready only now.
-        from comity.cooperation import commands
+        from comity.cooperation import commands, transfer
 
         register_import(commands.IMPORT)
+        register_importer(
+            Importer("requests", transfer.import_requests_job, lambda result: result["created"])
+        )
         register_export(commands.EXPORT)
         register(Vocabulary("status", _("Status of a request"), Status))
         register(Vocabulary("event", _("Event of a request's timeline"), EventKind))

@@ -364,6 +364,8 @@ class ImportJob(_UserJob):
         FAILED = "failed", _("Failed")
 
     authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
+    # What the file holds, as core.imports names its importers: "requests", "asset-cases".
+    kind = models.CharField(max_length=32, default="requests")
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500)
     state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKING)

@@ -23,6 +23,7 @@ from django_tasks import task
 from comity.accounts.models import Authority, User
 from comity.cooperation import transfer
 from comity.cooperation.models import ExportJob, ImportJob
+from comity.core.imports import importer
 from comity.core.tabular import ImportRejected, count_rows, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,9 @@ def _var_dir(name: str) -> Path:
     return path
 
 
-def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile) -> ImportJob:
+def import_job_start(
+    *, actor: User, authority: Authority, upload: UploadedFile, kind: str = "requests"
+) -> ImportJob:
     """Keep the uploaded file and queue its check; the job is its actor's only.
 
     The file is stored and its rows counted before the transaction: on SQLite a transaction holds
@@ -149,6 +152,7 @@ def import_job_start(*, actor: User, authority: Authority, upload: UploadedFile)
             job = ImportJob.objects.create(
                 user=actor,
                 authority=authority,
+                kind=kind,
                 file_name=name[:255],
                 stored_path=str(stored),
                 rows_total=rows_total,
@@ -188,14 +192,14 @@ def run_import_job(job_id: int, commit: bool, new_authorities: bool = True) -> N
     with leased("import", job):
         try:
             with path.open("rb") as handle:
-                result = transfer.import_requests(
+                result = importer(job.kind).run(
                     handle,
                     job.file_name,
                     authority=job.authority,
                     actor=job.user,
                     progress=progress,
                     commit=commit,
-                    new_authorities=new_authorities,
+                    options={"new_authorities": new_authorities},
                 )
         except ImportRejected as rejected:
             job.state = ImportJob.State.REJECTED
@@ -207,7 +211,7 @@ def run_import_job(job_id: int, commit: bool, new_authorities: bool = True) -> N
         else:
             job.state = ImportJob.State.DONE if commit else ImportJob.State.READY
             job.result = asdict(result)
-        if job.state != ImportJob.State.READY or not job.result.get("created"):
+        if job.state != ImportJob.State.READY or not importer(job.kind).adds(job.result):
             path.unlink(missing_ok=True)  # kept only while an import waits for its confirmation
         job.save(update_fields=["state", "problems", "more_problems", "result", "updated_at"])
     cache.delete(progress_key(job_id))

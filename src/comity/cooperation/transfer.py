@@ -8,13 +8,11 @@ Export writes the same layout, so that export(import(file)) gives the file back.
 
 import datetime
 import difflib
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -31,6 +29,7 @@ from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core import messages
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
 from comity.core.choices import AuditAction
+from comity.core.imports import check_size
 from comity.core.services import audit
 from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -293,6 +292,13 @@ def _parse(
 
 @collector_paused()
 @sqlite_cache_enlarged()
+def import_requests_job(
+    handle: IO[bytes], name: str, *, options: dict[str, Any], **given: Any
+) -> ImportResult:
+    """`import_requests` as core.imports runs an importer (its option: `new_authorities`)."""
+    return import_requests(handle, name, new_authorities=options.get("new_authorities", True), **given)
+
+
 def import_requests(
     handle: IO[bytes],
     name: str,
@@ -311,20 +317,7 @@ def import_requests(
     typo would otherwise create an authority that everyone then sees). With new_authorities=False
     a row naming an unknown counterpart is a problem of that row.
     """
-    size = handle.seek(0, io.SEEK_END)
-    handle.seek(0)
-    if size > settings.COMITY_IMPORT_MAX_BYTES:
-        raise ImportRejected(
-            [
-                Problem(
-                    1,
-                    "",
-                    name,
-                    _("The file is %(s)d MB; the largest accepted is %(m)d MB. Split it into smaller files.")
-                    % {"s": size // 2**20, "m": settings.COMITY_IMPORT_MAX_BYTES // 2**20},
-                )
-            ]
-        )
+    check_size(handle, name)
     today = today or datetime.date.today()
     problems: list[Problem] = []
     parsed: list[_Parsed] = []

@@ -186,7 +186,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
 def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
     writing_authority(request)
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind="requests")
     refused_new = False
     if request.method == "POST":
         confirmed = request.POST.get("new_authorities") == "create"

@@ -145,20 +145,50 @@ def test_open_a_case_from_the_page(peru):
     assert _login(peru.viewer).get("/asset-cases/new/").status_code == 403
 
 
-def test_import_page_reports_rows_and_columns(peru):
+def test_import_page_reports_rows_and_columns(peru, tmp_path, settings, django_capture_on_commit_callbacks):
+    """As for requests (#19 item 2): the file is checked in the background, every problem named by
+    row and column on the job's page, nothing written; a good file is previewed, then imported."""
+    settings.VAR_DIR = tmp_path
     client = _login(peru.officer)
     header = ",".join(COLUMNS)
     bad = io.BytesIO(f"{header}\nCase,,XX,CH,,,,uncac-17,,cash,USD,-5,2020-01-01,,,,,,frozen,\n".encode())
     bad.name = "arw.csv"
-    response = client.post("/asset-cases/import/", {"file": bad})
+    with django_capture_on_commit_callbacks(execute=True):  # the check is queued once the job is committed
+        started = client.post("/asset-cases/import/", {"file": bad})
+    response = client.get(started["Location"])
     page = response.content.decode()
     assert response.status_code == 422
     assert "country_of_origin" in page and "amount_frozen" in page and "nothing was imported" in page
     assert not AssetCase.objects.exists()
     good = io.BytesIO(f"{header}\nCase,,NG,CH,,,,uncac-17,,cash,USD,5,2020-01-01,,,,,,frozen,\n".encode())
     good.name = "arw.csv"
-    assert client.post("/asset-cases/import/", {"file": good}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = client.post("/asset-cases/import/", {"file": good})
+    assert checked.status_code == 302
+    preview = client.get(checked["Location"]).content.decode()
+    assert "Ready to import" in preview and "1 new case" in preview and "Import 1 case" in preview
+    assert not AssetCase.objects.exists()  # nothing before the confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(checked["Location"])
+    done = client.get(checked["Location"]).content.decode()
+    assert "Imported 1 case" in done
     assert AssetCase.objects.get().participants.get().authority == peru.authority
+
+
+def test_an_asset_import_too_large_is_refused_and_its_job_is_its_users_only(
+    peru, nigeria, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.COMITY_IMPORT_MAX_BYTES = 100
+    settings.VAR_DIR = tmp_path
+    client = _login(peru.officer)
+    upload = io.BytesIO((",".join(COLUMNS) + "\n" + "x," * 200 + "\n").encode())
+    upload.name = "big.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = client.post("/asset-cases/import/", {"file": upload})
+    page = client.get(checked["Location"])
+    assert page.status_code == 422 and "the largest accepted is 0 MB" in page.content.decode()
+    assert _login(nigeria.officer).get(checked["Location"]).status_code == 404
+    assert _login(peru.head).get(checked["Location"]).status_code == 404  # another user of the same authority
 
 
 def test_follow_up_map_and_figures_pages(case, peru):
@@ -285,11 +315,17 @@ def test_the_asset_import_template_has_an_example_that_imports_and_explains_ever
     assert result.cases_created == 1
 
 
-def test_the_import_message_says_one_case_in_the_singular(peru):
+def test_the_import_message_says_one_case_in_the_singular(
+    peru, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
     client = _login(peru.officer)
     row = ",".join(transfer.EXAMPLE_ROW[c] for c in COLUMNS)
     upload = io.BytesIO((",".join(COLUMNS) + "\n" + row + "\n").encode())
     upload.name = "one.csv"
-    client.post("/asset-cases/import/", {"file": upload})
-    page = client.get("/asset-cases/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = client.post("/asset-cases/import/", {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(checked["Location"])
+    page = " ".join(client.get(checked["Location"]).content.decode().split())
     assert "Imported 1 case with 1 asset. 0 cases were already there." in page

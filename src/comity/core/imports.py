@@ -1,0 +1,59 @@
+"""One way to import a spreadsheet, whatever it holds: the file kept and checked in the background
+with its progress on the page, every problem named by row and column before anything is written,
+a preview confirmed by the user, then everything written in one transaction, or nothing (see
+`cooperation.tasks`, which runs the jobs). Each app registers how its kind of rows is checked and
+written (`Importer`); the size cap and the file's reading (`core.tabular.read_rows`) are the same
+for all."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from comity.core.tabular import ImportRejected, Problem
+
+# What an importer is given: the file, its name, and keywords `authority`, `actor`, `progress`
+# (a callable taking a stage, "checked" or "written", and the rows done), `commit` (False: check
+# and preview only) and the kind's own `options`; it returns its result (a dataclass), or raises
+# ImportRejected.
+ImportRun = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Importer:
+    kind: str  # the job's kind, e.g. "requests", "asset-cases"
+    run: ImportRun
+    # How many records a checked file would add, from its result (as a dict): none, and the file
+    # need not be kept for a confirmation.
+    adds: Callable[[dict[str, Any]], int]
+
+
+_IMPORTERS: dict[str, Importer] = {}
+
+
+def register_importer(importer: Importer) -> None:
+    _IMPORTERS[importer.kind] = importer
+
+
+def importer(kind: str) -> Importer:
+    return _IMPORTERS[kind]
+
+
+def check_size(handle: IO[bytes], name: str) -> None:
+    """ImportRejected for a file larger than COMITY_IMPORT_MAX_BYTES, before it is read."""
+    size = handle.seek(0, 2)
+    handle.seek(0)
+    if size > settings.COMITY_IMPORT_MAX_BYTES:
+        raise ImportRejected(
+            [
+                Problem(
+                    1,
+                    "",
+                    name,
+                    _("The file is %(s)d MB; the largest accepted is %(m)d MB. Split it into smaller files.")
+                    % {"s": size // 2**20, "m": settings.COMITY_IMPORT_MAX_BYTES // 2**20},
+                )
+            ]
+        )
