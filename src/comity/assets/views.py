@@ -43,6 +43,7 @@ from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
 from comity.cooperation import tasks
 from comity.cooperation.models import ImportJob
+from comity.cooperation.views import import_job_page
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
@@ -272,20 +273,9 @@ def case_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         tasks.import_job_confirm(actor=request.user, job=job)
         job.refresh_from_db()
-    if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
-        job.refresh_from_db()
-    stage, done = tasks.job_progress(job)
-    context = {
-        "job": job,
-        "stage": stage,
-        "done": done,
-        "percent": job.percent(done),
-        "columns": transfer.COLUMNS,
-    }
-    if request.htmx:
-        return render(request, "assets/_import_job.html", context)
-    status = 422 if job.state == ImportJob.State.REJECTED else 200
-    return render(request, "assets/import.html", context, status=status)
+    return import_job_page(
+        request, job, "assets/import.html", "assets/_import_job.html", columns=transfer.COLUMNS
+    )
 
 
 @case_reader_required

@@ -195,20 +195,25 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             tasks.import_job_confirm(actor=request.user, job=job, new_authorities=confirmed)
             job.refresh_from_db()
+    return import_job_page(
+        request, job, "cooperation/import.html", "cooperation/_import_job.html", refused_new=refused_new
+    )
+
+
+def import_job_page(
+    request: AuthedRequest, job: ImportJob, page: str, fragment: str, **extra: Any
+) -> HttpResponse:
+    """An import job's page (`page`), or its part that htmx polls (`fragment`), whatever it
+    imports: its progress, its problems (422) or its preview, its result. A job whose worker died
+    is failed first (its lease lapsed)."""
     if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
         job.refresh_from_db()
     stage, done = tasks.job_progress(job)
-    context = {
-        "job": job,
-        "stage": stage,
-        "done": done,
-        "percent": job.percent(done),
-        "refused_new": refused_new,
-    }
+    context = {"job": job, "stage": stage, "done": done, "percent": job.percent(done), **extra}
     if request.htmx:
-        return render(request, "cooperation/_import_job.html", context)
+        return render(request, fragment, context)
     status = 422 if job.state == ImportJob.State.REJECTED else 200
-    return render(request, "cooperation/import.html", context, status=status)
+    return render(request, page, context, status=status)
 
 
 @case_reader_required
