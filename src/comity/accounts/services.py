@@ -87,6 +87,8 @@ def token_create(*, actor: User | None, user: User, days: int | None = None, nam
     if errors:
         raise ValidationError(errors)
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    while token.startswith("-"):  # one in 64 would read as an option: `comity token revoke -x...`
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     api_token = ApiToken.objects.create(
         user=user,
         key_hash=hash_token(token),

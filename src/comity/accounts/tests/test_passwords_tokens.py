@@ -4,6 +4,7 @@ expiry, listed and revoked by their owner and administrators (#20 items 7 and 8)
 import datetime
 import io
 import re
+import secrets
 
 import pytest
 from axes.models import AccessAttempt
@@ -210,3 +211,12 @@ def test_an_idle_session_ends_and_says_why_without_a_write_at_every_page(peru, s
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=/requests/")
     assert "without activity" in client.get(response["Location"]).content.decode()
     assert client.get("/requests/").status_code == 302  # logged out for good
+
+
+def test_no_token_starts_with_a_dash_that_the_command_line_would_read_as_an_option(peru, monkeypatch):
+    """One token in 64 did: `comity token revoke -AbC...` then failed ("prefix is required")."""
+    drawn = iter(["-dashfirst" + "x" * 33, "Adashless" + "x" * 34])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
+    token = token_create(actor=None, user=peru.officer)
+    assert token.startswith("Adashless")
+    call_command("token", "revoke", token[:8], stdout=io.StringIO())
