@@ -26,6 +26,7 @@ from comity.assets.models import (
     AssetStep,
 )
 from comity.assets.rules import History, InUSD, StepInput, step_problems
+from comity.core import messages
 from comity.core.dates import implausible
 from comity.core.imports import check_size
 from comity.core.tabular import ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
@@ -173,7 +174,7 @@ def _normal(row: dict[str, str]) -> tuple[str, ...]:
 def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Row:
     check = RowChecker(number, row, problems)
     if not row["case_title"]:
-        check.fail("case_title", _("required"))
+        check.fail("case_title", messages.required())
     # `notes` becomes the asset's description (and a return's reason, which may be longer).
     check.lengths(
         (
@@ -217,7 +218,7 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
                 history.add(kind, on, None)  # a bad amount: its date still bounds the later steps
             continue
         if not is_currency(currency):
-            check.fail("currency", _("unknown currency; use an ISO 4217 code") if currency else _("required"))
+            check.fail("currency", messages.unknown_currency(currency) if currency else messages.required())
             break
         returned_to = row["returned_to"].strip()
         step = StepInput(
@@ -232,7 +233,7 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
             reason=row["notes"],
         )
         errors, in_usd = step_problems(history, step, None)
-        for name, messages in errors.items():
+        for name, reasons in errors.items():
             column = {
                 "on": date_column,
                 "amount": amount_column,
@@ -242,7 +243,7 @@ def _check_row(number: int, row: dict[str, str], problems: list[Problem]) -> _Ro
                 "reason": "notes",
                 "kind": amount_column,
             }.get(name, amount_column)
-            for message in messages:
+            for message in reasons:
                 check.fail(column, message)
         if not errors and in_usd is not None:
             history.add(kind, on, in_usd.amount, proceeding=step.proceeding, amount=amount, currency=currency)
