@@ -314,7 +314,8 @@ class ImportedCase:
 def cases_import(*, actor: User | None, authority: Authority, cases: Sequence[ImportedCase]) -> None:
     """Write checked cases of an import (`assets.transfer` checks them), each with its assets and
     their steps, as `case_create`, `asset_add` and `step_record` would: the same history fields,
-    the day each asset was identified (its first dated step, else today), one audit row a case."""
+    the day each asset was identified (its first dated step, else today), one audit row for the
+    import (the authority that imported, as for requests)."""
     for imported in cases:
         case = AssetCase.objects.create(
             title=imported.title,
@@ -375,7 +376,8 @@ def cases_import(*, actor: User | None, authority: Authority, cases: Sequence[Im
                 )
             AssetStep.objects.bulk_create(steps)
             store_history(asset, steps)
-        audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=case)
+    if cases:
+        audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=authority, fields=["asset_cases"])
 
 
 @transaction.atomic

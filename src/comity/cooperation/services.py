@@ -3,7 +3,7 @@ request's status, dates and outcome change only by folding a new event into its 
 
 import datetime
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -680,10 +680,29 @@ EVENT_COLUMNS = (
 )
 
 
-def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[int]:
-    """Store many requests with their timelines and codes in a handful of statements (imports, demo).
+@transaction.atomic
+def requests_import(
+    *,
+    actor: User | None,
+    authority: Authority,
+    batches: Iterable[Sequence[BulkRequest]],
+    progress: Callable[[int], None] = lambda done: None,
+) -> int:
+    """Store an import's requests, batch by batch, all or none, with one audit row for the import
+    (the authority that imported, never the rows' content). Returns how many were stored."""
+    created = 0
+    for batch in batches:
+        bulk_register(batch, actor=actor)
+        created += len(batch)
+        progress(created)
+    audit(actor=actor, action=AuditAction.REQUEST_IMPORT, obj=authority, fields=["requests"])
+    return created
 
-    Callers hold the transaction, so that a batch is stored whole or not at all. Returns the new
+
+@transaction.atomic
+def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[int]:
+    """Store many requests with their timelines and codes in a handful of statements, whole or not
+    at all: for `requests_import`, which audits the import, and the demo's load. Returns the new
     requests' ids, in the order of `items`.
     """
     now = timezone.now()

@@ -24,13 +24,11 @@ from comity.accounts.services import authority_create
 from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.models import Request, RequestMeasure, RequestOffence, RequestRefusalGround
 from comity.cooperation.selectors import joined_codes, request_filters
-from comity.cooperation.services import BulkRequest, bulk_register, timeline_fields
+from comity.cooperation.services import BulkRequest, requests_import, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core import messages
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
-from comity.core.choices import AuditAction
 from comity.core.imports import check_size
-from comity.core.services import audit
 from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
     LegalBasis,
@@ -397,17 +395,17 @@ def import_requests(
         result.created = len(new_items)
         result.authorities_created = [f"{name} ({country})" for country, name in sorted(unknown)]
         return result
+    # The counterparts the file names anew are made in the same transaction as the requests.
     with transaction.atomic():
         counterparts = _counterparts({item.counterpart for item in new_items}, result, actor=actor)
         imported = _("(imported)")
-        for start in range(0, len(new_items), BATCH):
-            batch = [
-                _bulk(item, authority, counterparts, imported) for item in new_items[start : start + BATCH]
-            ]
-            bulk_register(batch, actor=actor)
-            result.created += len(batch)
-            progress("written", result.created)
-        audit(actor=actor, action=AuditAction.REQUEST_IMPORT, obj=authority, fields=["requests"])
+        batches = (
+            [_bulk(item, authority, counterparts, imported) for item in new_items[start : start + BATCH]]
+            for start in range(0, len(new_items), BATCH)
+        )
+        result.created = requests_import(
+            actor=actor, authority=authority, batches=batches, progress=lambda done: progress("written", done)
+        )
     if result.created:
         analyze(Request)
     return result

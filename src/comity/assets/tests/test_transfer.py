@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS, import_asset_cases
+from comity.core.models import AuditEntry
 from comity.core.tabular import ImportRejected
 from conftest import bearer
 
@@ -369,3 +370,14 @@ def test_an_imported_asset_has_the_history_an_asset_made_through_the_api_has(per
     typed = Asset.objects.get(pk=asset["id"])
     assert {f: getattr(imported, f) for f in HISTORY} == {f: getattr(typed, f) for f in HISTORY}
     assert imported.identified_on == datetime.date(2019, 3, 1) == typed.identified_on
+
+
+def test_an_import_is_one_audit_row_whatever_it_holds(peru, tmp_path):
+    """One audit row per import, for asset cases as for requests (#19 item 2), naming the
+    authority that imported; the rows' content is in the records, not the audit trail."""
+    import_asset_cases(
+        io.BytesIO(to_csv(arw_rows(cases=5))), "f.csv", authority=peru.authority, actor=peru.officer
+    )
+    assert AssetCase.objects.count() == 5
+    entry = AuditEntry.objects.get(action="asset_case.import")
+    assert (entry.object_type, entry.object_id) == ("accounts.authority", str(peru.authority.pk))
