@@ -145,7 +145,7 @@ def main() -> None:
     from comity.cooperation import selectors
     from comity.cooperation.models import Event, Request
     from comity.cooperation.transfer import COLUMNS, import_requests
-    from comity.statistics.selectors import request_figures
+    from comity.statistics.selectors import figures_over
 
     call_command("migrate", verbosity=0)
     # The data the issue names: `comity demo --requests SIZE`, 36 States' authorities exchanging
@@ -182,7 +182,7 @@ def main() -> None:
 
     created_on = "created_at::date" if postgres else "date(created_at)"
     pending = "(closed_on IS NULL OR closed_on > %(as_of)s)"
-    # The same figures as `request_figures(..., ["type", "outcome"], as_of)`, written by hand in one
+    # The same figures as `figures_over(..., ["type", "outcome"], as_of)`, written by hand in one
     # pass: per type and outcome as of the date, the requests by days (receipt to closing or to the
     # date once received, else start to the date), receipt and state (pending, executed, closed
     # otherwise), with how many are overdue and how many refused on grounds UNCAC excludes. Days,
@@ -231,7 +231,7 @@ def main() -> None:
         ours_runs, reference_runs, counts_runs = [], [], []
         for _run in range(3):
             seconds_ours, figures = timed(
-                lambda: request_figures(None, Request.objects.all(), ["type", "outcome"], as_of)
+                lambda: figures_over(None, Request.objects.all(), ["type", "outcome"], as_of)
             )
             ours_runs.append(seconds_ours)
             seconds_reference, reference_rows = timed(hand_written)

@@ -382,18 +382,20 @@ def _started_by(
     for the requesting side from the day it sent the request, for the others from its receipt
     (else its sending or registration)."""
     registered = TruncDate("created_at")
+    received_first = Coalesce("received_on", "sent_on", registered)
+    start_on = (
+        received_first  # the figures of no side (the secretariat's): each request from its receipt
+        if authority_id is None
+        else Case(
+            When(requesting_authority_id=authority_id, then=Coalesce("sent_on", "received_on", registered)),
+            default=received_first,
+        )
+    )
     return (
         queryset.order_by()
         .prefetch_related(None)
         .select_related(None)
-        .annotate(
-            start_on=Case(
-                When(
-                    requesting_authority_id=authority_id, then=Coalesce("sent_on", "received_on", registered)
-                ),
-                default=Coalesce("received_on", "sent_on", registered),
-            )
-        )
+        .annotate(start_on=start_on)
         .filter(start_on__lte=as_of)
     )
 
