@@ -1,4 +1,4 @@
-"""Check one language's catalogues in a worktree: untranslated/fuzzy entries, placeholders, msgfmt.
+"""Check one language's catalogues in a checkout: untranslated/fuzzy entries, placeholders, msgfmt.
 
 Usage: .venv/bin/python scripts/check_translations.py LANG . [--list N]
 LANG is the catalogue directory name: ar, es, fr, ru, zh_Hans.
