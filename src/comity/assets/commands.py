@@ -37,7 +37,12 @@ def _export(command: BaseCommand, options: dict[str, Any]) -> None:
         transfer.exportable(AssetCase.objects.filter(participants__authority=exporter))
     )
     write_rows(
-        rows, fmt=options["format"], output=options["output"], sheet="asset-cases", stdout=command.stdout
+        rows,
+        fmt=options["format"],
+        output=options["output"],
+        sheet="asset-cases",
+        stdout=command.stdout,
+        labels=transfer.column_help(),
     )
 
 

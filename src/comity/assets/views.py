@@ -297,7 +297,11 @@ def case_export(request: AuthedRequest) -> HttpResponseBase:
     cases = transfer.exportable(selectors.cases_visible_to(request.user))
     stamp = timezone.localdate().isoformat()
     return spreadsheet_response(
-        transfer.export_rows(cases), f"asset-cases-{stamp}", request.GET.get("format", "csv"), "asset-cases"
+        transfer.export_rows(cases),
+        f"asset-cases-{stamp}",
+        request.GET.get("format", "csv"),
+        "asset-cases",
+        transfer.column_help(),
     )
 
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from comity.accounts.cli import acting_authority
 from comity.cooperation.models import Request
-from comity.cooperation.transfer import export_rows, exportable, import_requests
+from comity.cooperation.transfer import column_help, export_rows, exportable, import_requests
 from comity.core.cli import add_file_arguments, rejection_text, write_rows
 from comity.core.tabular import ImportRejected
 from comity.core.transfers import Transfer
@@ -60,7 +60,14 @@ def _export(command: BaseCommand, options: dict[str, Any]) -> None:
         Request.objects.filter(Q(requesting_authority=exporter) | Q(requested_authority=exporter))
     )
     rows = export_rows(requests.iterator(chunk_size=2000), exporter)
-    write_rows(rows, fmt=options["format"], output=options["output"], sheet="requests", stdout=command.stdout)
+    write_rows(
+        rows,
+        fmt=options["format"],
+        output=options["output"],
+        sheet="requests",
+        stdout=command.stdout,
+        labels=column_help(),
+    )
 
 
 IMPORT = Transfer(

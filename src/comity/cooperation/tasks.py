@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from comity.accounts.models import Authority, User
@@ -284,7 +284,9 @@ def run_export_job(job_id: int) -> None:
             job.rows_total = own.count()
             job.save(update_fields=["rows_total", "updated_at"])
             rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
-            write_xlsx(_counted(rows, job_id), job.stored_path, "requests")
+            # In the language of the user who asked, in the worker as on the page.
+            with translation.override(job.user.language or settings.LANGUAGE_CODE):
+                write_xlsx(_counted(rows, job_id), job.stored_path, "requests", transfer.column_help())
         except Exception:
             logger.exception("export job %s failed", job_id)  # ids only: no case details in logs
             Path(job.stored_path).unlink(missing_ok=True)

@@ -103,7 +103,9 @@ def request_export(request: AuthedRequest) -> HttpResponseBase:
     authority, own = selection
     rows = transfer.export_rows(transfer.exportable(own).iterator(chunk_size=2000), authority)
     stamp = timezone.localdate().isoformat()
-    return spreadsheet_response(rows, f"requests-{stamp}", request.GET.get("format", "csv"), "requests")
+    return spreadsheet_response(
+        rows, f"requests-{stamp}", request.GET.get("format", "csv"), "requests", transfer.column_help()
+    )
 
 
 def _invalid_filters() -> HttpResponse:

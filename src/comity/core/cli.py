@@ -7,7 +7,7 @@ from typing import IO, Any, cast
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 
-from comity.core.tabular import ImportRejected, write_csv, write_xlsx
+from comity.core.tabular import ColumnHelp, ImportRejected, write_csv, write_xlsx
 
 
 def validation_message(error: ValidationError) -> str:
@@ -32,12 +32,13 @@ def write_rows(
     output: Path | None,
     sheet: str,
     stdout: IO[str] | OutputWrapper,
+    labels: Sequence[ColumnHelp] = (),
 ) -> None:
     """An export's rows as CSV (to `output`, or the terminal) or XLSX (to `output` only)."""
     if fmt == "xlsx":
         if output is None:
             raise CommandError("output: an XLSX export needs --output FILE")
-        write_xlsx(rows, output, sheet)
+        write_xlsx(rows, output, sheet, labels)
     elif output is None:
         # A command's OutputWrapper would end each chunk with a newline: write to its stream.
         stream = cast(IO[str], stdout._out) if isinstance(stdout, OutputWrapper) else stdout

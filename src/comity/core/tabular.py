@@ -350,10 +350,14 @@ def _is_date_column(name: object) -> bool:
     return isinstance(name, str) and (name.endswith("_on") or name in ("date", "as_of"))
 
 
-def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "data") -> None:
+def write_xlsx(
+    rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "data", labels: Sequence["ColumnHelp"] = ()
+) -> None:
     """Write rows to `target`: a path or a writable binary file (an HttpResponse will do). The first
     row names the columns; the ISO days of date columns are written as dates, which a spreadsheet
-    sorts, filters and computes with (the import reads them back as the same days)."""
+    sorts, filters and computes with (the import reads them back as the same days). With `labels`
+    (the layout's columns), a second sheet gives every code's label in the active language: the
+    data keep the stable codes, so that the file imports back whatever the reader's language."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
     iterator = iter(rows)
@@ -382,6 +386,8 @@ def write_xlsx(rows: Iterable[Sequence[Any]], target: Any, sheet_name: str = "da
                 if i < len(row):
                     row[i] = as_date(row[i])
         sheet.append(row)
+    if labels:
+        _codes_sheet(workbook, labels)
     workbook.save(target)
 
 
@@ -397,11 +403,12 @@ def xlsx_download(write: Callable[[Any], None], stem: str) -> HttpResponse:
 
 
 def spreadsheet_response(
-    rows: Iterable[Sequence[Any]], stem: str, fmt: str, sheet_name: str
+    rows: Iterable[Sequence[Any]], stem: str, fmt: str, sheet_name: str, labels: Sequence["ColumnHelp"] = ()
 ) -> HttpResponseBase:
-    """A download of `rows` as XLSX when `fmt` says so, else as UTF-8 CSV streamed as it is written."""
+    """A download of `rows` as XLSX when `fmt` says so (with the codes' labels, see `write_xlsx`),
+    else as UTF-8 CSV, codes only, streamed as it is written."""
     if fmt == "xlsx":
-        return xlsx_download(lambda target: write_xlsx(rows, target, sheet_name), stem)
+        return xlsx_download(lambda target: write_xlsx(rows, target, sheet_name, labels), stem)
     response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     return response
@@ -466,9 +473,14 @@ def template_workbook(
                 "; ".join(code for code, _label in column.codes),
             ]
         )
+    _codes_sheet(workbook, columns)
+    workbook.save(target)
+
+
+def _codes_sheet(workbook: Any, columns: Sequence[ColumnHelp]) -> None:
+    """A sheet of every code the `columns` take, with its label in the active language."""
     codes = workbook.create_sheet(_("codes"))
     codes.append([_("column"), _("code"), _("label")])
     for column in columns:
         for code, label in column.codes:
             codes.append([column.name, code, str(label)])
-    workbook.save(target)

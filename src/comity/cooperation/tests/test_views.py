@@ -18,6 +18,7 @@ from comity.cooperation.models import Event, ExportJob, Request
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
 from comity.core.forms import new_form_token
 from comity.core.models import AccessEntry, AuditEntry
+from comity.reference.choices import RequestType
 from conftest import make_request
 
 
@@ -822,3 +823,22 @@ def test_the_import_template_has_an_example_and_explains_every_column_and_code(p
     preview = transfer.import_requests(sample, "example.csv", authority=peru.authority, commit=False)
     assert preview.created == 1
     assert client.get("/requests/import/template.csv").getvalue().decode().startswith("reference,direction")
+
+
+def test_an_xlsx_export_adds_the_codes_labels_and_the_csv_keeps_codes_only(peru, switzerland):
+    """#21 item 4: the data keep the stable codes (the file imports back in any language); an XLSX
+    export adds a sheet of every code's label in the user's language, as the import template has."""
+    make_request(peru, switzerland, requesting_reference="PE-1")
+    client = logged_in(peru.officer)
+    response = client.get("/requests/export/?format=xlsx")
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    assert book.sheetnames == ["requests", "codes"]
+    labels = {
+        (column, code): label for column, code, label in book["codes"].iter_rows(min_row=2, values_only=True)
+    }
+    assert labels[("type", "mla")] == str(RequestType.MLA.label)
+    assert [row[2] for row in book["requests"].iter_rows(min_row=2, values_only=True)] == ["mla"]
+    csv_text = client.get("/requests/export/?format=csv").getvalue().decode()
+    assert ",mla," in csv_text and str(RequestType.MLA.label) not in csv_text
