@@ -5,6 +5,7 @@ import re
 
 import openpyxl
 import pypdf
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -194,3 +195,16 @@ def test_the_time_to_execution_axis_is_marked_at_round_numbers_of_days(dataset, 
 
 def test_axis_steps_are_round():
     assert [axis_step(top) for top in (1, 6, 7, 11, 30, 578, 739_953)] == [1, 1, 2, 2, 5, 100, 200_000]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "ru", "es"])
+def test_the_charts_coordinates_are_numbers_in_every_language(dataset, peru, language):
+    """In languages whose decimal mark is a comma, the charts' coordinates were written "12,5":
+    not an SVG number, so the bars vanished from the page and the PDF report (#21, seen in Arabic)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(peru.officer)
+    page = client.get(f"/statistics/?as_of={AS_OF}").content.decode()
+    charts = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(charts) >= 4
+    numbers = re.findall(r'\s(?:x|y|x1|x2|y1|y2|dx|width|height)="([^"]*)"', "".join(charts))
+    assert numbers and not [n for n in numbers if not re.fullmatch(r"-?\d+(\.\d+)?", n)]
