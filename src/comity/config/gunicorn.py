@@ -3,9 +3,10 @@
     gunicorn -c python:comity.config.gunicorn comity.config.wsgi
 
 One sync worker per CPU core by default (`COMITY_WEB_WORKERS` overrides it). A page is Python's
-work from end to end (SQLite runs in the worker; PostgreSQL answers the list's queries in about a
-millisecond), so more workers than cores only take turns on them: gunicorn's "2 × cores + 1" served the
-request list fewer times a second than one per core, and clients waited longer (figures in ADR 7). Threads do worse still: they share one interpreter lock.
+work from end to end (SQLite runs in the worker; PostgreSQL's share of a list is small beside
+Python's), so more workers than cores only take turns on them: gunicorn's "2 × cores + 1" served
+the request list fewer times a second than one per core, and clients waited longer (figures in
+ADR 7). Threads do worse still: they share one interpreter lock.
 """
 
 import os

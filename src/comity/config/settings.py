@@ -128,8 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         f"PRAGMA threads={int(os.environ.get('COMITY_SQLITE_THREADS', os.cpu_count() or 1))};",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles the statistics' CASE and FILTER expressions anew for every query:
-    # a second of compiling for a second of work at a million requests. Off unless asked for.
+    # PostgreSQL's JIT compiles the statistics' CASE and FILTER expressions anew for every query,
+    # and at a long register compiling cost as much as the work it sped up. Off unless asked for.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + os.environ.get(
         "COMITY_PG_JIT", "off"
     )

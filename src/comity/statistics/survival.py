@@ -20,7 +20,7 @@ Z_95 = NormalDist().inv_cdf(0.975)
 
 class SurvivalPoint(NamedTuple):
     """One distinct time of the curve. A named tuple: a curve has a point per distinct day, tens of
-    thousands over all groups, and a frozen dataclass took four times as long to make."""
+    thousands over all groups, and a frozen dataclass is much slower to make."""
 
     time: int
     at_risk: int
