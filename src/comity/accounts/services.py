@@ -182,6 +182,23 @@ def password_change(*, actor: User | None, user: User, password: str, revoke_tok
     return user
 
 
+@transaction.atomic
+def password_disable(*, actor: User | None, user: User) -> User:
+    """Stop `user` from logging in with a password (an administrator's choice in the Django admin):
+    the password is forgotten, so their sessions end and it cannot be restored."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit(
+        actor=actor,
+        action=AuditAction.USER_PASSWORD,
+        obj=user,
+        fields=["password"],
+        detail={"kind": "disabled"},
+    )
+    return user
+
+
 # "Last used" is kept to within this: writing it at every call would put a write (and, on SQLite,
 # the database's single write lock) on every read of the API.
 TOKEN_TOUCH_INTERVAL = datetime.timedelta(minutes=5)

@@ -149,6 +149,8 @@ COMITY_MFA_REQUIRED_ROLES = frozenset(
     if role.strip()
 )
 OTP_TOTP_ISSUER = os.environ.get("COMITY_MFA_ISSUER", "Comity")
+# No one reads another user's second factor: the admin shows no TOTP key, QR code or recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Security keys and passkeys (WebAuthn, django-otp-webauthn) as a second factor, never instead of
 # the password. The relying party is the host the user browses (a domain name: browsers refuse
 # WebAuthn on a bare IP address such as 127.0.0.1, so use http://localhost:8000 under make run),
