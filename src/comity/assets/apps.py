@@ -22,7 +22,15 @@ class AssetsConfig(AppConfig):
 
         register_import(commands.IMPORT)
         register_importer(
-            Importer("asset-cases", transfer.import_asset_cases, lambda result: result["cases_created"])
+            Importer(
+                "asset-cases",
+                transfer.import_asset_cases,
+                page="assets/import.html",
+                fragment="assets/_import_job.html",
+                start_url="asset-case-import",
+                job_url="asset-case-import-job",
+                list_url="asset-case-list",
+            )
         )
         register_export(commands.EXPORT)
 

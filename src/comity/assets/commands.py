@@ -1,33 +1,29 @@
 """`comity import asset-cases FILE` and `comity export asset-cases` (see core.transfers)."""
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from comity.accounts.cli import acting_authority
 from comity.assets import transfer
 from comity.assets.models import AssetCase
-from comity.core.cli import add_file_arguments, rejection_text, write_rows
-from comity.core.tabular import ImportRejected
+from comity.core.cli import add_file_arguments, existing_file, import_file, imported_text, write_rows
 from comity.core.transfers import Transfer
 
 HELP = "Asset recovery cases in the Asset Recovery Watch layout, one row per asset."
 
 
 def _import(command: BaseCommand, options: dict[str, Any]) -> None:
-    file: Path = options["file"]
-    if not file.is_file():
-        raise CommandError(f"file: {file} does not exist")
+    file = existing_file(options["file"])
     importer = acting_authority(options["authority"])
-    with file.open("rb") as handle:
-        try:
-            cases = transfer.import_asset_cases(handle, file.name, authority=importer, actor=None)
-        except ImportRejected as rejected:
-            raise CommandError(rejection_text(rejected)) from rejected
+    result = import_file(
+        file,
+        lambda handle, progress: transfer.import_asset_cases(
+            handle, file.name, authority=importer, actor=None, progress=progress
+        ),
+    )
     command.stdout.write(
-        f"Imported {cases.cases_created} asset recovery cases ({cases.assets_created} assets) for "
-        f"{importer}; {cases.cases_unchanged} already present; {cases.rows} rows read."
+        imported_text(result, f"asset recovery cases with {result.assets_created} assets", importer)
     )
 
 

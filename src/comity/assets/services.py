@@ -2,7 +2,7 @@
 to officers and heads of an authority taking part in the case."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -311,11 +311,19 @@ class ImportedCase:
 
 
 @transaction.atomic
-def cases_import(*, actor: User | None, authority: Authority, cases: Sequence[ImportedCase]) -> None:
+def cases_import(
+    *,
+    actor: User | None,
+    authority: Authority,
+    cases: Sequence[ImportedCase],
+    progress: Callable[[int], None] = lambda assets: None,
+) -> None:
     """Write checked cases of an import (`assets.transfer` checks them), each with its assets and
     their steps, as `case_create`, `asset_add` and `step_record` would: the same history fields,
     the day each asset was identified (its first dated step, else today), one audit row for the
-    import (the authority that imported, as for requests)."""
+    import (the authority that imported, as for requests). `progress` is told the assets written
+    so far after each case."""
+    written = 0
     for imported in cases:
         case = AssetCase.objects.create(
             title=imported.title,
@@ -376,6 +384,8 @@ def cases_import(*, actor: User | None, authority: Authority, cases: Sequence[Im
                 )
             AssetStep.objects.bulk_create(steps)
             store_history(asset, steps)
+        written += len(imported.assets)
+        progress(written)
     if cases:
         audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=authority, fields=["asset_cases"])
 

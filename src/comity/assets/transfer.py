@@ -26,7 +26,7 @@ from comity.assets.models import (
     AssetStep,
 )
 from comity.assets.rules import History, InUSD, StepInput, step_problems
-from comity.core import messages
+from comity.core import imports, messages
 from comity.core.dates import implausible
 from comity.core.imports import check_size
 from comity.core.tabular import ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
@@ -140,11 +140,10 @@ EXAMPLE_ROW = {
 
 
 @dataclass
-class ImportResult:
-    rows: int = 0
-    cases_created: int = 0
+class ImportResult(imports.ImportResult):
+    """`created` and `unchanged` count cases; a case has one asset or more, one a row."""
+
     assets_created: int = 0
-    cases_unchanged: int = 0
 
 
 @dataclass
@@ -345,10 +344,18 @@ def import_asset_cases(
     progress("checked", result.rows)
     new = [_imported(title, items) for title, items in cases.items() if title not in existing]
     if commit:
-        services.cases_import(actor=actor, authority=authority, cases=new)
+        reported = 0
+
+        def written(assets: int) -> None:  # an asset is a row
+            nonlocal reported
+            if assets - reported >= PROGRESS_EVERY:
+                reported = assets
+                progress("written", assets)
+
+        services.cases_import(actor=actor, authority=authority, cases=new, progress=written)
         progress("written", result.rows)
-    result.cases_unchanged = len(cases) - len(new)
-    result.cases_created = len(new)
+    result.unchanged = len(cases) - len(new)
+    result.created = len(new)
     result.assets_created = sum(len(case.assets) for case in new)
     return result
 

@@ -273,9 +273,7 @@ def case_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         tasks.import_job_confirm(actor=request.user, job=job)
         job.refresh_from_db()
-    return import_job_page(
-        request, job, "assets/import.html", "assets/_import_job.html", columns=transfer.COLUMNS
-    )
+    return import_job_page(request, job, columns=transfer.COLUMNS)
 
 
 @case_reader_required

@@ -17,7 +17,15 @@ class CooperationConfig(AppConfig):
 
         register_import(commands.IMPORT)
         register_importer(
-            Importer("requests", transfer.import_requests_job, lambda result: result["created"])
+            Importer(
+                "requests",
+                transfer.import_requests_job,
+                page="cooperation/import.html",
+                fragment="cooperation/_import_job.html",
+                start_url="request-import",
+                job_url="request-import-job",
+                list_url="request-list",
+            )
         )
         register_export(commands.EXPORT)
         register(Vocabulary("status", _("Status of a request"), Status))

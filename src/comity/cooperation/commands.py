@@ -1,17 +1,14 @@
 """`comity import requests FILE` and `comity export requests` (see core.transfers)."""
 
-import sys
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Q
 
 from comity.accounts.cli import acting_authority
 from comity.cooperation.models import Request
 from comity.cooperation.transfer import column_help, export_rows, exportable, import_requests
-from comity.core.cli import add_file_arguments, rejection_text, write_rows
-from comity.core.tabular import ImportRejected
+from comity.core.cli import add_file_arguments, existing_file, import_file, imported_text, write_rows
 from comity.core.transfers import Transfer
 
 
@@ -25,31 +22,19 @@ def _import_arguments(parser: CommandParser) -> None:
 
 
 def _import(command: BaseCommand, options: dict[str, Any]) -> None:
-    file: Path = options["file"]
-    if not file.is_file():
-        raise CommandError(f"file: {file} does not exist")
+    file = existing_file(options["file"])
     importer = acting_authority(options["authority"])
-
-    def progress(stage: str, done: int) -> None:
-        sys.stderr.write(f"\r  {stage}: {done} rows")
-        sys.stderr.flush()
-
-    with file.open("rb") as handle:
-        try:
-            result = import_requests(
-                handle,
-                file.name,
-                authority=importer,
-                progress=progress,
-                new_authorities=not options["no_new_authorities"],
-            )
-        except ImportRejected as rejected:
-            raise CommandError(rejection_text(rejected)) from rejected
-    sys.stderr.write("\n")
-    command.stdout.write(
-        f"Imported {result.created} requests for {importer} ({result.unchanged} already present, "
-        f"{result.rows} rows read)."
+    result = import_file(
+        file,
+        lambda handle, progress: import_requests(
+            handle,
+            file.name,
+            authority=importer,
+            progress=progress,
+            new_authorities=not options["no_new_authorities"],
+        ),
     )
+    command.stdout.write(imported_text(result, "requests", importer))
     for name in result.authorities_created:
         command.stdout.write(f"  new external authority: {name}")
 

@@ -167,9 +167,10 @@ def import_job_start(
 @transaction.atomic
 def import_job_confirm(*, actor: User, job: ImportJob, new_authorities: bool = False) -> ImportJob:
     """Queue the import of a checked file, once. The counterparts the check found new are created
-    only if the user confirmed them (`new_authorities`); else those rows are refused."""
+    only if the user confirmed them (`new_authorities`); else those rows are refused. A file that
+    adds nothing was not kept, and stays checked."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk, user=actor)
-    if job.state == ImportJob.State.READY:
+    if job.state == ImportJob.State.READY and job.result.get("created"):
         job.state, job.started_at = ImportJob.State.IMPORTING, None  # queued again, not running
         job.save(update_fields=["state", "started_at", "updated_at"])
         transaction.on_commit(
@@ -211,7 +212,7 @@ def run_import_job(job_id: int, commit: bool, new_authorities: bool = True) -> N
         else:
             job.state = ImportJob.State.DONE if commit else ImportJob.State.READY
             job.result = asdict(result)
-        if job.state != ImportJob.State.READY or not importer(job.kind).adds(job.result):
+        if job.state != ImportJob.State.READY or not job.result["created"]:
             path.unlink(missing_ok=True)  # kept only while an import waits for its confirmation
         job.save(update_fields=["state", "problems", "more_problems", "result", "updated_at"])
     cache.delete(progress_key(job_id))

@@ -26,7 +26,7 @@ from comity.cooperation.models import Request, RequestMeasure, RequestOffence, R
 from comity.cooperation.selectors import joined_codes, request_filters
 from comity.cooperation.services import BulkRequest, requests_import, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
-from comity.core import messages
+from comity.core import imports, messages
 from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
 from comity.core.imports import check_size
 from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
@@ -149,10 +149,7 @@ CODES = {
 
 
 @dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    unchanged: int = 0
+class ImportResult(imports.ImportResult):
     authorities_created: list[str] = field(default_factory=list)
     # Counterparts named in the file that Comity does not know: {"country", "name", "suggestion"},
     # the suggestion being the closest name of an authority of that country (or None).

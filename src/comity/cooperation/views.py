@@ -12,6 +12,7 @@ from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,6 +33,7 @@ from comity.cooperation.models import ExportJob, ImportJob, Request
 from comity.cooperation.statemachine import next_events
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
+from comity.core.imports import importer
 from comity.core.models import AccessEntry
 from comity.core.policy import may_write
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
@@ -197,25 +199,31 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             tasks.import_job_confirm(actor=request.user, job=job, new_authorities=confirmed)
             job.refresh_from_db()
-    return import_job_page(
-        request, job, "cooperation/import.html", "cooperation/_import_job.html", refused_new=refused_new
-    )
+    return import_job_page(request, job, refused_new=refused_new)
 
 
-def import_job_page(
-    request: AuthedRequest, job: ImportJob, page: str, fragment: str, **extra: Any
-) -> HttpResponse:
-    """An import job's page (`page`), or its part that htmx polls (`fragment`), whatever it
-    imports: its progress, its problems (422) or its preview, its result. A job whose worker died
-    is failed first (its lease lapsed)."""
+def import_job_page(request: AuthedRequest, job: ImportJob, **extra: Any) -> HttpResponse:
+    """An import job's page, or its part that htmx polls, whatever it imports (the templates its
+    kind registered, see core.imports): its progress, its problems (422) or its preview, its
+    result. A job whose worker died is failed first (its lease lapsed)."""
     if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
         job.refresh_from_db()
+    kind = importer(job.kind)
     stage, done = tasks.job_progress(job)
-    context = {"job": job, "stage": stage, "done": done, "percent": job.percent(done), **extra}
+    context = {
+        "job": job,
+        "stage": stage,
+        "done": done,
+        "percent": job.percent(done),
+        "job_url": reverse(kind.job_url, args=[job.pk]),
+        "start_url": reverse(kind.start_url),
+        "list_url": reverse(kind.list_url),
+        **extra,
+    }
     if request.htmx:
-        return render(request, fragment, context)
+        return render(request, kind.fragment, context)
     status = 422 if job.state == ImportJob.State.REJECTED else 200
-    return render(request, page, context, status=status)
+    return render(request, kind.page, context, status=status)
 
 
 @case_reader_required

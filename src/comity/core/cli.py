@@ -1,13 +1,17 @@
 """Helpers shared by the management commands."""
 
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 
+from comity.core.imports import ImportResult
 from comity.core.tabular import ColumnHelp, ImportRejected, write_csv, write_xlsx
+
+R = TypeVar("R", bound=ImportResult)
 
 
 def validation_message(error: ValidationError) -> str:
@@ -23,6 +27,39 @@ def rejection_text(rejected: ImportRejected) -> str:
     if rejected.more:
         lines.append(f"... and {rejected.more} more problems")
     return "Nothing was imported:\n" + "\n".join(lines)
+
+
+def existing_file(file: Path) -> Path:
+    if not file.is_file():
+        raise CommandError(f"file: {file} does not exist")
+    return file
+
+
+def _progress_to_terminal(stage: str, done: int) -> None:
+    sys.stderr.write(f"\r  {stage}: {done} rows")
+    sys.stderr.flush()
+
+
+def import_file(file: Path, run: Callable[[IO[bytes], Callable[[str, int], None]], R]) -> R:
+    """`run(handle, progress)` an import of `file` for the terminal, as every kind is: its progress
+    on standard error, on one line rewritten (standard output keeps the result, for scripts), and
+    its refusal, every problem by row and column, as the command's error."""
+    with file.open("rb") as handle:
+        try:
+            return run(handle, _progress_to_terminal)
+        except ImportRejected as rejected:
+            raise CommandError(rejection_text(rejected)) from rejected
+        finally:
+            sys.stderr.write("\n")
+
+
+def imported_text(result: ImportResult, what: str, authority: object) -> str:
+    """An import's result for the terminal, the same for every kind: `what` names what `created`
+    counts, e.g. "requests"."""
+    return (
+        f"Imported {result.created} {what} for {authority} ({result.unchanged} already present, "
+        f"{result.rows} rows read)."
+    )
 
 
 def write_rows(

@@ -7,27 +7,43 @@ for all."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from comity.core.tabular import ImportRejected, Problem
 
+
+@dataclass
+class ImportResult:
+    """What every import says it did, on its page and on the command line: the rows read, the
+    records it adds (`created`; with commit=False, would add) and those already in Comity, left as
+    they are (`unchanged`). A kind adds fields of its own (a subclass)."""
+
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+
+
 # What an importer is given: the file, its name, and keywords `authority`, `actor`, `progress`
 # (a callable taking a stage, "checked" or "written", and the rows done), `commit` (False: check
-# and preview only) and the kind's own `options`; it returns its result (a dataclass), or raises
-# ImportRejected.
-ImportRun = Callable[..., Any]
+# and preview only) and the kind's own `options`; it returns its ImportResult, or raises
+# ImportRejected. A checked file that adds nothing (`created` 0) is not kept for a confirmation.
+ImportRun = Callable[..., ImportResult]
 
 
 @dataclass(frozen=True)
 class Importer:
     kind: str  # the job's kind, e.g. "requests", "asset-cases"
     run: ImportRun
-    # How many records a checked file would add, from its result (as a dict): none, and the file
-    # need not be kept for a confirmation.
-    adds: Callable[[dict[str, Any]], int]
+    # The job's page, and its part that htmx polls (which extends "imports/_job.html").
+    page: str
+    fragment: str
+    # Names of the pages to upload a file, to follow a job (taking its pk), to see what was imported.
+    start_url: str
+    job_url: str
+    list_url: str
 
 
 _IMPORTERS: dict[str, Importer] = {}

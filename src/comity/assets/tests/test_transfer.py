@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from currency_converter import CurrencyConverter
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS, import_asset_cases
@@ -197,7 +197,7 @@ def test_export_gives_the_file_back_and_reimport_changes_nothing(peru, tmp_path)
     normal = lambda r: tuple(r[c] for c in COLUMNS)  # noqa: E731
     assert sorted(map(normal, exported)) == sorted(map(normal, rows))
     again = import_asset_cases(io.BytesIO(out.read_bytes()), "out.csv", authority=peru.authority, actor=None)
-    assert (again.cases_created, again.cases_unchanged) == (0, 5)
+    assert (again.created, again.unchanged) == (0, 5)
 
 
 def test_problems_are_named_by_row_and_column_and_nothing_is_written(peru):
@@ -277,6 +277,31 @@ def test_the_cli_reports_problems_and_exits_non_zero(peru, tmp_path):
         text=True,
     )
     assert result.returncode != 0
+
+
+def test_the_cli_imports_with_its_progress_and_names_each_problem_by_row_and_column(peru, tmp_path, capsys):
+    """`comity import asset-cases` as `comity import requests`: progress on standard error, the
+    same result line, and a refusal listing every problem by row and column, nothing written."""
+    rows = arw_rows(seed=5, cases=4)
+    bad = [dict(rows[0]) | {"country_of_origin": "XX"}, dict(rows[1]) | {"frozen_on": "2020-13-01"}]
+    path = tmp_path / "bad.csv"
+    path.write_bytes(to_csv(bad))
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "asset-cases", str(path), "--authority", str(peru.authority.pk))
+    assert "Nothing was imported" in str(refused.value)
+    assert "row 2, column country_of_origin" in str(refused.value)
+    assert "row 3, column frozen_on" in str(refused.value)
+    assert not AssetCase.objects.exists()
+
+    path.write_bytes(to_csv(rows))
+    out = io.StringIO()
+    call_command("import", "asset-cases", str(path), "--authority", str(peru.authority.pk), stdout=out)
+    assert f"checked: {len(rows)} rows" in capsys.readouterr().err
+    assert out.getvalue().strip() == (
+        f"Imported 4 asset recovery cases with {len(rows)} assets for {peru.authority} "
+        f"(0 already present, {len(rows)} rows read)."
+    )
+    assert AssetCase.objects.count() == 4 and Asset.objects.count() == len(rows)
 
 
 def test_asset_figures_count_only_the_cases_the_user_takes_part_in(peru, nigeria, secretariat_user):

@@ -11,6 +11,7 @@ from django.test import Client
 from comity.assets import services, transfer
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS
+from comity.cooperation.models import ImportJob
 from comity.core.forms import new_form_token
 from comity.core.models import AccessEntry
 
@@ -171,8 +172,34 @@ def test_import_page_reports_rows_and_columns(peru, tmp_path, settings, django_c
     with django_capture_on_commit_callbacks(execute=True):
         client.post(checked["Location"])
     done = client.get(checked["Location"]).content.decode()
-    assert "Imported 1 case" in done
+    assert "1 case imported." in done
     assert AssetCase.objects.get().participants.get().authority == peru.authority
+
+
+def test_an_asset_import_says_what_a_request_import_says(
+    peru, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    """The same result fields and the same words for both kinds (#19 item 2): one case in the
+    singular; a file imported again is previewed as already in Comity, left as it is, as for
+    requests, and its confirmation changes nothing."""
+    settings.VAR_DIR = tmp_path
+    client = _login(peru.officer)
+    row = ",".join(transfer.EXAMPLE_ROW[c] for c in COLUMNS)
+    pages = []
+    for _again in range(2):
+        upload = io.BytesIO((",".join(COLUMNS) + "\n" + row + "\n").encode())
+        upload.name = "one.csv"
+        with django_capture_on_commit_callbacks(execute=True):
+            checked = client.post("/asset-cases/import/", {"file": upload})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(checked["Location"])
+        pages.append(" ".join(client.get(checked["Location"]).content.decode().split()))
+    assert "1 case imported. 1 asset added." in pages[0] and "already there" not in pages[0]
+    assert "1 already in Comity, left as it is" in pages[1]
+    assert "Nothing new to import: every row is already in Comity." in pages[1]
+    job = ImportJob.objects.get(pk=int(checked["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert {"rows": 1, "created": 0, "unchanged": 1}.items() <= job.result.items()
+    assert AssetCase.objects.count() == 1
 
 
 def test_an_asset_import_too_large_is_refused_and_its_job_is_its_users_only(
@@ -312,20 +339,4 @@ def test_the_asset_import_template_has_an_example_that_imports_and_explains_ever
     result = transfer.import_asset_cases(
         io.BytesIO(sample.encode()), "x.csv", authority=peru.authority, actor=None
     )
-    assert result.cases_created == 1
-
-
-def test_the_import_message_says_one_case_in_the_singular(
-    peru, tmp_path, settings, django_capture_on_commit_callbacks
-):
-    settings.VAR_DIR = tmp_path
-    client = _login(peru.officer)
-    row = ",".join(transfer.EXAMPLE_ROW[c] for c in COLUMNS)
-    upload = io.BytesIO((",".join(COLUMNS) + "\n" + row + "\n").encode())
-    upload.name = "one.csv"
-    with django_capture_on_commit_callbacks(execute=True):
-        checked = client.post("/asset-cases/import/", {"file": upload})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(checked["Location"])
-    page = " ".join(client.get(checked["Location"]).content.decode().split())
-    assert "Imported 1 case with 1 asset. 0 cases were already there." in page
+    assert result.created == 1
