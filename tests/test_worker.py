@@ -247,24 +247,24 @@ def test_a_job_whose_worker_is_killed_fails_and_leaves_no_file(tmp_path, databas
         "shell",
         "-c",
         "from django.core.files.uploadedfile import SimpleUploadedFile;"
-        "from comity.accounts.models import User; from comity.cooperation.tasks import import_job_start;"
+        "from comity.accounts.models import User; from comity.core.jobs import import_job_start;"
         "officer = User.objects.get(username='officer');"
         f"upload = SimpleUploadedFile('requests.csv', open({str(source)!r}, 'rb').read());"
-        "print(import_job_start(actor=officer, authority=officer.authority, upload=upload).pk)",
+        "print(import_job_start(actor=officer, authority=officer.authority, upload=upload, kind='requests').pk)",
     )
     supervisor = instance.start_worker()
     try:
-        checked = f"SELECT state FROM cooperation_importjob WHERE id = {job} AND state <> 'checking'"
+        checked = f"SELECT state FROM core_importjob WHERE id = {job} AND state <> 'checking'"
         assert instance.wait_for(checked) == ("ready",)
         instance.comity(
             "shell",
             "-c",
-            "from comity.cooperation.models import ImportJob; from comity.cooperation.tasks import import_job_confirm;"
-            f"job = ImportJob.objects.get(pk={job}); import_job_confirm(actor=job.user, job=job, new_authorities=True)",
+            "from comity.core.models import ImportJob; from comity.core.jobs import import_job_confirm;"
+            f"job = ImportJob.objects.get(pk={job}); import_job_confirm(actor=job.user, job=job, options={{'new_authorities': True}})",
         )
-        _kill_worker_once_started(instance, supervisor, "cooperation_importjob", job)
-        state = f"SELECT state, interrupted, stored_path FROM cooperation_importjob WHERE id = {job}"
-        instance.wait_for(f"SELECT 1 FROM cooperation_importjob WHERE id = {job} AND state = 'failed'")
+        _kill_worker_once_started(instance, supervisor, "core_importjob", job)
+        state = f"SELECT state, interrupted, stored_path FROM core_importjob WHERE id = {job}"
+        instance.wait_for(f"SELECT 1 FROM core_importjob WHERE id = {job} AND state = 'failed'")
         assert instance.query(state)[1:] in ((1, ""), (True, ""))
         assert instance.query("SELECT count(*) FROM cooperation_request") == (0,)
         assert not list((tmp_path / "uploads").iterdir())

@@ -41,14 +41,13 @@ from comity.assets.forms import (
 )
 from comity.assets.models import Asset, AssetCase, Claim, ForeignOrder
 from comity.assets.worldmap import VIEWBOX, outline, world_svg
-from comity.cooperation import tasks
-from comity.cooperation.models import ImportJob
-from comity.cooperation.views import import_job_page
+from comity.core import jobs
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
 from comity.core.policy import may_write
 from comity.core.tabular import spreadsheet_response, template_workbook, xlsx_download
+from comity.core.views import import_job_or_404, import_job_page
 from comity.reference.countries import country_name
 
 
@@ -257,7 +256,7 @@ def case_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         assert isinstance(upload, UploadedFile)
-        job = tasks.import_job_start(
+        job = jobs.import_job_start(
             actor=request.user, authority=authority, upload=upload, kind="asset-cases"
         )
         return redirect("asset-case-import-job", pk=job.pk)
@@ -269,9 +268,9 @@ def case_import(request: AuthedRequest) -> HttpResponse:
 def case_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """An asset import's progress (polled by htmx), its problems or preview, and the confirmation."""
     writing_authority(request)
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind="asset-cases")
+    job = import_job_or_404(request, pk, "asset-cases")
     if request.method == "POST":
-        tasks.import_job_confirm(actor=request.user, job=job)
+        jobs.import_job_confirm(actor=request.user, job=job)
         job.refresh_from_db()
     return import_job_page(request, job, columns=transfer.COLUMNS)
 

@@ -13,7 +13,10 @@ class CooperationConfig(AppConfig):
 
     def ready(self) -> None:
         # The handlers need the models, which are ready only now.
-        from comity.cooperation import commands, transfer
+        from comity.cooperation import commands, tasks, transfer
+        from comity.core.jobs import register_job_kind
+
+        register_job_kind(tasks.EXPORTS)
 
         register_import(commands.IMPORT)
         register_importer(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.models import Authority
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.core.models import UserJob
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
 
 
@@ -324,61 +325,7 @@ class Event(models.Model):
         return "; ".join(str(labels.get(code, code)) for code in self.refusal_grounds)
 
 
-class _UserJob(models.Model):
-    """Work on a file that the worker (`comity worker`) does for one user, who alone sees it."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    rows_total = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    # When a worker began the job's current run; with the lease the worker renews while it runs
-    # (see `cooperation.tasks.leased`), how a job whose worker died is told from one that waits.
-    started_at = models.DateTimeField(null=True, blank=True)
-    # Failed because the worker running it stopped (killed, out of memory, the server restarted).
-    interrupted = models.BooleanField(default=False)
-    state: str
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk} ({self.state})"
-
-    def percent(self, done: int) -> int:
-        """`done` rows as a whole percentage of the job's rows, for its progress bar."""
-        return min(100, 100 * done // self.rows_total) if self.rows_total else 0
-
-
-class ImportJob(_UserJob):
-    """One spreadsheet being checked, then imported, in the background; seen only by its user.
-
-    Live progress is kept in the cache (see `cooperation.tasks`), outside the import's transaction.
-    """
-
-    class State(models.TextChoices):
-        CHECKING = "checking", _("Checking")
-        READY = "ready", _("Checked, ready to import")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        REJECTED = "rejected", _("Rejected")
-        FAILED = "failed", _("Failed")
-
-    authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
-    # What the file holds, as core.imports names its importers: "requests", "asset-cases".
-    kind = models.CharField(max_length=32, default="requests")
-    file_name = models.CharField(max_length=255)
-    stored_path = models.CharField(max_length=500)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKING)
-    result = models.JSONField(default=dict, blank=True)
-    problems = models.JSONField(default=list, blank=True)
-    more_problems = models.PositiveIntegerField(default=0)
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.READY, self.State.DONE, self.State.REJECTED, self.State.FAILED)
-
-
-class ExportJob(_UserJob):
+class ExportJob(UserJob):
     """A workbook of the request list's selection, made in the background: a long register takes
     long to write as XLSX, which would hold a web worker (one per core) and show nothing meanwhile.
 
@@ -396,7 +343,6 @@ class ExportJob(_UserJob):
     # The list's filters as a query string, e.g. "type=mla&counterpart_country=CH".
     query = models.TextField(blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PREPARING)
-    stored_path = models.CharField(max_length=500, blank=True)
 
     @property
     def finished(self) -> bool:

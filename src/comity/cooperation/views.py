@@ -12,7 +12,6 @@ from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,14 +28,15 @@ from comity.cooperation.forms import (
     RequestForm,
     SubjectFormSet,
 )
-from comity.cooperation.models import ExportJob, ImportJob, Request
+from comity.cooperation.models import ExportJob, Request
 from comity.cooperation.statemachine import next_events
+from comity.core import jobs
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
-from comity.core.imports import importer
 from comity.core.models import AccessEntry
 from comity.core.policy import may_write
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
+from comity.core.views import import_job_or_404, import_job_page
 
 HOME_ROWS = 15
 
@@ -130,7 +130,7 @@ def request_export_start(request: AuthedRequest) -> HttpResponse:
 def request_export_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """An export's progress (polled by htmx), then its download."""
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
-    if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
+    if not job.finished and jobs.reclaim_abandoned(pk=job.pk):
         job.refresh_from_db()
     done = tasks.export_progress(job)
     context = {
@@ -180,7 +180,7 @@ def request_import(request: AuthedRequest) -> HttpResponse:
     authority = writing_authority(request)
     upload = request.FILES.get("file")
     if request.method == "POST" and isinstance(upload, UploadedFile):
-        job = tasks.import_job_start(actor=request.user, authority=authority, upload=upload)
+        job = jobs.import_job_start(actor=request.user, authority=authority, upload=upload, kind="requests")
         return redirect("request-import-job", pk=job.pk)
     return render(request, "cooperation/import.html", {"job": None})
 
@@ -190,40 +190,16 @@ def request_import(request: AuthedRequest) -> HttpResponse:
 def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx), its problems or preview, and the confirmation."""
     writing_authority(request)
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user, kind="requests")
+    job = import_job_or_404(request, pk, "requests")
     refused_new = False
     if request.method == "POST":
         confirmed = request.POST.get("new_authorities") == "create"
         if job.result.get("new_authorities") and not confirmed:
             refused_new = True  # shown again, with the reason beside the box
         else:
-            tasks.import_job_confirm(actor=request.user, job=job, new_authorities=confirmed)
+            jobs.import_job_confirm(actor=request.user, job=job, options={"new_authorities": confirmed})
             job.refresh_from_db()
     return import_job_page(request, job, refused_new=refused_new)
-
-
-def import_job_page(request: AuthedRequest, job: ImportJob, **extra: Any) -> HttpResponse:
-    """An import job's page, or its part that htmx polls, whatever it imports (the templates its
-    kind registered, see core.imports): its progress, its problems (422) or its preview, its
-    result. A job whose worker died is failed first (its lease lapsed)."""
-    if not job.finished and tasks.reclaim_abandoned(pk=job.pk):
-        job.refresh_from_db()
-    kind = importer(job.kind)
-    stage, done = tasks.job_progress(job)
-    context = {
-        "job": job,
-        "stage": stage,
-        "done": done,
-        "percent": job.percent(done),
-        "job_url": reverse(kind.job_url, args=[job.pk]),
-        "start_url": reverse(kind.start_url),
-        "list_url": reverse(kind.list_url),
-        **extra,
-    }
-    if request.htmx:
-        return render(request, kind.fragment, context)
-    status = 422 if job.state == ImportJob.State.REJECTED else 200
-    return render(request, kind.page, context, status=status)
 
 
 @case_reader_required

@@ -1,7 +1,7 @@
 """One way to import a spreadsheet, whatever it holds: the file kept and checked in the background
 with its progress on the page, every problem named by row and column before anything is written,
 a preview confirmed by the user, then everything written in one transaction, or nothing (see
-`cooperation.tasks`, which runs the jobs). Each app registers how its kind of rows is checked and
+`core.jobs`, which runs the jobs). Each app registers how its kind of rows is checked and
 written (`Importer`); the size cap and the file's reading (`core.tabular.read_rows`) are the same
 for all."""
 

@@ -1,4 +1,5 @@
-"""The shared kernel: the audit trail of writes and the log of who read which case."""
+"""The shared kernel: the audit trail of writes, the log of who read which case, the background
+jobs on a user's files."""
 
 from django.conf import settings
 from django.db import models
@@ -80,3 +81,60 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key} -> {self.object_id}"
+
+
+class UserJob(models.Model):
+    """Work on a file that the worker (`comity worker`) does for one user, who alone sees it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rows_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When a worker began the job's current run; with the lease the worker renews while it runs
+    # (see `core.jobs.leased`), how a job whose worker died is told from one that waits.
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Failed because the worker running it stopped (killed, out of memory, the server restarted).
+    interrupted = models.BooleanField(default=False)
+    # The file it reads or writes under var/ while it needs one.
+    stored_path = models.CharField(max_length=500, blank=True)
+    state: str  # each kind's own choices, "failed" among them
+    FAILED = "failed"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk} ({self.state})"
+
+    def percent(self, done: int) -> int:
+        """`done` rows as a whole percentage of the job's rows, for its progress bar."""
+        return min(100, 100 * done // self.rows_total) if self.rows_total else 0
+
+
+class ImportJob(UserJob):
+    """One spreadsheet being checked, then imported, in the background; seen only by its user.
+
+    What it imports is its `kind`, each app's importers registered in `core.imports`, which runs the
+    jobs; live progress is kept in the cache, outside the import's transaction.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        READY = "ready", _("Checked, ready to import")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
+    # What the file holds, as core.imports names its importers: "requests", "asset-cases".
+    kind = models.CharField(max_length=32)
+    file_name = models.CharField(max_length=255)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.CHECKING)
+    result = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    more_problems = models.PositiveIntegerField(default=0)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.READY, self.State.DONE, self.State.REJECTED, self.State.FAILED)

@@ -11,9 +11,8 @@ from django.test import Client
 from comity.assets import services, transfer
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS
-from comity.cooperation.models import ImportJob
 from comity.core.forms import new_form_token
-from comity.core.models import AccessEntry
+from comity.core.models import AccessEntry, ImportJob
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from comity.cooperation import tasks
-from comity.cooperation.models import ExportJob, ImportJob
+from comity.cooperation.models import ExportJob
 from comity.cooperation.tests.test_transfer import HEADER, ROWS
 from comity.cooperation.tests.test_views import logged_in
+from comity.core import jobs
+from comity.core.models import ImportJob
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,13 +22,13 @@ def test_an_upload_is_counted_outside_any_transaction(peru, tmp_path, settings, 
     settings.VAR_DIR = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     counted_in_transaction = []
-    count_rows = tasks.count_rows
+    count_rows = jobs.count_rows
 
     def spying(path):
         counted_in_transaction.append(connection.in_atomic_block)
         return count_rows(path)
 
-    monkeypatch.setattr(tasks, "count_rows", spying)
+    monkeypatch.setattr(jobs, "count_rows", spying)
     content = ("\n".join([HEADER, *ROWS]) + "\n").encode()
     response = logged_in(peru.officer).post(
         "/requests/import/", {"file": SimpleUploadedFile("good.csv", content, content_type="text/csv")}
@@ -44,10 +45,10 @@ def test_an_upload_that_cannot_be_counted_leaves_no_file(peru, tmp_path, setting
     def failing(path):
         raise OSError("disk gone")
 
-    monkeypatch.setattr(tasks, "count_rows", failing)
+    monkeypatch.setattr(jobs, "count_rows", failing)
     upload = SimpleUploadedFile("good.csv", ("\n".join([HEADER, *ROWS]) + "\n").encode())
     with pytest.raises(OSError):
-        tasks.import_job_start(actor=peru.officer, authority=peru.authority, upload=upload)
+        jobs.import_job_start(actor=peru.officer, authority=peru.authority, upload=upload, kind="requests")
     assert not list((tmp_path / "uploads").iterdir()) and not ImportJob.objects.exists()
 
 
@@ -62,13 +63,14 @@ def test_a_job_whose_worker_died_is_failed_by_its_page(peru, tmp_path, settings,
     job = ImportJob.objects.create(
         user=peru.officer,
         authority=peru.authority,
+        kind="requests",
         file_name="requests.csv",
         stored_path=str(stored),
         state=ImportJob.State.IMPORTING,
         started_at=None if lease == "never started" else started,
     )
     if lease == "held":
-        cache.set(tasks.lease_key("import", job.pk), True, 60)
+        cache.set(jobs.lease_key("import", job.pk), True, 60)
     page = logged_in(peru.officer).get(f"/requests/import/{job.pk}/")
     job.refresh_from_db()
     if lease == "lapsed":
@@ -78,7 +80,7 @@ def test_a_job_whose_worker_died_is_failed_by_its_page(peru, tmp_path, settings,
     else:
         assert "was interrupted" not in page.content.decode()
         assert job.state == ImportJob.State.IMPORTING and stored.exists()
-    cache.delete(tasks.lease_key("import", job.pk))
+    cache.delete(jobs.lease_key("import", job.pk))
 
 
 def test_an_export_whose_worker_died_is_failed_and_its_partial_file_deleted(peru, tmp_path, settings):
@@ -108,7 +110,7 @@ def test_the_sweep_deletes_files_no_job_refers_to(peru, tmp_path, settings):
     os.utime(orphan, (old, old))
     os.utime(kept, (old, old))
     ImportJob.objects.create(
-        user=peru.officer, authority=peru.authority, file_name="k.csv", stored_path=str(kept)
+        user=peru.officer, authority=peru.authority, kind="requests", file_name="k.csv", stored_path=str(kept)
     )
-    tasks.reclaim_abandoned()
+    jobs.reclaim_abandoned()
     assert (orphan.exists(), recent.exists(), kept.exists()) == (False, True, True)
