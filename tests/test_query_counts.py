@@ -4,8 +4,10 @@ tests/query_counts.json pins for it, whatever the number of rows, so a regressio
 line diff. After a deliberate change: COMITY_WRITE_QUERY_COUNTS=1 pytest tests/test_query_counts.py
 rewrites the file with what was measured (review the diff)."""
 
+import datetime
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from comity.assets import services as assets
+from comity.assets.choices import StepKind
 from comity.ledger import services as ledger
 from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
 from conftest import bearer, make_request
+
+DAY = datetime.date(2024, 3, 1)
 
 COUNTS_FILE = Path(__file__).parent / "query_counts.json"
 
@@ -27,25 +32,57 @@ def _ledger_key(_ledger_key_in_tmp):
 
 
 def _grow(peru, switzerland, n: int) -> dict[str, int]:
-    """`n` more requests, asset cases (two assets, a step each) and return agreements (two
-    disbursements each); the ids of the last ones."""
+    """`n` more requests, asset cases and return agreements; the last case has `n + 1` assets, each
+    with a step, its management, a valuation, a cost, a contact, a claim and a foreign order, and
+    the last agreement `n + 1` disbursements, so that a detail whose query count grows with what it
+    holds fails as a list does. The ids of the last ones."""
+    officer, abroad = peru.officer, switzerland.officer
     for _ in range(n):
         request = make_request(peru, switzerland)
         case = assets.case_create(
-            actor=peru.officer,
+            actor=officer,
             title="Case",
             origin_country="PE",
             offences=["uncac-23"],
             participants=[switzerland.authority],
         )
-        for _asset in range(2):
-            asset = assets.asset_add(
-                actor=peru.officer, case=case, type="bank-account", location_country="CH", identified_on=None
-            )
-        agreement = ledger.agreement_record(actor=peru.officer, data=AGREEMENT)
-        for _payment in range(2):
-            ledger.disbursement_record(actor=peru.officer, agreement_index=agreement.leaf_index, data=PAYMENT)
-    return {"request": request.pk, "case": case.pk, "asset": asset.pk, "agreement": agreement.leaf_index}
+        assets.case_link_request(actor=officer, case=case, request=request)
+        notice = assets.notice_publish(actor=officer, case=case, published_on=DAY, medium="Official Gazette")
+        agreement = ledger.agreement_record(actor=officer, data=AGREEMENT)
+    for _asset in range(n + 1):
+        asset = assets.asset_add(
+            actor=officer, case=case, type="vessel", location_country="CH", identified_on=DAY
+        )
+        assets.step_record(
+            actor=abroad, asset=asset, kind=StepKind.FROZEN, on=DAY, amount=Decimal(900_000), currency="USD"
+        )
+        assets.management_set(actor=abroad, asset=asset, custodian="Asset management office")
+        assets.valuation_record(actor=abroad, asset=asset, on=DAY, value=Decimal(800_000), currency="USD")
+        assets.cost_record(
+            actor=abroad, asset=asset, on=DAY, amount=Decimal(5_000), currency="USD", description="Mooring"
+        )
+        assets.contact_record(actor=officer, case=case, asset=asset, on=DAY, country="CH")
+        assets.claim_lodge(
+            actor=abroad,
+            asset=asset,
+            claimant="Bank",
+            claimant_kind="third-party",
+            basis="Mortgage",
+            lodged_on=DAY,
+            notice=notice,
+        )
+        assets.foreign_order_register(
+            actor=abroad,
+            case=case,
+            asset=asset,
+            kind="final",
+            issuing_country="PE",
+            court="High Court",
+            issued_on=DAY,
+            received_on=DAY,
+        )
+        ledger.disbursement_record(actor=officer, agreement_index=agreement.leaf_index, data=PAYMENT)
+    return {"request": request.pk, "case": case.pk, "agreement": agreement.leaf_index}
 
 
 def _views(last: dict[str, int]) -> dict[str, tuple[str, str]]:
@@ -59,10 +96,15 @@ def _views(last: dict[str, int]) -> dict[str, tuple[str, str]]:
         "page /asset-cases/{id}/": ("page", f"/asset-cases/{last['case']}/"),
         "api /api/v1/asset-cases": ("api", "/api/v1/asset-cases"),
         "api /api/v1/asset-cases/{id}": ("api", f"/api/v1/asset-cases/{last['case']}"),
+        "page /asset-cases/follow-up/": ("page", "/asset-cases/follow-up/"),
+        "api /api/v1/asset-cases/follow-up": ("api", "/api/v1/asset-cases/follow-up"),
         "page /ledger/": ("public", "/ledger/"),
         "page /ledger/agreements/{index}/": ("public", f"/ledger/agreements/{last['agreement']}/"),
         "api /api/v1/ledger/sth": ("public", "/api/v1/ledger/sth"),
-        "api /api/v1/ledger/entries": ("public", "/api/v1/ledger/entries?start=0&end=2"),
+        "api /api/v1/ledger/entries": (
+            "public",
+            f"/api/v1/ledger/entries?start=0&end={last['agreement'] + 1}",
+        ),
     }
 
 
