@@ -2,7 +2,7 @@
 to officers and heads of an authority taking part in the case."""
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -256,7 +256,7 @@ def asset_add(
     return asset
 
 
-# The asset's fields its steps decide: written by `store_history` alone, whoever adds the steps.
+# The asset's fields its steps decide: set by `_fold_history` alone, whoever adds the steps.
 HISTORY_FIELDS = [
     "status",
     "frozen_on",
@@ -268,10 +268,9 @@ HISTORY_FIELDS = [
 ]
 
 
-def store_history(asset: Asset, steps: Sequence[AssetStep] | None = None) -> None:
-    """Fold the asset's steps (`steps`, in recording order, when the caller has them at hand) onto
-    its status and dates."""
-    history = fold(asset.steps.order_by("id") if steps is None else steps)
+def _fold_history(asset: Asset, steps: Iterable[AssetStep]) -> None:
+    """Fold the asset's steps, in recording order, onto its status and dates (not saved)."""
+    history = fold(steps)
     asset.status = history.status
     asset.frozen_on = history.frozen_on
     asset.review_on = history.review_on
@@ -280,6 +279,11 @@ def store_history(asset: Asset, steps: Sequence[AssetStep] | None = None) -> Non
     asset.last_step_on = history.last_step_on
     if history.proceeding:
         asset.proceeding = history.proceeding
+
+
+def store_history(asset: Asset) -> None:
+    """Fold the asset's steps onto its status and dates, and save them."""
+    _fold_history(asset, asset.steps.order_by("id"))
     asset.save(update_fields=HISTORY_FIELDS)
 
 
@@ -310,6 +314,10 @@ class ImportedCase:
     assets: Sequence[ImportedAsset]
 
 
+# Cases an import writes with each round of statements.
+IMPORT_BATCH = 500
+
+
 @transaction.atomic
 def cases_import(
     *,
@@ -321,73 +329,98 @@ def cases_import(
     """Write checked cases of an import (`assets.transfer` checks them), each with its assets and
     their steps, as `case_create`, `asset_add` and `step_record` would: the same history fields,
     the day each asset was identified (its first dated step, else today), one audit row for the
-    import (the authority that imported, as for requests). `progress` is told the assets written
-    so far after each case."""
+    import (the authority that imported, as for requests). Written a batch of cases at a time, a
+    handful of statements each; `progress` is told the assets written so far after each batch."""
     written = 0
-    for imported in cases:
-        case = AssetCase.objects.create(
-            title=imported.title,
-            cluster=imported.cluster,
-            origin_country=imported.origin_country,
-            bribe_payer_country=imported.bribe_payer_country,
-            initiating_country=imported.initiating_country,
-            created_by=actor,
+    for start in range(0, len(cases), IMPORT_BATCH):
+        batch = cases[start : start + IMPORT_BATCH]
+        made = AssetCase.objects.bulk_create(
+            [
+                AssetCase(
+                    title=imported.title,
+                    cluster=imported.cluster,
+                    origin_country=imported.origin_country,
+                    bribe_payer_country=imported.bribe_payer_country,
+                    initiating_country=imported.initiating_country,
+                    created_by=actor,
+                )
+                for imported in batch
+            ]
         )
-        AssetCaseParticipant.objects.create(case=case, authority=authority)
+        pairs = list(zip(made, batch, strict=True))
+        AssetCaseParticipant.objects.bulk_create(
+            [AssetCaseParticipant(case=case, authority=authority) for case in made]
+        )
         AssetCaseCountry.objects.bulk_create(
             [
-                AssetCaseCountry(case=case, role=CaseCountryRole.ASSET_LOCATION, country=c)
-                for c in imported.asset_locations
-            ]
-            + [
-                AssetCaseCountry(case=case, role=CaseCountryRole.TRANSIT, country=c)
-                for c in imported.transit_countries
+                AssetCaseCountry(case=case, role=role, country=country)
+                for case, imported in pairs
+                for role, countries in (
+                    (CaseCountryRole.ASSET_LOCATION, imported.asset_locations),
+                    (CaseCountryRole.TRANSIT, imported.transit_countries),
+                )
+                for country in countries
             ]
         )
-        AssetCaseOffence.objects.bulk_create([AssetCaseOffence(case=case, code=c) for c in imported.offences])
-        for item in imported.assets:
-            dated = [step.on for step, _usd in item.steps if step.on]
-            asset = Asset.objects.create(
-                case=case,
-                type=item.type,
-                description=item.description,
-                location_country=item.location_country,
-                currency=item.currency,
-                proceeding=item.proceeding,
-                identified_on=min(dated, default=timezone.localdate()),
-            )
-            steps = [
-                AssetStep(
-                    asset=asset,
-                    kind=step.kind,
-                    on=step.on,
-                    amount=step.amount,
-                    currency=step.currency,
-                    usd_amount=in_usd.amount,
-                    usd_rate=in_usd.rate,
-                    rate_source=in_usd.source,
-                    rate_on=in_usd.rate_on,
-                    rate_provisional=in_usd.provisional,
-                    review_on=step.review_on,
-                    proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
-                    returned_to_country=step.returned_to_country,
-                    returned_to_victim=step.returned_to_victim,
-                    reason=step.reason if step.kind == StepKind.RETURNED else "",
-                    authority=authority,
-                    recorded_by=actor,
-                )
-                for step, in_usd in item.steps
-            ]
-            if item.closing:
-                steps.append(
-                    AssetStep(asset=asset, kind=item.closing, on=None, authority=authority, recorded_by=actor)
-                )
-            AssetStep.objects.bulk_create(steps)
-            store_history(asset, steps)
-        written += len(imported.assets)
+        AssetCaseOffence.objects.bulk_create(
+            [AssetCaseOffence(case=case, code=code) for case, imported in pairs for code in imported.offences]
+        )
+        assets = [
+            _imported_asset(case, item, authority=authority, actor=actor)
+            for case, imported in pairs
+            for item in imported.assets
+        ]
+        Asset.objects.bulk_create([asset for asset, _steps in assets])
+        # Each step's asset was saved after it was given: bulk_create takes the asset's new id.
+        AssetStep.objects.bulk_create([step for _asset, steps in assets for step in steps])
+        written += len(assets)
         progress(written)
     if cases:
         audit(actor=actor, action=AuditAction.ASSET_CASE_IMPORT, obj=authority, fields=["asset_cases"])
+
+
+def _imported_asset(
+    case: AssetCase, item: ImportedAsset, *, authority: Authority, actor: User | None
+) -> tuple[Asset, list[AssetStep]]:
+    """An imported asset and its steps, unsaved, its history folded from them."""
+    dated = [step.on for step, _usd in item.steps if step.on]
+    asset = Asset(
+        case=case,
+        type=item.type,
+        description=item.description,
+        location_country=item.location_country,
+        currency=item.currency,
+        proceeding=item.proceeding,
+        identified_on=min(dated, default=timezone.localdate()),
+    )
+    steps = [
+        AssetStep(
+            asset=asset,
+            kind=step.kind,
+            on=step.on,
+            amount=step.amount,
+            currency=step.currency,
+            usd_amount=in_usd.amount,
+            usd_rate=in_usd.rate,
+            rate_source=in_usd.source,
+            rate_on=in_usd.rate_on,
+            rate_provisional=in_usd.provisional,
+            review_on=step.review_on,
+            proceeding=step.proceeding if step.kind == StepKind.CONFISCATED else "",
+            returned_to_country=step.returned_to_country,
+            returned_to_victim=step.returned_to_victim,
+            reason=step.reason if step.kind == StepKind.RETURNED else "",
+            authority=authority,
+            recorded_by=actor,
+        )
+        for step, in_usd in item.steps
+    ]
+    if item.closing:
+        steps.append(
+            AssetStep(asset=asset, kind=item.closing, on=None, authority=authority, recorded_by=actor)
+        )
+    _fold_history(asset, steps)
+    return asset, steps
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ from decimal import Decimal
 import pytest
 from currency_converter import CurrencyConverter
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comity.assets.models import Asset, AssetCase, AssetStep
 from comity.assets.transfer import COLUMNS, import_asset_cases
@@ -406,3 +408,14 @@ def test_an_import_is_one_audit_row_whatever_it_holds(peru, tmp_path):
     assert AssetCase.objects.count() == 5
     entry = AuditEntry.objects.get(action="asset_case.import")
     assert (entry.object_type, entry.object_id) == ("accounts.authority", str(peru.authority.pk))
+
+
+def test_an_import_writes_in_bulk_not_case_by_case(peru):
+    """The import writes a batch of cases in a handful of statements (a bulk form of the services'
+    writes, #19 item 1), not several statements a case and an asset."""
+    rows = arw_rows(seed=9, cases=40)
+    with CaptureQueriesContext(connection) as queries:
+        import_asset_cases(io.BytesIO(to_csv(rows)), "f.csv", authority=peru.authority, actor=peru.officer)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert AssetCase.objects.count() == 40 and Asset.objects.count() == len(rows)
+    assert len(writes) < 20, writes
