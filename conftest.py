@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from comity.accounts.choices import AuthorityKind, Role
 from comity.accounts.models import Authority, User
@@ -46,6 +47,14 @@ def _no_second_factor_by_default(settings) -> None:
     # factor is tested where it is the subject (accounts/tests/test_mfa.py, tests/test_browser_login.py),
     # with the roles of the production default.
     settings.COMITY_MFA_REQUIRED_ROLES = frozenset()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_one_test_only():
+    # Django's LocaleMiddleware activates a visitor's language in the thread and leaves it there
+    # (the next request activates its own); a test after one in French must not start in French.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

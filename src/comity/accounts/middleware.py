@@ -136,7 +136,12 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = getattr(request.user, "language", "")
         asked = request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META
-        if language and not asked:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if not language or asked:
+            return self.get_response(request)
+        # For this request only: the thread serves others after it, and a command or a task run
+        # in it later must not speak this user's language.
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers["Content-Language"] = language
+        return response

@@ -2,9 +2,11 @@
 the switcher on every page remembered per user in their profile, the same addresses in every
 language, and an unknown language code falling back to English without an error."""
 
+import io
 import re
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from comity.core.models import AuditEntry
@@ -71,3 +73,18 @@ def test_an_api_client_gets_the_language_it_asks_for(peru):
     session.force_login(peru.officer)
     assert session.get("/api/v1/requests")["Content-Language"] == "fr"
     assert Client().get("/api/v1/requests", HTTP_ACCEPT_LANGUAGE="ru").status_code == 401
+
+
+def test_a_users_language_ends_with_their_request(peru, tmp_path):
+    """A French user's page left French active in the thread: a command run after it in the same
+    process (the test suite's case: a rate import error) spoke French to an English operator."""
+    peru.officer.language = "fr"
+    peru.officer.save()
+    client = Client()
+    client.force_login(peru.officer)
+    page = client.get("/requests/")
+    assert _lang(page) == ("fr", False) and page["Content-Language"] == "fr"
+    bad = tmp_path / "rates.csv"
+    bad.write_text("currency,date,per_usd\nNGN,2020-01-10,-1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="row 2, column per_usd: a rate is a positive number"):
+        call_command("rates", "import", str(bad), stdout=io.StringIO())
