@@ -2,17 +2,18 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StepKind(models.TextChoices):
     """A step in an asset's measure history. An asset is `identified` from its creation."""
 
-    FROZEN = "frozen", _("Frozen or seized")
-    RELEASED = "released", _("Released")
-    CONFISCATED = "confiscated", _("Confiscated")
-    REALISED = "realised", _("Realised (sold)")
-    RETURNED = "returned", _("Returned")
-    CLOSED = "closed", _("Closed")
+    FROZEN = "frozen", pgettext_lazy("asset step", "Frozen or seized")
+    RELEASED = "released", pgettext_lazy("asset step", "Released")
+    CONFISCATED = "confiscated", pgettext_lazy("asset step", "Confiscated")
+    REALISED = "realised", pgettext_lazy("asset step", "Realised (sold)")
+    RETURNED = "returned", pgettext_lazy("asset step", "Returned")
+    CLOSED = "closed", pgettext_lazy("asset step", "Closed")
 
 
 class AssetProceeding(models.TextChoices):
@@ -58,12 +59,12 @@ class OrderKind(models.TextChoices):
 
 
 class OrderStepKind(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    REGISTRATION_APPLIED = "registration-applied", _("Registration applied for")
-    REGISTERED = "registered", _("Registered")
-    ENFORCEMENT_STARTED = "enforcement-started", _("Enforcement started")
-    ENFORCED = "enforced", _("Enforced")
-    REFUSED = "refused", _("Refused")
+    RECEIVED = "received", pgettext_lazy("order step", "Received")
+    REGISTRATION_APPLIED = "registration-applied", pgettext_lazy("order step", "Registration applied for")
+    REGISTERED = "registered", pgettext_lazy("order step", "Registered")
+    ENFORCEMENT_STARTED = "enforcement-started", pgettext_lazy("order step", "Enforcement started")
+    ENFORCED = "enforced", pgettext_lazy("order step", "Enforced")
+    REFUSED = "refused", pgettext_lazy("order step", "Refused")
 
 
 class ClaimantKind(models.TextChoices):
@@ -72,8 +73,8 @@ class ClaimantKind(models.TextChoices):
 
 
 class ClaimStatus(models.TextChoices):
-    LODGED = "lodged", _("Lodged")
-    ACCEPTED = "accepted", _("Accepted")
-    PARTIALLY_ACCEPTED = "partially-accepted", _("Partially accepted")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LODGED = "lodged", pgettext_lazy("claim status", "Lodged")
+    ACCEPTED = "accepted", pgettext_lazy("claim status", "Accepted")
+    PARTIALLY_ACCEPTED = "partially-accepted", pgettext_lazy("claim status", "Partially accepted")
+    REJECTED = "rejected", pgettext_lazy("claim status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("claim status", "Withdrawn")

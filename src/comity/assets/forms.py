@@ -170,7 +170,7 @@ class CostForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     amount = forms.DecimalField(label=_("Cost"), max_digits=20, decimal_places=2)
     currency = forms.CharField(label=_("Currency"), max_length=3)
-    description = forms.CharField(label=_("For"), max_length=300)
+    description = forms.CharField(label=_("What it paid for"), max_length=300)
 
 
 class ValuationForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comity.accounts.models import Authority
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
@@ -334,11 +335,11 @@ class ExportJob(UserJob):
     """
 
     class State(models.TextChoices):
-        PREPARING = "preparing", _("Preparing")
-        READY = "ready", _("Ready to download")
-        DOWNLOADED = "downloaded", _("Downloaded")
-        EXPIRED = "expired", _("Expired")
-        FAILED = "failed", _("Failed")
+        PREPARING = "preparing", pgettext_lazy("job state", "Preparing")
+        READY = "ready", pgettext_lazy("job state", "Ready to download")
+        DOWNLOADED = "downloaded", pgettext_lazy("job state", "Downloaded")
+        EXPIRED = "expired", pgettext_lazy("job state", "Expired")
+        FAILED = "failed", pgettext_lazy("job state", "Failed")
 
     # The list's filters as a query string, e.g. "type=mla&counterpart_country=CH".
     query = models.TextField(blank=True)

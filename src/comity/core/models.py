@@ -4,6 +4,7 @@ jobs on a user's files."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comity.core.choices import AuditAction
 
@@ -119,12 +120,12 @@ class ImportJob(UserJob):
     """
 
     class State(models.TextChoices):
-        CHECKING = "checking", _("Checking")
-        READY = "ready", _("Checked, ready to import")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
-        REJECTED = "rejected", _("Rejected")
-        FAILED = "failed", _("Failed")
+        CHECKING = "checking", pgettext_lazy("job state", "Checking")
+        READY = "ready", pgettext_lazy("job state", "Checked, ready to import")
+        IMPORTING = "importing", pgettext_lazy("job state", "Importing")
+        DONE = "done", pgettext_lazy("job state", "Imported")
+        REJECTED = "rejected", pgettext_lazy("job state", "Rejected")
+        FAILED = "failed", pgettext_lazy("job state", "Failed")
 
     authority = models.ForeignKey("accounts.Authority", on_delete=models.CASCADE, related_name="+")
     # What the file holds, as core.imports names its importers: "requests", "asset-cases".

@@ -5,6 +5,7 @@ Codes never change; labels are translated.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestType(models.TextChoices):
@@ -81,11 +82,11 @@ class Proceeding(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    EXECUTED = "executed", _("Executed")
-    PARTIALLY_EXECUTED = "partially-executed", _("Partially executed")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    LAPSED = "lapsed", _("Lapsed")
+    EXECUTED = "executed", pgettext_lazy("request outcome", "Executed")
+    PARTIALLY_EXECUTED = "partially-executed", pgettext_lazy("request outcome", "Partially executed")
+    REFUSED = "refused", pgettext_lazy("request outcome", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request outcome", "Withdrawn")
+    LAPSED = "lapsed", pgettext_lazy("request outcome", "Lapsed")
 
 
 class RefusalGround(models.TextChoices):
@@ -130,12 +131,12 @@ class AssetType(models.TextChoices):
 
 
 class AssetCaseStatus(models.TextChoices):
-    IDENTIFIED = "identified", _("Identified")
-    FROZEN = "frozen", _("Frozen")
-    CONFISCATED = "confiscated", _("Confiscated")
-    RETURNED = "returned", _("Returned")
-    RELEASED = "released", _("Released")
-    CLOSED = "closed", _("Closed")
+    IDENTIFIED = "identified", pgettext_lazy("asset status", "Identified")
+    FROZEN = "frozen", pgettext_lazy("asset status", "Frozen")
+    CONFISCATED = "confiscated", pgettext_lazy("asset status", "Confiscated")
+    RETURNED = "returned", pgettext_lazy("asset status", "Returned")
+    RELEASED = "released", pgettext_lazy("asset status", "Released")
+    CLOSED = "closed", pgettext_lazy("asset status", "Closed")
 
 
 class Barrier(models.TextChoices):
@@ -171,14 +172,14 @@ class Handling(models.TextChoices):
 class AlertStatus(models.TextChoices):
     """Where an urgent freezing alert stands."""
 
-    SENT = "sent", _("Sent")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    FREEZING_ORDERED = "freezing-ordered", _("Freezing ordered")
-    FROZEN = "frozen", _("Frozen")
-    NOT_POSSIBLE = "not-possible", _("Not possible")
-    REQUEST_NEEDED = "request-needed", _("A formal request is needed first")
-    ESCALATED = "escalated", _("Escalated")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SENT = "sent", pgettext_lazy("alert status", "Sent")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert status", "Acknowledged")
+    FREEZING_ORDERED = "freezing-ordered", pgettext_lazy("alert status", "Freezing ordered")
+    FROZEN = "frozen", pgettext_lazy("alert status", "Frozen")
+    NOT_POSSIBLE = "not-possible", pgettext_lazy("alert status", "Not possible")
+    REQUEST_NEEDED = "request-needed", pgettext_lazy("alert status", "A formal request is needed first")
+    ESCALATED = "escalated", pgettext_lazy("alert status", "Escalated")
+    WITHDRAWN = "withdrawn", pgettext_lazy("alert status", "Withdrawn")
 
 
 class Severity(models.TextChoices):
