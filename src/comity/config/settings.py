@@ -38,6 +38,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h for h in os.environ.get("COMITY_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
+    # Comity's apps first: an app listed earlier wins for a message both translate (the admin's
+    # "Filter", "All", "Your password was changed.") and for a template both provide.
+    "comity.core",
+    "comity.reference",
+    "comity.accounts",
+    "comity.cooperation",
+    "comity.assets",
+    "comity.ledger",
+    "comity.statistics",
+    "comity.backup",
+    "comity.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,15 +68,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
-    "comity.core",
-    "comity.reference",
-    "comity.accounts",
-    "comity.cooperation",
-    "comity.assets",
-    "comity.ledger",
-    "comity.statistics",
-    "comity.backup",
-    "comity.demo",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            "builtins": ["comity.core.templatetags.dates"],
         },
     },
 ]

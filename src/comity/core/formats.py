@@ -1,11 +1,14 @@
-"""Numbers and amounts written for a reader in the active language (Babel's CLDR data): grouped
+"""Days, numbers and amounts written for a reader in the active language (Babel's CLDR data): grouped
 thousands, the language's own separators, the currency code always beside an amount."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from django.utils import timezone
 from django.utils.translation import get_language
 
 
@@ -30,3 +33,32 @@ def format_amount(value: object, currency: str = "") -> str:
         return str(value)
     text = format_decimal(number, format="#,##0.00##", locale=babel_locale(get_language() or "en"))
     return f"{text} {currency}".strip()
+
+
+def format_day(value: object) -> str:
+    """A day for a reader of the active language: CLDR's medium date ("5 déc. 2026", "2026年12月5日",
+    "05/12/2026" in Arabic with its direction marks). English keeps ISO 8601 (2026-12-05): Comity's
+    English readers are officials of every State, for whom the unambiguous form is the familiar one,
+    and it is the form of every file, API and date field. Anything that is not a date is given back
+    as it is ("" for None)."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime.date):
+        return str(value)
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    language = get_language() or "en"
+    if language.split("-")[0] == "en":
+        return day.isoformat()
+    return format_date(day, format="medium", locale=babel_locale(language))
+
+
+def format_moment(value: object) -> str:
+    """A moment (date and time, in the current time zone) for a reader of the active language:
+    CLDR's short date and time, "2026-12-05 14:03" in English as format_day says. "" for None."""
+    if not isinstance(value, datetime.datetime):
+        return format_day(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    language = get_language() or "en"
+    if language.split("-")[0] == "en":
+        return local.strftime("%Y-%m-%d %H:%M")
+    return format_datetime(local, format="short", locale=babel_locale(language))

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from comity.core.models import AuditEntry
-from conftest import bearer
+from conftest import bearer, make_request
 
 
 def _lang(page) -> tuple[str, bool]:
@@ -88,3 +88,21 @@ def test_a_users_language_ends_with_their_request(peru, tmp_path):
     bad.write_text("currency,date,per_usd\nNGN,2020-01-10,-1\n", encoding="utf-8")
     with pytest.raises(CommandError, match="row 2, column per_usd: a rate is a positive number"):
         call_command("rates", "import", str(bad), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("language", "sent"),
+    [("en", "2025-03-03"), ("fr", "3 mars 2025"), ("zh-hans", "2025年3月3日"),
+     ("ar", "03\u200f/03\u200f/2025"), ("ru", "3 мар. 2025\u202fг.")],
+)  # fmt: skip
+def test_days_read_as_the_language_writes_them(peru, switzerland, language, sent):
+    """Days on pages follow the reader's language (CLDR's medium form; English keeps ISO 8601)."""
+    request = make_request(peru, switzerland)
+    peru.officer.language = language
+    peru.officer.save()
+    client = Client()
+    client.force_login(peru.officer)
+    html = client.get(f"/requests/{request.pk}/").content.decode()
+    facts = [value.strip() for value in re.findall(r"<dt>[^<]+</dt><dd>([^<]*)</dd>", html)]
+    assert sent in facts, facts
+    assert (language == "en") == ("2025-03-03" in facts)
