@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "comity.cooperation",
     "comity.assets",
     "comity.ledger",
+    "comity.network",
     "comity.statistics",
     "comity.backup",
     "comity.demo",

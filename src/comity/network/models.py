@@ -1,0 +1,171 @@
+"""The cooperation network: which authorities take part, and the directory that says whom to ask
+in each State, how, and in which languages (004 §19, §46, §53)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comity.accounts.models import Authority
+from comity.network.choices import MembershipState, NotificationKind
+
+# An entry not confirmed for this long is stale wherever it appears; editors are reminded a month
+# before (a confirmation a year).
+STALE_AFTER = datetime.timedelta(days=396)
+CONFIRM_EVERY = datetime.timedelta(days=365)
+
+
+class Network(models.Model):
+    """A network of authorities that log in to this deployment (the hub) to find each other,
+    consult before a formal request, coordinate cases and raise urgent alerts."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        permissions = [("administer_network", _("Can approve and suspend the network's members"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An authority's place in a network: asked for (with a sponsoring member), then approved or
+    refused by a network administrator. A suspended member keeps its history but reads and writes
+    nothing of the network until it is approved again."""
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="memberships")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="memberships")
+    state = models.CharField(_("state"), max_length=16, choices=MembershipState.choices)
+    sponsor = models.ForeignKey(
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sponsor"),
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "authority"],
+                name="membership_one_per_network",
+                violation_error_message=_("This authority already has a membership of this network."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} in {self.network}"
+
+
+class DirectoryEntry(models.Model):
+    """What a member needs to know to ask an authority for help: what it does, in which languages
+    and through which channels it takes requests, what it requires, how urgent cases reach it, and
+    the networks it belongs to. Kept by the authority's own directory editors, who confirm it each
+    year; an entry not confirmed for 13 months is stale."""
+
+    authority = models.OneToOneField(Authority, on_delete=models.PROTECT, related_name="directory_entry")
+    competences = models.JSONField(_("competences"), default=list, blank=True)
+    languages = models.JSONField(_("languages accepted for requests"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    encryption_required = models.BooleanField(_("encryption required"), default=False)
+    signature_required = models.BooleanField(_("electronic signature required"), default=False)
+    uncac_accepted = models.BooleanField(_("UNCAC accepted as a legal basis"), default=True)
+    urgent_procedure = models.TextField(_("urgent procedure"), max_length=2000, blank=True)
+    affiliations = models.JSONField(_("networks it belongs to"), default=list, blank=True)
+    links = models.JSONField(_("laws and guides"), default=list, blank=True)
+    last_confirmed_on = models.DateField(_("last confirmed on"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+        permissions = [("edit_directory", _("Can edit its own authority's directory entry"))]
+
+    def __str__(self) -> str:
+        return str(self.authority)
+
+    def stale_on(self, today: datetime.date) -> bool:
+        """Not confirmed for 13 months (or never)."""
+        return self.last_confirmed_on is None or today - self.last_confirmed_on > STALE_AFTER
+
+
+class ContactPerson(models.Model):
+    """A person to ask at an authority: a named official or a functional mailbox, with the
+    languages they speak and when they can be reached (in their time zone)."""
+
+    entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    mailbox = models.EmailField(_("functional mailbox"), max_length=254, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    working_hours = models.CharField(_("working hours"), max_length=100, blank=True)
+    urgent = models.BooleanField(_("24/7 urgent contact"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DirectoryChange(models.Model):
+    """One change of a directory entry or its contacts: who changed which fields, when, and their
+    values before and after (directory data is meant to be read by the network's members)."""
+
+    entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(max_length=32)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.what} {self.changed_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """Something a user of the network should know about, in their in-app inbox. Its e-mail (at
+    once when `urgent`, else in the daily digest) carries the link and the kind, never case details."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    url = models.CharField(max_length=200)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"
