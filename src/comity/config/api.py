@@ -15,6 +15,8 @@ from comity.core.api import install_problem_handlers, problem
 from comity.core.openapi import document_problems
 from comity.ledger.api import router as ledger_router
 from comity.ledger.services import LedgerNotInitialised
+from comity.network.api import alerts_router, consultations_router, meetings_router
+from comity.network.api import router as network_router
 from comity.reference.api import router as vocabularies_router
 from comity.statistics.api import router as statistics_router
 
@@ -49,6 +51,10 @@ api.add_router("/v1/tokens", tokens_router)
 api.add_router("/v1/requests", cooperation_router)
 api.add_router("/v1/asset-cases", assets_router)
 api.add_router("/v1/ledger", ledger_router)
+api.add_router("/v1/network", network_router)
+api.add_router("/v1/consultations", consultations_router)
+api.add_router("/v1/meetings", meetings_router)
+api.add_router("/v1/alerts", alerts_router)
 api.add_router("/v1/statistics", statistics_router)
 api.add_router("/v1/vocabularies", vocabularies_router)
 

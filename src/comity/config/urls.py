@@ -20,5 +20,6 @@ urlpatterns = [
     path("codes/", include("comity.reference.urls")),
     path("statistics/", include("comity.statistics.urls")),
     path("asset-cases/", include("comity.assets.urls")),
+    path("network/", include("comity.network.urls")),
     path("", include("comity.cooperation.urls")),
 ]
