@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from comity.accounts import views
+from comity.accounts.forms import OwnLanguagePasswordResetForm
 
 urlpatterns = [
     path("language/", views.language_choose, name="language"),
@@ -17,6 +18,7 @@ urlpatterns = [
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
+            form_class=OwnLanguagePasswordResetForm,
         ),
         name="password_reset",
     ),

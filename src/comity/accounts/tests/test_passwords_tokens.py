@@ -11,7 +11,7 @@ from axes.models import AccessAttempt
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comity.accounts.choices import Role
 from comity.accounts.middleware import LAST_SEEN
@@ -220,3 +220,19 @@ def test_no_token_starts_with_a_dash_that_the_command_line_would_read_as_an_opti
     token = token_create(actor=None, user=peru.officer)
     assert token.startswith("Adashless")
     call_command("token", "revoke", token[:8], stdout=io.StringIO())
+
+
+def test_the_reset_email_speaks_the_accounts_language(peru):
+    """Asked for from an English browser, the e-mail is in the language of the account's profile."""
+    peru.officer.email, peru.officer.language = "officer@fiscalia.example", "es"
+    peru.officer.save()
+    assert (
+        Client(HTTP_ACCEPT_LANGUAGE="en").post("/password-reset/", {"email": peru.officer.email}).status_code
+        == 302
+    )
+    [message] = mail.outbox
+    with translation.override("es"):
+        expected = translation.gettext(
+            "If you did not ask for it, ignore this message: your password stays as it is."
+        )
+    assert expected in message.body and "If you did not ask for it" not in message.body

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from comity.accounts.choices import Role
 from comity.accounts.models import Authority, User
@@ -33,14 +34,25 @@ class Command(BaseCommand):
             alerting = sum(1 for row in frozen_abroad(people[0], today) if row.alerts)
             if not alerting:
                 continue
-            recipients = [u.email for u in people if u.email]
+            recipients = [u for u in people if u.email]
             self.stdout.write(f"{authority}: {alerting} assets need action; {len(recipients)} recipients")
-            if dry_run or not recipients:
+            if dry_run:
                 continue
-            send_mail(
-                subject=f"Comity: {alerting} assets abroad need action",
-                message=f"{alerting} assets frozen or identified abroad need action (order expiring, no news, "
-                f"or not yet frozen).\n\nSee {link}\n",
-                from_email=None,
-                recipient_list=recipients,
-            )
+            for person in recipients:
+                # Each in their own language; a count and a link, never case details.
+                with translation.override(person.language or settings.LANGUAGE_CODE):
+                    send_mail(
+                        subject=ngettext(
+                            "Comity: %(n)d asset abroad needs action",
+                            "Comity: %(n)d assets abroad need action",
+                            alerting,
+                        )
+                        % {"n": alerting},
+                        message=gettext(
+                            "Assets frozen or identified abroad need action (an order expiring, no news, "
+                            "or not yet frozen): %(n)d.\n\nSee %(link)s\n"
+                        )
+                        % {"n": alerting, "link": link},
+                        from_email=None,
+                        recipient_list=[person.email],
+                    )
