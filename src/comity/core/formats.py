@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 
 
 @cache
@@ -49,7 +49,7 @@ def format_day(value: object) -> str:
     language = get_language() or "en"
     if language.split("-")[0] == "en":
         return day.isoformat()
-    return format_date(day, format="medium", locale=babel_locale(language))
+    return _isolated(format_date(day, format="medium", locale=babel_locale(language)))
 
 
 def format_moment(value: object) -> str:
@@ -61,4 +61,12 @@ def format_moment(value: object) -> str:
     language = get_language() or "en"
     if language.split("-")[0] == "en":
         return local.strftime("%Y-%m-%d %H:%M")
-    return format_datetime(local, format="short", locale=babel_locale(language))
+    return _isolated(format_datetime(local, format="short", locale=babel_locale(language)))
+
+
+def _isolated(text: str) -> str:
+    """In a right-to-left language, the day between Unicode's first-strong isolate marks (FSI, PDI):
+    beside a code or a Latin word ("10/02/2018 · PE") the bidirectional algorithm otherwise moves
+    its parts apart ("10 PE · 2018/02/"). Marks rather than <bdi>, since days also go in chart
+    text and option labels."""
+    return f"\u2068{text}\u2069" if get_language_bidi() else text

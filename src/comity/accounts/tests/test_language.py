@@ -93,7 +93,7 @@ def test_a_users_language_ends_with_their_request(peru, tmp_path):
 @pytest.mark.parametrize(
     ("language", "sent"),
     [("en", "2025-03-03"), ("fr", "3 mars 2025"), ("zh-hans", "2025年3月3日"),
-     ("ar", "03\u200f/03\u200f/2025"), ("ru", "3 мар. 2025\u202fг.")],
+     ("ar", "\u206803\u200f/03\u200f/2025\u2069"), ("ru", "3 мар. 2025\u202fг.")],
 )  # fmt: skip
 def test_days_read_as_the_language_writes_them(peru, switzerland, language, sent):
     """Days on pages follow the reader's language (CLDR's medium form; English keeps ISO 8601)."""
