@@ -9,7 +9,8 @@ PICO_VERSION := 2.1.1
 CHROMIUM := /usr/bin/chromium
 # The apps with strings to translate, each with its own catalogues under src/comity/APP/locale/;
 # the project's templates have theirs under src/comity/locale/.
-I18N_APPS := accounts assets backup cooperation core ledger reference statistics
+# Every app has its own catalogues (the demo's data is not translated).
+I18N_APPS := $(filter-out demo,$(notdir $(patsubst %/apps.py,%,$(wildcard src/comity/*/apps.py))))
 LANGS := ar es fr ru zh_Hans
 I18N_SRC ?= src/comity
 MAKEMESSAGES := --no-obsolete --no-wrap --add-location file -v 0
@@ -38,7 +39,7 @@ i18n-deps:
 # Every marked string into each app's catalogues, for the six languages; then translate them.
 messages: $(STAMP) i18n-deps
 	@for app in $(I18N_APPS); do \
-	  (cd $(I18N_SRC)/$$app && $(CURDIR)/$(BIN)/comity makemessages $(LANGS:%=-l %) $(MAKEMESSAGES)) || exit 1; \
+	  (mkdir -p $(I18N_SRC)/$$app/locale && cd $(I18N_SRC)/$$app && $(CURDIR)/$(BIN)/comity makemessages $(LANGS:%=-l %) $(MAKEMESSAGES)) || exit 1; \
 	done
 	@cd $(I18N_SRC) && $(CURDIR)/$(BIN)/comity makemessages $(LANGS:%=-l %) $(MAKEMESSAGES) $(I18N_APPS:%=--ignore=%) --ignore=demo
 
