@@ -444,6 +444,77 @@ def step_record(
 ) -> AssetStep:
     """Append a measure to the asset's history, converted to USD at the rate of its date."""
     authority_id = require_participant(actor, asset.case)
+    return _step_append(
+        actor=actor,
+        authority_id=authority_id,
+        asset=asset,
+        kind=kind,
+        on=on,
+        amount=amount,
+        currency=currency,
+        proceeding=proceeding,
+        order_reference=order_reference,
+        order_country=order_country,
+        review_on=review_on,
+        returned_to_country=returned_to_country,
+        returned_to_victim=returned_to_victim,
+        return_agreement=return_agreement,
+        reason=reason,
+        note=note,
+    )
+
+
+@transaction.atomic
+def step_record_in_answer(
+    *,
+    actor: User,
+    asset: Asset,
+    on: datetime.date | None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    order_reference: str = "",
+    order_country: str = "",
+    note: str = "",
+) -> AssetStep:
+    """A freezing recorded by an authority outside the case, in answer to the case's authority
+    (the recipient of an urgent freezing alert that named this asset: the network's service that
+    calls this has checked that). It is the asset's step as any other, with the answering
+    authority's name on it, so the case's participants re-key nothing; the answering authority
+    still reads nothing of the case."""
+    authority_id = require_writer(actor, _("Only officers and heads record a freezing."))
+    return _step_append(
+        actor=actor,
+        authority_id=authority_id,
+        asset=asset,
+        kind=StepKind.FROZEN,
+        on=on,
+        amount=amount,
+        currency=currency,
+        order_reference=order_reference,
+        order_country=order_country,
+        note=note,
+    )
+
+
+def _step_append(
+    *,
+    actor: User,
+    authority_id: int,
+    asset: Asset,
+    kind: str,
+    on: datetime.date | None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    proceeding: str = "",
+    order_reference: str = "",
+    order_country: str = "",
+    review_on: datetime.date | None = None,
+    returned_to_country: str = "",
+    returned_to_victim: str = "",
+    return_agreement: str = "",
+    reason: str = "",
+    note: str = "",
+) -> AssetStep:
     # Lock the asset so two officers recording at once fold the same history.
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     step = StepInput(

@@ -1,9 +1,185 @@
 """The network's API: `/api/v1/network` (the directory and the finder), `/api/v1/consultations`,
 `/api/v1/meetings`, `/api/v1/alerts`. Members only: to anyone else every operation is a 404."""
 
-from ninja import Router
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from comity.accounts.auth import api_auth
+from comity.accounts.http import AuthedRequest
+from comity.accounts.models import Authority, User
+from comity.assets import selectors as assets_selectors
+from comity.core.api import IDEMPOTENCY_PARAMETER, created_once
+from comity.core.errors import FieldErrors
+from comity.core.models import AccessEntry
+from comity.core.numbers import ObjectId
+from comity.core.policy import visible_or_404
+from comity.network import selectors, services
+from comity.network.models import Alert
+from comity.network.schemas import AcknowledgeIn, AlertIn, OutcomeIn, WithdrawIn
+from comity.reference.choices import AlertStatus
+
+# Every creation here accepts an `Idempotency-Key`: a retry creates nothing twice.
+ONCE = {"parameters": [IDEMPOTENCY_PARAMETER]}
 
 router = Router(tags=["network"])
 consultations_router = Router(tags=["consultations"])
 meetings_router = Router(tags=["meetings"])
 alerts_router = Router(tags=["alerts"])
+
+
+# Urgent freezing alerts ------------------------------------------------------------------------
+
+
+def _when(moment: datetime.datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def alert_out(alert: Alert, *, reader: User, detail: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": alert.pk,
+        "from_authority": _authority(alert.from_authority),
+        "to_authority": _authority(alert.to_authority),
+        "status": alert.status,
+        "sent_at": _when(alert.sent_at),
+        "deadline": _when(alert.deadline),
+        "acknowledged_at": _when(alert.acknowledged_at),
+        "escalated_at": _when(alert.escalated_at),
+        "assets": [
+            {
+                "id": a.pk,
+                "identifier_kind": a.identifier_kind,
+                "identifier": a.identifier,
+                "amount": None if a.amount is None else f"{a.amount:.2f}",
+                "currency": a.currency or None,
+                "frozen": a.frozen_step_id is not None,
+            }
+            for a in alert.assets.all()
+        ],
+    }
+    if detail:
+        out |= {
+            "reason": alert.reason,
+            # The sender's case is the sender's: its id means something to its participants only.
+            "asset_case": alert.asset_case_id if alert.from_authority_id == reader.authority_id else None,
+            "steps": [
+                {
+                    "status": s.status,
+                    "at": _when(s.at),
+                    "authority": s.authority_id,
+                    "note": s.note,
+                    "order_reference": s.order_reference,
+                }
+                for s in alert.steps.all()
+            ],
+        }
+    return out
+
+
+def _authority(authority: Authority) -> dict[str, Any]:
+    return {"id": authority.pk, "name": authority.name, "country": authority.country}
+
+
+def _alert(request: AuthedRequest, alert_id: int) -> dict[str, Any]:
+    alert = selectors.alert_detail(request.user, alert_id, channel=AccessEntry.Channel.API)
+    return alert_out(alert, reader=request.user)
+
+
+def _alert_for_write(request: AuthedRequest, alert_id: int) -> Alert:
+    selectors.require_member(request.user)
+    return visible_or_404(selectors.alerts_visible_to(request.user), alert_id)
+
+
+@alerts_router.get(
+    "", auth=api_auth, summary="List the urgent freezing alerts your authority sent or received"
+)
+def list_alerts(
+    request: AuthedRequest,
+    direction: str = "",
+    status: str = "",
+) -> list[dict[str, Any]]:
+    """`direction`: `sent` or `received` (both if empty); `status`: an alert status (VOCABULARY.md)."""
+    selectors.require_member(request.user)
+    errors = FieldErrors()
+    errors.code("direction", direction, ["sent", "received"], required=False)
+    errors.code("status", status, AlertStatus, required=False)
+    errors.raise_if_any()
+    return [
+        alert_out(a, reader=request.user, detail=False)
+        for a in selectors.alert_list(request.user, direction=direction, status=status)
+    ]
+
+
+@alerts_router.post(
+    "", auth=api_auth, response={201: dict}, summary="Send an urgent freezing alert", openapi_extra=ONCE
+)
+def send_alert(request: AuthedRequest, response: HttpResponse, payload: AlertIn) -> Status:
+    selectors.require_member(request.user)
+    case = None
+    if payload.asset_case is not None:
+        case = assets_selectors.cases_visible_to(request.user).filter(pk=payload.asset_case).first()
+        if case is None:
+            raise ValidationError(
+                {"asset_case": [_("No asset case with id %(id)s.") % {"id": payload.asset_case}]}
+            )
+    alert = created_once(
+        request,
+        response,
+        Alert,
+        lambda: services.alert_send(
+            actor=request.user,
+            to_authority=Authority.objects.filter(pk=payload.to_authority).first(),
+            assets=[services.AlertAssetInput(**a.dict()) for a in payload.assets],
+            reason=payload.reason,
+            deadline=payload.deadline,
+            asset_case=case,
+        ),
+    )
+    return Status(201, _alert(request, alert.pk))
+
+
+@alerts_router.get(
+    "/{int:alert_id}", auth=api_auth, summary="Read an alert with each of its steps and their times"
+)
+def read_alert(request: AuthedRequest, alert_id: ObjectId) -> dict[str, Any]:
+    selectors.require_member(request.user)
+    return _alert(request, alert_id)
+
+
+@alerts_router.post(
+    "/{int:alert_id}/acknowledge", auth=api_auth, summary="Acknowledge an alert your authority received"
+)
+def acknowledge_alert(request: AuthedRequest, alert_id: ObjectId, payload: AcknowledgeIn) -> dict[str, Any]:
+    services.alert_acknowledge(
+        actor=request.user, alert=_alert_for_write(request, alert_id), note=payload.note
+    )
+    return _alert(request, alert_id)
+
+
+@alerts_router.post(
+    "/{int:alert_id}/outcome",
+    auth=api_auth,
+    summary="Record the outcome: freezing-ordered, frozen, not-possible (with why), request-needed",
+)
+def record_outcome(request: AuthedRequest, alert_id: ObjectId, payload: OutcomeIn) -> dict[str, Any]:
+    data = payload.dict()
+    services.alert_outcome(
+        actor=request.user,
+        alert=_alert_for_write(request, alert_id),
+        **(data | {"frozen": [services.FrozenInput(**f) for f in data["frozen"]]}),
+    )
+    return _alert(request, alert_id)
+
+
+@alerts_router.post(
+    "/{int:alert_id}/withdraw", auth=api_auth, summary="Withdraw an alert your authority sent"
+)
+def withdraw_alert(request: AuthedRequest, alert_id: ObjectId, payload: WithdrawIn) -> dict[str, Any]:
+    services.alert_withdraw(
+        actor=request.user, alert=_alert_for_write(request, alert_id), reason=payload.reason
+    )
+    return _alert(request, alert_id)

@@ -8,7 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.models import Authority
+from comity.assets.choices import IdentifierKind
+from comity.assets.models import AMOUNT
 from comity.network.choices import MembershipState, NotificationKind
+from comity.reference.choices import AlertStatus
 
 # An entry not confirmed for this long is stale wherever it appears; editors are reminded a month
 # before (a confirmation a year).
@@ -169,3 +172,122 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+# Urgent freezing alerts (#22 item 6) ----------------------------------------------------------
+
+
+OPEN_ALERT_STATUSES = frozenset(
+    {AlertStatus.SENT, AlertStatus.ESCALATED, AlertStatus.ACKNOWLEDGED, AlertStatus.FREEZING_ORDERED}
+)
+
+
+class Alert(models.Model):
+    """An urgent freezing alert: an authority asks the 24/7 contact of another State's authority
+    to freeze named assets before they move, ahead of (or instead of waiting for) a formal request.
+    The recipient acknowledges it, then records the outcome; one not acknowledged within
+    COMITY_ALERT_ACK_HOURS is escalated (a second contact, the head of unit). When the sender names
+    its asset case, each asset of the alert is an asset of that case, and a freezing recorded in
+    answer is a step of it."""
+
+    from_authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="alerts_sent")
+    to_authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="alerts_received")
+    asset_case = models.ForeignKey(
+        "assets.AssetCase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        verbose_name=_("asset case"),
+    )
+    reason = models.TextField(_("reason"), max_length=5_000)
+    deadline = models.DateTimeField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.SENT
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("urgent freezing alert")
+        verbose_name_plural = _("urgent freezing alerts")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_authority=models.F("to_authority")),
+                name="alert_to_another_authority",
+                violation_error_message=_("An alert goes to another authority."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "sent_at"], name="alert_status_idx"),
+            models.Index(fields=["to_authority", "-sent_at"], name="alert_received_idx"),
+            models.Index(fields=["from_authority", "-sent_at"], name="alert_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"alert {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for an outcome (and not withdrawn)."""
+        return self.status in OPEN_ALERT_STATUSES
+
+
+class AlertAsset(models.Model):
+    """One asset an alert asks to freeze, named by a validated identifier (as in asset cases),
+    with the amount thought to be there; `asset` is the same asset in the sender's case, and
+    `frozen_step` the step its freezing became there."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="assets")
+    identifier_kind = models.CharField(_("identifier kind"), max_length=16, choices=IdentifierKind.choices)
+    identifier = models.CharField(_("identifier"), max_length=200)
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **AMOUNT)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    asset = models.ForeignKey(
+        "assets.Asset", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    frozen_step = models.ForeignKey(
+        "assets.AssetStep", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("asset to freeze")
+        verbose_name_plural = _("assets to freeze")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="alert_asset_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier_kind} {self.identifier}"
+
+
+class AlertStep(models.Model):
+    """One step of an alert, with its time, as the sender sees it: sent, escalated, acknowledged,
+    an outcome (with why, when freezing is not possible), withdrawn. Append-only."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(_("status"), max_length=16, choices=AlertStatus.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), max_length=5_000, blank=True)
+    order_reference = models.CharField(_("order"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("alert step")
+        verbose_name_plural = _("alert steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,22 @@
 """Reads of the network, scoped at the source: only the members of a network read anything of it,
 and to anyone else (a non-member, a suspended member, the public) it does not exist (404)."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from comity.accounts.models import User
+from comity.accounts.models import Authority, User
+from comity.core.policy import visible_or_404
+from comity.core.services import record_access
 from comity.network.choices import MembershipState
-from comity.network.models import DirectoryEntry, Membership, Network
+from comity.network.models import (
+    Alert,
+    AlertAsset,
+    AlertStep,
+    ContactPerson,
+    DirectoryEntry,
+    Membership,
+    Network,
+)
 
 ADMINISTER = "network.administer_network"
 EDIT_DIRECTORY = "network.edit_directory"
@@ -69,3 +79,60 @@ def directory_visible_to(user: User) -> "QuerySet[DirectoryEntry]":
     if not is_member(user):
         return DirectoryEntry.objects.none()
     return DirectoryEntry.objects.select_related("authority").prefetch_related("contacts")
+
+
+# Urgent freezing alerts ------------------------------------------------------------------------
+
+
+def alerts_visible_to(user: User) -> "QuerySet[Alert]":
+    """The alerts the user's authority sent or received, to those who read its cases (officers,
+    heads, viewers) while it is a member; none to anyone else."""
+    if not user.is_authenticated or not user.reads_cases or not is_member(user):
+        return Alert.objects.none()
+    return Alert.objects.filter(Q(from_authority_id=user.authority_id) | Q(to_authority_id=user.authority_id))
+
+
+def alert_list(user: User, *, direction: str = "", status: str = "") -> "QuerySet[Alert]":
+    """The user's alerts, newest first; `direction` `sent` or `received`, `status` an AlertStatus."""
+    alerts = alerts_visible_to(user)
+    if direction == "sent":
+        alerts = alerts.filter(from_authority_id=user.authority_id)
+    elif direction == "received":
+        alerts = alerts.filter(to_authority_id=user.authority_id)
+    if status:
+        alerts = alerts.filter(status=status)
+    return (
+        alerts.select_related("from_authority", "to_authority")
+        .prefetch_related("assets")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def alert_detail(user: User, pk: int, *, channel: str) -> Alert:
+    """One alert of the user's authority with its assets and steps, or 404; the read is logged."""
+    alert = visible_or_404(
+        alerts_visible_to(user)
+        .select_related("from_authority", "to_authority", "sent_by")
+        .prefetch_related(
+            Prefetch("assets", queryset=AlertAsset.objects.select_related("frozen_step").order_by("pk")),
+            Prefetch("steps", queryset=AlertStep.objects.select_related("authority").order_by("at", "pk")),
+        ),
+        pk,
+    )
+    record_access(user=user, obj=alert, channel=channel)
+    return alert
+
+
+def urgent_contacts(authority_id: int) -> list[ContactPerson]:
+    """The authority's 24/7 contacts in the directory, in its order: the first is alerted, the
+    second too when an alert is escalated."""
+    return list(
+        ContactPerson.objects.filter(entry__authority_id=authority_id, urgent=True).order_by("position", "pk")
+    )
+
+
+def alert_recipients(user: User) -> "QuerySet[Authority]":
+    """The authorities the user may alert: the other members of the user's networks."""
+    return Authority.objects.filter(pk__in=member_authority_ids(user) - {user.authority_id}).order_by(
+        "country", "name"
+    )

@@ -1,21 +1,40 @@
 """Every write of the network: atomic, audited in the same transaction, with the acting user."""
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from comity.accounts.choices import CASE_READER_ROLES, CASE_WRITER_ROLES, Role
 from comity.accounts.models import Authority, User
+from comity.assets import services as asset_services
+from comity.assets.choices import IdentifierKind
+from comity.assets.models import Asset, AssetCase
+from comity.assets.rules import clean_identifier
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
+from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.network import selectors
-from comity.network.choices import MembershipState
-from comity.network.models import Membership, Network, Notification
+from comity.network.choices import MembershipState, NotificationKind
+from comity.network.models import (
+    Alert,
+    AlertAsset,
+    AlertStep,
+    ContactPerson,
+    Membership,
+    Network,
+    Notification,
+)
+from comity.reference.choices import AlertStatus, AssetType
 
 
 def _require_administrator(actor: User | None) -> None:
@@ -167,3 +186,421 @@ def notifications_email(notifications: Iterable[Notification]) -> int:
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+# Urgent freezing alerts (#22 item 6) ----------------------------------------------------------
+
+# How many assets one alert may name, and how far ahead its deadline may lie.
+ALERT_MAX_ASSETS = 50
+ALERT_MAX_AHEAD = datetime.timedelta(days=90)
+ALERT_ACKNOWLEDGEABLE = frozenset({AlertStatus.SENT, AlertStatus.ESCALATED})
+ALERT_OUTCOMES = frozenset(
+    {AlertStatus.FREEZING_ORDERED, AlertStatus.FROZEN, AlertStatus.NOT_POSSIBLE, AlertStatus.REQUEST_NEEDED}
+)
+ALERT_ANSWERABLE = frozenset({AlertStatus.ACKNOWLEDGED, AlertStatus.FREEZING_ORDERED})
+ALERT_WITHDRAWABLE = ALERT_ACKNOWLEDGEABLE | ALERT_ANSWERABLE
+# The kind of asset an identifier names, for an asset an alert adds to the sender's case.
+ASSET_TYPE_OF_IDENTIFIER = {
+    IdentifierKind.IBAN: AssetType.BANK_ACCOUNT,
+    IdentifierKind.ACCOUNT: AssetType.BANK_ACCOUNT,
+    IdentifierKind.ISIN: AssetType.SECURITIES,
+    IdentifierKind.LEI: AssetType.BUSINESS,
+    IdentifierKind.IMO: AssetType.VESSEL,
+    IdentifierKind.LAND_TITLE: AssetType.REAL_ESTATE,
+    IdentifierKind.BITCOIN: AssetType.CRYPTO,
+    IdentifierKind.WALLET: AssetType.CRYPTO,
+}
+
+
+@dataclass(frozen=True)
+class AlertAssetInput:
+    """An asset to freeze: an identifier (validated as in asset cases), or `asset`, the id of an
+    asset of the alert's asset case, whose identifier it takes."""
+
+    identifier_kind: str = ""
+    identifier: str = ""
+    amount: Decimal | None = None
+    currency: str = ""
+    asset: int | None = None
+
+
+@dataclass(frozen=True)
+class FrozenInput:
+    """An asset of the alert that was frozen (`alert_asset`, its id), for how much."""
+
+    alert_asset: int
+    amount: Decimal | None = None
+    currency: str = ""
+
+
+def alert_url(alert: Alert) -> str:
+    return reverse("network-alert", args=[alert.pk])
+
+
+def _users_at(authority_id: int, contacts: Iterable[ContactPerson]) -> list[User]:
+    """The authority's users who are these contacts (by e-mail address or mailbox)."""
+    addresses = {a.lower() for c in contacts for a in (c.email, c.mailbox) if a}
+    if not addresses:
+        return []
+    users = User.objects.filter(authority_id=authority_id, is_active=True, role__in=CASE_READER_ROLES)
+    return [u for u in users if u.email and u.email.lower() in addresses]
+
+
+def _email_contacts(contacts: Iterable[ContactPerson], known: Iterable[User], url: str) -> None:
+    """E-mail a 24/7 contact that is not a user of Comity (a functional mailbox) the alert's link,
+    once the transaction commits; users have their own notification (and e-mail) already."""
+    known_addresses = {u.email.lower() for u in known if u.email}
+    addresses = sorted(
+        {a for c in contacts for a in (c.mailbox or c.email,) if a and a.lower() not in known_addresses}
+    )
+    if not addresses:
+        return
+    base = settings.COMITY_BASE_URL.rstrip("/")
+    kind = NotificationKind.ALERT
+
+    def send() -> None:
+        for address in addresses:
+            send_mail(
+                subject=_("Comity: %(what)s") % {"what": kind.label},
+                message=f"{kind.label}: {base}{url}\n",
+                from_email=None,
+                recipient_list=[address],
+            )
+
+    transaction.on_commit(send)
+
+
+def _alert_reach(alert: Alert, contacts: Sequence[ContactPerson], fallback: Iterable[User]) -> None:
+    """Notify at once the users who are `contacts` (else `fallback`), and e-mail the contacts."""
+    url = alert_url(alert)
+    users = _users_at(alert.to_authority_id, contacts) or list(fallback)
+    notify(users=users, kind=NotificationKind.ALERT, url=url, urgent=True)
+    _email_contacts(contacts, users, url)
+
+
+def _alert_step(
+    alert: Alert, status: str, *, actor: User | None, note: str = "", order_reference: str = ""
+) -> None:
+    AlertStep.objects.create(
+        alert=alert,
+        status=status,
+        by=actor,
+        authority_id=getattr(actor, "authority_id", None),
+        note=note.strip(),
+        order_reference=order_reference.strip(),
+    )
+
+
+def _tell_sender(alert: Alert) -> None:
+    notify(users=[alert.sent_by], kind=NotificationKind.ALERT_STEP, url=alert_url(alert), urgent=True)
+
+
+def _alert_assets(
+    errors: FieldErrors, items: Sequence[AlertAssetInput], case: AssetCase | None
+) -> list[tuple[AlertAssetInput, str, str, Asset | None]]:
+    """Each item checked (errors under `assets.N.field`), with its kind and compact identifier and
+    the asset of the case it is, if any."""
+    if not items:
+        errors.add("assets", _("Name at least one asset to freeze."))
+    if len(items) > ALERT_MAX_ASSETS:
+        errors.add("assets", _("An alert names at most %(n)d assets.") % {"n": ALERT_MAX_ASSETS})
+        return []
+    case_assets = list(case.assets.all()) if case is not None else []
+    by_id = {a.pk: a for a in case_assets}
+    by_identifier = {(a.identifier_kind, a.identifier): a for a in case_assets if a.identifier}
+    checked = []
+    for position, item in enumerate(items):
+        field = f"assets.{position}"
+        kind, identifier, asset = item.identifier_kind, item.identifier, None
+        if item.asset is not None:
+            asset = by_id.get(item.asset)
+            if asset is None:
+                errors.add(
+                    f"{field}.asset",
+                    _("No asset with id %(id)s in the alert's asset case.") % {"id": item.asset},
+                )
+                continue
+            kind, identifier = kind or asset.identifier_kind, identifier or asset.identifier
+        if not errors.required(f"{field}.identifier_kind", kind) or not errors.required(
+            f"{field}.identifier", identifier
+        ):
+            continue
+        if kind not in IdentifierKind.values:
+            errors.code(f"{field}.identifier_kind", kind, IdentifierKind)
+            continue
+        errors.texts(AlertAsset, {"identifier": identifier}, under=f"{field}.identifier")
+        try:
+            identifier = clean_identifier(kind, identifier)
+        except ValueError as error:
+            errors.add(f"{field}.identifier", str(error))
+            continue
+        errors.money(f"{field}.amount", item.amount, f"{field}.currency", item.currency.strip().upper())
+        checked.append((item, kind, identifier, asset or by_identifier.get((kind, identifier))))
+    return checked
+
+
+@transaction.atomic
+def alert_send(
+    *,
+    actor: User,
+    to_authority: Authority | None,
+    assets: Sequence[AlertAssetInput],
+    reason: str,
+    deadline: datetime.datetime | None,
+    asset_case: AssetCase | None = None,
+) -> Alert:
+    """Send an urgent freezing alert to another member authority's 24/7 contact. The assets named
+    that are not yet in `asset_case` (the sender's) are added to it, located in the recipient's
+    State, so that a freezing recorded in answer becomes a step of each without re-keying."""
+    own = require_writer(actor, _("Only officers and heads send an urgent freezing alert."))
+    selectors.require_member(actor)
+    if asset_case is not None:
+        asset_services.require_participant(actor, asset_case)
+    errors = FieldErrors()
+    if to_authority is None:
+        errors.required("to_authority", None)
+    elif to_authority.pk == own or to_authority.pk not in selectors.member_authority_ids(actor):
+        errors.add("to_authority", _("Alert an authority of another State that is a member of your network."))
+    errors.required("reason", reason)
+    errors.texts(Alert, {"reason": reason})
+    now = timezone.now()
+    if deadline is None:
+        errors.required("deadline", None)
+    elif timezone.is_naive(deadline):
+        errors.add("deadline", _("Give the deadline's time zone (for instance 2026-12-06T18:00:00Z)."))
+    elif deadline <= now:
+        errors.add("deadline", _("The deadline has passed."))
+    elif deadline > now + ALERT_MAX_AHEAD:
+        errors.add(
+            "deadline", _("A deadline lies at most %(days)d days ahead.") % {"days": ALERT_MAX_AHEAD.days}
+        )
+    checked = _alert_assets(errors, assets, asset_case)
+    errors.raise_if_any()
+    assert to_authority is not None and deadline is not None
+    alert = Alert.objects.create(
+        from_authority_id=own,
+        to_authority=to_authority,
+        asset_case=asset_case,
+        reason=reason.strip(),
+        deadline=deadline,
+        sent_by=actor,
+    )
+    rows = []
+    for item, kind, identifier, asset in checked:
+        currency = item.currency.strip().upper()
+        if asset is None and asset_case is not None:
+            asset = asset_services.asset_add(
+                actor=actor,
+                case=asset_case,
+                type=ASSET_TYPE_OF_IDENTIFIER.get(kind, AssetType.OTHER),  # type: ignore[call-overload]
+                location_country=to_authority.country,
+                identifier_kind=kind,
+                identifier=identifier,
+            )
+        rows.append(
+            AlertAsset(
+                alert=alert,
+                identifier_kind=kind,
+                identifier=identifier,
+                amount=item.amount,
+                currency=currency if item.amount is not None else "",
+                asset=asset,
+            )
+        )
+    AlertAsset.objects.bulk_create(rows)
+    _alert_step(alert, AlertStatus.SENT, actor=actor)
+    audit(actor=actor, action=AuditAction.ALERT_CREATE, obj=alert, detail={"status": alert.status})
+    contacts = selectors.urgent_contacts(to_authority.pk)
+    officers = User.objects.filter(authority=to_authority, is_active=True, role=Role.OFFICER)
+    _alert_reach(alert, contacts[:1], officers)
+    return alert
+
+
+def _locked(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().select_related("sent_by").get(pk=alert.pk)
+
+
+def _refuse_from(alert: Alert, allowed: Iterable[str]) -> None:
+    if alert.status not in allowed:
+        raise ValidationError(
+            {
+                "status": _("This alert is %(status)s: it cannot take this step.")
+                % {"status": alert.get_status_display()}
+            }
+        )
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
+    """The recipient says it has the alert in hand: the sender sees it at once."""
+    require_writer(
+        actor, _("Only the alerted authority's officers and heads acknowledge it."), [alert.to_authority_id]
+    )
+    alert = _locked(alert)
+    _refuse_from(alert, ALERT_ACKNOWLEDGEABLE)
+    errors = FieldErrors()
+    errors.texts(AlertStep, {"note": note})
+    errors.raise_if_any()
+    alert.status = AlertStatus.ACKNOWLEDGED
+    alert.acknowledged_at = timezone.now()
+    alert.save(update_fields=["status", "acknowledged_at"])
+    _alert_step(alert, AlertStatus.ACKNOWLEDGED, actor=actor, note=note)
+    audit(
+        actor=actor,
+        action=AuditAction.ALERT_ACKNOWLEDGE,
+        obj=alert,
+        fields=["status"],
+        detail={"status": alert.status},
+    )
+    _tell_sender(alert)
+    return alert
+
+
+@transaction.atomic
+def alert_outcome(
+    *,
+    actor: User,
+    alert: Alert,
+    outcome: str,
+    reason: str = "",
+    on: datetime.date | None = None,
+    order_reference: str = "",
+    frozen: Sequence[FrozenInput] = (),
+) -> Alert:
+    """The recipient records what it did: a freezing ordered, assets frozen (`frozen`: which and
+    for how much; all of them, for the amounts alerted, when not said), not possible (and why), or
+    a formal request needed first. Each asset frozen that is in the sender's asset case gets the
+    freezing as a step there (assets.services), in this transaction."""
+    require_writer(
+        actor,
+        _("Only the alerted authority's officers and heads record the outcome."),
+        [alert.to_authority_id],
+    )
+    alert = _locked(alert)
+    if alert.status in ALERT_ACKNOWLEDGEABLE:
+        raise ValidationError({"status": _("Acknowledge the alert before recording its outcome.")})
+    _refuse_from(alert, ALERT_ANSWERABLE)
+    errors = FieldErrors()
+    errors.code("outcome", outcome, [str(s) for s in ALERT_OUTCOMES])
+    if outcome == AlertStatus.NOT_POSSIBLE:
+        errors.required("reason", reason)
+    errors.texts(AlertStep, {"note": reason, "order_reference": order_reference})
+    errors.happened("on", on)
+    alert_assets = {a.pk: a for a in alert.assets.select_related("asset__case").order_by("pk")}
+    chosen: list[tuple[int, AlertAsset, Decimal | None, str]] = []
+    if outcome == AlertStatus.FROZEN:
+        wanted = frozen or [FrozenInput(pk, a.amount, a.currency) for pk, a in alert_assets.items()]
+        for position, item in enumerate(wanted):
+            row = alert_assets.get(item.alert_asset)
+            if row is None:
+                errors.add(
+                    f"frozen.{position}.alert_asset",
+                    _("No asset with id %(id)s in this alert.") % {"id": item.alert_asset},
+                )
+            elif row.frozen_step_id is not None:
+                errors.add(f"frozen.{position}.alert_asset", _("This asset's freezing is already recorded."))
+            else:
+                currency = item.currency.strip().upper()
+                errors.money(
+                    f"frozen.{position}.amount", item.amount, f"frozen.{position}.currency", currency
+                )
+                chosen.append((position, row, item.amount, currency))
+    errors.raise_if_any()
+    day = on or timezone.localdate()
+    for position, row, amount, currency in chosen:
+        if row.asset is None:
+            continue
+        try:
+            row.frozen_step = asset_services.step_record_in_answer(
+                actor=actor,
+                asset=row.asset,
+                on=day,
+                amount=amount,
+                currency=currency,
+                order_reference=order_reference,
+                order_country=alert.to_authority.country,
+                note=_("Frozen in answer to urgent freezing alert %(id)s.") % {"id": alert.pk},
+            )
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                for problem in problems:
+                    errors.add(f"frozen.{position}.{name}", problem)
+            continue
+        row.save(update_fields=["frozen_step"])
+    errors.raise_if_any()
+    alert.status = outcome
+    alert.save(update_fields=["status"])
+    _alert_step(alert, outcome, actor=actor, note=reason, order_reference=order_reference)
+    audit(
+        actor=actor,
+        action=AuditAction.ALERT_OUTCOME,
+        obj=alert,
+        fields=["status"],
+        detail={"status": outcome},
+    )
+    _tell_sender(alert)
+    return alert
+
+
+@transaction.atomic
+def alert_withdraw(*, actor: User, alert: Alert, reason: str = "") -> Alert:
+    """The sender withdraws an alert no longer needed (before its outcome)."""
+    require_writer(
+        actor,
+        _("Only the sending authority's officers and heads withdraw an alert."),
+        [alert.from_authority_id],
+    )
+    alert = _locked(alert)
+    _refuse_from(alert, ALERT_WITHDRAWABLE)
+    errors = FieldErrors()
+    errors.texts(AlertStep, {"note": reason})
+    errors.raise_if_any()
+    alert.status = AlertStatus.WITHDRAWN
+    alert.save(update_fields=["status"])
+    _alert_step(alert, AlertStatus.WITHDRAWN, actor=actor, note=reason)
+    audit(
+        actor=actor,
+        action=AuditAction.ALERT_WITHDRAW,
+        obj=alert,
+        fields=["status"],
+        detail={"status": alert.status},
+    )
+    users = User.objects.filter(
+        authority_id=alert.to_authority_id, is_active=True, role__in=CASE_WRITER_ROLES
+    )
+    notify(users=users, kind=NotificationKind.ALERT, url=alert_url(alert), urgent=True)
+    return alert
+
+
+def alerts_escalate(now: datetime.datetime | None = None) -> int:
+    """Escalate every alert not acknowledged within COMITY_ALERT_ACK_HOURS: the recipient's second
+    24/7 contact and its heads of unit are alerted, and the sender told. `comity worker` runs this
+    as a sweep (COMITY_WORKER_SWEEPS); each alert in a transaction of its own. Returns how many."""
+    now = now or timezone.now()
+    due = now - datetime.timedelta(hours=settings.COMITY_ALERT_ACK_HOURS)
+    escalated = 0
+    for pk in Alert.objects.filter(status=AlertStatus.SENT, sent_at__lte=due).values_list("pk", flat=True):
+        with transaction.atomic():
+            alert = Alert.objects.select_for_update().select_related("sent_by").get(pk=pk)
+            if alert.status != AlertStatus.SENT:
+                continue  # acknowledged meanwhile
+            alert.status = AlertStatus.ESCALATED
+            alert.escalated_at = now
+            alert.save(update_fields=["status", "escalated_at"])
+            _alert_step(alert, AlertStatus.ESCALATED, actor=None)
+            audit(
+                actor=None,
+                action=AuditAction.ALERT_ESCALATE,
+                obj=alert,
+                fields=["status"],
+                detail={"status": alert.status},
+            )
+            heads = User.objects.filter(authority_id=alert.to_authority_id, is_active=True, role=Role.HEAD)
+            contacts = selectors.urgent_contacts(alert.to_authority_id)[1:2]
+            url = alert_url(alert)
+            users = {u.pk: u for u in [*_users_at(alert.to_authority_id, contacts), *heads]}
+            notify(users=users.values(), kind=NotificationKind.ALERT, url=url, urgent=True)
+            _email_contacts(contacts, users.values(), url)
+            _tell_sender(alert)
+            escalated += 1
+    return escalated

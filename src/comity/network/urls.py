@@ -1,6 +1,13 @@
 """The network's pages, under /network/: the directory and the finder, consultations, meetings
 and alerts (each part adds its own)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from comity.network import views
+
+urlpatterns: list = [
+    path("alerts/", views.alert_list, name="network-alerts"),
+    path("alerts/new/", views.alert_create, name="network-alert-create"),
+    path("alerts/<int:pk>/", views.alert_detail, name="network-alert"),
+    path("alerts/<int:pk>/<slug:action>/", views.alert_action, name="network-alert-action"),
+]

@@ -1,0 +1,124 @@
+"""Page forms of the network; they only parse input, the services decide."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comity.accounts.models import Authority
+from comity.assets.choices import IdentifierKind
+from comity.assets.models import AssetCase
+from comity.core.forms import OnceForm
+from comity.core.limits import max_length
+from comity.network.models import Alert, AlertStep
+from comity.network.services import ALERT_OUTCOMES
+from comity.reference.choices import AlertStatus
+
+# Urgent freezing alerts ------------------------------------------------------------------------
+
+# Rows of assets on the page's form (the API takes up to services.ALERT_MAX_ASSETS).
+ALERT_FORM_ASSETS = 4
+
+
+class AlertForm(OnceForm):
+    """A new alert: to whom, why, by when, and the assets (a row each: kind, identifier, amount)."""
+
+    to_authority = forms.TypedChoiceField(label=_("Authority to alert"), coerce=int)
+    asset_case = forms.TypedChoiceField(
+        label=_("Your asset case"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("The assets become assets of this case; a freezing in answer, a step of each."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=max_length(Alert, "reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deadline = forms.DateTimeField(
+        label=_("Deadline (UTC)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(
+        self, *args: Any, recipients: "list[Authority]", cases: "list[AssetCase]", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        to_authority, asset_case = self.fields["to_authority"], self.fields["asset_case"]
+        assert isinstance(to_authority, forms.ChoiceField) and isinstance(asset_case, forms.ChoiceField)
+        to_authority.choices = [("", "—")] + [(a.pk, str(a)) for a in recipients]
+        asset_case.choices = [("", "—")] + [(c.pk, c.title) for c in cases]
+        for n in range(ALERT_FORM_ASSETS):
+            self.fields[f"identifier_kind_{n}"] = forms.ChoiceField(
+                label=_("Identifier kind"), choices=[("", "—"), *IdentifierKind.choices], required=False
+            )
+            self.fields[f"identifier_{n}"] = forms.CharField(
+                label=_("Identifier"), max_length=200, required=False
+            )
+            self.fields[f"amount_{n}"] = forms.DecimalField(
+                label=_("Amount"), max_digits=20, decimal_places=2, required=False
+            )
+            self.fields[f"currency_{n}"] = forms.CharField(label=_("Currency"), max_length=3, required=False)
+
+    def clean_deadline(self) -> datetime.datetime:
+        deadline: datetime.datetime = self.cleaned_data["deadline"]
+        # The field is read in UTC, as its label says, whatever the server's zone.
+        return deadline.replace(tzinfo=datetime.UTC) if timezone.is_naive(deadline) else deadline
+
+    def asset_rows(self) -> list[dict[str, Any]]:
+        """The rows filled in, as the service takes them."""
+        rows = []
+        for n in range(ALERT_FORM_ASSETS):
+            row = {
+                "identifier_kind": self.cleaned_data.get(f"identifier_kind_{n}") or "",
+                "identifier": self.cleaned_data.get(f"identifier_{n}") or "",
+                "amount": self.cleaned_data.get(f"amount_{n}"),
+                "currency": self.cleaned_data.get(f"currency_{n}") or "",
+            }
+            if row["identifier"] or row["amount"] is not None:
+                rows.append(row)
+        return rows
+
+    def rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"{name}_{n}"] for name in ("identifier_kind", "identifier", "amount", "currency")]
+            for n in range(ALERT_FORM_ASSETS)
+        ]
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=max_length(AlertStep, "note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OutcomeForm(forms.Form):
+    """The outcome; a freezing is recorded for every asset of the alert, at the amounts alerted
+    (the API says which assets, for how much)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(s.value, s.label) for s in AlertStatus if s in ALERT_OUTCOMES]
+    )
+    on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    order_reference = forms.CharField(label=_("Order"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Why (when not possible)"),
+        max_length=max_length(AlertStep, "note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=max_length(AlertStep, "note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

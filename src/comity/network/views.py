@@ -1,0 +1,165 @@
+"""Pages of the network. Thin: parse, call a selector or a service, render. To anyone whose
+authority is not an approved member of a network, every page is a 404."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comity.accounts.http import AuthedRequest, case_reader_required, writing_authority
+from comity.assets import selectors as assets_selectors
+from comity.core.forms import add_service_errors
+from comity.core.http import address_form_token, form_token_redirect, submit_form_once
+from comity.core.models import AccessEntry
+from comity.core.policy import may_write, visible_or_404
+from comity.network import selectors, services
+from comity.network.forms import ALERT_FORM_ASSETS, AcknowledgeForm, AlertForm, OutcomeForm, WithdrawForm
+from comity.network.models import Alert
+from comity.network.services import ALERT_ACKNOWLEDGEABLE, ALERT_ANSWERABLE, ALERT_WITHDRAWABLE
+from comity.reference.choices import AlertStatus
+
+# Urgent freezing alerts ------------------------------------------------------------------------
+
+
+@case_reader_required
+def alert_list(request: AuthedRequest) -> HttpResponse:
+    selectors.require_member(request.user)
+    direction = request.GET.get("direction", "")
+    status = request.GET.get("status", "")
+    alerts = selectors.alert_list(
+        request.user,
+        direction=direction if direction in ("sent", "received") else "",
+        status=status if status in AlertStatus.values else "",
+    )
+    return render(
+        request,
+        "network/alert_list.html",
+        {"alerts": alerts, "direction": direction, "now": timezone.now()},
+    )
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def alert_create(request: AuthedRequest) -> HttpResponse:
+    selectors.require_member(request.user)
+    writing_authority(request)
+    if (to_token := form_token_redirect(request)) is not None:
+        return to_token
+    cases = list(assets_selectors.case_list(request.user))
+    form = AlertForm(
+        request.POST or None,
+        token=address_form_token(request),
+        recipients=list(selectors.alert_recipients(request.user)),
+        cases=cases,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_pk = {c.pk: c for c in cases}
+        aliases = {
+            f"assets.{n}.{name}": f"{name}_{n}"
+            for n in range(ALERT_FORM_ASSETS)
+            for name in ("identifier_kind", "identifier", "amount", "currency")
+        }
+        try:
+            done = submit_form_once(
+                request,
+                form,
+                lambda: services.alert_send(
+                    actor=request.user,
+                    to_authority=selectors.alert_recipients(request.user)
+                    .filter(pk=data["to_authority"])
+                    .first(),
+                    assets=[services.AlertAssetInput(**row) for row in form.asset_rows()],
+                    reason=data["reason"],
+                    deadline=data["deadline"],
+                    asset_case=by_pk.get(data["asset_case"]) if data["asset_case"] else None,
+                ),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, aliases)
+        else:
+            if done.created is None:
+                messages.info(request, _("This form was already submitted: here is the alert it sent."))
+                return redirect("network-alert", pk=done.replayed_id)
+            messages.success(request, _("Alert sent."))
+            return redirect("network-alert", pk=done.created.pk)
+    return render(request, "network/alert_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@dataclass(frozen=True)
+class AlertAction:
+    form: type[forms.Form]
+    done: Any
+
+
+ALERT_ACTIONS = {
+    "acknowledge": AlertAction(AcknowledgeForm, gettext_lazy("Alert acknowledged.")),
+    "outcome": AlertAction(OutcomeForm, gettext_lazy("Outcome recorded.")),
+    "withdraw": AlertAction(WithdrawForm, gettext_lazy("Alert withdrawn.")),
+}
+
+
+def _alert_context(request: AuthedRequest, pk: int, failed: tuple[str, forms.Form] | None = None) -> dict:
+    alert = selectors.alert_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    received = alert.to_authority_id == request.user.authority_id
+    forms_shown: dict[str, forms.Form] = {}
+    if may_write(request.user):
+        if received and alert.status in ALERT_ACKNOWLEDGEABLE:
+            forms_shown["acknowledge"] = AcknowledgeForm()
+        if received and alert.status in ALERT_ANSWERABLE:
+            forms_shown["outcome"] = OutcomeForm()
+        if not received and alert.status in ALERT_WITHDRAWABLE:
+            forms_shown["withdraw"] = WithdrawForm()
+    if failed is not None:
+        forms_shown[failed[0]] = failed[1]
+    return {
+        "alert": alert,
+        "received": received,
+        "forms": forms_shown,
+        "overdue": alert.deadline < timezone.now() and alert.is_open,
+        # The sender's own case: its participants follow the link, nobody else sees it.
+        "case": alert.asset_case if not received else None,
+    }
+
+
+@case_reader_required
+def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    selectors.require_member(request.user)
+    return render(request, "network/alert_detail.html", _alert_context(request, pk))
+
+
+@case_reader_required
+@require_POST
+def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    selectors.require_member(request.user)
+    spec = ALERT_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    alert: Alert = visible_or_404(selectors.alerts_visible_to(request.user), pk)
+    form = spec.form(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "acknowledge":
+                services.alert_acknowledge(actor=request.user, alert=alert, **data)
+            elif action == "outcome":
+                services.alert_outcome(actor=request.user, alert=alert, **data)
+            else:
+                services.alert_withdraw(actor=request.user, alert=alert, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, spec.done)
+            return redirect(reverse("network-alert", args=[pk]))
+    return render(
+        request, "network/alert_detail.html", _alert_context(request, pk, (action, form)), status=422
+    )
