@@ -144,9 +144,9 @@ def _assert_pinned(measured: dict[str, int]) -> None:
     assert measured == {name: expected.get(name) for name in measured}
 
 
-def _grow_alerts(peru, switzerland, n: int) -> int:
+def _grow_network(peru, switzerland, n: int) -> tuple[int, int]:
     """`n` more alerts from Peru to Switzerland, the last with `n + 1` assets, acknowledged, and
-    frozen in Peru's case; the last alert's id."""
+    frozen in Peru's case; `n` more meetings, the last with `n + 1` action items; the last ids."""
     case = assets.case_create(actor=peru.officer, title="Case", origin_country="PE", offences=["uncac-23"])
     for _ in range(n):
         alert = network.alert_send(
@@ -164,7 +164,19 @@ def _grow_alerts(peru, switzerland, n: int) -> int:
         )
     network.alert_acknowledge(actor=switzerland.officer, alert=alert)
     network.alert_outcome(actor=switzerland.officer, alert=alert, outcome="frozen")
-    return alert.pk
+    for _ in range(n):
+        meeting = network.meeting_plan(
+            actor=peru.officer,
+            title="Coordination",
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+            participants=[switzerland.authority],
+            asset_cases=[case],
+        )
+    for _ in range(n + 1):
+        network.action_item_add(
+            actor=peru.officer, meeting=meeting, text="Send", owner=switzerland.officer, due_on=DAY
+        )
+    return alert.pk, meeting.pk
 
 
 def test_the_networks_lists_run_the_pinned_number_of_queries(peru, switzerland):
@@ -176,15 +188,20 @@ def test_the_networks_lists_run_the_pinned_number_of_queries(peru, switzerland):
     page.force_login(peru.officer)
     clients = {"page": page, "api": bearer(peru.officer)}
 
-    def views(alert: int) -> dict[str, tuple[str, str]]:
+    def views(last: tuple[int, int]) -> dict[str, tuple[str, str]]:
+        alert, meeting = last
         return {
             "page /network/alerts/": ("page", "/network/alerts/"),
             "page /network/alerts/{id}/": ("page", f"/network/alerts/{alert}/"),
             "api /api/v1/alerts": ("api", "/api/v1/alerts"),
             "api /api/v1/alerts/{id}": ("api", f"/api/v1/alerts/{alert}"),
+            "page /network/meetings/": ("page", "/network/meetings/"),
+            "page /network/meetings/{id}/": ("page", f"/network/meetings/{meeting}/"),
+            "api /api/v1/meetings": ("api", "/api/v1/meetings"),
+            "api /api/v1/meetings/{id}": ("api", f"/api/v1/meetings/{meeting}"),
         }
 
-    few = _measure(clients, views(_grow_alerts(peru, switzerland, 1)))
-    more = _measure(clients, views(_grow_alerts(peru, switzerland, 3)))
+    few = _measure(clients, views(_grow_network(peru, switzerland, 1)))
+    more = _measure(clients, views(_grow_network(peru, switzerland, 3)))
     assert few == more, f"the query count grows with the rows: {few} then {more}"
     _assert_pinned(more)

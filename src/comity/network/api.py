@@ -2,7 +2,9 @@
 `/api/v1/meetings`, `/api/v1/alerts`. Members only: to anyone else every operation is a 404."""
 
 import datetime
+from collections.abc import Collection
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -13,14 +15,23 @@ from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.accounts.models import Authority, User
 from comity.assets import selectors as assets_selectors
+from comity.cooperation.selectors import requests_visible_to
 from comity.core.api import IDEMPOTENCY_PARAMETER, created_once
 from comity.core.errors import FieldErrors
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 from comity.core.policy import visible_or_404
 from comity.network import selectors, services
-from comity.network.models import Alert
-from comity.network.schemas import AcknowledgeIn, AlertIn, OutcomeIn, WithdrawIn
+from comity.network.models import ActionItem, Alert, Meeting
+from comity.network.schemas import (
+    AcknowledgeIn,
+    ActionItemIn,
+    AlertIn,
+    MeetingIn,
+    MeetingRecordIn,
+    OutcomeIn,
+    WithdrawIn,
+)
 from comity.reference.choices import AlertStatus
 
 # Every creation here accepts an `Idempotency-Key`: a retry creates nothing twice.
@@ -183,3 +194,164 @@ def withdraw_alert(request: AuthedRequest, alert_id: ObjectId, payload: Withdraw
         actor=request.user, alert=_alert_for_write(request, alert_id), reason=payload.reason
     )
     return _alert(request, alert_id)
+
+
+# Case coordination meetings --------------------------------------------------------------------
+
+
+def meeting_out(meeting: Meeting, *, detail: bool = True) -> dict[str, Any]:
+    participants = [p.authority for p in meeting.participants.all()]
+    out: dict[str, Any] = {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "starts_at": _when(meeting.starts_at),
+        "ends_at": _when(meeting.ends_at),
+        "duration_minutes": meeting.duration_minutes,
+        "location": meeting.location,
+        "organiser": _authority(meeting.organiser),
+        "participants": [_authority(a) for a in participants],
+    }
+    if detail:
+        zones = selectors.time_zones([a.pk for a in participants])
+        out |= {
+            # The start as each participant reads it on its own clock.
+            "local_times": [
+                {
+                    "authority": a.pk,
+                    "time_zone": zones[a.pk],
+                    "starts_at": meeting.starts_at.astimezone(ZoneInfo(zones[a.pk])).isoformat(),
+                }
+                for a in participants
+            ],
+            "agenda": meeting.agenda,
+            "minutes": meeting.minutes,
+            "requests": [r.pk for r in meeting.requests.all()],
+            "asset_cases": [c.pk for c in meeting.asset_cases.all()],
+            "action_items": [action_out(i) for i in meeting.action_items.all()],
+        }
+    return out
+
+
+def action_out(item: ActionItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "text": item.text,
+        "owner": {"id": item.owner.pk, "name": item.owner.get_full_name() or item.owner.username},
+        "due_on": item.due_on.isoformat(),
+        "done_on": item.done_on.isoformat() if item.done_on else None,
+    }
+
+
+def _meeting(request: AuthedRequest, meeting_id: int) -> dict[str, Any]:
+    return meeting_out(selectors.meeting_detail(request.user, meeting_id, channel=AccessEntry.Channel.API))
+
+
+def _meeting_for_write(request: AuthedRequest, meeting_id: int) -> Meeting:
+    selectors.require_member(request.user)
+    return visible_or_404(selectors.meetings_visible_to(request.user), meeting_id)
+
+
+def _unknown(field: str, asked: list[int], found: Collection[int], what: str) -> None:
+    missing = [str(pk) for pk in asked if pk not in found]
+    if missing:
+        raise ValidationError({field: [what % {"ids": ", ".join(missing)}]})
+
+
+@meetings_router.get("", auth=api_auth, summary="List the coordination meetings your authority takes part in")
+def list_meetings(request: AuthedRequest, upcoming: bool = False) -> list[dict[str, Any]]:
+    selectors.require_member(request.user)
+    return [meeting_out(m, detail=False) for m in selectors.meeting_list(request.user, upcoming=upcoming)]
+
+
+@meetings_router.post(
+    "", auth=api_auth, response={201: dict}, summary="Plan a case coordination meeting", openapi_extra=ONCE
+)
+def plan_meeting(request: AuthedRequest, response: HttpResponse, payload: MeetingIn) -> Status:
+    selectors.require_member(request.user)
+    data = payload.dict()
+    authorities = {a.pk: a for a in Authority.objects.filter(pk__in=data["participants"])}
+    _unknown("participants", data["participants"], authorities, _("No authority with id %(ids)s."))
+    requests = {r.pk: r for r in requests_visible_to(request.user).filter(pk__in=data["requests"])}
+    _unknown("requests", data["requests"], requests, _("No request with id %(ids)s."))
+    cases = {
+        c.pk: c for c in assets_selectors.cases_visible_to(request.user).filter(pk__in=data["asset_cases"])
+    }
+    _unknown("asset_cases", data["asset_cases"], cases, _("No asset case with id %(ids)s."))
+    meeting = created_once(
+        request,
+        response,
+        Meeting,
+        lambda: services.meeting_plan(
+            actor=request.user,
+            **data
+            | {
+                "participants": list(authorities.values()),
+                "requests": list(requests.values()),
+                "asset_cases": list(cases.values()),
+            },
+        ),
+    )
+    return Status(201, _meeting(request, meeting.pk))
+
+
+@meetings_router.get(
+    "/{int:meeting_id}", auth=api_auth, summary="Read a meeting: local times, agenda, minutes, actions"
+)
+def read_meeting(request: AuthedRequest, meeting_id: ObjectId) -> dict[str, Any]:
+    selectors.require_member(request.user)
+    return _meeting(request, meeting_id)
+
+
+@meetings_router.get(
+    "/{int:meeting_id}.ics",
+    auth=api_auth,
+    summary="The meeting as an iCalendar invitation",
+    response={200: None},
+    openapi_extra={"responses": {200: {"description": "text/calendar", "content": {"text/calendar": {}}}}},
+)
+def meeting_calendar(request: AuthedRequest, meeting_id: ObjectId) -> HttpResponse:
+    selectors.require_member(request.user)
+    meeting = selectors.meeting_detail(request.user, meeting_id, channel=AccessEntry.Channel.API)
+    response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@meetings_router.post(
+    "/{int:meeting_id}/record", auth=api_auth, summary="Change the agenda, the place or the minutes"
+)
+def record_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: MeetingRecordIn) -> dict[str, Any]:
+    services.meeting_record(
+        actor=request.user, meeting=_meeting_for_write(request, meeting_id), **payload.dict()
+    )
+    return _meeting(request, meeting_id)
+
+
+@meetings_router.post(
+    "/{int:meeting_id}/actions",
+    auth=api_auth,
+    response={201: dict},
+    summary="Add an action item (owner, due date)",
+)
+def add_action(request: AuthedRequest, meeting_id: ObjectId, payload: ActionItemIn) -> Status:
+    meeting = _meeting_for_write(request, meeting_id)
+    item = services.action_item_add(
+        actor=request.user,
+        meeting=meeting,
+        text=payload.text,
+        owner=selectors.action_owners(meeting).filter(pk=payload.owner).first(),
+        due_on=payload.due_on,
+    )
+    item.owner.refresh_from_db()
+    return Status(201, action_out(item))
+
+
+@meetings_router.post(
+    "/{int:meeting_id}/actions/{int:item_id}/done", auth=api_auth, summary="Mark an action item done"
+)
+def action_done(request: AuthedRequest, meeting_id: ObjectId, item_id: ObjectId) -> dict[str, Any]:
+    meeting = _meeting_for_write(request, meeting_id)
+    item = visible_or_404(
+        ActionItem.objects.filter(meeting=meeting).select_related("meeting", "owner"), item_id
+    )
+    return action_out(services.action_item_done(actor=request.user, item=item))

@@ -7,12 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comity.accounts.models import Authority
+from comity.accounts.models import Authority, User
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import AssetCase
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
-from comity.network.models import Alert, AlertStep
+from comity.network.models import ActionItem, Alert, AlertStep, Meeting
 from comity.network.services import ALERT_OUTCOMES
 from comity.reference.choices import AlertStatus
 
@@ -122,3 +122,80 @@ class WithdrawForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# Case coordination meetings --------------------------------------------------------------------
+
+
+class MeetingForm(OnceForm):
+    title = forms.CharField(label=_("Title"), max_length=max_length(Meeting, "title"))
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (UTC)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration in minutes"), initial=60, min_value=15, max_value=720
+    )
+    participants = forms.TypedMultipleChoiceField(
+        label=_("Authorities invited"), coerce=int, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    location = forms.CharField(
+        label=_("Place or video link"), max_length=max_length(Meeting, "location"), required=False
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        max_length=max_length(Meeting, "agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    asset_cases = forms.TypedMultipleChoiceField(
+        label=_("Asset recovery cases"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    def __init__(
+        self, *args: Any, invitable: "list[Authority]", cases: "list[AssetCase]", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        participants, asset_cases = self.fields["participants"], self.fields["asset_cases"]
+        assert isinstance(participants, forms.ChoiceField) and isinstance(asset_cases, forms.ChoiceField)
+        participants.choices = [(a.pk, str(a)) for a in invitable]
+        asset_cases.choices = [(c.pk, c.title) for c in cases]
+
+    def clean_starts_at(self) -> datetime.datetime:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        return starts_at.replace(tzinfo=datetime.UTC) if timezone.is_naive(starts_at) else starts_at
+
+
+class MinutesForm(forms.Form):
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        max_length=max_length(Meeting, "agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        max_length=max_length(Meeting, "minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=max_length(ActionItem, "text"))
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    due_on = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, owners: "list[User]", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("", "—")] + [
+            (str(u.pk), f"{u.get_full_name() or u.username} ({u.authority.country if u.authority else ''})")
+            for u in owners
+        ]

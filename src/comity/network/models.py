@@ -291,3 +291,88 @@ class AlertStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.at:%Y-%m-%d %H:%M}"
+
+
+# Case coordination meetings (#22 item 5) ------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A case coordination meeting between the authorities working on a case (004 §53(c)): when
+    (stored in UTC, shown in each participant's time zone), where (a place or a video link), its
+    agenda and minutes, the action items agreed, and the requests, asset cases and consultations
+    it is about. Seen only by the participants' officers, heads and viewers."""
+
+    organiser = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="meetings_organised")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"), default=60)
+    location = models.CharField(_("place or video link"), max_length=300, blank=True)
+    agenda = models.TextField(_("agenda"), max_length=10_000, blank=True)
+    minutes = models.TextField(_("minutes"), max_length=20_000, blank=True)
+    requests = models.ManyToManyField(
+        "cooperation.Request", blank=True, related_name="+", verbose_name=_("cooperation requests")
+    )
+    asset_cases = models.ManyToManyField(
+        "assets.AssetCase", blank=True, related_name="+", verbose_name=_("asset recovery cases")
+    )
+    # Raised at each change, so that a calendar updates the event it imported (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("coordination meeting")
+        verbose_name_plural = _("coordination meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=15) & models.Q(duration_minutes__lte=720),
+                name="meeting_duration_bounded",
+                violation_error_message=_("A meeting lasts between 15 minutes and 12 hours."),
+            )
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+
+class MeetingParticipant(models.Model):
+    """An authority taking part in a meeting (the organiser's among them)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "authority"], name="meeting_participant_unique")
+        ]
+        indexes = [models.Index(fields=["authority", "meeting"], name="meeting_participant_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} ← {self.authority_id}"
+
+
+class ActionItem(models.Model):
+    """Something agreed at a meeting that one person (`owner`, of a participating authority) does
+    by a day; done when `done_on` is set."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    text = models.CharField(_("action"), max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -56,3 +56,29 @@ class OutcomeIn(Schema):
 
 class WithdrawIn(Schema):
     reason: str = Field("", max_length=5_000)
+
+
+# Case coordination meetings --------------------------------------------------------------------
+
+
+class MeetingIn(Schema):
+    title: str = Field(max_length=200)
+    starts_at: datetime.datetime = Field(description="ISO 8601 with its time zone: 2026-12-10T14:00:00Z")
+    duration_minutes: int = Field(60, ge=15, le=720)
+    participants: list[ObjectId] = Field(max_length=50, description="ids of the other member authorities")
+    location: str = Field("", max_length=300, description="a place or a video link")
+    agenda: str = Field("", max_length=10_000)
+    requests: list[ObjectId] = Field([], max_length=50, description="ids of cooperation requests you can see")
+    asset_cases: list[ObjectId] = Field([], max_length=50, description="ids of asset cases you take part in")
+
+
+class MeetingRecordIn(Schema):
+    agenda: str | None = Field(None, max_length=10_000)
+    minutes: str | None = Field(None, max_length=20_000)
+    location: str | None = Field(None, max_length=300)
+
+
+class ActionItemIn(Schema):
+    text: str = Field(max_length=500)
+    owner: ObjectId = Field(description="the id of an officer or head of one of the meeting's authorities")
+    due_on: datetime.date

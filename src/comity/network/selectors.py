@@ -1,19 +1,31 @@
 """Reads of the network, scoped at the source: only the members of a network read anything of it,
 and to anyone else (a non-member, a suspended member, the public) it does not exist (404)."""
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+import datetime
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.core import get_global
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from comity.accounts.choices import CASE_WRITER_ROLES
 from comity.accounts.models import Authority, User
+from comity.assets.selectors import cases_visible_to
+from comity.cooperation.selectors import requests_visible_to
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.network.choices import MembershipState
 from comity.network.models import (
+    ActionItem,
     Alert,
     AlertAsset,
     AlertStep,
     ContactPerson,
     DirectoryEntry,
+    Meeting,
+    MeetingParticipant,
     Membership,
     Network,
 )
@@ -136,3 +148,81 @@ def alert_recipients(user: User) -> "QuerySet[Authority]":
     return Authority.objects.filter(pk__in=member_authority_ids(user) - {user.authority_id}).order_by(
         "country", "name"
     )
+
+
+# Case coordination meetings --------------------------------------------------------------------
+
+
+def meetings_visible_to(user: User) -> "QuerySet[Meeting]":
+    """The meetings the user's authority takes part in, to those who read its cases while it is a
+    member; none to anyone else."""
+    if not user.is_authenticated or not user.reads_cases or not is_member(user):
+        return Meeting.objects.none()
+    taking_part = MeetingParticipant.objects.filter(
+        meeting=OuterRef("pk"), authority_id=user.authority_id or -1
+    )
+    return Meeting.objects.filter(Exists(taking_part))
+
+
+def meeting_list(user: User, *, upcoming: bool = False) -> "QuerySet[Meeting]":
+    """The user's meetings, soonest first; only those not yet over when `upcoming`."""
+    meetings = meetings_visible_to(user)
+    if upcoming:
+        meetings = meetings.filter(starts_at__gte=timezone.now() - datetime.timedelta(hours=12))
+    return (
+        meetings.select_related("organiser")
+        .prefetch_related("participants__authority")
+        .order_by("starts_at", "pk")
+    )
+
+
+def meeting_detail(user: User, pk: int, *, channel: str) -> Meeting:
+    """One meeting of the user's authority with what its page shows, or 404; the read is logged.
+    Its linked requests and cases are those the user may open: a link says nothing to others."""
+    meeting = visible_or_404(
+        meetings_visible_to(user)
+        .select_related("organiser")
+        .prefetch_related(
+            "participants__authority",
+            Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "owner__authority")),
+            Prefetch("requests", queryset=requests_visible_to(user)),
+            Prefetch("asset_cases", queryset=cases_visible_to(user)),
+        ),
+        pk,
+    )
+    record_access(user=user, obj=meeting, channel=channel)
+    return meeting
+
+
+def time_zones(authority_ids: Iterable[int]) -> dict[int, str]:
+    """Each authority's time zone: its directory's first contact's, else its State's when the
+    State has one, else UTC."""
+    zones: dict[int, str] = {}
+    for contact in (
+        ContactPerson.objects.filter(entry__authority_id__in=authority_ids)
+        .order_by("-urgent", "position", "pk")
+        .values("entry__authority_id", "time_zone")
+    ):
+        if _is_zone(contact["time_zone"]):
+            zones.setdefault(contact["entry__authority_id"], contact["time_zone"])
+    for authority in Authority.objects.filter(pk__in=authority_ids).exclude(pk__in=zones):
+        country_zones = get_global("territory_zones").get(authority.country, [])
+        zones[authority.pk] = country_zones[0] if len(country_zones) == 1 else "UTC"
+    return zones
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def action_owners(meeting: Meeting) -> "QuerySet[User]":
+    """Who may own an action item of the meeting: the active officers and heads of its participants."""
+    return User.objects.filter(
+        authority_id__in=meeting.participants.values("authority_id"),
+        is_active=True,
+        role__in=CASE_WRITER_ROLES,
+    ).order_by("authority__country", "last_name", "username")

@@ -4,7 +4,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+import icalendar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -19,6 +21,7 @@ from comity.assets import services as asset_services
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
 from comity.assets.rules import clean_identifier
+from comity.cooperation.models import Request
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.policy import require_writer
@@ -26,10 +29,13 @@ from comity.core.services import audit
 from comity.network import selectors
 from comity.network.choices import MembershipState, NotificationKind
 from comity.network.models import (
+    ActionItem,
     Alert,
     AlertAsset,
     AlertStep,
     ContactPerson,
+    Meeting,
+    MeetingParticipant,
     Membership,
     Network,
     Notification,
@@ -604,3 +610,190 @@ def alerts_escalate(now: datetime.datetime | None = None) -> int:
             _tell_sender(alert)
             escalated += 1
     return escalated
+
+
+# Case coordination meetings (#22 item 5) ------------------------------------------------------
+
+MEETING_MAX_PARTICIPANTS = 50
+MEETING_MAX_AHEAD = datetime.timedelta(days=2 * 365)
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return reverse("network-meeting", args=[meeting.pk])
+
+
+def _writers_of(authority_ids: Iterable[int], *, but: User | None = None) -> "list[User]":
+    users = User.objects.filter(
+        authority_id__in=list(authority_ids), is_active=True, role__in=CASE_WRITER_ROLES
+    )
+    return [u for u in users if but is None or u.pk != but.pk]
+
+
+def _require_meeting_writer(actor: User, meeting: Meeting) -> int:
+    return require_writer(
+        actor,
+        _("Only officers and heads of the meeting's authorities change it."),
+        meeting.participants.values_list("authority_id", flat=True),
+    )
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User,
+    title: str,
+    starts_at: datetime.datetime | None,
+    participants: Sequence[Authority],
+    duration_minutes: int = 60,
+    location: str = "",
+    agenda: str = "",
+    requests: Sequence[Request] = (),
+    asset_cases: Sequence[AssetCase] = (),
+) -> Meeting:
+    """Plan a coordination meeting of the actor's authority with other members of its network,
+    about the requests and asset cases given (the actor's to see: the caller checks). Their
+    officers and heads find it in their inbox (in the daily digest)."""
+    own = require_writer(actor, _("Only officers and heads plan a coordination meeting."))
+    selectors.require_member(actor)
+    errors = FieldErrors()
+    errors.required("title", title)
+    errors.texts(Meeting, {"title": title, "location": location, "agenda": agenda})
+    now = timezone.now()
+    if starts_at is None:
+        errors.required("starts_at", None)
+    elif timezone.is_naive(starts_at):
+        errors.add("starts_at", _("Give the time zone of the start (for instance 2026-12-10T14:00:00Z)."))
+    elif starts_at <= now:
+        errors.add("starts_at", _("The meeting would start in the past."))
+    elif starts_at > now + MEETING_MAX_AHEAD:
+        errors.add("starts_at", _("A meeting is planned at most two years ahead."))
+    if not 15 <= duration_minutes <= 720:
+        errors.add("duration_minutes", _("A meeting lasts between 15 minutes and 12 hours."))
+    members = selectors.member_authority_ids(actor)
+    others = {a.pk: a for a in participants if a.pk != own}
+    if not others:
+        errors.add("participants", _("Invite at least one other authority."))
+    if len(others) > MEETING_MAX_PARTICIPANTS:
+        errors.add(
+            "participants", _("A meeting has at most %(n)d participants.") % {"n": MEETING_MAX_PARTICIPANTS}
+        )
+    for authority in others.values():
+        if authority.pk not in members:
+            errors.add(
+                "participants",
+                _("%(authority)s is not a member of your network.") % {"authority": authority},
+            )
+    errors.raise_if_any()
+    assert starts_at is not None
+    meeting = Meeting.objects.create(
+        organiser_id=own,
+        title=title.strip(),
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        location=location.strip(),
+        agenda=agenda.strip(),
+        created_by=actor,
+    )
+    MeetingParticipant.objects.bulk_create(
+        [MeetingParticipant(meeting=meeting, authority_id=pk) for pk in [own, *others]]
+    )
+    meeting.requests.set(requests)
+    meeting.asset_cases.set(asset_cases)
+    audit(actor=actor, action=AuditAction.MEETING_CREATE, obj=meeting, fields=["participants", "starts_at"])
+    notify(users=_writers_of(others, but=actor), kind=NotificationKind.MEETING, url=meeting_url(meeting))
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: User,
+    meeting: Meeting,
+    agenda: str | None = None,
+    minutes: str | None = None,
+    location: str | None = None,
+) -> Meeting:
+    """Change the agenda, the place or the minutes (what is not given stays as it is)."""
+    _require_meeting_writer(actor, meeting)
+    changes = {
+        name: value.strip()
+        for name, value in (("agenda", agenda), ("minutes", minutes), ("location", location))
+        if value is not None
+    }
+    errors = FieldErrors()
+    errors.texts(Meeting, changes)
+    errors.raise_if_any()
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    changed = [name for name, value in changes.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    for name in changed:
+        setattr(meeting, name, changes[name])
+    meeting.sequence += 1
+    meeting.save(update_fields=[*changed, "sequence"])
+    audit(actor=actor, action=AuditAction.MEETING_UPDATE, obj=meeting, fields=changed)
+    return meeting
+
+
+@transaction.atomic
+def action_item_add(
+    *, actor: User, meeting: Meeting, text: str, owner: User | None, due_on: datetime.date | None
+) -> ActionItem:
+    """An action agreed at the meeting, owned by an officer or head of one of its authorities, who
+    is told (in the daily digest)."""
+    _require_meeting_writer(actor, meeting)
+    errors = FieldErrors()
+    errors.required("text", text)
+    errors.texts(ActionItem, {"text": text})
+    if owner is None:
+        errors.required("owner", None)
+    elif not selectors.action_owners(meeting).filter(pk=owner.pk).exists():
+        errors.add("owner", _("The owner is an officer or head of one of the meeting's authorities."))
+    if due_on is None:
+        errors.required("due_on", None)
+    else:
+        errors.ahead("due_on", due_on)
+    errors.raise_if_any()
+    assert owner is not None and due_on is not None
+    item = ActionItem.objects.create(meeting=meeting, text=text.strip(), owner=owner, due_on=due_on)
+    audit(actor=actor, action=AuditAction.MEETING_ACTION, obj=meeting, fields=["action_items"])
+    if owner.pk != actor.pk:
+        notify(users=[owner], kind=NotificationKind.ACTION_DUE, url=meeting_url(meeting))
+    return item
+
+
+@transaction.atomic
+def action_item_done(*, actor: User, item: ActionItem, done_on: datetime.date | None = None) -> ActionItem:
+    _require_meeting_writer(actor, item.meeting)
+    errors = FieldErrors()
+    errors.happened("done_on", done_on)
+    errors.raise_if_any()
+    item.done_on = done_on or timezone.localdate()
+    item.save(update_fields=["done_on"])
+    audit(actor=actor, action=AuditAction.MEETING_ACTION, obj=item.meeting, fields=["action_items"])
+    return item
+
+
+def meeting_ics(meeting: Meeting) -> bytes:
+    """The meeting as an iCalendar (RFC 5545) event to import into a calendar: its title, time,
+    place and the link to its page. The agenda and minutes stay in Comity, since a calendar is
+    often kept outside the authority's systems."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Comity//Coordination meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    host = urlsplit(settings.COMITY_BASE_URL).hostname or "comity.local"
+    url = settings.COMITY_BASE_URL.rstrip("/") + meeting_url(meeting)
+    event.add("uid", f"meeting-{meeting.pk}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", meeting.title)
+    event.add("sequence", meeting.sequence)
+    event.add("url", url)
+    event.add("description", url)
+    if meeting.location:
+        event.add("location", meeting.location)
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -11,3 +11,12 @@ urlpatterns: list = [
     path("alerts/<int:pk>/", views.alert_detail, name="network-alert"),
     path("alerts/<int:pk>/<slug:action>/", views.alert_action, name="network-alert-action"),
 ]
+urlpatterns += [
+    path("meetings/", views.meeting_list, name="network-meetings"),
+    path("meetings/new/", views.meeting_create, name="network-meeting-create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="network-meeting"),
+    path("meetings/<int:pk>/<slug:action>/", views.meeting_action, name="network-meeting-action"),
+    path(
+        "meetings/<int:pk>/<slug:action>/<int:target>/", views.meeting_action, name="network-meeting-action"
+    ),
+]

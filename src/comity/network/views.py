@@ -1,8 +1,10 @@
 """Pages of the network. Thin: parse, call a selector or a service, render. To anyone whose
 authority is not an approved member of a network, every page is a 404."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -22,8 +24,17 @@ from comity.core.http import address_form_token, form_token_redirect, submit_for
 from comity.core.models import AccessEntry
 from comity.core.policy import may_write, visible_or_404
 from comity.network import selectors, services
-from comity.network.forms import ALERT_FORM_ASSETS, AcknowledgeForm, AlertForm, OutcomeForm, WithdrawForm
-from comity.network.models import Alert
+from comity.network.forms import (
+    ALERT_FORM_ASSETS,
+    AcknowledgeForm,
+    ActionItemForm,
+    AlertForm,
+    MeetingForm,
+    MinutesForm,
+    OutcomeForm,
+    WithdrawForm,
+)
+from comity.network.models import ActionItem, Alert, Meeting
 from comity.network.services import ALERT_ACKNOWLEDGEABLE, ALERT_ANSWERABLE, ALERT_WITHDRAWABLE
 from comity.reference.choices import AlertStatus
 
@@ -162,4 +173,132 @@ def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             return redirect(reverse("network-alert", args=[pk]))
     return render(
         request, "network/alert_detail.html", _alert_context(request, pk, (action, form)), status=422
+    )
+
+
+# Case coordination meetings --------------------------------------------------------------------
+
+
+@case_reader_required
+def meeting_list(request: AuthedRequest) -> HttpResponse:
+    selectors.require_member(request.user)
+    upcoming = request.GET.get("upcoming") == "1"
+    meetings = selectors.meeting_list(request.user, upcoming=upcoming)
+    return render(request, "network/meeting_list.html", {"meetings": meetings, "upcoming": upcoming})
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: AuthedRequest) -> HttpResponse:
+    selectors.require_member(request.user)
+    writing_authority(request)
+    if (to_token := form_token_redirect(request)) is not None:
+        return to_token
+    invitable = list(selectors.alert_recipients(request.user))
+    cases = list(assets_selectors.case_list(request.user))
+    form = MeetingForm(
+        request.POST or None, token=address_form_token(request), invitable=invitable, cases=cases
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        del data["form_token"]
+        chosen = set(data["participants"])
+        data["participants"] = [a for a in invitable if a.pk in chosen]
+        data["asset_cases"] = [c for c in cases if c.pk in set(data["asset_cases"])]
+        try:
+            done = submit_form_once(request, form, lambda: services.meeting_plan(actor=request.user, **data))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if done.created is None:
+                messages.info(request, _("This form was already submitted: here is the meeting it planned."))
+                return redirect("network-meeting", pk=done.replayed_id)
+            messages.success(request, _("Meeting planned."))
+            return redirect("network-meeting", pk=done.created.pk)
+    return render(request, "network/meeting_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _meeting_context(request: AuthedRequest, pk: int, failed: tuple[str, forms.Form] | None = None) -> dict:
+    meeting = selectors.meeting_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    participants = [p.authority for p in meeting.participants.all()]
+    zones = selectors.time_zones([a.pk for a in participants])
+    can_write = may_write(request.user)
+    forms_shown: dict[str, forms.Form] = {}
+    if can_write:
+        forms_shown = {
+            "minutes": MinutesForm(initial={"agenda": meeting.agenda, "minutes": meeting.minutes}),
+            "action": ActionItemForm(
+                owners=list(selectors.action_owners(meeting).select_related("authority"))
+            ),
+        }
+    if failed is not None:
+        forms_shown[failed[0]] = failed[1]
+    return {
+        "meeting": meeting,
+        # Formatted here: a template shows every aware time in the reader's zone, not the participant's.
+        "local_times": [
+            (authority, zones[authority.pk], _local(meeting.starts_at, zones[authority.pk]))
+            for authority in participants
+        ],
+        "can_write": can_write,
+        "forms": forms_shown,
+        "today": timezone.localdate(),
+    }
+
+
+def _local(moment: datetime.datetime, zone: str) -> str:
+    """The moment on the clock of `zone`, with its offset from UTC: 2026-12-08 09:00 (UTC-05:00)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    offset = f"{local:%z}"
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+@case_reader_required
+def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    selectors.require_member(request.user)
+    return render(request, "network/meeting_detail.html", _meeting_context(request, pk))
+
+
+@case_reader_required
+@require_POST
+def meeting_action(request: AuthedRequest, pk: int, action: str, target: int | None = None) -> HttpResponse:
+    """The meeting page's forms: the agenda and minutes, a new action item, an item done."""
+    selectors.require_member(request.user)
+    meeting: Meeting = visible_or_404(selectors.meetings_visible_to(request.user), pk)
+    form: forms.Form
+    if action == "minutes":
+        form = MinutesForm(request.POST)
+    elif action == "action":
+        form = ActionItemForm(
+            request.POST, owners=list(selectors.action_owners(meeting).select_related("authority"))
+        )
+    elif action == "done" and target is not None:
+        item = visible_or_404(ActionItem.objects.filter(meeting=meeting).select_related("meeting"), target)
+        services.action_item_done(actor=request.user, item=item)
+        messages.success(request, _("Action item done."))
+        return redirect(reverse("network-meeting", args=[pk]) + "#actions")
+    else:
+        raise Http404
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "minutes":
+                services.meeting_record(actor=request.user, meeting=meeting, **data)
+            else:
+                services.action_item_add(
+                    actor=request.user,
+                    meeting=meeting,
+                    text=data["text"],
+                    owner=selectors.action_owners(meeting).filter(pk=data["owner"]).first(),
+                    due_on=data["due_on"],
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Minutes saved.") if action == "minutes" else _("Action item added."))
+            return redirect(
+                reverse("network-meeting", args=[pk]) + ("#actions" if action == "action" else "")
+            )
+    return render(
+        request, "network/meeting_detail.html", _meeting_context(request, pk, (action, form)), status=422
     )

@@ -3,6 +3,7 @@ outcome recorded; escalated when not acknowledged in time; a freezing in answer 
 the asset in the sender's asset case; refused to anyone outside the alert with a 404."""
 
 import datetime
+import random
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from comity.assets import services as asset_services
 from comity.assets.models import Asset, AssetStep
 from comity.core.models import AccessEntry, AuditEntry
 from comity.network import services
+from comity.network.demo import create_alerts_and_meetings
 from comity.network.models import Alert, AlertStep, ContactPerson, DirectoryEntry, Notification
 from conftest import bearer
 
@@ -414,3 +416,17 @@ def test_the_pages_send_acknowledge_and_answer_an_alert(hub, peru, switzerland):
     # A viewer reads the alert and is offered no form.
     viewer = _page(switzerland.viewer).get(f"/network/alerts/{alert.pk}/").content.decode()
     assert "Frozen" in viewer and '<form method="post" action="/network' not in viewer
+
+
+def test_the_demo_has_alerts_at_each_step_between_members(hub, peru, switzerland, nigeria):
+    membership = services.membership_request(actor=None, network=hub, authority=nigeria.authority)
+    services.membership_decide(actor=None, membership=membership, approve=True)
+    _case(peru, switzerland)
+    assert create_alerts_and_meetings(random.Random(7)) == (2, 1)
+    alerts = {
+        (a.from_authority.country, a.to_authority.country): a
+        for a in Alert.objects.select_related("from_authority", "to_authority")
+    }
+    assert alerts[("PE", "CH")].status == "frozen" and alerts[("CH", "NG")].status == "withdrawn"
+    assert Asset.objects.get().status == "frozen"  # in Peru's case
+    assert Notification.objects.filter(kind="alert").exists()

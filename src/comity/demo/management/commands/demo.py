@@ -10,6 +10,7 @@ from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
 from comity.ledger.demo import create_ledger
+from comity.network.demo import create_alerts_and_meetings
 from comity.statistics.demo import DEMO_PERIOD, create_submissions
 
 
@@ -49,7 +50,11 @@ class Command(BaseCommand):
         entries = create_ledger(random.Random(options["seed"]))
         with transaction.atomic():
             submissions = create_submissions(authorities)
+        # After the network and its directory: alerts and meetings are between its members.
+        alerts, meetings = create_alerts_and_meetings(random.Random(options["seed"]))
         analyze()
+        if alerts or meetings:
+            self.stdout.write(f"Network: {alerts} urgent freezing alerts, {meetings} coordination meetings.")
         self.stdout.write(
             f"Demo data loaded: {len(authorities)} States, {done} requests, {assets} assets in asset recovery "
             f"cases, {entries} transparency-log entries, {submissions} States' statistical submissions "

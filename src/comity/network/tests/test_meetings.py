@@ -1,0 +1,232 @@
+"""Case coordination meetings (#22 item 5): planned between member authorities, the start shown
+in each participant's time zone, agenda and minutes, action items with owner and due date, links
+to requests and asset cases, an iCalendar invitation; refused to anyone outside with a 404."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from comity.assets import services as asset_services
+from comity.core.models import AuditEntry
+from comity.network import services
+from comity.network.models import ActionItem, ContactPerson, DirectoryEntry, Meeting, Notification
+from conftest import bearer, make_request
+
+
+@pytest.fixture
+def hub(peru, switzerland):
+    network = services.network_create(actor=None, code="hub", name="Comity hub")
+    for side in (peru, switzerland):
+        membership = services.membership_request(actor=None, network=network, authority=side.authority)
+        services.membership_decide(actor=None, membership=membership, approve=True)
+    # Switzerland's directory gives its time zone; Peru has no entry: its State's only zone is used.
+    entry = DirectoryEntry.objects.create(authority=switzerland.authority)
+    ContactPerson.objects.create(entry=entry, name="MLA desk", time_zone="Europe/Zurich")
+    return network
+
+
+def _start() -> datetime.datetime:
+    tomorrow = timezone.now().date() + datetime.timedelta(days=7)
+    return datetime.datetime(tomorrow.year, tomorrow.month, tomorrow.day, 14, 0, tzinfo=datetime.UTC)
+
+
+def _post(client: Client, url: str, body: dict):
+    return client.post(url, body, content_type="application/json")
+
+
+def test_a_meeting_is_planned_held_and_exported_to_a_calendar(hub, peru, switzerland):
+    request = make_request(peru, switzerland)
+    case = asset_services.case_create(
+        actor=peru.officer, title="Port concession", origin_country="PE", offences=["uncac-15"]
+    )
+    organiser = bearer(peru.officer)
+    start = _start()
+    planned = _post(
+        organiser,
+        "/api/v1/meetings",
+        {
+            "title": "Coordination on the port concession",
+            "starts_at": start.isoformat(),
+            "duration_minutes": 90,
+            "participants": [switzerland.authority.pk],
+            "location": "https://video.example/room/42",
+            "agenda": "1. Bank records received\n2. Freezing of the trust's account",
+            "requests": [request.pk],
+            "asset_cases": [case.pk],
+        },
+    )
+    assert planned.status_code == 201, planned.content
+    meeting = planned.json()
+    assert [p["id"] for p in meeting["participants"]] == [peru.authority.pk, switzerland.authority.pk]
+    local = {t["authority"]: (t["time_zone"], t["starts_at"]) for t in meeting["local_times"]}
+    winter = start.astimezone(
+        datetime.timezone(datetime.timedelta(hours=1))
+    )  # Zurich in winter, or +2 in summer
+    assert local[peru.authority.pk] == (
+        "America/Lima",
+        start.astimezone(datetime.timezone(datetime.timedelta(hours=-5))).isoformat(),
+    )
+    assert local[switzerland.authority.pk][0] == "Europe/Zurich"
+    assert local[switzerland.authority.pk][1] in (
+        winter.isoformat(),
+        start.astimezone(datetime.timezone(datetime.timedelta(hours=2))).isoformat(),
+    )
+    assert meeting["requests"] == [request.pk] and meeting["asset_cases"] == [case.pk]
+    # Switzerland's officers and heads are told (in the digest); the organiser is not.
+    assert set(Notification.objects.filter(kind="meeting").values_list("user__username", flat=True)) == {
+        "ch-officer",
+        "ch-head",
+    }
+
+    guest = bearer(switzerland.officer)
+    seen = guest.get(f"/api/v1/meetings/{meeting['id']}").json()
+    assert seen["asset_cases"] == []  # Peru's case is not Switzerland's to see; the request is
+    assert seen["requests"] == [request.pk]
+    minutes = _post(guest, f"/api/v1/meetings/{meeting['id']}/record", {"minutes": "The account was frozen."})
+    assert minutes.status_code == 200 and minutes.json()["minutes"] == "The account was frozen."
+    action = _post(
+        guest,
+        f"/api/v1/meetings/{meeting['id']}/actions",
+        {
+            "text": "Send the bank records",
+            "owner": peru.officer.pk,
+            "due_on": (start + datetime.timedelta(days=14)).date().isoformat(),
+        },
+    )
+    assert action.status_code == 201, action.content
+    assert Notification.objects.filter(user=peru.officer, kind="action-due").count() == 1
+    done = _post(organiser, f"/api/v1/meetings/{meeting['id']}/actions/{action.json()['id']}/done", {})
+    assert done.json()["done_on"] == timezone.localdate().isoformat()
+
+    ics = guest.get(f"/api/v1/meetings/{meeting['id']}.ics")
+    assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    event = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == start and event.decoded("dtend") == start + datetime.timedelta(
+        minutes=90
+    )
+    assert str(event["summary"]) == "Coordination on the port concession"
+    assert str(event["url"]).endswith(f"/network/meetings/{meeting['id']}/")
+    assert int(event["sequence"]) == 1  # the minutes changed it once
+    assert "frozen" not in ics.content.decode() and "Bank records" not in ics.content.decode()
+    actions = list(AuditEntry.objects.filter(object_type="network.meeting").values_list("action", flat=True))
+    assert actions == ["meeting.create", "meeting.update", "meeting.action", "meeting.action"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"starts_at": "2020-01-01T10:00:00Z"}, "starts_at", "past"),
+        ({"starts_at": "2030-01-01T10:00:00"}, "starts_at", "time zone"),
+        ({"participants": []}, "participants", "at least one"),
+        ({"participants": [999999]}, "participants", "999999"),
+        ({"title": " "}, "title", "required"),
+        ({"duration_minutes": 5}, "duration_minutes", "15"),
+        ({"asset_cases": [999999]}, "asset_cases", "999999"),
+        ({"requests": [999999]}, "requests", "999999"),
+    ],
+)
+def test_a_bad_meeting_names_the_field_and_writes_nothing(hub, peru, switzerland, change, field, words):
+    body = {
+        "title": "Coordination",
+        "starts_at": _start().isoformat(),
+        "participants": [switzerland.authority.pk],
+    } | change
+    response = _post(bearer(peru.officer), "/api/v1/meetings", body)
+    assert response.status_code == 422, response.content
+    errors = {e["field"]: e["detail"] for e in response.json()["errors"]}
+    assert words in errors[field], errors
+    assert Meeting.objects.count() == 0 and Notification.objects.count() == 0
+
+
+def test_a_non_member_cannot_be_invited(hub, peru, nigeria):
+    response = _post(
+        bearer(peru.officer),
+        "/api/v1/meetings",
+        {"title": "Coordination", "starts_at": _start().isoformat(), "participants": [nigeria.authority.pk]},
+    )
+    assert response.status_code == 422
+    assert "not a member" in response.json()["errors"][0]["detail"] and Meeting.objects.count() == 0
+
+
+def test_outsiders_get_404_and_owners_are_of_the_meeting(hub, peru, switzerland, nigeria):
+    meeting = services.meeting_plan(
+        actor=peru.officer, title="Coordination", starts_at=_start(), participants=[switzerland.authority]
+    )
+    membership = services.membership_request(actor=None, network=hub, authority=nigeria.authority)
+    services.membership_decide(actor=None, membership=membership, approve=True)
+    outsider = bearer(nigeria.officer)
+    assert outsider.get("/api/v1/meetings").json() == []
+    for method, url in [
+        ("get", f"/api/v1/meetings/{meeting.pk}"),
+        ("get", f"/api/v1/meetings/{meeting.pk}.ics"),
+        ("post", f"/api/v1/meetings/{meeting.pk}/record"),
+        ("post", f"/api/v1/meetings/{meeting.pk}/actions"),
+    ]:
+        response = getattr(outsider, method)(
+            url, {"text": "x", "owner": 1, "due_on": "2030-01-01"}, content_type="application/json"
+        )
+        assert response.status_code == 404, url
+    page = Client()
+    page.force_login(nigeria.officer)
+    assert page.get(f"/network/meetings/{meeting.pk}/").status_code == 404
+    assert page.get("/network/meetings/").status_code == 200  # a member, with no meeting of its own
+    services.membership_suspend(actor=None, membership=switzerland.authority.memberships.get())
+    assert bearer(switzerland.officer).get(f"/api/v1/meetings/{meeting.pk}").status_code == 404
+    assert bearer(switzerland.officer).get("/api/v1/meetings").status_code == 404
+    page.force_login(switzerland.officer)
+    assert page.get("/network/meetings/").status_code == 404
+    # An owner from outside the meeting is refused by name.
+    refused = _post(
+        bearer(peru.officer),
+        f"/api/v1/meetings/{meeting.pk}/actions",
+        {"text": "Send it", "owner": nigeria.officer.pk, "due_on": "2030-01-01"},
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "owner"
+    assert ActionItem.objects.count() == 0
+
+
+def test_the_meeting_pages_plan_record_and_assign(hub, peru, switzerland):
+    page = Client()
+    page.force_login(peru.officer)
+    form = page.get("/network/meetings/new/", follow=True)
+    address = form.redirect_chain[-1][0]
+    fields = {
+        "form_token": form.context["form"]["form_token"].value(),
+        "title": "Coordination",
+        "starts_at": "2020-01-01T10:00",
+        "duration_minutes": 60,
+        "participants": [switzerland.authority.pk],
+    }
+    past = page.post(address, fields)
+    assert past.status_code == 422 and "past" in past.content.decode()
+    planned = page.post(address, fields | {"starts_at": _start().strftime("%Y-%m-%dT%H:%M")})
+    meeting = Meeting.objects.get()
+    assert planned.status_code == 302 and meeting.starts_at == _start()
+    shown = page.get(f"/network/meetings/{meeting.pk}/").content.decode()
+    lima = (_start() - datetime.timedelta(hours=5)).strftime("%Y-%m-%d %H:%M")
+    assert f"{lima} (UTC-05:00)" in shown  # on Lima's clock, not the reader's
+    assert (
+        "Europe/Zurich" in shown and "America/Lima" in shown and f"/api/v1/meetings/{meeting.pk}.ics" in shown
+    )
+    assert (
+        page.post(
+            f"/network/meetings/{meeting.pk}/minutes/", {"agenda": "1. Records", "minutes": "Agreed."}
+        ).status_code
+        == 302
+    )
+    due = (_start() + datetime.timedelta(days=3)).date().isoformat()
+    added = page.post(
+        f"/network/meetings/{meeting.pk}/action/",
+        {"text": "Send records", "owner": switzerland.officer.pk, "due_on": due},
+    )
+    assert added.status_code == 302
+    item = ActionItem.objects.get()
+    assert item.owner == switzerland.officer
+    assert page.post(f"/network/meetings/{meeting.pk}/done/{item.pk}/").status_code == 302
+    item.refresh_from_db()
+    assert item.done_on == timezone.localdate()
+    listed = page.get("/network/meetings/?upcoming=1").content.decode()
+    assert "Coordination" in listed
