@@ -177,6 +177,10 @@ class Notification(models.Model):
 # Urgent freezing alerts (#22 item 6) ----------------------------------------------------------
 
 
+# What the recipient may answer once it has acknowledged an alert.
+ALERT_OUTCOME_STATUSES = frozenset(
+    {AlertStatus.FREEZING_ORDERED, AlertStatus.FROZEN, AlertStatus.NOT_POSSIBLE, AlertStatus.REQUEST_NEEDED}
+)
 OPEN_ALERT_STATUSES = frozenset(
     {AlertStatus.SENT, AlertStatus.ESCALATED, AlertStatus.ACKNOWLEDGED, AlertStatus.FREEZING_ORDERED}
 )

@@ -3,10 +3,12 @@ and to anyone else (a non-member, a suspended member, the public) it does not ex
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import median
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.network.choices import MembershipState
 from comity.network.models import (
+    ALERT_OUTCOME_STATUSES,
     ActionItem,
     Alert,
     AlertAsset,
@@ -29,6 +32,7 @@ from comity.network.models import (
     Membership,
     Network,
 )
+from comity.reference.choices import AlertStatus
 
 ADMINISTER = "network.administer_network"
 EDIT_DIRECTORY = "network.edit_directory"
@@ -226,3 +230,56 @@ def action_owners(meeting: Meeting) -> "QuerySet[User]":
         is_active=True,
         role__in=CASE_WRITER_ROLES,
     ).order_by("authority__country", "last_name", "username")
+
+
+# Figures of the alerts (#22 item 8) ------------------------------------------------------------
+
+# Hours within which an alert was acknowledged, for the figures; then `later`, `not-acknowledged`.
+ACKNOWLEDGED_WITHIN_HOURS = (1, 2, 6, 24)
+
+
+@dataclass(frozen=True)
+class AlertFigures:
+    """The user's authority's alerts, sent and received: how fast they were acknowledged and
+    answered, and how they ended. Counts and durations only."""
+
+    sent: int
+    received: int
+    by_status: dict[str, int]
+    # (bucket code, alerts): "1h", "2h", "6h", "24h", "later", "not-acknowledged".
+    acknowledged_within: list[tuple[str, int]]
+    median_hours_to_acknowledgement: float | None
+    median_hours_to_outcome: float | None
+
+
+def alert_figures(user: User) -> AlertFigures:
+    outcome_at = Min("steps__at", filter=Q(steps__status__in=ALERT_OUTCOME_STATUSES))
+    rows = list(
+        alerts_visible_to(user)
+        .annotate(outcome_at=outcome_at)
+        .values("status", "from_authority_id", "sent_at", "acknowledged_at", "outcome_at")
+    )
+    buckets = {f"{h}h": 0 for h in ACKNOWLEDGED_WITHIN_HOURS} | {"later": 0, "not-acknowledged": 0}
+    to_acknowledge, to_outcome = [], []
+    for row in rows:
+        if row["acknowledged_at"] is None:
+            buckets["not-acknowledged"] += 1
+        else:
+            hours = (row["acknowledged_at"] - row["sent_at"]).total_seconds() / 3600
+            to_acknowledge.append(hours)
+            limit = next((h for h in ACKNOWLEDGED_WITHIN_HOURS if hours <= h), None)
+            buckets[f"{limit}h" if limit else "later"] += 1
+        if row["outcome_at"] is not None:
+            to_outcome.append((row["outcome_at"] - row["sent_at"]).total_seconds() / 3600)
+    by_status = dict.fromkeys(AlertStatus.values, 0)
+    for row in rows:
+        by_status[row["status"]] += 1
+    sent = sum(1 for row in rows if row["from_authority_id"] == user.authority_id)
+    return AlertFigures(
+        sent=sent,
+        received=len(rows) - sent,
+        by_status=by_status,
+        acknowledged_within=list(buckets.items()),
+        median_hours_to_acknowledgement=round(median(to_acknowledge), 1) if to_acknowledge else None,
+        median_hours_to_outcome=round(median(to_outcome), 1) if to_outcome else None,
+    )

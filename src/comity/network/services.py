@@ -29,6 +29,7 @@ from comity.core.services import audit
 from comity.network import selectors
 from comity.network.choices import MembershipState, NotificationKind
 from comity.network.models import (
+    ALERT_OUTCOME_STATUSES,
     ActionItem,
     Alert,
     AlertAsset,
@@ -200,9 +201,7 @@ def notifications_email(notifications: Iterable[Notification]) -> int:
 ALERT_MAX_ASSETS = 50
 ALERT_MAX_AHEAD = datetime.timedelta(days=90)
 ALERT_ACKNOWLEDGEABLE = frozenset({AlertStatus.SENT, AlertStatus.ESCALATED})
-ALERT_OUTCOMES = frozenset(
-    {AlertStatus.FREEZING_ORDERED, AlertStatus.FROZEN, AlertStatus.NOT_POSSIBLE, AlertStatus.REQUEST_NEEDED}
-)
+ALERT_OUTCOMES = ALERT_OUTCOME_STATUSES
 ALERT_ANSWERABLE = frozenset({AlertStatus.ACKNOWLEDGED, AlertStatus.FREEZING_ORDERED})
 ALERT_WITHDRAWABLE = ALERT_ACKNOWLEDGEABLE | ALERT_ANSWERABLE
 # The kind of asset an identifier names, for an asset an alert adds to the sender's case.

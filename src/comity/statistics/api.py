@@ -18,6 +18,8 @@ from comity.cooperation.selectors import request_filters
 from comity.core import messages
 from comity.core.errors import FieldErrors
 from comity.core.openapi import filterset_parameters
+from comity.network import selectors as network_selectors
+from comity.network.selectors import AlertFigures
 from comity.reference.money import USD
 from comity.statistics.assets import (
     ASSET_GROUP_KEYS,
@@ -233,4 +235,24 @@ def asset_roles(request: AuthedRequest) -> dict[str, Any]:
             {"role": role, "count": count, "share": round(count / total, 4) if total else None}
             for role, count in roles.counts.items()
         ],
+    }
+
+
+@router.get(
+    "/network",
+    summary="The network's figures for your authority: urgent freezing alerts by time to acknowledgement and outcome",
+)
+def network_statistics(request: AuthedRequest) -> dict[str, Any]:
+    network_selectors.require_member(request.user)
+    return {"alerts": alert_figures_json(network_selectors.alert_figures(request.user))}
+
+
+def alert_figures_json(figures: AlertFigures) -> dict[str, Any]:
+    return {
+        "sent": figures.sent,
+        "received": figures.received,
+        "by_status": figures.by_status,
+        "acknowledged_within": [{"within": within, "alerts": n} for within, n in figures.acknowledged_within],
+        "median_hours_to_acknowledgement": figures.median_hours_to_acknowledgement,
+        "median_hours_to_outcome": figures.median_hours_to_outcome,
     }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("assets/export/", views.asset_statistics_export, name="statistics-assets-export"),
     path("global/", views.global_page, name="statistics-global"),
     path("report.pdf", views.statistics_report, name="statistics-report"),
+    path("network/", views.network_statistics_page, name="statistics-network"),
 ]

@@ -16,14 +16,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from weasyprint import HTML
 
 from comity.accounts.choices import Role
-from comity.accounts.http import AuthedRequest
+from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
 from comity.cooperation.selectors import request_filters
 from comity.core.tabular import spreadsheet_response
+from comity.network import selectors as network_selectors
 from comity.reference.choices import (
     GROUNDS_NOT_ALLOWED_BY_UNCAC,
+    AlertStatus,
     AssetCaseStatus,
     AssetType,
     LegalBasis,
@@ -403,4 +405,35 @@ def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
         f"comity-asset-figures-{as_of.isoformat()}",
         request.GET.get("format", "csv"),
         "assets",
+    )
+
+
+# Acknowledged within an hour, two, six, a day; later; not yet.
+ACKNOWLEDGED_WITHIN = {
+    "1h": _lazy("Within an hour"),
+    "2h": _lazy("Within 2 hours"),
+    "6h": _lazy("Within 6 hours"),
+    "24h": _lazy("Within a day"),
+    "later": _lazy("Later"),
+    "not-acknowledged": _lazy("Not acknowledged"),
+}
+
+
+@case_reader_required
+def network_statistics_page(request: AuthedRequest) -> HttpResponse:
+    """The network's figures for the user's authority (urgent freezing alerts); 404 to non-members."""
+    network_selectors.require_member(request.user)
+    figures = network_selectors.alert_figures(request.user)
+    return render(
+        request,
+        "statistics/network.html",
+        {
+            "alerts": figures,
+            "acknowledged_chart": charts.bar_chart(
+                [(str(ACKNOWLEDGED_WITHIN[code]), n) for code, n in figures.acknowledged_within]
+            ),
+            "status_chart": charts.bar_chart(
+                [(str(AlertStatus(code).label), n) for code, n in figures.by_status.items() if n]
+            ),
+        },
     )

@@ -430,3 +430,31 @@ def test_the_demo_has_alerts_at_each_step_between_members(hub, peru, switzerland
     assert alerts[("PE", "CH")].status == "frozen" and alerts[("CH", "NG")].status == "withdrawn"
     assert Asset.objects.get().status == "frozen"  # in Peru's case
     assert Notification.objects.filter(kind="alert").exists()
+
+
+def test_figures_say_how_fast_alerts_were_acknowledged_and_how_they_ended(hub, peru, switzerland, nigeria):
+    answered = _alert(peru, switzerland)
+    services.alert_acknowledge(actor=switzerland.officer, alert=answered)
+    services.alert_outcome(
+        actor=switzerland.officer, alert=answered, outcome="not-possible", reason="Closed."
+    )
+    answered.refresh_from_db()
+    # Sent 30 minutes before it was acknowledged, three hours before its outcome.
+    Alert.objects.filter(pk=answered.pk).update(
+        sent_at=answered.acknowledged_at - datetime.timedelta(minutes=30)
+    )
+    AlertStep.objects.filter(alert=answered, status="not-possible").update(
+        at=answered.acknowledged_at + datetime.timedelta(hours=2, minutes=30)
+    )
+    _alert(switzerland, peru)  # received, not yet acknowledged
+    figures = bearer(peru.officer).get("/api/v1/statistics/network").json()["alerts"]
+    assert (figures["sent"], figures["received"]) == (1, 1)
+    assert figures["by_status"]["not-possible"] == 1 and figures["by_status"]["sent"] == 1
+    within = {row["within"]: row["alerts"] for row in figures["acknowledged_within"]}
+    assert within == {"1h": 1, "2h": 0, "6h": 0, "24h": 0, "later": 0, "not-acknowledged": 1}
+    assert figures["median_hours_to_acknowledgement"] == 0.5 and figures["median_hours_to_outcome"] == 3.0
+    page = _page(peru.officer).get("/statistics/network/")
+    assert page.status_code == 200 and "Within an hour" in page.content.decode()
+    # Nigeria's figures hold none of them; a non-member has no such page.
+    assert bearer(nigeria.officer).get("/api/v1/statistics/network").status_code == 404
+    assert _page(nigeria.officer).get("/statistics/network/").status_code == 404
