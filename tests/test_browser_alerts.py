@@ -2,6 +2,7 @@
 contact, Switzerland acknowledges and freezes, and the freezing appears in Peru's asset case."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -59,3 +60,37 @@ def test_an_alert_goes_from_acknowledgement_to_a_frozen_asset_in_the_senders_cas
     sender.get_by_role("link", name="Port concession bribes").click()
     expect(sender.locator("table.steps")).to_contain_text("2,500,000.00 USD")
     expect(sender.get_by_text("Frozen or seized").first).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_coordination_meeting_is_planned_minuted_and_added_to_a_calendar(
+    live_server, page_as, peru, switzerland
+):
+    hub = services.network_create(actor=None, code="hub", name="Comity hub")
+    for side in (peru, switzerland):
+        membership = services.membership_request(actor=None, network=hub, authority=side.authority)
+        services.membership_decide(actor=None, membership=membership, approve=True)
+    page = page_as("pe-officer", width=800)
+    page.goto(f"{live_server.url}/network/meetings/")
+    page.get_by_role("button", name="Plan a meeting").click()
+    page.get_by_label("Title").fill("Coordination on the port concession")
+    start = (timezone.now() + datetime.timedelta(days=5)).replace(hour=14, minute=0)
+    page.get_by_label("Starts at (UTC)").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Authorities invited").select_option([str(switzerland.authority.pk)])
+    page.get_by_label("Agenda").fill("1. Bank records\n2. Freezing")
+    page.get_by_role("button", name="Plan the meeting").click()
+    expect(page.get_by_text("Meeting planned.")).to_be_visible()
+    lima = (start - datetime.timedelta(hours=5)).strftime("%Y-%m-%d %H:%M")
+    expect(page.locator("#local-times")).to_contain_text(f"{lima} (UTC-05:00)")
+
+    guest = page_as("ch-officer")
+    guest.goto(page.url)
+    guest.get_by_text("Add an action item").click()
+    guest.get_by_label("Action").fill("Send the bank records")
+    guest.get_by_label("Owner").select_option(str(peru.officer.pk))
+    guest.get_by_label("Due on").fill((start + datetime.timedelta(days=10)).date().isoformat())
+    guest.get_by_role("button", name="Add", exact=True).click()
+    expect(guest.get_by_text("Action item added.")).to_be_visible()
+    with guest.expect_download() as download:
+        guest.get_by_role("button", name="Add to my calendar (.ics)").click()
+    assert "BEGIN:VEVENT" in Path(download.value.path()).read_text(encoding="utf-8")
