@@ -1,15 +1,17 @@
 """Page forms of the network; they only parse input, the services decide."""
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.models import Authority, User
 from comity.assets.choices import IdentifierKind
-from comity.assets.models import AssetCase
+from comity.assets.models import Asset, AssetCase
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
 from comity.network.models import ActionItem, Alert, AlertStep, Meeting
@@ -31,6 +33,14 @@ class AlertForm(OnceForm):
         coerce=int,
         required=False,
         empty_value=None,
+        # Choosing the case lists its assets to tick (htmx), so none is typed again.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("network-alert-case-assets"),
+                "hx-target": "#case-assets",
+                "hx-swap": "outerHTML",
+            }
+        ),
         help_text=_("The assets become assets of this case; a freezing in answer, a step of each."),
     )
     reason = forms.CharField(
@@ -41,10 +51,25 @@ class AlertForm(OnceForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
+    case_assets = forms.TypedMultipleChoiceField(
+        label=_("Assets of the case to freeze"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(
-        self, *args: Any, recipients: "list[Authority]", cases: "list[AssetCase]", **kwargs: Any
+        self,
+        *args: Any,
+        recipients: "list[Authority]",
+        cases: "list[AssetCase]",
+        case_assets: "Sequence[Asset]" = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        picker = self.fields["case_assets"]
+        assert isinstance(picker, forms.ChoiceField)
+        picker.choices = [(a.pk, asset_label(a)) for a in case_assets]
         to_authority, asset_case = self.fields["to_authority"], self.fields["asset_case"]
         assert isinstance(to_authority, forms.ChoiceField) and isinstance(asset_case, forms.ChoiceField)
         to_authority.choices = [("", "—")] + [(a.pk, str(a)) for a in recipients]
@@ -67,8 +92,22 @@ class AlertForm(OnceForm):
         return deadline.replace(tzinfo=datetime.UTC) if timezone.is_naive(deadline) else deadline
 
     def asset_rows(self) -> list[dict[str, Any]]:
-        """The rows filled in, as the service takes them."""
-        rows = []
+        """The assets of the case ticked, then the rows filled in, as the service takes them."""
+        return [row for row, _where in self._asset_rows()]
+
+    def asset_aliases(self) -> dict[str, str]:
+        """Where the service's `assets.N.field` errors show on this form."""
+        aliases = {}
+        for position, (_row, where) in enumerate(self._asset_rows()):
+            for name in ("asset", "identifier_kind", "identifier", "amount", "currency"):
+                aliases[f"assets.{position}.{name}"] = "case_assets" if where is None else f"{name}_{where}"
+        return aliases
+
+    def _asset_rows(self) -> list[tuple[dict[str, Any], int | None]]:
+        """Each asset with the form's row it came from (None: ticked in the case's list)."""
+        rows: list[tuple[dict[str, Any], int | None]] = [
+            ({"asset": pk}, None) for pk in self.cleaned_data.get("case_assets") or []
+        ]
         for n in range(ALERT_FORM_ASSETS):
             row = {
                 "identifier_kind": self.cleaned_data.get(f"identifier_kind_{n}") or "",
@@ -77,7 +116,7 @@ class AlertForm(OnceForm):
                 "currency": self.cleaned_data.get(f"currency_{n}") or "",
             }
             if row["identifier"] or row["amount"] is not None:
-                rows.append(row)
+                rows.append((row, n))
         return rows
 
     def rows(self) -> list[list[forms.BoundField]]:
@@ -85,6 +124,13 @@ class AlertForm(OnceForm):
             [self[f"{name}_{n}"] for name in ("identifier_kind", "identifier", "amount", "currency")]
             for n in range(ALERT_FORM_ASSETS)
         ]
+
+
+def asset_label(asset: "Asset") -> str:
+    """An asset of the sender's case as the alert form lists it: kind, identifier, where."""
+    return f"{asset.get_identifier_kind_display()} {asset.identifier} · {asset.location_country}" + (
+        f" · {asset.description}" if asset.description else ""
+    )
 
 
 class AcknowledgeForm(forms.Form):

@@ -8,6 +8,7 @@ from comity.network import views
 urlpatterns: list = [
     path("alerts/", views.alert_list, name="network-alerts"),
     path("alerts/new/", views.alert_create, name="network-alert-create"),
+    path("alerts/new/case-assets/", views.alert_case_assets, name="network-alert-case-assets"),
     path("alerts/<int:pk>/", views.alert_detail, name="network-alert"),
     path("alerts/<int:pk>/<slug:action>/", views.alert_action, name="network-alert-action"),
 ]

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.http import AuthedRequest, case_reader_required, writing_authority
 from comity.assets import selectors as assets_selectors
+from comity.assets.models import Asset, AssetCase
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
 from comity.core.policy import may_write, visible_or_404
 from comity.network import selectors, services
 from comity.network.forms import (
-    ALERT_FORM_ASSETS,
     AcknowledgeForm,
     ActionItemForm,
     AlertForm,
@@ -71,15 +71,13 @@ def alert_create(request: AuthedRequest) -> HttpResponse:
         token=address_form_token(request),
         recipients=list(selectors.alert_recipients(request.user)),
         cases=cases,
+        case_assets=_case_assets(cases, (request.POST or request.GET).get("asset_case", "")),
+        initial={"asset_case": request.GET.get("asset_case")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_pk = {c.pk: c for c in cases}
-        aliases = {
-            f"assets.{n}.{name}": f"{name}_{n}"
-            for n in range(ALERT_FORM_ASSETS)
-            for name in ("identifier_kind", "identifier", "amount", "currency")
-        }
+        aliases = form.asset_aliases()
         try:
             done = submit_form_once(
                 request,
@@ -104,6 +102,23 @@ def alert_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Alert sent."))
             return redirect("network-alert", pk=done.created.pk)
     return render(request, "network/alert_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _case_assets(cases: "list[AssetCase]", chosen: str) -> "list[Asset]":
+    """The assets with an identifier of the chosen case among the user's `cases` (none if it is not one)."""
+    case = next((c for c in cases if str(c.pk) == chosen), None)
+    return [a for a in case.assets.all() if a.identifier] if case is not None else []
+
+
+@case_reader_required
+def alert_case_assets(request: AuthedRequest) -> HttpResponse:
+    """The alert form's list of the chosen case's assets (loaded by htmx when the case changes)."""
+    selectors.require_member(request.user)
+    cases = list(assets_selectors.case_list(request.user))
+    form = AlertForm(
+        recipients=[], cases=cases, case_assets=_case_assets(cases, request.GET.get("asset_case", ""))
+    )
+    return render(request, "network/_case_assets.html", {"form": form})
 
 
 @dataclass(frozen=True)

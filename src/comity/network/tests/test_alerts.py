@@ -458,3 +458,43 @@ def test_figures_say_how_fast_alerts_were_acknowledged_and_how_they_ended(hub, p
     # Nigeria's figures hold none of them; a non-member has no such page.
     assert bearer(nigeria.officer).get("/api/v1/statistics/network").status_code == 404
     assert _page(nigeria.officer).get("/statistics/network/").status_code == 404
+
+
+def test_the_alert_form_lists_the_cases_assets_to_tick_and_puts_each_error_on_its_row(hub, peru, switzerland):
+    case = _case(peru, switzerland)
+    known = asset_services.asset_add(
+        actor=peru.officer,
+        case=case,
+        type="bank-account",
+        location_country="CH",
+        identifier_kind="iban",
+        identifier=IBAN,
+    )
+    sender = _page(peru.officer)
+    picker = sender.get(f"/network/alerts/new/case-assets/?asset_case={case.pk}").content.decode()
+    assert IBAN_COMPACT in picker and f'value="{known.pk}"' in picker
+    other = Client()
+    other.force_login(switzerland.officer)
+    assert (
+        IBAN_COMPACT
+        not in other.get(f"/network/alerts/new/case-assets/?asset_case={case.pk}").content.decode()
+    )
+    form = sender.get(f"/network/alerts/new/?asset_case={case.pk}", follow=True)
+    assert IBAN_COMPACT in form.content.decode()  # the case chosen in the address lists its assets
+    fields = {
+        "form_token": form.context["form"]["form_token"].value(),
+        "to_authority": switzerland.authority.pk,
+        "asset_case": case.pk,
+        "case_assets": [known.pk],
+        "reason": "Moving tonight.",
+        "deadline": (timezone.now() + datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"),
+        "identifier_kind_2": "iban",  # the third row; the others are left empty
+        "identifier_2": "GB82WEST12345698765433",
+    }
+    refused = sender.post(form.redirect_chain[-1][0], fields)
+    assert refused.status_code == 422
+    assert "Not a valid IBAN" in str(refused.context["form"].errors["identifier_2"])
+    sent = sender.post(form.redirect_chain[-1][0], fields | {"identifier_2": "GB82WEST12345698765432"})
+    assert sent.status_code == 302
+    assert [a.asset_id for a in Alert.objects.get().assets.all()][0] == known.pk
+    assert Asset.objects.filter(case=case).count() == 2  # the British account joined the case

@@ -172,6 +172,13 @@ def test_outsiders_get_404_and_owners_are_of_the_meeting(hub, peru, switzerland,
     page = Client()
     page.force_login(nigeria.officer)
     assert page.get(f"/network/meetings/{meeting.pk}/").status_code == 404
+    item = services.action_item_add(
+        actor=peru.officer, meeting=meeting, text="Send", owner=switzerland.officer, due_on=_start().date()
+    )
+    for action in ("minutes", "action", f"done/{item.pk}"):
+        assert page.post(f"/network/meetings/{meeting.pk}/{action}/", {"minutes": "x"}).status_code == 404
+    item.refresh_from_db()
+    assert item.done_on is None and Meeting.objects.get().minutes == ""
     assert page.get("/network/meetings/").status_code == 200  # a member, with no meeting of its own
     services.membership_suspend(actor=None, membership=switzerland.authority.memberships.get())
     assert bearer(switzerland.officer).get(f"/api/v1/meetings/{meeting.pk}").status_code == 404
@@ -185,7 +192,7 @@ def test_outsiders_get_404_and_owners_are_of_the_meeting(hub, peru, switzerland,
         {"text": "Send it", "owner": nigeria.officer.pk, "due_on": "2030-01-01"},
     )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "owner"
-    assert ActionItem.objects.count() == 0
+    assert ActionItem.objects.count() == 1  # the one Peru added
 
 
 def test_the_meeting_pages_plan_record_and_assign(hub, peru, switzerland):
