@@ -14,7 +14,7 @@ from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
-from comity.network.models import ActionItem, Alert, AlertStep, Meeting
+from comity.network.models import ActionItem, Alert, AlertAsset, AlertStep, Meeting
 from comity.network.services import ALERT_OUTCOMES
 from comity.reference.choices import AlertStatus
 
@@ -143,8 +143,8 @@ class AcknowledgeForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    """The outcome; a freezing is recorded for every asset of the alert, at the amounts alerted
-    (the API says which assets, for how much)."""
+    """The outcome; for a freezing, which of the alert's assets were frozen and for how much (each
+    ticked at first, at the amount alerted)."""
 
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[(s.value, s.label) for s in AlertStatus if s in ALERT_OUTCOMES]
@@ -159,6 +159,49 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, alert_assets: "Sequence[AlertAsset]" = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alert_assets = [a for a in alert_assets if a.frozen_step_id is None]
+        for a in self.alert_assets:
+            self.fields[f"frozen_{a.pk}"] = forms.BooleanField(
+                label=f"{a.get_identifier_kind_display()} {a.identifier}", required=False, initial=True
+            )
+            self.fields[f"amount_{a.pk}"] = forms.DecimalField(
+                label=_("Amount frozen"), max_digits=20, decimal_places=2, required=False, initial=a.amount
+            )
+            self.fields[f"currency_{a.pk}"] = forms.CharField(
+                label=_("Currency"), max_length=3, required=False, initial=a.currency
+            )
+
+    def frozen(self) -> list[dict[str, Any]]:
+        """The assets ticked as frozen, as the service takes them."""
+        return [
+            {
+                "alert_asset": a.pk,
+                "amount": self.cleaned_data.get(f"amount_{a.pk}"),
+                "currency": self.cleaned_data.get(f"currency_{a.pk}") or "",
+            }
+            for a in self.alert_assets
+            if self.cleaned_data.get(f"frozen_{a.pk}")
+        ]
+
+    def frozen_aliases(self) -> dict[str, str]:
+        """Where the service's `frozen.N.field` errors show on this form."""
+        ticked = [a.pk for a in self.alert_assets if self.cleaned_data.get(f"frozen_{a.pk}")]
+        return {
+            f"frozen.{n}.{name}": f"{name if name != 'alert_asset' else 'frozen'}_{pk}"
+            for n, pk in enumerate(ticked)
+            for name in ("alert_asset", "amount", "currency", "on", "kind")
+        }
+
+    def asset_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"{name}_{a.pk}"] for name in ("frozen", "amount", "currency")] for a in self.alert_assets
+        ]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("outcome", "on", "order_reference", "reason")]
 
 
 class WithdrawForm(forms.Form):

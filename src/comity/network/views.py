@@ -142,7 +142,7 @@ def _alert_context(request: AuthedRequest, pk: int, failed: tuple[str, forms.For
         if received and alert.status in ALERT_ACKNOWLEDGEABLE:
             forms_shown["acknowledge"] = AcknowledgeForm()
         if received and alert.status in ALERT_ANSWERABLE:
-            forms_shown["outcome"] = OutcomeForm()
+            forms_shown["outcome"] = OutcomeForm(alert_assets=list(alert.assets.all()))
         if not received and alert.status in ALERT_WITHDRAWABLE:
             forms_shown["withdraw"] = WithdrawForm()
     if failed is not None:
@@ -171,18 +171,31 @@ def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     if spec is None:
         raise Http404
     alert: Alert = visible_or_404(selectors.alerts_visible_to(request.user), pk)
-    form = spec.form(request.POST)
+    form = (
+        OutcomeForm(request.POST, alert_assets=list(alert.assets.order_by("pk")))
+        if action == "outcome"
+        else spec.form(request.POST)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if action == "acknowledge":
+            if isinstance(form, OutcomeForm):
+                frozen = form.frozen()
+                if data["outcome"] == AlertStatus.FROZEN and not frozen:
+                    raise ValidationError({"outcome": _("Tick the assets that were frozen.")})
+                fields = {name: data[name] for name in ("outcome", "on", "order_reference", "reason")}
+                services.alert_outcome(
+                    actor=request.user,
+                    alert=alert,
+                    frozen=[services.FrozenInput(**row) for row in frozen],
+                    **fields,
+                )
+            elif action == "acknowledge":
                 services.alert_acknowledge(actor=request.user, alert=alert, **data)
-            elif action == "outcome":
-                services.alert_outcome(actor=request.user, alert=alert, **data)
             else:
                 services.alert_withdraw(actor=request.user, alert=alert, **data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, form.frozen_aliases() if isinstance(form, OutcomeForm) else None)
         else:
             messages.success(request, spec.done)
             return redirect(reverse("network-alert", args=[pk]))

@@ -4,6 +4,7 @@ the asset in the sender's asset case; refused to anyone outside the alert with a
 
 import datetime
 import random
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -411,7 +412,14 @@ def test_the_pages_send_acknowledge_and_answer_an_alert(hub, peru, switzerland):
     assert recipient.post(f"/network/alerts/{alert.pk}/acknowledge/", {"note": ""}).status_code == 302
     no_reason = recipient.post(f"/network/alerts/{alert.pk}/outcome/", {"outcome": "not-possible"})
     assert no_reason.status_code == 422 and 'id="outcome-form"' in no_reason.content.decode()
-    assert recipient.post(f"/network/alerts/{alert.pk}/outcome/", {"outcome": "frozen"}).status_code == 302
+    row = alert.assets.get().pk
+    no_amount = recipient.post(
+        f"/network/alerts/{alert.pk}/outcome/", {"outcome": "frozen", f"frozen_{row}": "on"}
+    )
+    assert no_amount.status_code == 422  # the asset's step in the case needs the amount frozen
+    assert no_amount.context["forms"]["outcome"].errors[f"amount_{row}"]
+    ticked = {"outcome": "frozen", f"frozen_{row}": "on", f"amount_{row}": "1000", f"currency_{row}": "EUR"}
+    assert recipient.post(f"/network/alerts/{alert.pk}/outcome/", ticked).status_code == 302
     assert Asset.objects.get(case=case).status == "frozen"
     # A viewer reads the alert and is offered no form.
     viewer = _page(switzerland.viewer).get(f"/network/alerts/{alert.pk}/").content.decode()
@@ -498,3 +506,52 @@ def test_the_alert_form_lists_the_cases_assets_to_tick_and_puts_each_error_on_it
     assert sent.status_code == 302
     assert [a.asset_id for a in Alert.objects.get().assets.all()][0] == known.pk
     assert Asset.objects.filter(case=case).count() == 2  # the British account joined the case
+
+
+def test_the_outcome_form_says_which_assets_were_frozen_and_for_how_much(hub, peru, switzerland):
+    case = _case(peru, switzerland)
+    alert = _alert(
+        peru,
+        switzerland,
+        asset_case=case,
+        assets=[
+            services.AlertAssetInput(
+                identifier_kind="iban", identifier=IBAN, amount=Decimal(900), currency="USD"
+            ),
+            services.AlertAssetInput(identifier_kind="account", identifier="0042-77"),
+        ],
+    )
+    services.alert_acknowledge(actor=switzerland.officer, alert=alert)
+    first, second = alert.assets.order_by("pk")
+    page = _page(switzerland.officer)
+    shown = page.get(f"/network/alerts/{alert.pk}/").content.decode()
+    assert f'name="frozen_{first.pk}"' in shown and 'value="900.00"' in shown
+    none = page.post(f"/network/alerts/{alert.pk}/outcome/", {"outcome": "frozen"})
+    assert none.status_code == 422 and "Tick the assets" in none.content.decode()
+    bad = page.post(
+        f"/network/alerts/{alert.pk}/outcome/",
+        {
+            "outcome": "frozen",
+            f"frozen_{first.pk}": "on",
+            f"amount_{first.pk}": "500",
+            f"currency_{first.pk}": "XYZ",
+        },
+    )
+    assert bad.status_code == 422 and "XYZ" in str(
+        bad.context["forms"]["outcome"].errors[f"currency_{first.pk}"]
+    )
+    done = page.post(
+        f"/network/alerts/{alert.pk}/outcome/",
+        {
+            "outcome": "frozen",
+            f"frozen_{first.pk}": "on",
+            f"amount_{first.pk}": "500",
+            f"currency_{first.pk}": "USD",
+        },
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.frozen_step.amount == Decimal(500) and second.frozen_step is None
+    statuses = dict(Asset.objects.filter(case=case).values_list("identifier", "status"))
+    assert statuses == {IBAN_COMPACT: "frozen", "0042-77": "identified"}
