@@ -291,7 +291,11 @@ COMITY_SUBMISSION_THRESHOLD = int(os.environ.get("COMITY_SUBMISSION_THRESHOLD", 
 # lost its worker, and is failed by the worker's sweeps (COMITY_WORKER_SWEEPS) or its own page.
 COMITY_JOB_LEASE_SECONDS = float(os.environ.get("COMITY_JOB_LEASE_SECONDS", "60"))
 # What `comity worker` runs every half lease, besides the queue: dotted paths of functions.
-COMITY_WORKER_SWEEPS = ["comity.core.jobs.reclaim_abandoned", "comity.network.services.alerts_escalate"]
+COMITY_WORKER_SWEEPS = [
+    "comity.core.jobs.reclaim_abandoned",
+    "comity.network.services.alerts_escalate",
+    "comity.network.services.action_items_remind",
+]
 # An urgent freezing alert not acknowledged within this many hours is escalated (#22 item 6).
 COMITY_ALERT_ACK_HOURS = float(os.environ.get("COMITY_ALERT_ACK_HOURS", "2"))
 COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(100 * 2**20)))

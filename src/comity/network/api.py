@@ -30,6 +30,7 @@ from comity.network.schemas import (
     MeetingIn,
     MeetingRecordIn,
     OutcomeIn,
+    RescheduleIn,
     WithdrawIn,
 )
 from comity.reference.choices import AlertStatus
@@ -322,6 +323,16 @@ def meeting_calendar(request: AuthedRequest, meeting_id: ObjectId) -> HttpRespon
 )
 def record_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: MeetingRecordIn) -> dict[str, Any]:
     services.meeting_record(
+        actor=request.user, meeting=_meeting_for_write(request, meeting_id), **payload.dict()
+    )
+    return _meeting(request, meeting_id)
+
+
+@meetings_router.post(
+    "/{int:meeting_id}/reschedule", auth=api_auth, summary="Move a meeting or change its length"
+)
+def reschedule_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: RescheduleIn) -> dict[str, Any]:
+    services.meeting_reschedule(
         actor=request.user, meeting=_meeting_for_write(request, meeting_id), **payload.dict()
     )
     return _meeting(request, meeting_id)

@@ -258,6 +258,18 @@ class MeetingForm(OnceForm):
         return starts_at.replace(tzinfo=datetime.UTC) if timezone.is_naive(starts_at) else starts_at
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (UTC)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=15, max_value=720)
+
+    def clean_starts_at(self) -> datetime.datetime:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        return starts_at.replace(tzinfo=datetime.UTC) if timezone.is_naive(starts_at) else starts_at
+
+
 class MinutesForm(forms.Form):
     agenda = forms.CharField(
         label=_("Agenda"),

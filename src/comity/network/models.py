@@ -371,12 +371,15 @@ class ActionItem(models.Model):
     )
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # When its owner was reminded that it falls due (once: `services.action_items_remind`).
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["done_on", "reminded_on", "due_on"], name="action_item_due_idx")]
 
     def __str__(self) -> str:
         return self.text

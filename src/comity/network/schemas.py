@@ -72,6 +72,11 @@ class MeetingIn(Schema):
     asset_cases: list[ObjectId] = Field([], max_length=50, description="ids of asset cases you take part in")
 
 
+class RescheduleIn(Schema):
+    starts_at: datetime.datetime = Field(description="ISO 8601 with its time zone")
+    duration_minutes: int = Field(60, ge=15, le=720)
+
+
 class MeetingRecordIn(Schema):
     agenda: str | None = Field(None, max_length=10_000)
     minutes: str | None = Field(None, max_length=20_000)

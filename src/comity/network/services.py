@@ -636,6 +636,20 @@ def _require_meeting_writer(actor: User, meeting: Meeting) -> int:
     )
 
 
+def _check_time(errors: FieldErrors, starts_at: datetime.datetime | None, duration_minutes: int) -> None:
+    now = timezone.now()
+    if starts_at is None:
+        errors.required("starts_at", None)
+    elif timezone.is_naive(starts_at):
+        errors.add("starts_at", _("Give the time zone of the start (for instance 2026-12-10T14:00:00Z)."))
+    elif starts_at <= now:
+        errors.add("starts_at", _("The meeting would start in the past."))
+    elif starts_at > now + MEETING_MAX_AHEAD:
+        errors.add("starts_at", _("A meeting is planned at most two years ahead."))
+    if not 15 <= duration_minutes <= 720:
+        errors.add("duration_minutes", _("A meeting lasts between 15 minutes and 12 hours."))
+
+
 @transaction.atomic
 def meeting_plan(
     *,
@@ -657,17 +671,7 @@ def meeting_plan(
     errors = FieldErrors()
     errors.required("title", title)
     errors.texts(Meeting, {"title": title, "location": location, "agenda": agenda})
-    now = timezone.now()
-    if starts_at is None:
-        errors.required("starts_at", None)
-    elif timezone.is_naive(starts_at):
-        errors.add("starts_at", _("Give the time zone of the start (for instance 2026-12-10T14:00:00Z)."))
-    elif starts_at <= now:
-        errors.add("starts_at", _("The meeting would start in the past."))
-    elif starts_at > now + MEETING_MAX_AHEAD:
-        errors.add("starts_at", _("A meeting is planned at most two years ahead."))
-    if not 15 <= duration_minutes <= 720:
-        errors.add("duration_minutes", _("A meeting lasts between 15 minutes and 12 hours."))
+    _check_time(errors, starts_at, duration_minutes)
     members = selectors.member_authority_ids(actor)
     others = {a.pk: a for a in participants if a.pk != own}
     if not others:
@@ -735,6 +739,33 @@ def meeting_record(
 
 
 @transaction.atomic
+def meeting_reschedule(
+    *, actor: User, meeting: Meeting, starts_at: datetime.datetime | None, duration_minutes: int
+) -> Meeting:
+    """Move the meeting (or change its length); the other participants' officers and heads are
+    told, and a calendar that imported the invitation updates it (SEQUENCE)."""
+    _require_meeting_writer(actor, meeting)
+    errors = FieldErrors()
+    _check_time(errors, starts_at, duration_minutes)
+    errors.raise_if_any()
+    assert starts_at is not None
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if (meeting.starts_at, meeting.duration_minutes) == (starts_at, duration_minutes):
+        return meeting
+    meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
+    meeting.sequence += 1
+    meeting.save(update_fields=["starts_at", "duration_minutes", "sequence"])
+    audit(
+        actor=actor, action=AuditAction.MEETING_UPDATE, obj=meeting, fields=["starts_at", "duration_minutes"]
+    )
+    others = meeting.participants.exclude(authority_id=actor.authority_id or -1).values_list(
+        "authority_id", flat=True
+    )
+    notify(users=_writers_of(others, but=actor), kind=NotificationKind.MEETING, url=meeting_url(meeting))
+    return meeting
+
+
+@transaction.atomic
 def action_item_add(
     *, actor: User, meeting: Meeting, text: str, owner: User | None, due_on: datetime.date | None
 ) -> ActionItem:
@@ -796,3 +827,28 @@ def meeting_ics(meeting: Meeting) -> bytes:
         event.add("location", meeting.location)
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+# An action item's owner is reminded this many days before it falls due (or at once, if later).
+ACTION_REMIND_DAYS = 2
+
+
+def action_items_remind(today: datetime.date | None = None) -> int:
+    """Remind each owner, once, of an action item not done that falls due within
+    ACTION_REMIND_DAYS (or is overdue): a notification for the daily digest. `comity worker` runs
+    this as a sweep (COMITY_WORKER_SWEEPS). Returns how many were reminded."""
+    today = today or timezone.localdate()
+    due = ActionItem.objects.filter(
+        done_on__isnull=True,
+        reminded_on__isnull=True,
+        due_on__lte=today + datetime.timedelta(days=ACTION_REMIND_DAYS),
+    ).select_related("meeting", "owner")
+    reminded = 0
+    for item in due:
+        with transaction.atomic():
+            # Another sweep (a second worker) may have reminded it meanwhile.
+            if not ActionItem.objects.filter(pk=item.pk, reminded_on__isnull=True).update(reminded_on=today):
+                continue
+            notify(users=[item.owner], kind=NotificationKind.ACTION_DUE, url=meeting_url(item.meeting))
+            reminded += 1
+    return reminded

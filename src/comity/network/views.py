@@ -32,6 +32,7 @@ from comity.network.forms import (
     MeetingForm,
     MinutesForm,
     OutcomeForm,
+    RescheduleForm,
     WithdrawForm,
 )
 from comity.network.models import ActionItem, Alert, Meeting
@@ -255,6 +256,12 @@ def _meeting_context(request: AuthedRequest, pk: int, failed: tuple[str, forms.F
     if can_write:
         forms_shown = {
             "minutes": MinutesForm(initial={"agenda": meeting.agenda, "minutes": meeting.minutes}),
+            "reschedule": RescheduleForm(
+                initial={
+                    "starts_at": meeting.starts_at.astimezone(datetime.UTC).replace(tzinfo=None),
+                    "duration_minutes": meeting.duration_minutes,
+                }
+            ),
             "action": ActionItemForm(
                 owners=list(selectors.action_owners(meeting).select_related("authority"))
             ),
@@ -296,6 +303,8 @@ def meeting_action(request: AuthedRequest, pk: int, action: str, target: int | N
     form: forms.Form
     if action == "minutes":
         form = MinutesForm(request.POST)
+    elif action == "reschedule":
+        form = RescheduleForm(request.POST)
     elif action == "action":
         form = ActionItemForm(
             request.POST, owners=list(selectors.action_owners(meeting).select_related("authority"))
@@ -312,6 +321,8 @@ def meeting_action(request: AuthedRequest, pk: int, action: str, target: int | N
         try:
             if action == "minutes":
                 services.meeting_record(actor=request.user, meeting=meeting, **data)
+            elif action == "reschedule":
+                services.meeting_reschedule(actor=request.user, meeting=meeting, **data)
             else:
                 services.action_item_add(
                     actor=request.user,
@@ -323,7 +334,12 @@ def meeting_action(request: AuthedRequest, pk: int, action: str, target: int | N
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Minutes saved.") if action == "minutes" else _("Action item added."))
+            done = {
+                "minutes": _("Minutes saved."),
+                "reschedule": _("Meeting moved."),
+                "action": _("Action item added."),
+            }
+            messages.success(request, done[action])
             return redirect(
                 reverse("network-meeting", args=[pk]) + ("#actions" if action == "action" else "")
             )

@@ -104,6 +104,9 @@ def test_an_alert_goes_from_acknowledgement_to_a_frozen_asset_in_the_senders_cas
     assert mailoutbox[0].body.endswith(f"/network/alerts/{alert['id']}/\n")
     assert "trust" not in mailoutbox[0].body and IBAN_COMPACT not in mailoutbox[0].body
 
+    assert recipient.get("/api/v1/alerts?status=lost").status_code == 422
+    assert recipient.get("/api/v1/alerts?direction=up").json()["errors"][0]["field"] == "direction"
+    assert recipient.get("/api/v1/alerts?status=frozen").json() == []
     received = recipient.get("/api/v1/alerts?direction=received").json()
     assert [a["id"] for a in received] == [alert["id"]]
     detail = recipient.get(f"/api/v1/alerts/{alert['id']}").json()

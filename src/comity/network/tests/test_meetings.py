@@ -237,3 +237,71 @@ def test_the_meeting_pages_plan_record_and_assign(hub, peru, switzerland):
     assert item.done_on == timezone.localdate()
     listed = page.get("/network/meetings/?upcoming=1").content.decode()
     assert "Coordination" in listed
+
+
+def test_owners_are_reminded_once_of_action_items_falling_due(hub, peru, switzerland, settings):
+    meeting = services.meeting_plan(
+        actor=peru.officer, title="Coordination", starts_at=_start(), participants=[switzerland.authority]
+    )
+    today = timezone.localdate()
+
+    def item(owner, days: int) -> ActionItem:
+        return services.action_item_add(
+            actor=peru.officer,
+            meeting=meeting,
+            text="Send",
+            owner=owner,
+            due_on=today + datetime.timedelta(days=days),
+        )
+
+    soon, later, overdue, done = (
+        item(switzerland.officer, 1),
+        item(switzerland.head, 10),
+        item(peru.head, -3),
+        item(switzerland.officer, 0),
+    )
+    services.action_item_done(actor=switzerland.officer, item=done)
+    Notification.objects.all().delete()  # the notices of assignment
+    assert services.action_items_remind(today) == 2
+    assert services.action_items_remind(today) == 0  # once
+    reminded = Notification.objects.filter(kind="action-due", urgent=False)  # for the daily digest
+    assert sorted(reminded.values_list("user__username", flat=True)) == ["ch-officer", "pe-head"]
+    assert all(n.url == f"/network/meetings/{meeting.pk}/" for n in reminded)
+    assert services.action_items_remind(today + datetime.timedelta(days=9)) == 1  # the later one, in its turn
+    assert "comity.network.services.action_items_remind" in settings.COMITY_WORKER_SWEEPS
+    assert {soon.pk, overdue.pk, later.pk} == set(
+        ActionItem.objects.exclude(reminded_on=None).values_list("pk", flat=True)
+    )
+
+
+def test_a_meeting_moved_tells_the_others_and_updates_the_calendar(hub, peru, switzerland):
+    meeting = services.meeting_plan(
+        actor=peru.officer, title="Coordination", starts_at=_start(), participants=[switzerland.authority]
+    )
+    Notification.objects.all().delete()
+    guest = bearer(switzerland.officer)
+    past = _post(guest, f"/api/v1/meetings/{meeting.pk}/reschedule", {"starts_at": "2020-01-01T10:00:00Z"})
+    assert past.status_code == 422 and past.json()["errors"][0]["field"] == "starts_at"
+    later = _start() + datetime.timedelta(days=1, hours=2)
+    moved = _post(
+        guest,
+        f"/api/v1/meetings/{meeting.pk}/reschedule",
+        {"starts_at": later.isoformat(), "duration_minutes": 45},
+    )
+    assert moved.status_code == 200 and moved.json()["starts_at"] == later.isoformat().replace("+00:00", "Z")
+    event = icalendar.Calendar.from_ical(guest.get(f"/api/v1/meetings/{meeting.pk}.ics").content).walk(
+        "VEVENT"
+    )[0]
+    assert event.decoded("dtstart") == later and int(event["sequence"]) == 1
+    assert event.decoded("dtend") == later + datetime.timedelta(minutes=45)
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"pe-officer", "pe-head"}
+    page = Client()
+    page.force_login(peru.officer)
+    back = page.post(
+        f"/network/meetings/{meeting.pk}/reschedule/",
+        {"starts_at": _start().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 60},
+    )
+    assert back.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.duration_minutes, meeting.sequence) == (_start(), 60, 2)
+    assert AuditEntry.objects.filter(action="meeting.update", object_id=str(meeting.pk)).count() == 2
