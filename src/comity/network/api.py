@@ -131,6 +131,11 @@ def list_alerts(
 )
 def send_alert(request: AuthedRequest, response: HttpResponse, payload: AlertIn) -> Status:
     selectors.require_member(request.user)
+    to_authority = Authority.objects.filter(pk=payload.to_authority).first()
+    if to_authority is None:
+        raise ValidationError(
+            {"to_authority": [_("No authority with id %(id)s.") % {"id": payload.to_authority}]}
+        )
     case = None
     if payload.asset_case is not None:
         case = assets_selectors.cases_visible_to(request.user).filter(pk=payload.asset_case).first()
@@ -144,7 +149,7 @@ def send_alert(request: AuthedRequest, response: HttpResponse, payload: AlertIn)
         Alert,
         lambda: services.alert_send(
             actor=request.user,
-            to_authority=Authority.objects.filter(pk=payload.to_authority).first(),
+            to_authority=to_authority,
             assets=[services.AlertAssetInput(**a.dict()) for a in payload.assets],
             reason=payload.reason,
             deadline=payload.deadline,

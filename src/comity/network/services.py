@@ -162,7 +162,10 @@ def notify(*, users: Iterable[User], kind: str, url: str, urgent: bool = False) 
     )
     if urgent and rows:
         ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: notifications_email(Notification.objects.filter(pk__in=ids)))
+        # robust: a mail server that fails is logged; the write stands and the digest sends it later.
+        transaction.on_commit(
+            lambda: notifications_email(Notification.objects.filter(pk__in=ids)), robust=True
+        )
     return rows
 
 
@@ -272,7 +275,8 @@ def _email_contacts(contacts: Iterable[ContactPerson], known: Iterable[User], ur
                 recipient_list=[address],
             )
 
-    transaction.on_commit(send)
+    # robust: a mail server that fails is logged; the alert is sent and the contact's users have it.
+    transaction.on_commit(send, robust=True)
 
 
 def _alert_reach(alert: Alert, contacts: Sequence[ContactPerson], fallback: Iterable[User]) -> None:
@@ -495,8 +499,13 @@ def alert_outcome(
     chosen: list[tuple[int, AlertAsset, Decimal | None, str]] = []
     if outcome == AlertStatus.FROZEN:
         wanted = frozen or [FrozenInput(pk, a.amount, a.currency) for pk, a in alert_assets.items()]
+        seen: set[int] = set()
         for position, item in enumerate(wanted):
             row = alert_assets.get(item.alert_asset)
+            if item.alert_asset in seen:
+                errors.add(f"frozen.{position}.alert_asset", _("This asset is named twice."))
+                continue
+            seen.add(item.alert_asset)
             if row is None:
                 errors.add(
                     f"frozen.{position}.alert_asset",

@@ -5,6 +5,7 @@ the asset in the sender's asset case; refused to anyone outside the alert with a
 import datetime
 import random
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -221,6 +222,7 @@ def test_an_alert_without_a_case_names_assets_of_the_case_by_id_or_identifier(hu
         ({"reason": "  "}, "reason", "required"),
         ({"reason": "x" * 5_001}, "reason", "5"),
         ({"asset_case": 999999}, "asset_case", "999999"),
+        ({"to_authority": 999999}, "to_authority", "No authority with id 999999"),
     ],
 )
 def test_a_bad_alert_names_the_field_and_writes_nothing(hub, peru, switzerland, change, field, words):
@@ -310,6 +312,12 @@ def test_steps_follow_in_order_and_only_the_right_side_takes_each(hub, peru, swi
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "outcome"
     ordered = _post(recipient, f"/api/v1/alerts/{alert.pk}/outcome", {"outcome": "freezing-ordered"})
     assert ordered.json()["status"] == "freezing-ordered"
+    twice = _post(
+        recipient,
+        f"/api/v1/alerts/{alert.pk}/outcome",
+        {"outcome": "frozen", "frozen": [{"alert_asset": alert.assets.get().pk}] * 2},
+    )
+    assert twice.status_code == 422 and twice.json()["errors"][0]["field"] == "frozen.1.alert_asset"
     unknown = _post(
         recipient,
         f"/api/v1/alerts/{alert.pk}/outcome",
@@ -558,3 +566,27 @@ def test_the_outcome_form_says_which_assets_were_frozen_and_for_how_much(hub, pe
     assert first.frozen_step.amount == Decimal(500) and second.frozen_step is None
     statuses = dict(Asset.objects.filter(case=case).values_list("identifier", "status"))
     assert statuses == {IBAN_COMPACT: "frozen", "0042-77": "identified"}
+
+
+def test_a_mail_server_that_fails_does_not_fail_the_alert(
+    hub, peru, switzerland, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    with (
+        mock.patch("comity.network.services.send_mail", refuse),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sent = _post(
+            bearer(peru.officer),
+            "/api/v1/alerts",
+            {
+                "to_authority": switzerland.authority.pk,
+                "assets": [{"identifier_kind": "iban", "identifier": IBAN}],
+                "reason": "Urgent.",
+                "deadline": _deadline(),
+            },
+        )
+    assert sent.status_code == 201 and Alert.objects.count() == 1
+    assert Notification.objects.filter(user=switzerland.officer, kind="alert").exists()  # in the inbox still
