@@ -147,11 +147,17 @@ def urgent_contacts(authority_id: int) -> list[ContactPerson]:
     )
 
 
-def alert_recipients(user: User) -> "QuerySet[Authority]":
-    """The authorities the user may alert: the other members of the user's networks."""
+def other_members(user: User) -> "QuerySet[Authority]":
+    """The other member authorities of the user's networks (whom a meeting may invite)."""
     return Authority.objects.filter(pk__in=member_authority_ids(user) - {user.authority_id}).order_by(
         "country", "name"
     )
+
+
+def alert_recipients(user: User) -> "QuerySet[Authority]":
+    """The authorities the user may alert: the members of the user's networks in other States."""
+    own_country = user.authority.country if user.authority else ""
+    return other_members(user).exclude(country=own_country)
 
 
 # Case coordination meetings --------------------------------------------------------------------

@@ -368,7 +368,7 @@ def alert_send(
     errors = FieldErrors()
     if to_authority is None:
         errors.required("to_authority", None)
-    elif to_authority.pk == own or to_authority.pk not in selectors.member_authority_ids(actor):
+    elif not selectors.alert_recipients(actor).filter(pk=to_authority.pk).exists():
         errors.add("to_authority", _("Alert an authority of another State that is a member of your network."))
     errors.required("reason", reason)
     errors.texts(Alert, {"reason": reason})

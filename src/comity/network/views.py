@@ -223,7 +223,7 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
     writing_authority(request)
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
-    invitable = list(selectors.alert_recipients(request.user))
+    invitable = list(selectors.other_members(request.user))
     cases = list(assets_selectors.case_list(request.user))
     form = MeetingForm(
         request.POST or None, token=address_form_token(request), invitable=invitable, cases=cases

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from comity.accounts.tests.factories import AuthorityFactory
 from comity.assets import services as asset_services
 from comity.assets.models import Asset, AssetStep
 from comity.core.models import AccessEntry, AuditEntry
@@ -241,12 +242,16 @@ def test_a_bad_alert_names_the_field_and_writes_nothing(hub, peru, switzerland, 
 
 
 def test_only_a_member_of_another_state_can_be_alerted(hub, peru, switzerland, nigeria):
+    # Peru's asset recovery office is a member too, but of Peru: an alert goes abroad.
+    office = AuthorityFactory(country="PE", name="Asset recovery office")
+    membership = services.membership_request(actor=None, network=hub, authority=office)
+    services.membership_decide(actor=None, membership=membership, approve=True)
     body = {
         "assets": [{"identifier_kind": "iban", "identifier": IBAN}],
         "reason": "Urgent.",
         "deadline": _deadline(),
     }
-    for target in (nigeria.authority.pk, peru.authority.pk):  # not a member; one's own authority
+    for target in (nigeria.authority.pk, peru.authority.pk, office.pk):  # not a member; own; own State
         response = _post(bearer(peru.officer), "/api/v1/alerts", body | {"to_authority": target})
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "to_authority"
