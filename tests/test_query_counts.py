@@ -21,6 +21,7 @@ from comity.assets.choices import StepKind
 from comity.ledger import services as ledger
 from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
 from comity.network import services as network
+from comity.network.tests.test_consultations_api import PDF, members
 from conftest import bearer, make_request
 
 DAY = datetime.date(2024, 3, 1)
@@ -203,5 +204,49 @@ def test_the_networks_lists_run_the_pinned_number_of_queries(peru, switzerland):
 
     few = _measure(clients, views(_grow_network(peru, switzerland, 1)))
     more = _measure(clients, views(_grow_network(peru, switzerland, 3)))
+    assert few == more, f"the query count grows with the rows: {few} then {more}"
+    _assert_pinned(more)
+
+
+def _grow_consultations(peru, switzerland, n: int) -> int:
+    """`n` more consultations between Peru and Switzerland, the last with `n + 1` messages, each
+    with a draft attachment and read by the other side; the last one's id."""
+    for _ in range(n):
+        consultation = network.consultation_open(
+            actor=peru.officer,
+            participants=[switzerland.authority],
+            subject="Consultation",
+            handling="TLP:AMBER",
+        )
+    for position in range(n + 1):
+        network.consultation_post(
+            actor=switzerland.officer if position % 2 else peru.officer,
+            consultation=consultation,
+            body="Message",
+            attachments=[network.AttachmentInput(name="draft.pdf", content=PDF)],
+        )
+        reader = peru.officer if position % 2 else switzerland.officer
+        network.consultation_mark_read(
+            user=reader, consultation=network.Consultation.objects.get(pk=consultation.pk)
+        )
+    return consultation.pk
+
+
+def test_the_consultations_run_the_pinned_number_of_queries(peru, switzerland):
+    members(peru, switzerland)
+    page = Client()
+    page.force_login(peru.officer)
+    clients = {"page": page, "api": bearer(peru.officer)}
+
+    def views(last: int) -> dict[str, tuple[str, str]]:
+        return {
+            "page /network/consultations/": ("page", "/network/consultations/"),
+            "page /network/consultations/{id}/": ("page", f"/network/consultations/{last}/"),
+            "api /api/v1/consultations": ("api", "/api/v1/consultations"),
+            "api /api/v1/consultations/{id}": ("api", f"/api/v1/consultations/{last}"),
+        }
+
+    few = _measure(clients, views(_grow_consultations(peru, switzerland, 1)))
+    more = _measure(clients, views(_grow_consultations(peru, switzerland, 3)))
     assert few == more, f"the query count grows with the rows: {few} then {more}"
     _assert_pinned(more)

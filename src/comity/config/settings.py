@@ -299,6 +299,14 @@ COMITY_WORKER_SWEEPS = [
 # An urgent freezing alert not acknowledged within this many hours is escalated (#22 item 6).
 COMITY_ALERT_ACK_HOURS = float(os.environ.get("COMITY_ALERT_ACK_HOURS", "2"))
 COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(100 * 2**20)))
+# A consultation's draft attachments (#22 item 4): each at most this large, a few per message. The
+# API takes them in the JSON body (base64, a third larger), which Django caps at
+# DATA_UPLOAD_MAX_MEMORY_SIZE: that cap is raised to hold a message's worth, and no more.
+COMITY_ATTACHMENT_MAX_BYTES = int(os.environ.get("COMITY_ATTACHMENT_MAX_BYTES", str(2 * 2**20)))
+COMITY_ATTACHMENTS_PER_MESSAGE = int(os.environ.get("COMITY_ATTACHMENTS_PER_MESSAGE", "3"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(
+    2_621_440, COMITY_ATTACHMENTS_PER_MESSAGE * COMITY_ATTACHMENT_MAX_BYTES * 4 // 3 + 2**18
+)
 # The transparency log's signing key (made by `comity ledger init`) and the origin line of its
 # checkpoints, which is also the key's name.
 COMITY_LEDGER_KEY_FILE = Path(os.environ.get("COMITY_LEDGER_KEY_FILE", VAR_DIR / "ledger.key"))

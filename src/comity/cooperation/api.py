@@ -100,7 +100,7 @@ def _event_out(entry: selectors.TimelineEntry) -> dict[str, Any]:
     }
 
 
-def _authorities(ids: list[int], field: str) -> list[Authority]:
+def authorities_by_id(ids: list[int], field: str) -> list[Authority]:
     found = {a.pk: a for a in Authority.objects.filter(pk__in=ids)}
     missing = [str(i) for i in ids if i not in found]
     if missing:
@@ -180,9 +180,9 @@ def list_access_log(request: AuthedRequest) -> dict[str, Any]:
 )
 def create_request(request: AuthedRequest, response: HttpResponse, payload: RequestIn) -> Status:
     data = payload.dict()
-    [requesting] = _authorities([data.pop("requesting_authority")], "requesting_authority")
-    [requested] = _authorities([data.pop("requested_authority")], "requested_authority")
-    shared_with = _authorities(data.pop("shared_with"), "shared_with")
+    [requesting] = authorities_by_id([data.pop("requesting_authority")], "requesting_authority")
+    [requested] = authorities_by_id([data.pop("requested_authority")], "requested_authority")
+    shared_with = authorities_by_id(data.pop("shared_with"), "shared_with")
     data["subjects"] = [services.SubjectInput(**s) for s in data["subjects"]]
     done = create_once(
         request,

@@ -22,8 +22,11 @@ from comity.core.services import KeyReused, Submitted, submission_fingerprint, s
 
 M = TypeVar("M", bound=models.Model)
 PROBLEM_TYPE = "application/problem+json"
-# Location parts that say where in the HTTP request, not which field.
-_LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
+# Location parts that say where in the HTTP request, not which field: the part of the request,
+# then the operation's parameter that holds the schema. Only these leading ones are dropped: a
+# field may itself be called "body" (a message's).
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form"}
+_PARAMETERS = {"payload", "filters"}
 
 
 def problem(
@@ -62,7 +65,9 @@ def _schema_problem(request: HttpRequest, error: SchemaValidationError) -> HttpR
     errors = []
     for item in error.errors:
         location = [str(part) for part in item.get("loc", ())]
-        while location and location[0] in _LOCATION_PREFIXES:
+        if location and location[0] in _LOCATIONS:
+            location.pop(0)
+        if len(location) > 1 and location[0] in _PARAMETERS:
             location.pop(0)
         field = ".".join(location)
         message = item.get("msg", "")

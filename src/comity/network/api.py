@@ -1,6 +1,8 @@
 """The network's API: `/api/v1/network` (the directory and the finder), `/api/v1/consultations`,
 `/api/v1/meetings`, `/api/v1/alerts`. Members only: to anyone else every operation is a 404."""
 
+import base64
+import binascii
 import datetime
 from collections.abc import Collection
 from typing import Any
@@ -9,26 +11,38 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.accounts.models import Authority, User
 from comity.assets import selectors as assets_selectors
+from comity.cooperation.api import authorities_by_id
+from comity.cooperation.models import Request
 from comity.cooperation.selectors import requests_visible_to
+from comity.cooperation.services import SubjectInput
 from comity.core.api import IDEMPOTENCY_PARAMETER, created_once
 from comity.core.errors import FieldErrors
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 from comity.core.policy import visible_or_404
 from comity.network import selectors, services
-from comity.network.models import ActionItem, Alert, Meeting
+from comity.network.http import attachment_response
+from comity.network.models import ActionItem, Alert, Consultation, ConsultationMessage, Meeting
 from comity.network.schemas import (
     AcknowledgeIn,
     ActionItemIn,
     AlertIn,
+    ConsultationIn,
+    ConsultationOut,
+    ConsultationPage,
+    ConversionIn,
+    ConversionOut,
+    InvitationIn,
     MeetingIn,
     MeetingRecordIn,
+    MessageIn,
+    MessageOut,
     OutcomeIn,
     RescheduleIn,
     WithdrawIn,
@@ -371,3 +385,224 @@ def action_done(request: AuthedRequest, meeting_id: ObjectId, item_id: ObjectId)
         ActionItem.objects.filter(meeting=meeting).select_related("meeting", "owner"), item_id
     )
     return action_out(services.action_item_done(actor=request.user, item=item))
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+
+def _authority_out(authority: Authority) -> dict[str, Any]:
+    return {"id": authority.pk, "name": authority.name, "country": authority.country, "kind": authority.kind}
+
+
+def _consultation_row(consultation: Consultation, read_up_to: int) -> dict[str, Any]:
+    return {
+        "id": consultation.pk,
+        "subject": consultation.subject,
+        "handling": consultation.handling,
+        "state": consultation.state,
+        "opened_by_authority": _authority_out(consultation.opened_by_authority),
+        "participants": [_authority_out(p.authority) for p in consultation.participants.all()],
+        "created_at": consultation.created_at,
+        "last_activity_at": consultation.last_activity_at,
+        "unread": read_up_to < consultation.last_message_id,
+        "request_id": consultation.request_id,
+    }
+
+
+def _consultation_out(user: User, consultation: Consultation) -> dict[str, Any]:
+    mine = [r.read_up_to for r in consultation.receipts.all() if r.user_id == user.pk]
+    return _consultation_row(consultation, mine[0] if mine else 0) | {
+        "summary": consultation.summary,
+        "questions": consultation.questions,
+        "request_type": consultation.request_type or None,
+        "legal_basis": consultation.legal_basis or None,
+        "proceeding": consultation.proceeding or None,
+        "offences": consultation.offences,
+        "measures": consultation.measures,
+        "subjects": consultation.subjects,
+        "messages": [
+            {
+                "id": message.pk,
+                "authority": _authority_out(message.authority),
+                "author": message.author.username if message.author else None,
+                "body": message.body,
+                "posted_at": message.posted_at,
+                "attachments": [
+                    {
+                        "id": a.pk,
+                        "name": a.name,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                        "sha256": a.sha256,
+                        "url": f"/api/v1/consultations/{consultation.pk}/attachments/{a.pk}",
+                    }
+                    for a in message.attachments.all()
+                ],
+                "read_by": [
+                    {"authority": _authority_out(r.authority), "user": r.user.username, "read_at": r.read_at}
+                    for r in selectors.readers_of(consultation, message)
+                ],
+            }
+            for message in consultation.messages.all()
+        ],
+    }
+
+
+def _member(request: AuthedRequest) -> User:
+    """The acting user, if their authority is an approved member (else 404: see selectors)."""
+    selectors.require_member(request.user)
+    return request.user
+
+
+def _read(user: User, pk: int) -> dict[str, Any]:
+    services.consultation_mark_read(user=user, consultation=selectors.consultation_for_write(user, pk))
+    return _consultation_out(user, selectors.consultation_detail(user, pk, channel=AccessEntry.Channel.API))
+
+
+@consultations_router.get(
+    "",
+    auth=api_auth,
+    response=ConsultationPage,
+    summary="The consultations your authority takes part in, most recently active first",
+)
+def list_consultations(
+    request: AuthedRequest, state: str = "open", handling: str = "", limit: int = Query(50, ge=1, le=200)
+) -> dict[str, Any]:
+    user = _member(request)
+    filters = selectors.ConsultationFilters.parse({"state": state, "handling": handling})
+    rows = selectors.consultation_inbox(user, filters, limit=limit)
+    return {"items": [_consultation_row(c, c.read_up_to) for c in rows]}  # type: ignore[attr-defined]
+
+
+@consultations_router.post(
+    "",
+    auth=api_auth,
+    response={201: ConsultationOut},
+    summary="Open a consultation",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def open_consultation(request: AuthedRequest, response: HttpResponse, payload: ConsultationIn) -> Status:
+    user = _member(request)
+    data = payload.dict()
+    participants = authorities_by_id(data.pop("participants"), "participants")
+    data["subjects"] = [SubjectInput(**s) for s in data["subjects"]]
+    data.update({name: data[name] or "" for name in ("request_type", "legal_basis", "proceeding")})
+    consultation = created_once(
+        request,
+        response,
+        Consultation,
+        lambda: services.consultation_open(actor=user, participants=participants, **data),
+    )
+    return Status(201, _read(user, consultation.pk))
+
+
+@consultations_router.get(
+    "/{int:consultation_id}", auth=api_auth, response=ConsultationOut, summary="Read a consultation"
+)
+def read_consultation(request: AuthedRequest, consultation_id: ObjectId) -> dict[str, Any]:
+    return _read(_member(request), consultation_id)
+
+
+@consultations_router.post(
+    "/{int:consultation_id}/messages",
+    auth=api_auth,
+    response={201: MessageOut},
+    summary="Post a message (with draft attachments)",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def post_message(
+    request: AuthedRequest, response: HttpResponse, consultation_id: ObjectId, payload: MessageIn
+) -> Status:
+    user = _member(request)
+    consultation = selectors.consultation_for_write(user, consultation_id)
+    data = payload.dict()
+    files = []
+    for position, attachment in enumerate(data.pop("attachments"), start=1):
+        try:
+            content = base64.b64decode(attachment["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError(
+                {f"attachments.{position - 1}.content_base64": [_("This is not base64 (RFC 4648).")]}
+            ) from None
+        files.append(services.AttachmentInput(name=attachment["name"], content=content))
+    body = data.pop("body")
+    if data.get("subjects") is not None:
+        data["subjects"] = [SubjectInput(**s) for s in data["subjects"]]
+    message = created_once(
+        request,
+        response,
+        ConsultationMessage,
+        lambda: services.consultation_post(
+            actor=user, consultation=consultation, body=body, attachments=files, noted=data
+        ),
+    )
+    out = _read(user, consultation_id)
+    return Status(201, next(m for m in out["messages"] if m["id"] == message.pk))
+
+
+@consultations_router.post(
+    "/{int:consultation_id}/participants",
+    auth=api_auth,
+    response={201: ConsultationOut},
+    summary="Invite further authorities of the network",
+)
+def invite(request: AuthedRequest, consultation_id: ObjectId, payload: InvitationIn) -> Status:
+    user = _member(request)
+    consultation = selectors.consultation_for_write(user, consultation_id)
+    authorities = authorities_by_id(payload.authorities, "authorities")
+    services.consultation_invite(actor=user, consultation=consultation, authorities=authorities)
+    return Status(201, _read(user, consultation_id))
+
+
+@consultations_router.post(
+    "/{int:consultation_id}/close", auth=api_auth, response=ConsultationOut, summary="Close a consultation"
+)
+def close(request: AuthedRequest, consultation_id: ObjectId) -> dict[str, Any]:
+    user = _member(request)
+    services.consultation_close(
+        actor=user, consultation=selectors.consultation_for_write(user, consultation_id)
+    )
+    return _read(user, consultation_id)
+
+
+@consultations_router.post(
+    "/{int:consultation_id}/convert",
+    auth=api_auth,
+    response={201: ConversionOut},
+    summary="Convert into a cooperation request (returns its id)",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def convert(
+    request: AuthedRequest, response: HttpResponse, consultation_id: ObjectId, payload: ConversionIn
+) -> Status:
+    user = _member(request)
+    consultation = selectors.consultation_for_write(user, consultation_id)
+    data = payload.dict()
+    requested = data.pop("requested_authority")
+    target = authorities_by_id([requested], "requested_authority")[0] if requested else None
+    data.update({name: data[name] or "" for name in ("type", "legal_basis", "proceeding")})
+    created = created_once(
+        request,
+        response,
+        Request,
+        lambda: services.consultation_convert(
+            actor=user, consultation=consultation, requested_authority=target, **data
+        ),
+    )
+    return Status(201, {"request_id": created.pk})
+
+
+@consultations_router.get(
+    "/{int:consultation_id}/attachments/{int:attachment_id}",
+    auth=api_auth,
+    summary="Download a draft attachment",
+    response={200: bytes},
+)
+def download_attachment(
+    request: AuthedRequest, consultation_id: ObjectId, attachment_id: ObjectId
+) -> HttpResponse:
+    user = _member(request)
+    attachment = selectors.attachment_download(
+        user, consultation_id, attachment_id, channel=AccessEntry.Channel.API
+    )
+    return attachment_response(attachment)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from comity.accounts.choices import Role
 from comity.accounts.models import Authority, User
 from comity.assets.selectors import cases_visible_to
-from comity.network import services
-from comity.network.models import Network
+from comity.network import selectors, services
+from comity.network.models import Consultation, Network
 
 # Alerts (from, to, identifier kind, identifier, currency, the steps the recipient takes).
 DEMO_ALERTS = [
@@ -125,3 +125,109 @@ def create_alerts_and_meetings(rng: random.Random) -> tuple[int, int]:
                     )
         meetings += 1
     return alerts, meetings
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+# (subject, summary, questions, offences, measures): what central authorities ask each other
+# before a request (004 §19, §46).
+CONSULTATION_TOPICS = [
+    (
+        "Accounts of a former minister of public works",
+        "A former minister is suspected of receiving bribes for a highway contract, paid through a "
+        "company registered abroad into accounts held in your jurisdiction.",
+        "Is a request for bank records enough to freeze the accounts, or do you need a separate "
+        "freezing order? Which details of the accounts must the request give?",
+        ["uncac-15", "uncac-23"],
+        ["bank-records", "freezing"],
+    ),
+    (
+        "Beneficial owner of a shell company in a procurement fraud",
+        "Payments for hospital equipment went to a company whose beneficial owner may be the "
+        "procurement director's brother-in-law.",
+        "Does your registry record beneficial owners, and can you share them spontaneously?",
+        ["uncac-17", "uncac-21"],
+        ["beneficial-ownership", "asset-tracing"],
+    ),
+    (
+        "Non-conviction-based confiscation of a villa",
+        "A villa bought with embezzled pension funds; the owner died before trial.",
+        "Would your courts enforce a non-conviction-based confiscation order? What must it state?",
+        ["uncac-17"],
+        ["confiscation-enforcement"],
+    ),
+    (
+        "Hearing of a witness by video link",
+        "A former bank employee who handled the transfers now lives in your State.",
+        "Can the witness be heard by video link, and how long does your procedure take?",
+        ["uncac-23"],
+        ["testimony", "videoconference"],
+    ),
+]
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+def create_consultations(rng: random.Random, per_authority: int = 2) -> int:
+    """A few consultations opened by each member authority with users (its officer) with one or two
+    other members, answered, some read, closed or converted into a request. Nothing without a network."""
+    opened = 0
+    members = sorted(
+        {m.authority_id for m in services.Membership.objects.filter(state=services.MembershipState.APPROVED)}
+    )
+    authorities = Authority.objects.in_bulk(members)
+    officers = {pk: officer for pk in members if (officer := _officer(authorities[pk])) is not None}
+    handlings = ["TLP:AMBER", "TLP:AMBER+STRICT", "TLP:GREEN", "TLP:RED", "TLP:AMBER"]
+    for authority_id, officer in officers.items():
+        others = [
+            pk for pk in officers if pk != authority_id and pk in selectors.member_authority_ids(officer)
+        ]
+        if not others:
+            continue
+        for number in range(per_authority):
+            subject, summary, questions, offences, measures_asked = rng.choice(CONSULTATION_TOPICS)
+            asked = rng.sample(others, k=min(len(others), 1 + (number % 2)))
+            consultation = services.consultation_open(
+                actor=officer,
+                participants=list(Authority.objects.filter(pk__in=asked)),
+                subject=subject,
+                handling=rng.choice(handlings),
+                summary=summary,
+                questions=questions,
+                offences=offences,
+            )
+            opened += 1
+            _converse(rng, consultation, officer, [officers[pk] for pk in asked], measures_asked)
+    return opened
+
+
+def _converse(
+    rng: random.Random, consultation: Consultation, opener: User, answering: list[User], measures: list[str]
+) -> None:
+    services.consultation_post(
+        actor=opener,
+        consultation=consultation,
+        body="Dear colleagues, before we send a formal request we would value your view on the questions above.",
+    )
+    answer = answering[0]
+    services.consultation_mark_read(user=answer, consultation=Consultation.objects.get(pk=consultation.pk))
+    if rng.random() < 0.3:
+        return  # not answered yet
+    services.consultation_post(
+        actor=answer,
+        consultation=consultation,
+        body="Thank you. A request under UNCAC is accepted; please name the accounts and the amounts, "
+        "and attach the domestic order. A draft is welcome before you send it.",
+        noted={"legal_basis": "uncac", "measures": measures},
+    )
+    services.consultation_mark_read(user=opener, consultation=Consultation.objects.get(pk=consultation.pk))
+    fate = rng.random()
+    if fate < 0.25:
+        services.consultation_close(actor=opener, consultation=consultation)
+    elif fate < 0.5:
+        services.consultation_convert(
+            actor=opener,
+            consultation=consultation,
+            requested_authority=answer.authority,
+            type="mla",
+            proceeding="criminal",
+        )

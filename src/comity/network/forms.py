@@ -1,10 +1,11 @@
 """Page forms of the network; they only parse input, the services decide."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +15,25 @@ from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
-from comity.network.models import ActionItem, Alert, AlertAsset, AlertStep, Meeting
+from comity.network.models import (
+    ActionItem,
+    Alert,
+    AlertAsset,
+    AlertStep,
+    Consultation,
+    ConsultationMessage,
+    Meeting,
+)
 from comity.network.services import ALERT_OUTCOMES
-from comity.reference.choices import AlertStatus
+from comity.reference.choices import (
+    AlertStatus,
+    Handling,
+    LegalBasis,
+    Measure,
+    Offence,
+    Proceeding,
+    RequestType,
+)
 
 # Urgent freezing alerts ------------------------------------------------------------------------
 
@@ -300,3 +317,114 @@ class ActionItemForm(forms.Form):
             (str(u.pk), f"{u.get_full_name() or u.username} ({u.authority.country if u.authority else ''})")
             for u in owners
         ]
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+
+def _blank(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+def _authority_choices(authorities: Iterable[Authority]) -> list[tuple[int, str]]:
+    return [(a.pk, f"{a.name} ({a.country_name})") for a in authorities]
+
+
+class NotedFields(forms.Form):
+    """What the possible request is becoming, as far as it is clear."""
+
+    request_type = forms.ChoiceField(
+        label=_("Type of request"), choices=_blank(RequestType.choices), required=False
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"), choices=_blank(LegalBasis.choices), required=False
+    )
+    proceeding = forms.ChoiceField(label=_("Proceeding"), choices=_blank(Proceeding.choices), required=False)
+    offences = forms.MultipleChoiceField(
+        label=_("Offences"), choices=Offence.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures"), choices=Measure.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ConsultationForm(OnceForm, NotedFields):
+    participants = forms.TypedMultipleChoiceField(
+        label=_("Authorities to consult"),
+        coerce=int,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Members of your networks. Your authority takes part anyway."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=max_length(Consultation, "subject"))
+    handling = forms.ChoiceField(
+        label=_("Handling (Traffic Light Protocol)"), choices=Handling.choices, initial=Handling.AMBER
+    )
+    summary = forms.CharField(
+        label=_("Summary of facts"),
+        max_length=max_length(Consultation, "summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    questions = forms.CharField(
+        label=_("Questions"),
+        max_length=max_length(Consultation, "questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    field_order = ["participants", "subject", "handling", "summary", "questions"]
+
+    def __init__(self, *args: Any, authorities: Iterable[Authority] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].choices = _authority_choices(authorities)  # type: ignore[attr-defined]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); the services check each."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class MessageForm(NotedFields):
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=max_length(ConsultationMessage, "body"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachments = MultipleFileField(label=_("Draft attachments"), required=False)
+
+    field_order = ["body", "attachments"]
+
+
+class InvitationForm(forms.Form):
+    authorities = forms.TypedMultipleChoiceField(
+        label=_("Authorities to invite"), coerce=int, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
+
+    def __init__(self, *args: Any, authorities: Iterable[Authority] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authorities"].choices = _authority_choices(authorities)  # type: ignore[attr-defined]
+
+
+class ConversionForm(OnceForm, NotedFields):
+    """What the request needs that the consultation lacks (the noted fields, filled in)."""
+
+    requested_authority = forms.TypedChoiceField(label=_("Requested authority"), coerce=int)
+    requesting_reference = forms.CharField(label=_("Your reference"), max_length=100, required=False)
+
+    field_order = ["requested_authority", "requesting_reference"]
+
+    def __init__(self, *args: Any, authorities: Iterable[Authority] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_authority"].choices = _authority_choices(authorities)  # type: ignore[attr-defined]

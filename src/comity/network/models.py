@@ -11,7 +11,7 @@ from comity.accounts.models import Authority
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import AMOUNT
 from comity.network.choices import MembershipState, NotificationKind
-from comity.reference.choices import AlertStatus
+from comity.reference.choices import AlertStatus, Handling, LegalBasis, Proceeding, RequestType
 
 # An entry not confirmed for this long is stale wherever it appears; editors are reminded a month
 # before (a confirmation a year).
@@ -383,3 +383,163 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+
+class Consultation(models.Model):
+    """A secure thread between two or more authorities of the network about a request that may be
+    made, before it exists (004 §19, §46: informal consultation prior to a formal request). The
+    opener's authority takes part from the start; others take part when invited. What the request
+    will be (its type, measures, offences, legal basis, proceeding, subjects) is noted as it
+    becomes clear, so that "convert into a request" carries it over and nothing is typed twice.
+
+    Seen by its participants only; its handling code (Traffic Light Protocol 2.0) says how far what
+    it holds may go, and is shown on every page and export of it."""
+
+    subject = models.CharField(_("subject"), max_length=300)
+    handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
+    summary = models.TextField(_("summary of facts"), max_length=10_000, blank=True)
+    questions = models.TextField(_("questions"), max_length=5_000, blank=True)
+    request_type = models.CharField(
+        _("type of request"), max_length=32, choices=RequestType.choices, blank=True
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=32, choices=LegalBasis.choices, blank=True)
+    proceeding = models.CharField(_("proceeding"), max_length=32, choices=Proceeding.choices, blank=True)
+    offences = models.JSONField(_("offences"), default=list, blank=True)
+    measures = models.JSONField(_("measures"), default=list, blank=True)
+    # [{"kind", "name", "identifiers", "country"}]: the persons a request would be about.
+    subjects = models.JSONField(_("subjects"), default=list, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_by_authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The last message's id and time, kept here so that the inbox sorts and marks unread threads
+    # without reading their messages.
+    last_message_id = models.PositiveBigIntegerField(default=0)
+    last_activity_at = models.DateTimeField(_("last activity"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.OneToOneField(
+        "cooperation.Request",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultation",
+        verbose_name=_("request it became"),
+    )
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(handling__in=Handling.values),
+                name="consultation_handling_code",
+                violation_error_message=_("The handling code is not one of the Traffic Light Protocol's."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def state(self) -> str:
+        """open, closed, or converted (into a request, which closes it)."""
+        if self.request_id is not None:
+            return "converted"
+        return "open" if self.is_open else "closed"
+
+
+class ConsultationParticipant(models.Model):
+    """An authority taking part in a consultation: its users read the thread and, if officers or
+    heads, write in it. Added when the consultation is opened, or invited later by a participant."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="participants")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "consultation"],
+                name="consultation_participant_unique",
+                violation_error_message=_("This authority already takes part in the consultation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} ← {self.authority_id}"
+
+
+class ConsultationMessage(models.Model):
+    """One message of a consultation's thread: append-only, never edited."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"), max_length=20_000)
+    posted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["consultation", "id"], name="consultation_message_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}/{self.pk}"
+
+
+class ConsultationAttachment(models.Model):
+    """A draft (of a request, a letter, an order) attached to a message. Stored in the database with
+    its message, in the same transaction, so that a thread and its files are backed up, restored and
+    scoped together; its size and type are limited (COMITY_ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES)
+    and its contents are never logged."""
+
+    message = models.ForeignKey(ConsultationMessage, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsultationReceipt(models.Model):
+    """How far a user has read a consultation's thread: every message up to `read_up_to` (an id).
+    The other participants see, under each message, who has read it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    read_up_to = models.PositiveBigIntegerField(default=0)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "consultation"], name="consultation_receipt_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.consultation_id} to {self.read_up_to}"

@@ -5,8 +5,13 @@ wrong."""
 import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
+from comity.cooperation.schemas import AuthorityOut, SubjectIn
+from comity.core.limits import max_length
 from comity.core.numbers import Amount, ObjectId
+from comity.network.models import Consultation, ConsultationAttachment, ConsultationMessage
+from comity.reference.choices import Handling, LegalBasis, Measure, Offence, Proceeding, RequestType
 
 # Urgent freezing alerts ------------------------------------------------------------------------
 
@@ -87,3 +92,137 @@ class ActionItemIn(Schema):
     text: str = Field(max_length=500)
     owner: ObjectId = Field(description="the id of an officer or head of one of the meeting's authorities")
     due_on: datetime.date
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+_MANY = 50  # authorities, codes or persons in one list: more is a mistake, not a consultation
+
+
+class ConsultationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    participants: list[ObjectId] = Field(
+        max_length=_MANY,
+        description="ids of the other authorities consulted (the opener's takes part anyway)",
+    )
+    subject: str = Field(min_length=1, max_length=max_length(Consultation, "subject"))
+    handling: Handling = Field(description="Traffic Light Protocol 2.0 code, e.g. TLP:AMBER")
+    summary: str = Field("", max_length=max_length(Consultation, "summary"))
+    questions: str = Field("", max_length=max_length(Consultation, "questions"))
+    request_type: RequestType | None = None
+    legal_basis: LegalBasis | None = None
+    proceeding: Proceeding | None = None
+    offences: list[Offence] = Field([], max_length=_MANY)
+    measures: list[Measure] = Field([], max_length=_MANY)
+    subjects: list[SubjectIn] = Field([], max_length=_MANY)
+
+
+class AttachmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=max_length(ConsultationAttachment, "name"))
+    content_base64: str = Field(description="the file's bytes, base64 (RFC 4648)")
+
+
+class MessageIn(Schema):
+    """A message; it may note what the possible request has become (the fields after `body`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=max_length(ConsultationMessage, "body"))
+    attachments: list[AttachmentIn] = Field([], max_length=_MANY)
+    request_type: RequestType | None = None
+    legal_basis: LegalBasis | None = None
+    proceeding: Proceeding | None = None
+    offences: list[Offence] | None = Field(None, max_length=_MANY)
+    measures: list[Measure] | None = Field(None, max_length=_MANY)
+    subjects: list[SubjectIn] | None = Field(None, max_length=_MANY)
+
+
+class InvitationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    authorities: list[ObjectId] = Field(min_length=1, max_length=_MANY)
+
+
+class ConversionIn(Schema):
+    """What the request needs and the consultation lacks (a value given here wins over the
+    consultation's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requested_authority: ObjectId | None = Field(
+        None, description="the participant the request goes to; may be left out when there is only one other"
+    )
+    type: RequestType | None = None
+    legal_basis: LegalBasis | None = None
+    proceeding: Proceeding | None = None
+    offences: list[Offence] = Field([], max_length=_MANY)
+    measures: list[Measure] = Field([], max_length=_MANY)
+    requesting_reference: str = Field("", max_length=100)
+
+
+class ConversionOut(Schema):
+    request_id: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class ReceiptOut(Schema):
+    authority: AuthorityOut
+    user: str
+    read_at: datetime.datetime
+
+
+class MessageOut(Schema):
+    id: int
+    authority: AuthorityOut
+    author: str | None
+    body: str
+    posted_at: datetime.datetime
+    attachments: list[AttachmentOut]
+    read_by: list[ReceiptOut] = Field(description="users of the other authorities who have read it")
+
+
+class SubjectOut(Schema):
+    kind: str
+    name: str
+    identifiers: str
+    country: str
+
+
+class ConsultationRow(Schema):
+    id: int
+    subject: str
+    handling: str
+    state: str = Field(description="open, closed or converted")
+    opened_by_authority: AuthorityOut
+    participants: list[AuthorityOut]
+    created_at: datetime.datetime
+    last_activity_at: datetime.datetime
+    unread: bool
+    request_id: int | None
+
+
+class ConsultationOut(ConsultationRow):
+    summary: str
+    questions: str
+    request_type: str | None
+    legal_basis: str | None
+    proceeding: str | None
+    offences: list[str]
+    measures: list[str]
+    subjects: list[SubjectOut]
+    messages: list[MessageOut]
+
+
+class ConsultationPage(Schema):
+    items: list[ConsultationRow]

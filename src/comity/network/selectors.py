@@ -2,13 +2,14 @@
 and to anyone else (a non-member, a suspended member, the public) it does not exist (404)."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from comity.accounts.choices import CASE_WRITER_ROLES
 from comity.accounts.models import Authority, User
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.selectors import requests_visible_to
+from comity.core.errors import FieldErrors
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.network.choices import MembershipState
@@ -25,6 +27,11 @@ from comity.network.models import (
     Alert,
     AlertAsset,
     AlertStep,
+    Consultation,
+    ConsultationAttachment,
+    ConsultationMessage,
+    ConsultationParticipant,
+    ConsultationReceipt,
     ContactPerson,
     DirectoryEntry,
     Meeting,
@@ -32,7 +39,7 @@ from comity.network.models import (
     Membership,
     Network,
 )
-from comity.reference.choices import AlertStatus
+from comity.reference.choices import AlertStatus, Handling
 
 ADMINISTER = "network.administer_network"
 EDIT_DIRECTORY = "network.edit_directory"
@@ -289,3 +296,114 @@ def alert_figures(user: User) -> AlertFigures:
         median_hours_to_acknowledgement=round(median(to_acknowledge), 1) if to_acknowledge else None,
         median_hours_to_outcome=round(median(to_outcome), 1) if to_outcome else None,
     )
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+
+def consultations_visible_to(user: User) -> "QuerySet[Consultation]":
+    """The consultations the user's authority takes part in, to a user who reads cases and whose
+    authority is an approved member; none to anyone else (a suspended member included)."""
+    if not user.reads_cases or user.authority_id is None or not user.is_active:
+        return Consultation.objects.none()
+    # The membership is tested in the same query (not by a query of its own before it).
+    approved = Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
+    return Consultation.objects.filter(Exists(approved), participants__authority_id=user.authority_id)
+
+
+@dataclass(frozen=True)
+class ConsultationFilters:
+    """The inbox's filters, shared by the page and the API: `state` open (the default), closed
+    (converted ones included) or all; `handling` one TLP code."""
+
+    state: str = "open"
+    handling: str = ""
+
+    @classmethod
+    def parse(cls, data: Mapping[str, str]) -> "ConsultationFilters":
+        errors = FieldErrors()
+        state = data.get("state") or "open"
+        errors.code("state", state, CONSULTATION_STATES)
+        handling = data.get("handling") or ""
+        errors.code("handling", handling, Handling, required=False)
+        errors.raise_if_any()
+        return cls(state=state, handling=handling)
+
+
+CONSULTATION_STATES = ("open", "closed", "all")
+
+
+def consultation_inbox(user: User, filters: ConsultationFilters, *, limit: int) -> list[Consultation]:
+    """The user's consultations, the most recently active first, each with its participants and
+    `read_up_to` (how far the user has read it: unread when below `last_message_id`)."""
+    rows = consultations_visible_to(user)
+    if filters.state == "open":
+        rows = rows.filter(closed_at__isnull=True)
+    elif filters.state == "closed":
+        rows = rows.filter(closed_at__isnull=False)
+    if filters.handling:
+        rows = rows.filter(handling=filters.handling)
+    read = ConsultationReceipt.objects.filter(consultation=OuterRef("pk"), user=user).values("read_up_to")
+    return list(
+        rows.select_related("opened_by_authority")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=ConsultationParticipant.objects.select_related("authority").order_by("pk"),
+            )
+        )
+        .annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0)))
+        .order_by("-last_activity_at", "-pk")[:limit]
+    )
+
+
+def consultation_detail(user: User, pk: int, *, channel: str) -> Consultation:
+    """One of the user's consultations with its participants, messages (attachments described,
+    not loaded) and read receipts, or 404; every read is written to the access log."""
+    visible = (
+        consultations_visible_to(user)
+        .select_related("opened_by_authority", "request")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=ConsultationParticipant.objects.select_related("authority").order_by("pk"),
+            ),
+            Prefetch(
+                "messages",
+                queryset=ConsultationMessage.objects.select_related("author", "authority").prefetch_related(
+                    Prefetch("attachments", queryset=ConsultationAttachment.objects.defer("content"))
+                ),
+            ),
+            Prefetch("receipts", queryset=ConsultationReceipt.objects.select_related("user", "authority")),
+        )
+    )
+    consultation = visible_or_404(visible, pk)
+    record_access(user=user, obj=consultation, channel=channel)
+    return consultation
+
+
+def consultation_for_write(user: User, pk: int) -> Consultation:
+    """One of the user's consultations, to hand to a service (which checks the right to write)."""
+    return visible_or_404(consultations_visible_to(user), pk)
+
+
+def attachment_download(user: User, consultation_pk: int, pk: int, *, channel: str) -> ConsultationAttachment:
+    """An attachment of one of the user's consultations, its contents loaded; the read is logged
+    as a read of the consultation."""
+    consultation = consultation_for_write(user, consultation_pk)
+    attachment = visible_or_404(ConsultationAttachment.objects.filter(message__consultation=consultation), pk)
+    record_access(user=user, obj=consultation, channel=channel)
+    return attachment
+
+
+def readers_of(consultation: Consultation, message: ConsultationMessage) -> list[ConsultationReceipt]:
+    """Who, of the authorities other than the message's, has read it (from the prefetched receipts)."""
+    return [
+        receipt
+        for receipt in consultation.receipts.all()
+        if receipt.read_up_to >= message.pk and receipt.authority_id != message.authority_id
+    ]
+
+
+def participant_ids(consultation: Consultation) -> set[int]:
+    return {p.authority_id for p in consultation.participants.all()}

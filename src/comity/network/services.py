@@ -1,19 +1,25 @@
 """Every write of the network: atomic, audited in the same transaction, with the acting user."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
+import filetype
 import icalendar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comity.accounts.choices import CASE_READER_ROLES, CASE_WRITER_ROLES, Role
 from comity.accounts.models import Authority, User
@@ -21,9 +27,14 @@ from comity.assets import services as asset_services
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
 from comity.assets.rules import clean_identifier
-from comity.cooperation.models import Request
+from comity.cooperation import services as cooperation_services
+from comity.cooperation.choices import SubjectKind
+from comity.cooperation.models import Request, Subject
+from comity.cooperation.services import SubjectInput
+from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
+from comity.core.limits import check_lengths, control_character
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.network import selectors
@@ -34,6 +45,11 @@ from comity.network.models import (
     Alert,
     AlertAsset,
     AlertStep,
+    Consultation,
+    ConsultationAttachment,
+    ConsultationMessage,
+    ConsultationParticipant,
+    ConsultationReceipt,
     ContactPerson,
     Meeting,
     MeetingParticipant,
@@ -41,7 +57,16 @@ from comity.network.models import (
     Network,
     Notification,
 )
-from comity.reference.choices import AlertStatus, AssetType
+from comity.reference.choices import (
+    AlertStatus,
+    AssetType,
+    Handling,
+    LegalBasis,
+    Measure,
+    Offence,
+    Proceeding,
+    RequestType,
+)
 
 
 def _require_administrator(actor: User | None) -> None:
@@ -861,3 +886,464 @@ def action_items_remind(today: datetime.date | None = None) -> int:
             notify(users=[item.owner], kind=NotificationKind.ACTION_DUE, url=meeting_url(item.meeting))
             reminded += 1
     return reminded
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+# What a draft may be, by what its first bytes say it is (never by its name alone): documents
+# officials draft and sign, and pictures of them. Plain text has no signature: it must be UTF-8.
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "txt": "text/plain",
+}
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    """A file given with a message: its name as the user's machine called it, and its bytes."""
+
+    name: str
+    content: bytes
+
+
+def _consultation_url(consultation: Consultation) -> str:
+    return reverse("consultation-detail", args=[consultation.pk])
+
+
+def _readers_of(authority_ids: Iterable[int]) -> "QuerySet[User]":
+    """The users who read cases at these authorities: whom a consultation's news goes to."""
+    return User.objects.filter(
+        authority_id__in=list(authority_ids), is_active=True, role__in=list(CASE_READER_ROLES)
+    )
+
+
+def _require_consultation_writer(actor: User, consultation: Consultation) -> int:
+    return require_writer(
+        actor,
+        _("Only officers and heads of unit of a participating authority write in a consultation."),
+        [p.authority_id for p in consultation.participants.all()],
+    )
+
+
+def _check_open(errors: FieldErrors, consultation: Consultation) -> None:
+    if consultation.request_id is not None:
+        errors.add("consultation", _("This consultation was converted into a request; write in the request."))
+    elif not consultation.is_open:
+        errors.add("consultation", _("This consultation is closed."))
+
+
+def _check_noted(errors: FieldErrors, noted: Mapping[str, Any]) -> None:
+    """What the possible request is becoming: codes of the vocabularies, persons well formed."""
+    errors.code("request_type", noted.get("request_type", ""), RequestType, required=False)
+    errors.code("legal_basis", noted.get("legal_basis", ""), LegalBasis, required=False)
+    errors.code("proceeding", noted.get("proceeding", ""), Proceeding, required=False)
+    errors.codes("offences", noted.get("offences") or (), Offence)
+    errors.codes("measures", noted.get("measures") or (), Measure)
+    for position, person in enumerate(noted.get("subjects") or (), start=1):
+        prefix = _("Subject %(n)d: ") % {"n": position}
+        check_lengths(
+            errors,
+            Subject,
+            {"name": person.name.strip(), "identifiers": person.identifiers.strip()},
+            under="subjects",
+            prefix=prefix,
+        )
+        if person.kind not in SubjectKind.values:
+            errors.add("subjects", prefix + messages.unknown_code(person.kind, SubjectKind.values))
+        if not person.name.strip():
+            errors.add("subjects", prefix + messages.required())
+        errors.country("subjects", person.country, required=False, prefix=prefix)
+
+
+NOTED_FIELDS = ("request_type", "legal_basis", "proceeding", "offences", "measures", "subjects")
+
+
+def _store_noted(consultation: Consultation, noted: Mapping[str, Any]) -> list[str]:
+    """Copy what is noted onto the consultation; the names of the fields that changed."""
+    changed = []
+    for name in NOTED_FIELDS:
+        if name not in noted or noted[name] is None:
+            continue
+        value = noted[name]
+        if name in ("offences", "measures"):
+            value = list(dict.fromkeys(value))
+        elif name == "subjects":
+            value = [
+                {
+                    "kind": s.kind,
+                    "name": s.name.strip(),
+                    "identifiers": s.identifiers.strip(),
+                    "country": s.country.upper(),
+                }
+                for s in value
+            ]
+        if getattr(consultation, name) != value:
+            setattr(consultation, name, value)
+            changed.append(name)
+    return changed
+
+
+def _check_participants(
+    errors: FieldErrors, actor: User, authorities: Sequence[Authority], field: str, already: set[int]
+) -> None:
+    """Every authority invited is an approved member of one of the actor's networks, not yet in."""
+    members = selectors.member_authority_ids(actor)
+    for authority in authorities:
+        if authority.pk not in members:
+            errors.add(
+                field,
+                _("%(name)s is not a member of your networks: only members take part in a consultation.")
+                % {"name": authority.name},
+            )
+        elif authority.pk in already:
+            errors.add(field, _("%(name)s already takes part.") % {"name": authority.name})
+
+
+def _check_attachments(errors: FieldErrors, attachments: Sequence[AttachmentInput]) -> list[dict[str, Any]]:
+    """Each file's size and real type; what to store of each (its contents are never logged nor
+    put in a message: only its name, size and type are)."""
+    limit = settings.COMITY_ATTACHMENT_MAX_BYTES
+    most = settings.COMITY_ATTACHMENTS_PER_MESSAGE
+    if len(attachments) > most:
+        errors.add(
+            "attachments",
+            ngettext("At most %(n)d file per message.", "At most %(n)d files per message.", most)
+            % {"n": most},
+        )
+        return []
+    stored = []
+    for position, attachment in enumerate(attachments, start=1):
+        prefix = _("File %(n)d: ") % {"n": position}
+        name = attachment.name.strip().replace("\\", "/").rsplit("/", 1)[-1][:200]
+        if not name or control_character(name):
+            errors.add("attachments", prefix + _("Give the file a name."))
+            continue
+        if len(attachment.content) > limit:
+            errors.add(
+                "attachments",
+                prefix
+                + _("%(name)s is %(size)s; a file may be at most %(limit)s.")
+                % {
+                    "name": name,
+                    "size": filesizeformat(len(attachment.content)),
+                    "limit": filesizeformat(limit),
+                },
+            )
+            continue
+        if not attachment.content:
+            errors.add("attachments", prefix + _("%(name)s is empty.") % {"name": name})
+            continue
+        kind = _attachment_kind(attachment.content)
+        if kind is None:
+            errors.add(
+                "attachments",
+                prefix
+                + _(
+                    "%(name)s is not a file type accepted here; send PDF, Word, Excel, OpenDocument, PNG, JPEG or UTF-8 text."
+                )
+                % {"name": name},
+            )
+            continue
+        stored.append(
+            {
+                "name": name,
+                "content_type": ATTACHMENT_TYPES[kind],
+                "size": len(attachment.content),
+                "sha256": hashlib.sha256(attachment.content).hexdigest(),
+                "content": attachment.content,
+            }
+        )
+    return stored
+
+
+def _attachment_kind(content: bytes) -> str | None:
+    found = filetype.guess(content)
+    if found is not None:
+        return found.extension if found.extension in ATTACHMENT_TYPES else None
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "txt" if control_character(text, multiline=True) is None else None
+
+
+@transaction.atomic
+def consultation_open(
+    *,
+    actor: User,
+    participants: Sequence[Authority],
+    subject: str,
+    handling: str,
+    summary: str = "",
+    questions: str = "",
+    request_type: str = "",
+    legal_basis: str = "",
+    proceeding: str = "",
+    offences: Sequence[str] = (),
+    measures: Sequence[str] = (),
+    subjects: Sequence[SubjectInput] = (),
+) -> Consultation:
+    """Open a consultation of the actor's authority with `participants` (other members of its
+    networks), who are told of it at once (an invitation)."""
+    own = require_writer(actor, _("Only officers and heads of unit open a consultation."))
+    errors = FieldErrors()
+    errors.required("subject", subject)
+    errors.code("handling", handling, Handling)
+    errors.texts(Consultation, {"subject": subject, "summary": summary, "questions": questions})
+    noted = {
+        "request_type": request_type,
+        "legal_basis": legal_basis,
+        "proceeding": proceeding,
+        "offences": offences,
+        "measures": measures,
+        "subjects": subjects,
+    }
+    _check_noted(errors, noted)
+    others = list({a.pk: a for a in participants if a.pk != own}.values())
+    if not others:
+        errors.add("participants", _("Name at least one other authority of the network to consult."))
+    _check_participants(errors, actor, others, "participants", set())
+    errors.raise_if_any()
+    now = timezone.now()
+    consultation = Consultation(
+        subject=subject.strip(),
+        handling=handling,
+        summary=summary.strip(),
+        questions=questions.strip(),
+        opened_by=actor,
+        opened_by_authority_id=own,
+        last_activity_at=now,
+    )
+    _store_noted(consultation, noted)
+    consultation.save()
+    ConsultationParticipant.objects.bulk_create(
+        [ConsultationParticipant(consultation=consultation, authority_id=own, invited_by=actor)]
+        + [ConsultationParticipant(consultation=consultation, authority=a, invited_by=actor) for a in others]
+    )
+    audit(
+        actor=actor,
+        action=AuditAction.CONSULTATION_CREATE,
+        obj=consultation,
+        fields=["subject", "handling", "summary", "questions", "participants", *NOTED_FIELDS],
+        detail={"handling": handling},
+    )
+    notify(
+        users=_readers_of(a.pk for a in others),
+        kind=NotificationKind.INVITATION,
+        url=_consultation_url(consultation),
+        urgent=True,
+    )
+    return consultation
+
+
+def _consultation_locked(consultation: Consultation) -> Consultation:
+    """The consultation again, locked for this transaction (two writers take turns)."""
+    return Consultation.objects.select_for_update().prefetch_related("participants").get(pk=consultation.pk)
+
+
+@transaction.atomic
+def consultation_post(
+    *,
+    actor: User,
+    consultation: Consultation,
+    body: str,
+    attachments: Sequence[AttachmentInput] = (),
+    noted: Mapping[str, Any] | None = None,
+) -> ConsultationMessage:
+    """Post a message (with its draft attachments) in the thread; it may note what the possible
+    request has become (its type, measures, offences, legal basis, proceeding, subjects). The other
+    participants are told of it in their inbox and the daily digest."""
+    consultation = _consultation_locked(consultation)
+    own = _require_consultation_writer(actor, consultation)
+    noted = {name: value for name, value in (noted or {}).items() if value is not None}
+    errors = FieldErrors()
+    _check_open(errors, consultation)
+    errors.required("body", body)
+    errors.texts(ConsultationMessage, {"body": body})
+    _check_noted(errors, noted)
+    files = _check_attachments(errors, attachments)
+    errors.raise_if_any()
+    message = ConsultationMessage.objects.create(
+        consultation=consultation, author=actor, authority_id=own, body=body.strip()
+    )
+    ConsultationAttachment.objects.bulk_create([ConsultationAttachment(message=message, **f) for f in files])
+    changed = _store_noted(consultation, noted)
+    consultation.last_message_id = message.pk
+    consultation.last_activity_at = message.posted_at
+    consultation.save()
+    audit(
+        actor=actor,
+        action=AuditAction.CONSULTATION_MESSAGE,
+        obj=consultation,
+        fields=["body", *(["attachments"] if files else []), *changed],
+        detail={"message": str(message.pk), "attachments": str(len(files))},
+    )
+    _receipt(actor, consultation, message.pk)
+    notify(
+        users=_readers_of(p.authority_id for p in consultation.participants.all() if p.authority_id != own),
+        kind=NotificationKind.MESSAGE,
+        url=_consultation_url(consultation),
+    )
+    return message
+
+
+@transaction.atomic
+def consultation_invite(
+    *, actor: User, consultation: Consultation, authorities: Sequence[Authority]
+) -> list[ConsultationParticipant]:
+    """A participant invites further authorities of its networks; they read the whole thread."""
+    consultation = _consultation_locked(consultation)
+    _require_consultation_writer(actor, consultation)
+    errors = FieldErrors()
+    _check_open(errors, consultation)
+    if not authorities:
+        errors.add("authorities", _("Name at least one authority to invite."))
+    _check_participants(
+        errors, actor, authorities, "authorities", {p.authority_id for p in consultation.participants.all()}
+    )
+    errors.raise_if_any()
+    added = ConsultationParticipant.objects.bulk_create(
+        [
+            ConsultationParticipant(consultation=consultation, authority=a, invited_by=actor)
+            for a in authorities
+        ]
+    )
+    consultation.last_activity_at = timezone.now()
+    consultation.save(update_fields=["last_activity_at"])
+    audit(
+        actor=actor,
+        action=AuditAction.CONSULTATION_INVITE,
+        obj=consultation,
+        fields=["participants"],
+        detail={"authorities": ",".join(str(a.pk) for a in authorities)},
+    )
+    notify(
+        users=_readers_of(a.pk for a in authorities),
+        kind=NotificationKind.INVITATION,
+        url=_consultation_url(consultation),
+        urgent=True,
+    )
+    return added
+
+
+@transaction.atomic
+def consultation_close(*, actor: User, consultation: Consultation) -> Consultation:
+    """Close the thread: it stays readable by its participants; nothing more is written in it."""
+    consultation = _consultation_locked(consultation)
+    _require_consultation_writer(actor, consultation)
+    errors = FieldErrors()
+    _check_open(errors, consultation)
+    errors.raise_if_any()
+    consultation.closed_at = timezone.now()
+    consultation.closed_by = actor
+    consultation.last_activity_at = consultation.closed_at
+    consultation.save()
+    audit(actor=actor, action=AuditAction.CONSULTATION_CLOSE, obj=consultation, fields=["closed_at"])
+    return consultation
+
+
+def _receipt(user: User, consultation: Consultation, up_to: int) -> None:
+    ConsultationReceipt.objects.update_or_create(
+        user=user,
+        consultation=consultation,
+        defaults={"authority_id": user.authority_id, "read_up_to": up_to, "read_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def consultation_mark_read(*, user: User, consultation: Consultation) -> None:
+    """The user has read the thread to its last message: the read receipt the others see. (The
+    read itself is in the access log, by the selector that gave the thread.)"""
+    if (
+        consultation.last_message_id
+        and not ConsultationReceipt.objects.filter(
+            user=user, consultation=consultation, read_up_to__gte=consultation.last_message_id
+        ).exists()
+    ):
+        _receipt(user, consultation, consultation.last_message_id)
+
+
+@transaction.atomic
+def consultation_convert(
+    *,
+    actor: User,
+    consultation: Consultation,
+    requested_authority: Authority | None = None,
+    type: str = "",
+    legal_basis: str = "",
+    proceeding: str = "",
+    offences: Sequence[str] = (),
+    measures: Sequence[str] = (),
+    requesting_reference: str = "",
+) -> Request:
+    """Make the request the consultation prepared, from the actor's authority to another
+    participant (`requested_authority`, which may be left out when there is only one other): its
+    type, measures, offences, legal basis, proceeding, subjects and facts are the consultation's,
+    or given here where the consultation lacks them (a value given here wins). The request and the
+    consultation name each other; the consultation is closed. What is still missing is refused,
+    field by field, and nothing is written."""
+    consultation = _consultation_locked(consultation)
+    own = _require_consultation_writer(actor, consultation)
+    errors = FieldErrors()
+    _check_open(errors, consultation)
+    others = [
+        p.authority for p in consultation.participants.select_related("authority") if p.authority_id != own
+    ]
+    if requested_authority is None and len(others) == 1:
+        requested_authority = others[0]
+    if requested_authority is None:
+        errors.add(
+            "requested_authority",
+            _("Name the participant the request goes to (the consultation has several)."),
+        )
+    elif requested_authority.pk not in {a.pk for a in others}:
+        errors.add("requested_authority", _("The request goes to another participant of the consultation."))
+    codes = {
+        "type": type or consultation.request_type,
+        "legal_basis": legal_basis or consultation.legal_basis,
+        "proceeding": proceeding or consultation.proceeding,
+    }
+    offences = list(offences) or consultation.offences
+    for name, value in [*codes.items(), ("offences", offences)]:
+        if not value:
+            errors.add(name, _("The consultation does not say it: give it in the conversion."))
+    errors.raise_if_any()
+    assert requested_authority is not None and actor.authority is not None
+    request = cooperation_services.request_create(
+        actor=actor,
+        requesting_authority=actor.authority,
+        requested_authority=requested_authority,
+        type=codes["type"],
+        legal_basis=codes["legal_basis"],
+        proceeding=codes["proceeding"],
+        offences=offences,
+        measures=list(measures) or consultation.measures,
+        summary=consultation.summary,
+        subjects=[SubjectInput(**s) for s in consultation.subjects],
+        confidential=consultation.handling in CONFIDENTIAL_HANDLING,
+        requesting_reference=requesting_reference,
+    )
+    consultation.request = request
+    consultation.closed_at = timezone.now()
+    consultation.closed_by = actor
+    consultation.last_activity_at = consultation.closed_at
+    consultation.save()
+    audit(
+        actor=actor,
+        action=AuditAction.CONSULTATION_CONVERT,
+        obj=consultation,
+        fields=["request", "closed_at"],
+        detail={"request": str(request.pk)},
+    )
+    return request
+
+
+# Handling codes under which what the consultation holds goes no further than named recipients or
+# the recipient's organisation: the request it becomes is confidential.
+CONFIDENTIAL_HANDLING = frozenset({Handling.RED, Handling.AMBER_STRICT})

@@ -21,3 +21,19 @@ urlpatterns += [
         "meetings/<int:pk>/<slug:action>/<int:target>/", views.meeting_action, name="network-meeting-action"
     ),
 ]
+# Consultations (#22 item 4)
+urlpatterns += [
+    path("consultations/", views.consultation_list, name="consultation-list"),
+    path("consultations/new/", views.consultation_create, name="consultation-create"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation-detail"),
+    path("consultations/<int:pk>/message/", views.consultation_post, name="consultation-post"),
+    path("consultations/<int:pk>/invite/", views.consultation_invite, name="consultation-invite"),
+    path("consultations/<int:pk>/close/", views.consultation_close, name="consultation-close"),
+    path("consultations/<int:pk>/convert/", views.consultation_convert, name="consultation-convert"),
+    path("consultations/<int:pk>/export.txt", views.consultation_export, name="consultation-export"),
+    path(
+        "consultations/<int:pk>/attachments/<int:attachment>/",
+        views.attachment_download,
+        name="consultation-attachment",
+    ),
+]

@@ -2,15 +2,21 @@
 authority is not an approved member of a network, every page is a 404."""
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,26 +24,33 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.http import AuthedRequest, case_reader_required, writing_authority
+from comity.accounts.models import Authority
 from comity.assets import selectors as assets_selectors
 from comity.assets.models import Asset, AssetCase
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
-from comity.core.policy import may_write, visible_or_404
+from comity.core.policy import may_write, require_reader, visible_or_404
 from comity.network import selectors, services
 from comity.network.forms import (
     AcknowledgeForm,
     ActionItemForm,
     AlertForm,
+    ConsultationForm,
+    ConversionForm,
+    InvitationForm,
     MeetingForm,
+    MessageForm,
     MinutesForm,
+    NotedFields,
     OutcomeForm,
     RescheduleForm,
     WithdrawForm,
 )
-from comity.network.models import ActionItem, Alert, Meeting
+from comity.network.http import attachment_response
+from comity.network.models import ActionItem, Alert, Consultation, Meeting
 from comity.network.services import ALERT_ACKNOWLEDGEABLE, ALERT_ANSWERABLE, ALERT_WITHDRAWABLE
-from comity.reference.choices import AlertStatus
+from comity.reference.choices import AlertStatus, Measure, Offence
 
 # Urgent freezing alerts ------------------------------------------------------------------------
 
@@ -346,3 +359,235 @@ def meeting_action(request: AuthedRequest, pk: int, action: str, target: int | N
     return render(
         request, "network/meeting_detail.html", _meeting_context(request, pk, (action, form)), status=422
     )
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def network_reader_required(view: V) -> V:
+    """`login_required`, then 404 for anyone who reads no case or whose authority is not an
+    approved member of a network (a suspended one included): to them the network does not exist."""
+
+    @functools.wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        require_reader(request.user)
+        selectors.require_member(request.user)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)  # type: ignore[return-value]
+
+
+# Consultations (#22 item 4) ---------------------------------------------------------------------
+
+
+def _member_authorities(request: AuthedRequest, exclude: set[int]) -> list[Authority]:
+    ids = selectors.member_authority_ids(request.user) - exclude
+    return list(Authority.objects.filter(pk__in=ids).order_by("country", "name"))
+
+
+@network_reader_required
+def consultation_list(request: AuthedRequest) -> HttpResponse:
+    try:
+        filters = selectors.ConsultationFilters.parse(request.GET)
+    except ValidationError:
+        filters = selectors.ConsultationFilters()
+    rows = selectors.consultation_inbox(request.user, filters, limit=200)
+    return render(request, "network/consultation_list.html", {"consultations": rows, "filters": filters})
+
+
+@network_reader_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: AuthedRequest) -> HttpResponse:
+    authority = writing_authority(request)
+    if (to_token := form_token_redirect(request)) is not None:
+        return to_token
+    form = ConsultationForm(
+        request.POST or None,
+        token=address_form_token(request),
+        authorities=_member_authorities(request, {authority.pk}),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        del data["form_token"]
+        data["participants"] = list(Authority.objects.filter(pk__in=data["participants"]))
+        try:
+            done = submit_form_once(
+                request, form, lambda: services.consultation_open(actor=request.user, **data)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if done.created is None:
+                messages.info(
+                    request, _("This form was already submitted: here is the consultation it opened.")
+                )
+                return redirect("consultation-detail", pk=done.replayed_id)
+            messages.success(request, _("Consultation opened; the authorities consulted are told of it."))
+            return redirect("consultation-detail", pk=done.created.pk)
+    return render(
+        request, "network/consultation_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def _noted(consultation: Consultation) -> dict[str, Any]:
+    """What the consultation has noted of the request, as the noted fields' initial values."""
+    return {name: getattr(consultation, name) for name in NotedFields.base_fields}
+
+
+def _detail(
+    request: AuthedRequest,
+    pk: int,
+    message_form: MessageForm | None = None,
+    invitation_form: InvitationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    consultation = selectors.consultation_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    participants = selectors.participant_ids(consultation)
+    candidates = _member_authorities(request, participants) if consultation.is_open else []
+    context = {
+        "consultation": consultation,
+        "thread": [(m, selectors.readers_of(consultation, m)) for m in consultation.messages.all()],
+        "can_write": consultation.is_open and may_write(request.user, participants),
+        "message_form": message_form or MessageForm(initial=_noted(consultation)),
+        "invitation_form": invitation_form or InvitationForm(authorities=candidates),
+        "candidates": candidates,
+        "offences": [Offence(code).label for code in consultation.offences],
+        "measures": [Measure(code).label for code in consultation.measures],
+        "max_bytes": settings.COMITY_ATTACHMENT_MAX_BYTES,
+        "max_files": settings.COMITY_ATTACHMENTS_PER_MESSAGE,
+    }
+    return render(request, "network/consultation_detail.html", context, status=status)
+
+
+@network_reader_required
+def consultation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.consultation_mark_read(
+        user=request.user, consultation=selectors.consultation_for_write(request.user, pk)
+    )
+    return _detail(request, pk)
+
+
+@network_reader_required
+@require_POST
+def consultation_post(request: AuthedRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_for_write(request.user, pk)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        body = data.pop("body")
+        files = [
+            services.AttachmentInput(name=f.name or "", content=f.read()) for f in data.pop("attachments")
+        ]
+        try:
+            services.consultation_post(
+                actor=request.user, consultation=consultation, body=body, attachments=files, noted=data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Message sent."))
+            return redirect("consultation-detail", pk=pk)
+    return _detail(request, pk, message_form=form, status=422)
+
+
+@network_reader_required
+@require_POST
+def consultation_invite(request: AuthedRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_for_write(request.user, pk)
+    form = InvitationForm(
+        request.POST, authorities=_member_authorities(request, selectors.participant_ids(consultation))
+    )
+    if form.is_valid():
+        try:
+            services.consultation_invite(
+                actor=request.user,
+                consultation=consultation,
+                authorities=list(Authority.objects.filter(pk__in=form.cleaned_data["authorities"])),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent."))
+            return redirect("consultation-detail", pk=pk)
+    return _detail(request, pk, invitation_form=form, status=422)
+
+
+@network_reader_required
+@require_POST
+def consultation_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_for_write(request.user, pk)
+    try:
+        services.consultation_close(actor=request.user, consultation=consultation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Consultation closed."))
+    return redirect("consultation-detail", pk=pk)
+
+
+@network_reader_required
+@require_http_methods(["GET", "POST"])
+def consultation_convert(request: AuthedRequest, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_for_write(request.user, pk)
+    authority = writing_authority(request)
+    if (to_token := form_token_redirect(request)) is not None:
+        return to_token
+    others = [
+        p.authority
+        for p in consultation.participants.select_related("authority").order_by("pk")
+        if p.authority_id != authority.pk
+    ]
+    form = ConversionForm(
+        request.POST or None,
+        token=address_form_token(request),
+        authorities=others,
+        initial=_noted(consultation),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        del data["form_token"]
+        data["type"] = data.pop("request_type")
+        data["requested_authority"] = next(a for a in others if a.pk == data["requested_authority"])
+        try:
+            done = submit_form_once(
+                request,
+                form,
+                lambda: services.consultation_convert(actor=request.user, consultation=consultation, **data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, aliases={"type": "request_type"})
+        else:
+            if done.created is not None:
+                messages.success(request, _("Request registered from the consultation."))
+            return redirect("request-detail", pk=done.created.pk if done.created else done.replayed_id)
+    return render(
+        request,
+        "network/consultation_convert.html",
+        {"form": form, "consultation": consultation},
+        status=422 if form.errors else 200,
+    )
+
+
+@network_reader_required
+def attachment_download(request: AuthedRequest, pk: int, attachment: int) -> HttpResponse:
+    return attachment_response(
+        selectors.attachment_download(request.user, pk, attachment, channel=AccessEntry.Channel.PAGE)
+    )
+
+
+@network_reader_required
+def consultation_export(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The thread as plain text, its handling code at its head and foot, for the file."""
+    consultation: Consultation = selectors.consultation_detail(
+        request.user, pk, channel=AccessEntry.Channel.PAGE
+    )
+    text = render_to_string(
+        "network/consultation_export.txt",
+        {"consultation": consultation},
+        request=request,
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}.txt"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -10,7 +10,7 @@ from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
 from comity.ledger.demo import create_ledger
-from comity.network.demo import create_alerts_and_meetings
+from comity.network.demo import create_alerts_and_meetings, create_consultations
 from comity.statistics.demo import DEMO_PERIOD, create_submissions
 
 
@@ -52,6 +52,11 @@ class Command(BaseCommand):
             submissions = create_submissions(authorities)
         # After the network and its directory: alerts and meetings are between its members.
         alerts, meetings = create_alerts_and_meetings(random.Random(options["seed"]))
+        # The network's consultations, between the members (none before the memberships exist).
+        with transaction.atomic():
+            consultations = create_consultations(random.Random(options["seed"]))
+        if consultations:
+            self.stdout.write(f"Network: {consultations} consultations.")
         analyze()
         if alerts or meetings:
             self.stdout.write(f"Network: {alerts} urgent freezing alerts, {meetings} coordination meetings.")
