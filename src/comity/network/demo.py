@@ -23,6 +23,7 @@ DEMO_ALERTS = [
     ("FR", "CH", "account", "0235-88109-2", "CHF", ["acknowledged", "not-possible"]),
     ("GB", "BR", "iban", "BR1800360305000010009795493C1", "BRL", ["acknowledged", "request-needed"]),
     ("CH", "NG", "account", "1004451173", "NGN", ["withdrawn"]),
+    ("CH", "PE", "account", "193-1234567-0-12", "PEN", ["acknowledged"]),
 ]
 REASONS = [
     "The holder was seen transferring the balance to a trust abroad; a formal request follows this week.",

@@ -177,8 +177,13 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, alert_assets: "Sequence[AlertAsset]" = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, alert_assets: "Sequence[AlertAsset]" = (), current: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [(s.value, s.label) for s in AlertStatus if s in ALERT_OUTCOMES and s != current]
         self.alert_assets = [a for a in alert_assets if a.frozen_step_id is None]
         for a in self.alert_assets:
             self.fields[f"frozen_{a.pk}"] = forms.BooleanField(

@@ -516,6 +516,8 @@ def alert_outcome(
     _refuse_from(alert, ALERT_ANSWERABLE)
     errors = FieldErrors()
     errors.code("outcome", outcome, [str(s) for s in ALERT_OUTCOMES])
+    if outcome == alert.status:
+        errors.add("outcome", _("The alert is already at this step."))
     if outcome == AlertStatus.NOT_POSSIBLE:
         errors.required("reason", reason)
     errors.texts(AlertStep, {"note": reason, "order_reference": order_reference})

@@ -156,7 +156,7 @@ def _alert_context(request: AuthedRequest, pk: int, failed: tuple[str, forms.For
         if received and alert.status in ALERT_ACKNOWLEDGEABLE:
             forms_shown["acknowledge"] = AcknowledgeForm()
         if received and alert.status in ALERT_ANSWERABLE:
-            forms_shown["outcome"] = OutcomeForm(alert_assets=list(alert.assets.all()))
+            forms_shown["outcome"] = OutcomeForm(alert_assets=list(alert.assets.all()), current=alert.status)
         if not received and alert.status in ALERT_WITHDRAWABLE:
             forms_shown["withdraw"] = WithdrawForm()
     if failed is not None:
@@ -186,7 +186,7 @@ def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     alert: Alert = visible_or_404(selectors.alerts_visible_to(request.user), pk)
     form = (
-        OutcomeForm(request.POST, alert_assets=list(alert.assets.order_by("pk")))
+        OutcomeForm(request.POST, alert_assets=list(alert.assets.order_by("pk")), current=alert.status)
         if action == "outcome"
         else spec.form(request.POST)
     )

@@ -317,6 +317,8 @@ def test_steps_follow_in_order_and_only_the_right_side_takes_each(hub, peru, swi
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "outcome"
     ordered = _post(recipient, f"/api/v1/alerts/{alert.pk}/outcome", {"outcome": "freezing-ordered"})
     assert ordered.json()["status"] == "freezing-ordered"
+    again = _post(recipient, f"/api/v1/alerts/{alert.pk}/outcome", {"outcome": "freezing-ordered"})
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "outcome"
     twice = _post(
         recipient,
         f"/api/v1/alerts/{alert.pk}/outcome",
@@ -446,12 +448,13 @@ def test_the_demo_has_alerts_at_each_step_between_members(hub, peru, switzerland
     membership = services.membership_request(actor=None, network=hub, authority=nigeria.authority)
     services.membership_decide(actor=None, membership=membership, approve=True)
     _case(peru, switzerland)
-    assert create_alerts_and_meetings(random.Random(7)) == (2, 1)
+    assert create_alerts_and_meetings(random.Random(7)) == (3, 1)
     alerts = {
         (a.from_authority.country, a.to_authority.country): a
         for a in Alert.objects.select_related("from_authority", "to_authority")
     }
     assert alerts[("PE", "CH")].status == "frozen" and alerts[("CH", "NG")].status == "withdrawn"
+    assert alerts[("CH", "PE")].status == "acknowledged"
     assert Asset.objects.get().status == "frozen"  # in Peru's case
     assert Notification.objects.filter(kind="alert").exists()
 
