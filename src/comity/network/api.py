@@ -247,6 +247,7 @@ def meeting_out(meeting: Meeting, *, detail: bool = True) -> dict[str, Any]:
             "minutes": meeting.minutes,
             "requests": [r.pk for r in meeting.requests.all()],
             "asset_cases": [c.pk for c in meeting.asset_cases.all()],
+            "consultations": [c.pk for c in meeting.consultations.all()],
             "action_items": [action_out(i) for i in meeting.action_items.all()],
         }
     return out
@@ -297,6 +298,10 @@ def plan_meeting(request: AuthedRequest, response: HttpResponse, payload: Meetin
         c.pk: c for c in assets_selectors.cases_visible_to(request.user).filter(pk__in=data["asset_cases"])
     }
     _unknown("asset_cases", data["asset_cases"], cases, _("No asset case with id %(ids)s."))
+    consultations = {
+        c.pk: c for c in selectors.consultations_visible_to(request.user).filter(pk__in=data["consultations"])
+    }
+    _unknown("consultations", data["consultations"], consultations, _("No consultation with id %(ids)s."))
     meeting = created_once(
         request,
         response,
@@ -308,6 +313,7 @@ def plan_meeting(request: AuthedRequest, response: HttpResponse, payload: Meetin
                 "participants": list(authorities.values()),
                 "requests": list(requests.values()),
                 "asset_cases": list(cases.values()),
+                "consultations": list(consultations.values()),
             },
         ),
     )

@@ -266,14 +266,26 @@ class MeetingForm(OnceForm):
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
+    consultations = forms.TypedMultipleChoiceField(
+        label=_("Consultations"), coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+
     def __init__(
-        self, *args: Any, invitable: "list[Authority]", cases: "list[AssetCase]", **kwargs: Any
+        self,
+        *args: Any,
+        invitable: "list[Authority]",
+        cases: "list[AssetCase]",
+        consultations: "Sequence[Consultation]" = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         participants, asset_cases = self.fields["participants"], self.fields["asset_cases"]
+        linked = self.fields["consultations"]
         assert isinstance(participants, forms.ChoiceField) and isinstance(asset_cases, forms.ChoiceField)
+        assert isinstance(linked, forms.ChoiceField)
         participants.choices = [(a.pk, str(a)) for a in invitable]
         asset_cases.choices = [(c.pk, c.title) for c in cases]
+        linked.choices = [(c.pk, f"{c.subject} ({c.handling})") for c in consultations]
 
     def clean_starts_at(self) -> datetime.datetime:
         starts_at: datetime.datetime = self.cleaned_data["starts_at"]

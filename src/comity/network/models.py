@@ -319,6 +319,9 @@ class Meeting(models.Model):
     asset_cases = models.ManyToManyField(
         "assets.AssetCase", blank=True, related_name="+", verbose_name=_("asset recovery cases")
     )
+    consultations = models.ManyToManyField(
+        "network.Consultation", blank=True, related_name="+", verbose_name=_("consultations")
+    )
     # Raised at each change, so that a calendar updates the event it imported (iCalendar SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -75,6 +75,9 @@ class MeetingIn(Schema):
     agenda: str = Field("", max_length=10_000)
     requests: list[ObjectId] = Field([], max_length=50, description="ids of cooperation requests you can see")
     asset_cases: list[ObjectId] = Field([], max_length=50, description="ids of asset cases you take part in")
+    consultations: list[ObjectId] = Field(
+        [], max_length=50, description="ids of consultations you take part in"
+    )
 
 
 class RescheduleIn(Schema):

@@ -204,6 +204,7 @@ def meeting_detail(user: User, pk: int, *, channel: str) -> Meeting:
             Prefetch("action_items", queryset=ActionItem.objects.select_related("owner", "owner__authority")),
             Prefetch("requests", queryset=requests_visible_to(user)),
             Prefetch("asset_cases", queryset=cases_visible_to(user)),
+            Prefetch("consultations", queryset=consultations_visible_to(user)),
         ),
         pk,
     )

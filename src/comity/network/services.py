@@ -698,9 +698,10 @@ def meeting_plan(
     agenda: str = "",
     requests: Sequence[Request] = (),
     asset_cases: Sequence[AssetCase] = (),
+    consultations: "Sequence[Consultation]" = (),
 ) -> Meeting:
     """Plan a coordination meeting of the actor's authority with other members of its network,
-    about the requests and asset cases given (the actor's to see: the caller checks). Their
+    about the requests, asset cases and consultations given (the actor's to see: the caller checks). Their
     officers and heads find it in their inbox (in the daily digest)."""
     own = require_writer(actor, _("Only officers and heads plan a coordination meeting."))
     selectors.require_member(actor)
@@ -738,6 +739,7 @@ def meeting_plan(
     )
     meeting.requests.set(requests)
     meeting.asset_cases.set(asset_cases)
+    meeting.consultations.set(consultations)
     audit(actor=actor, action=AuditAction.MEETING_CREATE, obj=meeting, fields=["participants", "starts_at"])
     notify(users=_writers_of(others, but=actor), kind=NotificationKind.MEETING, url=meeting_url(meeting))
     return meeting

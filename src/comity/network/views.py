@@ -238,8 +238,13 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
         return to_token
     invitable = list(selectors.other_members(request.user))
     cases = list(assets_selectors.case_list(request.user))
+    consultations = list(selectors.consultations_visible_to(request.user).order_by("-pk")[:200])
     form = MeetingForm(
-        request.POST or None, token=address_form_token(request), invitable=invitable, cases=cases
+        request.POST or None,
+        token=address_form_token(request),
+        invitable=invitable,
+        cases=cases,
+        consultations=consultations,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -247,6 +252,7 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
         chosen = set(data["participants"])
         data["participants"] = [a for a in invitable if a.pk in chosen]
         data["asset_cases"] = [c for c in cases if c.pk in set(data["asset_cases"])]
+        data["consultations"] = [c for c in consultations if c.pk in set(data["consultations"])]
         try:
             done = submit_form_once(request, form, lambda: services.meeting_plan(actor=request.user, **data))
         except ValidationError as error:

@@ -305,3 +305,40 @@ def test_a_meeting_moved_tells_the_others_and_updates_the_calendar(hub, peru, sw
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.duration_minutes, meeting.sequence) == (_start(), 60, 2)
     assert AuditEntry.objects.filter(action="meeting.update", object_id=str(meeting.pk)).count() == 2
+
+
+def test_a_meeting_links_the_consultations_its_participants_may_read(hub, peru, switzerland, nigeria):
+    membership = services.membership_request(actor=None, network=hub, authority=nigeria.authority)
+    services.membership_decide(actor=None, membership=membership, approve=True)
+    shared = services.consultation_open(
+        actor=peru.officer,
+        participants=[switzerland.authority],
+        subject="Port concession",
+        handling="TLP:AMBER",
+    )
+    private = services.consultation_open(
+        actor=peru.officer, participants=[nigeria.authority], subject="Oil licence", handling="TLP:RED"
+    )
+    elsewhere = services.consultation_open(
+        actor=switzerland.officer, participants=[nigeria.authority], subject="Not Peru's", handling="TLP:RED"
+    )
+    body = {
+        "title": "Coordination",
+        "starts_at": _start().isoformat(),
+        "participants": [switzerland.authority.pk],
+    }
+    unknown = _post(bearer(peru.officer), "/api/v1/meetings", body | {"consultations": [elsewhere.pk]})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "consultations"
+    planned = _post(
+        bearer(peru.officer), "/api/v1/meetings", body | {"consultations": [shared.pk, private.pk]}
+    )
+    assert planned.json()["consultations"] == [shared.pk, private.pk]
+    # Switzerland sees the link to the consultation it takes part in, not to Peru's with Nigeria.
+    meeting = planned.json()["id"]
+    assert bearer(switzerland.officer).get(f"/api/v1/meetings/{meeting}").json()["consultations"] == [
+        shared.pk
+    ]
+    page = Client()
+    page.force_login(switzerland.officer)
+    shown = page.get(f"/network/meetings/{meeting}/").content.decode()
+    assert "Port concession" in shown and "TLP:AMBER" in shown and "Oil licence" not in shown
