@@ -154,6 +154,10 @@ def test_convert_from_the_page_links_both_ways(consultation, peru, switzerland):
     assert request.confidential  # TLP:AMBER+STRICT
     thread = lima.get(f"/network/consultations/{consultation.pk}/").content.decode()
     assert f'href="/requests/{request.pk}/"' in thread and "Convert into a request" not in thread
+    # ... and the request links back to it, for both parties.
+    back = f'href="/network/consultations/{consultation.pk}/"'
+    assert back in lima.get(f"/requests/{request.pk}/").content.decode()
+    assert back in logged_in(switzerland.officer).get(f"/requests/{request.pk}/").content.decode()
 
 
 def test_no_page_exists_for_whoever_does_not_take_part(
