@@ -8,7 +8,7 @@ from statistics import median
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -408,3 +408,51 @@ def readers_of(consultation: Consultation, message: ConsultationMessage) -> list
 
 def participant_ids(consultation: Consultation) -> set[int]:
     return {p.authority_id for p in consultation.participants.all()}
+
+
+# Answered within an hour, a day, three days, a week; later; not (yet) answered.
+ANSWERED_WITHIN_HOURS = (1, 24, 72, 168)
+
+
+@dataclass(frozen=True)
+class ConsultationFigures:
+    """The consultations the user's authority takes part in: how many it opened and was consulted
+    in, how soon the first answer came (a message from an authority other than the opener's), and
+    how many became requests (#22 item 8). Counts and durations only."""
+
+    opened: int
+    consulted: int
+    # (bucket code, consultations): "1h", "24h", "72h", "168h", "later", "not-answered".
+    answered_within: list[tuple[str, int]]
+    median_hours_to_first_answer: float | None
+    converted: int
+    share_converted: float | None
+
+
+def consultation_figures(user: User) -> ConsultationFigures:
+    first_answer = Min("messages__posted_at", filter=~Q(messages__authority_id=F("opened_by_authority_id")))
+    rows = list(
+        consultations_visible_to(user)
+        .annotate(first_answer_at=first_answer)
+        .values("opened_by_authority_id", "created_at", "first_answer_at", "request_id")
+    )
+    buckets = {f"{h}h": 0 for h in ANSWERED_WITHIN_HOURS} | {"later": 0, "not-answered": 0}
+    waits = []
+    for row in rows:
+        if row["first_answer_at"] is None:
+            buckets["not-answered"] += 1
+            continue
+        hours = (row["first_answer_at"] - row["created_at"]).total_seconds() / 3600
+        waits.append(hours)
+        limit = next((h for h in ANSWERED_WITHIN_HOURS if hours <= h), None)
+        buckets[f"{limit}h" if limit else "later"] += 1
+    opened = sum(1 for row in rows if row["opened_by_authority_id"] == user.authority_id)
+    converted = sum(1 for row in rows if row["request_id"] is not None)
+    return ConsultationFigures(
+        opened=opened,
+        consulted=len(rows) - opened,
+        answered_within=list(buckets.items()),
+        median_hours_to_first_answer=round(median(waits), 1) if waits else None,
+        converted=converted,
+        share_converted=round(converted / len(rows), 4) if rows else None,
+    )

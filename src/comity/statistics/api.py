@@ -19,7 +19,7 @@ from comity.core import messages
 from comity.core.errors import FieldErrors
 from comity.core.openapi import filterset_parameters
 from comity.network import selectors as network_selectors
-from comity.network.selectors import AlertFigures
+from comity.network.selectors import AlertFigures, ConsultationFigures
 from comity.reference.money import USD
 from comity.statistics.assets import (
     ASSET_GROUP_KEYS,
@@ -240,11 +240,26 @@ def asset_roles(request: AuthedRequest) -> dict[str, Any]:
 
 @router.get(
     "/network",
-    summary="The network's figures for your authority: urgent freezing alerts by time to acknowledgement and outcome",
+    summary="The network's figures for your authority: urgent freezing alerts by time to acknowledgement and "
+    "outcome; consultations by time to first answer and share converted into requests",
 )
 def network_statistics(request: AuthedRequest) -> dict[str, Any]:
     network_selectors.require_member(request.user)
-    return {"alerts": alert_figures_json(network_selectors.alert_figures(request.user))}
+    return {
+        "alerts": alert_figures_json(network_selectors.alert_figures(request.user)),
+        "consultations": consultation_figures_json(network_selectors.consultation_figures(request.user)),
+    }
+
+
+def consultation_figures_json(figures: ConsultationFigures) -> dict[str, Any]:
+    return {
+        "opened": figures.opened,
+        "consulted": figures.consulted,
+        "answered_within": [{"within": within, "consultations": n} for within, n in figures.answered_within],
+        "median_hours_to_first_answer": figures.median_hours_to_first_answer,
+        "converted": figures.converted,
+        "share_converted": figures.share_converted,
+    }
 
 
 def alert_figures_json(figures: AlertFigures) -> dict[str, Any]:

@@ -419,11 +419,23 @@ ACKNOWLEDGED_WITHIN = {
 }
 
 
+# The first answer to a consultation came within an hour, a day, three days, a week; later; not yet.
+ANSWERED_WITHIN = {
+    "1h": _lazy("Within an hour"),
+    "24h": _lazy("Within a day"),
+    "72h": _lazy("Within 3 days"),
+    "168h": _lazy("Within a week"),
+    "later": _lazy("Later"),
+    "not-answered": _lazy("Not answered"),
+}
+
+
 @case_reader_required
 def network_statistics_page(request: AuthedRequest) -> HttpResponse:
     """The network's figures for the user's authority (urgent freezing alerts); 404 to non-members."""
     network_selectors.require_member(request.user)
     figures = network_selectors.alert_figures(request.user)
+    consultations = network_selectors.consultation_figures(request.user)
     return render(
         request,
         "statistics/network.html",
@@ -434,6 +446,10 @@ def network_statistics_page(request: AuthedRequest) -> HttpResponse:
             ),
             "status_chart": charts.bar_chart(
                 [(str(AlertStatus(code).label), n) for code, n in figures.by_status.items() if n]
+            ),
+            "consultations": consultations,
+            "answered_chart": charts.bar_chart(
+                [(str(ANSWERED_WITHIN[code]), n) for code, n in consultations.answered_within]
             ),
         },
     )
