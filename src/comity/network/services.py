@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -921,9 +921,16 @@ def _consultation_url(consultation: Consultation) -> str:
 
 
 def _readers_of(authority_ids: Iterable[int]) -> "QuerySet[User]":
-    """The users who read cases at these authorities: whom a consultation's news goes to."""
+    """The users who read cases at these authorities while they are approved members (a suspended
+    one's users could not open the link): whom a consultation's news goes to."""
+    approved = Membership.objects.filter(
+        authority_id=OuterRef("authority_id"), state=MembershipState.APPROVED
+    )
     return User.objects.filter(
-        authority_id__in=list(authority_ids), is_active=True, role__in=list(CASE_READER_ROLES)
+        Exists(approved),
+        authority_id__in=list(authority_ids),
+        is_active=True,
+        role__in=list(CASE_READER_ROLES),
     )
 
 

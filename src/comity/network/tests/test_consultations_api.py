@@ -304,3 +304,15 @@ def test_red_consultations_become_confidential_requests_and_idempotency_holds(hu
     request_id = post(lima, f"{url}/convert", body).json()["request_id"]
     assert Request.objects.get(pk=request_id).confidential
     assert post(lima, f"{url}/convert", body).status_code == 422  # once only
+
+
+def test_a_suspended_participant_is_told_nothing_of_the_thread(hub, peru, switzerland):
+    lima = bearer(peru.officer)
+    url = f"{BASE}/{post(lima, BASE, opening(switzerland)).json()['id']}"
+    services.membership_suspend(
+        actor=None, membership=services.Membership.objects.get(authority=switzerland.authority)
+    )
+    before = Notification.objects.filter(user__authority=switzerland.authority).count()
+    assert post(lima, f"{url}/messages", {"body": "Still there?"}).status_code == 201
+    # Its users could not open the link: no notification, no e-mail tells them of the message.
+    assert Notification.objects.filter(user__authority=switzerland.authority).count() == before
