@@ -8,9 +8,7 @@ Export writes the same layout, so that export(import(file)) gives the file back.
 
 import datetime
 import difflib
-import queue
 import re
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,7 +16,6 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
@@ -30,12 +27,7 @@ from comity.cooperation.selectors import joined_codes, request_filters
 from comity.cooperation.services import BulkRequest, requests_import, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core import imports, messages
-from comity.core.bulk import (
-    analyze,
-    collector_paused,
-    constraints_checked_per_statement,
-    sqlite_cache_enlarged,
-)
+from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
 from comity.core.imports import check_size
 from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -313,289 +305,107 @@ def import_requests(
     commit: bool = True,
     new_authorities: bool = True,
 ) -> ImportResult:
-    """Check every row and write them all in one transaction, or raise ImportRejected.
+    """Check every row, then write them all in one transaction, or raise ImportRejected.
 
     With commit=False nothing is written: the result says what an import would do (a preview),
     naming the counterparts that would be new with the closest known name of their country (a
     typo would otherwise create an authority that everyone then sees). With new_authorities=False
     a row naming an unknown counterpart is a problem of that row.
-
-    The rows are checked in a thread of their own while this one writes those already checked:
-    the database then works while Python checks, instead of after it. Writing stops at the first
-    problem, the rows are still all checked so that every problem is reported, and the
-    transaction is rolled back: nothing is written unless the whole file is good.
     """
     check_size(handle, name)
-    run = _Run(
-        authority,
-        today or datetime.date.today(),
-        actor=actor,
-        commit=commit,
-        new_authorities=new_authorities,
-        progress=progress,
-    )
+    today = today or datetime.date.today()
+    problems: list[Problem] = []
+    parsed: list[_Parsed] = []
+    references: dict[str, int] = {}
+    in_comity = _references(authority)
+    count = 0
+    for number, row in read_rows(handle, name, COLUMNS):
+        count += 1
+        item = _parse(number, row, authority, problems, today)
+        # A repeated reference is reported even when the row it repeats has other problems: the
+        # report lists every problem at once.
+        reference = row["reference"]
+        if reference in references:
+            problems.append(
+                Problem(number, "reference", reference, _("repeats row %(r)d") % {"r": references[reference]})
+            )
+        elif reference:
+            references[reference] = number
+        if item is not None:
+            if item.reference not in in_comity:
+                item.row = None  # only a row already in Comity is compared; the others need not stay
+                if _COMITY_NUMBER.fullmatch(item.reference):
+                    problems.append(
+                        Problem(
+                            number,
+                            "reference",
+                            item.reference,
+                            _(
+                                "an export names a request of yours without a reference #123; none has this number"
+                            ),
+                        )
+                    )
+            parsed.append(item)
+        if count % PROGRESS_EVERY == 0:
+            progress("checked", count)
+    if count == 0:
+        problems.append(Problem(2, "", "", _("The file has a header but no rows.")))
+    problems += _not_parties(parsed)
+    existing = _existing(authority, [r for r in references if r in in_comity])
+    result = ImportResult(rows=count)
+    new_items = []
+    for item in parsed:
+        stored = existing.get(item.reference)
+        if stored is None:
+            new_items.append(item)
+        elif item.row is not None and (difference := _first_difference(stored, item.row)) is not None:
+            problems.append(
+                Problem(
+                    item.number,
+                    difference,
+                    item.row[difference],
+                    _("reference %(ref)s is already in Comity with %(old)r here")
+                    % {"ref": item.reference, "old": stored[difference]},
+                )
+            )
+        else:
+            result.unchanged += 1
+    unknown = _unknown_counterparts(new_items)
+    result.new_authorities = [
+        {"country": country, "name": name, "suggestion": suggestion}
+        for (country, name), suggestion in sorted(unknown.items())
+    ]
+    if not new_authorities:
+        problems += [
+            Problem(
+                item.number,
+                "requested_authority" if item.outgoing else "requesting_authority",
+                item.counterpart[1],
+                _new_authority_refused(item.counterpart[0], unknown[item.counterpart]),
+            )
+            for item in new_items
+            if item.counterpart in unknown
+        ]
+    if problems:
+        raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
     if not commit:
-        for _batch in run.batches(handle, name):
-            pass
-        return run.result
-    with transaction.atomic(), constraints_checked_per_statement():
-        result = run.result
+        result.created = len(new_items)
+        result.authorities_created = [f"{name} ({country})" for country, name in sorted(unknown)]
+        return result
+    # The counterparts the file names anew are made in the same transaction as the requests.
+    with transaction.atomic():
+        counterparts = _counterparts({item.counterpart for item in new_items}, result, actor=actor)
+        imported = _("(imported)")
+        batches = (
+            [_bulk(item, authority, counterparts, imported) for item in new_items[start : start + BATCH]]
+            for start in range(0, len(new_items), BATCH)
+        )
         result.created = requests_import(
-            actor=actor,
-            authority=authority,
-            batches=run.batches(handle, name),
-            progress=lambda done: progress("written", done),
+            actor=actor, authority=authority, batches=batches, progress=lambda done: progress("written", done)
         )
     if result.created:
         analyze(Request)
     return result
-
-
-# Rows the checking thread hands over at a time (and the checked rows' progress is reported),
-# and how many such chunks may wait to be written: the rows held stay bounded.
-CHUNK = PROGRESS_EVERY
-WAITING_CHUNKS = 20
-
-
-@dataclass
-class _Chunk:
-    items: list[_Parsed]
-    rows: int  # rows read so far
-    problems: int  # problems found in the rows so far
-
-
-class _Stopped(Exception):
-    """The importing thread has given up (an error while writing): the checking thread stops."""
-
-
-class _Run:
-    """One import: its rows checked in a thread (`_check`), written here as they come (`batches`)."""
-
-    def __init__(
-        self,
-        authority: Authority,
-        today: datetime.date,
-        *,
-        actor: User | None,
-        commit: bool,
-        new_authorities: bool,
-        progress: Callable[[str, int], None],
-    ) -> None:
-        self.authority, self.today, self.actor = authority, today, actor
-        self.commit, self.new_authorities, self.progress = commit, new_authorities, progress
-        self.result = ImportResult()
-        # The problems of rows read alone, written to by the checking thread only, in row order.
-        self.row_problems: list[Problem] = []
-        self.not_parties: list[Problem] = []
-        self.differences: list[Problem] = []
-        # Rows naming a counterpart new to Comity when no new one may be made: (row, column,
-        # country, name); their message names the closest known authority, found at the end.
-        self.refused: list[tuple[int, str, str, str]] = []
-        self.in_comity = _references(authority)
-        # Rows whose reference is already in Comity: compared with it once every row is read.
-        self.kept: list[_Parsed] = []
-        self.barred = {
-            (a.country, a.name.casefold()) for a in Authority.objects.filter(kind__in=NON_PARTY_KINDS)
-        }
-        # Authorities of a country by folded name, read when a row first names that country.
-        self.known: dict[str, dict[str, Authority]] = {}
-        self.unknown: dict[tuple[str, str], None] = {}  # counterparts new to Comity, in order met
-        # The authorities the rows' counterparts are, by country and folded name, those made included.
-        self.counterparts: dict[tuple[str, str], Authority] = {}
-        self.imported = _("(imported)")
-
-    def batches(self, handle: IO[bytes], name: str) -> Iterator[list[BulkRequest]]:
-        """The new requests, batch by batch as their rows are checked, while no problem is found;
-        then ImportRejected if any was (once every row is checked), else the fields of `result`."""
-        chunks: queue.Queue[_Chunk | BaseException | None] = queue.Queue(WAITING_CHUNKS)
-        stop = threading.Event()
-        checker = threading.Thread(
-            target=self._check,
-            args=(handle, name, chunks, stop, translation.get_language()),
-            name="import-check",
-            daemon=True,
-        )
-        checker.start()
-        batch: list[BulkRequest] = []
-        clean = True
-        try:
-            while (chunk := chunks.get()) is not None:
-                if isinstance(chunk, BaseException):
-                    raise chunk
-                clean = clean and chunk.problems == 0
-                for item in chunk.items:
-                    if item.reference in self.in_comity:
-                        self.kept.append(item)
-                    else:
-                        clean = self._new(item, batch, clean)
-                if not clean:
-                    batch = []
-                self.result.rows = chunk.rows
-                self.progress("checked", chunk.rows)
-                if len(batch) >= BATCH:
-                    yield batch
-                    batch = []
-        finally:
-            stop.set()
-            checker.join()
-        self._compare(batch, clean)
-        problems = self.problems()
-        if problems:
-            raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
-        if batch:
-            yield batch
-        unknown = _suggestions(self.known, self.unknown)
-        self.result.new_authorities = [
-            {"country": country, "name": name, "suggestion": suggestion}
-            for (country, name), suggestion in sorted(unknown.items())
-        ]
-        if self.commit:
-            self.result.authorities_created.sort()
-        else:
-            self.result.authorities_created = [f"{name} ({country})" for country, name in sorted(unknown)]
-
-    def problems(self) -> list[Problem]:
-        # The order of the report: each row's own problems, then those found against Comity's data.
-        problems = list(self.row_problems)
-        if self.result.rows == 0:
-            problems.append(Problem(2, "", "", _("The file has a header but no rows.")))
-        if self.refused:
-            suggestions = _suggestions(self.known, self.unknown)
-            problems += self.not_parties + self.differences
-            return problems + [
-                Problem(row, column, name, _new_authority_refused(country, suggestions[(country, name)]))
-                for row, column, country, name in self.refused
-            ]
-        return problems + self.not_parties + self.differences
-
-    def _check(
-        self,
-        handle: IO[bytes],
-        name: str,
-        chunks: "queue.Queue[_Chunk | BaseException | None]",
-        stop: threading.Event,
-        language: str | None,
-    ) -> None:
-        """Read and check every row (the checking thread), handing them over CHUNK at a time."""
-
-        def hand_over(message: _Chunk | BaseException | None) -> None:
-            while not stop.is_set():
-                try:
-                    chunks.put(message, timeout=0.1)
-                    return
-                except queue.Full:
-                    continue
-            raise _Stopped
-
-        problems = self.row_problems
-        references: dict[str, int] = {}
-        items: list[_Parsed] = []
-        count = 0
-        try:
-            with translation.override(language):
-                for number, row in read_rows(handle, name, COLUMNS):
-                    count += 1
-                    item = _parse(number, row, self.authority, problems, self.today)
-                    # A repeated reference is reported even when the row it repeats has other
-                    # problems: the report lists every problem at once.
-                    reference = row["reference"]
-                    if reference in references:
-                        problems.append(
-                            Problem(
-                                number,
-                                "reference",
-                                reference,
-                                _("repeats row %(r)d") % {"r": references[reference]},
-                            )
-                        )
-                    elif reference:
-                        references[reference] = number
-                    if item is not None:
-                        if item.reference not in self.in_comity:
-                            item.row = None  # only a row already in Comity is compared with it
-                            if _COMITY_NUMBER.fullmatch(item.reference):
-                                problems.append(
-                                    Problem(
-                                        number,
-                                        "reference",
-                                        item.reference,
-                                        _(
-                                            "an export names a request of yours without a reference #123; none has this number"
-                                        ),
-                                    )
-                                )
-                        items.append(item)
-                    if count % CHUNK == 0:
-                        hand_over(_Chunk(items, count, len(problems)))
-                        items = []
-                hand_over(_Chunk(items, count, len(problems)))
-            hand_over(None)
-        except _Stopped:
-            return
-        except BaseException as error:  # handed to the importing thread, which raises it
-            try:
-                hand_over(error)
-            except _Stopped:
-                return
-
-    def _new(self, item: _Parsed, batch: list[BulkRequest], clean: bool) -> bool:
-        """Take a new request: its counterpart's problems noted, added to `batch` while the import
-        is clean (and writes). Whether it still is."""
-        country, name = item.counterpart
-        side = "requested_authority" if item.outgoing else "requesting_authority"
-        if (country, name.casefold()) in self.barred:
-            self.not_parties.append(
-                Problem(item.number, side, name, _("this authority cannot be a party to a request"))
-            )
-            clean = False
-        self.result.created += 1
-        known = self.known.get(country)
-        if known is None:
-            known = self.known[country] = {
-                a.name.casefold(): a for a in Authority.objects.filter(country=country)
-            }
-        other = known.get(name.casefold())
-        if other is None:
-            self.unknown[item.counterpart] = None
-            if not self.new_authorities:
-                self.refused.append((item.number, side, country, name))
-                clean = False
-        if clean and self.commit:
-            key = (country, name.casefold())
-            other = other or self.counterparts.get(key)
-            if other is None:
-                other = authority_create(
-                    actor=self.actor,
-                    name=name,
-                    country=country,
-                    kind=AuthorityKind.CENTRAL_AUTHORITY,
-                    external=True,
-                )
-                self.result.authorities_created.append(f"{name} ({country})")
-            self.counterparts[key] = other
-            batch.append(_bulk(item, self.authority, other, self.imported))
-        return clean
-
-    def _compare(self, batch: list[BulkRequest], clean: bool) -> None:
-        """Compare the rows whose reference is in Comity with what it has (a difference is a
-        problem; the same, left as it is); a reference found by neither is a new request."""
-        existing = _existing(self.authority, list(dict.fromkeys(item.reference for item in self.kept)))
-        for item in self.kept:
-            stored = existing.get(item.reference)
-            if stored is None:
-                clean = self._new(item, batch, clean and not self.differences)
-            elif item.row is not None and (difference := _first_difference(stored, item.row)) is not None:
-                self.differences.append(
-                    Problem(
-                        item.number,
-                        difference,
-                        item.row[difference],
-                        _("reference %(ref)s is already in Comity with %(old)r here")
-                        % {"ref": item.reference, "old": stored[difference]},
-                    )
-                )
-            else:
-                self.result.unchanged += 1
 
 
 _COMITY_NUMBER = re.compile(r"#\d+")
@@ -667,15 +477,40 @@ def _first_difference(stored: dict[str, str], row: dict[str, str]) -> str | None
     return None
 
 
-def _suggestions(
-    known: dict[str, dict[str, Authority]], unknown: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], str | None]:
-    """For each counterpart Comity does not know, the closest name of a known authority of its
-    country that can be a party (a likely typo), or None; `known` holds the countries' authorities."""
-    names = {
-        country: [a.name for a in authorities.values() if a.can_be_party]
-        for country, authorities in known.items()
+def _not_parties(parsed: list[_Parsed]) -> list[Problem]:
+    """Rows whose counterpart is an authority that is never a party (the secretariat): it is
+    not matched, nor created again under its own name."""
+    barred = {(a.country, a.name.casefold()) for a in Authority.objects.filter(kind__in=NON_PARTY_KINDS)}
+    return [
+        Problem(
+            item.number,
+            "requested_authority" if item.outgoing else "requesting_authority",
+            item.counterpart[1],
+            _("this authority cannot be a party to a request"),
+        )
+        for item in parsed
+        if (item.counterpart[0], item.counterpart[1].casefold()) in barred
+    ]
+
+
+def _known_authorities(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Authority]:
+    """Authorities already in Comity among (country, name) pairs, keyed by country and folded name."""
+    return {
+        (a.country, a.name.casefold()): a
+        for a in Authority.objects.filter(country__in={c for c, _n in wanted})
     }
+
+
+def _unknown_counterparts(items: list[_Parsed]) -> dict[tuple[str, str], str | None]:
+    """The counterparts of `items` that Comity does not know, each with the closest name of a known
+    authority of its country that can be a party (a likely typo), or None."""
+    wanted = {item.counterpart for item in items}
+    known = _known_authorities(wanted)
+    unknown = {(country, name) for country, name in wanted if (country, name.casefold()) not in known}
+    names: dict[str, list[str]] = {}
+    for authority in known.values():
+        if authority.can_be_party:
+            names.setdefault(authority.country, []).append(authority.name)
     return {
         (country, name): next(
             iter(difflib.get_close_matches(name, names.get(country, []), n=1, cutoff=0.5)), None
@@ -695,7 +530,27 @@ def _new_authority_refused(country: str, suggestion: str | None) -> str:
     ) % {"country": country}
 
 
-def _bulk(item: _Parsed, authority: Authority, other: Authority, imported: str) -> BulkRequest:
+def _counterparts(
+    wanted: set[tuple[str, str]], result: ImportResult, *, actor: User | None
+) -> dict[tuple[str, str], Authority]:
+    known = _known_authorities(wanted)
+    found = {}
+    for country, name in sorted(wanted):
+        authority = known.get((country, name.casefold()))
+        if authority is None:
+            authority = authority_create(
+                actor=actor, name=name, country=country, kind=AuthorityKind.CENTRAL_AUTHORITY, external=True
+            )
+            known[(country, name.casefold())] = authority
+            result.authorities_created.append(f"{name} ({country})")
+        found[(country, name)] = authority
+    return found
+
+
+def _bulk(
+    item: _Parsed, authority: Authority, counterparts: dict[tuple[str, str], Authority], imported: str
+) -> BulkRequest:
+    other = counterparts[item.counterpart]
     requesting, requested = (authority, other) if item.outgoing else (other, authority)
     created_on = item.events[0][1]
     fields = {

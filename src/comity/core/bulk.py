@@ -78,24 +78,6 @@ def sqlite_cache_enlarged() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-@contextlib.contextmanager
-def constraints_checked_per_statement() -> Iterator[None]:
-    """On PostgreSQL, check the deferred constraints (Django's foreign keys) at the end of each
-    statement within, not at commit. A bulk write that streams its rows while Python prepares the
-    next ones then has the database check each batch's keys meanwhile, instead of all of them at
-    the commit, when nothing else runs. The rows within must reference rows already written.
-    Deferred again after (as Django's own constraint check does); an error within leaves that to
-    the rollback, which restores the setting. Does nothing on SQLite, which checks at once."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def db_adapter() -> Callable[[Any], Any]:
     """A function giving a value as the database column stores it (dates and datetimes as ISO text
     on SQLite), bound once to the connection's operations for use on many rows."""
