@@ -182,3 +182,16 @@ def test_anyone_verifies_a_return_agreement_in_the_browser(live_server, browser:
     expect(page.locator("#verify-status")).to_contain_text("6 / 7 entries verified")
     expect(page.locator("tr[data-leaf='2'] td.check")).to_contain_text("does not lead to the signed root")
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_top_bar_fits_a_narrow_window(page_as, live_server, peru):
+    """An authority's long name and the menu pushed every page to about 1,130 px in an 800 px window."""
+    peru.authority.name = (
+        "Unidad de Cooperación Judicial Internacional y Extradiciones, Fiscalía de la Nación"
+    )
+    peru.authority.save()
+    page = page_as("pe-officer", width=800)
+    for path in ("/", "/requests/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 800, path
