@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "comity.assets",
     "comity.ledger",
     "comity.network",
+    "comity.guidance",
     "comity.statistics",
     "comity.backup",
     "comity.demo",

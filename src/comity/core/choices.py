@@ -66,3 +66,5 @@ class AuditAction(models.TextChoices):
     ALERT_OUTCOME = "alert.outcome", _("Outcome of an urgent freezing alert recorded")
     ALERT_ESCALATE = "alert.escalate", _("Urgent freezing alert escalated")
     ALERT_WITHDRAW = "alert.withdraw", _("Urgent freezing alert withdrawn")
+    PROFILE_UPDATE = "guidance.profile.update", _("Requirement profile changed")
+    PROFILE_IMPORT = "guidance.profile.import", _("Requirement profile imported")

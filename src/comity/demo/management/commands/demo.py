@@ -9,6 +9,7 @@ from comity.accounts.models import Authority
 from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
+from comity.guidance.demo import create_profiles
 from comity.ledger.demo import create_ledger
 from comity.network.demo import create_alerts_and_meetings, create_consultations
 from comity.statistics.demo import DEMO_PERIOD, create_submissions
@@ -57,6 +58,12 @@ class Command(BaseCommand):
             consultations = create_consultations(random.Random(options["seed"]))
         if consultations:
             self.stdout.write(f"Network: {consultations} consultations.")
+        # Requirement profiles of the demo States, marked as demonstration data, not legal guidance.
+        with transaction.atomic():
+            profiles = create_profiles()
+        self.stdout.write(
+            f"Guidance: {profiles} requirement profiles (demonstration data, not legal guidance)."
+        )
         analyze()
         if alerts or meetings:
             self.stdout.write(f"Network: {alerts} urgent freezing alerts, {meetings} coordination meetings.")

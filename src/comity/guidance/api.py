@@ -1,0 +1,158 @@
+"""The guidance API, `/api/v1/guidance`: requirement profiles (read by every official who reads
+cases; replaced by the editors of the State's own authorities) and their comparison. To anyone
+else every operation is a 404."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Body, Router
+
+from comity.accounts.auth import api_auth
+from comity.accounts.http import AuthedRequest
+from comity.core.errors import FieldErrors
+from comity.core.policy import require_reader
+from comity.guidance import selectors, services
+from comity.guidance.models import Profile, ProfileVersion
+from comity.guidance.schemas import ComparedValue, ComparisonOut, ProfileOut, ProfileSummary
+from comity.reference.choices import Measure
+
+router = Router(tags=["guidance"])
+# Read as JSON and checked by the same service as an import, so that both name each path alike.
+DOCUMENT_BODY = Body(..., description="a profile document: docs/guidance-profile.schema.json")
+
+
+def _country(code: str) -> str:
+    return code.strip().upper()
+
+
+def profile_out(profile: Profile, measure: str = "") -> dict[str, Any]:
+    document = profile.document
+    measures = document.get("measures", {})
+    if measure:
+        measures = {measure: measures[measure]} if measure in measures else {}
+    return {
+        "format": document["format"],
+        "country": profile.country,
+        "demonstration": profile.demonstration,
+        "version": profile.version,
+        "updated_at": profile.updated_at,
+        "general": document.get("general", {}),
+        "measures": measures,
+    }
+
+
+def _check_measure(measure: str) -> None:
+    errors = FieldErrors()
+    errors.code("measure", measure, Measure, required=False)
+    errors.raise_if_any()
+
+
+@router.get(
+    "/profiles", auth=api_auth, response=list[ProfileSummary], summary="List the requirement profiles"
+)
+def list_profiles(request: AuthedRequest) -> list[dict[str, Any]]:
+    require_reader(request.user)
+    return [
+        {
+            "country": p.country,
+            "country_name": p.country_name,
+            "demonstration": p.demonstration,
+            "version": p.version,
+            "updated_at": p.updated_at,
+        }
+        for p in selectors.profiles_visible_to(request.user)
+    ]
+
+
+@router.get(
+    "/profiles/{country}",
+    auth=api_auth,
+    response=ProfileOut,
+    summary="Read a State's requirement profile (every measure's section keyed by its code)",
+)
+def read_profile(request: AuthedRequest, country: str, measure: str = "") -> dict[str, Any]:
+    """`measure`: one measure's code (VOCABULARY.md) for its section only."""
+    require_reader(request.user)
+    _check_measure(measure)
+    return profile_out(selectors.profile_detail(request.user, _country(country)), measure)
+
+
+@router.put(
+    "/profiles/{country}",
+    auth=api_auth,
+    response=ProfileOut,
+    summary="Replace your State's requirement profile with a profile document",
+)
+def replace_profile(
+    request: AuthedRequest, country: str, payload: dict[str, Any] = DOCUMENT_BODY
+) -> dict[str, Any]:
+    """The body is a profile document (docs/guidance-profile.md), as `comity guidance export`
+    writes it; one that does not match is a 422 naming each path, and nothing is written. For the
+    editors of your State's profile only."""
+    code = _country(country)
+    selectors.profile_for_edit(request.user, code)
+    if payload.get("country") != code:
+        raise ValidationError(
+            {
+                "country": [
+                    _("The document is the profile of %(given)s, not %(country)s.")
+                    % {"given": payload.get("country"), "country": code}
+                ]
+            }
+        )
+    profile = services.profile_import(actor=request.user, raw=payload, via=ProfileVersion.Via.API)
+    return profile_out(profile)
+
+
+@router.get("/profiles/{country}/history", auth=api_auth, summary="The versions of a profile, newest first")
+def profile_history(request: AuthedRequest, country: str) -> list[dict[str, Any]]:
+    require_reader(request.user)
+    return [
+        {
+            "version": v.version,
+            "changed_at": v.changed_at,
+            "via": v.via,
+            # Who changed it: their authority (a person's name is not the reader's business).
+            "authority": v.changed_by.authority.name if v.changed_by and v.changed_by.authority else None,
+            "changed": v.changed,
+        }
+        for v in selectors.profile_versions(request.user, _country(country))
+    ]
+
+
+def compared_out(row: selectors.Compared) -> ComparedValue:
+    return ComparedValue(field=row.path, label=row.label, values=row.entries, differs=row.differs)
+
+
+def parse_countries(raw: str) -> list[str]:
+    """Two or three country codes, comma-separated (422 naming `countries` otherwise)."""
+    countries = [_country(code) for code in raw.split(",") if code.strip()]
+    errors = FieldErrors()
+    if not 2 <= len(countries) <= 3 or len(set(countries)) != len(countries):
+        errors.add("countries", _("Give two or three different countries, e.g. CH,PE."))
+    for code in countries[:3]:
+        errors.country("countries", code)
+    errors.raise_if_any()
+    return countries
+
+
+@router.get(
+    "/compare",
+    auth=api_auth,
+    response=ComparisonOut,
+    summary="Compare two or three States' profiles side by side, with the differences marked",
+)
+def compare(request: AuthedRequest, countries: str, measure: str = "") -> dict[str, Any]:
+    """`countries`: two or three codes, `CH,PE`; `measure`: a measure's code, for its section and
+    elements too. A country without a profile is a 404."""
+    require_reader(request.user)
+    codes = parse_countries(countries)
+    _check_measure(measure)
+    found = selectors.comparison(request.user, codes, measure or None)
+    return {
+        "countries": codes,
+        "measure": measure or None,
+        "general": [compared_out(row) for row in found.general],
+        "section": [compared_out(row) for row in found.section + found.elements],
+    }

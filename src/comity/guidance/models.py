@@ -1,0 +1,80 @@
+"""Requirement profiles: what each State requires of a request sent to it, in general and for each
+measure (the three parts of a Fiche Belge and the elements a request needs), so that requests are
+complete the first time (004 §23, §53(b)). Kept by editors of the State's own authorities."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comity.reference.countries import country_name
+
+
+class Profile(models.Model):
+    """A State's requirement profile. Its content is one document (guidance.schemas.ProfileDocument,
+    validated before it is stored), the same a State exports and imports, so that what it keeps in
+    its own tools and what Comity shows cannot drift apart; each change is a new version, kept."""
+
+    country = models.CharField(_("country"), max_length=2, unique=True)
+    # True for the demo's profiles, which are not legal guidance and say so wherever they are shown.
+    demonstration = models.BooleanField(_("demonstration data"), default=False)
+    document = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("requirement profile")
+        verbose_name_plural = _("requirement profiles")
+        ordering = ["country"]
+        permissions = [("edit_profile", _("Can edit the requirement profile of its own State"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"),
+                name="profile_country_iso2",
+                violation_error_message=_("The country must be an ISO 3166-1 alpha-2 code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.country
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+
+class ProfileVersion(models.Model):
+    """One version of a profile, kept whole: who changed it, when, how (page, API, import), which
+    fields changed (their paths in the document), and the document as it became."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("Page")
+        API = "api", _("API")
+        IMPORT = "import", _("Import")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.CharField(max_length=8, choices=Via.choices)
+    changed = models.JSONField(default=list)
+    document = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("profile version")
+        verbose_name_plural = _("profile versions")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "version"],
+                name="profile_version_once",
+                violation_error_message=_("This version of the profile already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} v{self.version}"

@@ -1,0 +1,137 @@
+"""Reads of requirement profiles, scoped at the source: every official who reads cases reads every
+State's profile (it is guidance, the same for all); to anyone else (an administrator, the
+secretariat, the public) none exists. Editing is for the editors of the State's own authorities."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from comity.accounts.models import User
+from comity.guidance.choices import GeneralRequirement, SectionPart
+from comity.guidance.models import Profile, ProfileVersion
+
+EDIT_PROFILE = "guidance.edit_profile"
+
+
+def profiles_visible_to(user: User) -> "QuerySet[Profile]":
+    if not user.is_authenticated or not user.reads_cases:
+        return Profile.objects.none()
+    return Profile.objects.all()
+
+
+def profile_detail(user: User, country: str) -> Profile:
+    """`country`'s profile, or 404 (no profile, or a user who reads none)."""
+    found = profiles_visible_to(user).filter(country=country).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def edits_profile_of(user: User, country: str) -> bool:
+    """Whether the user may change `country`'s profile: an editor (a permission an administrator
+    grants) of an authority of that State."""
+    return (
+        user.is_authenticated
+        and user.reads_cases
+        and user.authority is not None
+        and user.authority.country == country
+        and user.has_perm(EDIT_PROFILE)
+    )
+
+
+def profile_for_edit(user: User, country: str) -> Profile | None:
+    """`country`'s profile (None if it has none yet) for an editor of it; 404 for anyone else of
+    another State (the service refuses one of the same State without the permission, saying why)."""
+    if not user.reads_cases or user.authority is None or user.authority.country != country:
+        raise Http404
+    return Profile.objects.filter(country=country).first()
+
+
+def profile_versions(user: User, country: str) -> "QuerySet[ProfileVersion]":
+    """The profile's history, newest first (404 as `profile_detail`)."""
+    profile = profile_detail(user, country)
+    return profile.versions.select_related("changed_by", "changed_by__authority")
+
+
+def flatten(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document as its fields by path, each with its value, source and date: a general
+    requirement (`general.languages`), a part of a measure's section (`measures.freezing.scope`),
+    an element (`measures.freezing.elements.bank`), the order of a measure's elements. What a
+    change and a comparison are made of."""
+    flat: dict[str, Any] = {"demonstration": document.get("demonstration", False)}
+    for key, field in document.get("general", {}).items():
+        flat[f"general.{key}"] = field
+    for measure, section in document.get("measures", {}).items():
+        for part in SectionPart.values:
+            if part in section:
+                flat[f"measures.{measure}.{part}"] = section[part]
+        for element in section.get("elements", []):
+            flat[f"measures.{measure}.elements.{element['code']}"] = element
+        flat[f"measures.{measure}.elements"] = [element["code"] for element in section.get("elements", [])]
+    return flat
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One row of a comparison: a field, each State's entry (its value, source and date; None where
+    the profile does not say), and whether the States' values differ."""
+
+    path: str
+    key: str
+    label: str
+    entries: dict[str, Any]
+
+    @property
+    def differs(self) -> bool:
+        # A field's value, or an element's level (required, advised; None: not asked for).
+        values = [
+            (entry["value"] if "value" in entry else entry.get("level")) if entry else None
+            for entry in self.entries.values()
+        ]
+        return any(value != values[0] for value in values[1:])
+
+    @property
+    def levels(self) -> dict[str, Any]:
+        """An element's level in each State (None where it is not asked for)."""
+        return {country: entry["level"] if entry else None for country, entry in self.entries.items()}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    profiles: list[Profile]
+    measure: str | None
+    general: list[Compared]
+    section: list[Compared]
+    elements: list[Compared]
+
+
+def comparison(user: User, countries: Sequence[str], measure: str | None) -> Comparison:
+    """The profiles of `countries` side by side (in that order): the general requirements, and, for
+    `measure`, its three parts and every element any of them asks for (404 if one has no profile)."""
+    found = {p.country: p for p in profiles_visible_to(user).filter(country__in=countries)}
+    if len(found) != len(set(countries)):
+        raise Http404
+    profiles = [found[country] for country in countries]
+    flats = {p.country: flatten(p.document) for p in profiles}
+
+    def row(path: str, key: str, label: str) -> Compared:
+        return Compared(path, key, label, {country: flat.get(path) for country, flat in flats.items()})
+
+    general = [row(f"general.{key}", key, str(label)) for key, label in GeneralRequirement.choices]
+    section: list[Compared] = []
+    elements: list[Compared] = []
+    if measure:
+        section = [row(f"measures.{measure}.{key}", key, str(label)) for key, label in SectionPart.choices]
+        labels: dict[str, str] = {}
+        for profile in profiles:
+            for element in profile.document.get("measures", {}).get(measure, {}).get("elements", []):
+                labels.setdefault(element["code"], element["label"])
+        elements = [
+            Compared(path, code, label, {country: flat.get(path) for country, flat in flats.items()})
+            for code, label in labels.items()
+            for path in [f"measures.{measure}.elements.{code}"]
+        ]
+    return Comparison(profiles, measure, general, section, elements)

@@ -1,0 +1,200 @@
+"""Writes of requirement profiles. One writer: `profile_save`, which every way of changing a
+profile goes through (its edit pages, the API, `comity guidance import`, the demo): it checks the
+actor edits that State's profile, keeps the version it makes whole, and audits it in the same
+transaction. A document that does not match the schema writes nothing and names every path."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pydantic
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from comity.accounts.models import User
+from comity.core import messages
+from comity.core.choices import AuditAction
+from comity.core.errors import FieldErrors
+from comity.core.services import audit
+from comity.guidance.models import Profile, ProfileVersion
+from comity.guidance.schemas import FORMAT, ProfileDocument
+from comity.guidance.selectors import EDIT_PROFILE, flatten
+from comity.reference.choices import Measure
+
+# A profile file is a few dozen kilobytes; this bounds what a client can make the server parse.
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
+def _message(error: Any) -> str:
+    """A pydantic error in Comity's words (translated), with what was given where it helps."""
+    kind, context, given = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "missing" or kind == "string_too_short" and not given:
+        return messages.required()
+    if kind == "extra_forbidden":
+        return _("Unknown field (see docs/guidance-profile.md).")
+    if kind in ("enum", "literal_error") and "expected" in context:
+        allowed = context["expected"].replace("'", "").replace(" or ", ", ").split(", ")
+        return messages.unknown_code(given, allowed)
+    if kind == "value_error":
+        return str(context.get("error", error["msg"]))
+    if kind == "string_too_long":
+        limit = context["max_length"]
+        return ngettext("At most %(limit)d character.", "At most %(limit)d characters.", limit) % {
+            "limit": limit
+        }
+    if kind == "too_long":
+        limit = context["max_length"]
+        return ngettext("At most %(limit)d item.", "At most %(limit)d items.", limit) % {"limit": limit}
+    if kind == "too_short":
+        return _("Give at least one.")
+    if kind.startswith("date_"):
+        return messages.not_a_date(given)
+    if kind == "bool_type":
+        return _("Give true or false.")
+    if kind == "string_pattern_mismatch":
+        return _("Use lower-case letters, digits and hyphens, at most 40.")
+    if kind in ("list_type", "dict_type", "model_type", "string_type", "model_attributes_type"):
+        return _("This has the wrong type (see docs/guidance-profile.md).")
+    return str(error["msg"])
+
+
+def document_errors(error: pydantic.ValidationError, prefix: str = "") -> FieldErrors:
+    """Each problem of a document under its path (`measures.bank-records.elements.2.level`)."""
+    errors = FieldErrors()
+    for item in error.errors():
+        path = [str(part) for part in item["loc"] if part != "[key]"]
+        errors.add(".".join([prefix, *path] if prefix else path), _message(item))
+    return errors
+
+
+def parse_document(raw: bytes | str | Mapping[str, Any]) -> ProfileDocument:
+    """The profile in `raw` (a file's bytes, or its parsed JSON), or ValidationError naming each
+    path that does not match the schema."""
+    data: Any = raw
+    if isinstance(raw, bytes | str):
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise ValidationError({"": [_("A profile file is at most 1 MB.")]})
+        try:
+            data = json.loads(raw)
+        except ValueError as error:
+            raise ValidationError({"": [_("This is not JSON: %(error)s.") % {"error": error}]}) from None
+    if not isinstance(data, Mapping):
+        raise ValidationError({"": [_("A profile is a JSON object (see docs/guidance-profile.md).")]})
+    try:
+        return ProfileDocument.model_validate(data)
+    except pydantic.ValidationError as error:
+        document_errors(error).raise_if_any()
+        raise
+
+
+def _require_editor(actor: User | None, country: str) -> None:
+    """The operator (no actor: the command line, the demo) edits any profile; a user only their own
+    State's, with the permission an administrator grants. Another State's profile is a 404, as an
+    edit page that is not theirs must look: their own without the permission says who may."""
+    if actor is None:
+        return
+    authority = actor.authority
+    if not actor.is_active or not actor.reads_cases or authority is None or authority.country != country:
+        raise Http404
+    if not actor.has_perm(EDIT_PROFILE):
+        raise PermissionDenied(
+            _(
+                "Only an editor of your State's requirement profile may change it: an administrator "
+                "grants that permission."
+            )
+        )
+
+
+def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The fields (paths) whose value, source or date differ between two documents."""
+    old, new = flatten(before), flatten(after)
+    return sorted(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
+
+
+@transaction.atomic
+def profile_save(
+    *, actor: User | None, document: ProfileDocument, via: str = ProfileVersion.Via.PAGE
+) -> Profile:
+    """Store `document` as its State's profile: a new version when anything changed (nothing
+    written when nothing did, so importing the same file twice makes one version)."""
+    _require_editor(actor, document.country)
+    data = document.data()
+    profile = Profile.objects.select_for_update().filter(country=document.country).first()
+    now = timezone.now()
+    if profile is None:
+        profile = Profile(country=document.country, version=0)
+        changed = changed_paths({}, data)
+    else:
+        changed = changed_paths(profile.document, data)
+        if not changed:
+            return profile
+    profile.version += 1
+    profile.document = data
+    profile.demonstration = document.demonstration
+    profile.updated_at = now
+    profile.updated_by = actor
+    profile.save()
+    ProfileVersion.objects.create(
+        profile=profile,
+        version=profile.version,
+        changed_at=now,
+        changed_by=actor,
+        via=via,
+        changed=changed,
+        document=data,
+    )
+    audit(
+        actor=actor,
+        action=AuditAction.PROFILE_IMPORT if via == ProfileVersion.Via.IMPORT else AuditAction.PROFILE_UPDATE,
+        obj=profile,
+        fields=changed,
+        detail={"version": str(profile.version), "via": via},
+    )
+    return profile
+
+
+def profile_import(
+    *, actor: User | None, raw: bytes | str | Mapping[str, Any], via: str = ProfileVersion.Via.IMPORT
+) -> Profile:
+    """A profile file, checked whole, then saved (`profile_save`); nothing written if it does not match."""
+    return profile_save(actor=actor, document=parse_document(raw), via=via)
+
+
+def _document_of(country: str) -> dict[str, Any]:
+    current = Profile.objects.filter(country=country).values_list("document", flat=True).first()
+    return dict(current) if current else {"format": FORMAT, "country": country}
+
+
+def _edited(country: str, change: Mapping[str, Any]) -> ProfileDocument:
+    data = _document_of(country) | dict(change)
+    try:
+        return ProfileDocument.model_validate(data)
+    except pydantic.ValidationError as error:
+        document_errors(error).raise_if_any()
+        raise
+
+
+def profile_update_general(*, actor: User, country: str, general: Mapping[str, Any]) -> Profile:
+    """Replace the general requirements of `country`'s profile (created if it has none yet)."""
+    _require_editor(actor, country)
+    return profile_save(actor=actor, document=_edited(country, {"general": general}))
+
+
+def profile_update_section(
+    *, actor: User, country: str, measure: str, section: Mapping[str, Any] | None
+) -> Profile:
+    """Replace (or, with None, remove) one measure's section of `country`'s profile."""
+    _require_editor(actor, country)
+    errors = FieldErrors()
+    errors.code("measure", measure, Measure)
+    errors.raise_if_any()
+    measures = dict(_document_of(country).get("measures", {}))
+    if section is None:
+        measures.pop(measure, None)
+    else:
+        measures[measure] = section
+    return profile_save(actor=actor, document=_edited(country, {"measures": measures}))

@@ -1,0 +1,69 @@
+"""What the guidance tests share: a small valid profile document and its editors."""
+
+import copy
+from typing import Any
+
+from django.contrib.auth.models import Permission
+
+from comity.accounts.models import User
+from comity.guidance import services
+from comity.guidance.models import Profile
+
+SOURCE = "Federal Act on International Mutual Assistance in Criminal Matters, art. 64"
+
+CH: dict[str, Any] = {
+    "format": "comity-guidance-profile/1",
+    "country": "CH",
+    "demonstration": False,
+    "general": {
+        "legal_bases": {"value": ["uncac", "bilateral-treaty"], "source": SOURCE, "confirmed_on": "2026-02-01"},
+        "dual_criminality": {"value": "coercive", "source": SOURCE, "confirmed_on": "2026-02-01"},
+        "languages": {"value": ["de", "fr", "it"], "source": SOURCE, "confirmed_on": "2026-02-01"},
+        "certified_translation": {"value": False, "source": SOURCE, "confirmed_on": "2026-02-01"},
+        "costs": {"value": "Borne by Switzerland.", "source": SOURCE, "confirmed_on": "2025-11-30"},
+    },
+    "measures": {
+        "bank-records": {
+            "scope": {"value": "Production of bank records.", "source": SOURCE, "confirmed_on": "2026-01-10"},
+            "competent_body": {"value": "The cantonal prosecutor.", "source": SOURCE, "confirmed_on": "2026-01-10"},
+            "elements": [
+                {"code": "bank", "label": "The bank", "level": "required", "source": SOURCE, "confirmed_on": "2026-01-10"},
+                {"code": "period", "label": "The period", "level": "advised", "source": SOURCE, "confirmed_on": "2026-01-10"},
+            ],
+        },
+        "testimony": {
+            "practical": {"value": "Hearings in German or French.", "source": SOURCE, "confirmed_on": "2026-01-10"},
+            "elements": [
+                {"code": "questions", "label": "The questions", "level": "required", "source": SOURCE, "confirmed_on": "2026-01-10"},
+            ],
+        },
+    },
+}  # fmt: skip
+
+
+def document(country: str = "CH", **changes: Any) -> dict[str, Any]:
+    found = copy.deepcopy(CH)
+    found["country"] = country
+    found.update(changes)
+    return found
+
+
+def peru_document() -> dict[str, Any]:
+    """Peru's: other languages, dual criminality for every request, and bank records asking for
+    the link to the offence, and the period required."""
+    found = document("PE")
+    found["general"]["languages"]["value"] = ["es"]
+    found["general"]["dual_criminality"]["value"] = "all"
+    elements = found["measures"]["bank-records"]["elements"]
+    elements[1]["level"] = "required"
+    elements.append(dict(elements[0], code="link", label="The link to the offence"))
+    return found
+
+
+def stored(raw: dict[str, Any]) -> Profile:
+    return services.profile_import(actor=None, raw=raw)
+
+
+def grant_editor(user: User) -> User:
+    user.user_permissions.add(Permission.objects.get(codename="edit_profile"))
+    return User.objects.get(pk=user.pk)  # a fresh user: permissions are cached on the instance
