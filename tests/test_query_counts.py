@@ -18,10 +18,13 @@ from django.utils import timezone
 
 from comity.assets import services as assets
 from comity.assets.choices import StepKind
+from comity.guidance import services as guidance
+from comity.guidance.tests.helpers import document as guidance_document
 from comity.ledger import services as ledger
 from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
 from comity.network import services as network
 from comity.network.tests.test_consultations_api import PDF, members
+from comity.reference.choices import Measure
 from conftest import bearer, make_request
 
 DAY = datetime.date(2024, 3, 1)
@@ -248,5 +251,51 @@ def test_the_consultations_run_the_pinned_number_of_queries(peru, switzerland):
 
     few = _measure(clients, views(_grow_consultations(peru, switzerland, 1)))
     more = _measure(clients, views(_grow_consultations(peru, switzerland, 3)))
+    assert few == more, f"the query count grows with the rows: {few} then {more}"
+    _assert_pinned(more)
+
+
+def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzerland):
+    """A profile with every measure and more elements, and three States compared, take as many
+    queries as small ones (#23 items 1, 2)."""
+    page = Client()
+    page.force_login(peru.officer)
+    clients = {"page": page, "api": bearer(peru.officer)}
+
+    def grow(n: int) -> None:
+        for country in ("CH", "PE", "NG"):
+            raw = guidance_document(country)
+            for measure in list(Measure.values)[: 2 * n]:
+                raw["measures"][measure] = {
+                    "elements": [
+                        {
+                            "code": f"e{i}",
+                            "label": "E",
+                            "level": "required",
+                            "source": "S",
+                            "confirmed_on": "2026-01-01",
+                        }
+                        for i in range(n + 1)
+                    ]
+                }
+            guidance.profile_import(actor=None, raw=raw)
+
+    views = {
+        "page /guidance/": ("page", "/guidance/"),
+        "page /guidance/{country}/": ("page", "/guidance/CH/"),
+        "page /guidance/compare/": (
+            "page",
+            "/guidance/compare/?countries=CH&countries=PE&countries=NG&measure=freezing",
+        ),
+        "api /api/v1/guidance/profiles/{country}": ("api", "/api/v1/guidance/profiles/CH"),
+        "api /api/v1/guidance/compare": (
+            "api",
+            "/api/v1/guidance/compare?countries=CH,PE,NG&measure=freezing",
+        ),
+    }
+    grow(1)
+    few = _measure(clients, views)
+    grow(3)
+    more = _measure(clients, views)
     assert few == more, f"the query count grows with the rows: {few} then {more}"
     _assert_pinned(more)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("statistics/", include("comity.statistics.urls")),
     path("asset-cases/", include("comity.assets.urls")),
     path("network/", include("comity.network.urls")),
+    path("guidance/", include("comity.guidance.urls")),
     path("", include("comity.cooperation.urls")),
 ]

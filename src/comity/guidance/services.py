@@ -32,7 +32,11 @@ MAX_DOCUMENT_BYTES = 1_000_000
 def _message(error: Any) -> str:
     """A pydantic error in Comity's words (translated), with what was given where it helps."""
     kind, context, given = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "missing" or kind == "string_too_short" and not given:
+    if (
+        kind == "missing"
+        or (kind == "string_too_short" and not given)
+        or (kind.endswith("_type") and given is None)
+    ):
         return messages.required()
     if kind == "extra_forbidden":
         return _("Unknown field (see docs/guidance-profile.md).")

@@ -1,0 +1,17 @@
+"""Pages of requirement profiles, under /guidance/; a State is its ISO 3166-1 alpha-2 code."""
+
+from django.urls import path, re_path
+
+from comity.guidance import views
+
+STATE = r"^(?P<country>[A-Za-z]{2})/"
+
+urlpatterns = [
+    path("", views.profile_list, name="guidance-profiles"),
+    path("compare/", views.compare, name="guidance-compare"),
+    re_path(STATE + r"$", views.profile_detail, name="guidance-profile"),
+    re_path(STATE + r"profile\.json$", views.profile_export, name="guidance-profile-export"),
+    re_path(STATE + r"history/$", views.profile_history, name="guidance-profile-history"),
+    re_path(STATE + r"edit/$", views.general_edit, name="guidance-general-edit"),
+    re_path(STATE + r"edit/(?P<measure>[a-z-]+)/$", views.section_edit, name="guidance-section-edit"),
+]

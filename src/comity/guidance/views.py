@@ -1,0 +1,206 @@
+"""Pages of requirement profiles, under /guidance/. Thin: parse, call a selector or a service,
+render. To whoever reads no case they do not exist (404); the edit pages exist only for the
+officials of the profile's own State (404 to any other)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from comity.accounts.http import AuthedRequest, case_reader_required
+from comity.guidance import selectors, services
+from comity.guidance.choices import GeneralRequirement, SectionPart
+from comity.guidance.forms import ElementFormSet, GeneralForm, SectionForm
+from comity.guidance.management.commands.guidance import export_text
+from comity.reference.choices import Measure
+from comity.reference.countries import country_choices
+
+MEASURE_LABELS = dict(Measure.choices)
+
+
+def _sections(document: dict[str, Any], measure: str) -> list[dict[str, Any]]:
+    """The measures' sections in the vocabulary's order (only `measure`'s when given)."""
+    sections = document.get("measures", {})
+    return [
+        {"code": code, "label": MEASURE_LABELS[code], "section": sections[code]}
+        for code in Measure.values
+        if code in sections and (not measure or code == measure)
+    ]
+
+
+@case_reader_required
+def profile_list(request: AuthedRequest) -> HttpResponse:
+    profiles = list(selectors.profiles_visible_to(request.user))
+    own = request.user.authority.country if request.user.authority else ""
+    return render(
+        request,
+        "guidance/profile_list.html",
+        {
+            "profiles": profiles,
+            "measures": Measure.choices,
+            "own_country": own,
+            "edits_own": selectors.edits_profile_of(request.user, own),
+            "has_own": any(p.country == own for p in profiles),
+        },
+    )
+
+
+@case_reader_required
+def profile_detail(request: AuthedRequest, country: str) -> HttpResponse:
+    profile = selectors.profile_detail(request.user, country.upper())
+    measure = request.GET.get("measure", "")
+    if measure and measure not in MEASURE_LABELS:
+        measure = ""
+    general = profile.document.get("general", {})
+    described = profile.document.get("measures", {})
+    return render(
+        request,
+        "guidance/profile_detail.html",
+        {
+            "profile": profile,
+            "measure": measure,
+            "general": [(key, label, general.get(key)) for key, label in GeneralRequirement.choices],
+            "parts": SectionPart.choices,
+            "sections": _sections(profile.document, measure),
+            "present": [(code, label) for code, label in Measure.choices if code in described],
+            "missing": [(code, label) for code, label in Measure.choices if code not in described],
+            "edits": selectors.edits_profile_of(request.user, profile.country),
+        },
+    )
+
+
+@case_reader_required
+def profile_export(request: AuthedRequest, country: str) -> HttpResponse:
+    profile = selectors.profile_detail(request.user, country.upper())
+    response = HttpResponse(export_text(profile), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"profile-{profile.country}.json") or "attachment"
+    )
+    return response
+
+
+@case_reader_required
+def profile_history(request: AuthedRequest, country: str) -> HttpResponse:
+    versions = selectors.profile_versions(request.user, country.upper())
+    return render(
+        request,
+        "guidance/profile_history.html",
+        {"versions": versions, "country": country.upper()},
+    )
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def general_edit(request: AuthedRequest, country: str) -> HttpResponse:
+    code = country.upper()
+    profile = selectors.profile_for_edit(request.user, code)
+    current = profile.document.get("general", {}) if profile else {}
+    form = GeneralForm(request.POST or None, entries=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update_general(actor=request.user, country=code, general=form.entries())
+        except ValidationError as error:
+            form.show_errors(error, "general")
+        else:
+            messages.success(request, _("General requirements saved."))
+            return redirect("guidance-profile", country=code)
+    return render(
+        request,
+        "guidance/general_form.html",
+        {"form": form, "country": code, "profile": profile},
+        status=422 if form.errors else 200,
+    )
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request: AuthedRequest, country: str, measure: str) -> HttpResponse:
+    code = country.upper()
+    profile = selectors.profile_for_edit(request.user, code)
+    if measure not in MEASURE_LABELS:
+        raise Http404
+    current = (profile.document.get("measures", {}).get(measure, {}) if profile else {}) or {}
+    data = request.POST or None
+    form = SectionForm(data, entries={k: v for k, v in current.items() if k != "elements"}, prefix="part")
+    elements = ElementFormSet(data, initial=current.get("elements", []), prefix="elements")
+    if request.method == "POST" and "remove" in request.POST:
+        try:
+            services.profile_update_section(actor=request.user, country=code, measure=measure, section=None)
+        except ValidationError as error:
+            form.show_errors(error, "measures")
+        else:
+            messages.success(request, _("Section removed."))
+            return redirect("guidance-profile", country=code)
+    elif request.method == "POST" and form.is_valid() and elements.is_valid():
+        rows = [row for row in elements if row.given()]
+        section = {**form.entries(), "elements": [row.element() for row in rows]}
+        try:
+            services.profile_update_section(
+                actor=request.user, country=code, measure=measure, section=section
+            )
+        except ValidationError as error:
+            _show_section_errors(error, measure, form, rows)
+        else:
+            messages.success(request, _("Section saved."))
+            return redirect(f"/guidance/{code}/?measure={measure}#{measure}")
+    invalid = bool(form.errors) or any(row.errors for row in elements) or bool(elements.non_form_errors())
+    return render(
+        request,
+        "guidance/section_form.html",
+        {"form": form, "elements": elements, "country": code, "measure": measure,
+         "measure_label": MEASURE_LABELS[measure], "profile": profile, "exists": bool(current)},
+        status=422 if invalid else 200,
+    )  # fmt: skip
+
+
+def _show_section_errors(error: ValidationError, measure: str, form: SectionForm, rows: list[Any]) -> None:
+    """Errors of the section beside their part, or the element row they are about (its position
+    among the rows given, which is what the service numbered)."""
+    under = f"measures.{measure}."
+    for path, messages_ in error.message_dict.items():
+        rest = path[len(under) :].split(".") if path.startswith(under) else []
+        if rest[:1] == ["elements"] and len(rest) >= 2 and rest[1].isdigit() and int(rest[1]) < len(rows):
+            row = rows[int(rest[1])]
+            field = rest[2] if len(rest) > 2 and rest[2] in row.fields else None
+            for message in messages_:
+                row.add_error(field, message)
+        else:
+            form.show_errors(ValidationError({path.replace(under, "part.", 1): messages_}), "part")
+
+
+@case_reader_required
+def compare(request: AuthedRequest) -> HttpResponse:
+    countries = [c.upper() for c in request.GET.getlist("countries") if c]
+    measure = request.GET.get("measure", "")
+    if measure not in MEASURE_LABELS:
+        measure = ""
+    profiles = list(selectors.profiles_visible_to(request.user))
+    result = None
+    problem = ""
+    if countries:
+        if not 2 <= len(countries) <= 3 or len(set(countries)) != len(countries):
+            problem = _("Choose two or three different States.")
+        else:
+            result = selectors.comparison(request.user, countries, measure or None)
+    return render(
+        request,
+        "guidance/compare.html",
+        {
+            "profiles": profiles,
+            "countries": countries,
+            "slots": (countries + ["", "", ""])[:3],
+            "measure": measure,
+            "measure_label": MEASURE_LABELS.get(measure, ""),
+            "measures": Measure.choices,
+            "result": result,
+            "demonstration": [p for p in result.profiles if p.demonstration] if result else [],
+            "problem": problem,
+            "names": dict(country_choices()),
+        },
+        status=422 if problem else 200,
+    )
