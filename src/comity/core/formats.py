@@ -39,10 +39,16 @@ def format_day(value: object) -> str:
     """A day for a reader of the active language: CLDR's medium date ("5 déc. 2026", "2026年12月5日",
     "05/12/2026" in Arabic with its direction marks). English keeps ISO 8601 (2026-12-05): Comity's
     English readers are officials of every State, for whom the unambiguous form is the familiar one,
-    and it is the form of every file, API and date field. Anything that is not a date is given back
-    as it is ("" for None)."""
+    and it is the form of every file, API and date field. An ISO day as text is read as a day;
+    anything else is given back as it is ("" for None)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        # A day kept as text in a JSON document (a requirement profile's "last confirmed").
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
     if not isinstance(value, datetime.date):
         return str(value)
     day = value.date() if isinstance(value, datetime.datetime) else value

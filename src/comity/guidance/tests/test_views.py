@@ -185,3 +185,16 @@ def test_an_editor_writes_the_first_profile_of_their_state(db, nigeria):
     assert Profile.objects.get(country="NG").document["general"] == {
         "languages": {"value": ["en"], "source": "MACMA 2019", "confirmed_on": "2026-01-05"}
     }
+
+
+def test_a_profiles_days_read_as_the_readers_language_writes_them(profiles, nigeria):
+    """A profile keeps its days as ISO text in its JSON document; on a page they are days like any
+    other (they were shown as "2026-02-01" to every reader, and broke across lines in a table)."""
+    nigeria.viewer.language = "fr"
+    nigeria.viewer.save()
+    html = logged_in(nigeria.viewer).get("/guidance/CH/").content.decode()
+    assert "1 févr. 2026" in html and "2026-02-01" not in html
+    compared = logged_in(nigeria.viewer).get(
+        "/guidance/compare/?countries=CH&countries=PE&measure=bank-records"
+    )
+    assert "1 févr. 2026" in compared.content.decode()
