@@ -194,12 +194,17 @@ def test_demo_ledger_is_valid_and_checks(db):
 
 
 @pytest.mark.parametrize(
-    "language, amount, paid",
-    [("en", "26,000,000.00 USD", "125,000.50"), ("fr", "26\u202f000\u202f000,00 USD", "125\u202f000,50")],
+    "language, amount, paid, signed, day",
+    [
+        ("en", "26,000,000.00 USD", "125,000.50", "2020-03-05", "2021-01-15"),
+        ("fr", "26\u202f000\u202f000,00 USD", "125\u202f000,50", "5 mars 2020", "15 janv. 2021"),
+    ],
 )
-def test_the_public_pages_write_amounts_with_the_languages_separators(
-    agreement, switzerland, language, amount, paid
+def test_the_public_pages_write_amounts_and_days_as_the_language_does(
+    agreement, switzerland, language, amount, paid, signed, day
 ):
+    """The signed entries keep their days as ISO text; the pages write them as the reader's
+    language does (they were ISO on every page, in every language)."""
     services.disbursement_record(actor=switzerland.head, agreement_index=agreement.pk, data=PAYMENT)
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     index = client.get("/ledger/").content.decode()
@@ -207,3 +212,4 @@ def test_the_public_pages_write_amounts_with_the_languages_separators(
     page = client.get(f"/ledger/agreements/{agreement.pk}/").content.decode()
     assert amount in page and paid in page
     assert "125000.50" not in page
+    assert signed in index and signed in page and day in page
