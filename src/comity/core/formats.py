@@ -45,10 +45,11 @@ def format_day(value: object) -> str:
         return ""
     if isinstance(value, str):
         # A day kept as text in a JSON document (a requirement profile's "last confirmed").
+        text = value
         try:
-            value = datetime.date.fromisoformat(value)
+            value = datetime.date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if not isinstance(value, datetime.date):
         return str(value)
     day = value.date() if isinstance(value, datetime.datetime) else value
