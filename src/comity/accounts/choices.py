@@ -29,3 +29,11 @@ class Role(models.TextChoices):
 # Who may read the cases of their authority, and who may change them.
 CASE_READER_ROLES = frozenset({Role.OFFICER, Role.HEAD, Role.VIEWER})
 CASE_WRITER_ROLES = frozenset({Role.OFFICER, Role.HEAD})
+
+
+# The permissions an administrator grants to a user beside their one role, by the name the command
+# line and the admin know them by: "app_label.codename" of the app that declares them.
+GRANTABLE_PERMISSIONS = {
+    "directory-editor": "network.edit_directory",
+    "network-administrator": "network.administer_network",
+}

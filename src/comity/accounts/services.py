@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from comity.accounts.choices import AuthorityKind, Role
+from comity.accounts.choices import GRANTABLE_PERMISSIONS, AuthorityKind, Role
 from comity.accounts.models import ApiToken, Authority, User
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -291,3 +292,40 @@ def mfa_reset(*, actor: User | None, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
     WebAuthnCredential.objects.filter(user=user).delete()
     audit(actor=actor, action=AuditAction.USER_MFA_RESET, obj=user)
+
+
+@transaction.atomic
+def user_permission_set(*, actor: User | None, user: User, permission: str, granted: bool) -> bool:
+    """Grant or withdraw one of GRANTABLE_PERMISSIONS ("directory-editor", "network-administrator"):
+    the user keeps their one role. Only an administrator (or the command line, `actor=None`) does
+    it. Whether anything changed (granting what the user has is not an error)."""
+    if actor is not None and not (actor.is_active and (actor.role == Role.ADMIN or actor.is_superuser)):
+        raise PermissionDenied(_("Only an administrator grants or withdraws a permission."))
+    if permission not in GRANTABLE_PERMISSIONS:
+        raise ValidationError(
+            {
+                "permission": _("Unknown permission %(permission)s; allowed: %(allowed)s.")
+                % {"permission": permission, "allowed": ", ".join(GRANTABLE_PERMISSIONS)}
+            }
+        )
+    if granted and (not user.is_active or user.authority_id is None):
+        raise ValidationError({"user": _("Only an active user of an authority can be granted a permission.")})
+    app_label, codename = GRANTABLE_PERMISSIONS[permission].split(".")
+    row = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    has = user.user_permissions.filter(pk=row.pk).exists()
+    if has == granted:
+        return False
+    if granted:
+        user.user_permissions.add(row)
+    else:
+        user.user_permissions.remove(row)
+    for cache in ("_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+    audit(
+        actor=actor,
+        action=AuditAction.USER_PERMISSION,
+        obj=user,
+        fields=["user_permissions"],
+        detail={"permission": permission, "granted": "yes" if granted else "no"},
+    )
+    return True

@@ -8,8 +8,10 @@ from collections.abc import Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -25,10 +27,22 @@ from comity.core.api import IDEMPOTENCY_PARAMETER, created_once
 from comity.core.errors import FieldErrors
 from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
+from comity.core.openapi import filterset_parameters
+from comity.core.pagination import keyset_page
 from comity.core.policy import visible_or_404
 from comity.network import selectors, services
+from comity.network.filters import DirectoryFilterSet
+from comity.network.forms import FinderForm
 from comity.network.http import attachment_response
-from comity.network.models import ActionItem, Alert, Consultation, ConsultationMessage, Meeting
+from comity.network.models import (
+    ActionItem,
+    Alert,
+    Consultation,
+    ConsultationMessage,
+    ContactPerson,
+    DirectoryEntry,
+    Meeting,
+)
 from comity.network.schemas import (
     AcknowledgeIn,
     ActionItemIn,
@@ -38,6 +52,8 @@ from comity.network.schemas import (
     ConsultationPage,
     ConversionIn,
     ConversionOut,
+    DirectoryPage,
+    FinderAnswer,
     InvitationIn,
     MeetingIn,
     MeetingRecordIn,
@@ -52,7 +68,8 @@ from comity.reference.choices import AlertStatus
 # Every creation here accepts an `Idempotency-Key`: a retry creates nothing twice.
 ONCE = {"parameters": [IDEMPOTENCY_PARAMETER]}
 
-router = Router(tags=["network"])
+
+router = Router(auth=api_auth, tags=["network"])
 consultations_router = Router(tags=["consultations"])
 meetings_router = Router(tags=["meetings"])
 alerts_router = Router(tags=["alerts"])
@@ -612,3 +629,131 @@ def download_attachment(
         user, consultation_id, attachment_id, channel=AccessEntry.Channel.API
     )
     return attachment_response(attachment)
+
+
+# A page of the directory is found by id first (keyset pagination), then read in full.
+PAGE_FIELDS = ("pk",)
+CONTACT_FIELDS = (
+    "name",
+    "function",
+    "languages",
+    "phone",
+    "email",
+    "mailbox",
+    "time_zone",
+    "working_hours",
+    "urgent",
+)
+
+
+def contact_out(contact: ContactPerson) -> dict[str, Any]:
+    return {"id": contact.pk, **{name: getattr(contact, name) for name in CONTACT_FIELDS}}
+
+
+def authority_out(entry: DirectoryEntry) -> dict[str, Any]:
+    authority = entry.authority
+    return {"id": authority.pk, "name": authority.name, "country": authority.country, "kind": authority.kind}
+
+
+def entry_out(entry: DirectoryEntry, stale: bool) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "authority": authority_out(entry),
+        "country": entry.authority.country,
+        **{
+            name: getattr(entry, name)
+            for name in (
+                "competences",
+                "languages",
+                "channels",
+                "encryption_required",
+                "signature_required",
+                "uncac_accepted",
+                "urgent_procedure",
+                "affiliations",
+                "links",
+                "last_confirmed_on",
+            )
+        },
+        "stale": stale,
+        "contacts": [contact_out(c) for c in entry.contacts.all()],
+    }
+
+
+@router.get(
+    "/directory",
+    response=DirectoryPage,
+    summary="The network's directory: whom to ask in each State",
+    description="Every authority's directory entry with its contact persons, to the network's members "
+    "(404 to anyone else). `country`, `kind` (a competence) and `network` (an affiliation) filter it; "
+    "`stale` says it was not confirmed for 13 months.",
+    openapi_extra={
+        "parameters": [
+            *filterset_parameters(DirectoryFilterSet),
+            {"in": "query", "name": "cursor", "schema": {"type": "string"}, "required": False},
+        ]
+    },
+)
+def directory(request: AuthedRequest) -> dict[str, Any]:
+    selectors.require_member(request.user)
+    entries = selectors.directory_filtered(request.user, request.GET)
+    page = keyset_page(
+        entries.order_by().values(*PAGE_FIELDS),
+        sort="id",
+        cursor=request.GET.get("cursor"),
+        size=settings.COMITY_PAGE_SIZE,
+    )
+    found = {e.pk: e for e in entries.filter(pk__in=[row["pk"] for row in page.items])}
+    today = timezone.localdate()
+    items = [found[row["pk"]] for row in page.items]
+    return {"items": [entry_out(e, e.stale_on(today)) for e in items], "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/finder",
+    response=FinderAnswer,
+    summary='"Who do I ask?": the competent authority, contact and channel in a State',
+    description="Only `country` is required; `measure`, `offence`, `proceeding` (codes of /api/v1/vocabularies) "
+    "and `urgent` (true: the 24/7 contact) rank the State's authorities, best match first.",
+    openapi_extra={
+        "parameters": [
+            {"in": "query", "name": name, "schema": {"type": kind}, "required": name == "country"}
+            for name, kind in (
+                ("country", "string"),
+                ("measure", "string"),
+                ("offence", "string"),
+                ("proceeding", "string"),
+                ("urgent", "boolean"),
+            )
+        ]
+    },
+)
+def finder(request: AuthedRequest) -> dict[str, Any]:
+    selectors.require_member(request.user)
+    form = FinderForm(request.GET)
+    if not form.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+    results = selectors.finder(request.user, **form.cleaned_data)
+    return {
+        "results": [
+            {
+                "authority": authority_out(found.entry),
+                "contact": contact_out(found.contact) if found.contact else None,
+                **{
+                    name: getattr(found.entry, name)
+                    for name in (
+                        "channels",
+                        "languages",
+                        "competences",
+                        "encryption_required",
+                        "signature_required",
+                        "uncac_accepted",
+                        "urgent_procedure",
+                        "last_confirmed_on",
+                    )
+                },
+                "stale": found.stale,
+            }
+            for found in results
+        ]
+    }

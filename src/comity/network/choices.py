@@ -67,3 +67,35 @@ class NotificationKind(models.TextChoices):
     ALERT_STEP = "alert-step", _("Answer to an urgent freezing alert")
     CONFIRM_DUE = "confirm-due", _("Directory entry to confirm")
     MEMBERSHIP = "membership", _("Network membership")
+
+
+class DirectoryChangeKind(models.TextChoices):
+    """What one change of a directory entry did (DirectoryChange.what)."""
+
+    CREATE = "create", _("Entry created")
+    UPDATE = "update", _("Entry changed")
+    CONFIRM = "confirm", _("Entry confirmed")
+    CONTACT_ADD = "contact-add", _("Contact person added")
+    CONTACT_CHANGE = "contact-change", _("Contact person changed")
+    CONTACT_REMOVE = "contact-remove", _("Contact person removed")
+
+
+# Which competence answers for a measure and a proceeding, for the finder ("Who do I ask?"):
+# tracing, freezing, confiscation and return go to the asset recovery focal point; the rest, and
+# criminal proceedings, to mutual legal assistance.
+ASSET_MEASURES = frozenset(
+    {
+        "asset-tracing",
+        "beneficial-ownership",
+        "freezing",
+        "search-seizure",
+        "confiscation-enforcement",
+        "asset-return",
+    }
+)
+PROCEEDING_COMPETENCE = {
+    "criminal": Competence.MLA,
+    "non-conviction-based": Competence.ASSET_RECOVERY,
+    "civil": Competence.CIVIL_ADMINISTRATIVE,
+    "administrative": Competence.CIVIL_ADMINISTRATIVE,
+}

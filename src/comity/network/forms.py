@@ -1,4 +1,5 @@
-"""Page forms of the network; they only parse input, the services decide."""
+"""Page forms of the network; they only parse input, the services decide. The finder's form also
+parses the API's query (one definition of what a search is)."""
 
 import datetime
 from collections.abc import Iterable, Sequence
@@ -13,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import Authority, User
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
-from comity.core.forms import OnceForm
+from comity.core.forms import FastSelect, OnceForm
 from comity.core.limits import max_length
+from comity.network.choices import Affiliation, Channel, Competence
 from comity.network.models import (
     ActionItem,
     Alert,
@@ -22,7 +24,10 @@ from comity.network.models import (
     AlertStep,
     Consultation,
     ConsultationMessage,
+    ContactPerson,
+    DirectoryEntry,
     Meeting,
+    Network,
 )
 from comity.network.services import ALERT_OUTCOMES
 from comity.reference.choices import (
@@ -34,6 +39,140 @@ from comity.reference.choices import (
     Proceeding,
     RequestType,
 )
+from comity.reference.countries import country_choices
+
+# The directory, the finder and memberships -----------------------------------------------------
+
+
+def _blank(choices: Any) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+def codes(text: str) -> list[str]:
+    """Codes typed with commas or spaces between them: "es, en" → ["es", "en"]."""
+    return [code for code in text.replace(",", " ").split() if code]
+
+
+class FinderForm(forms.Form):
+    """ "Who do I ask?": only the State is required."""
+
+    country = forms.ChoiceField(
+        label=_("State"), choices=lambda: _blank(country_choices()), widget=FastSelect
+    )
+    measure = forms.ChoiceField(label=_("Measure"), choices=_blank(Measure.choices), required=False)
+    offence = forms.ChoiceField(label=_("Offence"), choices=_blank(Offence.choices), required=False)
+    proceeding = forms.ChoiceField(label=_("Proceeding"), choices=_blank(Proceeding.choices), required=False)
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+
+
+class EntryForm(forms.Form):
+    competences = forms.MultipleChoiceField(
+        label=_("Competences"),
+        choices=Competence.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.CharField(
+        label=_("Languages accepted for requests"),
+        help_text=_("ISO 639-1 codes separated by commas, such as es, en (zh-hans for Chinese)."),
+        max_length=200,
+        required=False,
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"), choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    encryption_required = forms.BooleanField(label=_("Encryption required"), required=False)
+    signature_required = forms.BooleanField(label=_("Electronic signature required"), required=False)
+    uncac_accepted = forms.BooleanField(label=_("UNCAC accepted as a legal basis"), required=False)
+    urgent_procedure = forms.CharField(
+        label=_("Urgent procedure"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=DirectoryEntry._meta.get_field("urgent_procedure").max_length,
+        required=False,
+    )
+    affiliations = forms.MultipleChoiceField(
+        label=_("Networks it belongs to"),
+        choices=Affiliation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    links = forms.CharField(
+        label=_("Laws and guides"),
+        help_text=_("One a line: the address, a space, then its title."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=15000,
+        required=False,
+    )
+
+    @staticmethod
+    def initial_of(entry: DirectoryEntry | None) -> dict[str, Any]:
+        if entry is None:
+            return {"uncac_accepted": True}
+        return {
+            "competences": entry.competences,
+            "languages": ", ".join(entry.languages),
+            "channels": entry.channels,
+            "encryption_required": entry.encryption_required,
+            "signature_required": entry.signature_required,
+            "uncac_accepted": entry.uncac_accepted,
+            "urgent_procedure": entry.urgent_procedure,
+            "affiliations": entry.affiliations,
+            "links": "\n".join(f"{link['url']} {link['title']}".strip() for link in entry.links),
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["languages"] = codes(data["languages"])
+        links = []
+        for line in data["links"].splitlines():
+            url, _space, title = line.strip().partition(" ")
+            if url:
+                links.append({"url": url, "title": title.strip()})
+        data["links"] = links
+        return data
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=ContactPerson._meta.get_field("name").max_length)
+    function = forms.CharField(label=_("Function"), max_length=200, required=False)
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        help_text=_("ISO 639-1 codes separated by commas, such as es, en."),
+        max_length=200,
+        required=False,
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
+    mailbox = forms.CharField(label=_("Functional mailbox"), max_length=254, required=False)
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="UTC")
+    working_hours = forms.CharField(label=_("Working hours"), max_length=100, required=False)
+    urgent = forms.BooleanField(label=_("24/7 urgent contact"), required=False)
+
+    @staticmethod
+    def initial_of(contact: ContactPerson) -> dict[str, Any]:
+        initial = {name: getattr(contact, name) for name in ContactForm.base_fields}
+        initial["languages"] = ", ".join(contact.languages)
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data) | {"languages": codes(self.cleaned_data["languages"])}
+
+
+class MembershipRequestForm(forms.Form):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.order_by("name"))
+    sponsor = forms.ModelChoiceField(
+        label=_("Sponsor (a member authority)"),
+        queryset=Authority.objects.filter(external=False)
+        .exclude(kind="secretariat")
+        .order_by("country", "name"),
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
 
 # Urgent freezing alerts ------------------------------------------------------------------------
 

@@ -1,12 +1,13 @@
 """API shapes of the network. Codes are those of VOCABULARY.md (alert statuses, handling codes)
 and assets.choices (identifier kinds); the services check them and name the field when one is
-wrong."""
+wrong. The directory and the finder (`/api/v1/network`) come first."""
 
 import datetime
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from comity.accounts.choices import AuthorityKind
 from comity.cooperation.schemas import AuthorityOut, SubjectIn
 from comity.core.limits import max_length
 from comity.core.numbers import Amount, ObjectId
@@ -229,3 +230,69 @@ class ConsultationOut(ConsultationRow):
 
 class ConsultationPage(Schema):
     items: list[ConsultationRow]
+
+
+class AuthorityRef(Schema):
+    id: int
+    name: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    kind: AuthorityKind
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    function: str
+    languages: list[str] = Field(description="ISO 639-1 codes (zh-hans for Chinese)")
+    phone: str
+    email: str
+    mailbox: str = Field(description="the functional mailbox")
+    time_zone: str = Field(description="IANA time zone, such as Europe/Zurich")
+    working_hours: str
+    urgent: bool = Field(description="the 24/7 urgent contact")
+
+
+class Link(Schema):
+    url: str
+    title: str
+
+
+class EntryOut(Schema):
+    id: int
+    authority: AuthorityRef
+    country: str = Field(description="ISO 3166-1 alpha-2, the authority's")
+    competences: list[str] = Field(description="codes: mla, extradition, asset-recovery-focal-point, ...")
+    languages: list[str] = Field(description="languages accepted for requests (ISO 639-1)")
+    channels: list[str]
+    encryption_required: bool
+    signature_required: bool
+    uncac_accepted: bool = Field(description="UNCAC accepted as a legal basis")
+    urgent_procedure: str
+    affiliations: list[str] = Field(description="networks it belongs to: carin, globe, egmont, ...")
+    links: list[Link] = Field(description="laws and guides")
+    last_confirmed_on: datetime.date | None
+    stale: bool = Field(description="not confirmed for 13 months")
+    contacts: list[ContactOut]
+
+
+class DirectoryPage(Schema):
+    items: list[EntryOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class FinderResult(Schema):
+    authority: AuthorityRef
+    contact: ContactOut | None = Field(description="whom to write to: the 24/7 contact when urgent")
+    channels: list[str]
+    languages: list[str]
+    competences: list[str]
+    encryption_required: bool
+    signature_required: bool
+    uncac_accepted: bool
+    urgent_procedure: str
+    last_confirmed_on: datetime.date | None
+    stale: bool
+
+
+class FinderAnswer(Schema):
+    results: list[FinderResult] = Field(description="best match first")

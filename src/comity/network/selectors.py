@@ -5,10 +5,11 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -18,9 +19,11 @@ from comity.accounts.models import Authority, User
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.selectors import requests_visible_to
 from comity.core.errors import FieldErrors
+from comity.core.filters import valid_filters
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
-from comity.network.choices import MembershipState
+from comity.network.choices import ASSET_MEASURES, PROCEEDING_COMPETENCE, Competence, MembershipState
+from comity.network.filters import DirectoryFilterSet
 from comity.network.models import (
     ALERT_OUTCOME_STATUSES,
     ActionItem,
@@ -33,11 +36,13 @@ from comity.network.models import (
     ConsultationParticipant,
     ConsultationReceipt,
     ContactPerson,
+    DirectoryChange,
     DirectoryEntry,
     Meeting,
     MeetingParticipant,
     Membership,
     Network,
+    Notification,
 )
 from comity.reference.choices import AlertStatus, Handling
 
@@ -456,3 +461,158 @@ def consultation_figures(user: User) -> ConsultationFigures:
         converted=converted,
         share_converted=round(converted / len(rows), 4) if rows else None,
     )
+    return (
+        DirectoryEntry.objects.select_related("authority")
+        .prefetch_related(Prefetch("contacts", queryset=ContactPerson.objects.order_by("position", "pk")))
+        .order_by("authority__country", "authority__name", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The directory, the finder and the inbox (net-dir's part).
+
+INBOX_SIZE = 200
+HISTORY_SIZE = 100
+
+
+def directory_filtered(user: User, query: Any) -> "QuerySet[DirectoryEntry]":
+    """The directory as the user may see it (members only), filtered by `query` (country, kind:
+    a competence, network: an affiliation); a ValidationError (422) names a bad filter."""
+    return valid_filters(DirectoryFilterSet(query, queryset=directory_visible_to(user), user=user))
+
+
+def directory_filters(user: User, query: Any) -> DirectoryFilterSet:
+    return DirectoryFilterSet(query, queryset=directory_visible_to(user), user=user)
+
+
+def entry_for(user: User, authority_id: int) -> DirectoryEntry:
+    """An authority's directory entry, to a member (404 otherwise, or when it has none)."""
+    require_member(user)
+    entry = directory_visible_to(user).filter(authority_id=authority_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def entry_history(entry: DirectoryEntry) -> "QuerySet[DirectoryChange]":
+    return entry.changes.select_related("changed_by__authority")[:HISTORY_SIZE]
+
+
+def contact_of(entry: DirectoryEntry, contact_id: int) -> ContactPerson:
+    contact = entry.contacts.filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@dataclass(frozen=True)
+class Found:
+    """One answer of the finder: the entry, the contact person to write to (None if it lists
+    none), and whether the entry is stale."""
+
+    entry: DirectoryEntry
+    contact: ContactPerson | None
+    stale: bool
+
+
+def finder(
+    user: User,
+    *,
+    country: str,
+    measure: str = "",
+    offence: str = "",
+    proceeding: str = "",
+    urgent: bool = False,
+    today: datetime.date | None = None,
+) -> list[Found]:
+    """ "Who do I ask?": the State's authorities in the directory, the most competent first.
+
+    The measure and the proceeding name the competence wanted (an asset measure or a
+    non-conviction-based proceeding: the asset recovery focal point; civil or administrative
+    proceedings: civil and administrative cooperation; else mutual legal assistance); urgency asks
+    for the 24/7 contact; an UNCAC offence prefers an authority that accepts UNCAC as a legal
+    basis. Among equals, a confirmed entry before a stale one, a central authority before others.
+    """
+    today = today or timezone.localdate()
+    wanted = []
+    if measure:
+        wanted.append(Competence.ASSET_RECOVERY if measure in ASSET_MEASURES else Competence.MLA)
+    if proceeding:
+        wanted.append(PROCEEDING_COMPETENCE[proceeding])
+    entries = directory_visible_to(user).filter(authority__country=country)
+    ranked = []
+    for entry in entries:
+        competences = set(entry.competences)
+        score = 4 * sum(1 for competence in wanted if competence in competences)
+        contacts = list(entry.contacts.all())
+        urgent_contacts = [c for c in contacts if c.urgent]
+        if urgent:
+            score += 4 * (Competence.URGENT in competences) + 2 * bool(urgent_contacts)
+        if offence.startswith("uncac-") and entry.uncac_accepted:
+            score += 1
+        stale = entry.stale_on(today)
+        contact = (urgent_contacts[0] if urgent and urgent_contacts else None) or (
+            contacts[0] if contacts else None
+        )
+        key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
+        ranked.append((key, Found(entry, contact, stale)))
+    return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def inbox_of(user: User) -> "QuerySet[Notification]":
+    """The user's own notifications, newest first (members only)."""
+    require_member(user)
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:INBOX_SIZE]
+
+
+def notification_of(user: User, notification_id: int) -> Notification:
+    """One of the user's own notifications (404 for anyone else's)."""
+    found = Notification.objects.filter(user=user, pk=notification_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class NetworkBadge:
+    member: bool
+    unread: int
+
+
+def network_badge(user: User) -> NetworkBadge:
+    """Whether to show the "Network" link, and the user's unread notifications, in one query."""
+    if not user.is_authenticated or user.authority_id is None or not user.is_active:
+        return NetworkBadge(False, 0)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            member=Exists(
+                Membership.objects.filter(
+                    authority_id=OuterRef("authority_id"), state=MembershipState.APPROVED
+                )
+            ),
+            unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
+        )
+        .values("member", "unread")
+        .first()
+    )
+    return NetworkBadge(bool(row and row["member"]), row["unread"] if row else 0)
+
+
+def memberships_page(user: User) -> "QuerySet[Membership]":
+    """The memberships page: every membership to a network administrator, the own authority's to
+    a head of unit; nobody else has the page (404)."""
+    if not (administers(user) or (user.is_active and user.is_head and user.authority_id)):
+        raise Http404
+    return memberships_visible_to(user).order_by(
+        "network__name", "state", "authority__country", "authority__name"
+    )
+
+
+def membership_for_administrator(user: User, membership_id: int) -> Membership:
+    if not administers(user):
+        raise Http404
+    membership = Membership.objects.filter(pk=membership_id).select_related("network", "authority").first()
+    if membership is None:
+        raise Http404
+    return membership

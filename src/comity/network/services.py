@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,10 +12,12 @@ from urllib.parse import urlsplit
 import filetype
 import icalendar
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,9 +41,18 @@ from comity.core.limits import check_lengths, control_character
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.network import selectors
-from comity.network.choices import MembershipState, NotificationKind
+from comity.network.choices import (
+    Affiliation,
+    Channel,
+    Competence,
+    DirectoryChangeKind,
+    MembershipState,
+    NotificationKind,
+)
+from comity.network.languages import is_language, time_zones
 from comity.network.models import (
     ALERT_OUTCOME_STATUSES,
+    CONFIRM_EVERY,
     ActionItem,
     Alert,
     AlertAsset,
@@ -51,6 +63,8 @@ from comity.network.models import (
     ConsultationParticipant,
     ConsultationReceipt,
     ContactPerson,
+    DirectoryChange,
+    DirectoryEntry,
     Meeting,
     MeetingParticipant,
     Membership,
@@ -67,6 +81,9 @@ from comity.reference.choices import (
     Proceeding,
     RequestType,
 )
+
+# Where a notification about a membership leads (the page of memberships, `network-memberships`).
+MEMBERSHIPS_URL = "/network/memberships/"
 
 
 def _require_administrator(actor: User | None) -> None:
@@ -126,6 +143,7 @@ def membership_request(
     membership.full_clean()
     membership.save()
     audit(actor=actor, action=AuditAction.MEMBERSHIP_REQUEST, obj=membership, fields=["state", "sponsor"])
+    notify(users=_users_with("administer_network"), kind=NotificationKind.MEMBERSHIP, url=MEMBERSHIPS_URL)
     return membership
 
 
@@ -159,6 +177,8 @@ def membership_decide(
         fields=["state"],
         detail={"state": membership.state},
     )
+    if membership.requested_by is not None and membership.requested_by != actor:
+        notify(users=[membership.requested_by], kind=NotificationKind.MEMBERSHIP, url=MEMBERSHIPS_URL)
     return membership
 
 
@@ -1358,3 +1378,321 @@ def consultation_convert(
 # Handling codes under which what the consultation holds goes no further than named recipients or
 # the recipient's organisation: the request it becomes is confidential.
 CONFIDENTIAL_HANDLING = frozenset({Handling.RED, Handling.AMBER_STRICT})
+# ---------------------------------------------------------------------------------------------
+# The directory (#22 item 1), the permissions granted beside a role, the inbox and the digest
+# (item 7): net-dir's part.
+
+MAX_LANGUAGES = 20
+MAX_LINKS = 20
+MAX_CONTACTS = 50
+LINK_TITLE_LENGTH = 200
+LINK_URL_LENGTH = 500
+PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
+# A reminder to confirm an entry is sent again after this long without a confirmation.
+REMIND_AGAIN = datetime.timedelta(days=30)
+ENTRY_FIELDS = (
+    "competences",
+    "languages",
+    "channels",
+    "encryption_required",
+    "signature_required",
+    "uncac_accepted",
+    "urgent_procedure",
+    "affiliations",
+    "links",
+)
+CONTACT_FIELDS = (
+    "name",
+    "function",
+    "languages",
+    "phone",
+    "email",
+    "mailbox",
+    "time_zone",
+    "working_hours",
+    "urgent",
+)
+
+
+def _require_editor(actor: User | None, authority_id: int) -> None:
+    """Only the authority's own directory editors change its entry (None: the command line, the
+    demo)."""
+    if actor is not None and not selectors.edits_directory_of(actor, authority_id):
+        raise PermissionDenied(_("Only a directory editor of this authority changes its directory entry."))
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def _check_languages(errors: FieldErrors, name: str, languages: Sequence[str]) -> None:
+    if len(languages) > MAX_LANGUAGES:
+        errors.add(name, _("At most %(n)d languages.") % {"n": MAX_LANGUAGES})
+    for code in languages:
+        if not is_language(code):
+            errors.add(
+                name,
+                _("Unknown language %(code)s: give ISO 639-1 codes such as en, fr, de (zh-hans for Chinese).")
+                % {"code": code[:20]},
+            )
+
+
+def _clean_links(errors: FieldErrors, links: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    if len(links) > MAX_LINKS:
+        errors.add("links", _("At most %(n)d links.") % {"n": MAX_LINKS})
+        return []
+    cleaned = []
+    valid_url = URLValidator(schemes=["http", "https"])
+    for index, link in enumerate(links, start=1):
+        url, title = str(link.get("url", "")).strip(), str(link.get("title", "")).strip()
+        try:
+            if len(url) > LINK_URL_LENGTH:
+                raise ValidationError("too long")
+            valid_url(url)
+        except ValidationError:
+            errors.add(
+                "links",
+                _("Link %(n)d: give an address starting with https:// (at most %(max)d characters).")
+                % {"n": index, "max": LINK_URL_LENGTH},
+            )
+            continue
+        if len(title) > LINK_TITLE_LENGTH:
+            errors.add(
+                "links",
+                _("Link %(n)d: a title of at most %(max)d characters.")
+                % {"n": index, "max": LINK_TITLE_LENGTH},
+            )
+        cleaned.append({"url": url, "title": title or url})
+    return cleaned
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def _values(obj: DirectoryEntry | ContactPerson, fields: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+@transaction.atomic
+def directory_entry_save(
+    *,
+    actor: User | None,
+    authority: Authority,
+    competences: Sequence[str],
+    languages: Sequence[str],
+    channels: Sequence[str],
+    encryption_required: bool,
+    signature_required: bool,
+    uncac_accepted: bool,
+    urgent_procedure: str,
+    affiliations: Sequence[str],
+    links: Sequence[dict[str, str]],
+) -> DirectoryEntry:
+    """Create or change the authority's directory entry, by one of its directory editors. Saving
+    it confirms it (its editor has just read it through); the change is kept in its history."""
+    _require_editor(actor, authority.pk)
+    errors = FieldErrors()
+    competences, channels, affiliations = _unique(competences), _unique(channels), _unique(affiliations)
+    languages = _unique(code.lower() for code in languages)
+    errors.codes("competences", competences, Competence)
+    errors.codes("channels", channels, Channel)
+    errors.codes("affiliations", affiliations, Affiliation)
+    _check_languages(errors, "languages", languages)
+    errors.texts(DirectoryEntry, {"urgent_procedure": urgent_procedure})
+    cleaned_links = _clean_links(errors, links)
+    if not authority.can_be_party:
+        errors.add("authority", _("The secretariat has no directory entry."))
+    errors.raise_if_any()
+    entry = DirectoryEntry.objects.select_for_update().filter(authority=authority).first()
+    created = entry is None
+    if entry is None:
+        entry = DirectoryEntry(authority=authority)
+    before = {} if created else _values(entry, ENTRY_FIELDS)
+    after: dict[str, Any] = {
+        "competences": competences,
+        "languages": languages,
+        "channels": channels,
+        "encryption_required": encryption_required,
+        "signature_required": signature_required,
+        "uncac_accepted": uncac_accepted,
+        "urgent_procedure": urgent_procedure.strip(),
+        "affiliations": affiliations,
+        "links": cleaned_links,
+    }
+    for name, value in after.items():
+        setattr(entry, name, value)
+    entry.last_confirmed_on = timezone.localdate()
+    entry.full_clean()
+    entry.save()
+    changes = _diff(before, after)
+    DirectoryChange.objects.create(
+        entry=entry,
+        changed_by=actor,
+        what=DirectoryChangeKind.CREATE if created else DirectoryChangeKind.UPDATE,
+        changes=changes,
+    )
+    audit(actor=actor, action=AuditAction.DIRECTORY_UPDATE, obj=entry, fields=list(changes))
+    return entry
+
+
+@transaction.atomic
+def directory_entry_confirm(*, actor: User | None, entry: DirectoryEntry) -> DirectoryEntry:
+    """The entry is still right: it is no longer stale, and its editors are not reminded for a year."""
+    _require_editor(actor, entry.authority_id)
+    before = entry.last_confirmed_on
+    entry.last_confirmed_on = timezone.localdate()
+    entry.save(update_fields=["last_confirmed_on", "updated_at"])
+    DirectoryChange.objects.create(
+        entry=entry,
+        changed_by=actor,
+        what=DirectoryChangeKind.CONFIRM,
+        changes={
+            "last_confirmed_on": [before.isoformat() if before else None, entry.last_confirmed_on.isoformat()]
+        },
+    )
+    audit(actor=actor, action=AuditAction.DIRECTORY_CONFIRM, obj=entry, fields=["last_confirmed_on"])
+    return entry
+
+
+@transaction.atomic
+def contact_save(
+    *,
+    actor: User | None,
+    entry: DirectoryEntry,
+    contact: ContactPerson | None = None,
+    name: str,
+    function: str = "",
+    languages: Sequence[str] = (),
+    phone: str = "",
+    email: str = "",
+    mailbox: str = "",
+    time_zone: str = "UTC",
+    working_hours: str = "",
+    urgent: bool = False,
+) -> ContactPerson:
+    """Add a contact person to the entry (`contact` None) or change one of its contacts."""
+    _require_editor(actor, entry.authority_id)
+    if contact is not None and contact.entry_id != entry.pk:
+        raise PermissionDenied(_("This contact person is not in this directory entry."))
+    errors = FieldErrors()
+    texts = {"name": name, "function": function, "phone": phone, "working_hours": working_hours}
+    errors.required("name", name)
+    errors.texts(ContactPerson, texts)
+    languages = _unique(code.lower() for code in languages)
+    _check_languages(errors, "languages", languages)
+    if phone.strip() and not PHONE.match(phone.strip()):
+        errors.add("phone", _("Give a phone number with its country code, such as +41 58 462 11 20."))
+    for field, value in (("email", email), ("mailbox", mailbox)):
+        if value.strip():
+            try:
+                validate_email(value.strip())
+            except ValidationError:
+                errors.add(field, _("Give a valid e-mail address."))
+    if time_zone not in time_zones():
+        errors.add(
+            "time_zone",
+            _("Unknown time zone %(zone)s; give one such as Europe/Zurich.") % {"zone": time_zone[:64]},
+        )
+    if contact is None and entry.contacts.count() >= MAX_CONTACTS:
+        errors.add("name", _("An entry has at most %(n)d contact persons.") % {"n": MAX_CONTACTS})
+    errors.raise_if_any()
+    created = contact is None
+    if contact is None:
+        contact = ContactPerson(entry=entry, position=entry.contacts.count())
+    before = {} if created else _values(contact, CONTACT_FIELDS)
+    after: dict[str, Any] = {
+        "name": name.strip(),
+        "function": function.strip(),
+        "languages": languages,
+        "phone": phone.strip(),
+        "email": email.strip(),
+        "mailbox": mailbox.strip(),
+        "time_zone": time_zone,
+        "working_hours": working_hours.strip(),
+        "urgent": urgent,
+    }
+    for key, value in after.items():
+        setattr(contact, key, value)
+    contact.full_clean()
+    contact.save()
+    changes = _diff(before, after)
+    DirectoryChange.objects.create(
+        entry=entry,
+        changed_by=actor,
+        what=DirectoryChangeKind.CONTACT_ADD if created else DirectoryChangeKind.CONTACT_CHANGE,
+        changes=changes,
+    )
+    audit(actor=actor, action=AuditAction.DIRECTORY_CONTACT, obj=entry, fields=list(changes))
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, actor: User | None, contact: ContactPerson) -> None:
+    entry = contact.entry
+    _require_editor(actor, entry.authority_id)
+    before = _values(contact, CONTACT_FIELDS)
+    contact.delete()
+    DirectoryChange.objects.create(
+        entry=entry,
+        changed_by=actor,
+        what=DirectoryChangeKind.CONTACT_REMOVE,
+        changes={name: [value, None] for name, value in before.items()},
+    )
+    audit(actor=actor, action=AuditAction.DIRECTORY_CONTACT, obj=entry, fields=["contacts"])
+
+
+def _users_with(codename: str, authority_ids: Iterable[int] | None = None) -> "list[User]":
+    """The active users granted the network's permission `codename` (directly, by a group, or as
+    superusers), of these authorities if given."""
+    permission = Permission.objects.get(content_type__app_label="network", codename=codename)
+    users = User.objects.filter(is_active=True, authority__isnull=False).filter(
+        Q(user_permissions=permission) | Q(groups__permissions=permission) | Q(is_superuser=True)
+    )
+    if authority_ids is not None:
+        users = users.filter(authority_id__in=list(authority_ids))
+    return list(users.distinct().order_by("pk"))
+
+
+@transaction.atomic
+def directory_confirmations_remind(*, today: datetime.date | None = None) -> int:
+    """Remind the directory editors of each member authority whose entry was last confirmed a
+    year ago or more (or never): a notification in their inbox, e-mailed in the daily digest.
+    Run daily (`comity network remind`); an editor reminded is reminded again a month later if
+    the entry is still not confirmed. How many notifications were made."""
+    today = today or timezone.localdate()
+    members = Membership.objects.filter(state=MembershipState.APPROVED).values("authority_id")
+    due = DirectoryEntry.objects.filter(authority_id__in=members).filter(
+        Q(last_confirmed_on__isnull=True) | Q(last_confirmed_on__lte=today - CONFIRM_EVERY)
+    )
+    urls = {entry.authority_id: f"/network/directory/{entry.authority_id}/" for entry in due}
+    editors: dict[int, list[User]] = {}
+    for editor in _users_with("edit_directory", urls):
+        editors.setdefault(editor.authority_id or 0, []).append(editor)
+    since = timezone.now() - REMIND_AGAIN
+    reminded = set(
+        Notification.objects.filter(
+            kind=NotificationKind.CONFIRM_DUE, url__in=list(urls.values()), created_at__gte=since
+        ).values_list("user_id", "url")
+    )
+    made = 0
+    for authority_id, url in urls.items():
+        users = [u for u in editors.get(authority_id, []) if (u.pk, url) not in reminded]
+        made += len(notify(users=users, kind=NotificationKind.CONFIRM_DUE, url=url))
+    return made
+
+
+def notifications_digest() -> int:
+    """The daily digest: each user's unread notifications not yet e-mailed, in one e-mail per
+    user. How many e-mails were sent."""
+    return notifications_email(
+        Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True).order_by("user_id", "pk")
+    )
+
+
+def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's own notifications read (`ids`, or all). How many were unread."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -1,10 +1,12 @@
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from comity.accounts.models import ApiToken, Authority, User
+from comity.accounts.services import user_permission_set
 from comity.core.models import AuditEntry
 
 
@@ -101,3 +103,34 @@ def test_user_add_explains_bad_input(monkeypatch):
     with pytest.raises(CommandError, match="no active user 'nobody'"):
         run("token", "add", "nobody")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_permissions_are_granted_beside_the_role_and_audited(peru):
+    assert run("user", "grant", "pe-officer", "directory-editor") == "pe-officer: directory-editor granted"
+    assert run("user", "grant", "pe-officer", "directory-editor").endswith("(already)")
+    officer = User.objects.get(username="pe-officer")
+    assert officer.has_perm("network.edit_directory") and officer.role == "officer"
+    assert run("user", "revoke", "pe-officer", "directory-editor") == "pe-officer: directory-editor withdrawn"
+    assert not User.objects.get(pk=officer.pk).has_perm("network.edit_directory")
+    run("user", "grant", "pe-head", "network-administrator")
+    assert User.objects.get(username="pe-head").has_perm("network.administer_network")
+    details = list(
+        AuditEntry.objects.filter(action="user.permission").order_by("pk").values_list("detail", flat=True)
+    )
+    assert details == [
+        {"permission": "directory-editor", "granted": "yes"},
+        {"permission": "directory-editor", "granted": "no"},
+        {"permission": "network-administrator", "granted": "yes"},
+    ]
+    with pytest.raises(CommandError, match="no user nobody"):
+        run("user", "grant", "nobody", "directory-editor")
+    with pytest.raises(CommandError):
+        run("user", "grant", "pe-officer", "superpowers")
+
+
+@pytest.mark.django_db
+def test_only_an_administrator_grants_a_permission(peru):
+    with pytest.raises(PermissionDenied):
+        user_permission_set(actor=peru.head, user=peru.officer, permission="directory-editor", granted=True)
+    assert not AuditEntry.objects.filter(action="user.permission").exists()

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = (
         "Manage a network's members: `comity network join NETWORK AUTHORITY_ID [--sponsor ID]`, "
         "`comity network approve NETWORK AUTHORITY_ID`, `comity network suspend NETWORK AUTHORITY_ID`. "
-        "NETWORK is its code; a network that does not exist is created by `join --name NAME`."
+        "NETWORK is its code; a network that does not exist is created by `join --name NAME`. "
+        "Daily: `comity network remind` (directory editors whose entry is due for its yearly confirmation) "
+        "and `comity network digest` (each user's unread notifications not yet e-mailed, in one e-mail)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,10 +36,18 @@ class Command(BaseCommand):
                 "authority", type=int, help="The authority's id (comity authority add prints it)"
             )
             sub.add_argument("--note", default="", help="Why, for the record")
+        actions.add_parser("remind", help="Remind directory editors to confirm their entry (daily).")
+        actions.add_parser("digest", help="E-mail each user's unread notifications (daily).")
         join.add_argument("--sponsor", type=int, help="The id of a member authority that sponsors it")
         join.add_argument("--name", default="", help="The network's name, to create it on its first member")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "remind":
+            self.stdout.write(f"{services.directory_confirmations_remind()} reminders")
+            return
+        if action == "digest":
+            self.stdout.write(f"{services.notifications_digest()} e-mails")
+            return
         authority = _authority(options["authority"])
         network = Network.objects.filter(code=options["network"]).first()
         try:
