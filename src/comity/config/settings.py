@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "comity.network.context_processors.network",
             ],
             "builtins": ["comity.core.templatetags.dates"],
         },

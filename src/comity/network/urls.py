@@ -6,6 +6,31 @@ from django.urls import path
 from comity.network import views
 
 urlpatterns: list = [
+    path("", views.directory, name="network-directory"),
+    path("directory/<int:authority_id>/", views.entry_detail, name="network-entry"),
+    path("directory/<int:authority_id>/edit/", views.entry_edit, name="network-entry-edit"),
+    path("directory/<int:authority_id>/confirm/", views.entry_confirm, name="network-entry-confirm"),
+    path("directory/<int:authority_id>/contacts/new/", views.contact_edit, name="network-contact-add"),
+    path(
+        "directory/<int:authority_id>/contacts/<int:contact_id>/", views.contact_edit, name="network-contact"
+    ),
+    path(
+        "directory/<int:authority_id>/contacts/<int:contact_id>/remove/",
+        views.contact_remove,
+        name="network-contact-remove",
+    ),
+    path("finder/", views.finder, name="network-finder"),
+    path("inbox/", views.inbox, name="network-inbox"),
+    path("inbox/read/", views.inbox_read, name="network-inbox-read"),
+    path("memberships/", views.memberships, name="network-memberships"),
+    path("memberships/request/", views.membership_request, name="network-membership-request"),
+    path(
+        "memberships/<int:membership_id>/<str:decision>/",
+        views.membership_decide,
+        name="network-membership-decide",
+    ),
+]
+urlpatterns += [
     path("alerts/", views.alert_list, name="network-alerts"),
     path("alerts/new/", views.alert_create, name="network-alert-create"),
     path("alerts/new/case-assets/", views.alert_case_assets, name="network-alert-case-assets"),

@@ -1,5 +1,6 @@
 """Pages of the network. Thin: parse, call a selector or a service, render. To anyone whose
-authority is not an approved member of a network, every page is a 404."""
+authority is not an approved member of a network, every page is a 404; the memberships page is a
+network administrator's, and a head of unit's to ask to join."""
 
 import datetime
 import functools
@@ -12,7 +13,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -37,9 +39,14 @@ from comity.network.forms import (
     ActionItemForm,
     AlertForm,
     ConsultationForm,
+    ContactForm,
     ConversionForm,
+    DecisionForm,
+    EntryForm,
+    FinderForm,
     InvitationForm,
     MeetingForm,
+    MembershipRequestForm,
     MessageForm,
     MinutesForm,
     NotedFields,
@@ -48,9 +55,241 @@ from comity.network.forms import (
     WithdrawForm,
 )
 from comity.network.http import attachment_response
-from comity.network.models import ActionItem, Alert, Consultation, Meeting
+from comity.network.models import ActionItem, Alert, Consultation, DirectoryEntry, Meeting
 from comity.network.services import ALERT_ACKNOWLEDGEABLE, ALERT_ANSWERABLE, ALERT_WITHDRAWABLE
 from comity.reference.choices import AlertStatus, Measure, Offence
+
+# The directory, the finder, the inbox and memberships -----------------------------------------
+
+DIRECTORY_PAGE_SIZE = 50
+
+
+def _member(request: AuthedRequest) -> None:
+    selectors.require_member(request.user)
+
+
+def _editable(request: AuthedRequest, authority_id: int) -> None:
+    """The edit pages are the authority's own directory editors' (404 for anyone else)."""
+    if not selectors.edits_directory_of(request.user, authority_id):
+        raise Http404
+
+
+@login_required
+def directory(request: AuthedRequest) -> HttpResponse:
+    _member(request)
+    filterset = selectors.directory_filters(request.user, request.GET)
+    entries = filterset.qs if filterset.is_valid() else DirectoryEntry.objects.none()
+    page = Paginator(entries, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "network/directory.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "own_entry": selectors.edits_directory_of(request.user, request.user.authority_id or 0),
+        },
+        status=200 if filterset.is_valid() else 422,
+    )
+
+
+@login_required
+def entry_detail(request: AuthedRequest, authority_id: int) -> HttpResponse:
+    _member(request)
+    editor = selectors.edits_directory_of(request.user, authority_id)
+    entry = selectors.directory_visible_to(request.user).filter(authority_id=authority_id).first()
+    if entry is None:
+        if editor:  # the editor's authority has no entry yet: make it
+            return redirect("network-entry-edit", authority_id=authority_id)
+        raise Http404
+    return render(
+        request,
+        "network/entry.html",
+        {
+            "entry": entry,
+            "history": selectors.entry_history(entry),
+            "editor": editor,
+            "stale": entry.stale_on(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: AuthedRequest, authority_id: int) -> HttpResponse:
+    _editable(request, authority_id)
+    entry = DirectoryEntry.objects.filter(authority_id=authority_id).first()
+    authority = Authority.objects.get(pk=authority_id)
+    form = EntryForm(request.POST or None, initial=EntryForm.initial_of(entry))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directory_entry_save(actor=request.user, authority=authority, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Directory entry saved and confirmed."))
+            return redirect("network-entry", authority_id=authority_id)
+    return render(
+        request,
+        "network/entry_form.html",
+        {"form": form, "authority": authority, "entry": entry},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_confirm(request: AuthedRequest, authority_id: int) -> HttpResponse:
+    _editable(request, authority_id)
+    entry = selectors.entry_for(request.user, authority_id)
+    services.directory_entry_confirm(actor=request.user, entry=entry)
+    messages.success(request, _("Directory entry confirmed: it is still right."))
+    return redirect("network-entry", authority_id=authority_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: AuthedRequest, authority_id: int, contact_id: int | None = None) -> HttpResponse:
+    """Add a contact person (no `contact_id`) or change one."""
+    _editable(request, authority_id)
+    entry = selectors.entry_for(request.user, authority_id)
+    contact = selectors.contact_of(entry, contact_id) if contact_id is not None else None
+    initial = ContactForm.initial_of(contact) if contact else None
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(actor=request.user, entry=entry, contact=contact, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact person saved."))
+            return redirect("network-entry", authority_id=authority_id)
+    return render(
+        request,
+        "network/contact_form.html",
+        {"form": form, "entry": entry, "contact": contact},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def contact_remove(request: AuthedRequest, authority_id: int, contact_id: int) -> HttpResponse:
+    _editable(request, authority_id)
+    entry = selectors.entry_for(request.user, authority_id)
+    services.contact_remove(actor=request.user, contact=selectors.contact_of(entry, contact_id))
+    messages.success(request, _("Contact person removed."))
+    return redirect("network-entry", authority_id=authority_id)
+
+
+@login_required
+def finder(request: AuthedRequest) -> HttpResponse:
+    """ "Who do I ask?": the search form, and once a State is chosen, its authorities best first."""
+    _member(request)
+    searched = "country" in request.GET
+    form = FinderForm(request.GET if searched else None)
+    results = selectors.finder(request.user, **form.cleaned_data) if searched and form.is_valid() else None
+    template = "network/_finder_results.html" if request.htmx else "network/finder.html"
+    return render(
+        request,
+        template,
+        {"form": form, "results": results},
+        status=422 if searched and form.errors else 200,
+    )
+
+
+@login_required
+def inbox(request: AuthedRequest) -> HttpResponse:
+    notifications = selectors.inbox_of(request.user)
+    return render(request, "network/inbox.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def inbox_read(request: AuthedRequest) -> HttpResponse:
+    """Mark one notification read (`id`) and follow its link, or all of them (no `id`)."""
+    _member(request)
+    given = request.POST.get("id", "")
+    if given.isdigit():
+        notification = selectors.notification_of(request.user, int(given))
+        services.notifications_mark_read(actor=request.user, ids=[notification.pk])
+        return redirect(notification.url)
+    services.notifications_mark_read(actor=request.user)
+    return redirect("network-inbox")
+
+
+@login_required
+def memberships(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.memberships_page(request.user)
+    ask = MembershipRequestForm() if request.user.is_head else None
+    return render(request, "network/memberships.html", _memberships_context(request, rows, ask))
+
+
+def _memberships_context(request: AuthedRequest, rows: Any, ask: forms.Form | None) -> dict[str, Any]:
+    return {
+        "memberships": rows,
+        "administers": selectors.administers(request.user),
+        "ask": ask,
+        "decision": DecisionForm(),
+    }
+
+
+@login_required
+@require_POST
+def membership_request(request: AuthedRequest) -> HttpResponse:
+    """A head of unit asks for their own authority to join a network."""
+    rows = selectors.memberships_page(request.user)
+    if not request.user.is_head or request.user.authority is None:
+        raise Http404
+    form = MembershipRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_request(
+                actor=request.user,
+                network=form.cleaned_data["network"],
+                authority=request.user.authority,
+                sponsor=form.cleaned_data["sponsor"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, aliases={"authority": "network"})
+        else:
+            messages.success(request, _("Your authority asked to join; a network administrator decides."))
+            return redirect("network-memberships")
+    return render(request, "network/memberships.html", _memberships_context(request, rows, form), status=422)
+
+
+DECISIONS = {"approve", "refuse", "suspend"}
+
+
+@login_required
+@require_POST
+def membership_decide(request: AuthedRequest, membership_id: int, decision: str) -> HttpResponse:
+    if decision not in DECISIONS:
+        raise Http404
+    membership = selectors.membership_for_administrator(request.user, membership_id)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if decision == "suspend":
+            services.membership_suspend(actor=request.user, membership=membership, note=note)
+        else:
+            services.membership_decide(
+                actor=request.user, membership=membership, approve=decision == "approve", note=note
+            )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request,
+            _("%(authority)s: %(state)s.")
+            % {"authority": membership.authority.name, "state": membership.get_state_display()},
+        )
+    return redirect("network-memberships")
+
 
 # Urgent freezing alerts ------------------------------------------------------------------------
 
