@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comity.accounts.tests.factories import AuthorityFactory
 from comity.assets import services as assets
 from comity.assets.choices import StepKind
 from comity.guidance import services as guidance
@@ -23,6 +24,7 @@ from comity.guidance.tests.helpers import document as guidance_document
 from comity.ledger import services as ledger
 from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
 from comity.network import services as network
+from comity.network.tests.helpers import ENTRY, hub
 from comity.network.tests.test_consultations_api import PDF, members
 from comity.reference.choices import Measure
 from conftest import bearer, make_request
@@ -88,7 +90,18 @@ def _grow(peru, switzerland, n: int) -> dict[str, int]:
             received_on=DAY,
         )
         ledger.disbursement_record(actor=officer, agreement_index=agreement.leaf_index, data=PAYMENT)
-    return {"request": request.pk, "case": case.pk, "agreement": agreement.leaf_index}
+    for _entry in range(n):  # the directory: n more Swiss authorities, the last with n + 1 contacts
+        authority = AuthorityFactory(country="CH")
+        entry = network.directory_entry_save(actor=None, authority=authority, **ENTRY)
+        network.notify(users=[officer], kind="message", url="/network/")
+    for index in range(n + 1):
+        network.contact_save(actor=None, entry=entry, name=f"Contact {index}", urgent=index == n)
+    return {
+        "request": request.pk,
+        "case": case.pk,
+        "agreement": agreement.leaf_index,
+        "authority": authority.pk,
+    }
 
 
 def _views(last: dict[str, int]) -> dict[str, tuple[str, str]]:
@@ -104,6 +117,12 @@ def _views(last: dict[str, int]) -> dict[str, tuple[str, str]]:
         "api /api/v1/asset-cases/{id}": ("api", f"/api/v1/asset-cases/{last['case']}"),
         "page /asset-cases/follow-up/": ("page", "/asset-cases/follow-up/"),
         "api /api/v1/asset-cases/follow-up": ("api", "/api/v1/asset-cases/follow-up"),
+        "page /network/": ("page", "/network/"),
+        "page /network/directory/{id}/": ("page", f"/network/directory/{last['authority']}/"),
+        "page /network/finder/": ("page", "/network/finder/?country=CH&measure=freezing&urgent=on"),
+        "page /network/inbox/": ("page", "/network/inbox/"),
+        "api /api/v1/network/directory": ("api", "/api/v1/network/directory"),
+        "api /api/v1/network/finder": ("api", "/api/v1/network/finder?country=CH&urgent=true"),
         "page /ledger/": ("public", "/ledger/"),
         "page /ledger/agreements/{index}/": ("public", f"/ledger/agreements/{last['agreement']}/"),
         "api /api/v1/ledger/sth": ("public", "/api/v1/ledger/sth"),
@@ -129,6 +148,7 @@ def test_every_list_and_detail_runs_the_pinned_number_of_queries(peru, switzerla
     page = Client()
     page.force_login(peru.officer)
     clients = {"page": page, "api": bearer(peru.officer), "public": Client()}
+    hub(peru, switzerland)
     few = _measure(clients, _views(_grow(peru, switzerland, 1)))
     more = _measure(clients, _views(_grow(peru, switzerland, 3)))
     assert few == more, f"the query count grows with the rows: {few} then {more}"
