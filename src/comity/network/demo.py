@@ -1,19 +1,173 @@
-"""Demo data of the network: urgent freezing alerts at each step and coordination meetings
-between the member States with logins (the network and its directory come first)."""
+"""Demo data of the network (#22 item 10): one network whose members are the six States with
+logins, the directory of all the demo's States (entries and contact persons), urgent freezing
+alerts at each step, coordination meetings and consultations between the members; deterministic
+under the seed. Synthetic: names, phone numbers and e-mail addresses (under example.org) are made up."""
 
 import datetime
 import random
 from decimal import Decimal
 
+from countryinfo import CountryInfo
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from comity.accounts.choices import Role
+from comity.accounts.choices import AuthorityKind, Role
+from comity.accounts.demo import USER_COUNTRIES
 from comity.accounts.models import Authority, User
+from comity.accounts.services import user_permission_set
 from comity.assets.selectors import cases_visible_to
 from comity.network import selectors, services
+from comity.network.languages import is_language
 from comity.network.models import Consultation, Network
+
+HUB_CODE = "comity-hub"
+# The capital's time zone of each demo State.
+TIME_ZONES = {
+    "PE": "America/Lima", "CH": "Europe/Zurich", "NG": "Africa/Lagos", "GB": "Europe/London",
+    "FR": "Europe/Paris", "BR": "America/Sao_Paulo", "US": "America/New_York", "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid", "IT": "Europe/Rome", "NL": "Europe/Amsterdam", "LU": "Europe/Luxembourg",
+    "LI": "Europe/Vaduz", "AE": "Asia/Dubai", "SG": "Asia/Singapore", "MY": "Asia/Kuala_Lumpur",
+    "ID": "Asia/Jakarta", "PH": "Asia/Manila", "KE": "Africa/Nairobi", "ZA": "Africa/Johannesburg",
+    "GH": "Africa/Accra", "EG": "Africa/Cairo", "TN": "Africa/Tunis", "UA": "Europe/Kiev",
+    "KZ": "Asia/Almaty", "MX": "America/Mexico_City", "AR": "America/Argentina/Buenos_Aires",
+    "CO": "America/Bogota", "AT": "Europe/Vienna", "BE": "Europe/Brussels", "PT": "Europe/Lisbon",
+    "CA": "America/Toronto", "AU": "Australia/Sydney", "IN": "Asia/Kolkata", "TH": "Asia/Bangkok",
+    "JE": "Europe/Jersey",
+}  # fmt: skip
+# Regional networks of practitioners, by State (CARIN for Europe, the ARINs elsewhere).
+REGIONAL = {
+    "carin": {"CH", "GB", "FR", "DE", "ES", "IT", "NL", "LU", "LI", "AT", "BE", "PT", "UA", "JE", "US", "CA"},
+    "rrag": {"PE", "BR", "MX", "AR", "CO"},
+    "iberred": {"PE", "BR", "MX", "AR", "CO", "ES", "PT"},
+    "arin-wa": {"NG", "GH"},
+    "arin-sa": {"ZA"},
+    "arin-ea": {"KE"},
+    "arin-ap": {"SG", "MY", "ID", "PH", "TH", "AU", "IN"},
+    "arin-wca": {"KZ", "AE"},
+    "ejn": {"FR", "DE", "ES", "IT", "NL", "LU", "AT", "BE", "PT"},
+}
+GIVEN = ["Ana", "Jean", "Maria", "David", "Amina", "Li", "Olga", "Ahmed", "Sara", "Paulo", "Nadia", "Kofi"]
+FAMILY = ["Rojas", "Keller", "Okafor", "Martin", "Silva", "Haddad", "Tan", "Petrenko", "Mensah", "Costa"]
+FUNCTIONS = [
+    "Head of international cooperation",
+    "Senior legal officer, mutual legal assistance",
+    "Asset recovery focal point",
+    "Duty officer (24/7)",
+]
+GUIDE = {
+    "url": "https://www.unodc.org/compauth_uncac/en/index.html",
+    "title": "UNODC directory of competent national authorities",
+}
+
+
+# The demo has no one to e-mail: its notifications stay in the inbox.
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+def create_network(rng: random.Random) -> Network:
+    """The hub whose members are the central authorities of the States with logins (Peru's
+    sponsoring the others), their officers its directory editors, `admin` its administrator."""
+    network = services.network_create(actor=None, code=HUB_CODE, name="Comity cooperation hub")
+    sponsor = None
+    for country in USER_COUNTRIES:
+        authority = Authority.objects.get(country=country, kind=AuthorityKind.CENTRAL_AUTHORITY)
+        membership = services.membership_request(
+            actor=None, network=network, authority=authority, sponsor=sponsor
+        )
+        services.membership_decide(actor=None, membership=membership, approve=True)
+        sponsor = sponsor or authority
+        for officer in User.objects.filter(authority=authority, role=Role.OFFICER):
+            user_permission_set(actor=None, user=officer, permission="directory-editor", granted=True)
+    for admin in User.objects.filter(username="admin"):
+        user_permission_set(actor=None, user=admin, permission="network-administrator", granted=True)
+    return network
+
+
+def _competences(rng: random.Random, kind: str) -> list[str]:
+    if kind == AuthorityKind.CENTRAL_AUTHORITY:
+        return (
+            ["mla", "extradition"]
+            + (["civil-administrative"] if rng.random() < 0.5 else [])
+            + (["urgent-24-7"] if rng.random() < 0.4 else [])
+        )
+    if kind == AuthorityKind.PROSECUTION:
+        return ["mla", "urgent-24-7"]
+    return ["asset-recovery-focal-point"] + (
+        ["urgent-24-7"] if kind == AuthorityKind.ASSET_RECOVERY_OFFICE else []
+    )
+
+
+def _contact(rng: random.Random, country: str, index: int, urgent: bool, languages: list[str]) -> dict:
+    calling = (CountryInfo(country).calling_codes() or ["1"])[0]
+    name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+    local = name.lower().replace(" ", ".")
+    return {
+        "name": name,
+        "function": FUNCTIONS[3] if urgent else FUNCTIONS[index % 3],
+        "languages": sorted(set(languages[:2]) | {"en"}),
+        "phone": f"+{calling} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        "email": f"{local}@{country.lower()}.example.org",
+        "mailbox": f"cooperation@{country.lower()}.example.org" if index == 0 else "",
+        "time_zone": TIME_ZONES.get(country, "UTC"),
+        "working_hours": "24/7" if urgent else "Mon-Fri 08:30-17:30",
+        "urgent": urgent,
+    }
+
+
+def create_directory(rng: random.Random) -> int:
+    """A directory entry for every authority of the demo (the secretariat aside) with one to three
+    contact persons; about one in six was last confirmed more than 13 months ago (stale). How many
+    contact persons were made."""
+    today = timezone.localdate()
+    contacts = 0
+    authorities = Authority.objects.exclude(kind=AuthorityKind.SECRETARIAT).order_by(
+        "country", "kind", "name"
+    )
+    for authority in authorities:
+        country = authority.country
+        languages = [code for code in CountryInfo(country).languages() if is_language(code)][:3]
+        languages += [] if "en" in languages else ["en"]
+        competences = _competences(rng, authority.kind)
+        central = authority.kind == AuthorityKind.CENTRAL_AUTHORITY
+        affiliations = [code for code, members in REGIONAL.items() if country in members]
+        if rng.random() < 0.6:
+            affiliations.append("globe")
+        if not central:
+            affiliations.append("egmont" if authority.kind == AuthorityKind.FIU else "star-interpol")
+        stale = rng.random() < 0.17
+        age = rng.randint(400, 800) if stale else rng.randint(5, 330)
+        entry = services.directory_entry_save(
+            actor=None,
+            authority=authority,
+            competences=competences,
+            languages=languages,
+            channels=(["direct", "diplomatic"] if central else ["secure-platform", "interpol"])
+            + (["email"] if rng.random() < 0.5 else []),
+            encryption_required=rng.random() < 0.3,
+            signature_required=rng.random() < 0.4,
+            uncac_accepted=rng.random() < 0.92,
+            urgent_procedure=(
+                "Call the 24/7 duty officer, then send the request through the secure platform within 48 hours."
+                if "urgent-24-7" in competences
+                else "Send an advance copy by e-mail; the original follows through the usual channel."
+            ),
+            affiliations=affiliations,
+            links=[GUIDE],
+            confirmed_on=today - datetime.timedelta(days=age),
+        )
+        for index in range(rng.randint(1, 3)):
+            services.contact_save(
+                actor=None, entry=entry, **_contact(rng, country, index, urgent=False, languages=languages)
+            )
+            contacts += 1
+        if "urgent-24-7" in competences:
+            services.contact_save(
+                actor=None, entry=entry, **_contact(rng, country, 9, urgent=True, languages=languages)
+            )
+            contacts += 1
+    return contacts
+
+
+# Urgent freezing alerts and coordination meetings (#22 items 5, 6) ----------------------------
 
 # Alerts (from, to, identifier kind, identifier, currency, the steps the recipient takes).
 DEMO_ALERTS = [

@@ -1488,11 +1488,16 @@ def directory_entry_save(
     urgent_procedure: str,
     affiliations: Sequence[str],
     links: Sequence[dict[str, str]],
+    confirmed_on: datetime.date | None = None,
 ) -> DirectoryEntry:
     """Create or change the authority's directory entry, by one of its directory editors. Saving
-    it confirms it (its editor has just read it through); the change is kept in its history."""
+    it confirms it (its editor has just read it through); the change is kept in its history.
+    `confirmed_on` is for an entry loaded from elsewhere (the command line, the demo): the day its
+    source last confirmed it."""
     _require_editor(actor, authority.pk)
     errors = FieldErrors()
+    if confirmed_on is not None and actor is not None:
+        errors.add("confirmed_on", _("Saving an entry confirms it today."))
     competences, channels, affiliations = _unique(competences), _unique(channels), _unique(affiliations)
     languages = _unique(code.lower() for code in languages)
     errors.codes("competences", competences, Competence)
@@ -1522,7 +1527,7 @@ def directory_entry_save(
     }
     for name, value in after.items():
         setattr(entry, name, value)
-    entry.last_confirmed_on = timezone.localdate()
+    entry.last_confirmed_on = confirmed_on or timezone.localdate()
     entry.full_clean()
     entry.save()
     changes = _diff(before, after)

@@ -11,7 +11,12 @@ from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
 from comity.guidance.demo import create_profiles
 from comity.ledger.demo import create_ledger
-from comity.network.demo import create_alerts_and_meetings, create_consultations
+from comity.network.demo import (
+    create_alerts_and_meetings,
+    create_consultations,
+    create_directory,
+    create_network,
+)
 from comity.statistics.demo import DEMO_PERIOD, create_submissions
 
 
@@ -51,6 +56,14 @@ class Command(BaseCommand):
         entries = create_ledger(random.Random(options["seed"]))
         with transaction.atomic():
             submissions = create_submissions(authorities)
+        # The network (the States with logins its members) and the directory of every demo authority.
+        with transaction.atomic():
+            network = create_network(random.Random(options["seed"]))
+            contacts = create_directory(random.Random(options["seed"]))
+        self.stdout.write(
+            f"Network {network.code}: {network.memberships.count()} members, {contacts} contact persons "
+            "in its directory."
+        )
         # After the network and its directory: alerts and meetings are between its members.
         alerts, meetings = create_alerts_and_meetings(random.Random(options["seed"]))
         # The network's consultations, between the members (none before the memberships exist).
