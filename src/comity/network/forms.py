@@ -44,7 +44,7 @@ from comity.reference.countries import country_choices
 # The directory, the finder and memberships -----------------------------------------------------
 
 
-def _blank(choices: Any) -> list[tuple[str, str]]:
+def _blank(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
@@ -476,10 +476,6 @@ class ActionItemForm(forms.Form):
 
 
 # Consultations (#22 item 4) ---------------------------------------------------------------------
-
-
-def _blank(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
 
 
 def _authority_choices(authorities: Iterable[Authority]) -> list[tuple[int, str]]:

@@ -78,7 +78,9 @@ def _editable(request: AuthedRequest, authority_id: int) -> None:
 def directory(request: AuthedRequest) -> HttpResponse:
     _member(request)
     filterset = selectors.directory_filters(request.user, request.GET)
-    entries = filterset.qs if filterset.is_valid() else DirectoryEntry.objects.none()
+    entries = (filterset.qs if filterset.is_valid() else filterset.qs.none()).order_by(
+        "authority__country", "authority__name", "pk"
+    )
     page = Paginator(entries, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
