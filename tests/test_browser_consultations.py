@@ -1,11 +1,17 @@
-"""#22's first "Done when", in a real browser: two officers of different States consult each other
-before a request, then one converts the consultation into the request, linked both ways."""
+"""#22's first "Done when", in a real browser: two officers of different States find each other
+through the finder, consult each other before a request, one converts the consultation into the
+request, linked both ways, and they hold a coordination meeting about it."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from comity.cooperation.models import Request
-from comity.network.models import Consultation
+from comity.network import services
+from comity.network.models import Consultation, Meeting
+from comity.network.tests.helpers import entry
 from comity.network.tests.test_consultations_api import PDF, members
 
 pytestmark = [pytest.mark.browser]
@@ -13,16 +19,32 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 800])
-def test_two_officers_consult_then_convert_into_a_request(
+def test_two_officers_find_each_other_consult_convert_and_meet(
     live_server, page_as, peru, switzerland, nigeria, tmp_path, width
 ):
     members(peru, switzerland)
+    services.contact_save(
+        actor=None,
+        entry=entry(switzerland),
+        name="MLA desk",
+        time_zone="Europe/Zurich",
+        email="mla@ch.example",
+    )
+    entry(nigeria)  # in the directory, but not a member: found, not consulted
     lima = page_as("pe-officer", width=width)
     expect(lima.get_by_role("heading", name="Awaiting my action")).to_be_visible()  # logged in
-    lima.goto(f"{live_server.url}/network/consultations/")
-    lima.get_by_role("button", name="Open a consultation").click()
+
+    # Who do I ask in Switzerland for bank records?
+    lima.goto(f"{live_server.url}/network/finder/")
+    lima.get_by_label("State").select_option("CH")
+    lima.get_by_label("Measure").select_option("bank-records")
+    lima.get_by_role("button", name="Find").click()
+    best = lima.locator("article.found.best")
+    expect(best).to_contain_text("Federal Office of Justice")
+    expect(best).to_contain_text("MLA desk")
+    best.get_by_role("button", name="Open a consultation with this authority").click()
     expect(lima.get_by_label("Authorities to consult").locator("option")).to_have_count(1)  # members only
-    lima.get_by_label("Authorities to consult").select_option(str(switzerland.authority.pk))
+    expect(lima.get_by_label("Authorities to consult")).to_have_values([str(switzerland.authority.pk)])
     lima.get_by_label("Subject").fill("Accounts of a former minister in Zurich")
     lima.get_by_label("Handling (Traffic Light Protocol)").select_option("TLP:AMBER")
     lima.get_by_label("Summary of facts").fill(
@@ -71,3 +93,26 @@ def test_two_officers_consult_then_convert_into_a_request(
     assert request.summary.startswith("Bribes for a road contract")
     lima.get_by_role("link", name=f"Consultation #{consultation.pk}").click()
     expect(lima.get_by_text("Converted into a request")).to_be_visible()
+
+    # They hold a coordination meeting about the request.
+    lima.get_by_role("button", name="Plan a coordination meeting").click()
+    expect(lima.get_by_label("Authorities invited")).to_have_values([str(switzerland.authority.pk)])
+    expect(lima.get_by_label("Consultations")).to_have_values([str(consultation.pk)])
+    expect(lima.get_by_label("Cooperation requests")).to_have_values([str(request.pk)])
+    lima.get_by_label("Title").fill("Coordination: the minister's accounts")
+    day = timezone.now() + datetime.timedelta(days=7)
+    lima.get_by_label("Starts at (UTC)").fill(day.strftime("%Y-%m-%dT14:00"))
+    lima.get_by_role("button", name="Plan the meeting").click()
+    expect(lima.get_by_text("Meeting planned.")).to_be_visible()
+    expect(lima.locator("dl.facts")).to_contain_text(str(request))
+
+    bern.goto(f"{live_server.url}/network/meetings/")
+    bern.get_by_role("link", name="Coordination: the minister's accounts").click()
+    expect(bern.locator("#local-times")).to_contain_text("Europe/Zurich")
+    expect(bern.locator("dl.facts")).to_contain_text("Accounts of a former minister in Zurich")
+    with bern.expect_download() as download:
+        bern.get_by_role("button", name="Add to my calendar (.ics)").click()
+    invitation = download.value.path().read_text()
+    assert "BEGIN:VCALENDAR" in invitation and "Coordination: the minister's accounts" in invitation
+    meeting = Meeting.objects.get()
+    assert list(meeting.requests.all()) == [request] and list(meeting.consultations.all()) == [consultation]

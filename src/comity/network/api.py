@@ -734,6 +734,11 @@ def finder(request: AuthedRequest) -> dict[str, Any]:
     if not form.is_valid():
         raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
     results = selectors.finder(request.user, **form.cleaned_data)
+    requirements = (
+        selectors.requirements_url(request.user, form.cleaned_data["country"], form.cleaned_data["measure"])
+        if results
+        else None
+    )
     return {
         "results": [
             {
@@ -753,6 +758,7 @@ def finder(request: AuthedRequest) -> dict[str, Any]:
                     )
                 },
                 "stale": found.stale,
+                "requirements_url": requirements,
             }
             for found in results
         ]

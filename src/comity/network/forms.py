@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import Authority, User
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
+from comity.cooperation.models import Request
 from comity.core.forms import FastSelect, OnceForm
 from comity.core.limits import max_length
 from comity.network.choices import Affiliation, Channel, Competence
@@ -408,6 +409,12 @@ class MeetingForm(OnceForm):
     consultations = forms.TypedMultipleChoiceField(
         label=_("Consultations"), coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
+    requests = forms.TypedMultipleChoiceField(
+        label=_("Cooperation requests"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
 
     def __init__(
         self,
@@ -415,16 +422,18 @@ class MeetingForm(OnceForm):
         invitable: "list[Authority]",
         cases: "list[AssetCase]",
         consultations: "Sequence[Consultation]" = (),
+        requests: "Sequence[Request]" = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         participants, asset_cases = self.fields["participants"], self.fields["asset_cases"]
-        linked = self.fields["consultations"]
+        linked, linked_requests = self.fields["consultations"], self.fields["requests"]
         assert isinstance(participants, forms.ChoiceField) and isinstance(asset_cases, forms.ChoiceField)
-        assert isinstance(linked, forms.ChoiceField)
+        assert isinstance(linked, forms.ChoiceField) and isinstance(linked_requests, forms.ChoiceField)
         participants.choices = [(a.pk, str(a)) for a in invitable]
         asset_cases.choices = [(c.pk, c.title) for c in cases]
         linked.choices = [(c.pk, f"{c.subject} ({c.handling})") for c in consultations]
+        linked_requests.choices = [(r.pk, str(r)) for r in requests]
 
     def clean_starts_at(self) -> datetime.datetime:
         starts_at: datetime.datetime = self.cleaned_data["starts_at"]

@@ -292,6 +292,9 @@ class FinderResult(Schema):
     urgent_procedure: str
     last_confirmed_on: datetime.date | None
     stale: bool
+    requirements_url: str | None = Field(
+        description="the State's requirement profile (at the measure asked), when it has one"
+    )
 
 
 class FinderAnswer(Schema):

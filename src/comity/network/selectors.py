@@ -6,12 +6,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from comity.accounts.choices import CASE_WRITER_ROLES
@@ -22,6 +24,7 @@ from comity.core.errors import FieldErrors
 from comity.core.filters import valid_filters
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
+from comity.guidance.selectors import profiles_visible_to
 from comity.network.choices import ASSET_MEASURES, PROCEEDING_COMPETENCE, Competence, MembershipState
 from comity.network.filters import DirectoryFilterSet
 from comity.network.models import (
@@ -557,6 +560,15 @@ def finder(
         key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
         ranked.append((key, Found(entry, contact, stale)))
     return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def requirements_url(user: User, country: str, measure: str = "") -> str | None:
+    """The address of `country`'s requirement profile (guidance), at `measure` when one is asked;
+    None when the State has no profile or the user reads none."""
+    if not profiles_visible_to(user).filter(country=country).exists():
+        return None
+    url = reverse("guidance-profile", kwargs={"country": country})
+    return f"{url}?{urlencode({'measure': measure})}" if measure else url
 
 
 def inbox_of(user: User) -> "QuerySet[Notification]":

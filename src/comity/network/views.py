@@ -29,6 +29,7 @@ from comity.accounts.http import AuthedRequest, case_reader_required, writing_au
 from comity.accounts.models import Authority
 from comity.assets import selectors as assets_selectors
 from comity.assets.models import Asset, AssetCase
+from comity.cooperation.selectors import requests_visible_to
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
@@ -194,13 +195,18 @@ def finder(request: AuthedRequest) -> HttpResponse:
     searched = "country" in request.GET
     form = FinderForm(request.GET if searched else None)
     results = selectors.finder(request.user, **form.cleaned_data) if searched and form.is_valid() else None
+    context: dict[str, Any] = {"form": form, "results": results}
+    if results:
+        country, measure = form.cleaned_data["country"], form.cleaned_data["measure"]
+        context["requirements_url"] = selectors.requirements_url(request.user, country, measure)
+        # The authorities an officer may open a consultation with from here: the other members.
+        context["consultable"] = (
+            selectors.member_authority_ids(request.user) - {request.user.authority_id}
+            if may_write(request.user)
+            else set()
+        )
     template = "network/_finder_results.html" if request.htmx else "network/finder.html"
-    return render(
-        request,
-        template,
-        {"form": form, "results": results},
-        status=422 if searched and form.errors else 200,
-    )
+    return render(request, template, context, status=422 if searched and form.errors else 200)
 
 
 @login_required
@@ -480,12 +486,16 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
     invitable = list(selectors.other_members(request.user))
     cases = list(assets_selectors.case_list(request.user))
     consultations = list(selectors.consultations_visible_to(request.user).order_by("-pk")[:200])
+    linkable = list(requests_visible_to(request.user).order_by("-pk")[:200])
     form = MeetingForm(
         request.POST or None,
         token=address_form_token(request),
         invitable=invitable,
         cases=cases,
         consultations=consultations,
+        requests=linkable,
+        # Planned from a consultation: its other participants, itself and its request, chosen.
+        initial={name: request.GET.getlist(name) for name in ("participants", "consultations", "requests")},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -494,6 +504,7 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
         data["participants"] = [a for a in invitable if a.pk in chosen]
         data["asset_cases"] = [c for c in cases if c.pk in set(data["asset_cases"])]
         data["consultations"] = [c for c in consultations if c.pk in set(data["consultations"])]
+        data["requests"] = [r for r in linkable if r.pk in set(data["requests"])]
         try:
             done = submit_form_once(request, form, lambda: services.meeting_plan(actor=request.user, **data))
         except ValidationError as error:
@@ -652,6 +663,8 @@ def consultation_create(request: AuthedRequest) -> HttpResponse:
         request.POST or None,
         token=address_form_token(request),
         authorities=_member_authorities(request, {authority.pk}),
+        # Opened from the finder's answer: the authority found is the one to consult.
+        initial={"participants": request.GET.getlist("participants")},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -695,6 +708,8 @@ def _detail(
         "consultation": consultation,
         "thread": [(m, selectors.readers_of(consultation, m)) for m in consultation.messages.all()],
         "can_write": consultation.is_open and may_write(request.user, participants),
+        # A meeting about it may follow its closing or conversion.
+        "can_plan": may_write(request.user, participants),
         "message_form": message_form or MessageForm(initial=_noted(consultation)),
         "invitation_form": invitation_form or InvitationForm(authorities=candidates),
         "candidates": candidates,

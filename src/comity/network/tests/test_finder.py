@@ -1,8 +1,11 @@
 """'Who do I ask?' (#22 items 3, 9): the State's competent authority, its contact, channels and
 languages, best match first, on the finder's page and over the API."""
 
+from django.test import Client
+
 from comity.accounts.choices import AuthorityKind
 from comity.accounts.tests.factories import AuthorityFactory
+from comity.guidance.tests.helpers import document, stored
 from comity.network import services
 from comity.network.tests.helpers import ENTRY, entry, hub
 from conftest import bearer
@@ -55,3 +58,20 @@ def test_the_finder_says_which_field_is_wrong(peru):
     response = bearer(peru.officer).get("/api/v1/network/finder?measure=magic&proceeding=x")
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"country", "measure", "proceeding"}
+
+
+def test_the_finder_links_to_the_states_requirements_for_the_measure(peru, switzerland):
+    hub(peru, switzerland)
+    entry(switzerland)
+    client = bearer(peru.officer)
+    found = client.get("/api/v1/network/finder?country=CH&measure=bank-records").json()["results"]
+    assert found[0]["requirements_url"] is None  # Switzerland has no requirement profile yet
+    stored(document("CH"))
+    found = client.get("/api/v1/network/finder?country=CH&measure=bank-records").json()["results"]
+    assert found[0]["requirements_url"] == "/guidance/CH/?measure=bank-records"
+    page = Client()
+    page.force_login(peru.officer)
+    assert "bank-records" in page.get(found[0]["requirements_url"]).text
+    assert client.get("/api/v1/network/finder?country=CH").json()["results"][0]["requirements_url"] == (
+        "/guidance/CH/"
+    )

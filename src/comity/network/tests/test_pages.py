@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from comity.guidance.tests.helpers import document, stored
 from comity.network import services
 from comity.network.models import ContactPerson, DirectoryChange, DirectoryEntry, Membership, Notification
 from comity.network.tests.helpers import editor, entry, hub
@@ -124,6 +125,26 @@ def test_the_finder_page_answers_with_the_best_match_first(peru, switzerland):
     partial = client.get("/network/finder/?country=CH", HTTP_HX_REQUEST="true")
     assert "MLA desk" in partial.text and "<html" not in partial.text
     assert client.get("/network/finder/?country=&measure=magic").status_code == 422
+
+
+def test_the_finder_page_leads_to_a_consultation_and_to_the_requirements(peru, switzerland, nigeria):
+    hub(peru, switzerland)
+    entry(switzerland), entry(nigeria)  # Nigeria is in the directory but not a member
+    client = logged_in(peru.officer)
+    opening = f'href="/network/consultations/new/?participants={switzerland.authority.pk}"'
+    found = client.get("/network/finder/?country=CH&measure=bank-records").text
+    assert opening in found and "/guidance/CH/" not in found  # no profile yet
+    assert "Open a consultation" not in client.get("/network/finder/?country=NG").text
+    assert opening not in logged_in(peru.viewer).get("/network/finder/?country=CH").text  # reads only
+    stored(document("CH"))
+    found = client.get("/network/finder/?country=CH&measure=bank-records").text
+    assert 'href="/guidance/CH/?measure=bank-records"' in found
+    form = client.get(f"/network/consultations/new/?participants={switzerland.authority.pk}", follow=True)
+    assert f'<option value="{switzerland.authority.pk}" selected>' in form.text
+    # The requirement profile's competent body leads members to the State's directory entries.
+    profile = client.get("/guidance/CH/").text
+    assert 'href="/network/?country=CH"' in profile
+    assert 'href="/network/?country=CH"' not in logged_in(nigeria.officer).get("/guidance/CH/").text
 
 
 def test_the_inbox_lists_notifications_and_marks_them_read(peru, switzerland):
