@@ -5,11 +5,12 @@ import base64
 import binascii
 import datetime
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +68,20 @@ from comity.reference.choices import AlertStatus
 
 # Every creation here accepts an `Idempotency-Key`: a retry creates nothing twice.
 ONCE = {"parameters": [IDEMPOTENCY_PARAMETER]}
+T = TypeVar("T", bound=Model)
+
+
+def _keyset(queryset: QuerySet[T], *, sort: str, cursor: str) -> tuple[list[T], str | None]:
+    """One page of `queryset` (a list's, with what its rows show prefetched) ordered by `sort`
+    then id, and the cursor of the next page: the keys are paged, then their rows read."""
+    page = keyset_page(
+        queryset.order_by().values("pk", sort.lstrip("-")),
+        sort=sort,
+        cursor=cursor or None,
+        size=settings.COMITY_PAGE_SIZE,
+    )
+    found = queryset.in_bulk([row["pk"] for row in page.items])
+    return [found[row["pk"]] for row in page.items], page.next_cursor
 
 
 router = Router(auth=api_auth, tags=["network"])
@@ -144,17 +159,21 @@ def list_alerts(
     request: AuthedRequest,
     direction: str = "",
     status: str = "",
-) -> list[dict[str, Any]]:
-    """`direction`: `sent` or `received` (both if empty); `status`: an alert status (VOCABULARY.md)."""
+    cursor: str = "",
+) -> dict[str, Any]:
+    """`direction`: `sent` or `received` (both if empty); `status`: an alert status (VOCABULARY.md).
+    Newest first, a page at a time: `next_cursor` is the `cursor` of the next page (null on the last)."""
     selectors.require_member(request.user)
     errors = FieldErrors()
     errors.code("direction", direction, ["sent", "received"], required=False)
     errors.code("status", status, AlertStatus, required=False)
     errors.raise_if_any()
-    return [
-        alert_out(a, reader=request.user, detail=False)
-        for a in selectors.alert_list(request.user, direction=direction, status=status)
-    ]
+    alerts = selectors.alert_list(request.user, direction=direction, status=status)
+    items, next_cursor = _keyset(alerts, sort="-sent_at", cursor=cursor)
+    return {
+        "items": [alert_out(a, reader=request.user, detail=False) for a in items],
+        "next_cursor": next_cursor,
+    }
 
 
 @alerts_router.post(
@@ -296,9 +315,12 @@ def _unknown(field: str, asked: list[int], found: Collection[int], what: str) ->
 
 
 @meetings_router.get("", auth=api_auth, summary="List the coordination meetings your authority takes part in")
-def list_meetings(request: AuthedRequest, upcoming: bool = False) -> list[dict[str, Any]]:
+def list_meetings(request: AuthedRequest, upcoming: bool = False, cursor: str = "") -> dict[str, Any]:
+    """Soonest first, a page at a time: `next_cursor` is the `cursor` of the next page (null on the last)."""
     selectors.require_member(request.user)
-    return [meeting_out(m, detail=False) for m in selectors.meeting_list(request.user, upcoming=upcoming)]
+    meetings = selectors.meeting_list(request.user, upcoming=upcoming)
+    items, next_cursor = _keyset(meetings, sort="starts_at", cursor=cursor)
+    return {"items": [meeting_out(m, detail=False) for m in items], "next_cursor": next_cursor}
 
 
 @meetings_router.post(
@@ -631,8 +653,6 @@ def download_attachment(
     return attachment_response(attachment)
 
 
-# A page of the directory is found by id first (keyset pagination), then read in full.
-PAGE_FIELDS = ("pk",)
 CONTACT_FIELDS = (
     "name",
     "function",
@@ -697,16 +717,9 @@ def entry_out(entry: DirectoryEntry, stale: bool) -> dict[str, Any]:
 def directory(request: AuthedRequest) -> dict[str, Any]:
     selectors.require_member(request.user)
     entries = selectors.directory_filtered(request.user, request.GET)
-    page = keyset_page(
-        entries.order_by().values(*PAGE_FIELDS),
-        sort="id",
-        cursor=request.GET.get("cursor"),
-        size=settings.COMITY_PAGE_SIZE,
-    )
-    found = {e.pk: e for e in entries.filter(pk__in=[row["pk"] for row in page.items])}
+    items, next_cursor = _keyset(entries, sort="id", cursor=request.GET.get("cursor", ""))
     today = timezone.localdate()
-    items = [found[row["pk"]] for row in page.items]
-    return {"items": [entry_out(e, e.stale_on(today)) for e in items], "next_cursor": page.next_cursor}
+    return {"items": [entry_out(e, e.stale_on(today)) for e in items], "next_cursor": next_cursor}
 
 
 @router.get(

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -62,7 +63,19 @@ from comity.reference.choices import AlertStatus, Measure, Offence
 
 # The directory, the finder, the inbox and memberships -----------------------------------------
 
-DIRECTORY_PAGE_SIZE = 50
+# Rows on a page of the directory, the alerts and the meetings.
+PAGE_SIZE = 50
+
+
+def _page(request: AuthedRequest, rows: QuerySet[Any]) -> Page:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _page_context(request: AuthedRequest, page: Page) -> dict[str, Any]:
+    """What network/_pager.html needs: the page, and the query its links keep (filters)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "query": query.urlencode()}
 
 
 def _member(request: AuthedRequest) -> None:
@@ -82,16 +95,13 @@ def directory(request: AuthedRequest) -> HttpResponse:
     entries = (filterset.qs if filterset.is_valid() else filterset.qs.none()).order_by(
         "authority__country", "authority__name", "pk"
     )
-    page = Paginator(entries, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = _page(request, entries)
     return render(
         request,
         "network/directory.html",
         {
             "filterset": filterset,
-            "page": page,
-            "query": query.urlencode(),
+            **_page_context(request, page),
             "today": timezone.localdate(),
             "own_entry": selectors.edits_directory_of(request.user, request.user.authority_id or 0),
         },
@@ -237,8 +247,10 @@ def memberships(request: AuthedRequest) -> HttpResponse:
 
 
 def _memberships_context(request: AuthedRequest, rows: Any, ask: forms.Form | None) -> dict[str, Any]:
+    page = _page(request, rows)
     return {
-        "memberships": rows,
+        "memberships": page,
+        **_page_context(request, page),
         "administers": selectors.administers(request.user),
         "ask": ask,
         "decision": DecisionForm(),
@@ -312,10 +324,11 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
         direction=direction if direction in ("sent", "received") else "",
         status=status if status in AlertStatus.values else "",
     )
+    page = _page(request, alerts)
     return render(
         request,
         "network/alert_list.html",
-        {"alerts": alerts, "direction": direction, "now": timezone.now()},
+        {"alerts": page, "direction": direction, "now": timezone.now(), **_page_context(request, page)},
     )
 
 
@@ -472,8 +485,12 @@ def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 def meeting_list(request: AuthedRequest) -> HttpResponse:
     selectors.require_member(request.user)
     upcoming = request.GET.get("upcoming") == "1"
-    meetings = selectors.meeting_list(request.user, upcoming=upcoming)
-    return render(request, "network/meeting_list.html", {"meetings": meetings, "upcoming": upcoming})
+    page = _page(request, selectors.meeting_list(request.user, upcoming=upcoming))
+    return render(
+        request,
+        "network/meeting_list.html",
+        {"meetings": page, "upcoming": upcoming, **_page_context(request, page)},
+    )
 
 
 @case_reader_required

@@ -108,8 +108,8 @@ def test_an_alert_goes_from_acknowledgement_to_a_frozen_asset_in_the_senders_cas
 
     assert recipient.get("/api/v1/alerts?status=lost").status_code == 422
     assert recipient.get("/api/v1/alerts?direction=up").json()["errors"][0]["field"] == "direction"
-    assert recipient.get("/api/v1/alerts?status=frozen").json() == []
-    received = recipient.get("/api/v1/alerts?direction=received").json()
+    assert recipient.get("/api/v1/alerts?status=frozen").json() == {"items": [], "next_cursor": None}
+    received = recipient.get("/api/v1/alerts?direction=received").json()["items"]
     assert [a["id"] for a in received] == [alert["id"]]
     detail = recipient.get(f"/api/v1/alerts/{alert['id']}").json()
     assert detail["asset_case"] is None  # the sender's case is not the recipient's to know
@@ -275,7 +275,7 @@ def test_outsiders_get_404_everywhere(hub, peru, switzerland, nigeria):
     membership = services.membership_request(actor=None, network=hub, authority=nigeria.authority)
     services.membership_decide(actor=None, membership=membership, approve=True)
     outsider = bearer(nigeria.officer)
-    assert outsider.get("/api/v1/alerts").json() == []
+    assert outsider.get("/api/v1/alerts").json()["items"] == []
     for method, url in [
         ("get", f"/api/v1/alerts/{alert.pk}"),
         ("post", f"/api/v1/alerts/{alert.pk}/acknowledge"),
@@ -598,3 +598,26 @@ def test_a_mail_server_that_fails_does_not_fail_the_alert(
         )
     assert sent.status_code == 201 and Alert.objects.count() == 1
     assert Notification.objects.filter(user=switzerland.officer, kind="alert").exists()  # in the inbox still
+
+
+def test_the_alert_lists_come_a_page_at_a_time(hub, peru, switzerland, settings, monkeypatch):
+    settings.COMITY_PAGE_SIZE = 2
+    monkeypatch.setattr("comity.network.views.PAGE_SIZE", 2)
+    made = [_alert(peru, switzerland, reason=f"Urgent {n}.").pk for n in range(5)]
+    client = bearer(switzerland.officer)
+    seen, cursor = [], ""
+    for _round in range(5):
+        page = client.get(f"/api/v1/alerts?direction=received&cursor={cursor}").json()
+        assert len(page["items"]) <= 2
+        seen += [alert["id"] for alert in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == made[::-1]  # newest first, each once
+    assert client.get("/api/v1/alerts?cursor=nonsense").status_code == 422
+    pages = _page(switzerland.officer)
+    first, last = (
+        pages.get("/network/alerts/?direction=received"),
+        pages.get("/network/alerts/?direction=received&page=3"),
+    )
+    assert f"#{made[4]}<" in first.text and f"#{made[0]}<" not in first.text and "Page 1 of 3" in first.text
+    assert f"#{made[0]}<" in last.text and "direction=received&amp;page=2" in last.text

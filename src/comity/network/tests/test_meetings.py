@@ -158,7 +158,7 @@ def test_outsiders_get_404_and_owners_are_of_the_meeting(hub, peru, switzerland,
     membership = services.membership_request(actor=None, network=hub, authority=nigeria.authority)
     services.membership_decide(actor=None, membership=membership, approve=True)
     outsider = bearer(nigeria.officer)
-    assert outsider.get("/api/v1/meetings").json() == []
+    assert outsider.get("/api/v1/meetings").json()["items"] == []
     for method, url in [
         ("get", f"/api/v1/meetings/{meeting.pk}"),
         ("get", f"/api/v1/meetings/{meeting.pk}.ics"),
@@ -342,3 +342,33 @@ def test_a_meeting_links_the_consultations_its_participants_may_read(hub, peru, 
     page.force_login(switzerland.officer)
     shown = page.get(f"/network/meetings/{meeting}/").content.decode()
     assert "Port concession" in shown and "TLP:AMBER" in shown and "Oil licence" not in shown
+
+
+def test_the_meeting_lists_come_a_page_at_a_time(hub, peru, switzerland, settings, monkeypatch):
+    settings.COMITY_PAGE_SIZE = 2
+    monkeypatch.setattr("comity.network.views.PAGE_SIZE", 2)
+    made = [
+        services.meeting_plan(
+            actor=peru.officer,
+            title=f"Coordination {n}",
+            starts_at=_start() + datetime.timedelta(days=n),
+            participants=[switzerland.authority],
+        ).pk
+        for n in range(5)
+    ]
+    client = bearer(switzerland.officer)
+    seen, cursor = [], ""
+    for _round in range(5):
+        page = client.get(f"/api/v1/meetings?cursor={cursor}").json()
+        assert len(page["items"]) <= 2
+        seen += [meeting["id"] for meeting in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert seen == made  # soonest first, each once
+    pages = Client()
+    pages.force_login(switzerland.officer)
+    first, last = pages.get("/network/meetings/"), pages.get("/network/meetings/?page=3")
+    assert (
+        "Coordination 0" in first.text and "Coordination 4" not in first.text and "Page 1 of 3" in first.text
+    )
+    assert "Coordination 4" in last.text and "Coordination 0" not in last.text

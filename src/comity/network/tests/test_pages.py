@@ -198,3 +198,12 @@ def test_a_head_asks_to_join_and_an_administrator_decides(peru, switzerland, nig
     admin.post(f"/network/memberships/{membership.pk}/suspend/")
     assert logged_in(nigeria.viewer).get("/network/").status_code == 404
     assert admin.post(f"/network/memberships/{membership.pk}/magic/").status_code == 404
+
+
+def test_the_memberships_page_comes_a_page_at_a_time(peru, switzerland, nigeria, administrator, monkeypatch):
+    monkeypatch.setattr("comity.network.views.PAGE_SIZE", 2)
+    hub(peru, switzerland, nigeria)
+    admin = logged_in(administrator)
+    first, last = admin.get("/network/memberships/"), admin.get("/network/memberships/?page=2")
+    assert first.text.count('class="badge membership-') == 2 and "Page 1 of 2" in first.text
+    assert last.text.count('class="badge membership-') == 1 and "?&amp;page=1" in last.text
