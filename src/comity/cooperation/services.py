@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from comity.accounts.models import Authority, User
 from comity.cooperation.choices import EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.models import (
+    BarrierRecord,
     Event,
     Request,
+    RequestBarrier,
     RequestMeasure,
     RequestOffence,
     RequestRefusalGround,
@@ -42,7 +44,15 @@ from comity.core.errors import FieldErrors
 from comity.core.limits import check_lengths
 from comity.core.policy import require_writer
 from comity.core.services import audit
-from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
+from comity.reference.choices import (
+    Barrier,
+    LegalBasis,
+    Measure,
+    Offence,
+    Proceeding,
+    RefusalGround,
+    RequestType,
+)
 
 
 @dataclass(frozen=True)
@@ -634,6 +644,32 @@ def request_share(*, actor: User, request: Request, authority: Authority) -> Req
     )
     audit(actor=actor, action=AuditAction.REQUEST_SHARE, obj=request, fields=["shares"])
     return share
+
+
+def check_barrier(
+    errors: FieldErrors, model: type[BarrierRecord], code: str, on: datetime.date, note: str
+) -> None:
+    """What every barrier must be, on a request or an asset case: a code of the vocabulary, a day
+    that has come, a bounded note."""
+    errors.code("code", code, Barrier)
+    errors.happened("on", on)
+    errors.texts(model, {"note": note})
+
+
+@transaction.atomic
+def request_barrier_record(
+    *, actor: User, request: Request, code: str, on: datetime.date, note: str = ""
+) -> RequestBarrier:
+    """A barrier one of the two parties met in the request (the note stays out of the audit)."""
+    side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    errors = FieldErrors()
+    check_barrier(errors, RequestBarrier, code, on, note)
+    errors.raise_if_any()
+    barrier = RequestBarrier.objects.create(
+        request=request, code=code, on=on, note=note.strip(), authority_id=side, recorded_by=actor
+    )
+    audit(actor=actor, action=AuditAction.REQUEST_BARRIER, obj=request, fields=["barriers"])
+    return barrier
 
 
 # Events recorded by the requested side; the others by the requesting side.

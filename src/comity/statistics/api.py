@@ -14,7 +14,7 @@ from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
-from comity.cooperation.selectors import request_filters
+from comity.cooperation.selectors import request_filters, request_selection
 from comity.core import messages
 from comity.core.errors import FieldErrors
 from comity.core.openapi import filterset_parameters
@@ -30,6 +30,7 @@ from comity.statistics.assets import (
     funnel,
     state_roles,
 )
+from comity.statistics.barriers import barrier_figures
 from comity.statistics.schemas import CurvesOut, RequestFiguresOut
 from comity.statistics.selectors import GROUP_KEYS, Figures, Group, request_figures
 
@@ -236,6 +237,14 @@ def asset_roles(request: AuthedRequest) -> dict[str, Any]:
             for role, count in roles.counts.items()
         ],
     }
+
+
+@router.get(
+    "/barriers",
+    summary="Barriers met in your cases and requests, by role and by the State they were met with",
+)
+def barrier_statistics(request: AuthedRequest) -> dict[str, Any]:
+    return barrier_figures(cases_visible_to(request.user), request_selection(request.user, {})).as_json()
 
 
 @router.get(

@@ -20,7 +20,7 @@ from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.assets.choices import AssetProceeding
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
-from comity.cooperation.selectors import request_filters
+from comity.cooperation.selectors import request_filters, request_selection
 from comity.core.tabular import spreadsheet_response
 from comity.network import selectors as network_selectors
 from comity.reference.choices import (
@@ -28,6 +28,7 @@ from comity.reference.choices import (
     AlertStatus,
     AssetCaseStatus,
     AssetType,
+    Barrier,
     LegalBasis,
     Measure,
     Offence,
@@ -49,6 +50,7 @@ from comity.statistics.assets import (
     funnel,
     state_roles,
 )
+from comity.statistics.barriers import REQUESTED, REQUESTING, barrier_figures
 from comity.statistics.models import Submission
 from comity.statistics.selectors import PENDING, Figures, request_counts_by, request_figures
 from comity.statistics.submissions import global_figures
@@ -329,8 +331,38 @@ def _asset_context(request: AuthedRequest) -> dict[str, Any]:
         "frozen_chart": frozen_chart,
         "frozen_unit": frozen_unit,
         "roles": _roles_shown(state_roles(cases)),
+        "barrier_tables": _barriers_shown(request),
         "query": request.GET.urlencode(),
     }
+
+
+def _barriers_shown(request: AuthedRequest) -> list[tuple[str, list[tuple[str, str, int]], str, str]]:
+    """The barriers met in the user's cases and requests, four tables (title, rows, the column
+    after the barrier, the unit counted), codes, roles and States by their labels."""
+    figures = barrier_figures(cases_visible_to(request.user), request_selection(request.user, {}))
+    barrier = dict(Barrier.choices)
+    role = dict(StateRole.choices) | {REQUESTING: _("Requesting State"), REQUESTED: _("Requested State")}
+    cases, requests = _("Cases"), _("Requests")
+    return [
+        (
+            title,
+            [(str(barrier[code]), name(value), n) for code, value, n in rows],
+            column,
+            unit,
+        )
+        for title, rows, column, unit, name in (
+            (_("In asset cases, by role"), figures.cases_by_role, _("Role"), cases, lambda r: str(role[r])),
+            (_("In asset cases, by State"), figures.cases_by_country, _("Met with"), cases, country_name),
+            (
+                _("In requests, by side"),
+                figures.requests_by_role,
+                _("Side"),
+                requests,
+                lambda r: str(role[r]),
+            ),
+            (_("In requests, by State"), figures.requests_by_country, _("Met with"), requests, country_name),
+        )
+    ]
 
 
 def _amount_bars(items: list[tuple[str, Decimal]]) -> tuple[charts.BarChart, str]:
