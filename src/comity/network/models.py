@@ -458,10 +458,14 @@ class Consultation(models.Model):
 
     @property
     def state(self) -> str:
-        """open, closed, or converted (into a request, which closes it)."""
-        if self.request_id is not None:
-            return "converted"
-        return "open" if self.is_open else "closed"
+        return consultation_state(self.request_id, self.closed_at)
+
+
+def consultation_state(request_id: int | None, closed_at: datetime.datetime | None) -> str:
+    """open, closed, or converted (into a request, which closes it)."""
+    if request_id is not None:
+        return "converted"
+    return "open" if closed_at is None else "closed"
 
 
 class ConsultationParticipant(models.Model):

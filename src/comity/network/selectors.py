@@ -16,8 +16,9 @@ from django.utils import timezone
 from comity.accounts.choices import CASE_WRITER_ROLES
 from comity.accounts.models import Authority, User
 from comity.assets.selectors import cases_visible_to
-from comity.cooperation.selectors import requests_visible_to
+from comity.cooperation.selectors import AuthorityRef, requests_visible_to
 from comity.core.errors import FieldErrors
+from comity.core.pagination import Page, keyset_page
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.network.choices import MembershipState
@@ -38,6 +39,7 @@ from comity.network.models import (
     MeetingParticipant,
     Membership,
     Network,
+    consultation_state,
 )
 from comity.reference.choices import AlertStatus, Handling
 
@@ -334,9 +336,66 @@ class ConsultationFilters:
 CONSULTATION_STATES = ("open", "closed", "all")
 
 
-def consultation_inbox(user: User, filters: ConsultationFilters, *, limit: int) -> list[Consultation]:
-    """The user's consultations, the most recently active first, each with its participants and
-    `read_up_to` (how far the user has read it: unread when below `last_message_id`)."""
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """A consultation as the inbox shows it: its columns read as plain values, its participants
+    as references; not model instances with their participants' authorities prefetched, whose
+    building was most of the inbox's time."""
+
+    pk: int
+    subject: str
+    handling: str
+    state: str
+    opened_by_authority: AuthorityRef
+    participants: list[AuthorityRef]
+    created_at: datetime.datetime
+    last_activity_at: datetime.datetime
+    unread: bool
+    request_id: int | None
+
+    @classmethod
+    def of(cls, consultation: Consultation, read_up_to: int) -> "InboxRow":
+        """The row of a consultation read with its participants' authorities."""
+        return cls(
+            pk=consultation.pk,
+            subject=consultation.subject,
+            handling=consultation.handling,
+            state=consultation.state,
+            opened_by_authority=_reference(consultation.opened_by_authority),
+            participants=[_reference(p.authority) for p in consultation.participants.all()],
+            created_at=consultation.created_at,
+            last_activity_at=consultation.last_activity_at,
+            unread=read_up_to < consultation.last_message_id,
+            request_id=consultation.request_id,
+        )
+
+
+def _reference(authority: Authority) -> AuthorityRef:
+    return AuthorityRef(authority.pk, authority.name, authority.country, authority.kind)
+
+
+_AUTHORITY_FIELDS = ("pk", "name", "country", "kind")
+_INBOX_FIELDS = (
+    "pk",
+    "subject",
+    "handling",
+    "created_at",
+    "last_activity_at",
+    "last_message_id",
+    "closed_at",
+    "request_id",
+    "read_up_to",
+    *(f"opened_by_authority__{name}" for name in _AUTHORITY_FIELDS),
+)
+
+
+def consultation_inbox(
+    user: User, filters: ConsultationFilters, *, cursor: str | None, size: int
+) -> Page[InboxRow]:
+    """One page of the user's consultations, the most recently active first (keyset pages: the
+    same cost on the first page and the last, however many the authority takes part in), each
+    with its participants and whether the user has read it to its last message. A ValidationError
+    names a cursor that is not valid."""
     rows = consultations_visible_to(user)
     if filters.state == "open":
         rows = rows.filter(closed_at__isnull=True)
@@ -345,16 +404,40 @@ def consultation_inbox(user: User, filters: ConsultationFilters, *, limit: int) 
     if filters.handling:
         rows = rows.filter(handling=filters.handling)
     read = ConsultationReceipt.objects.filter(consultation=OuterRef("pk"), user=user).values("read_up_to")
-    return list(
-        rows.select_related("opened_by_authority")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=ConsultationParticipant.objects.select_related("authority").order_by("pk"),
-            )
+    page = keyset_page(
+        rows.annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0))).values(*_INBOX_FIELDS),
+        sort="-last_activity_at",
+        cursor=cursor,
+        size=size,
+    )
+    participants: dict[int, list[AuthorityRef]] = {row["pk"]: [] for row in page.items}
+    for consultation_id, pk, name, country, kind in (
+        ConsultationParticipant.objects.filter(consultation_id__in=participants)
+        .order_by("pk")
+        .values_list(
+            "consultation_id", "authority_id", "authority__name", "authority__country", "authority__kind"
         )
-        .annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0)))
-        .order_by("-last_activity_at", "-pk")[:limit]
+    ):
+        participants[consultation_id].append(AuthorityRef(pk, name, country, kind))
+    return Page(
+        [
+            InboxRow(
+                pk=row["pk"],
+                subject=row["subject"],
+                handling=row["handling"],
+                state=consultation_state(row["request_id"], row["closed_at"]),
+                opened_by_authority=AuthorityRef(
+                    *(row[f"opened_by_authority__{name}"] for name in _AUTHORITY_FIELDS)
+                ),
+                participants=participants[row["pk"]],
+                created_at=row["created_at"],
+                last_activity_at=row["last_activity_at"],
+                unread=row["read_up_to"] < row["last_message_id"],
+                request_id=row["request_id"],
+            )
+            for row in page.items
+        ],
+        page.next_cursor,
     )
 
 
