@@ -9,7 +9,7 @@ from comity.accounts.models import Authority
 from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
-from comity.guidance.demo import create_profiles
+from comity.guidance.demo import create_national_offences, create_profiles
 from comity.ledger.demo import create_ledger
 from comity.network.demo import create_alerts_and_meetings, create_consultations
 from comity.statistics.demo import DEMO_PERIOD, create_submissions
@@ -61,8 +61,10 @@ class Command(BaseCommand):
         # Requirement profiles of the demo States, marked as demonstration data, not legal guidance.
         with transaction.atomic():
             profiles = create_profiles()
+            create_national_offences()
         self.stdout.write(
-            f"Guidance: {profiles} requirement profiles (demonstration data, not legal guidance)."
+            f"Guidance: {profiles} requirement profiles and their national offences (demonstration data, "
+            "not legal guidance)."
         )
         analyze()
         if alerts or meetings:
