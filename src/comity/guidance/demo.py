@@ -276,21 +276,21 @@ NATIONAL_OFFENCES: dict[str, tuple[str, Offences]] = {
         ("Urkundenfälschung", "art. 251", "5 years' custodial sentence", False, ("forgery",)),
     ]),
     "NG": ("Corrupt Practices and Other Related Offences Act 2000; Money Laundering (Prevention and Prohibition) Act 2022", [
-        ("Official corruption (accepting gratification)", "s. 8", "7 years' imprisonment", True, (TAKE, "influence-take")),
-        ("Offering gratification to a public officer", "s. 9", "7 years' imprisonment", True, (GIVE, "influence-give")),
-        ("Fraudulent acquisition of property by a public officer", "s. 12", "7 years' imprisonment", False, ("embezzlement-public",)),
-        ("Using office or position for gratification", "s. 19", "5 years' imprisonment", False, ("abuse-of-functions",)),
-        ("Money laundering", "s. 18 (MLPPA 2022)", "14 years' imprisonment", True, LAUNDERING),
-        ("Obtaining property by false pretences", "s. 1 (Advance Fee Fraud Act)", "20 years' imprisonment", True, ("fraud",)),
+        ("Official corruption (accepting gratification)", "Corrupt Practices and Other Related Offences Act 2000|s. 8", "7 years' imprisonment", True, (TAKE, "influence-take")),
+        ("Offering gratification to a public officer", "Corrupt Practices and Other Related Offences Act 2000|s. 9", "7 years' imprisonment", True, (GIVE, "influence-give")),
+        ("Fraudulent acquisition of property by a public officer", "Corrupt Practices and Other Related Offences Act 2000|s. 12", "7 years' imprisonment", False, ("embezzlement-public",)),
+        ("Using office or position for gratification", "Corrupt Practices and Other Related Offences Act 2000|s. 19", "5 years' imprisonment", False, ("abuse-of-functions",)),
+        ("Money laundering", "Money Laundering (Prevention and Prohibition) Act 2022|s. 18", "14 years' imprisonment", True, LAUNDERING),
+        ("Obtaining property by false pretences", "Advance Fee Fraud and Other Fraud Related Offences Act 2006|s. 1", "20 years' imprisonment", True, ("fraud",)),
     ]),
     "GB": ("Bribery Act 2010; Proceeds of Crime Act 2002; Fraud Act 2006", [
-        ("Offences of bribing another person", "Bribery Act 2010, s. 1", "10 years' imprisonment", True, (GIVE, "private-bribe-give", "influence-give")),
-        ("Offences relating to being bribed", "Bribery Act 2010, s. 2", "10 years' imprisonment", True, (TAKE, "private-bribe-take", "influence-take")),
-        ("Bribery of foreign public officials", "Bribery Act 2010, s. 6", "10 years' imprisonment", True, ("bribe-foreign-give",)),
-        ("Misconduct in public office (common law)", "common law", "life imprisonment", False, ("abuse-of-functions", "embezzlement-public")),
-        ("Concealing, arrangements, acquisition, use and possession", "POCA 2002, ss. 327-329", "14 years' imprisonment", True, (*LAUNDERING, "concealment-retention")),
-        ("Fraud by false representation or abuse of position", "Fraud Act 2006, s. 1", "10 years' imprisonment", True, ("fraud", "embezzlement-private")),
-        ("Perverting the course of justice (common law)", "common law", "life imprisonment", True, ("obstruction-witness", "obstruction-official")),
+        ("Offences of bribing another person", "Bribery Act 2010|s. 1", "10 years' imprisonment", True, (GIVE, "private-bribe-give", "influence-give")),
+        ("Offences relating to being bribed", "Bribery Act 2010|s. 2", "10 years' imprisonment", True, (TAKE, "private-bribe-take", "influence-take")),
+        ("Bribery of foreign public officials", "Bribery Act 2010|s. 6", "10 years' imprisonment", True, ("bribe-foreign-give",)),
+        ("Misconduct in public office (common law)", "Common law|common-law offence", "life imprisonment", False, ("abuse-of-functions", "embezzlement-public")),
+        ("Concealing, arrangements, acquisition, use and possession", "Proceeds of Crime Act 2002|ss. 327-329", "14 years' imprisonment", True, (*LAUNDERING, "concealment-retention")),
+        ("Fraud by false representation or abuse of position", "Fraud Act 2006|s. 1", "10 years' imprisonment", True, ("fraud", "embezzlement-private")),
+        ("Perverting the course of justice (common law)", "Common law|common-law offence", "life imprisonment", True, ("obstruction-witness", "obstruction-official")),
     ]),
     "FR": ("Code pénal", [
         ("Corruption active d'agent public", "art. 433-1", "10 ans d'emprisonnement", True, (GIVE,)),
@@ -308,13 +308,13 @@ NATIONAL_OFFENCES: dict[str, tuple[str, Offences]] = {
         ("Faux et usage de faux", "art. 441-1", "3 ans d'emprisonnement", True, ("forgery",)),
     ]),
     "BR": ("Código Penal; Lei 9.613/1998", [
-        ("Corrupção ativa", "Código Penal, art. 333", "12 anos de reclusão", False, (GIVE,)),
-        ("Corrupção passiva", "Código Penal, art. 317", "12 anos de reclusão", False, (TAKE,)),
-        ("Corrupção ativa em transação comercial internacional", "Código Penal, art. 337-B", "8 anos de reclusão", False, ("bribe-foreign-give",)),
-        ("Peculato", "Código Penal, art. 312", "12 anos de reclusão", False, ("embezzlement-public",)),
-        ("Tráfico de influência", "Código Penal, art. 332", "5 anos de reclusão", False, ("influence-take",)),
-        ("Lavagem de dinheiro", "Lei 9.613/1998, art. 1º", "10 anos de reclusão", False, (*LAUNDERING, "concealment-retention")),
-        ("Estelionato", "Código Penal, art. 171", "5 anos de reclusão", False, ("fraud",)),
+        ("Corrupção ativa", "Código Penal|art. 333", "12 anos de reclusão", False, (GIVE,)),
+        ("Corrupção passiva", "Código Penal|art. 317", "12 anos de reclusão", False, (TAKE,)),
+        ("Corrupção ativa em transação comercial internacional", "Código Penal|art. 337-B", "8 anos de reclusão", False, ("bribe-foreign-give",)),
+        ("Peculato", "Código Penal|art. 312", "12 anos de reclusão", False, ("embezzlement-public",)),
+        ("Tráfico de influência", "Código Penal|art. 332", "5 anos de reclusão", False, ("influence-take",)),
+        ("Lavagem de dinheiro", "Lei 9.613/1998|art. 1º", "10 anos de reclusão", False, (*LAUNDERING, "concealment-retention")),
+        ("Estelionato", "Código Penal|art. 171", "5 anos de reclusão", False, ("fraud",)),
     ]),
     "DE": ("Strafgesetzbuch (StGB)", [
         ("Bestechung", "§ 334", "5 Jahre Freiheitsstrafe", False, (GIVE,)),
@@ -348,13 +348,19 @@ GENERIC: Offences = [
 ]  # fmt: skip
 ENRICHMENT = ("Illicit enrichment", "", "7 years' imprisonment", False, ("illicit-enrichment",))
 NATURAL_PERSONS_ONLY = {"AE", "LI"}
+CRIMINAL_LAW = {
+    "ES": "Código Penal", "IT": "Codice penale", "NL": "Wetboek van Strafrecht", "LU": "Code pénal",
+    "LI": "Strafgesetzbuch (StGB)", "AE": "Federal Decree-Law No. 31 of 2021 (Crimes and Penalties Law)",
+    "SG": "Prevention of Corruption Act 1960", "MY": "Malaysian Anti-Corruption Commission Act 2009",
+    "KE": "Anti-Corruption and Economic Crimes Act 2003",
+}  # fmt: skip
 ILLICIT_ENRICHMENT = {"AE", "KE", "MY"}
 
 
 def demo_offences(state: DemoState) -> dict[str, Any]:
     """The national offences of one demo State, as the file a State imports; the same every time."""
     rng = Random(zlib.crc32(f"offences-{state.country}".encode()))
-    statute, offences = NATIONAL_OFFENCES.get(state.country, (state.law, []))
+    statute, offences = NATIONAL_OFFENCES.get(state.country, (CRIMINAL_LAW.get(state.country, state.law), []))
     if not offences:
         offences = GENERIC + ([ENRICHMENT] if state.country in ILLICIT_ENRICHMENT else [])
         if state.country in NATURAL_PERSONS_ONLY:
@@ -368,8 +374,9 @@ def demo_offences(state: DemoState) -> dict[str, Any]:
         "offences": [
             {
                 "name": name,
-                "statute": statute[:300],
-                "article": article or f"art. {100 + 7 * position}",
+                # "Statute|article" where a State's offences are in several laws.
+                "statute": (article.split("|")[0] if "|" in article else statute)[:300],
+                "article": article.split("|")[-1] or f"art. {100 + 7 * position}",
                 "max_penalty": penalty,
                 "legal_persons_liable": liable,
                 "conduct": list(conduct),

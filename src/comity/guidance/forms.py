@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from comity.guidance.choices import (
     Authentication,
     Channel,
+    ConductElement,
     DualCriminality,
     DualCriminalityTest,
     ElementLevel,
     GeneralRequirement,
     SectionPart,
+    Subject,
 )
 from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, SOURCE_MAX, TEXT_MAX
-from comity.reference.choices import LegalBasis, RefusalGround
+from comity.reference.choices import LegalBasis, Measure, Offence, RefusalGround
 
 SOURCE, CONFIRMED = "source", "confirmed_on"
 UNKNOWN = [("", _("Not known"))]
@@ -193,3 +195,48 @@ class ElementForm(forms.Form):
 
 
 ElementFormSet = formset_factory(ElementForm, extra=3, max_num=ELEMENTS_MAX, absolute_max=ELEMENTS_MAX)
+
+
+class DualCriminalityForm(forms.Form):
+    """A case to assess. Nothing is required here: guidance.assessment.case_from checks the whole
+    case, so the page names every problem at once, in the API's words."""
+
+    requesting_country = forms.ChoiceField(label=_("Requesting State"), choices=(), required=False)
+    requested_country = forms.ChoiceField(label=_("Requested State"), choices=(), required=False)
+    offences = forms.MultipleChoiceField(
+        label=_("Offences in the requesting State"),
+        choices=Offence.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures asked"),
+        choices=Measure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conduct = forms.MultipleChoiceField(
+        label=_("What the person did"),
+        help_text=_(
+            "Dual criminality is judged by the conduct, not the name of the offence (UNCAC art. 43(2))."
+        ),
+        choices=ConductElement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subject = forms.ChoiceField(
+        label=_("The request is about"), choices=Subject.choices, initial=Subject.NATURAL_PERSON,
+        required=False, widget=forms.RadioSelect,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *countries]
+        for name in ("requesting_country", "requested_country"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def show_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)

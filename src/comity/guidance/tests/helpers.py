@@ -4,6 +4,7 @@ import copy
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.test import Client
 
 from comity.accounts.models import User
 from comity.guidance import services
@@ -67,3 +68,9 @@ def stored(raw: dict[str, Any]) -> Profile:
 def grant_editor(user: User) -> User:
     user.user_permissions.add(Permission.objects.get(codename="edit_profile"))
     return User.objects.get(pk=user.pk)  # a fresh user: permissions are cached on the instance
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

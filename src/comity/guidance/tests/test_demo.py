@@ -7,8 +7,8 @@ from comity.accounts.demo import USER_COUNTRIES
 from comity.guidance.assessment import Case
 from comity.guidance.demo import create_national_offences, create_profiles
 from comity.guidance.models import NationalOffence, Profile
-from comity.guidance.selectors import dual_criminality
 from comity.guidance.schemas import ProfileDocument
+from comity.guidance.selectors import dual_criminality
 from comity.reference.choices import Measure
 
 
