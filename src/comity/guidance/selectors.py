@@ -2,7 +2,7 @@
 State's profile (it is guidance, the same for all); to anyone else (an administrator, the
 secretariat, the public) none exists. Editing is for the editors of the State's own authorities."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,7 +178,12 @@ def dual_criminality(user: User, case: Case) -> Assessment:
 def national_offences_document(user: User, country: str) -> dict[str, Any]:
     """`country`'s national offences as the file a State exports and imports (guidance/schemas.py,
     NationalOffencesDocument): an empty list where none are recorded."""
-    offences = list(national_offences_of(user, country))
+    return offences_document(country, national_offences_of(user, country))
+
+
+def offences_document(country: str, found: Iterable[NationalOffence]) -> dict[str, Any]:
+    """The file of `country` holding the offences `found` (read by the caller, who scoped them)."""
+    offences = list(found)
     return {
         "format": OFFENCES_FORMAT,
         "country": country,

@@ -5,23 +5,14 @@ field; a profile's national offences; none of it for whoever reads no case."""
 import pytest
 from django.test import Client
 
-from comity.guidance.services import national_offences_import
-from comity.guidance.tests.helpers import document, logged_in, stored
-from comity.guidance.tests.test_offences_api import CH_OFFENCES, SOURCE
+from comity.guidance.tests.helpers import logged_in, store_swiss_offences
 
 URL = "/guidance/dual-criminality/"
 
 
 @pytest.fixture
 def swiss(db):
-    profile = document("CH", demonstration=True)
-    profile["general"]["dual_criminality_test"] = {
-        "value": "conduct",
-        "source": SOURCE,
-        "confirmed_on": "2026-01-10",
-    }
-    stored(profile)
-    national_offences_import(actor=None, raw=CH_OFFENCES | {"demonstration": True})
+    store_swiss_offences(demonstration=True)
 
 
 def test_an_officer_assesses_a_case_and_reads_the_verdict_and_its_reasons(swiss, peru):

@@ -5,47 +5,21 @@ verdict, its reasons and the national offences."""
 
 import copy
 import json
-from typing import Any
 
 import pytest
 from django.test import Client
 
 from comity.core.models import AuditEntry
 from comity.guidance.models import NationalOffence
-from comity.guidance.services import national_offences_import
-from comity.guidance.tests.helpers import document, grant_editor, stored
+from comity.guidance.tests.helpers import CH_OFFENCES, grant_editor, store_swiss_offences
 from conftest import bearer
-
-SOURCE = "Swiss Criminal Code (SCC), as in force on 1 January 2026"
-
-CH_OFFENCES: dict[str, Any] = {
-    "format": "comity-national-offences/1",
-    "country": "CH",
-    "demonstration": False,
-    "offences": [
-        {"name": "Bestechen", "statute": "StGB", "article": "art. 322ter", "max_penalty": "5 years' imprisonment",
-         "legal_persons_liable": True, "conduct": ["bribe-official-give"], "source": SOURCE, "confirmed_on": "2026-01-10"},
-        {"name": "Sich bestechen lassen", "statute": "StGB", "article": "art. 322quater",
-         "max_penalty": "5 years' imprisonment", "legal_persons_liable": True, "conduct": ["bribe-official-take"],
-         "source": SOURCE, "confirmed_on": "2026-01-10"},
-        {"name": "Amtsmissbrauch", "statute": "StGB", "article": "art. 312", "max_penalty": "5 years' imprisonment",
-         "legal_persons_liable": False, "conduct": ["abuse-of-functions"], "source": SOURCE, "confirmed_on": "2026-01-10"},
-    ],
-}  # fmt: skip
 
 URL = "/api/v1/guidance/dual-criminality"
 
 
 @pytest.fixture
 def swiss(db):
-    profile = document("CH")  # coercive measures only, UNCAC accepted
-    profile["general"]["dual_criminality_test"] = {
-        "value": "conduct",
-        "source": SOURCE,
-        "confirmed_on": "2026-01-10",
-    }
-    stored(profile)
-    national_offences_import(actor=None, raw=CH_OFFENCES)
+    store_swiss_offences()
 
 
 def put(client: Client, country: str, body: object):
