@@ -21,7 +21,7 @@ from comity.guidance.choices import (
     SectionPart,
     Subject,
 )
-from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, SOURCE_MAX, TEXT_MAX
+from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, OFFENCES_MAX, SOURCE_MAX, TEXT_MAX
 from comity.reference.choices import LegalBasis, Measure, Offence, RefusalGround
 
 SOURCE, CONFIRMED = "source", "confirmed_on"
@@ -240,3 +240,48 @@ class DualCriminalityForm(forms.Form):
     def show_errors(self, error: ValidationError) -> None:
         for field, messages in error.message_dict.items():
             self.add_error(field if field in self.fields else None, messages)
+
+
+class OffenceForm(forms.Form):
+    """One national offence on the page that edits a State's list; the service checks it."""
+
+    name = forms.CharField(label=_("Offence"), max_length=LABEL_MAX, required=False)
+    statute = forms.CharField(label=_("Statute"), max_length=LABEL_MAX, required=False)
+    article = forms.CharField(label=_("Article"), max_length=60, required=False)
+    max_penalty = forms.CharField(label=_("Maximum penalty"), max_length=200, required=False)
+    legal_persons_liable = forms.BooleanField(label=_("Legal persons can be liable"), required=False)
+    conduct = forms.MultipleChoiceField(
+        label=_("Conduct it covers"),
+        choices=ConductElement.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    source = forms.CharField(label=_("Source"), max_length=SOURCE_MAX, required=False)
+    confirmed_on = forms.DateField(
+        label=_("Last confirmed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("legal_persons_liable", "conduct", "confirmed_on"):
+                field.widget.attrs["dir"] = "auto"
+
+    def given(self) -> bool:
+        data = self.cleaned_data
+        return any(data.get(name) for name in ("name", "statute", "article", "conduct", "source"))
+
+    def offence(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            **{
+                name: data.get(name, "").strip()
+                for name in ("name", "statute", "article", "max_penalty", "source")
+            },
+            "legal_persons_liable": bool(data.get("legal_persons_liable")),
+            "conduct": list(data.get("conduct", [])),
+            "confirmed_on": data["confirmed_on"].isoformat() if data.get("confirmed_on") else None,
+        }
+
+
+OffenceFormSet = formset_factory(OffenceForm, extra=2, max_num=OFFENCES_MAX, absolute_max=OFFENCES_MAX)

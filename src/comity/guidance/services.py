@@ -22,7 +22,7 @@ from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.services import audit
 from comity.guidance.models import NationalOffence, Profile, ProfileVersion
-from comity.guidance.schemas import FORMAT, NationalOffencesDocument, ProfileDocument
+from comity.guidance.schemas import FORMAT, OFFENCES_FORMAT, NationalOffencesDocument, ProfileDocument
 from comity.guidance.selectors import EDIT_PROFILE, flatten
 from comity.reference.choices import Measure
 
@@ -287,3 +287,16 @@ def national_offences_import(
 ) -> list[NationalOffence]:
     """A national offences file, checked whole, then saved; nothing written if it does not match."""
     return national_offences_save(actor=actor, document=parse_offences(raw), via=via)
+
+
+def national_offences_update(
+    *, actor: User, country: str, offences: list[Mapping[str, Any]]
+) -> list[NationalOffence]:
+    """Replace `country`'s national offences with `offences` (the edit page), keeping whether the
+    list is demonstration data."""
+    _require_editor(actor, country)
+    demonstration = NationalOffence.objects.filter(country=country, demonstration=True).exists()
+    document = parse_offences(
+        {"format": OFFENCES_FORMAT, "country": country, "demonstration": demonstration, "offences": offences}
+    )
+    return national_offences_save(actor=actor, document=document)

@@ -16,4 +16,5 @@ urlpatterns = [
     re_path(STATE + r"history/$", views.profile_history, name="guidance-profile-history"),
     re_path(STATE + r"edit/$", views.general_edit, name="guidance-general-edit"),
     re_path(STATE + r"edit/(?P<measure>[a-z-]+)/$", views.section_edit, name="guidance-section-edit"),
+    re_path(STATE + r"offences/edit/$", views.offences_edit, name="guidance-offences-edit"),
 ]

@@ -17,7 +17,13 @@ from comity.guidance import selectors, services
 from comity.guidance.assessment import NOTICE, case_from
 from comity.guidance.choices import ConductElement, EawCategory, GeneralRequirement, SectionPart
 from comity.guidance.crosswalk import crosswalk
-from comity.guidance.forms import DualCriminalityForm, ElementFormSet, GeneralForm, SectionForm
+from comity.guidance.forms import (
+    DualCriminalityForm,
+    ElementFormSet,
+    GeneralForm,
+    OffenceFormSet,
+    SectionForm,
+)
 from comity.guidance.management.commands.guidance import export_text
 from comity.reference.choices import Measure, Offence
 from comity.reference.countries import country_choices
@@ -254,3 +260,47 @@ def crosswalk_table(request: AuthedRequest) -> HttpResponse:
         for element in table.elements.values()
     ]
     return render(request, "guidance/crosswalk.html", {"table": table, "rows": rows})
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def offences_edit(request: AuthedRequest, country: str) -> HttpResponse:
+    """The State's national offences, one block each, and two empty ones to add; a block emptied is
+    removed. For the officials of that State (404 to others); saved for its editors only."""
+    code = country.upper()
+    profile = selectors.profile_for_edit(request.user, code)
+    current = selectors.national_offences_document(request.user, code)["offences"]
+    rows = OffenceFormSet(request.POST or None, initial=current, prefix="offences")
+    problems: list[str] = []  # about the list, not one of its offences
+    if request.method == "POST" and rows.is_valid():
+        given = [row for row in rows if row.given()]
+        try:
+            services.national_offences_update(
+                actor=request.user, country=code, offences=[row.offence() for row in given]
+            )
+        except ValidationError as error:
+            for path, messages_ in error.message_dict.items():
+                parts = path.split(".")
+                if (
+                    parts[0] == "offences"
+                    and len(parts) > 1
+                    and parts[1].isdigit()
+                    and int(parts[1]) < len(given)
+                ):
+                    row = given[int(parts[1])]
+                    field = parts[2] if len(parts) > 2 and parts[2] in row.fields else None
+                    for message in messages_:
+                        row.add_error(field, message)
+                else:
+                    problems.extend(messages_)
+        else:
+            messages.success(request, _("National offences saved."))
+            return redirect(f"/guidance/{code}/#national-offences")
+    problems.extend(str(error) for error in rows.non_form_errors())
+    invalid = any(row.errors for row in rows) or bool(problems)
+    return render(
+        request,
+        "guidance/offences_form.html",
+        {"rows": rows, "problems": problems, "country": code, "profile": profile},
+        status=422 if invalid else 200,
+    )
