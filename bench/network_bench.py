@@ -330,7 +330,9 @@ def build(scale: float = SCALE, seed: int = 1) -> Sizes:
                 )
             )
             for authority_id in parties:
-                participant_rows.append((consultation_id, authority_id, adapt(created)))
+                participant_rows.append(
+                    (consultation_id, authority_id, adapt(created), adapt(last_at), closed_at is not None)
+                )
                 for user_id in readers.get(authority_id, []):
                     if rng.random() < 0.7:
                         read = last_id if rng.random() < 0.8 else rng.randint(message_id, last_id)
@@ -362,7 +364,9 @@ def build(scale: float = SCALE, seed: int = 1) -> Sizes:
             consultation_rows,
         )
         sizes.participants = insert_rows(
-            ConsultationParticipant, ["consultation", "authority", "joined_at"], participant_rows
+            ConsultationParticipant,
+            ["consultation", "authority", "joined_at", "last_activity_at", "closed"],
+            participant_rows,
         )
         sizes.messages = insert_rows(
             ConsultationMessage,

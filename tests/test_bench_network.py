@@ -5,12 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db.models import Max
+from django.db.models import F, Max, Q
 
 from comity.accounts.demo import create_authorities_and_users
 from comity.accounts.models import User
 from comity.network import selectors
-from comity.network.models import Consultation, ConsultationMessage
+from comity.network.models import Consultation, ConsultationMessage, ConsultationParticipant
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
@@ -30,6 +30,10 @@ def test_builds_a_scoped_network_whose_threads_hold_together() -> None:
         .values_list("consultation", "last")
     )
     assert {c.pk: c.last_message_id for c in Consultation.objects.all()} == last
+    # Each participant's row carries its consultation's last activity and closing, as the services keep them.
+    assert not ConsultationParticipant.objects.exclude(
+        last_activity_at=F("consultation__last_activity_at"), closed=Q(consultation__closed_at__isnull=False)
+    ).exists()
     # The Peruvian officer sees the consultations of its authority only, and they are in the API.
     officer = User.objects.get(username="pe-officer")
     seen = selectors.consultations_visible_to(officer).count()

@@ -478,6 +478,11 @@ class ConsultationParticipant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The consultation's last activity and whether it is closed, copied here by every service that
+    # changes them (services._participants_follow), so that an authority's inbox is read from one
+    # index in its order, a page at a time, whatever the number of consultations it takes part in.
+    last_activity_at = models.DateTimeField()
+    closed = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -486,6 +491,12 @@ class ConsultationParticipant(models.Model):
                 name="consultation_participant_unique",
                 violation_error_message=_("This authority already takes part in the consultation."),
             )
+        ]
+        indexes = [
+            models.Index(
+                fields=["authority", "closed", "last_activity_at", "id"], name="consultation_inbox_idx"
+            ),
+            models.Index(fields=["authority", "last_activity_at", "id"], name="consultation_inbox_all_idx"),
         ]
 
     def __str__(self) -> str:

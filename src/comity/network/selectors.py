@@ -304,14 +304,29 @@ def alert_figures(user: User) -> AlertFigures:
 # Consultations (#22 item 4) ---------------------------------------------------------------------
 
 
+def _taking_part(user: User, authority: str) -> Q | None:
+    """`authority` (a lookup) is the user's authority, and it is an approved member, tested in the
+    same query as the read it guards (not in a query of its own before it); None for a user who
+    reads no consultation."""
+    if not user.reads_cases or user.authority_id is None or not user.is_active:
+        return None
+    approved = Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
+    return Q(Exists(approved), **{authority: user.authority_id})
+
+
 def consultations_visible_to(user: User) -> "QuerySet[Consultation]":
     """The consultations the user's authority takes part in, to a user who reads cases and whose
     authority is an approved member; none to anyone else (a suspended member included)."""
-    if not user.reads_cases or user.authority_id is None or not user.is_active:
-        return Consultation.objects.none()
-    # The membership is tested in the same query (not by a query of its own before it).
-    approved = Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
-    return Consultation.objects.filter(Exists(approved), participants__authority_id=user.authority_id)
+    taking_part = _taking_part(user, "participants__authority_id")
+    return Consultation.objects.none() if taking_part is None else Consultation.objects.filter(taking_part)
+
+
+def participations_of(user: User) -> "QuerySet[ConsultationParticipant]":
+    """The user's authority's places in consultations, to the same users as `consultations_visible_to`."""
+    taking_part = _taking_part(user, "authority_id")
+    if taking_part is None:
+        return ConsultationParticipant.objects.none()
+    return ConsultationParticipant.objects.filter(taking_part)
 
 
 @dataclass(frozen=True)
@@ -375,16 +390,15 @@ def _reference(authority: Authority) -> AuthorityRef:
 
 
 _AUTHORITY_FIELDS = ("pk", "name", "country", "kind")
+# The consultation's columns that the inbox shows (the participant's last activity is its own).
 _INBOX_FIELDS = (
     "pk",
     "subject",
     "handling",
     "created_at",
-    "last_activity_at",
     "last_message_id",
     "closed_at",
     "request_id",
-    "read_up_to",
     *(f"opened_by_authority__{name}" for name in _AUTHORITY_FIELDS),
 )
 
@@ -396,21 +410,32 @@ def consultation_inbox(
     same cost on the first page and the last, however many the authority takes part in), each
     with its participants and whether the user has read it to its last message. A ValidationError
     names a cursor that is not valid."""
-    rows = consultations_visible_to(user)
-    if filters.state == "open":
-        rows = rows.filter(closed_at__isnull=True)
-    elif filters.state == "closed":
-        rows = rows.filter(closed_at__isnull=False)
+    # The page is read from the authority's participant rows, which carry each consultation's last
+    # activity and closing in one index (models.ConsultationParticipant), in its order: the
+    # database joins the page's consultations only.
+    places = participations_of(user)
+    if filters.state != "all":
+        places = places.filter(closed=filters.state == "closed")
     if filters.handling:
-        rows = rows.filter(handling=filters.handling)
-    read = ConsultationReceipt.objects.filter(consultation=OuterRef("pk"), user=user).values("read_up_to")
+        places = places.filter(consultation__handling=filters.handling)
+    read = ConsultationReceipt.objects.filter(consultation=OuterRef("consultation_id"), user=user).values(
+        "read_up_to"
+    )
     page = keyset_page(
-        rows.annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0))).values(*_INBOX_FIELDS),
+        places.annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0))).values(
+            "pk", "last_activity_at", "read_up_to", *(f"consultation__{name}" for name in _INBOX_FIELDS)
+        ),
         sort="-last_activity_at",
         cursor=cursor,
         size=size,
     )
-    participants: dict[int, list[AuthorityRef]] = {row["pk"]: [] for row in page.items}
+    rows = [
+        {name.removeprefix("consultation__"): value for name, value in place.items()}
+        | {"pk": place["consultation__pk"]}
+        for place in page.items
+    ]
+    ids = [row["pk"] for row in rows]
+    participants: dict[int, list[AuthorityRef]] = {pk: [] for pk in ids}
     for consultation_id, pk, name, country, kind in (
         ConsultationParticipant.objects.filter(consultation_id__in=participants)
         .order_by("pk")
@@ -435,7 +460,7 @@ def consultation_inbox(
                 unread=row["read_up_to"] < row["last_message_id"],
                 request_id=row["request_id"],
             )
-            for row in page.items
+            for row in rows
         ],
         page.next_cursor,
     )

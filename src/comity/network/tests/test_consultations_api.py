@@ -355,3 +355,43 @@ def test_the_inbox_comes_in_keyset_pages(hub, peru, switzerland, settings):
     assert [f"Case {n}" in second for n in range(5)] == [True, False, True, False, False]
     assert "First page" in second and "Next page" not in second
     assert "not valid" in lima.get("/network/consultations/?cursor=x").content.decode()
+
+
+def test_the_inbox_follows_every_change_of_a_consultation(hub, peru, switzerland, nigeria):
+    """The inbox is read from each participant's own row: an invitation, a message, a closing and
+    a conversion each move the consultation there for every participant."""
+    members(nigeria)
+    first, second, third = (
+        services.consultation_open(
+            actor=peru.officer,
+            participants=[switzerland.authority],
+            subject=f"Case {n}",
+            handling="TLP:GREEN",
+        )
+        for n in range(3)
+    )
+    lima, bern, abuja = bearer(peru.officer), bearer(switzerland.officer), bearer(nigeria.officer)
+
+    def inbox(client: Client, state: str = "open") -> list[int]:
+        return [row["id"] for row in client.get(f"{BASE}?state={state}").json()["items"]]
+
+    services.consultation_invite(actor=peru.officer, consultation=first, authorities=[nigeria.authority])
+    assert inbox(abuja) == [first.pk] and inbox(bern) == [first.pk, third.pk, second.pk]
+    services.consultation_post(actor=switzerland.officer, consultation=second, body="An answer")
+    assert inbox(lima) == inbox(bern) == [second.pk, first.pk, third.pk]
+    services.consultation_close(actor=switzerland.officer, consultation=first)
+    assert inbox(abuja) == [] and inbox(abuja, "closed") == [first.pk]
+    services.consultation_convert(
+        actor=peru.officer,
+        consultation=third,
+        type="mla",
+        proceeding="criminal",
+        legal_basis="uncac",
+        offences=["uncac-15"],
+    )
+    assert inbox(lima) == inbox(bern) == [second.pk]
+    assert inbox(bern, "closed") == [third.pk, first.pk] and inbox(bern, "all") == [
+        third.pk,
+        first.pk,
+        second.pk,
+    ]
