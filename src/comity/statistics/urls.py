@@ -8,6 +8,7 @@ urlpatterns = [
     path("assets/", views.asset_statistics_page, name="statistics-assets"),
     path("assets/export/", views.asset_statistics_export, name="statistics-assets-export"),
     path("global/", views.global_page, name="statistics-global"),
+    path("submission/", views.submission_page, name="statistics-submission"),
     path("report.pdf", views.statistics_report, name="statistics-report"),
     path("network/", views.network_statistics_page, name="statistics-network"),
 ]

@@ -12,7 +12,7 @@ from comity.core.bulk import analyze
 from comity.guidance.demo import create_national_offences, create_profiles
 from comity.ledger.demo import create_ledger
 from comity.network.demo import create_alerts_and_meetings, create_consultations
-from comity.statistics.demo import DEMO_PERIOD, create_submissions
+from comity.statistics.demo import DEMO_PERIOD, create_national_coordination, create_submissions
 
 
 class Command(BaseCommand):
@@ -50,6 +50,7 @@ class Command(BaseCommand):
             assets = create_asset_cases(random.Random(options["seed"]), authorities)
         entries = create_ledger(random.Random(options["seed"]))
         with transaction.atomic():
+            create_national_coordination(random.Random(options["seed"]))
             submissions = create_submissions(authorities)
         # After the network and its directory: alerts and meetings are between its members.
         alerts, meetings = create_alerts_and_meetings(random.Random(options["seed"]))
