@@ -5,6 +5,8 @@ guidance.selectors.dual_criminality gathers those inputs for a user. It is guida
 opinion: every answer says so (NOTICE).
 
 The rules it applies:
+- extradition requires it always (UNCAC art. 44(1); art. 44(2) lets a State's law waive it, which
+  a profile does not record); for other requests:
 - the requested State requires dual criminality never, for coercive measures only, or for every
   request (its profile's `dual_criminality`); a State that says nothing is treated as requiring it
   for every request;
@@ -27,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from comity.core.errors import FieldErrors
 from comity.guidance.choices import ConductElement, DualCriminality, DualCriminalityTest, Subject, Verdict
 from comity.guidance.crosswalk import Crosswalk, crosswalk
-from comity.reference.choices import LegalBasis, Measure, Offence
+from comity.reference.choices import LegalBasis, Measure, Offence, RequestType
 from comity.reference.countries import country_name
 
 NOTICE = gettext_lazy("Guidance, not a legal opinion.")
@@ -63,6 +65,7 @@ class Case:
     measures: tuple[str, ...]
     conduct: tuple[str, ...] = ()
     subject: str = Subject.NATURAL_PERSON
+    type: str = RequestType.MLA
 
 
 @dataclass(frozen=True)
@@ -129,15 +132,18 @@ def case_from(data: Mapping[str, Any]) -> Case:
     if requesting and requesting == requested:
         errors.add("requested_country", _("The requested State must differ from the requesting State."))
     offences, measures, conduct = codes("offences"), codes("measures"), codes("conduct")
+    kind = str(data.get("type") or RequestType.MLA)
+    errors.code("type", kind, RequestType)
     if errors.required("offences", offences):
         errors.codes("offences", offences, Offence)
-    if errors.required("measures", measures):
+    # An extradition asks for the person, not for measures.
+    if kind == RequestType.EXTRADITION or errors.required("measures", measures):
         errors.codes("measures", measures, Measure)
     errors.codes("conduct", conduct, ConductElement)
     subject = str(data.get("subject") or Subject.NATURAL_PERSON)
     errors.code("subject", subject, Subject)
     errors.raise_if_any()
-    return Case(requesting, requested, tuple(offences), tuple(measures), tuple(conduct), subject)
+    return Case(requesting, requested, tuple(offences), tuple(measures), tuple(conduct), subject, kind)
 
 
 def _value(general: Mapping[str, Any] | None, key: str) -> Any:
@@ -177,7 +183,7 @@ def assess(
             )
             % {"state": state},
         )
-    elif rule is None:
+    elif rule is None and case.type != RequestType.EXTRADITION:
         say(
             "rule-unknown",
             _(
@@ -186,8 +192,18 @@ def assess(
             )
             % {"state": state},
         )
-    if rule == DualCriminality.NEVER:
-        needing: list[str] = []
+    if case.type == RequestType.EXTRADITION:
+        needing: list[str] = [RequestType.EXTRADITION]
+        say(
+            "extradition",
+            _(
+                "Extradition requires that the conduct be an offence in %(state)s too (UNCAC art. "
+                "44(1)), unless its law permits otherwise (art. 44(2))."
+            )
+            % {"state": state},
+        )
+    elif rule == DualCriminality.NEVER:
+        needing = []
         say("never", _("%(state)s does not require dual criminality.") % {"state": state})
     elif rule == DualCriminality.COERCIVE:
         needing = coercive

@@ -22,7 +22,7 @@ from comity.guidance.choices import (
     Subject,
 )
 from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, OFFENCES_MAX, SOURCE_MAX, TEXT_MAX
-from comity.reference.choices import LegalBasis, Measure, Offence, RefusalGround
+from comity.reference.choices import LegalBasis, Measure, Offence, RefusalGround, RequestType
 
 SOURCE, CONFIRMED = "source", "confirmed_on"
 UNKNOWN = [("", _("Not known"))]
@@ -203,6 +203,15 @@ class DualCriminalityForm(forms.Form):
 
     requesting_country = forms.ChoiceField(label=_("Requesting State"), choices=(), required=False)
     requested_country = forms.ChoiceField(label=_("Requested State"), choices=(), required=False)
+    type = forms.ChoiceField(
+        label=_("Type of request"),
+        choices=[
+            (RequestType.MLA, RequestType.MLA.label),
+            (RequestType.EXTRADITION, RequestType.EXTRADITION.label),
+        ],
+        initial=RequestType.MLA,
+        required=False,
+    )
     offences = forms.MultipleChoiceField(
         label=_("Offences in the requesting State"),
         choices=Offence.choices,

@@ -278,8 +278,9 @@ class NationalOffencesDocument(Strict):
 
 
 class DualCriminalityIn(Schema):
-    """A case to assess: codes of VOCABULARY.md (countries, offences, measures) and of the offence
-    crosswalk (conduct); `subject`: natural-person (default) or legal-person."""
+    """A case to assess: codes of VOCABULARY.md (countries, offences, measures, type) and of the
+    offence crosswalk (conduct); `subject`: natural-person (default) or legal-person; `measures`
+    may be empty for an extradition."""
 
     requesting_country: str = ""
     requested_country: str = ""
@@ -287,6 +288,9 @@ class DualCriminalityIn(Schema):
     measures: list[str] = Field([], max_length=20)
     conduct: list[str] = Field([], max_length=40)
     subject: str = "natural-person"
+    type: str = Field(
+        "mla", description="the request's type (VOCABULARY.md): extradition always needs dual criminality"
+    )
 
 
 class ReasonOut(Schema):

@@ -147,13 +147,6 @@ def national_offences_of(user: User, country: str) -> "QuerySet[NationalOffence]
     return NationalOffence.objects.filter(country=country).order_by("position")
 
 
-def offence_countries(user: User) -> list[str]:
-    """The States whose national offences are recorded."""
-    if not user.is_authenticated or not user.reads_cases:
-        return []
-    return list(NationalOffence.objects.order_by("country").values_list("country", flat=True).distinct())
-
-
 def dual_criminality(user: User, case: Case) -> Assessment:
     """The assessment of `case` (guidance.assessment.assess) on the requested State's profile and
     national offences; 404 to whoever reads no case. What the drafting of a request calls too."""

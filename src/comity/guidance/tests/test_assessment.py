@@ -102,6 +102,30 @@ def test_the_verdict_on_each_case(profile, offences, measures, conduct, subject,
     assert all(reason.message for reason in found.reasons)
 
 
+@pytest.mark.parametrize(
+    ("profile", "conduct", "subject", "verdict", "reasons"),
+    [
+        # Extradition needs dual criminality even where assistance never does (UNCAC art. 44(1)).
+        ("never", ("bribe-official-take",), NATURAL, "likely-satisfied", {"extradition", "conduct-covered"}),
+        (
+            "never",
+            ("illicit-enrichment",),
+            NATURAL,
+            "needs-attention",
+            {"extradition", "conduct-not-covered"},
+        ),
+        ("coercive", ("abuse-of-functions",), LEGAL, "needs-attention", {"legal-person-not-liable"}),
+        ("none", ("bribe-official-give",), NATURAL, "likely-satisfied", {"no-profile", "extradition"}),
+    ],
+)
+def test_extradition_always_needs_dual_criminality(profile, conduct, subject, verdict, reasons):
+    case = Case("PE", "CH", ("uncac-15",), (), conduct, subject, "extradition")
+    found = assess(case, general=PROFILES[profile], offences=OFFENCES)
+    codes = {reason.code for reason in found.reasons}
+    assert found.verdict == verdict and reasons <= codes, codes
+    assert "never" not in codes
+
+
 def test_the_reasons_name_the_state_the_conduct_and_the_national_offence():
     case = Case("PE", "CH", ("uncac-20",), ("bank-records",), ("bribe-official-take",))
     found = assess(case, general=PROFILES["coercive"], offences=OFFENCES)
@@ -143,4 +167,12 @@ def test_a_case_is_checked_field_by_field():
         {"requesting_country": "pe", "requested_country": "ch", "offences": ["uncac-15", "uncac-15"],
          "measures": ["freezing"]}
     )  # fmt: skip
-    assert case == Case("PE", "CH", ("uncac-15",), ("freezing",), (), "natural-person")
+    assert case == Case("PE", "CH", ("uncac-15",), ("freezing",), (), "natural-person", "mla")
+    # An extradition needs no measure; a type outside the vocabulary is named.
+    extradition = case_from({"requesting_country": "PE", "requested_country": "CH", "offences": ["uncac-15"],
+                             "type": "extradition"})  # fmt: skip
+    assert extradition.type == "extradition" and extradition.measures == ()
+    with pytest.raises(ValidationError) as raised:
+        case_from({"requesting_country": "PE", "requested_country": "CH", "offences": ["uncac-15"],
+                   "measures": ["freezing"], "type": "surrender"})  # fmt: skip
+    assert set(raised.value.message_dict) == {"type"}

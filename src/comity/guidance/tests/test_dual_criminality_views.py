@@ -36,6 +36,15 @@ def test_an_officer_assesses_a_case_and_reads_the_verdict_and_its_reasons(swiss,
          "measures": ["bank-records"], "conduct": ["bribe-official-take"]},
     ).content.decode()  # fmt: skip
     assert 'class="verdict likely-satisfied"' in named and 'data-code="different-name"' in named
+    # Extradition: no measure to choose, and dual criminality always checked.
+    extradition = client.get(
+        URL,
+        {"requesting_country": "PE", "requested_country": "CH", "type": "extradition", "offences": ["uncac-20"],
+         "conduct": ["illicit-enrichment"]},
+    )  # fmt: skip
+    assert extradition.status_code == 200
+    html = extradition.content.decode()
+    assert 'class="verdict needs-attention"' in html and 'data-code="extradition"' in html
 
 
 def test_a_bad_case_names_each_field(swiss, peru):
