@@ -5,12 +5,13 @@ authority: to anyone else a draft does not exist (404)."""
 
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Body, Router, Status
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.core.policy import require_reader
-from comity.drafting import selectors, services
+from comity.drafting import documents, selectors, services
 from comity.drafting.check import check
 from comity.drafting.models import Draft
 from comity.drafting.schemas import CheckOut, DraftOut, DraftSummary, RegisterOut, ShareIn
@@ -91,6 +92,23 @@ def check_draft(request: AuthedRequest, draft_id: int) -> dict[str, Any]:
     """What is missing (`blocking`: the State will not execute without it; `advisory`: it will
     help) and what the State does not accept, each with the draft's field and the reason."""
     return check_out(selectors.draft_detail(request.user, draft_id, channel="api"))
+
+
+@router.get(
+    "/{int:draft_id}/document",
+    auth=api_auth,
+    summary="The draft as a letter: an editable Word document or a PDF",
+    response={200: bytes},
+)
+def draft_document(
+    request: AuthedRequest, draft_id: int, format: str = "docx", language: str = ""
+) -> HttpResponse:
+    """`format`: docx or pdf; `language` defaults to the first the requested State accepts, else
+    English. An incomplete draft is marked as such at the head of the letter; its last page is
+    the checklist of the documents enclosed."""
+    draft = selectors.draft_detail(request.user, draft_id, channel="api")
+    written_format, written_language = documents.parse_query(format, language)
+    return documents.response(draft, written_format, written_language)
 
 
 @router.post(
