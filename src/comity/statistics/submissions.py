@@ -31,6 +31,9 @@ from django.utils.translation import gettext as _
 
 from comity.reference.choices import Barrier, StateRole
 from comity.reference.countries import is_country, region_of
+from comity.reference.uncac_parties import AS_OF as PARTIES_AS_OF
+from comity.reference.uncac_parties import SOURCE as PARTIES_SOURCE
+from comity.reference.uncac_parties import STATES_PARTIES
 from comity.statistics.models import Submission
 from comity.statistics.national import asset_section, national_requests, suppress
 from comity.statistics.selectors import StateParty, figures_over
@@ -357,4 +360,116 @@ def global_figures(period: int) -> dict[str, Any]:
         "states": sorted(states, key=lambda r: r["state"]),
         "regions": sorted(regions.values(), key=lambda r: r["region"]),
         "total": totals,
+    }
+
+
+def state_role(assets: dict[str, Any]) -> str | None:
+    """A State's role over a year's cases, as the 2020 report counts responses (000 §28): `both`
+    when it was State of origin and of asset location, else its one role; None without a case. A
+    suppressed count is at least one case."""
+    present = {row["role"] for row in assets["by_role"] if row["cases"] != 0}
+    if StateRole.BOTH in present or {StateRole.ORIGIN, StateRole.ASSET_LOCATION} <= present:
+        return StateRole.BOTH.value
+    return next(
+        (
+            str(role)
+            for role in (StateRole.ORIGIN, StateRole.ASSET_LOCATION, StateRole.THIRD)
+            if role in present
+        ),
+        None,
+    )
+
+
+def _amounts(section: dict[str, Any]) -> dict[str, Decimal]:
+    return {key: Decimal(section[key]) for key in AMOUNT_KEYS}
+
+
+def _added(into: dict[str, Decimal], amounts: dict[str, Decimal]) -> None:
+    for key, amount in amounts.items():
+        into[key] = into.get(key, Decimal(0)) + amount
+
+
+# Coverage below this share of the States parties (or this many States) rests on few States.
+FEW_STATES_SHARE, FEW_STATES = 0.25, 10
+
+
+def global_asset_figures() -> dict[str, Any]:
+    """The secretariat's asset recovery figures over every period received: amounts by year, UN
+    region and role; the share of answering States by role; barriers by the States that met them
+    (and the cases, as the range suppression allows) and by role; and the coverage of each period
+    against the dated list of States parties. Amounts are never suppressed; no State's suppressed
+    count appears: a count added from suppressed cells is a range."""
+    submissions = list(Submission.objects.filter(payload__version=VERSION).order_by("period", "state"))
+    by_year: dict[int, dict[str, Decimal]] = {}
+    by_region: dict[tuple[int, str], dict[str, Decimal]] = {}
+    by_role: dict[tuple[int, str], dict[str, Decimal]] = {}
+    roles: dict[int, dict[str, int]] = {}
+    barrier_states: dict[str, set[str]] = {}
+    barrier_cases: dict[str, Bounds] = {}
+    barrier_roles: dict[tuple[str, str], Bounds] = {}
+    answered: dict[int, dict[str, list[str]]] = {}
+    for submission in submissions:
+        payload, period = submission.payload, submission.period
+        assets, threshold = payload["assets"], payload["threshold"]
+        _added(by_year.setdefault(period, {}), _amounts(assets))
+        _added(by_region.setdefault((period, region_of(submission.state)[0]), {}), _amounts(assets))
+        for row in assets["by_role"]:
+            _added(by_role.setdefault((period, row["role"]), {}), _amounts(row))
+        role = state_role(assets)
+        counted = roles.setdefault(period, dict.fromkeys([*StateRole.values, "none"], 0))
+        counted[role or "none"] += 1
+        for row in assets["barriers"]:
+            barrier_states.setdefault(row["barrier"], set()).add(submission.state)
+            barrier_cases[row["barrier"]] = barrier_cases.get(row["barrier"], Bounds()).plus(
+                row["cases"], threshold
+            )
+        for row in assets.get("barriers_by_role", []):
+            key = (row["barrier"], row["role"])
+            barrier_roles[key] = barrier_roles.get(key, Bounds()).plus(row["cases"], threshold)
+        kind = "no_case" if assets["no_case"] else "submitted"
+        answered.setdefault(period, {"submitted": [], "no_case": []})[kind].append(submission.state)
+    coverage = []
+    for period, states in sorted(answered.items()):
+        answering = set(states["submitted"]) | set(states["no_case"])
+        parties_answering = answering & STATES_PARTIES
+        coverage.append(
+            {
+                "period": period,
+                "parties": len(STATES_PARTIES),
+                "submitted": len(set(states["submitted"])),
+                "no_case": len(set(states["no_case"])),
+                "not_answered": len(STATES_PARTIES - parties_answering),
+                "share": round(len(parties_answering) / len(STATES_PARTIES), 4),
+                "few_states": len(answering) < max(FEW_STATES, FEW_STATES_SHARE * len(STATES_PARTIES)),
+            }
+        )
+    return {
+        "parties_as_of": PARTIES_AS_OF,
+        "parties_source": PARTIES_SOURCE,
+        "by_year": [{"period": p, **a} for p, a in sorted(by_year.items())],
+        "by_region": [{"period": p, "region": r, **a} for (p, r), a in sorted(by_region.items())],
+        "by_role": [{"period": p, "role": r, **a} for (p, r), a in sorted(by_role.items())],
+        "shares": [
+            {
+                "period": p,
+                "states": sum(counts.values()),
+                "roles": [
+                    {"role": role, "states": n, "share": round(n / sum(counts.values()), 4)}
+                    for role, n in counts.items()
+                ],
+            }
+            for p, counts in sorted(roles.items())
+        ],
+        "barriers": sorted(
+            (
+                {"barrier": code, "states": len(states), "cases": barrier_cases[code]}
+                for code, states in barrier_states.items()
+            ),
+            key=lambda row: (-row["states"], row["barrier"]),
+        ),
+        "barriers_by_role": [
+            {"barrier": code, "role": role, "cases": cases}
+            for (code, role), cases in sorted(barrier_roles.items())
+        ],
+        "coverage": coverage,
     }

@@ -58,7 +58,7 @@ from comity.statistics.models import Submission
 from comity.statistics.national import counted_cases
 from comity.statistics.selectors import PENDING, Figures, figures_scope, request_counts_by, request_figures
 from comity.statistics.services import submission_receive
-from comity.statistics.submissions import build_submission, global_figures
+from comity.statistics.submissions import AMOUNT_KEYS, build_submission, global_asset_figures, global_figures
 
 TOP_COUNTERPARTS = 10
 
@@ -269,8 +269,95 @@ def global_page(request: AuthedRequest) -> HttpResponse:
         row["name"] = country_name(row["state"])
     figures["states"].sort(key=lambda row: row["name"])
     return render(
-        request, "statistics/global.html", {"figures": figures, "periods": periods, "period": period}
+        request,
+        "statistics/global.html",
+        {"figures": figures, "periods": periods, "period": period} | _global_asset_context(),
     )
+
+
+def _require_secretariat(request: AuthedRequest) -> None:
+    """The secretariat's global figures and their downloads: 404 to every other role."""
+    if request.user.role != Role.SECRETARIAT:
+        raise Http404
+
+
+def _global_asset_context() -> dict[str, Any]:
+    """The secretariat's asset recovery figures, labelled, with their charts (page and PDF)."""
+    figures = global_asset_figures()
+    role_label = dict(StateRole.choices) | {"none": _("No case")}
+    barrier_label = dict(Barrier.choices)
+    returned_chart, returned_unit = _amount_bars(
+        [(str(row["period"]), row["returned_usd"]) for row in figures["by_year"]]
+    )
+    latest = figures["shares"][-1] if figures["shares"] else None
+    return {
+        "global_assets": figures,
+        "returned_chart": returned_chart,
+        "returned_unit": returned_unit,
+        "shares_chart": charts.bar_chart(
+            [(str(role_label[r["role"]]), round(r["share"] * 100, 1)) for r in latest["roles"]]
+            if latest
+            else []
+        ),
+        "shares_period": latest["period"] if latest else None,
+        "role_label": role_label,
+        "barrier_rows": [
+            (str(barrier_label[r["barrier"]]), r["states"], r["cases"]) for r in figures["barriers"]
+        ],
+        "barrier_role_rows": [
+            (str(barrier_label[r["barrier"]]), str(role_label[r["role"]]), r["cases"])
+            for r in figures["barriers_by_role"]
+        ],
+        "role_rows": [(r["period"], str(role_label[r["role"]]), r) for r in figures["by_role"]],
+        "share_rows": [
+            (
+                s["period"],
+                s["states"],
+                [(str(role_label[r["role"]]), r["states"], r["share"]) for r in s["roles"]],
+            )
+            for s in figures["shares"]
+        ],
+    }
+
+
+@login_required
+def global_open_data(request: AuthedRequest) -> HttpResponseBase:
+    """The global asset recovery figures as open data (CSV): amounts, shares, barriers, coverage;
+    no State's suppressed count (a count added from suppressed cells is its range)."""
+    _require_secretariat(request)
+    figures = global_asset_figures()
+    rows: list[list[Any]] = [
+        ["table", "period", "key", "frozen_usd", "confiscated_usd", "returned_usd", "value"]
+    ]
+    for row in figures["by_year"]:
+        rows.append(["amounts_by_year", row["period"], "", *(row[k] for k in AMOUNT_KEYS), ""])
+    for row in figures["by_region"]:
+        rows.append(["amounts_by_region", row["period"], row["region"], *(row[k] for k in AMOUNT_KEYS), ""])
+    for row in figures["by_role"]:
+        rows.append(["amounts_by_role", row["period"], row["role"], *(row[k] for k in AMOUNT_KEYS), ""])
+    for share in figures["shares"]:
+        for role in share["roles"]:
+            rows.append(["share_of_states_by_role", share["period"], role["role"], "", "", "", role["share"]])
+    for row in figures["barriers"]:
+        rows.append(["states_meeting_barrier", "", row["barrier"], "", "", "", row["states"]])
+        rows.append(["cases_meeting_barrier", "", row["barrier"], "", "", "", str(row["cases"])])
+    for row in figures["coverage"]:
+        for key in ("parties", "submitted", "no_case", "not_answered", "share"):
+            rows.append(
+                [f"coverage_{key}", row["period"], figures["parties_as_of"].isoformat(), "", "", "", row[key]]
+            )
+    return spreadsheet_response(rows, "comity-global-asset-recovery", "csv", "data")
+
+
+@login_required
+def global_report(request: AuthedRequest) -> HttpResponse:
+    """The secretariat's global asset recovery report (PDF, WeasyPrint), charts included."""
+    _require_secretariat(request)
+    html = render_to_string("statistics/global_report.html", _global_asset_context(), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="comity-global-asset-recovery.pdf"'
+    return response
 
 
 @login_required

@@ -19,6 +19,7 @@ from comity.reference.money import USD
 from comity.statistics.assets import asset_figures
 from comity.statistics.models import Submission
 from comity.statistics.national import data_call_cases, national_cases, national_requests, state_authorities
+from comity.statistics.submissions import global_asset_figures
 from conftest import bearer
 
 
@@ -175,3 +176,43 @@ def test_the_coordinator_sends_the_submission_then_only_corrections(peru, switze
     [submission] = Submission.objects.all()
     assert (submission.state, submission.period, submission.versions.count()) == ("PE", 2024, 2)
     assert page.post("/statistics/submission/", {"period": "2999"}).status_code == 422
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_secretariat_sees_amounts_shares_barriers_and_coverage(demo, tmp_path):
+    # the demo's States submitted 2025 at load; the secretariat imports Peru's 2024 as well
+    path = tmp_path / "pe-2024.json"
+    run("export", "submission", "--period", "2024", "--country", "PE", "--output", str(path))
+    run("import", "submission", str(path))
+    received = Submission.objects.filter(period=2025)
+    assert received.count() >= 6
+    figures = global_asset_figures()
+    [year] = [row for row in figures["by_year"] if row["period"] == 2025]
+    assert year["returned_usd"] == sum(Decimal(s.payload["assets"]["returned_usd"]) for s in received)
+    [coverage] = [row for row in figures["coverage"] if row["period"] == 2025]
+    assert coverage["submitted"] + coverage["no_case"] == received.count()
+    assert coverage["not_answered"] == coverage["parties"] - received.count() and coverage["few_states"]
+    [shares] = [row for row in figures["shares"] if row["period"] == 2025]
+    assert sum(r["states"] for r in shares["roles"]) == received.count()
+
+    analyst = Client()
+    analyst.force_login(User.objects.get(username="secretariat"))
+    page = analyst.get("/statistics/global/?period=2025").content.decode()
+    for text in (
+        "Coverage",
+        "These figures rest on few States",
+        "Share of the answering States by role",
+        "Barriers met",
+    ):
+        assert text in page
+    answer = analyst.get("/statistics/global/open-data.csv")
+    csv = b"".join(answer.streaming_content).decode() if answer.streaming else answer.content.decode()
+    assert "coverage_not_answered,2025" in csv and "amounts_by_year,2025" in csv
+    assert "None" not in csv
+    pdf = analyst.get("/statistics/global/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    for username in ("pe-coordinator", "pe-officer"):
+        other = Client()
+        other.force_login(User.objects.get(username=username))
+        assert other.get("/statistics/global/open-data.csv").status_code == 404
+        assert other.get("/statistics/global/report.pdf").status_code == 404
