@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
+from django.http import QueryDict
 
 from comity.accounts.models import User
 from comity.cooperation.filters import RequestFilterSet
@@ -259,6 +260,13 @@ def figures_scope(user: User, params: Mapping[str, Any] | None) -> tuple[Party, 
     authority's. The one place that decides it, for the pages, the API, the exports and the PDF."""
     country = user.coordinated_country
     if country:
+        # The list's direction and counterpart filters are seen from one authority: for a State
+        # they would mean the coordinator's own authority, so they are left out (group by
+        # direction or counterpart_country instead, which are seen from the State).
+        kept: Any = params.copy() if isinstance(params, QueryDict) else dict(params or {})
+        for name in ("direction", "counterpart_country"):
+            kept.pop(name, None)
+        params = kept
         return StateParty(country), valid_filters(
             RequestFilterSet(params, queryset=national_requests(country), user=user)
         )

@@ -4,6 +4,8 @@ parties only, refused with the field and the reason, counted by role and by coun
 import pytest
 from django.test import Client
 
+from comity.accounts.choices import Role
+from comity.accounts.tests.factories import UserFactory
 from comity.assets.models import AssetCaseBarrier
 from comity.cooperation.models import RequestBarrier
 from comity.core.choices import AuditAction
@@ -156,3 +158,15 @@ def test_the_pages_record_barriers(peru, switzerland):
     )
     assert answer.status_code == 302, answer.content.decode()[-2000:]
     assert "Costs" in page.get(f"/asset-cases/{case_id}/").content.decode()
+
+
+def test_a_coordinators_figures_ignore_the_filters_seen_from_one_authority(peru, switzerland):
+    make_request(peru, switzerland)
+    make_request(switzerland, peru, requesting_reference="CH-1")
+    coordinator = UserFactory(username="pe-coordinator", authority=peru.authority, role=Role.COORDINATOR)
+    api = bearer(coordinator)
+    assert api.get("/api/v1/statistics/requests").json()["total"]["count"] == 2
+    # 'incoming' is seen from one authority; for the State it is a grouping, not a filter
+    assert api.get("/api/v1/statistics/requests", {"direction": "incoming"}).json()["total"]["count"] == 2
+    groups = api.get("/api/v1/statistics/requests", {"group_by": "direction"}).json()["groups"]
+    assert {g["key"]["direction"]: g["count"] for g in groups} == {"incoming": 1, "outgoing": 1}
