@@ -227,7 +227,7 @@ def replace_offences(
 def assessment_out(found: Assessment) -> dict[str, Any]:
     return {
         "verdict": found.verdict,
-        "reasons": [{"code": r.code, "message": r.message} for r in found.reasons],
+        "reasons": [{"code": r.code, "message": r.message, "attention": r.attention} for r in found.reasons],
         "national_offences": [
             {
                 "name": f.offence.name,

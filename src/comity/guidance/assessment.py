@@ -85,10 +85,21 @@ class NationalOffenceFact:
         return f"“{self.name}” ({self.statute}, {self.article})"
 
 
+# The reasons that make a verdict "needs-attention"; the others explain it.
+ATTENTION = frozenset(
+    {"no-conduct", "no-national-offences", "conduct-not-covered", "legal-person-not-liable", "judged-by-name",
+     "test-unknown"}
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str
     message: str
+
+    @property
+    def attention(self) -> bool:
+        return self.code in ATTENTION
 
 
 @dataclass(frozen=True)

@@ -296,6 +296,7 @@ class DualCriminalityIn(Schema):
 class ReasonOut(Schema):
     code: str
     message: str
+    attention: bool = Field(description="whether this reason is why the verdict needs attention")
 
 
 class NationalOffenceOut(Schema):

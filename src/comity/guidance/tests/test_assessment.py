@@ -100,6 +100,8 @@ def test_the_verdict_on_each_case(profile, offences, measures, conduct, subject,
     assert reasons <= set(codes), codes
     assert found.notice == "Guidance, not a legal opinion."
     assert all(reason.message for reason in found.reasons)
+    # Attention is asked for exactly when a reason asks for it.
+    assert (verdict == "needs-attention") == any(reason.attention for reason in found.reasons), codes
 
 
 @pytest.mark.parametrize(
