@@ -324,10 +324,12 @@ def assess(
                         % {"state": state, "conduct": label},
                     )
 
-        # 3. A requesting offence with no offence of its kind there is named differently.
+        # 3. A requesting offence with no offence of its kind there is named differently; that
+        # matters only once all the conduct is an offence there (else the conduct is the problem).
         test = _value(general, "dual_criminality_test")
         offence_labels = dict(Offence.choices)
-        for requesting in case.offences:
+        covered = all(any(code in offence.conduct for offence in offences) for code in conduct)
+        for requesting in case.offences if covered else ():
             kind = {e.code for e in table.of_offence(requesting)}
             if not kind or any(kind.intersection(offence.conduct) for offence in offences):
                 continue
