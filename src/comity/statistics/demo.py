@@ -22,6 +22,9 @@ from comity.reference.choices import AssetType, Barrier, LegalBasis, Measure, Of
 from comity.statistics.services import submission_receive
 from comity.statistics.submissions import build_submission
 
+# Requests between Peru's two authorities: part of the demo's number of requests.
+DOMESTIC_REQUESTS = 4
+
 # The latest full year; each period is nine aggregates per State, long at a large demo.
 DEMO_PERIOD = 2025
 
@@ -56,7 +59,7 @@ def create_national_coordination(rng: random.Random) -> int:
     if office is None:
         return 0
     office_officer = User.objects.get(username="pe-aro-officer")
-    for number in range(4):
+    for number in range(DOMESTIC_REQUESTS):
         requesting, requested = (central, office) if number % 2 == 0 else (office, central)
         request_create(
             actor=officer if requesting == central else office_officer,

@@ -12,7 +12,12 @@ from comity.core.bulk import analyze
 from comity.guidance.demo import create_national_offences, create_profiles
 from comity.ledger.demo import create_ledger
 from comity.network.demo import create_alerts_and_meetings, create_consultations
-from comity.statistics.demo import DEMO_PERIOD, create_national_coordination, create_submissions
+from comity.statistics.demo import (
+    DEMO_PERIOD,
+    DOMESTIC_REQUESTS,
+    create_national_coordination,
+    create_submissions,
+)
 
 
 class Command(BaseCommand):
@@ -38,7 +43,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             authorities = create_authorities_and_users()
         focus = [a for a in authorities if a.country in USER_COUNTRIES]
-        total = options["requests"]
+        # Peru's national coordination adds requests between its two authorities: they are part of
+        # the number asked for.
+        total = max(options["requests"] - DOMESTIC_REQUESTS, 0)
         step = max(1, total // 10)
         done = 0
         while done < total:
@@ -71,7 +78,7 @@ class Command(BaseCommand):
         if alerts or meetings:
             self.stdout.write(f"Network: {alerts} urgent freezing alerts, {meetings} coordination meetings.")
         self.stdout.write(
-            f"Demo data loaded: {len(authorities)} States, {done} requests, {assets} assets in asset recovery "
+            f"Demo data loaded: {len(authorities)} States, {done + DOMESTIC_REQUESTS} requests, {assets} assets in asset recovery "
             f"cases, {entries} transparency-log entries, {submissions} States' statistical submissions "
             f"for {DEMO_PERIOD} (seed {options['seed']})."
         )
