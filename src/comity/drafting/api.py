@@ -10,9 +10,9 @@ from ninja import Body, Router, Status
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
+from comity.accounts.models import User
 from comity.core.policy import require_reader
 from comity.drafting import documents, selectors, services
-from comity.drafting.check import check
 from comity.drafting.models import Draft
 from comity.drafting.schemas import CheckOut, DraftOut, DraftSummary, RegisterOut, ShareIn
 
@@ -23,7 +23,7 @@ FIELDS_BODY = Body(..., description="the draft's fields (DraftOut's names); `typ
 
 def draft_out(draft: Draft) -> dict[str, Any]:
     return {
-        **services.draft_values(draft),
+        **draft.values(),
         "id": draft.pk,
         "status": draft.status,
         "authority": draft.authority_id,
@@ -35,8 +35,8 @@ def draft_out(draft: Draft) -> dict[str, Any]:
     }
 
 
-def check_out(draft: Draft) -> dict[str, Any]:
-    result = check(services.draft_values(draft), selectors.profile_document(draft.requested_country))
+def check_out(user: User, draft: Draft) -> dict[str, Any]:
+    result = selectors.draft_check(user, draft)
     return {
         "complete": result.complete,
         "profile": result.profile,
@@ -91,7 +91,7 @@ def delete_draft(request: AuthedRequest, draft_id: int) -> Status:
 def check_draft(request: AuthedRequest, draft_id: int) -> dict[str, Any]:
     """What is missing (`blocking`: the State will not execute without it; `advisory`: it will
     help) and what the State does not accept, each with the draft's field and the reason."""
-    return check_out(selectors.draft_detail(request.user, draft_id, channel="api"))
+    return check_out(request.user, selectors.draft_detail(request.user, draft_id, channel="api"))
 
 
 @router.get(
@@ -108,7 +108,7 @@ def draft_document(
     the checklist of the documents enclosed."""
     draft = selectors.draft_detail(request.user, draft_id, channel="api")
     written_format, written_language = documents.parse_query(format, language)
-    return documents.response(draft, written_format, written_language)
+    return documents.response(request.user, draft, written_format, written_language)
 
 
 @router.post(

@@ -16,7 +16,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from comity.drafting.choices import DraftType, Severity
-from comity.guidance.choices import DualCriminality
+from comity.guidance.assessment import Assessment
+from comity.guidance.choices import DualCriminality, Verdict
 from comity.reference.choices import LegalBasis, Measure, Proceeding
 from comity.reference.countries import country_name
 
@@ -68,11 +69,20 @@ def _value(general: Mapping[str, Any], key: str) -> Any:
     return found.get("value") if isinstance(found, Mapping) else None
 
 
-def check(draft: Mapping[str, Any], profile: Mapping[str, Any] | None) -> Check:
+def check(
+    draft: Mapping[str, Any], profile: Mapping[str, Any] | None, dual_criminality: "Assessment | None" = None
+) -> Check:
     """The check of `draft` (its fields by name, as DraftOut) against `profile` (the requested
-    State's profile document, or None when it has none)."""
+    State's profile document, or None when it has none) and, when given, the dual criminality
+    assessment of its offences and conduct (guidance.assessment)."""
     result = Check(profile=profile is not None, demonstration=bool(profile and profile.get("demonstration")))
     _general_rules(draft, result)
+    if dual_criminality is not None and dual_criminality.verdict == Verdict.NEEDS_ATTENTION:
+        result.advisory(
+            "conduct",
+            _("Dual criminality needs attention (guidance, not a legal opinion): %(reasons)s")
+            % {"reasons": " ".join(reason.message for reason in dual_criminality.reasons)},
+        )
     country = draft.get("requested_country") or ""
     if not country:
         return result

@@ -16,13 +16,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from comity.accounts.models import User
 from comity.core.errors import FieldErrors
 from comity.core.formats import format_day
-from comity.drafting.check import Check, check
+from comity.drafting.check import Check
 from comity.drafting.choices import DraftType
 from comity.drafting.models import Draft
-from comity.drafting.selectors import profile_document
-from comity.drafting.services import draft_values
+from comity.drafting.selectors import draft_check, profile_document
 from comity.guidance.choices import ConductElement
 from comity.guidance.languages import is_language
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding
@@ -66,11 +66,11 @@ def _label(choices: Any, code: str) -> str:
         return code
 
 
-def letter(draft: Draft, language: str) -> Letter:
+def letter(user: User, draft: Draft, language: str) -> Letter:
     profile = profile_document(draft.requested_country)
     ui_language = language if language in COMITY_LANGUAGES else "en"
     with translation.override(ui_language):
-        return _letter(draft, language, profile, check(draft_values(draft), profile))
+        return _letter(draft, language, profile, draft_check(user, draft))
 
 
 def _letter(draft: Draft, language: str, profile: dict[str, Any] | None, result: Check) -> Letter:
@@ -202,9 +202,9 @@ def parse_query(written_format: str, language: str) -> tuple[str, str]:
     return written_format, language
 
 
-def response(draft: Draft, written_format: str, language: str) -> HttpResponse:
+def response(user: User, draft: Draft, written_format: str, language: str) -> HttpResponse:
     """The letter as a download, named by the draft's number (never by what it says)."""
-    content = letter(draft, language or default_language(profile_document(draft.requested_country)))
+    content = letter(user, draft, language or default_language(profile_document(draft.requested_country)))
     body = docx_bytes(content) if written_format == "docx" else pdf_bytes(content)
     answer = HttpResponse(body, content_type=FORMATS[written_format])
     answer["Content-Disposition"] = (

@@ -4,6 +4,8 @@ and PDF) and, once sent, registered as a request. A draft belongs to its authori
 the official who started it and the colleagues of the same authority it is shared with, by no one
 else."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +93,31 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.pk}"
+
+    def values(self) -> dict[str, Any]:
+        """The draft's fields by name, as the API and the check read them."""
+        return {
+            "type": self.type,
+            "requested_country": self.requested_country,
+            "requested_authority": self.requested_authority_id,
+            "legal_basis": self.legal_basis,
+            "proceeding": self.proceeding,
+            "language": self.language,
+            "facts": self.facts,
+            "offences": self.offences,
+            "conduct": self.conduct,
+            "law": self.law,
+            "measures": self.measures,
+            "elements": self.elements,
+            "persons": self.persons,
+            "confidential": self.confidential,
+            "confidentiality_note": self.confidentiality_note,
+            "urgent": self.urgent,
+            "urgency_reason": self.urgency_reason,
+            "deadline": self.deadline,
+            "contact": self.contact,
+            "attachments": self.attachments,
+        }
 
 
 class DraftShare(models.Model):

@@ -4,13 +4,20 @@ to anyone else it does not exist (404)."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 
 from comity.accounts.choices import CASE_READER_ROLES, NON_PARTY_KINDS, AuthorityKind
 from comity.accounts.models import Authority, User
+from comity.cooperation.choices import SubjectKind
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
+from comity.drafting.check import Check, check
+from comity.drafting.choices import REQUEST_TYPE, DraftType
 from comity.drafting.models import Draft, DraftShare
+from comity.guidance import selectors as guidance_selectors
+from comity.guidance.assessment import Assessment, case_from
+from comity.guidance.choices import Subject
 from comity.guidance.models import Profile
 
 
@@ -63,4 +70,40 @@ def colleagues(user: User) -> "QuerySet[User]":
         User.objects.filter(authority_id=user.authority_id, is_active=True, role__in=CASE_READER_ROLES)
         .exclude(pk=user.pk)
         .order_by("username")
+    )
+
+
+def _dual_criminality(user: User, draft: Draft) -> Assessment | None:
+    """The dual criminality assessment of what the draft says (guidance, not a legal opinion), once
+    it names the State, the offences and the measures; None before, or for a request to one's own State."""
+    persons = draft.persons
+    subject = (
+        Subject.LEGAL_PERSON
+        if persons and all(person.get("kind") == SubjectKind.LEGAL for person in persons)
+        else Subject.NATURAL_PERSON
+    )
+    try:
+        case = case_from(
+            {
+                "requesting_country": draft.authority.country,
+                "requested_country": draft.requested_country,
+                "offences": draft.offences,
+                "measures": draft.measures,
+                "conduct": draft.conduct,
+                "subject": subject,
+                "type": REQUEST_TYPE[DraftType(draft.type)],
+            }
+        )
+    except ValidationError:
+        return None
+    return guidance_selectors.dual_criminality(user, case)
+
+
+def draft_check(user: User, draft: Draft) -> Check:
+    """The completeness check of the draft against its requested State's profile, with the dual
+    criminality assessment of its offences and conduct."""
+    return check(
+        draft.values(),
+        profile_document(draft.requested_country),
+        dual_criminality=_dual_criminality(user, draft),
     )

@@ -18,7 +18,6 @@ from comity.core.errors import FieldErrors
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.drafting import selectors
-from comity.drafting.check import check
 from comity.drafting.choices import REQUEST_TYPE, DraftStatus, DraftType
 from comity.drafting.models import Draft, DraftShare
 from comity.drafting.schemas import DraftChanges, DraftCreate
@@ -168,32 +167,6 @@ def draft_delete(*, actor: User, draft: Draft) -> None:
     draft.delete()
 
 
-def draft_values(draft: Draft) -> dict[str, Any]:
-    """The draft's fields by name, as the API and the check read them."""
-    return {
-        "type": draft.type,
-        "requested_country": draft.requested_country,
-        "requested_authority": draft.requested_authority_id,
-        "legal_basis": draft.legal_basis,
-        "proceeding": draft.proceeding,
-        "language": draft.language,
-        "facts": draft.facts,
-        "offences": draft.offences,
-        "conduct": draft.conduct,
-        "law": draft.law,
-        "measures": draft.measures,
-        "elements": draft.elements,
-        "persons": draft.persons,
-        "confidential": draft.confidential,
-        "confidentiality_note": draft.confidentiality_note,
-        "urgent": draft.urgent,
-        "urgency_reason": draft.urgency_reason,
-        "deadline": draft.deadline,
-        "contact": draft.contact,
-        "attachments": draft.attachments,
-    }
-
-
 def _summary(draft: Draft) -> str:
     """The request's summary: the facts, then what the draft asks of each measure."""
     lines = [draft.facts]
@@ -214,7 +187,7 @@ def draft_register(*, actor: User, draft: Draft) -> Request:
         raise ValidationError(
             {"": [_("This draft is already registered as request %(id)d.") % {"id": draft.request_id}]}
         )
-    result = check(draft_values(draft), selectors.profile_document(draft.requested_country))
+    result = selectors.draft_check(actor, draft)
     errors = FieldErrors()
     for item in result.items:
         if item.severity == "blocking":

@@ -19,7 +19,6 @@ from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.core.forms import add_service_errors
 from comity.drafting import documents, selectors, services
 from comity.drafting import forms as step_forms
-from comity.drafting.check import check
 from comity.drafting.models import Draft
 
 STEPS = [
@@ -66,7 +65,7 @@ def draft_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _form(step: str, draft: Draft, data: Any) -> forms.Form:
-    values = services.draft_values(draft)
+    values = draft.values()
     profile = selectors.profile_document(draft.requested_country)
     if step == "addressee":
         authorities = [(a.pk, a.name) for a in selectors.party_authorities(draft.requested_country)]
@@ -101,7 +100,7 @@ def draft_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
             if "continue" in request.POST and step == NAMES[-1]:
                 return redirect("draft-review", pk=draft.pk)
             return redirect("draft-step", pk=draft.pk, step=following)
-    result = check(services.draft_values(draft), selectors.profile_document(draft.requested_country))
+    result = selectors.draft_check(request.user, draft)
     return render(
         request,
         "drafting/draft_step.html",
@@ -122,7 +121,7 @@ def draft_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
 def draft_review(request: AuthedRequest, pk: int) -> HttpResponse:
     draft = selectors.draft_detail(request.user, pk, channel="page")
     profile = selectors.profile_document(draft.requested_country)
-    result = check(services.draft_values(draft), profile)
+    result = selectors.draft_check(request.user, draft)
     colleagues = [(u.pk, u.get_full_name() or u.username) for u in selectors.colleagues(request.user)]
     return render(
         request,
@@ -143,7 +142,7 @@ def draft_review(request: AuthedRequest, pk: int) -> HttpResponse:
 def draft_document(request: AuthedRequest, pk: int, format: str) -> HttpResponse:
     draft = selectors.draft_detail(request.user, pk, channel="page")
     written_format, language = documents.parse_query(format, request.GET.get("language", ""))
-    return documents.response(draft, written_format, language)
+    return documents.response(request.user, draft, written_format, language)
 
 
 @case_reader_required

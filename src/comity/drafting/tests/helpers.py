@@ -9,14 +9,14 @@ BANK_RECORDS: dict[str, Any] = {
     "type": "mla",
     "requested_country": "CH",
     "measures": ["bank-records"],
-    "offences": ["uncac-23"],
+    "offences": ["uncac-15"],
     "facts": "Bribes paid in 2019 were laundered through accounts in Geneva.",
 }
 
 COMPLETION: dict[str, Any] = {
     "legal_basis": "uncac",
     "language": "fr",
-    "conduct": ["laundering-convert"],
+    "conduct": ["bribe-official-take"],
     "law": "Código Penal, art. 1 of Legislative Decree 1106: 8 to 15 years.",
     "elements": {"bank-records": {"bank": "Banque Exemple SA, Geneva", "period": "2019-2022"}},
     "persons": [

@@ -10,13 +10,15 @@ from comity.cooperation.models import Request
 from comity.core.models import AuditEntry
 from comity.drafting.models import Draft
 from comity.drafting.tests.helpers import BANK_RECORDS, COMPLETION, errors, patch, post
-from comity.guidance.tests.helpers import document, stored
+from comity.guidance.tests.helpers import document, store_swiss_offences, stored
+from comity.network.tests.test_consultations_api import members, opening
 from conftest import bearer
 
 
 @pytest.fixture
 def swiss_profile(db):
-    return stored(document("CH"))
+    # Switzerland's profile and its national offences, for the dual criminality assessment.
+    store_swiss_offences()
 
 
 def start(client, body=None):
@@ -65,7 +67,7 @@ def test_an_officer_drafts_checks_completes_and_registers(swiss_profile, peru, s
     assert request["requesting_authority"]["id"] == peru.authority.pk
     assert request["requested_authority"]["id"] == switzerland.authority.pk
     assert request["legal_basis"] == "uncac" and request["type"] == "mla" and request["sent_on"]
-    assert request["measures"] == ["bank-records"] and request["offences"] == ["uncac-23"]
+    assert request["measures"] == ["bank-records"] and request["offences"] == ["uncac-15"]
     assert [subject["name"] for subject in request["subjects"]] == ["Alberto Quispe"]
     assert "Banque Exemple SA" in request["summary"]
     request = Request.objects.get(pk=request["id"])
@@ -164,3 +166,38 @@ def test_deleting_a_draft(peru):
     assert client.delete(f"/api/v1/drafts/{draft['id']}").status_code == 204
     assert not Draft.objects.exists()
     assert AuditEntry.objects.filter(action="draft.delete").count() == 1
+
+
+def test_a_draft_starts_from_a_consultation_of_ones_own(peru, switzerland, nigeria):
+    members(peru, switzerland)
+    lima = bearer(peru.officer)
+    body = opening(switzerland) | {
+        "offences": ["uncac-15"],
+        "measures": ["bank-records"],
+        "legal_basis": "uncac",
+    }
+    consultation = post(lima, "/api/v1/consultations", body).json()
+    draft = start(lima, {"type": "mla", "requested_country": "CH", "consultation": consultation["id"]})
+    assert draft["consultation"] == consultation["id"]
+    assert draft["facts"] == body["summary"] and draft["offences"] == ["uncac-15"]
+    assert draft["measures"] == ["bank-records"] and draft["legal_basis"] == "uncac"
+    # What the body gives wins over what the consultation says.
+    other = start(lima, {"type": "mla", "consultation": consultation["id"], "facts": "Typed anew."})
+    assert other["facts"] == "Typed anew."
+    # Another authority's consultation is not one to start from (Nigeria does not take part).
+    members(nigeria)
+    refused = post(
+        bearer(nigeria.officer), "/api/v1/drafts", {"type": "mla", "consultation": consultation["id"]}
+    )
+    assert refused.status_code == 422 and "consultation" in errors(refused)
+
+
+def test_the_check_says_when_dual_criminality_needs_attention(db, peru, switzerland):
+    stored(document("CH"))  # the profile without national offences: dual criminality cannot be told
+    client = bearer(peru.officer)
+    draft = start(client, BANK_RECORDS | COMPLETION)
+    items = client.get(f"/api/v1/drafts/{draft['id']}/check").json()["items"]
+    attention = [item for item in items if item["field"] == "conduct"]
+    assert attention[0]["severity"] == "advisory"
+    assert "Dual criminality needs attention" in attention[0]["reason"]
+    assert "No national offence of Switzerland" in attention[0]["reason"]
