@@ -81,7 +81,7 @@ def check(
         result.advisory(
             "conduct",
             _("Dual criminality needs attention (guidance, not a legal opinion): %(reasons)s")
-            % {"reasons": " ".join(reason.message for reason in dual_criminality.reasons)},
+            % {"reasons": " ".join(reason.message for reason in _attention(dual_criminality))},
         )
     country = draft.get("requested_country") or ""
     if not country:
@@ -115,6 +115,11 @@ def check(
             % {"country": name},
         )
     return result
+
+
+def _attention(assessment: "Assessment") -> list[Any]:
+    """The reasons why the verdict needs attention (all of them where none says it is why)."""
+    return [reason for reason in assessment.reasons if reason.attention] or list(assessment.reasons)
 
 
 def _general_rules(draft: Mapping[str, Any], result: Check) -> None:
