@@ -8,6 +8,7 @@ from django.test import Client
 from comity.drafting.models import Draft
 from comity.drafting.tests.helpers import BANK_RECORDS, post
 from comity.guidance.tests.helpers import document, logged_in, stored
+from comity.network.tests.test_consultations_api import members, opening
 from conftest import bearer
 
 
@@ -71,3 +72,18 @@ def test_every_page_of_a_draft_is_404_to_others(draft, switzerland, secretariat_
     assert logged_in(secretariat_user).get("/drafts/").status_code == 404
     assert Client().get("/drafts/").status_code == 302  # to the login page
     assert not Draft.objects.filter(request__isnull=False).exists()
+
+
+def test_a_consultation_page_leads_to_a_draft_started_from_it(peru, switzerland):
+    members(peru, switzerland)
+    consultation = post(bearer(peru.officer), "/api/v1/consultations", opening(switzerland)).json()
+    client = logged_in(peru.officer)
+    page = client.get(f"/network/consultations/{consultation['id']}/").content.decode()
+    assert f'href="/drafts/?consultation={consultation["id"]}"' in page
+    form = client.get(f"/drafts/?consultation={consultation['id']}").content.decode()
+    assert f'name="consultation" value="{consultation["id"]}"' in form
+    made = client.post(
+        "/drafts/", {"type": "mla", "requested_country": "CH", "consultation": consultation["id"]}
+    )
+    assert made.status_code == 302
+    assert Draft.objects.get().facts == opening(switzerland)["summary"]
