@@ -239,8 +239,9 @@ def main() -> None:
     # the demo's requests (as an authority's would), beside the raw load of the same file
     path = scratch / "requests.csv"
     write_csv(path, SIZE, authority.name, list(COLUMNS))
-    # The import reports progress every 1,000 rows checked, then every batch written: the last
-    # "checked" report splits its time into checking (to within 1,000 rows) and writing.
+    # The import reports progress every 1,000 rows checked until its first batch is written, then
+    # every batch written; the rest of the file is checked beside the writing, in another process.
+    # The last "checked" report thus splits its time into the wait for the first batch and the rest.
     events_before = Event.objects.aggregate(last=Max("id"))["last"] or 0
     started = time.perf_counter()
     checked_at = [started]
