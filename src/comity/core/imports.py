@@ -116,7 +116,10 @@ class Child:
             yield message
 
     def answer(self, value: Any) -> None:
-        self._answers.send(value)
+        # A child that stopped at a problem may have ended before reading what it asked: its
+        # outcome still comes through the other pipe.
+        with contextlib.suppress(BrokenPipeError):
+            self._answers.send(value)
 
 
 def _aside(
