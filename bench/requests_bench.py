@@ -21,20 +21,17 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import django
-import django.test
+from loadtest import CLIENTS, credentials, measure, served
 
 SIZE = int(os.environ.get("REQUESTS_BENCH_SIZE", "1000000"))
-CLIENTS, DURATION = 20, int(os.environ.get("REQUESTS_BENCH_SECONDS", "15"))
+DURATION = int(os.environ.get("REQUESTS_BENCH_SECONDS", "15"))
 ROUNDS = int(os.environ.get("REQUESTS_BENCH_ROUNDS", "3"))
 COUNTRIES = ["CH", "NG", "GB", "FR", "BR", "US", "DE", "ES", "IT", "NL", "LU", "AE", "SG", "MY", "KE", "ZA"]
 OFFENCES = ["uncac-15", "uncac-16", "uncac-17", "uncac-18", "uncac-19", "uncac-20", "uncac-23", "uncac-24"]
@@ -84,41 +81,10 @@ def write_csv(path: Path, size: int, authority_name: str, header: list[str]) -> 
             )
 
 
-def wait_until_up(base: str) -> None:
-    """Return once the server at `base` answers its health check (20 s at most)."""
-    for _attempt in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-
-
 def timed(function) -> tuple[float, object]:
     start = time.perf_counter()
     result = function()
     return time.perf_counter() - start, result
-
-
-def load(url: str, headers: dict[str, str], seconds: int = DURATION) -> dict[str, float]:
-    """p50/p95 of `url` under CLIENTS concurrent connections for `seconds` seconds, measured by wrk.
-
-    wrk is written in C: a load generator in Python took a large share of the two cores from the
-    server it was measuring (the static view's p50 was 30 ms with it, 9 ms with wrk).
-    """
-    command = ["wrk", "--threads", "2", "--connections", str(CLIENTS), "--duration", f"{seconds}s"]
-    command += ["--script", str(Path(__file__).with_name("wrk_report.lua"))]
-    for name, value in headers.items():
-        command += ["--header", f"{name}: {value}"]
-    done = subprocess.run([*command, url], capture_output=True, text=True, check=True)
-    # Failed requests (a connection the server's backlog dropped) are reported beside the times.
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _median_round(runs: list[dict[str, float]]) -> dict[str, object]:
-    """The run with the median p95, with every run's p50/p95 beside it."""
-    median = sorted(runs, key=lambda run: run["p95_ms"])[len(runs) // 2]
-    return {**median, "rounds_p50_p95_ms": [[run["p50_ms"], run["p95_ms"]] for run in runs]}
 
 
 def main() -> None:
@@ -140,7 +106,6 @@ def main() -> None:
     from django.db.models import Max
 
     from comity.accounts.models import User
-    from comity.accounts.services import token_create
     from comity.config import gunicorn as web
     from comity.cooperation import selectors
     from comity.cooperation.models import Event, Request
@@ -255,57 +220,28 @@ def main() -> None:
     }
 
     # (c) list page and endpoint under 20 concurrent clients, beside a static view
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # Served as README's "running in production" says: gunicorn with Comity's settings (one sync
-    # worker per core; ADR 7).
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:comity.config.gunicorn", "comity.config.wsgi"],
-        env=os.environ | {"COMITY_LOG_LEVEL": "ERROR", "COMITY_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base)
-        token = token_create(actor=None, user=user)
-        bearer = {"Authorization": f"Bearer {token}"}
-        client = django.test.Client()
-        client.force_login(user)
-        cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    with served() as base:
+        bearer, cookie = credentials(user)
         query = "direction=incoming&type=mla&offence=uncac-23&received_after=2015-01-01"
         urls = {
             "static_view": (f"{base}/healthz", {}),
             "list_endpoint": (f"{base}/api/v1/requests?{query}", bearer),
             "list_page": (f"{base}/requests/?{query}", cookie),
         }
-        # Every worker answers each URL a first time (imports, URL resolution, caches) unmeasured.
-        for url, headers in urls.values():
-            load(url, headers, seconds=2)
-        # ROUNDS rounds, the URLs taking turns within each, and the median round of each URL: a
-        # shared two-core machine has slow spells (the static view's p50 moves by half from one
-        # run to the next), and taking turns spreads them over the three URLs alike.
-        rounds: dict[str, list[dict[str, float]]] = {name: [] for name in urls}
-        for _round in range(ROUNDS):
-            for name, (url, headers) in urls.items():
-                rounds[name].append(load(url, headers))
         result["c_list"] = {
-            **{name: _median_round(runs) for name, runs in rounds.items()},
+            **measure(urls, rounds=ROUNDS, seconds=DURATION),
             "target_p95_ms": 100,
             "clients": CLIENTS,
             "load": f"wrk, {CLIENTS} connections, {ROUNDS} rounds of {DURATION} s per URL, the median round",
             "server": f"gunicorn -c python:comity.config.gunicorn, {web.workers} sync workers",
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     # (a) import of a SIZE-row file by the Peruvian authority, into the database already holding
     # the demo's requests (as an authority's would), beside the raw load of the same file
     path = scratch / "requests.csv"
     write_csv(path, SIZE, authority.name, list(COLUMNS))
-    # The import reports progress every 1,000 rows checked, then every batch written: the last
-    # "checked" report splits its time into checking (to within 1,000 rows) and writing.
+    # The import reports progress every 1,000 rows checked until its first batch is written, then
+    # every batch written; the rest of the file is checked beside the writing, in another process.
+    # The last "checked" report thus splits its time into the wait for the first batch and the rest.
     events_before = Event.objects.aggregate(last=Max("id"))["last"] or 0
     started = time.perf_counter()
     checked_at = [started]

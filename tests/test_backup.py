@@ -56,7 +56,9 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_figures_and_log(t
     run_comity(served, "ledger", "init")
     run_comity(served, "demo", "--requests", "150")
     before = _snapshot(served)
-    assert before["requests"] == 150 and before["assets"] > 0 and before["log"][0] > 0
+    # The demo adds a few requests of its own beside those asked for (between the two Peruvian
+    # authorities, for the national coordinator's figures): the restore must give back what was there.
+    assert before["requests"] >= 150 and before["assets"] > 0 and before["log"][0] > 0
 
     backup = tmp_path / "comity.backup"
     made = run_comity(served, "backup", str(backup))

@@ -299,6 +299,20 @@ def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzer
                     ]
                 }
             guidance.profile_import(actor=None, raw=raw)
+        offence = {
+            "name": "Offence",
+            "statute": "Code",
+            "article": "1",
+            "max_penalty": "5 years",
+            "legal_persons_liable": True,
+            "conduct": ["bribe-official-give", "bribe-official-take"],
+            "source": "S",
+            "confirmed_on": "2026-01-01",
+        }
+        guidance.national_offences_import(
+            actor=None,
+            raw={"format": "comity-national-offences/1", "country": "CH", "offences": [offence] * (n + 1)},
+        )
 
     views = {
         "page /guidance/": ("page", "/guidance/"),
@@ -307,6 +321,13 @@ def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzer
             "page",
             "/guidance/compare/?countries=CH&countries=PE&countries=NG&measure=freezing",
         ),
+        "page /guidance/dual-criminality/": (
+            "page",
+            "/guidance/dual-criminality/?requesting_country=PE&requested_country=CH&offences=uncac-15"
+            "&measures=freezing&conduct=bribe-official-give&conduct=bribe-official-take",
+        ),
+        "page /guidance/crosswalk/": ("page", "/guidance/crosswalk/"),
+        "api /api/v1/guidance/offences/{country}": ("api", "/api/v1/guidance/offences/CH"),
         "api /api/v1/guidance/profiles/{country}": ("api", "/api/v1/guidance/profiles/CH"),
         "api /api/v1/guidance/compare": (
             "api",

@@ -1,8 +1,10 @@
-"""The catalogues of the six UN languages (#21) are sound: every placeholder kept and every
-catalogue compiles, with a header msgfmt accepts. A translator checks one language with
+"""The catalogues of the six UN languages (#21) are complete and sound: every message translated,
+none fuzzy, every placeholder kept, every catalogue compiles with a header msgfmt accepts, and the
+catalogues are in step with the strings the code marks. A translator checks one language with
 `pytest tests/test_translations.py -k ar`."""
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -62,3 +64,42 @@ def test_the_catalogues_compile(language, tmp_path):
             text=True,
         )
         assert done.returncode == 0, f"{path.relative_to(PACKAGE)}: {done.stderr[:500]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    """A feature is done only when its strings exist in the six languages: a string marked
+    without its translations fails here (extract with `make messages`, then translate)."""
+    missing = []
+    for path in catalogues(language):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            translated = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+            if "fuzzy" in entry.flags or not all(text.strip() for text in translated):
+                missing.append(f"{path.relative_to(PACKAGE)}: {entry.msgid[:60]!r}")
+    assert not missing, f"{language}: {len(missing)} untranslated or fuzzy, e.g. " + "; ".join(missing[:10])
+
+
+def test_the_catalogues_hold_every_marked_string(tmp_path):
+    """`make messages` was run after the last string was marked: every catalogue's English is what
+    the code marks today (extracted again into a copy of the sources and compared)."""
+    copy = tmp_path / "comity"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("tests", "__pycache__", "*.mo", "static"))
+    root = PACKAGE.parent.parent
+    done = subprocess.run(
+        ["make", "-s", "messages", f"I18N_SRC={copy}"], cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    stale = []
+    for path in catalogues("fr"):
+        extracted = copy / path.relative_to(PACKAGE)
+        if _msgids(path) != _msgids(extracted):
+            stale.append(str(path.relative_to(PACKAGE)))
+    assert not stale, (
+        "catalogues out of step with the code: run `make messages`, then translate: " + ", ".join(stale)
+    )
+
+
+def _msgids(path: Path) -> set[tuple[str, str]]:
+    return {(e.msgid, e.msgid_plural) for e in polib.pofile(str(path)) if not e.obsolete}

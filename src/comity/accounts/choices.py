@@ -23,6 +23,9 @@ class Role(models.TextChoices):
     HEAD = "head", _("Head of unit")
     VIEWER = "viewer", _("Viewer")
     SECRETARIAT = "secretariat", _("Secretariat analyst")
+    # A State's national coordinator (statistics unit, liaison group, 000 §32): the consolidated
+    # figures of all the State's authorities, never a case.
+    COORDINATOR = "coordinator", _("National coordinator")
     ADMIN = "admin", _("Administrator")
 
 

@@ -105,6 +105,7 @@ def demo_logins() -> list[DemoLogin]:
     users = User.objects.filter(
         username__in=[
             *(f"{c.lower()}-{r}" for c in USER_COUNTRIES[:3] for r in (Role.OFFICER, Role.HEAD, Role.VIEWER)),
+            "pe-coordinator",
             "secretariat",
             "admin",
         ]

@@ -90,6 +90,13 @@ class User(AbstractUser):
         return self.is_active and self.authority_id is not None and self.role in CASE_WRITER_ROLES
 
     @property
+    def coordinated_country(self) -> str | None:
+        """The State whose consolidated figures a national coordinator reads; None for other roles."""
+        if not self.is_active or self.role != Role.COORDINATOR or self.authority is None:
+            return None
+        return self.authority.country
+
+    @property
     def is_head(self) -> bool:
         return self.role == Role.HEAD
 

@@ -19,6 +19,7 @@ from comity.assets.choices import CaseCountryRole
 from comity.assets.models import (
     Asset,
     AssetCase,
+    AssetCaseBarrier,
     AssetStep,
     Claim,
     Contact,
@@ -30,6 +31,7 @@ from comity.assets.models import (
 )
 from comity.assets.schemas import (
     AssetIn,
+    BarrierIn,
     CaseIn,
     ClaimIn,
     ContactIn,
@@ -227,6 +229,18 @@ def case_out(case: AssetCase) -> dict[str, Any]:
             {"on": _date(c.on), "country": c.country, "note": c.note, "asset": c.asset_id}
             for c in case.contacts.all()
         ],
+        "barriers": [barrier_out(b) for b in case.barriers.all()],
+    }
+
+
+def barrier_out(barrier: AssetCaseBarrier) -> dict[str, Any]:
+    return {
+        "id": barrier.pk,
+        "code": barrier.code,
+        "on": _date(barrier.on),
+        "country": barrier.country,
+        "note": barrier.note,
+        "authority": barrier.authority_id,
     }
 
 
@@ -506,3 +520,22 @@ def link_request(request: AuthedRequest, case_id: ObjectId, payload: LinkIn) -> 
         raise ValidationError({"request": [_("No request with id %(id)s.") % {"id": payload.request}]})
     services.case_link_request(actor=request.user, case=case, request=target)
     return Status(201, {"ok": True})
+
+
+@router.post(
+    "/{int:case_id}/barriers",
+    response={201: dict},
+    summary="Record a barrier met in the case with another State",
+    openapi_extra=ONCE,
+)
+def add_barrier(
+    request: AuthedRequest, response: HttpResponse, case_id: ObjectId, payload: BarrierIn
+) -> Status:
+    case = selectors.case_for_write(request.user, case_id)
+    barrier = created_once(
+        request,
+        response,
+        AssetCaseBarrier,
+        lambda: services.case_barrier_record(actor=request.user, case=case, **payload.dict()),
+    )
+    return Status(201, barrier_out(barrier))

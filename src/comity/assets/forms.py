@@ -16,6 +16,7 @@ from comity.assets.choices import (
 )
 from comity.assets.models import (
     AssetCase,
+    AssetCaseBarrier,
     AssetManagement,
     AssetStep,
     Claim,
@@ -26,7 +27,7 @@ from comity.assets.models import (
 from comity.core.dates import EARLIEST_DATE
 from comity.core.forms import FastSelect, OnceForm
 from comity.core.limits import max_length
-from comity.reference.choices import AssetType, Offence
+from comity.reference.choices import AssetType, Barrier, Offence
 from comity.reference.countries import country_choices
 
 DATE = forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat()}, format="%Y-%m-%d")
@@ -114,6 +115,18 @@ class ContactForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     country = forms.ChoiceField(label=_("With State"), choices=_countries, widget=FastSelect)
     note = forms.CharField(label=_("Note"), max_length=max_length(Contact, "note"), required=False)
+
+
+class BarrierForm(forms.Form):
+    code = forms.ChoiceField(label=_("Barrier"), choices=Barrier.choices)
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    country = forms.ChoiceField(label=_("Met with State"), choices=_countries, widget=FastSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=max_length(AssetCaseBarrier, "note"),
+        required=False,
+        widget=forms.Textarea,
+    )
 
 
 class ImportForm(forms.Form):

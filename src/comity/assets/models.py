@@ -19,6 +19,7 @@ from comity.assets.choices import (
     StepKind,
 )
 from comity.cooperation.choices import SubjectKind
+from comity.cooperation.models import BarrierRecord
 from comity.reference.choices import AssetCaseStatus, AssetType, Offence
 
 AMOUNT: dict[str, Any] = {"max_digits": 20, "decimal_places": 2}
@@ -402,3 +403,15 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.country}"
+
+
+class AssetCaseBarrier(BarrierRecord):
+    """A barrier an authority of the case met with another State (`country`): the figures count
+    it by the role of the recording authority's State in the case and by that counterpart."""
+
+    case = models.ForeignKey(AssetCase, on_delete=models.CASCADE, related_name="barriers")
+    country = models.CharField(_("met with State"), max_length=2)
+
+    class Meta:
+        verbose_name = _("barrier met")
+        verbose_name_plural = _("barriers met")

@@ -145,3 +145,10 @@ class ContactIn(Schema):
 
 class LinkIn(Schema):
     request: ObjectId
+
+
+class BarrierIn(Schema):
+    code: str = Field(description="a code of the vocabulary `barriers`")
+    on: datetime.date
+    country: str = Field(max_length=2, description="the State the barrier was met with")
+    note: str = ""

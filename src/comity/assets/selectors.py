@@ -13,6 +13,7 @@ from comity.accounts.models import User
 from comity.assets.models import (
     Asset,
     AssetCase,
+    AssetCaseBarrier,
     AssetCaseParticipant,
     AssetStep,
     Claim,
@@ -62,6 +63,7 @@ def case_detail(user: User, pk: int, *, channel: str) -> AssetCase:
             queryset=requests_visible_to(user).select_related("requesting_authority", "requested_authority"),
         ),
         Prefetch("contacts", queryset=Contact.objects.order_by("-on", "-pk")),
+        Prefetch("barriers", queryset=AssetCaseBarrier.objects.order_by("on", "pk")),
         Prefetch(
             "foreign_orders",
             queryset=ForeignOrder.objects.prefetch_related("steps").order_by("issued_on", "pk"),

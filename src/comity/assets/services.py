@@ -25,6 +25,7 @@ from comity.assets.choices import (
 from comity.assets.models import (
     Asset,
     AssetCase,
+    AssetCaseBarrier,
     AssetCaseCountry,
     AssetCaseOffence,
     AssetCaseParticipant,
@@ -42,6 +43,7 @@ from comity.assets.models import (
 from comity.assets.rules import InUSD, StepInput, clean_identifier, fold, step_problems, to_usd
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
+from comity.cooperation.services import check_barrier
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -921,6 +923,30 @@ def contact_record(
     )
     audit(actor=actor, action=AuditAction.ASSET_CASE_CONTACT, obj=case, fields=["contacts"])
     return contact
+
+
+@transaction.atomic
+def case_barrier_record(
+    *, actor: User, case: AssetCase, code: str, on: datetime.date, country: str, note: str = ""
+) -> AssetCaseBarrier:
+    """A barrier met in the case with another State (the note stays out of the audit)."""
+    authority_id = require_participant(actor, case)
+    errors = FieldErrors()
+    check_barrier(errors, AssetCaseBarrier, code, on, note)
+    country = _upper(country)
+    errors.country("country", country)
+    errors.raise_if_any()
+    barrier = AssetCaseBarrier.objects.create(
+        case=case,
+        code=code,
+        on=on,
+        country=country,
+        note=note.strip(),
+        authority_id=authority_id,
+        recorded_by=actor,
+    )
+    audit(actor=actor, action=AuditAction.ASSET_CASE_BARRIER, obj=case, fields=["barriers"])
+    return barrier
 
 
 def provisional_conversions_redo(*, actor: User | None = None, **_signal: object) -> int:

@@ -25,6 +25,7 @@ from comity.assets import selectors, services, transfer
 from comity.assets.choices import CaseCountryRole
 from comity.assets.forms import (
     AssetForm,
+    BarrierForm,
     CaseBound,
     CaseForm,
     ClaimForm,
@@ -106,6 +107,11 @@ ACTIONS: dict[str, Action] = {
         ContactForm,
         lambda actor, case, _t, data: services.contact_record(actor=actor, case=case, **data),
         gettext_lazy("Contact recorded."),
+    ),
+    "barrier": Action(
+        BarrierForm,
+        lambda actor, case, _t, data: services.case_barrier_record(actor=actor, case=case, **data),
+        gettext_lazy("Barrier recorded."),
     ),
     "notice": Action(
         NoticeForm,

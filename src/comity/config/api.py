@@ -13,6 +13,7 @@ from comity.assets.api import router as assets_router
 from comity.cooperation.api import router as cooperation_router
 from comity.core.api import install_problem_handlers, problem
 from comity.core.openapi import document_problems
+from comity.drafting.api import router as drafts_router
 from comity.guidance.api import router as guidance_router
 from comity.ledger.api import router as ledger_router
 from comity.ledger.services import LedgerNotInitialised
@@ -57,6 +58,7 @@ api.add_router("/v1/consultations", consultations_router)
 api.add_router("/v1/meetings", meetings_router)
 api.add_router("/v1/alerts", alerts_router)
 api.add_router("/v1/guidance", guidance_router)
+api.add_router("/v1/drafts", drafts_router)
 api.add_router("/v1/statistics", statistics_router)
 api.add_router("/v1/vocabularies", vocabularies_router)
 

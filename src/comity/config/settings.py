@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "comity.ledger",
     "comity.network",
     "comity.guidance",
+    "comity.drafting",
     "comity.statistics",
     "comity.backup",
     "comity.demo",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("asset-cases/", include("comity.assets.urls")),
     path("network/", include("comity.network.urls")),
     path("guidance/", include("comity.guidance.urls")),
+    path("drafts/", include("comity.drafting.urls")),
     path("", include("comity.cooperation.urls")),
 ]

@@ -13,9 +13,10 @@ from comity.accounts.http import AuthedRequest
 from comity.accounts.models import Authority, User
 from comity.cooperation import selectors, services
 from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
-from comity.cooperation.models import Request
+from comity.cooperation.models import Request, RequestBarrier
 from comity.cooperation.schemas import (
     AccessPage,
+    BarrierIn,
     EventIn,
     EventOut,
     RequestIn,
@@ -254,3 +255,36 @@ def create_event(
     pk = _replayed(response, done)
     [entry] = [e for e in selectors.timeline_visible(request.user, target) if e.event.pk == pk]
     return Status(201, _event_out(entry))
+
+
+def _barrier_out(barrier: RequestBarrier) -> dict[str, Any]:
+    return {
+        "id": barrier.pk,
+        "code": barrier.code,
+        "on": barrier.on.isoformat(),
+        "note": barrier.note,
+        "authority": barrier.authority_id,
+    }
+
+
+@router.get("/{int:request_id}/barriers", summary="The barriers met in a request")
+def list_barriers(request: AuthedRequest, request_id: ObjectId) -> list[dict[str, Any]]:
+    target = selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
+    return [_barrier_out(b) for b in selectors.barriers_visible(request.user, target)]
+
+
+@router.post(
+    "/{int:request_id}/barriers",
+    response={201: dict},
+    summary="Record a barrier met in a request",
+    openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
+)
+def create_barrier(
+    request: AuthedRequest, response: HttpResponse, request_id: ObjectId, payload: BarrierIn
+) -> Status:
+    target = selectors.request_for_write(request.user, request_id)
+    done = create_once(
+        request,
+        lambda: services.request_barrier_record(actor=request.user, request=target, **payload.dict()),
+    )
+    return Status(201, _barrier_out(RequestBarrier.objects.get(pk=_replayed(response, done))))

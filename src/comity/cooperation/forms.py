@@ -10,12 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import Authority
 from comity.accounts.selectors import party_authorities
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, SubjectKind
-from comity.cooperation.models import Event, Request, Subject
+from comity.cooperation.models import Event, Request, RequestBarrier, Subject
 from comity.cooperation.services import SubjectInput
 from comity.core.dates import EARLIEST_DATE
 from comity.core.forms import OnceForm
 from comity.core.limits import max_length
-from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
+from comity.reference.choices import (
+    Barrier,
+    LegalBasis,
+    Measure,
+    Offence,
+    Proceeding,
+    RefusalGround,
+    RequestType,
+)
 from comity.reference.countries import country_choices
 
 # The browser refuses a year typed as 0001 at once; the state machine refuses it on every path.
@@ -162,3 +170,16 @@ class EventForm(OnceForm):
         corrects = self.fields["corrects"]
         assert isinstance(corrects, forms.ChoiceField)
         corrects.choices = [("", "—"), *correctable]
+
+
+class BarrierForm(forms.Form):
+    """A barrier met in the request (codes of the vocabulary `barriers`)."""
+
+    code = forms.ChoiceField(label=_("Barrier"), choices=Barrier.choices)
+    on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date", "min": EARLIEST_DATE.isoformat()}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=max_length(RequestBarrier, "note"), required=False, widget=forms.Textarea
+    )

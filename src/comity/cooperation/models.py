@@ -13,7 +13,15 @@ from django.utils.translation import pgettext_lazy
 from comity.accounts.models import Authority
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
 from comity.core.models import UserJob
-from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
+from comity.reference.choices import (
+    Barrier,
+    LegalBasis,
+    Measure,
+    Offence,
+    Proceeding,
+    RefusalGround,
+    RequestType,
+)
 
 
 class RequestSides:
@@ -348,3 +356,34 @@ class ExportJob(UserJob):
     @property
     def finished(self) -> bool:
         return self.state != self.State.PREPARING
+
+
+class BarrierRecord(models.Model):
+    """A barrier met (000 §28, §45–47), coded as in the vocabulary `barriers`, on the day it was
+    met, recorded by one authority with an optional note. The note is the case's confidential
+    matter: only the code, the day and the States enter the figures."""
+
+    code = models.CharField(_("barrier"), max_length=32, choices=Barrier.choices)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), max_length=1_000, blank=True)
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.on}"
+
+
+class RequestBarrier(BarrierRecord):
+    """A barrier one party met in a request; its counterpart State is the other party's."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="barriers")
+
+    class Meta:
+        verbose_name = _("barrier met")
+        verbose_name_plural = _("barriers met")

@@ -195,3 +195,11 @@ class AccessEntryOut(Schema):
 class AccessPage(Schema):
     items: list[AccessEntryOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class BarrierIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="a code of the vocabulary `barriers`")
+    on: datetime.date
+    note: str = ""

@@ -18,6 +18,7 @@ from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
 from comity.cooperation.models import (
     Event,
     Request,
+    RequestBarrier,
     RequestMeasure,
     RequestOffence,
     RequestRefusalGround,
@@ -231,6 +232,16 @@ def request_detail(user: User, pk: int, *, channel: str) -> Request:
 def request_for_write(user: User, pk: int) -> Request:
     """A request the user may see, to hand to a service (which checks the right to write)."""
     return visible_or_404(requests_visible_to(user), pk)
+
+
+def barriers_visible(user: User, request: Request) -> list[RequestBarrier]:
+    """The barriers met in a request: codes and days to both parties, each note to the authority
+    that wrote it only (the counterpart may be what it is about)."""
+    barriers = list(RequestBarrier.objects.filter(request=request).order_by("on", "pk"))
+    for barrier in barriers:
+        if barrier.authority_id != user.authority_id:
+            barrier.note = ""
+    return barriers
 
 
 def events_visible(user: User, request: Request) -> QuerySet[Event]:

@@ -3,7 +3,7 @@ request's status, dates and outcome change only by folding a new event into its 
 
 import datetime
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from comity.accounts.models import Authority, User
 from comity.cooperation.choices import EventKind, NamesVisibleTo, SubjectKind
 from comity.cooperation.models import (
+    BarrierRecord,
     Event,
     Request,
+    RequestBarrier,
     RequestMeasure,
     RequestOffence,
     RequestRefusalGround,
@@ -36,13 +38,21 @@ from comity.cooperation.statemachine import (
     replay,
 )
 from comity.core import messages
-from comity.core.bulk import db_adapter, insert_returning_ids, insert_rows
+from comity.core.bulk import db_adapter, insert_rows, reserve_ids
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.limits import check_lengths
 from comity.core.policy import require_writer
 from comity.core.services import audit
-from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding, RefusalGround, RequestType
+from comity.reference.choices import (
+    Barrier,
+    LegalBasis,
+    Measure,
+    Offence,
+    Proceeding,
+    RefusalGround,
+    RequestType,
+)
 
 
 @dataclass(frozen=True)
@@ -636,6 +646,32 @@ def request_share(*, actor: User, request: Request, authority: Authority) -> Req
     return share
 
 
+def check_barrier(
+    errors: FieldErrors, model: type[BarrierRecord], code: str, on: datetime.date, note: str
+) -> None:
+    """What every barrier must be, on a request or an asset case: a code of the vocabulary, a day
+    that has come, a bounded note."""
+    errors.code("code", code, Barrier)
+    errors.happened("on", on)
+    errors.texts(model, {"note": note})
+
+
+@transaction.atomic
+def request_barrier_record(
+    *, actor: User, request: Request, code: str, on: datetime.date, note: str = ""
+) -> RequestBarrier:
+    """A barrier one of the two parties met in the request (the note stays out of the audit)."""
+    side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    errors = FieldErrors()
+    check_barrier(errors, RequestBarrier, code, on, note)
+    errors.raise_if_any()
+    barrier = RequestBarrier.objects.create(
+        request=request, code=code, on=on, note=note.strip(), authority_id=side, recorded_by=actor
+    )
+    audit(actor=actor, action=AuditAction.REQUEST_BARRIER, obj=request, fields=["barriers"])
+    return barrier
+
+
 # Events recorded by the requested side; the others by the requesting side.
 REQUESTED_SIDE_EVENTS = frozenset(
     {
@@ -680,32 +716,25 @@ EVENT_COLUMNS = (
 )
 
 
-@transaction.atomic
-def requests_import(
-    *,
-    actor: User | None,
-    authority: Authority,
-    batches: Iterable[Sequence[BulkRequest]],
-    progress: Callable[[int], None] = lambda done: None,
-) -> int:
-    """Store an import's requests, batch by batch, all or none, with one audit row for the import
-    (the authority that imported, never the rows' content). Returns how many were stored."""
-    created = 0
-    for batch in batches:
-        bulk_register(batch, actor=actor)
-        created += len(batch)
-        progress(created)
-    audit(actor=actor, action=AuditAction.REQUEST_IMPORT, obj=authority, fields=["requests"])
-    return created
+@dataclass
+class BulkRows:
+    """A batch of requests as the rows of each table, in the database's form, their ids given
+    (`core.bulk.reserve_ids`): made by `bulk_rows` away from the database (an import makes them in
+    the process that checks its file), stored by `bulk_insert`."""
+
+    size: int
+    requests: list[list[Any]]
+    offences: list[tuple[int, str]]
+    measures: list[tuple[int, str]]
+    refusal_grounds: list[tuple[int, str]]
+    events: list[tuple]
 
 
-@transaction.atomic
-def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[int]:
-    """Store many requests with their timelines and codes in a handful of statements, whole or not
-    at all: for `requests_import`, which audits the import, and the demo's load. Returns the new
-    requests' ids, in the order of `items`.
-    """
-    now = timezone.now()
+def bulk_rows(
+    items: Sequence[BulkRequest], ids: Sequence[int], *, actor_id: int | None, now: datetime.datetime
+) -> BulkRows:
+    """The rows that store `items` under `ids`, recorded at `now` by the user `actor_id`. Reads
+    nothing from the database."""
     adapt = db_adapter()
     defaults = [
         (
@@ -722,45 +751,72 @@ def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) ->
         for i, (f, (name, _d)) in enumerate(zip(REQUEST_FIELDS, defaults, strict=True))
         if isinstance(f, models.DateField)
     ]
-
-    def row(fields: dict[str, Any]) -> list[Any]:
-        values = [fields.get(name, default) for name, default in defaults]
-        for i, name in dated:
-            if name in fields and values[i] is not None:
-                values[i] = adapt(values[i])
-        return values
-
-    ids = insert_returning_ids(Request, [f.attname for f in REQUEST_FIELDS], [row(i.fields) for i in items])
     recorded_at = adapt(now)
-    actor_id = actor.pk if actor else None
+    # The same dates come back row after row: each is converted once.
+    converted: dict[Any, Any] = {}
 
-    def events() -> Iterator[tuple]:
-        for pk, item in zip(ids, items, strict=True):
-            requesting, requested = (
-                item.fields["requesting_authority_id"],
-                item.fields["requested_authority_id"],
-            )
-            for kind, day, kind_grounds in item.events:
-                side = requested if kind in REQUESTED_SIDE_EVENTS else requesting
-                grounds = json.dumps(list(kind_grounds)) if kind_grounds else "[]"
-                yield (pk, kind, day.isoformat(), recorded_at, actor_id, side, "", grounds, False)
+    def convert(value: Any) -> Any:
+        if (done := converted.get(value)) is None:
+            done = converted[value] = adapt(value)
+        return done
 
-    def codes(attribute: str) -> Iterator[tuple]:
-        for pk, item in zip(ids, items, strict=True):
-            for code in getattr(item, attribute):
-                yield pk, code
+    rows = BulkRows(len(items), [], [], [], [], [])
+    for pk, item in zip(ids, items, strict=True):
+        fields = item.fields
+        values = [pk, *(fields.get(name, default) for name, default in defaults)]
+        for i, name in dated:
+            if name in fields and values[i + 1] is not None:
+                values[i + 1] = convert(values[i + 1])
+        rows.requests.append(values)
+        requesting, requested = fields["requesting_authority_id"], fields["requested_authority_id"]
+        for kind, day, kind_grounds in item.events:
+            side = requested if kind in REQUESTED_SIDE_EVENTS else requesting
+            grounds = json.dumps(list(kind_grounds)) if kind_grounds else "[]"
+            rows.events.append((pk, kind, convert(day), recorded_at, actor_id, side, "", grounds, False))
+            if kind == EventKind.REFUSED and fields.get("outcome") == EventKind.REFUSED:
+                rows.refusal_grounds.extend((pk, code) for code in kind_grounds)
+        rows.offences.extend((pk, code) for code in item.offences)
+        rows.measures.extend((pk, code) for code in item.measures)
+    return rows
 
-    def grounds() -> Iterator[tuple]:
-        for pk, item in zip(ids, items, strict=True):
-            if item.fields.get("outcome") == EventKind.REFUSED:
-                for kind, _day, kind_grounds in item.events:
-                    if kind == EventKind.REFUSED:
-                        yield from ((pk, code) for code in kind_grounds)
 
-    insert_rows(RequestOffence, ("request", "code"), codes("offences"))
-    insert_rows(RequestMeasure, ("request", "code"), codes("measures"))
-    insert_rows(RequestRefusalGround, ("request", "code"), grounds())
-    insert_rows(Event, EVENT_COLUMNS, events())
+def bulk_insert(rows: BulkRows) -> None:
+    """Store `bulk_rows`' rows; callers hold the transaction (and audit)."""
+    insert_rows(Request, ["id", *(f.attname for f in REQUEST_FIELDS)], rows.requests)
+    insert_rows(RequestOffence, ("request", "code"), rows.offences)
+    insert_rows(RequestMeasure, ("request", "code"), rows.measures)
+    insert_rows(RequestRefusalGround, ("request", "code"), rows.refusal_grounds)
+    insert_rows(Event, EVENT_COLUMNS, rows.events)
+
+
+@transaction.atomic
+def requests_import(
+    *,
+    actor: User | None,
+    authority: Authority,
+    batches: Iterable[BulkRows],
+    progress: Callable[[int], None] = lambda done: None,
+) -> int:
+    """Store an import's requests, batch by batch (`bulk_rows`), all or none, with one audit row
+    for the import (the authority that imported, never the rows' content). Returns how many were
+    stored."""
+    created = 0
+    for batch in batches:
+        bulk_insert(batch)
+        created += batch.size
+        progress(created)
+    audit(actor=actor, action=AuditAction.REQUEST_IMPORT, obj=authority, fields=["requests"])
+    return created
+
+
+@transaction.atomic
+def bulk_register(items: Sequence[BulkRequest], *, actor: User | None = None) -> list[int]:
+    """Store many requests with their timelines and codes in a handful of statements, whole or not
+    at all: for the demo's load (an import makes its rows with `bulk_rows` and stores them with
+    `requests_import`). Returns the new requests' ids, in the order of `items`.
+    """
+    ids = reserve_ids(Request, len(items))
+    bulk_insert(bulk_rows(items, ids, actor_id=actor.pk if actor else None, now=timezone.now()))
     Subject.objects.bulk_create(
         [
             Subject(request_id=pk, kind=s.kind, name=s.name, identifiers=s.identifiers, country=s.country)

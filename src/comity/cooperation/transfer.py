@@ -16,18 +16,25 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
+from comity.accounts.choices import AuthorityKind
 from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create
 from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.models import Request, RequestMeasure, RequestOffence, RequestRefusalGround
 from comity.cooperation.selectors import joined_codes, request_filters
-from comity.cooperation.services import BulkRequest, requests_import, timeline_fields
+from comity.cooperation.services import BulkRequest, BulkRows, bulk_rows, requests_import, timeline_fields
 from comity.cooperation.statemachine import Timeline, TransitionError, apply
 from comity.core import imports, messages
-from comity.core.bulk import analyze, collector_paused, sqlite_cache_enlarged
+from comity.core.bulk import (
+    analyze,
+    check_foreign_keys_per_statement,
+    collector_paused,
+    reserve_ids,
+    sqlite_cache_enlarged,
+)
 from comity.core.imports import check_size
 from comity.core.tabular import NO, YES, ColumnHelp, ImportRejected, Problem, RowChecker, escape, read_rows
 from comity.reference.choices import (
@@ -311,13 +318,85 @@ def import_requests(
     naming the counterparts that would be new with the closest known name of their country (a
     typo would otherwise create an authority that everyone then sees). With new_authorities=False
     a row naming an unknown counterpart is a problem of that row.
+
+    With commit=True the file is checked in a child process (`core.imports.run_aside`) that hands
+    each batch of checked rows, made into the tables' rows, to this process, which writes it
+    while the next is checked. The first problem stops the writing; every row is still checked
+    and every problem listed, and the transaction, holding what was written, is rolled back.
     """
     check_size(handle, name)
-    today = today or datetime.date.today()
-    problems: list[Problem] = []
-    parsed: list[_Parsed] = []
+    context = _Context.read(authority, today or datetime.date.today(), new_authorities, actor)
+    if not commit:
+        checked = _check(handle, name, context, progress, None)
+        problems = _problems(checked, authority)
+        if problems:
+            raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
+        result = checked.result
+        result.created = checked.new
+        result.authorities_created = [f"{name} ({country})" for country, name in sorted(checked.unknown)]
+        return result
+    with transaction.atomic():
+        result = _write(handle, name, context, progress, actor)
+    if result.created:
+        analyze(Request)
+    return result
+
+
+@dataclass
+class _Context:
+    """What checking a file needs of the database, read before the file: the file may then be
+    checked in a child process, which reads no database."""
+
+    authority: Authority
+    today: datetime.date
+    new_authorities: bool
+    actor_id: int | None
+    in_comity: set[str]  # the keys of the authority's requests (`_references`)
+    # Every authority, by country and folded name: its id, whether it can be a party, its name.
+    known: dict[tuple[str, str], tuple[int, bool, str]]
+    imported: str
+
+    @classmethod
+    def read(
+        cls, authority: Authority, today: datetime.date, new_authorities: bool, actor: User | None
+    ) -> "_Context":
+        known = {
+            (a.country, a.name.casefold()): (a.pk, a.can_be_party, a.name)
+            for a in Authority.objects.only("pk", "country", "name", "kind")
+        }
+        actor_id = actor.pk if actor else None
+        return cls(
+            authority, today, new_authorities, actor_id, _references(authority), known, _("(imported)")
+        )
+
+
+@dataclass
+class _Checked:
+    """What checking a file found, in the order the problems are reported."""
+
+    result: ImportResult
+    problems: list[Problem]  # of each row, in the file's order
+    not_parties: list[Problem]
+    refused: list[Problem]  # counterparts not known, when new ones are not allowed
+    kept: list[_Parsed]  # rows whose reference is in Comity already: compared, never written
+    new: int = 0  # rows to add
+    unknown: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+
+def _check(
+    handle: IO[bytes],
+    name: str,
+    context: _Context,
+    progress: Callable[[str, int], None],
+    parent: imports.Parent | None,
+) -> _Checked:
+    """Check every row of the file; with a `parent` (in a child process, importing), send it each
+    batch of rows to add as the tables' rows, as long as no problem is found."""
+    authority, today = context.authority, context.today
+    checked = _Checked(ImportResult(), [], [], [], [])
+    problems = checked.problems
     references: dict[str, int] = {}
-    in_comity = _references(authority)
+    batches = _Batches(context, parent) if parent is not None else None
     count = 0
     for number, row in read_rows(handle, name, COLUMNS):
         count += 1
@@ -332,34 +411,205 @@ def import_requests(
         elif reference:
             references[reference] = number
         if item is not None:
-            if item.reference not in in_comity:
-                item.row = None  # only a row already in Comity is compared; the others need not stay
-                if _COMITY_NUMBER.fullmatch(item.reference):
-                    problems.append(
-                        Problem(
-                            number,
-                            "reference",
-                            item.reference,
-                            _(
-                                "an export names a request of yours without a reference #123; none has this number"
-                            ),
-                        )
-                    )
-            parsed.append(item)
+            _check_item(item, context, checked)
+            if batches is not None and item.row is None:
+                batches.add(item, stopped=bool(problems or checked.not_parties or checked.refused))
         if count % PROGRESS_EVERY == 0:
             progress("checked", count)
     if count == 0:
         problems.append(Problem(2, "", "", _("The file has a header but no rows.")))
-    problems += _not_parties(parsed)
-    existing = _existing(authority, [r for r in references if r in in_comity])
-    result = ImportResult(rows=count)
-    new_items = []
-    for item in parsed:
+    if batches is not None:
+        batches.finish(stopped=bool(problems or checked.not_parties or checked.refused))
+    checked.result.rows = count
+    return checked
+
+
+def _check_item(item: _Parsed, context: _Context, checked: _Checked) -> None:
+    """The checks of a row that read what Comity holds (all read beforehand, in `context`)."""
+    country, counterpart = item.counterpart
+    known = context.known.get((country, counterpart.casefold()))
+    column = "requested_authority" if item.outgoing else "requesting_authority"
+    if known is not None and not known[1]:
+        # The secretariat is never a party: not matched, nor created again under its own name.
+        checked.not_parties.append(
+            Problem(item.number, column, counterpart, _("this authority cannot be a party to a request"))
+        )
+    if item.reference in context.in_comity:
+        checked.kept.append(item)  # compared with what Comity holds, by the importing process
+        return
+    item.row = None  # only a row already in Comity is compared; the others need not stay
+    if _COMITY_NUMBER.fullmatch(item.reference):
+        checked.problems.append(
+            Problem(
+                item.number,
+                "reference",
+                item.reference,
+                _("an export names a request of yours without a reference #123; none has this number"),
+            )
+        )
+    checked.new += 1
+    if known is None:
+        if item.counterpart not in checked.unknown:
+            checked.unknown[item.counterpart] = _suggestion(context, country, counterpart)
+        if not context.new_authorities:
+            checked.refused.append(
+                Problem(
+                    item.number,
+                    column,
+                    counterpart,
+                    _new_authority_refused(country, checked.unknown[item.counterpart]),
+                )
+            )
+
+
+def _suggestion(context: _Context, country: str, name: str) -> str | None:
+    """The closest name of a known authority of `country` that can be a party (a likely typo), or None."""
+    names = [known for (c, _f), (_pk, party, known) in context.known.items() if c == country and party]
+    return next(iter(difflib.get_close_matches(name, names, n=1, cutoff=0.5)), None)
+
+
+class _Batches:
+    """The rows to add, gathered in batches, each sent to the importing process as the tables'
+    rows (`bulk_rows`) under ids it draws, as long as no problem was found. Its answers are read
+    a batch late, so that checking goes on while they come."""
+
+    def __init__(self, context: _Context, parent: imports.Parent) -> None:
+        self.context, self.parent = context, parent
+        self.pending: list[_Parsed] = []
+        self.asked: list[_Parsed] | None = None  # the batch whose ids were asked for, not yet sent
+        self.asked_counterparts: list[tuple[str, str]] = []
+        self.counterparts: dict[tuple[str, str], tuple[int, str]] = {}  # by country and folded name
+        self.now = timezone.now()
+        self.stopped = False
+
+    def add(self, item: _Parsed, *, stopped: bool) -> None:
+        if stopped:
+            self._stop()
+            return
+        self.pending.append(item)
+        if len(self.pending) == BATCH:
+            self._ask()
+
+    def finish(self, *, stopped: bool) -> None:
+        if stopped:
+            self._stop()
+            return
+        self._ask()
+        self._send()
+
+    def _stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            self.pending = []
+            self.parent.send("stopped")
+
+    def _ask(self) -> None:
+        """Ask for the pending batch's ids and new counterparts, send the batch asked before."""
+        self._send()
+        if not self.pending:
+            return
+        for item in self.pending:
+            country, name = item.counterpart
+            key = (country, name.casefold())
+            if key not in self.counterparts:
+                known = self.context.known.get(key)
+                if known is None:
+                    self.parent.ask("counterpart", country, name)
+                    self.asked_counterparts.append(key)
+                    self.counterparts[key] = (0, country)  # its id comes with the answer
+                else:
+                    self.counterparts[key] = (known[0], country)
+        self.parent.ask("ids", len(self.pending))
+        self.asked, self.pending = self.pending, []
+
+    def _send(self) -> None:
+        if self.asked is None:
+            return
+        for key in self.asked_counterparts:
+            self.counterparts[key] = (self.parent.answer(), key[0])
+        self.asked_counterparts = []
+        ids = self.parent.answer()
+        own = (self.context.authority.pk, self.context.authority.country)
+        items = [_bulk(item, own, self.counterparts, self.context.imported) for item in self.asked]
+        self.parent.send("batch", bulk_rows(items, ids, actor_id=self.context.actor_id, now=self.now))
+        self.asked = None
+
+
+def _in_child(handle: IO[bytes], name: str, context: _Context) -> Callable[[imports.Parent], None]:
+    def work(parent: imports.Parent) -> None:
+        checked = _check(handle, name, context, lambda stage, done: parent.send(stage, done), parent)
+        parent.send("done", checked)
+
+    return work
+
+
+def _write(
+    handle: IO[bytes], name: str, context: _Context, progress: Callable[[str, int], None], actor: User | None
+) -> ImportResult:
+    """Check the file in a child process and write what it sends, in the caller's transaction;
+    ImportRejected, having written nothing that stays, if a problem is found."""
+    authority = context.authority
+    outcome: list[_Checked] = []
+    created_names: list[str] = []
+    writing = {"stopped": False, "written": False}
+
+    def batches(child: imports.Child) -> Iterator[BulkRows]:
+        for message in child:
+            kind = message[0]
+            if kind == "checked":
+                if writing["stopped"] or not writing["written"]:
+                    progress("checked", message[1])
+            elif kind == "stopped":
+                writing["stopped"] = True
+            elif kind == "ask" and message[1] == "ids":
+                child.answer(reserve_ids(Request, message[2]))
+            elif kind == "ask" and message[1] == "counterpart":
+                _kind, _ask, country, counterpart = message
+                created = authority_create(
+                    actor=actor,
+                    name=counterpart,
+                    country=country,
+                    kind=AuthorityKind.CENTRAL_AUTHORITY,
+                    external=True,
+                )
+                created_names.append(f"{counterpart} ({country})")
+                child.answer(created.pk)
+            elif kind == "batch":
+                writing["written"] = True
+                yield message[1]
+            elif kind == "done":
+                outcome.append(message[1])
+                return
+
+    check_foreign_keys_per_statement()
+    with imports.run_aside(_in_child(handle, name, context)) as child:
+        created = requests_import(
+            actor=actor,
+            authority=authority,
+            batches=batches(child),
+            progress=lambda done: progress("written", done),
+        )
+    checked = outcome[0]
+    problems = _problems(checked, authority)
+    if problems:
+        raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
+    result = checked.result
+    result.created = created
+    result.authorities_created = sorted(created_names)
+    return result
+
+
+def _problems(checked: _Checked, authority: Authority) -> list[Problem]:
+    """Every problem of the file, in the order they are reported: each row's, then the
+    counterparts that cannot be a party, the rows that differ from what Comity holds, then the
+    counterparts that are not allowed to be new. Counts the unchanged rows on the way."""
+    existing = _existing(authority, [item.reference for item in checked.kept])
+    differences = []
+    for item in checked.kept:
         stored = existing.get(item.reference)
-        if stored is None:
-            new_items.append(item)
-        elif item.row is not None and (difference := _first_difference(stored, item.row)) is not None:
-            problems.append(
+        assert item.row is not None
+        if stored is not None and (difference := _first_difference(stored, item.row)) is not None:
+            differences.append(
                 Problem(
                     item.number,
                     difference,
@@ -369,43 +619,16 @@ def import_requests(
                 )
             )
         else:
-            result.unchanged += 1
-    unknown = _unknown_counterparts(new_items)
-    result.new_authorities = [
+            checked.result.unchanged += 1
+    checked.result.new_authorities = _new_authorities(checked)
+    return checked.problems + checked.not_parties + differences + checked.refused
+
+
+def _new_authorities(checked: _Checked) -> list[dict[str, str | None]]:
+    return [
         {"country": country, "name": name, "suggestion": suggestion}
-        for (country, name), suggestion in sorted(unknown.items())
+        for (country, name), suggestion in sorted(checked.unknown.items())
     ]
-    if not new_authorities:
-        problems += [
-            Problem(
-                item.number,
-                "requested_authority" if item.outgoing else "requesting_authority",
-                item.counterpart[1],
-                _new_authority_refused(item.counterpart[0], unknown[item.counterpart]),
-            )
-            for item in new_items
-            if item.counterpart in unknown
-        ]
-    if problems:
-        raise ImportRejected(problems[:MAX_REPORTED], max(0, len(problems) - MAX_REPORTED))
-    if not commit:
-        result.created = len(new_items)
-        result.authorities_created = [f"{name} ({country})" for country, name in sorted(unknown)]
-        return result
-    # The counterparts the file names anew are made in the same transaction as the requests.
-    with transaction.atomic():
-        counterparts = _counterparts({item.counterpart for item in new_items}, result, actor=actor)
-        imported = _("(imported)")
-        batches = (
-            [_bulk(item, authority, counterparts, imported) for item in new_items[start : start + BATCH]]
-            for start in range(0, len(new_items), BATCH)
-        )
-        result.created = requests_import(
-            actor=actor, authority=authority, batches=batches, progress=lambda done: progress("written", done)
-        )
-    if result.created:
-        analyze(Request)
-    return result
 
 
 _COMITY_NUMBER = re.compile(r"#\d+")
@@ -477,48 +700,6 @@ def _first_difference(stored: dict[str, str], row: dict[str, str]) -> str | None
     return None
 
 
-def _not_parties(parsed: list[_Parsed]) -> list[Problem]:
-    """Rows whose counterpart is an authority that is never a party (the secretariat): it is
-    not matched, nor created again under its own name."""
-    barred = {(a.country, a.name.casefold()) for a in Authority.objects.filter(kind__in=NON_PARTY_KINDS)}
-    return [
-        Problem(
-            item.number,
-            "requested_authority" if item.outgoing else "requesting_authority",
-            item.counterpart[1],
-            _("this authority cannot be a party to a request"),
-        )
-        for item in parsed
-        if (item.counterpart[0], item.counterpart[1].casefold()) in barred
-    ]
-
-
-def _known_authorities(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Authority]:
-    """Authorities already in Comity among (country, name) pairs, keyed by country and folded name."""
-    return {
-        (a.country, a.name.casefold()): a
-        for a in Authority.objects.filter(country__in={c for c, _n in wanted})
-    }
-
-
-def _unknown_counterparts(items: list[_Parsed]) -> dict[tuple[str, str], str | None]:
-    """The counterparts of `items` that Comity does not know, each with the closest name of a known
-    authority of its country that can be a party (a likely typo), or None."""
-    wanted = {item.counterpart for item in items}
-    known = _known_authorities(wanted)
-    unknown = {(country, name) for country, name in wanted if (country, name.casefold()) not in known}
-    names: dict[str, list[str]] = {}
-    for authority in known.values():
-        if authority.can_be_party:
-            names.setdefault(authority.country, []).append(authority.name)
-    return {
-        (country, name): next(
-            iter(difflib.get_close_matches(name, names.get(country, []), n=1, cutoff=0.5)), None
-        )
-        for country, name in unknown
-    }
-
-
 def _new_authority_refused(country: str, suggestion: str | None) -> str:
     if suggestion:
         return _(
@@ -530,34 +711,25 @@ def _new_authority_refused(country: str, suggestion: str | None) -> str:
     ) % {"country": country}
 
 
-def _counterparts(
-    wanted: set[tuple[str, str]], result: ImportResult, *, actor: User | None
-) -> dict[tuple[str, str], Authority]:
-    known = _known_authorities(wanted)
-    found = {}
-    for country, name in sorted(wanted):
-        authority = known.get((country, name.casefold()))
-        if authority is None:
-            authority = authority_create(
-                actor=actor, name=name, country=country, kind=AuthorityKind.CENTRAL_AUTHORITY, external=True
-            )
-            known[(country, name.casefold())] = authority
-            result.authorities_created.append(f"{name} ({country})")
-        found[(country, name)] = authority
-    return found
-
-
 def _bulk(
-    item: _Parsed, authority: Authority, counterparts: dict[tuple[str, str], Authority], imported: str
+    item: _Parsed,
+    own: tuple[int, str],
+    counterparts: dict[tuple[str, str], tuple[int, str]],
+    imported: str,
 ) -> BulkRequest:
-    other = counterparts[item.counterpart]
-    requesting, requested = (authority, other) if item.outgoing else (other, authority)
+    """The request to store for a checked row; `own` and `counterparts` (by country and folded
+    name) give authorities' ids and countries."""
+    country, name = item.counterpart
+    other = counterparts[(country, name.casefold())]
+    (requesting_id, requesting_country), (requested_id, requested_country) = (
+        (own, other) if item.outgoing else (other, own)
+    )
     created_on = item.events[0][1]
     fields = {
-        "requesting_authority_id": requesting.pk,
-        "requested_authority_id": requested.pk,
-        "requesting_country": requesting.country,
-        "requested_country": requested.country,
+        "requesting_authority_id": requesting_id,
+        "requested_authority_id": requested_id,
+        "requesting_country": requesting_country,
+        "requested_country": requested_country,
         "urgency_reason": imported if item.fields["urgent"] else "",
         "requesting_reference": item.reference if item.outgoing else "",
         "requested_reference": "" if item.outgoing else item.reference,

@@ -29,4 +29,5 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("requests/<int:pk>/edit/", views.request_edit, name="request-edit"),
     path("requests/<int:pk>/events/", views.event_create, name="event-create"),
+    path("requests/<int:pk>/barriers/", views.barrier_create, name="request-barrier-create"),
 ]

@@ -23,6 +23,7 @@ from comity.cooperation import selectors, services, tasks, transfer
 from comity.cooperation.choices import Direction, EventKind
 from comity.cooperation.filters import SORTS, AccessLogFilterSet
 from comity.cooperation.forms import (
+    BarrierForm,
     EventForm,
     RequestCreateForm,
     RequestForm,
@@ -231,8 +232,13 @@ def _event_form(
     )
 
 
-def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm | None = None) -> dict:
-    """The request page's context; a new event form unless `event_form` (one with errors) is given."""
+def _detail_context(
+    request: AuthedRequest,
+    item: Request,
+    event_form: EventForm | None = None,
+    barrier_form: BarrierForm | None = None,
+) -> dict:
+    """The request page's context; new event and barrier forms unless one with errors is given."""
     user = request.user
     timeline = selectors.timeline_visible(user, item)
     if event_form is None:
@@ -246,6 +252,8 @@ def _detail_context(request: AuthedRequest, item: Request, event_form: EventForm
         "counterpart": item.counterpart_for(user.authority_id),
         "can_write": _can_write(user, item),
         "event_form": event_form,
+        "barriers": selectors.barriers_visible(user, item),
+        "barrier_form": barrier_form or BarrierForm(),
     }
 
 
@@ -370,6 +378,29 @@ def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(request, "cooperation/_request.html", context)
     # A plain form post says 422 so that scripts see the failure.
     return render(request, "cooperation/request_detail.html", context, status=422)
+
+
+@case_reader_required
+@require_POST
+def barrier_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a barrier met in the request (post/redirect/get); the page again with the errors."""
+    item = selectors.request_for_write(request.user, pk)
+    form = BarrierForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_barrier_record(actor=request.user, request=item, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Barrier recorded."))
+            return redirect("request-detail", pk=item.pk)
+    item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    return render(
+        request,
+        "cooperation/request_detail.html",
+        _detail_context(request, item, barrier_form=form),
+        status=422,
+    )
 
 
 def _access_log(request: AuthedRequest) -> AccessLogFilterSet:

@@ -139,38 +139,46 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return sum(_sqlite_chunks(model._meta.db_table, db_columns, rows))
 
 
-def insert_returning_ids(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[int]:
-    """INSERT `rows` into `model`'s table; the new primary keys, in the order of `rows`.
+def check_foreign_keys_per_statement() -> None:
+    """In the current transaction, have PostgreSQL check each statement's foreign keys as it ends,
+    not all of them at commit (Django declares them deferred): for an import whose file is checked
+    in another process while its rows are written, the database's checking of the rows already
+    written then runs beside it, instead of after it. The rows an import writes refer only to rows
+    written before them. Nothing to do on SQLite, which checks none."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
-    Callers hold a transaction. On SQLite the ids are read back from the AUTOINCREMENT sequence:
-    a writer holds the database to itself, so a chunk's rows take consecutive ids (checked).
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`'s table, taken as its own inserts take them, for rows
+    inserted later with their ids (`insert_rows` with the primary key among the columns): rows
+    that refer to them can then be made before they are written, or in another process.
+
+    Callers hold a transaction. On PostgreSQL they come from the table's sequence. On SQLite from
+    its AUTOINCREMENT sequence, in a write that holds the database's one write lock to the end
+    of the transaction: no other writer can take them meanwhile. Ids a rolled-back transaction
+    took are not used again, as on PostgreSQL.
     """
     meta = model._meta
     assert meta.pk is not None
     table, pk = meta.db_table, meta.pk.column
-    db_columns = [_column(model, column) for column in columns]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, len(rows)],
+                [table, pk, count],
             )
-            ids = [new_id for (new_id,) in cursor.fetchall()]
-        _copy(table, [pk, *db_columns], ([i, *row] for i, row in zip(ids, rows, strict=True)))
-        return ids
-    ids = []
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for size in _sqlite_chunks(table, db_columns, rows):
-            cursor.execute("SELECT last_insert_rowid()")
+            return [new_id for (new_id,) in cursor.fetchall()]
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq", [count, table]
+        )
+        found = cursor.fetchone()
+        if found is None:  # a table never written has no row there yet
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT coalesce(max({quote(pk)}), 0) FROM {quote(table)}")
             (last,) = cursor.fetchone()
-            cursor.execute(
-                f"SELECT count(*) FROM {quote(table)} WHERE {quote(pk)} BETWEEN %s AND %s",
-                [last - size + 1, last],
-            )
-            if cursor.fetchone()[0] != size:
-                raise RuntimeError(f"{table}: the ids of a bulk insert are not consecutive")
-            ids.extend(range(last - size + 1, last + 1))
-    return ids
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
+            found = (last + count,)
+    last = found[0]
+    return list(range(last - count + 1, last + 1))

@@ -13,8 +13,19 @@ from comity.accounts.http import AuthedRequest
 from comity.core.errors import FieldErrors
 from comity.core.policy import require_reader
 from comity.guidance import selectors, services
+from comity.guidance.assessment import Assessment, case_from
+from comity.guidance.crosswalk import crosswalk
 from comity.guidance.models import Profile, ProfileVersion
-from comity.guidance.schemas import ComparedValue, ComparisonOut, ProfileOut, ProfileSummary
+from comity.guidance.schemas import (
+    ComparedValue,
+    ComparisonOut,
+    CrosswalkOut,
+    DualCriminalityIn,
+    DualCriminalityOut,
+    NationalOffencesDocument,
+    ProfileOut,
+    ProfileSummary,
+)
 from comity.reference.choices import Measure
 
 router = Router(tags=["guidance"])
@@ -24,6 +35,12 @@ DOCUMENT_BODY = Body(..., description="a profile document: docs/guidance-profile
 
 def _country(code: str) -> str:
     return code.strip().upper()
+
+
+def _same_state(payload: dict[str, Any], code: str, message: str) -> None:
+    """An editor cannot slip another State's document in under their own State's address."""
+    if payload.get("country") != code:
+        raise ValidationError({"country": [message % {"given": payload.get("country"), "country": code}]})
 
 
 def profile_out(profile: Profile, measure: str = "") -> dict[str, Any]:
@@ -92,15 +109,7 @@ def replace_profile(
     editors of your State's profile only."""
     code = _country(country)
     selectors.profile_for_edit(request.user, code)
-    if payload.get("country") != code:
-        raise ValidationError(
-            {
-                "country": [
-                    _("The document is the profile of %(given)s, not %(country)s.")
-                    % {"given": payload.get("country"), "country": code}
-                ]
-            }
-        )
+    _same_state(payload, code, _("The document is the profile of %(given)s, not %(country)s."))
     profile = services.profile_import(actor=request.user, raw=payload, via=ProfileVersion.Via.API)
     return profile_out(profile)
 
@@ -156,3 +165,96 @@ def compare(request: AuthedRequest, countries: str, measure: str = "") -> dict[s
         "general": [compared_out(row) for row in found.general],
         "section": [compared_out(row) for row in found.section + found.elements],
     }
+
+
+@router.get("/crosswalk", auth=api_auth, response=CrosswalkOut, summary="The offence crosswalk")
+def read_crosswalk(request: AuthedRequest) -> dict[str, Any]:
+    """Each conduct element with its UNCAC article, offence code (VOCABULARY.md), ICCS code and
+    categories of the European Arrest Warrant list; its version and sources."""
+    require_reader(request.user)
+    table = crosswalk()
+    return {
+        "version": table.version,
+        "sources": list(table.sources),
+        "elements": [
+            {
+                "code": e.code,
+                "label": e.label,
+                "uncac": e.uncac,
+                "offence": e.offence,
+                "iccs": e.iccs,
+                "eaw": list(e.eaw),
+            }
+            for e in table.elements.values()
+        ],
+    }
+
+
+@router.get(
+    "/offences/{country}",
+    auth=api_auth,
+    response=NationalOffencesDocument,
+    summary="A State's national offences, mapped to the crosswalk's conduct elements",
+)
+def read_offences(request: AuthedRequest, country: str) -> dict[str, Any]:
+    require_reader(request.user)
+    code = _country(country)
+    errors = FieldErrors()
+    errors.country("country", code)
+    errors.raise_if_any()
+    return selectors.national_offences_document(request.user, code)
+
+
+@router.put(
+    "/offences/{country}",
+    auth=api_auth,
+    response=NationalOffencesDocument,
+    summary="Replace your State's national offences",
+)
+def replace_offences(
+    request: AuthedRequest, country: str, payload: dict[str, Any] = DOCUMENT_BODY
+) -> dict[str, Any]:
+    """The body is a national offences document (docs/guidance-crosswalk.md), as GET answers it;
+    one that does not match is a 422 naming each path, and nothing is written. For the editors of
+    your State's profile only."""
+    code = _country(country)
+    selectors.profile_for_edit(request.user, code)
+    _same_state(payload, code, _("The document lists the offences of %(given)s, not %(country)s."))
+    services.national_offences_import(actor=request.user, raw=payload, via=ProfileVersion.Via.API)
+    return selectors.national_offences_document(request.user, code)
+
+
+def assessment_out(found: Assessment) -> dict[str, Any]:
+    return {
+        "verdict": found.verdict,
+        "reasons": [{"code": r.code, "message": r.message, "attention": r.attention} for r in found.reasons],
+        "national_offences": [
+            {
+                "name": f.offence.name,
+                "statute": f.offence.statute,
+                "article": f.offence.article,
+                "max_penalty": f.offence.max_penalty,
+                "legal_persons_liable": f.offence.legal_persons_liable,
+                "conduct": list(f.conduct),
+                "demonstration": f.offence.demonstration,
+            }
+            for f in found.national_offences
+        ],
+        "notice": found.notice,
+        "crosswalk_version": found.crosswalk_version,
+    }
+
+
+@router.post(
+    "/dual-criminality",
+    auth=api_auth,
+    response=DualCriminalityOut,
+    summary="Assess dual criminality for a request (guidance, not a legal opinion)",
+)
+def dual_criminality(request: AuthedRequest, payload: DualCriminalityIn) -> dict[str, Any]:
+    """The verdict (not-required, likely-satisfied, needs-attention) with its reasons and the
+    requested State's national offences covering the conduct. Codes: VOCABULARY.md (countries,
+    offences, measures), GET /crosswalk (conduct). Writes nothing."""
+    require_reader(request.user)
+    case = case_from(payload.dict())
+    return assessment_out(selectors.dual_criminality(request.user, case))

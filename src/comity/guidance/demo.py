@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-from comity.guidance.schemas import FORMAT
-from comity.guidance.services import profile_import
+from comity.guidance.schemas import FORMAT, OFFENCES_FORMAT
+from comity.guidance.services import national_offences_import, profile_import
 
 NOTICE = "Demonstration data, not legal guidance"
 
@@ -242,4 +242,154 @@ def create_profiles() -> int:
     """The demo States' profiles, imported as a State would (the operator: no actor)."""
     for state in STATES:
         profile_import(actor=None, raw=demo_document(state))
+    return len(STATES)
+
+
+# Demo national offences: (name, article, maximum penalty, legal persons liable, conduct elements).
+# Plausible, not checked against the law: each is marked as demonstration data, not legal guidance.
+Offences = list[tuple[str, str, str, bool, tuple[str, ...]]]
+GIVE, TAKE = "bribe-official-give", "bribe-official-take"
+LAUNDERING = ("laundering-convert", "laundering-conceal", "laundering-acquire")
+
+NATIONAL_OFFENCES: dict[str, tuple[str, Offences]] = {
+    "PE": ("Código Penal", [
+        ("Cohecho activo genérico", "art. 397", "6 años de pena privativa de libertad", True, (GIVE,)),
+        ("Cohecho pasivo propio", "art. 393", "10 años de pena privativa de libertad", False, (TAKE,)),
+        ("Cohecho activo transnacional", "art. 397-A", "8 años de pena privativa de libertad", True, ("bribe-foreign-give",)),
+        ("Peculado doloso", "art. 387", "8 años de pena privativa de libertad", False, ("embezzlement-public",)),
+        ("Tráfico de influencias", "art. 400", "6 años de pena privativa de libertad", True, ("influence-give", "influence-take")),
+        ("Negociación incompatible", "art. 399", "6 años de pena privativa de libertad", False, ("abuse-of-functions",)),
+        ("Enriquecimiento ilícito", "art. 401", "10 años de pena privativa de libertad", False, ("illicit-enrichment",)),
+        ("Lavado de activos (D. Leg. 1106)", "arts. 1-3", "15 años de pena privativa de libertad", True, (*LAUNDERING, "concealment-retention")),
+        ("Estafa", "art. 196", "6 años de pena privativa de libertad", False, ("fraud",)),
+        ("Falsificación de documentos", "art. 427", "10 años de pena privativa de libertad", False, ("forgery",)),
+    ]),
+    "CH": ("Schweizerisches Strafgesetzbuch (StGB)", [
+        ("Bestechen", "art. 322ter", "5 years' custodial sentence", True, (GIVE,)),
+        ("Sich bestechen lassen", "art. 322quater", "5 years' custodial sentence", True, (TAKE,)),
+        ("Bestechung fremder Amtsträger", "art. 322septies", "5 years' custodial sentence", True, ("bribe-foreign-give", "bribe-foreign-take")),
+        ("Privatbestechung", "arts. 322octies-322novies", "3 years' custodial sentence", True, ("private-bribe-give", "private-bribe-take")),
+        ("Veruntreuung", "art. 138", "5 years' custodial sentence", False, ("embezzlement-public", "embezzlement-private")),
+        ("Amtsmissbrauch", "art. 312", "5 years' custodial sentence", False, ("abuse-of-functions",)),
+        ("Geldwäscherei", "art. 305bis", "3 years (5 if aggravated)", True, (*LAUNDERING, "concealment-retention")),
+        ("Betrug", "art. 146", "5 years' custodial sentence", False, ("fraud",)),
+        ("Urkundenfälschung", "art. 251", "5 years' custodial sentence", False, ("forgery",)),
+    ]),
+    "NG": ("Corrupt Practices and Other Related Offences Act 2000; Money Laundering (Prevention and Prohibition) Act 2022", [
+        ("Official corruption (accepting gratification)", "Corrupt Practices and Other Related Offences Act 2000|s. 8", "7 years' imprisonment", True, (TAKE, "influence-take")),
+        ("Offering gratification to a public officer", "Corrupt Practices and Other Related Offences Act 2000|s. 9", "7 years' imprisonment", True, (GIVE, "influence-give")),
+        ("Fraudulent acquisition of property by a public officer", "Corrupt Practices and Other Related Offences Act 2000|s. 12", "7 years' imprisonment", False, ("embezzlement-public",)),
+        ("Using office or position for gratification", "Corrupt Practices and Other Related Offences Act 2000|s. 19", "5 years' imprisonment", False, ("abuse-of-functions",)),
+        ("Money laundering", "Money Laundering (Prevention and Prohibition) Act 2022|s. 18", "14 years' imprisonment", True, LAUNDERING),
+        ("Obtaining property by false pretences", "Advance Fee Fraud and Other Fraud Related Offences Act 2006|s. 1", "20 years' imprisonment", True, ("fraud",)),
+    ]),
+    "GB": ("Bribery Act 2010; Proceeds of Crime Act 2002; Fraud Act 2006", [
+        ("Offences of bribing another person", "Bribery Act 2010|s. 1", "10 years' imprisonment", True, (GIVE, "private-bribe-give", "influence-give")),
+        ("Offences relating to being bribed", "Bribery Act 2010|s. 2", "10 years' imprisonment", True, (TAKE, "private-bribe-take", "influence-take")),
+        ("Bribery of foreign public officials", "Bribery Act 2010|s. 6", "10 years' imprisonment", True, ("bribe-foreign-give",)),
+        ("Misconduct in public office (common law)", "Common law|common-law offence", "life imprisonment", False, ("abuse-of-functions", "embezzlement-public")),
+        ("Concealing, arrangements, acquisition, use and possession", "Proceeds of Crime Act 2002|ss. 327-329", "14 years' imprisonment", True, (*LAUNDERING, "concealment-retention")),
+        ("Fraud by false representation or abuse of position", "Fraud Act 2006|s. 1", "10 years' imprisonment", True, ("fraud", "embezzlement-private")),
+        ("Perverting the course of justice (common law)", "Common law|common-law offence", "life imprisonment", True, ("obstruction-witness", "obstruction-official")),
+    ]),
+    "FR": ("Code pénal", [
+        ("Corruption active d'agent public", "art. 433-1", "10 ans d'emprisonnement", True, (GIVE,)),
+        ("Corruption passive", "art. 432-11", "10 ans d'emprisonnement", True, (TAKE,)),
+        ("Corruption d'agent public étranger", "arts. 435-1 et 435-3", "10 ans d'emprisonnement", True, ("bribe-foreign-give", "bribe-foreign-take")),
+        ("Trafic d'influence", "arts. 432-11 et 433-2", "10 ans d'emprisonnement", True, ("influence-give", "influence-take")),
+        ("Détournement de fonds publics", "art. 432-15", "10 ans d'emprisonnement", True, ("embezzlement-public",)),
+        ("Prise illégale d'intérêts", "art. 432-12", "5 ans d'emprisonnement", True, ("abuse-of-functions",)),
+        ("Corruption privée", "arts. 445-1 et 445-2", "5 ans d'emprisonnement", True, ("private-bribe-give", "private-bribe-take")),
+        ("Abus de confiance", "art. 314-1", "5 ans d'emprisonnement", True, ("embezzlement-private",)),
+        ("Blanchiment", "art. 324-1", "5 ans d'emprisonnement (10 si aggravé)", True, LAUNDERING),
+        ("Recel", "art. 321-1", "5 ans d'emprisonnement", True, ("concealment-retention",)),
+        ("Subornation de témoin", "art. 434-15", "3 ans d'emprisonnement", True, ("obstruction-witness",)),
+        ("Escroquerie", "art. 313-1", "5 ans d'emprisonnement", True, ("fraud",)),
+        ("Faux et usage de faux", "art. 441-1", "3 ans d'emprisonnement", True, ("forgery",)),
+    ]),
+    "BR": ("Código Penal; Lei 9.613/1998", [
+        ("Corrupção ativa", "Código Penal|art. 333", "12 anos de reclusão", False, (GIVE,)),
+        ("Corrupção passiva", "Código Penal|art. 317", "12 anos de reclusão", False, (TAKE,)),
+        ("Corrupção ativa em transação comercial internacional", "Código Penal|art. 337-B", "8 anos de reclusão", False, ("bribe-foreign-give",)),
+        ("Peculato", "Código Penal|art. 312", "12 anos de reclusão", False, ("embezzlement-public",)),
+        ("Tráfico de influência", "Código Penal|art. 332", "5 anos de reclusão", False, ("influence-take",)),
+        ("Lavagem de dinheiro", "Lei 9.613/1998|art. 1º", "10 anos de reclusão", False, (*LAUNDERING, "concealment-retention")),
+        ("Estelionato", "Código Penal|art. 171", "5 anos de reclusão", False, ("fraud",)),
+    ]),
+    "DE": ("Strafgesetzbuch (StGB)", [
+        ("Bestechung", "§ 334", "5 Jahre Freiheitsstrafe", False, (GIVE,)),
+        ("Bestechlichkeit", "§ 332", "5 Jahre Freiheitsstrafe", False, (TAKE,)),
+        ("Bestechung ausländischer Amtsträger", "§ 335a", "5 Jahre Freiheitsstrafe", False, ("bribe-foreign-give", "bribe-foreign-take")),
+        ("Bestechlichkeit und Bestechung im geschäftlichen Verkehr", "§ 299", "3 Jahre Freiheitsstrafe", False, ("private-bribe-give", "private-bribe-take")),
+        ("Untreue", "§ 266", "5 Jahre Freiheitsstrafe", False, ("embezzlement-public", "embezzlement-private", "abuse-of-functions")),
+        ("Geldwäsche", "§ 261", "5 Jahre Freiheitsstrafe", False, (*LAUNDERING, "concealment-retention")),
+        ("Betrug", "§ 263", "5 Jahre Freiheitsstrafe", False, ("fraud",)),
+        ("Urkundenfälschung", "§ 267", "5 Jahre Freiheitsstrafe", False, ("forgery",)),
+    ]),
+    "US": ("United States Code", [
+        ("Bribery of public officials", "18 U.S.C. § 201(b)", "15 years' imprisonment", True, (GIVE, TAKE)),
+        ("Foreign Corrupt Practices Act, anti-bribery provisions", "15 U.S.C. § 78dd-1 to 78dd-3", "5 years' imprisonment", True, ("bribe-foreign-give",)),
+        ("Theft or bribery concerning programs receiving federal funds", "18 U.S.C. § 666", "10 years' imprisonment", True, ("embezzlement-public", GIVE, TAKE)),
+        ("Laundering of monetary instruments", "18 U.S.C. §§ 1956-1957", "20 years' imprisonment", True, (*LAUNDERING, "concealment-retention")),
+        ("Wire fraud", "18 U.S.C. § 1343", "20 years' imprisonment", True, ("fraud", "embezzlement-private")),
+        ("Tampering with a witness", "18 U.S.C. § 1512", "20 years' imprisonment", True, ("obstruction-witness", "obstruction-official")),
+    ]),
+}  # fmt: skip
+
+# The other demo States: the same offences, in English, under their own law; whether legal persons
+# can be liable and whether illicit enrichment is an offence differ.
+GENERIC: Offences = [
+    ("Active bribery of a public official", "", "10 years' imprisonment", True, (GIVE,)),
+    ("Passive bribery of a public official", "", "10 years' imprisonment", True, (TAKE,)),
+    ("Embezzlement of public funds", "", "10 years' imprisonment", True, ("embezzlement-public",)),
+    ("Abuse of office", "", "5 years' imprisonment", True, ("abuse-of-functions",)),
+    ("Money laundering", "", "10 years' imprisonment", True, LAUNDERING),
+    ("Fraud", "", "5 years' imprisonment", True, ("fraud",)),
+]  # fmt: skip
+ENRICHMENT = ("Illicit enrichment", "", "7 years' imprisonment", False, ("illicit-enrichment",))
+NATURAL_PERSONS_ONLY = {"AE", "LI"}
+CRIMINAL_LAW = {
+    "ES": "Código Penal", "IT": "Codice penale", "NL": "Wetboek van Strafrecht", "LU": "Code pénal",
+    "LI": "Strafgesetzbuch (StGB)", "AE": "Federal Decree-Law No. 31 of 2021 (Crimes and Penalties Law)",
+    "SG": "Prevention of Corruption Act 1960", "MY": "Malaysian Anti-Corruption Commission Act 2009",
+    "KE": "Anti-Corruption and Economic Crimes Act 2003",
+}  # fmt: skip
+ILLICIT_ENRICHMENT = {"AE", "KE", "MY"}
+
+
+def demo_offences(state: DemoState) -> dict[str, Any]:
+    """The national offences of one demo State, as the file a State imports; the same every time."""
+    rng = Random(zlib.crc32(f"offences-{state.country}".encode()))
+    statute, offences = NATIONAL_OFFENCES.get(state.country, (CRIMINAL_LAW.get(state.country, state.law), []))
+    if not offences:
+        offences = GENERIC + ([ENRICHMENT] if state.country in ILLICIT_ENRICHMENT else [])
+        if state.country in NATURAL_PERSONS_ONLY:
+            offences = [
+                (name, article, penalty, False, conduct) for name, article, penalty, _, conduct in offences
+            ]
+    return {
+        "format": OFFENCES_FORMAT,
+        "country": state.country,
+        "demonstration": True,
+        "offences": [
+            {
+                "name": name,
+                # "Statute|article" where a State's offences are in several laws.
+                "statute": (article.split("|")[0] if "|" in article else statute)[:300],
+                "article": article.split("|")[-1] or f"art. {100 + 7 * position}",
+                "max_penalty": penalty,
+                "legal_persons_liable": liable,
+                "conduct": list(conduct),
+                "source": f"{NOTICE}: {statute}"[:500],
+                "confirmed_on": _day(rng),
+            }
+            for position, (name, article, penalty, liable, conduct) in enumerate(offences)
+        ],
+    }
+
+
+def create_national_offences() -> int:
+    """The demo States' national offences, imported as a State would (the operator: no actor)."""
+    for state in STATES:
+        national_offences_import(actor=None, raw=demo_offences(state))
     return len(STATES)

@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from comity.guidance.choices import (
     Authentication,
     Channel,
+    ConductElement,
     DualCriminality,
     DualCriminalityTest,
     ElementLevel,
     GeneralRequirement,
     SectionPart,
+    Subject,
 )
-from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, SOURCE_MAX, TEXT_MAX
-from comity.reference.choices import LegalBasis, RefusalGround
+from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, OFFENCES_MAX, SOURCE_MAX, TEXT_MAX
+from comity.reference.choices import LegalBasis, Measure, Offence, RefusalGround, RequestType
 
 SOURCE, CONFIRMED = "source", "confirmed_on"
 UNKNOWN = [("", _("Not known"))]
@@ -193,3 +195,102 @@ class ElementForm(forms.Form):
 
 
 ElementFormSet = formset_factory(ElementForm, extra=3, max_num=ELEMENTS_MAX, absolute_max=ELEMENTS_MAX)
+
+
+class DualCriminalityForm(forms.Form):
+    """A case to assess. Nothing is required here: guidance.assessment.case_from checks the whole
+    case, so the page names every problem at once, in the API's words."""
+
+    requesting_country = forms.ChoiceField(label=_("Requesting State"), choices=(), required=False)
+    requested_country = forms.ChoiceField(label=_("Requested State"), choices=(), required=False)
+    type = forms.ChoiceField(
+        label=_("Type of request"),
+        choices=[
+            (RequestType.MLA, RequestType.MLA.label),
+            (RequestType.EXTRADITION, RequestType.EXTRADITION.label),
+        ],
+        initial=RequestType.MLA,
+        required=False,
+    )
+    offences = forms.MultipleChoiceField(
+        label=_("Offences in the requesting State"),
+        choices=Offence.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures asked"),
+        choices=Measure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conduct = forms.MultipleChoiceField(
+        label=_("What the person did"),
+        help_text=_(
+            "Dual criminality is judged by the conduct, not the name of the offence (UNCAC art. 43(2))."
+        ),
+        choices=ConductElement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subject = forms.ChoiceField(
+        label=_("The request is about"), choices=Subject.choices, initial=Subject.NATURAL_PERSON,
+        required=False, widget=forms.RadioSelect,
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *countries]
+        for name in ("requesting_country", "requested_country"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+
+    def show_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class OffenceForm(forms.Form):
+    """One national offence on the page that edits a State's list; the service checks it."""
+
+    name = forms.CharField(label=_("Offence"), max_length=LABEL_MAX, required=False)
+    statute = forms.CharField(label=_("Statute"), max_length=LABEL_MAX, required=False)
+    article = forms.CharField(label=_("Article"), max_length=60, required=False)
+    max_penalty = forms.CharField(label=_("Maximum penalty"), max_length=200, required=False)
+    legal_persons_liable = forms.BooleanField(label=_("Legal persons can be liable"), required=False)
+    conduct = forms.MultipleChoiceField(
+        label=_("Conduct it covers"),
+        choices=ConductElement.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    source = forms.CharField(label=_("Source"), max_length=SOURCE_MAX, required=False)
+    confirmed_on = forms.DateField(
+        label=_("Last confirmed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("legal_persons_liable", "conduct", "confirmed_on"):
+                field.widget.attrs["dir"] = "auto"
+
+    def given(self) -> bool:
+        data = self.cleaned_data
+        return any(data.get(name) for name in ("name", "statute", "article", "conduct", "source"))
+
+    def offence(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            **{
+                name: data.get(name, "").strip()
+                for name in ("name", "statute", "article", "max_penalty", "source")
+            },
+            "legal_persons_liable": bool(data.get("legal_persons_liable")),
+            "conduct": list(data.get("conduct", [])),
+            "confirmed_on": data["confirmed_on"].isoformat() if data.get("confirmed_on") else None,
+        }
+
+
+OffenceFormSet = formset_factory(OffenceForm, extra=2, max_num=OFFENCES_MAX, absolute_max=OFFENCES_MAX)

@@ -78,3 +78,48 @@ class ProfileVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id} v{self.version}"
+
+
+class NationalOffence(models.Model):
+    """An offence in one State's law, mapped to the conduct elements of the offence crosswalk
+    (guidance/data/crosswalk.json) it covers: what the dual criminality assessment looks for in
+    the requested State. The offences of a State are kept as one list, replaced whole by its
+    editors (guidance.services.national_offences_save), as a State keeps them in its own tools."""
+
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=300)
+    statute = models.CharField(_("statute"), max_length=300)
+    article = models.CharField(_("article"), max_length=60)
+    max_penalty = models.CharField(_("maximum penalty"), max_length=200)
+    legal_persons_liable = models.BooleanField(_("legal persons can be liable"))
+    # Codes of guidance.choices.ConductElement (at least one), checked by the service.
+    conduct = models.JSONField(_("conduct elements"), default=list)
+    source = models.CharField(_("source"), max_length=500)
+    confirmed_on = models.DateField(_("last confirmed"))
+    # True for the demo's offences, which are not legal guidance and say so wherever they are shown.
+    demonstration = models.BooleanField(_("demonstration data"), default=False)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("national offence")
+        verbose_name_plural = _("national offences")
+        ordering = ["country", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"),
+                name="national_offence_country_iso2",
+                violation_error_message=_("The country must be an ISO 3166-1 alpha-2 code."),
+            ),
+            models.UniqueConstraint(
+                fields=["country", "position"],
+                name="national_offence_position_once",
+                violation_error_message=_("Two offences of a State cannot share a position."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.statute} {self.article}"

@@ -18,6 +18,7 @@ from comity.core.limits import control_character
 from comity.guidance.choices import (
     Authentication,
     Channel,
+    ConductElement,
     DualCriminality,
     DualCriminalityTest,
     ElementLevel,
@@ -177,14 +178,18 @@ def _country(code: str) -> str:
     return code
 
 
+CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+Demonstration = Annotated[
+    StrictBool, Field(description="true for demonstration data, which is not legal guidance")
+]
+
+
 class ProfileDocument(Strict):
     """A State's requirement profile, as exported and imported."""
 
     format: Literal["comity-guidance-profile/1"] = Field(description="this schema's name and version")
-    country: Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
-    demonstration: StrictBool = Field(
-        False, description="true for demonstration data, which is not legal guidance"
-    )
+    country: CountryCode
+    demonstration: Demonstration = False
     general: General = General()
     measures: dict[Measure, Section] = Field({}, description="each measure's section, keyed by its code")
 
@@ -230,3 +235,98 @@ class ComparisonOut(Schema):
     measure: str | None
     general: list[ComparedValue]
     section: list[ComparedValue] = Field(description="the measure's three parts, then its elements")
+
+
+OFFENCES_FORMAT = "comity-national-offences/1"
+OFFENCES_MAX = 200
+
+
+class NationalOffenceEntry(Sourced):
+    """An offence of the State's law and the conduct elements of the crosswalk it covers."""
+
+    name: Line = Field(description="its name in the State's law, in the State's language")
+    statute: Line = Field(description="the law that defines it: Criminal Code, Anti-Corruption Act")
+    article: Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_line)]
+    max_penalty: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_line)] = Field(
+        description="the maximum penalty, as the law says it: 5 years' imprisonment or a fine"
+    )
+    legal_persons_liable: StrictBool = Field(description="whether a legal person can be liable for it")
+    conduct: list[ConductElement] = Field(
+        min_length=1,
+        max_length=len(ConductElement.values),
+        description="codes of the crosswalk's conduct elements",
+    )
+
+    @field_validator("conduct")
+    @classmethod
+    def _conduct_once(cls, conduct: list[str]) -> list[str]:
+        if len(set(conduct)) != len(conduct):
+            raise ValueError(_("A conduct element appears twice."))
+        return conduct
+
+
+class NationalOffencesDocument(Strict):
+    """A State's national offences, as exported and imported (and the API's body and answer)."""
+
+    format: Literal["comity-national-offences/1"] = Field(description="this schema's name and version")
+    country: CountryCode
+    demonstration: Demonstration = False
+    offences: list[NationalOffenceEntry] = Field([], max_length=OFFENCES_MAX)
+
+    def data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class DualCriminalityIn(Schema):
+    """A case to assess: codes of VOCABULARY.md (countries, offences, measures, type) and of the
+    offence crosswalk (conduct); `subject`: natural-person (default) or legal-person; `measures`
+    may be empty for an extradition."""
+
+    requesting_country: str = ""
+    requested_country: str = ""
+    offences: list[str] = Field([], max_length=20)
+    measures: list[str] = Field([], max_length=20)
+    conduct: list[str] = Field([], max_length=40)
+    subject: str = "natural-person"
+    type: str = Field(
+        "mla", description="the request's type (VOCABULARY.md): extradition always needs dual criminality"
+    )
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+    attention: bool = Field(description="whether this reason is why the verdict needs attention")
+
+
+class NationalOffenceOut(Schema):
+    name: str
+    statute: str
+    article: str
+    max_penalty: str
+    legal_persons_liable: bool
+    conduct: list[str] = Field(description="the conduct elements asked about that it covers")
+    demonstration: bool
+
+
+class DualCriminalityOut(Schema):
+    verdict: str = Field(description="not-required, likely-satisfied or needs-attention")
+    reasons: list[ReasonOut]
+    national_offences: list[NationalOffenceOut]
+    notice: str = Field(description="guidance, not a legal opinion")
+    crosswalk_version: str
+
+
+class CrosswalkElementOut(Schema):
+    code: str
+    label: str
+    uncac: str | None = Field(description="UNCAC article and paragraph, null outside the Convention")
+    offence: str = Field(description="the offence code of VOCABULARY.md")
+    iccs: str
+    eaw: list[str] = Field(description="categories of the European Arrest Warrant list")
+
+
+class CrosswalkOut(Schema):
+    version: str
+    sources: list[str]
+    elements: list[CrosswalkElementOut]

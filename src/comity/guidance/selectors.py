@@ -2,7 +2,7 @@
 State's profile (it is guidance, the same for all); to anyone else (an administrator, the
 secretariat, the public) none exists. Editing is for the editors of the State's own authorities."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +10,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from comity.accounts.models import User
+from comity.guidance.assessment import Assessment, Case, NationalOffenceFact, assess
 from comity.guidance.choices import GeneralRequirement, SectionPart
-from comity.guidance.models import Profile, ProfileVersion
+from comity.guidance.models import NationalOffence, Profile, ProfileVersion
+from comity.guidance.schemas import OFFENCES_FORMAT
 
 EDIT_PROFILE = "guidance.edit_profile"
 
@@ -135,3 +137,61 @@ def comparison(user: User, countries: Sequence[str], measure: str | None) -> Com
             for path in [f"measures.{measure}.elements.{code}"]
         ]
     return Comparison(profiles, measure, general, section, elements)
+
+
+def national_offences_of(user: User, country: str) -> "QuerySet[NationalOffence]":
+    """`country`'s national offences in their order (none to whoever reads no case): law, the same
+    for every official, like the profiles."""
+    if not user.is_authenticated or not user.reads_cases:
+        return NationalOffence.objects.none()
+    return NationalOffence.objects.filter(country=country).order_by("position")
+
+
+def dual_criminality(user: User, case: Case) -> Assessment:
+    """The assessment of `case` (guidance.assessment.assess) on the requested State's profile and
+    national offences; 404 to whoever reads no case. What the drafting of a request calls too."""
+    if not user.is_authenticated or not user.reads_cases:
+        raise Http404
+    profile = Profile.objects.filter(country=case.requested_country).only("document").first()
+    facts = [
+        NationalOffenceFact(
+            name=offence.name,
+            statute=offence.statute,
+            article=offence.article,
+            max_penalty=offence.max_penalty,
+            legal_persons_liable=offence.legal_persons_liable,
+            conduct=tuple(offence.conduct),
+            demonstration=offence.demonstration,
+        )
+        for offence in national_offences_of(user, case.requested_country)
+    ]
+    return assess(case, general=profile.document.get("general", {}) if profile else None, offences=facts)
+
+
+def national_offences_document(user: User, country: str) -> dict[str, Any]:
+    """`country`'s national offences as the file a State exports and imports (guidance/schemas.py,
+    NationalOffencesDocument): an empty list where none are recorded."""
+    return offences_document(country, national_offences_of(user, country))
+
+
+def offences_document(country: str, found: Iterable[NationalOffence]) -> dict[str, Any]:
+    """The file of `country` holding the offences `found` (read by the caller, who scoped them)."""
+    offences = list(found)
+    return {
+        "format": OFFENCES_FORMAT,
+        "country": country,
+        "demonstration": any(offence.demonstration for offence in offences),
+        "offences": [
+            {
+                "name": offence.name,
+                "statute": offence.statute,
+                "article": offence.article,
+                "max_penalty": offence.max_penalty,
+                "legal_persons_liable": offence.legal_persons_liable,
+                "conduct": list(offence.conduct),
+                "source": offence.source,
+                "confirmed_on": offence.confirmed_on.isoformat(),
+            }
+            for offence in offences
+        ],
+    }

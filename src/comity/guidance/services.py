@@ -3,9 +3,10 @@ profile goes through (its edit pages, the API, `comity guidance import`, the dem
 actor edits that State's profile, keeps the version it makes whole, and audits it in the same
 transaction. A document that does not match the schema writes nothing and names every path."""
 
+import datetime
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,8 @@ from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.services import audit
-from comity.guidance.models import Profile, ProfileVersion
-from comity.guidance.schemas import FORMAT, ProfileDocument
+from comity.guidance.models import NationalOffence, Profile, ProfileVersion
+from comity.guidance.schemas import FORMAT, OFFENCES_FORMAT, NationalOffencesDocument, ProfileDocument
 from comity.guidance.selectors import EDIT_PROFILE, flatten
 from comity.reference.choices import Measure
 
@@ -75,24 +76,40 @@ def document_errors(error: pydantic.ValidationError, prefix: str = "") -> FieldE
     return errors
 
 
-def parse_document(raw: bytes | str | Mapping[str, Any]) -> ProfileDocument:
-    """The profile in `raw` (a file's bytes, or its parsed JSON), or ValidationError naming each
-    path that does not match the schema."""
+Document = TypeVar("Document", bound=pydantic.BaseModel)
+
+
+def _parsed(raw: bytes | str | Mapping[str, Any], schema: type[Document], what: str) -> Document:
     data: Any = raw
     if isinstance(raw, bytes | str):
         if len(raw) > MAX_DOCUMENT_BYTES:
-            raise ValidationError({"": [_("A profile file is at most 1 MB.")]})
+            raise ValidationError({"": [_("A file is at most 1 MB.")]})
         try:
             data = json.loads(raw)
         except ValueError as error:
             raise ValidationError({"": [_("This is not JSON: %(error)s.") % {"error": error}]}) from None
     if not isinstance(data, Mapping):
-        raise ValidationError({"": [_("A profile is a JSON object (see docs/guidance-profile.md).")]})
+        raise ValidationError({"": [what]})
     try:
-        return ProfileDocument.model_validate(data)
+        return schema.model_validate(data)
     except pydantic.ValidationError as error:
         document_errors(error).raise_if_any()
         raise
+
+
+def parse_document(raw: bytes | str | Mapping[str, Any]) -> ProfileDocument:
+    """The profile in `raw` (a file's bytes, or its parsed JSON), or ValidationError naming each
+    path that does not match the schema."""
+    return _parsed(raw, ProfileDocument, _("A profile is a JSON object (see docs/guidance-profile.md)."))
+
+
+def parse_offences(raw: bytes | str | Mapping[str, Any]) -> NationalOffencesDocument:
+    """A State's national offences in `raw`, or ValidationError naming each path (`offences.3.conduct.0`)."""
+    return _parsed(
+        raw,
+        NationalOffencesDocument,
+        _("A list of national offences is a JSON object (see docs/guidance-crosswalk.md)."),
+    )
 
 
 def _require_editor(actor: User | None, country: str) -> None:
@@ -202,3 +219,84 @@ def profile_update_section(
     else:
         measures[measure] = section
     return profile_save(actor=actor, document=_edited(country, {"measures": measures}))
+
+
+def _offence_rows(country: str) -> list[dict[str, Any]]:
+    fields = [
+        "name",
+        "statute",
+        "article",
+        "max_penalty",
+        "legal_persons_liable",
+        "conduct",
+        "source",
+        "confirmed_on",
+    ]
+    return [
+        {**row, "confirmed_on": row["confirmed_on"].isoformat()}
+        for row in NationalOffence.objects.filter(country=country).order_by("position").values(*fields)
+    ]
+
+
+@transaction.atomic
+def national_offences_save(
+    *, actor: User | None, document: NationalOffencesDocument, via: str = ProfileVersion.Via.PAGE
+) -> list[NationalOffence]:
+    """Replace `document.country`'s national offences with the document's, in its order (nothing
+    written when nothing changed). The same editors as the State's profile; audited with the
+    positions that changed, never the offences' text (which is law, but the rule is one rule)."""
+    _require_editor(actor, document.country)
+    country = document.country
+    data = document.data()
+    before = _offence_rows(country)
+    demonstration = data["demonstration"]
+    stored_demo = set(NationalOffence.objects.filter(country=country).values_list("demonstration", flat=True))
+    if before == data["offences"] and stored_demo <= {demonstration}:
+        return list(NationalOffence.objects.filter(country=country))
+    changed = [
+        str(position)
+        for position in range(max(len(before), len(data["offences"])))
+        if before[position : position + 1] != data["offences"][position : position + 1]
+    ]
+    now = timezone.now()
+    NationalOffence.objects.filter(country=country).delete()
+    offences = NationalOffence.objects.bulk_create(
+        NationalOffence(
+            country=country,
+            position=position,
+            demonstration=demonstration,
+            updated_at=now,
+            updated_by=actor,
+            **{**entry, "confirmed_on": datetime.date.fromisoformat(entry["confirmed_on"])},
+        )
+        for position, entry in enumerate(data["offences"])
+    )
+    audit(
+        actor=actor,
+        action=AuditAction.OFFENCE_UPDATE,
+        # The list is the object changed: its entry is keyed by the State (guidance.nationaloffence#CH).
+        obj=NationalOffence(pk=country),
+        fields=[f"offences.{position}" for position in changed],
+        detail={"country": country, "count": str(len(offences)), "via": via},
+    )
+    return offences
+
+
+def national_offences_import(
+    *, actor: User | None, raw: bytes | str | Mapping[str, Any], via: str = ProfileVersion.Via.IMPORT
+) -> list[NationalOffence]:
+    """A national offences file, checked whole, then saved; nothing written if it does not match."""
+    return national_offences_save(actor=actor, document=parse_offences(raw), via=via)
+
+
+def national_offences_update(
+    *, actor: User, country: str, offences: list[Mapping[str, Any]]
+) -> list[NationalOffence]:
+    """Replace `country`'s national offences with `offences` (the edit page), keeping whether the
+    list is demonstration data."""
+    _require_editor(actor, country)
+    demonstration = NationalOffence.objects.filter(country=country, demonstration=True).exists()
+    document = parse_offences(
+        {"format": OFFENCES_FORMAT, "country": country, "demonstration": demonstration, "offences": offences}
+    )
+    return national_offences_save(actor=actor, document=document)

@@ -9,9 +9,12 @@ STATE = r"^(?P<country>[A-Za-z]{2})/"
 urlpatterns = [
     path("", views.profile_list, name="guidance-profiles"),
     path("compare/", views.compare, name="guidance-compare"),
+    path("dual-criminality/", views.dual_criminality, name="guidance-dual-criminality"),
+    path("crosswalk/", views.crosswalk_table, name="guidance-crosswalk"),
     re_path(STATE + r"$", views.profile_detail, name="guidance-profile"),
     re_path(STATE + r"profile\.json$", views.profile_export, name="guidance-profile-export"),
     re_path(STATE + r"history/$", views.profile_history, name="guidance-profile-history"),
     re_path(STATE + r"edit/$", views.general_edit, name="guidance-general-edit"),
     re_path(STATE + r"edit/(?P<measure>[a-z-]+)/$", views.section_edit, name="guidance-section-edit"),
+    re_path(STATE + r"offences/edit/$", views.offences_edit, name="guidance-offences-edit"),
 ]

@@ -14,10 +14,18 @@ from django.views.decorators.http import require_http_methods
 
 from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.guidance import selectors, services
-from comity.guidance.choices import GeneralRequirement, SectionPart
-from comity.guidance.forms import ElementFormSet, GeneralForm, SectionForm
+from comity.guidance.assessment import NOTICE, case_from
+from comity.guidance.choices import ConductElement, EawCategory, GeneralRequirement, SectionPart
+from comity.guidance.crosswalk import crosswalk
+from comity.guidance.forms import (
+    DualCriminalityForm,
+    ElementFormSet,
+    GeneralForm,
+    OffenceFormSet,
+    SectionForm,
+)
 from comity.guidance.management.commands.guidance import export_text
-from comity.reference.choices import Measure
+from comity.reference.choices import Measure, Offence
 from comity.reference.countries import country_choices
 
 MEASURE_LABELS = dict(Measure.choices)
@@ -70,6 +78,8 @@ def profile_detail(request: AuthedRequest, country: str) -> HttpResponse:
             "present": [(code, label) for code, label in Measure.choices if code in described],
             "missing": [(code, label) for code, label in Measure.choices if code not in described],
             "edits": selectors.edits_profile_of(request.user, profile.country),
+            "offences": selectors.national_offences_of(request.user, profile.country),
+            "conduct_labels": dict(ConductElement.choices),
         },
     )
 
@@ -203,4 +213,94 @@ def compare(request: AuthedRequest) -> HttpResponse:
             "names": dict(country_choices()),
         },
         status=422 if problem else 200,
+    )
+
+
+@case_reader_required
+def dual_criminality(request: AuthedRequest) -> HttpResponse:
+    """The assessment's form and, once a requested State is chosen, its verdict (a GET: it writes
+    nothing, and its address can be shared with a colleague)."""
+    asked = "requested_country" in request.GET
+    own = request.user.authority.country if request.user.authority else ""
+    form = DualCriminalityForm(
+        request.GET if asked else None,
+        initial={"requesting_country": own, "requested_country": request.GET.get("country", "").upper()},
+        countries=country_choices(),
+    )
+    found = None
+    if asked and form.is_valid():
+        try:
+            case = case_from(form.cleaned_data)
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            found = selectors.dual_criminality(request.user, case)
+    conduct_labels = dict(ConductElement.choices)
+    return render(
+        request,
+        "guidance/dual_criminality.html",
+        {
+            "form": form,
+            "found": found,
+            "notice": NOTICE,
+            "conduct_labels": conduct_labels,
+            "demonstration": found is not None
+            and any(f.offence.demonstration for f in found.national_offences),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@case_reader_required
+def crosswalk_table(request: AuthedRequest) -> HttpResponse:
+    table = crosswalk()
+    offences, eaw = dict(Offence.choices), dict(EawCategory.choices)
+    rows = [
+        {"element": element, "offence": offences[element.offence], "eaw": [eaw[code] for code in element.eaw]}
+        for element in table.elements.values()
+    ]
+    return render(request, "guidance/crosswalk.html", {"table": table, "rows": rows})
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def offences_edit(request: AuthedRequest, country: str) -> HttpResponse:
+    """The State's national offences, one block each, and two empty ones to add; a block emptied is
+    removed. For the officials of that State (404 to others); saved for its editors only."""
+    code = country.upper()
+    profile = selectors.profile_for_edit(request.user, code)
+    current = selectors.national_offences_document(request.user, code)["offences"]
+    rows = OffenceFormSet(request.POST or None, initial=current, prefix="offences")
+    problems: list[str] = []  # about the list, not one of its offences
+    if request.method == "POST" and rows.is_valid():
+        given = [row for row in rows if row.given()]
+        try:
+            services.national_offences_update(
+                actor=request.user, country=code, offences=[row.offence() for row in given]
+            )
+        except ValidationError as error:
+            for path, messages_ in error.message_dict.items():
+                parts = path.split(".")
+                if (
+                    parts[0] == "offences"
+                    and len(parts) > 1
+                    and parts[1].isdigit()
+                    and int(parts[1]) < len(given)
+                ):
+                    row = given[int(parts[1])]
+                    field = parts[2] if len(parts) > 2 and parts[2] in row.fields else None
+                    for message in messages_:
+                        row.add_error(field, message)
+                else:
+                    problems.extend(messages_)
+        else:
+            messages.success(request, _("National offences saved."))
+            return redirect(f"/guidance/{code}/#national-offences")
+    problems.extend(str(error) for error in rows.non_form_errors())
+    invalid = any(row.errors for row in rows) or bool(problems)
+    return render(
+        request,
+        "guidance/offences_form.html",
+        {"rows": rows, "problems": problems, "country": code, "profile": profile},
+        status=422 if invalid else 200,
     )

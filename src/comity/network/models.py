@@ -458,10 +458,14 @@ class Consultation(models.Model):
 
     @property
     def state(self) -> str:
-        """open, closed, or converted (into a request, which closes it)."""
-        if self.request_id is not None:
-            return "converted"
-        return "open" if self.is_open else "closed"
+        return consultation_state(self.request_id, self.closed_at)
+
+
+def consultation_state(request_id: int | None, closed_at: datetime.datetime | None) -> str:
+    """open, closed, or converted (into a request, which closes it)."""
+    if request_id is not None:
+        return "converted"
+    return "open" if closed_at is None else "closed"
 
 
 class ConsultationParticipant(models.Model):
@@ -474,6 +478,11 @@ class ConsultationParticipant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The consultation's last activity and whether it is closed, copied here by every service that
+    # changes them (services._participants_follow), so that an authority's inbox is read from one
+    # index in its order, a page at a time, whatever the number of consultations it takes part in.
+    last_activity_at = models.DateTimeField()
+    closed = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -482,6 +491,12 @@ class ConsultationParticipant(models.Model):
                 name="consultation_participant_unique",
                 violation_error_message=_("This authority already takes part in the consultation."),
             )
+        ]
+        indexes = [
+            models.Index(
+                fields=["authority", "closed", "last_activity_at", "id"], name="consultation_inbox_idx"
+            ),
+            models.Index(fields=["authority", "last_activity_at", "id"], name="consultation_inbox_all_idx"),
         ]
 
     def __str__(self) -> str:

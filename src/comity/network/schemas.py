@@ -230,6 +230,7 @@ class ConsultationOut(ConsultationRow):
 
 class ConsultationPage(Schema):
     items: list[ConsultationRow]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
 
 class AuthorityRef(Schema):

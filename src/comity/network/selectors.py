@@ -19,9 +19,10 @@ from django.utils import timezone
 from comity.accounts.choices import CASE_WRITER_ROLES
 from comity.accounts.models import Authority, User
 from comity.assets.selectors import cases_visible_to
-from comity.cooperation.selectors import requests_visible_to
+from comity.cooperation.selectors import AuthorityRef, requests_visible_to
 from comity.core.errors import FieldErrors
 from comity.core.filters import valid_filters
+from comity.core.pagination import Page, keyset_page
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.guidance.selectors import profiles_visible_to
@@ -46,6 +47,7 @@ from comity.network.models import (
     Membership,
     Network,
     Notification,
+    consultation_state,
 )
 from comity.reference.choices import AlertStatus, Handling
 
@@ -310,14 +312,29 @@ def alert_figures(user: User) -> AlertFigures:
 # Consultations (#22 item 4) ---------------------------------------------------------------------
 
 
+def _taking_part(user: User, authority: str) -> Q | None:
+    """`authority` (a lookup) is the user's authority, and it is an approved member, tested in the
+    same query as the read it guards (not in a query of its own before it); None for a user who
+    reads no consultation."""
+    if not user.reads_cases or user.authority_id is None or not user.is_active:
+        return None
+    approved = Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
+    return Q(Exists(approved), **{authority: user.authority_id})
+
+
 def consultations_visible_to(user: User) -> "QuerySet[Consultation]":
     """The consultations the user's authority takes part in, to a user who reads cases and whose
     authority is an approved member; none to anyone else (a suspended member included)."""
-    if not user.reads_cases or user.authority_id is None or not user.is_active:
-        return Consultation.objects.none()
-    # The membership is tested in the same query (not by a query of its own before it).
-    approved = Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
-    return Consultation.objects.filter(Exists(approved), participants__authority_id=user.authority_id)
+    taking_part = _taking_part(user, "participants__authority_id")
+    return Consultation.objects.none() if taking_part is None else Consultation.objects.filter(taking_part)
+
+
+def participations_of(user: User) -> "QuerySet[ConsultationParticipant]":
+    """The user's authority's places in consultations, to the same users as `consultations_visible_to`."""
+    taking_part = _taking_part(user, "authority_id")
+    if taking_part is None:
+        return ConsultationParticipant.objects.none()
+    return ConsultationParticipant.objects.filter(taking_part)
 
 
 @dataclass(frozen=True)
@@ -342,27 +359,118 @@ class ConsultationFilters:
 CONSULTATION_STATES = ("open", "closed", "all")
 
 
-def consultation_inbox(user: User, filters: ConsultationFilters, *, limit: int) -> list[Consultation]:
-    """The user's consultations, the most recently active first, each with its participants and
-    `read_up_to` (how far the user has read it: unread when below `last_message_id`)."""
-    rows = consultations_visible_to(user)
-    if filters.state == "open":
-        rows = rows.filter(closed_at__isnull=True)
-    elif filters.state == "closed":
-        rows = rows.filter(closed_at__isnull=False)
-    if filters.handling:
-        rows = rows.filter(handling=filters.handling)
-    read = ConsultationReceipt.objects.filter(consultation=OuterRef("pk"), user=user).values("read_up_to")
-    return list(
-        rows.select_related("opened_by_authority")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=ConsultationParticipant.objects.select_related("authority").order_by("pk"),
-            )
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """A consultation as the inbox shows it: its columns read as plain values, its participants
+    as references; not model instances with their participants' authorities prefetched, whose
+    building was most of the inbox's time."""
+
+    pk: int
+    subject: str
+    handling: str
+    state: str
+    opened_by_authority: AuthorityRef
+    participants: list[AuthorityRef]
+    created_at: datetime.datetime
+    last_activity_at: datetime.datetime
+    unread: bool
+    request_id: int | None
+
+    @classmethod
+    def of(cls, consultation: Consultation, read_up_to: int) -> "InboxRow":
+        """The row of a consultation read with its participants' authorities."""
+        return cls(
+            pk=consultation.pk,
+            subject=consultation.subject,
+            handling=consultation.handling,
+            state=consultation.state,
+            opened_by_authority=_reference(consultation.opened_by_authority),
+            participants=[_reference(p.authority) for p in consultation.participants.all()],
+            created_at=consultation.created_at,
+            last_activity_at=consultation.last_activity_at,
+            unread=read_up_to < consultation.last_message_id,
+            request_id=consultation.request_id,
         )
-        .annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0)))
-        .order_by("-last_activity_at", "-pk")[:limit]
+
+
+def _reference(authority: Authority) -> AuthorityRef:
+    return AuthorityRef(authority.pk, authority.name, authority.country, authority.kind)
+
+
+_AUTHORITY_FIELDS = ("pk", "name", "country", "kind")
+# The consultation's columns that the inbox shows (the participant's last activity is its own).
+_INBOX_FIELDS = (
+    "pk",
+    "subject",
+    "handling",
+    "created_at",
+    "last_message_id",
+    "closed_at",
+    "request_id",
+    *(f"opened_by_authority__{name}" for name in _AUTHORITY_FIELDS),
+)
+
+
+def consultation_inbox(
+    user: User, filters: ConsultationFilters, *, cursor: str | None, size: int
+) -> Page[InboxRow]:
+    """One page of the user's consultations, the most recently active first (keyset pages: the
+    same cost on the first page and the last, however many the authority takes part in), each
+    with its participants and whether the user has read it to its last message. A ValidationError
+    names a cursor that is not valid."""
+    # The page is read from the authority's participant rows, which carry each consultation's last
+    # activity and closing in one index (models.ConsultationParticipant), in its order: the
+    # database joins the page's consultations only.
+    places = participations_of(user)
+    if filters.state != "all":
+        places = places.filter(closed=filters.state == "closed")
+    if filters.handling:
+        places = places.filter(consultation__handling=filters.handling)
+    read = ConsultationReceipt.objects.filter(consultation=OuterRef("consultation_id"), user=user).values(
+        "read_up_to"
+    )
+    page = keyset_page(
+        places.annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0))).values(
+            "pk", "last_activity_at", "read_up_to", *(f"consultation__{name}" for name in _INBOX_FIELDS)
+        ),
+        sort="-last_activity_at",
+        cursor=cursor,
+        size=size,
+    )
+    rows = [
+        {name.removeprefix("consultation__"): value for name, value in place.items()}
+        | {"pk": place["consultation__pk"]}
+        for place in page.items
+    ]
+    ids = [row["pk"] for row in rows]
+    participants: dict[int, list[AuthorityRef]] = {pk: [] for pk in ids}
+    for consultation_id, pk, name, country, kind in (
+        ConsultationParticipant.objects.filter(consultation_id__in=participants)
+        .order_by("pk")
+        .values_list(
+            "consultation_id", "authority_id", "authority__name", "authority__country", "authority__kind"
+        )
+    ):
+        participants[consultation_id].append(AuthorityRef(pk, name, country, kind))
+    return Page(
+        [
+            InboxRow(
+                pk=row["pk"],
+                subject=row["subject"],
+                handling=row["handling"],
+                state=consultation_state(row["request_id"], row["closed_at"]),
+                opened_by_authority=AuthorityRef(
+                    *(row[f"opened_by_authority__{name}"] for name in _AUTHORITY_FIELDS)
+                ),
+                participants=participants[row["pk"]],
+                created_at=row["created_at"],
+                last_activity_at=row["last_activity_at"],
+                unread=row["read_up_to"] < row["last_message_id"],
+                request_id=row["request_id"],
+            )
+            for row in rows
+        ],
+        page.next_cursor,
     )
 
 

@@ -1154,8 +1154,12 @@ def consultation_open(
     _store_noted(consultation, noted)
     consultation.save()
     ConsultationParticipant.objects.bulk_create(
-        [ConsultationParticipant(consultation=consultation, authority_id=own, invited_by=actor)]
-        + [ConsultationParticipant(consultation=consultation, authority=a, invited_by=actor) for a in others]
+        [
+            ConsultationParticipant(
+                consultation=consultation, authority_id=authority_id, invited_by=actor, last_activity_at=now
+            )
+            for authority_id in [own, *(a.pk for a in others)]
+        ]
     )
     audit(
         actor=actor,
@@ -1208,6 +1212,7 @@ def consultation_post(
     consultation.last_message_id = message.pk
     consultation.last_activity_at = message.posted_at
     consultation.save()
+    _participants_follow(consultation)
     audit(
         actor=actor,
         action=AuditAction.CONSULTATION_MESSAGE,
@@ -1222,6 +1227,14 @@ def consultation_post(
         url=_consultation_url(consultation),
     )
     return message
+
+
+def _participants_follow(consultation: Consultation) -> None:
+    """Copy the consultation's last activity and closing onto its participants' rows, where each
+    authority's inbox reads them (selectors.consultation_inbox)."""
+    ConsultationParticipant.objects.filter(consultation=consultation).update(
+        last_activity_at=consultation.last_activity_at, closed=consultation.closed_at is not None
+    )
 
 
 @transaction.atomic
@@ -1239,14 +1252,20 @@ def consultation_invite(
         errors, actor, authorities, "authorities", {p.authority_id for p in consultation.participants.all()}
     )
     errors.raise_if_any()
+    consultation.last_activity_at = timezone.now()
+    consultation.save(update_fields=["last_activity_at"])
+    _participants_follow(consultation)
     added = ConsultationParticipant.objects.bulk_create(
         [
-            ConsultationParticipant(consultation=consultation, authority=a, invited_by=actor)
+            ConsultationParticipant(
+                consultation=consultation,
+                authority=a,
+                invited_by=actor,
+                last_activity_at=consultation.last_activity_at,
+            )
             for a in authorities
         ]
     )
-    consultation.last_activity_at = timezone.now()
-    consultation.save(update_fields=["last_activity_at"])
     audit(
         actor=actor,
         action=AuditAction.CONSULTATION_INVITE,
@@ -1275,6 +1294,7 @@ def consultation_close(*, actor: User, consultation: Consultation) -> Consultati
     consultation.closed_by = actor
     consultation.last_activity_at = consultation.closed_at
     consultation.save()
+    _participants_follow(consultation)
     audit(actor=actor, action=AuditAction.CONSULTATION_CLOSE, obj=consultation, fields=["closed_at"])
     return consultation
 
@@ -1365,6 +1385,7 @@ def consultation_convert(
     consultation.closed_by = actor
     consultation.last_activity_at = consultation.closed_at
     consultation.save()
+    _participants_follow(consultation)
     audit(
         actor=actor,
         action=AuditAction.CONSULTATION_CONVERT,

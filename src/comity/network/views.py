@@ -7,6 +7,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -666,8 +667,19 @@ def consultation_list(request: AuthedRequest) -> HttpResponse:
         filters = selectors.ConsultationFilters.parse(request.GET)
     except ValidationError:
         filters = selectors.ConsultationFilters()
-    rows = selectors.consultation_inbox(request.user, filters, limit=200)
-    return render(request, "network/consultation_list.html", {"consultations": rows, "filters": filters})
+    page, page_error = None, ""
+    try:
+        page = selectors.consultation_inbox(
+            request.user, filters, cursor=request.GET.get("cursor"), size=settings.COMITY_PAGE_SIZE
+        )
+    except ValidationError as error:
+        page_error = " ".join(error.messages)
+    query = urlencode({name: value for name, value in vars(filters).items() if value})
+    return render(
+        request,
+        "network/consultation_list.html",
+        {"page": page, "page_error": page_error, "filters": filters, "query": query},
+    )
 
 
 @network_reader_required

@@ -12,7 +12,6 @@ from ninja import Router
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
-from comity.assets.selectors import cases_visible_to
 from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.selectors import request_filters
 from comity.core import messages
@@ -30,8 +29,10 @@ from comity.statistics.assets import (
     funnel,
     state_roles,
 )
+from comity.statistics.barriers import barrier_figures
+from comity.statistics.national import counted_cases
 from comity.statistics.schemas import CurvesOut, RequestFiguresOut
-from comity.statistics.selectors import GROUP_KEYS, Figures, Group, request_figures
+from comity.statistics.selectors import GROUP_KEYS, Figures, Group, figures_scope, request_figures
 
 router = Router(auth=api_auth, tags=["statistics"])
 PARAMETERS = [
@@ -222,12 +223,12 @@ ASSET_PARAMETERS = [
 )
 def asset_statistics(request: AuthedRequest) -> dict[str, Any]:
     group_by, currency, as_of = parse_asset_query(request)
-    return asset_figures_json(asset_figures(cases_visible_to(request.user), group_by, currency, as_of))
+    return asset_figures_json(asset_figures(counted_cases(request.user), group_by, currency, as_of))
 
 
 @router.get("/assets/roles", summary="The role of each State across the asset recovery cases")
 def asset_roles(request: AuthedRequest) -> dict[str, Any]:
-    roles = state_roles(cases_visible_to(request.user))
+    roles = state_roles(counted_cases(request.user))
     total = len(roles.states)
     return {
         "states": [{"country": c, "role": role, "cases": n} for c, role, n in roles.states],
@@ -236,6 +237,14 @@ def asset_roles(request: AuthedRequest) -> dict[str, Any]:
             for role, count in roles.counts.items()
         ],
     }
+
+
+@router.get(
+    "/barriers",
+    summary="Barriers met in your cases and requests, by role and by the State they were met with",
+)
+def barrier_statistics(request: AuthedRequest) -> dict[str, Any]:
+    return barrier_figures(counted_cases(request.user), figures_scope(request.user, {})[1]).as_json()
 
 
 @router.get(

@@ -5,6 +5,8 @@ Conventions, so that a statistician can sign the numbers:
 - an amount is counted on the date of its step (frozen, confiscated or returned) and converted
   at that date's rate: in US dollars the rate stored with the step, in another currency the
   rate of that day; a missing rate is an error naming currency and day, never a zero;
+- each amount is rounded to the cent once converted, before it is added: the groups of any key
+  then add up to the total to the cent (a State's submissions of every year to its figures);
 - `year` groups each amount by the year of its step; the other keys by the asset (its State of
   location, type, proceeding and status as of the date asked) or its case (State of origin), so
   that the groups of one key add up to the total;
@@ -200,6 +202,7 @@ def _fold(
             if step["kind"] not in FUNNEL_STEPS:
                 continue
             amount, provisional = to_currency(step)
+            amount = amount.quantize(CENT)
             total.add(step["kind"], amount, provisional)
             if facts["proceeding"] == AssetProceeding.SETTLEMENT:
                 settlements.add(step["kind"], amount, provisional)

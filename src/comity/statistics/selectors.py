@@ -33,12 +33,16 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
+from django.http import QueryDict
 
 from comity.accounts.models import User
+from comity.cooperation.filters import RequestFilterSet
 from comity.cooperation.models import Request, RequestRefusalGround
 from comity.cooperation.selectors import request_selection
+from comity.core.filters import valid_filters
 from comity.reference.choices import GROUNDS_NOT_ALLOWED_BY_UNCAC, ICCS_BY_OFFENCE, Outcome
 from comity.statistics.expressions import DaysBetween
+from comity.statistics.national import national_requests
 from comity.statistics.survival import SurvivalPoint, kaplan_meier, median_time, quantile, quantiles
 
 # The import columns, plus year, counterpart_country and iccs.
@@ -58,25 +62,52 @@ GROUP_KEYS = (
     "iccs",
 )
 EXECUTED = (Outcome.EXECUTED, Outcome.PARTIALLY_EXECUTED)
+# A request between two authorities of the same State, seen from that State: counted once.
+DOMESTIC = "domestic"
+
+
+@dataclass(frozen=True, slots=True)
+class StateParty:
+    """A State as one party: all its authorities together (the national coordinator's figures, a
+    State's submission). Direction and counterpart are seen from the State; a request between two
+    of its authorities is one request, `domestic`, whose counterpart is the State itself."""
+
+    country: str
+
+
+# Whose side the figures take: one authority (its id), a whole State, or none (the secretariat's).
+Party = int | StateParty | None
 PENDING = "pending"
 TOTAL = "_total"
 MULTI_VALUED_KEYS = frozenset({"offences", "measures", "refusal_grounds", "iccs"})
 
 
-def _key_expression(name: str, authority_id: int | None, as_of: datetime.date) -> Any:
+def _key_expression(name: str, party: Party, as_of: datetime.date) -> Any:
     closed_by_then = Q(closed_on__lte=as_of)
+    if isinstance(party, StateParty):
+        ours_requested, ours_requesting = (
+            Q(requested_country=party.country),
+            Q(requesting_country=party.country),
+        )
+    else:
+        ours_requested, ours_requesting = Q(requested_authority_id=party), Q(requesting_authority_id=party)
     match name:
         case "_total":
             return Value("all")
         case "direction":
             return Case(
-                When(requested_authority_id=authority_id, then=Value("incoming")),
-                When(requesting_authority_id=authority_id, then=Value("outgoing")),
+                *(
+                    [When(ours_requested & ours_requesting, then=Value(DOMESTIC))]
+                    if isinstance(party, StateParty)
+                    else []
+                ),
+                When(ours_requested, then=Value("incoming")),
+                When(ours_requesting, then=Value("outgoing")),
                 default=Value("shared"),
             )
         case "counterpart_country":
             return Case(
-                When(requested_authority_id=authority_id, then=F("requesting_country")),
+                When(ours_requested, then=F("requesting_country")),
                 default=F("requested_country"),
             )
         case "year":
@@ -223,6 +254,25 @@ def _aggregate_memory() -> Iterator[None]:
         yield
 
 
+def figures_scope(user: User, params: Mapping[str, Any] | None) -> tuple[Party, QuerySet[Request]]:
+    """Whose side the user's figures take and over which requests, with the list's filters: a
+    national coordinator's are the State's (each request once, `StateParty`), anyone else's their
+    authority's. The one place that decides it, for the pages, the API, the exports and the PDF."""
+    country = user.coordinated_country
+    if country:
+        # The list's direction and counterpart filters are seen from one authority: for a State
+        # they would mean the coordinator's own authority, so they are left out (group by
+        # direction or counterpart_country instead, which are seen from the State).
+        kept: Any = params.copy() if isinstance(params, QueryDict) else dict(params or {})
+        for name in ("direction", "counterpart_country"):
+            kept.pop(name, None)
+        params = kept
+        return StateParty(country), valid_filters(
+            RequestFilterSet(params, queryset=national_requests(country), user=user)
+        )
+    return user.authority_id, request_selection(user, params)
+
+
 def request_figures(
     user: User, params: Mapping[str, Any] | None, group_by: Sequence[str], as_of: datetime.date
 ) -> Figures:
@@ -230,20 +280,21 @@ def request_figures(
     up to two keys, direction and counterpart seen from the user's authority; ValidationError (422)
     naming each filter that is not valid. The selector builds the selection itself: no caller hands
     it a queryset."""
-    return figures_over(user.authority_id, request_selection(user, params), group_by, as_of)
+    return figures_over(*figures_scope(user, params), group_by, as_of)
 
 
 def figures_over(
-    authority_id: int | None, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
+    authority_id: Party, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
 ) -> Figures:
-    """Figures over `queryset`, a set its caller chose (an authority's own register, for the national
-    data call), grouped by up to two keys; direction and counterpart are seen from `authority_id`."""
+    """Figures over `queryset`, a set its caller chose (a State's register, for the national data
+    call), grouped by up to two keys; direction and counterpart are seen from `authority_id` (an
+    authority's id or a `StateParty`)."""
     with _aggregate_memory():
         return _request_figures(authority_id, queryset, group_by, as_of)
 
 
 def _request_figures(
-    authority_id: int | None, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
+    authority_id: Party, queryset: QuerySet[Request], group_by: Sequence[str], as_of: datetime.date
 ) -> Figures:
     # With no grouping, one constant key makes the same three queries return one overall group.
     keys = list(group_by) or [TOTAL]
@@ -338,7 +389,7 @@ def request_counts_by(
     (grouped by all their keys at once, then summed for each); a grouping with a list-valued key
     (offences...), which counts a request in several groups, has a read of its own. Each read of
     a long register is a scan: the page's three single-valued charts took three."""
-    authority_id, queryset = user.authority_id, request_selection(user, params)
+    authority_id, queryset = figures_scope(user, params)
     single = [list(g) for g in groupings if not MULTI_VALUED_KEYS & set(g)]
     keys = list(dict.fromkeys(key for grouping in single for key in grouping))
     shared = _count_rows(authority_id, queryset, keys, as_of) if single else []
@@ -360,7 +411,7 @@ def request_counts_by(
 
 
 def _count_rows(
-    authority_id: int | None, queryset: QuerySet[Request], keys: Sequence[str], as_of: datetime.date
+    authority_id: Party, queryset: QuerySet[Request], keys: Sequence[str], as_of: datetime.date
 ) -> list[tuple]:
     """(key values..., requests) for each combination of `keys` among the requests started by `as_of`."""
     expressions = {f"k_{key}": _key_expression(key, authority_id, as_of) for key in keys}
@@ -375,9 +426,7 @@ def _count_rows(
         return _plain_rows(rows, [*expressions, "n"])
 
 
-def _started_by(
-    queryset: QuerySet[Request], authority_id: int | None, as_of: datetime.date
-) -> QuerySet[Request]:
+def _started_by(queryset: QuerySet[Request], authority_id: Party, as_of: datetime.date) -> QuerySet[Request]:
     """The requests of `queryset` that existed for `authority_id` by `as_of`, as bare rows to group:
     for the requesting side from the day it sent the request, for the others from its receipt
     (else its sending or registration)."""
@@ -387,7 +436,12 @@ def _started_by(
         received_first  # the figures of no side (the secretariat's): each request from its receipt
         if authority_id is None
         else Case(
-            When(requesting_authority_id=authority_id, then=Coalesce("sent_on", "received_on", registered)),
+            When(
+                Q(requesting_country=authority_id.country)
+                if isinstance(authority_id, StateParty)
+                else Q(requesting_authority_id=authority_id),
+                then=Coalesce("sent_on", "received_on", registered),
+            ),
             default=received_first,
         )
     )

@@ -1,24 +1,27 @@
 """The statistics page: the figures the reports ask for, each chart beside its table."""
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
 from weasyprint import HTML
 
 from comity.accounts.choices import Role
 from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.assets.choices import AssetProceeding
-from comity.assets.selectors import cases_visible_to
 from comity.cooperation.choices import Direction
 from comity.cooperation.selectors import request_filters
 from comity.core.tabular import spreadsheet_response
@@ -28,6 +31,7 @@ from comity.reference.choices import (
     AlertStatus,
     AssetCaseStatus,
     AssetType,
+    Barrier,
     LegalBasis,
     Measure,
     Offence,
@@ -49,9 +53,12 @@ from comity.statistics.assets import (
     funnel,
     state_roles,
 )
+from comity.statistics.barriers import REQUESTED, REQUESTING, barrier_figures
 from comity.statistics.models import Submission
-from comity.statistics.selectors import PENDING, Figures, request_counts_by, request_figures
-from comity.statistics.submissions import global_figures
+from comity.statistics.national import counted_cases
+from comity.statistics.selectors import PENDING, Figures, figures_scope, request_counts_by, request_figures
+from comity.statistics.services import submission_receive
+from comity.statistics.submissions import AMOUNT_KEYS, build_submission, global_asset_figures, global_figures
 
 TOP_COUNTERPARTS = 10
 
@@ -262,8 +269,95 @@ def global_page(request: AuthedRequest) -> HttpResponse:
         row["name"] = country_name(row["state"])
     figures["states"].sort(key=lambda row: row["name"])
     return render(
-        request, "statistics/global.html", {"figures": figures, "periods": periods, "period": period}
+        request,
+        "statistics/global.html",
+        {"figures": figures, "periods": periods, "period": period} | _global_asset_context(),
     )
+
+
+def _require_secretariat(request: AuthedRequest) -> None:
+    """The secretariat's global figures and their downloads: 404 to every other role."""
+    if request.user.role != Role.SECRETARIAT:
+        raise Http404
+
+
+def _global_asset_context() -> dict[str, Any]:
+    """The secretariat's asset recovery figures, labelled, with their charts (page and PDF)."""
+    figures = global_asset_figures()
+    role_label = dict(StateRole.choices) | {"none": _("No case")}
+    barrier_label = dict(Barrier.choices)
+    returned_chart, returned_unit = _amount_bars(
+        [(str(row["period"]), row["returned_usd"]) for row in figures["by_year"]]
+    )
+    latest = figures["shares"][-1] if figures["shares"] else None
+    return {
+        "global_assets": figures,
+        "returned_chart": returned_chart,
+        "returned_unit": returned_unit,
+        "shares_chart": charts.bar_chart(
+            [(str(role_label[r["role"]]), round(r["share"] * 100, 1)) for r in latest["roles"]]
+            if latest
+            else []
+        ),
+        "shares_period": latest["period"] if latest else None,
+        "role_label": role_label,
+        "barrier_rows": [
+            (str(barrier_label[r["barrier"]]), r["states"], r["cases"]) for r in figures["barriers"]
+        ],
+        "barrier_role_rows": [
+            (str(barrier_label[r["barrier"]]), str(role_label[r["role"]]), r["cases"])
+            for r in figures["barriers_by_role"]
+        ],
+        "role_rows": [(r["period"], str(role_label[r["role"]]), r) for r in figures["by_role"]],
+        "share_rows": [
+            (
+                s["period"],
+                s["states"],
+                [(str(role_label[r["role"]]), r["states"], r["share"]) for r in s["roles"]],
+            )
+            for s in figures["shares"]
+        ],
+    }
+
+
+@login_required
+def global_open_data(request: AuthedRequest) -> HttpResponseBase:
+    """The global asset recovery figures as open data (CSV): amounts, shares, barriers, coverage;
+    no State's suppressed count (a count added from suppressed cells is its range)."""
+    _require_secretariat(request)
+    figures = global_asset_figures()
+    rows: list[list[Any]] = [
+        ["table", "period", "key", "frozen_usd", "confiscated_usd", "returned_usd", "value"]
+    ]
+    for row in figures["by_year"]:
+        rows.append(["amounts_by_year", row["period"], "", *(row[k] for k in AMOUNT_KEYS), ""])
+    for row in figures["by_region"]:
+        rows.append(["amounts_by_region", row["period"], row["region"], *(row[k] for k in AMOUNT_KEYS), ""])
+    for row in figures["by_role"]:
+        rows.append(["amounts_by_role", row["period"], row["role"], *(row[k] for k in AMOUNT_KEYS), ""])
+    for share in figures["shares"]:
+        for role in share["roles"]:
+            rows.append(["share_of_states_by_role", share["period"], role["role"], "", "", "", role["share"]])
+    for row in figures["barriers"]:
+        rows.append(["states_meeting_barrier", "", row["barrier"], "", "", "", row["states"]])
+        rows.append(["cases_meeting_barrier", "", row["barrier"], "", "", "", str(row["cases"])])
+    for row in figures["coverage"]:
+        for key in ("parties", "submitted", "no_case", "not_answered", "share"):
+            rows.append(
+                [f"coverage_{key}", row["period"], figures["parties_as_of"].isoformat(), "", "", "", row[key]]
+            )
+    return spreadsheet_response(rows, "comity-global-asset-recovery", "csv", "data")
+
+
+@login_required
+def global_report(request: AuthedRequest) -> HttpResponse:
+    """The secretariat's global asset recovery report (PDF, WeasyPrint), charts included."""
+    _require_secretariat(request)
+    html = render_to_string("statistics/global_report.html", _global_asset_context(), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="comity-global-asset-recovery.pdf"'
+    return response
 
 
 @login_required
@@ -285,7 +379,7 @@ def statistics_export(request: AuthedRequest) -> HttpResponseBase:
 def _asset_context(request: AuthedRequest) -> dict[str, Any]:
     """The assets part of the statistics: funnel, groups, roles and times, for the page and exports."""
     _group_by, currency, as_of = parse_asset_query(request)
-    cases = cases_visible_to(request.user)
+    cases = counted_cases(request.user)
     figures = asset_figures_by(cases, [[key] for key in ASSET_GROUP_KEYS], currency, as_of)
     by = dict(zip(ASSET_GROUP_KEYS, figures, strict=True))
     total = by["year"]
@@ -329,8 +423,38 @@ def _asset_context(request: AuthedRequest) -> dict[str, Any]:
         "frozen_chart": frozen_chart,
         "frozen_unit": frozen_unit,
         "roles": _roles_shown(state_roles(cases)),
+        "barrier_tables": _barriers_shown(request),
         "query": request.GET.urlencode(),
     }
+
+
+def _barriers_shown(request: AuthedRequest) -> list[tuple[str, list[tuple[str, str, int]], str, str]]:
+    """The barriers met in the user's cases and requests, four tables (title, rows, the column
+    after the barrier, the unit counted), codes, roles and States by their labels."""
+    figures = barrier_figures(counted_cases(request.user), figures_scope(request.user, {})[1])
+    barrier = dict(Barrier.choices)
+    role = dict(StateRole.choices) | {REQUESTING: _("Requesting State"), REQUESTED: _("Requested State")}
+    cases, requests = _("Cases"), _("Requests")
+    return [
+        (
+            title,
+            [(str(barrier[code]), name(value), n) for code, value, n in rows],
+            column,
+            unit,
+        )
+        for title, rows, column, unit, name in (
+            (_("In asset cases, by role"), figures.cases_by_role, _("Role"), cases, lambda r: str(role[r])),
+            (_("In asset cases, by State"), figures.cases_by_country, _("Met with"), cases, country_name),
+            (
+                _("In requests, by side"),
+                figures.requests_by_role,
+                _("Side"),
+                requests,
+                lambda r: str(role[r]),
+            ),
+            (_("In requests, by State"), figures.requests_by_country, _("Met with"), requests, country_name),
+        )
+    ]
 
 
 def _amount_bars(items: list[tuple[str, Decimal]]) -> tuple[charts.BarChart, str]:
@@ -354,7 +478,7 @@ def _roles_shown(roles: StateRoles) -> dict[str, list[tuple[str, str, int]]]:
 
 @login_required
 def asset_statistics_page(request: AuthedRequest) -> HttpResponse:
-    if not request.user.reads_cases:
+    if not (request.user.reads_cases or request.user.coordinated_country):
         raise PermissionDenied(
             _("Asset figures are those of the cases your authority takes part in; your role reads none.")
         )
@@ -368,13 +492,13 @@ def asset_statistics_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
     """The figures grouped as asked, one row per group, CSV or XLSX."""
-    if not request.user.reads_cases:
+    if not (request.user.reads_cases or request.user.coordinated_country):
         raise PermissionDenied(
             _("Asset figures are those of the cases your authority takes part in; your role reads none.")
         )
     try:
         group_by, currency, as_of = parse_asset_query(request)
-        figures = asset_figures(cases_visible_to(request.user), group_by, currency, as_of)
+        figures = asset_figures(counted_cases(request.user), group_by, currency, as_of)
     except ValidationError as error:
         return _invalid_query(error)
     header = [
@@ -452,4 +576,67 @@ def network_statistics_page(request: AuthedRequest) -> HttpResponse:
                 [(str(ANSWERED_WITHIN[code]), n) for code, n in consultations.answered_within]
             ),
         },
+    )
+
+
+def _coordinated_country(request: AuthedRequest) -> str:
+    """The State of a national coordinator; 404 for every other role (the page does not exist)."""
+    country = request.user.coordinated_country
+    if not country:
+        raise Http404
+    return country
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_page(request: AuthedRequest) -> HttpResponseBase:
+    """The coordinator's answer to the data call: the State's submission for a year, shown and
+    downloadable as the JSON file `comity export submission --country` writes."""
+    country = _coordinated_country(request)
+    this_year = timezone.localdate().year
+    raw = request.POST.get("period") or request.GET.get("period", str(this_year - 1))
+    error = None
+    try:
+        period = int(raw)
+        if not 1990 <= period <= this_year:
+            raise ValueError
+    except ValueError:
+        period, error = (
+            this_year - 1,
+            _("period: a year from 1990 to %(year)d is expected.") % {"year": this_year},
+        )
+    payload = build_submission(country, period)
+    if request.method == "POST" and error is None:
+        payload["correction"] = request.POST.get("correction") == "yes"
+        try:
+            submission_receive(actor=request.user, payload=json.loads(json.dumps(payload)))
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The submission was sent to the secretariat."))
+            return redirect(f"{reverse('statistics-submission')}?period={period}")
+    if request.GET.get("format") == "json" and error is None:
+        response = HttpResponse(json.dumps(payload, indent=2) + "\n", content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="submission-{country}-{period}.json"'
+        return response
+    role_label = dict(StateRole.choices)
+    barrier_label = dict(Barrier.choices)
+    return render(
+        request,
+        "statistics/submission.html",
+        {
+            "payload": payload,
+            "assets": payload["assets"],
+            "period": period,
+            "years": list(range(this_year, 2009, -1)),
+            "error": error,
+            "requests": sum(cell["count"] or 0 for cell in payload["tables"]["type_direction"]),
+            "suppressed": sum(cell["count"] is None for cell in payload["tables"]["type_direction"]),
+            "by_role": [(role_label[r["role"]], r["cases"]) for r in payload["assets"]["by_role"]],
+            "barriers": [(barrier_label[b["barrier"]], b["cases"]) for b in payload["assets"]["barriers"]],
+            "sent": Submission.objects.filter(state=country, period=period)
+            .prefetch_related("versions")
+            .first(),
+        },
+        status=422 if error else 200,
     )

@@ -362,3 +362,26 @@ def test_the_export_command_writes_csv_to_its_output_when_no_file_is_named(tmp_p
     run("import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk))
     written = run("export", "requests", "--authority", str(importer.pk))
     assert written.splitlines()[0] == HEADER and len(written.splitlines()) == 1 + len(ROWS)
+
+
+def test_rows_written_before_a_later_problem_is_found_do_not_stay(tmp_path, importer, monkeypatch):
+    """An import writes the batches already checked while it checks the rest of the file: a
+    problem in a later batch leaves none of them, nor the counterparts made for them, and every
+    problem is still listed."""
+    monkeypatch.setattr("comity.cooperation.transfer.BATCH", 1)
+    late = (
+        ROWS[2].replace("PE-OUT-2,outgoing,mla", "PE-OUT-3,outgoing,mla").replace("2025-03-01", "2025-02-30")
+    )
+    source = write(tmp_path, [*ROWS, late, ROWS[0].replace("PE-IN-1", "PE-IN-2").replace(",mla,", ",nope,")])
+    with pytest.raises(CommandError) as error:
+        run("import", "requests", str(source), "--authority", str(importer.pk))
+    assert "row 5, column sent_on" in str(error.value)
+    assert "row 6, column type" in str(error.value)
+    assert (Request.objects.count(), Event.objects.count()) == (0, 0)
+    assert not Authority.objects.filter(country__in=["CH", "ES", "US"]).exists()
+    # One batch a row: the counterparts are made as the batches that name them come.
+    assert "Imported 3 requests" in run(
+        "import", "requests", str(write(tmp_path, ROWS)), "--authority", str(importer.pk)
+    )
+    assert sorted(Request.objects.values_list("requested_country", flat=True)) == ["ES", "PE", "US"]
+    assert Event.objects.count() == 10

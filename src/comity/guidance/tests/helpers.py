@@ -4,6 +4,7 @@ import copy
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.test import Client
 
 from comity.accounts.models import User
 from comity.guidance import services
@@ -67,3 +68,40 @@ def stored(raw: dict[str, Any]) -> Profile:
 def grant_editor(user: User) -> User:
     user.user_permissions.add(Permission.objects.get(codename="edit_profile"))
     return User.objects.get(pk=user.pk)  # a fresh user: permissions are cached on the instance
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+OFFENCE_SOURCE = "Swiss Criminal Code (SCC), as in force on 1 January 2026"
+
+CH_OFFENCES: dict[str, Any] = {
+    "format": "comity-national-offences/1",
+    "country": "CH",
+    "demonstration": False,
+    "offences": [
+        {"name": "Bestechen", "statute": "StGB", "article": "art. 322ter", "max_penalty": "5 years' imprisonment",
+         "legal_persons_liable": True, "conduct": ["bribe-official-give"], "source": OFFENCE_SOURCE, "confirmed_on": "2026-01-10"},
+        {"name": "Sich bestechen lassen", "statute": "StGB", "article": "art. 322quater",
+         "max_penalty": "5 years' imprisonment", "legal_persons_liable": True, "conduct": ["bribe-official-take"],
+         "source": OFFENCE_SOURCE, "confirmed_on": "2026-01-10"},
+        {"name": "Amtsmissbrauch", "statute": "StGB", "article": "art. 312", "max_penalty": "5 years' imprisonment",
+         "legal_persons_liable": False, "conduct": ["abuse-of-functions"], "source": OFFENCE_SOURCE, "confirmed_on": "2026-01-10"},
+    ],
+}  # fmt: skip
+
+
+def store_swiss_offences(demonstration: bool = False) -> None:
+    """Switzerland's profile (dual criminality for coercive measures only, judged by the conduct,
+    UNCAC accepted) and its national offences (CH_OFFENCES)."""
+    profile = document("CH", demonstration=demonstration)
+    profile["general"]["dual_criminality_test"] = {
+        "value": "conduct",
+        "source": OFFENCE_SOURCE,
+        "confirmed_on": "2026-01-10",
+    }
+    stored(profile)
+    services.national_offences_import(actor=None, raw=CH_OFFENCES | {"demonstration": demonstration})

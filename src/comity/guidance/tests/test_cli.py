@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from comity.core.models import AuditEntry
-from comity.guidance.models import Profile, ProfileVersion
-from comity.guidance.tests.helpers import document, peru_document, stored
+from comity.guidance.models import NationalOffence, Profile, ProfileVersion
+from comity.guidance.services import national_offences_import
+from comity.guidance.tests.helpers import CH_OFFENCES, document, peru_document, stored
 
 
 def run(*args: str) -> str:
@@ -83,3 +84,23 @@ def test_a_file_that_is_not_a_profile(tmp_path):
     with pytest.raises(CommandError, match="country: NG has no requirement profile"):
         run("export", "-", "--country", "NG")
     assert not Profile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_national_offences_export_then_import_give_the_same_list(tmp_path):
+    national_offences_import(actor=None, raw=CH_OFFENCES)
+    first = tmp_path / "ch-offences.json"
+    assert "Exported the national offences of CH." in run("export-offences", str(first), "--country", "ch")
+    assert json.loads(first.read_text()) == CH_OFFENCES
+    NationalOffence.objects.all().delete()
+    assert "Imported 3 national offences." in run("import-offences", str(first))
+    second = tmp_path / "again.json"
+    run("export-offences", str(second), "--country", "CH")
+    assert second.read_bytes() == first.read_bytes()
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(CH_OFFENCES | {"offences": [CH_OFFENCES["offences"][0] | {"conduct": ["theft"]}]})
+    )
+    with pytest.raises(CommandError, match=r"offences\.0\.conduct\.0: .*theft"):
+        run("import-offences", str(bad))
+    assert NationalOffence.objects.count() == 3

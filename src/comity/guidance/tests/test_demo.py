@@ -4,9 +4,11 @@ demonstration data, the same at every load."""
 import pytest
 
 from comity.accounts.demo import USER_COUNTRIES
-from comity.guidance.demo import create_profiles
-from comity.guidance.models import Profile
+from comity.guidance.assessment import Case
+from comity.guidance.demo import create_national_offences, create_profiles
+from comity.guidance.models import NationalOffence, Profile
 from comity.guidance.schemas import ProfileDocument
+from comity.guidance.selectors import dual_criminality
 from comity.reference.choices import Measure
 
 
@@ -28,3 +30,22 @@ def test_demo_profiles_are_marked_complete_and_deterministic():
     assert {p.country: p.document for p in Profile.objects.all()} == first
     # Plausibly different from each other: not sixteen copies of one.
     assert len({repr(d["general"]["languages"]["value"]) for d in first.values()}) >= 5
+
+
+def test_demo_national_offences_are_marked_valid_and_make_the_assessment_differ(peru):
+    create_profiles()
+    assert create_national_offences() >= 16
+    by_state = {country: list(NationalOffence.objects.filter(country=country)) for country in USER_COUNTRIES}
+    assert all(by_state.values()) and all(o.demonstration for offences in by_state.values() for o in offences)
+    assert all(
+        o.source.startswith("Demonstration data, not legal guidance") for o in NationalOffence.objects.all()
+    )
+    first = list(NationalOffence.objects.values_list("country", "name", "conduct", "confirmed_on"))
+    create_national_offences()  # the same again writes nothing new
+    assert list(NationalOffence.objects.values_list("country", "name", "conduct", "confirmed_on")) == first
+    # The demo shows the cases of the assessment: a company in Brazil, where only natural persons
+    # can be liable, and illicit enrichment asked of Switzerland, where it is no offence.
+    company = Case("PE", "BR", ("uncac-23",), ("freezing",), ("laundering-convert",), "legal-person")
+    assert dual_criminality(peru.officer, company).verdict == "needs-attention"
+    enrichment = Case("PE", "CH", ("uncac-20",), ("bank-records",), ("bribe-official-take",))
+    assert dual_criminality(peru.officer, enrichment).verdict == "likely-satisfied"

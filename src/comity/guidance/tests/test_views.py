@@ -8,13 +8,7 @@ import pytest
 from django.test import Client
 
 from comity.guidance.models import Profile
-from comity.guidance.tests.helpers import SOURCE, document, grant_editor, peru_document, stored
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from comity.guidance.tests.helpers import SOURCE, document, grant_editor, logged_in, peru_document, stored
 
 
 @pytest.fixture

@@ -172,7 +172,7 @@ def test_every_endpoint_is_a_404_to_whoever_does_not_take_part(
     refused(bearer(secretariat_user))
     members(nigeria)  # a member, but not invited to this one
     refused(bearer(nigeria.officer))
-    assert bearer(nigeria.officer).get(BASE).json() == {"items": []}
+    assert bearer(nigeria.officer).get(BASE).json() == {"items": [], "next_cursor": None}
     membership = services.Membership.objects.get(authority=switzerland.authority)
     services.membership_suspend(actor=None, membership=membership)  # a participant, suspended
     refused(bearer(switzerland.officer))
@@ -316,3 +316,82 @@ def test_a_suspended_participant_is_told_nothing_of_the_thread(hub, peru, switze
     assert post(lima, f"{url}/messages", {"body": "Still there?"}).status_code == 201
     # Its users could not open the link: no notification, no e-mail tells them of the message.
     assert Notification.objects.filter(user__authority=switzerland.authority).count() == before
+
+
+def test_the_inbox_comes_in_keyset_pages(hub, peru, switzerland, settings):
+    """However many consultations an authority takes part in, the inbox reads one page at a time,
+    the most recently active first; the page links to the next one."""
+    opened = [
+        services.consultation_open(
+            actor=peru.officer,
+            participants=[switzerland.authority],
+            subject=f"Case {n}",
+            handling="TLP:GREEN",
+        ).pk
+        for n in range(5)
+    ]
+    services.consultation_post(
+        actor=switzerland.officer, consultation=Consultation.objects.get(pk=opened[1]), body="An answer"
+    )
+    newest_first = [opened[1], *reversed([pk for pk in opened if pk != opened[1]])]
+    bern, seen, cursor = bearer(switzerland.officer), [], ""
+    for _page in range(3):
+        page = bern.get(f"{BASE}?limit=2&cursor={cursor}").json()
+        seen += [row["id"] for row in page["items"]]
+        cursor = page["next_cursor"]
+        assert [row["participants"][1]["country"] for row in page["items"]] == ["CH"] * len(page["items"])
+    assert seen == newest_first and cursor is None
+    refused = bern.get(f"{BASE}?cursor=not-a-cursor")
+    assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == ["cursor"]
+
+    settings.COMITY_PAGE_SIZE = 3
+    lima = Client()
+    lima.force_login(peru.officer)
+    first = lima.get("/network/consultations/?state=all").content.decode()
+    assert [f"Case {n}" in first for n in range(5)] == [False, True, False, True, True]
+    following = first.split('<nav class="pager">')[1].split('href="')[1].split('"')[0]
+    assert following.startswith("?state=all&amp;cursor=")
+    second = lima.get("/network/consultations/" + following.replace("&amp;", "&")).content.decode()
+    assert [f"Case {n}" in second for n in range(5)] == [True, False, True, False, False]
+    assert "First page" in second and "Next page" not in second
+    assert "not valid" in lima.get("/network/consultations/?cursor=x").content.decode()
+
+
+def test_the_inbox_follows_every_change_of_a_consultation(hub, peru, switzerland, nigeria):
+    """The inbox is read from each participant's own row: an invitation, a message, a closing and
+    a conversion each move the consultation there for every participant."""
+    members(nigeria)
+    first, second, third = (
+        services.consultation_open(
+            actor=peru.officer,
+            participants=[switzerland.authority],
+            subject=f"Case {n}",
+            handling="TLP:GREEN",
+        )
+        for n in range(3)
+    )
+    lima, bern, abuja = bearer(peru.officer), bearer(switzerland.officer), bearer(nigeria.officer)
+
+    def inbox(client: Client, state: str = "open") -> list[int]:
+        return [row["id"] for row in client.get(f"{BASE}?state={state}").json()["items"]]
+
+    services.consultation_invite(actor=peru.officer, consultation=first, authorities=[nigeria.authority])
+    assert inbox(abuja) == [first.pk] and inbox(bern) == [first.pk, third.pk, second.pk]
+    services.consultation_post(actor=switzerland.officer, consultation=second, body="An answer")
+    assert inbox(lima) == inbox(bern) == [second.pk, first.pk, third.pk]
+    services.consultation_close(actor=switzerland.officer, consultation=first)
+    assert inbox(abuja) == [] and inbox(abuja, "closed") == [first.pk]
+    services.consultation_convert(
+        actor=peru.officer,
+        consultation=third,
+        type="mla",
+        proceeding="criminal",
+        legal_basis="uncac",
+        offences=["uncac-15"],
+    )
+    assert inbox(lima) == inbox(bern) == [second.pk]
+    assert inbox(bern, "closed") == [third.pk, first.pk] and inbox(bern, "all") == [
+        third.pk,
+        first.pk,
+        second.pk,
+    ]

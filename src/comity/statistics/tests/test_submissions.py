@@ -2,12 +2,17 @@
 
 import io
 import json
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from comity.statistics.models import Submission
+from comity.accounts.choices import Role
+from comity.accounts.tests.factories import UserFactory
+from comity.statistics.models import Submission, SubmissionVersion
+from comity.statistics.services import submission_receive
 from comity.statistics.submissions import Bounds, build_submission, global_figures
 from comity.statistics.tests.cases import CASES
 
@@ -55,7 +60,7 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
 ):
     for side in (peru, switzerland):
         path = tmp_path / f"{side.authority.country}.json"
-        path.write_text(json.dumps(build_submission(side.authority, 2024, threshold=1)))
+        path.write_text(json.dumps(build_submission(side.authority.country, 2024, threshold=1)))
         assert "received" in run("import", "submission", str(path))
     assert Submission.objects.count() == 2
     figures = global_figures(2024)
@@ -67,9 +72,16 @@ def test_the_secretariat_compiles_submissions_and_sees_no_case(
     assert (
         by_region["Europe"]["states"] == 1 and by_region["Europe"]["requests"] == by_state["CH"]["requests"]
     )
-    # re-submitting replaces, it does not add
+    # a second file for the same State and year is refused unless it says it is a correction,
+    # which replaces the figures and keeps both versions
+    with pytest.raises(CommandError, match="correction"):
+        run("import", "submission", str(tmp_path / "PE.json"))
+    corrected = json.loads((tmp_path / "PE.json").read_text()) | {"correction": True}
+    (tmp_path / "PE.json").write_text(json.dumps(corrected))
     run("import", "submission", str(tmp_path / "PE.json"))
     assert Submission.objects.count() == 2
+    pe = Submission.objects.get(state="PE")
+    assert [(v.number, v.correction) for v in pe.versions.all()] == [(1, False), (2, True)]
 
     client = Client()
     client.force_login(secretariat_user)
@@ -108,7 +120,9 @@ def test_a_figure_with_suppressed_counts_is_the_range_they_allow_never_a_zero(
 
 def _compiled(side, tmp_path, *, threshold: int) -> dict:
     path = tmp_path / f"{side.authority.country}-{threshold}.json"
-    path.write_text(json.dumps(build_submission(side.authority, 2024, threshold=threshold)))
+    payload = build_submission(side.authority.country, 2024, threshold=threshold)
+    payload["correction"] = Submission.objects.filter(state=side.authority.country, period=2024).exists()
+    path.write_text(json.dumps(payload))
     run("import", "submission", str(path))
     return global_figures(2024)
 
@@ -120,7 +134,7 @@ def _compiled(side, tmp_path, *, threshold: int) -> dict:
         (
             {
                 "format": "comity/statistical-submission",
-                "version": 1,
+                "version": 2,
                 "state": "XX",
                 "period": 2024,
                 "tables": {},
@@ -130,7 +144,7 @@ def _compiled(side, tmp_path, *, threshold: int) -> dict:
         (
             {
                 "format": "comity/statistical-submission",
-                "version": 1,
+                "version": 2,
                 "state": "PE",
                 "period": 2024,
                 "threshold": 0,
@@ -149,3 +163,62 @@ def test_bad_submissions_are_refused(db, tmp_path, payload, message):
     with pytest.raises(CommandError, match="not a JSON submission"):
         run("import", "submission", str(path))
     assert not Submission.objects.exists()
+
+
+def _valid(country: str = "PE") -> dict:
+    return json.loads(json.dumps(build_submission(country, 2024, threshold=1)))
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda p: p | {"version": 1}, "format"),
+        (lambda p: p | {"period": 2999}, "period"),
+        (lambda p: p["assets"].update(frozen_usd="-5.00"), "assets.frozen_usd"),
+        (lambda p: p["assets"].update(returned_usd=12), "assets.returned_usd"),
+        (
+            lambda p: p["assets"]["settlements"].update(returned_usd="99999999999.00"),
+            "assets.settlements.returned_usd",
+        ),
+        (
+            lambda p: p["assets"].update(
+                cases=1, no_case=False, by_role=[p["assets"]["by_role"][0] | {"role": "origin", "cases": 2}]
+            ),
+            "assets.by_role[0].cases",
+        ),
+        (
+            lambda p: p["assets"].update(barriers=[{"barrier": "weather", "cases": 1}]),
+            "assets.barriers[0].barrier",
+        ),
+        (
+            lambda p: p["assets"].update(by_role=[p["assets"]["by_role"][0] | {"role": "victim"}]),
+            "assets.by_role[0].role",
+        ),
+        (
+            lambda p: p["assets"].update(by_role=[p["assets"]["by_role"][0] | {"returned_usd": "1.00"}]),
+            "assets.by_role",
+        ),
+        (lambda p: p["tables"]["outcome"].append({"outcome": "executed", "count": -1}), "tables.outcome"),
+        (lambda p: p["assets"].update(no_case=True, cases=3), "assets.no_case"),
+    ],
+)
+def test_a_bad_submission_names_the_path_and_imports_nothing(peru, tmp_path, change, path):
+    payload = _valid()
+    returned = change(payload)
+    payload = returned if isinstance(returned, dict) else payload
+    file = tmp_path / "bad.json"
+    file.write_text(json.dumps(payload))
+    with pytest.raises(CommandError, match=re.escape(path)):
+        run("import", "submission", str(file))
+    assert not Submission.objects.exists() and not SubmissionVersion.objects.exists()
+
+
+def test_a_coordinator_submits_for_their_own_state_only(peru, switzerland):
+    coordinator = UserFactory(username="pe-coordinator", authority=peru.authority, role=Role.COORDINATOR)
+    with pytest.raises(ValidationError, match="you coordinate PE, not CH"):
+        submission_receive(actor=coordinator, payload=_valid("CH"))
+    with pytest.raises(ValidationError, match="only a national coordinator"):
+        submission_receive(actor=peru.officer, payload=_valid("PE"))
+    assert not Submission.objects.exists()
+    submission_receive(actor=coordinator, payload=_valid("PE"))
+    assert Submission.objects.get().state == "PE"

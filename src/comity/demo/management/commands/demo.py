@@ -9,7 +9,7 @@ from comity.accounts.models import Authority
 from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
-from comity.guidance.demo import create_profiles
+from comity.guidance.demo import create_national_offences, create_profiles
 from comity.ledger.demo import create_ledger
 from comity.network.demo import (
     create_alerts_and_meetings,
@@ -17,7 +17,12 @@ from comity.network.demo import (
     create_directory,
     create_network,
 )
-from comity.statistics.demo import DEMO_PERIOD, create_submissions
+from comity.statistics.demo import (
+    DEMO_PERIOD,
+    DOMESTIC_REQUESTS,
+    create_national_coordination,
+    create_submissions,
+)
 
 
 class Command(BaseCommand):
@@ -43,7 +48,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             authorities = create_authorities_and_users()
         focus = [a for a in authorities if a.country in USER_COUNTRIES]
-        total = options["requests"]
+        # Peru's national coordination adds requests between its two authorities: they are part of
+        # the number asked for.
+        total = max(options["requests"] - DOMESTIC_REQUESTS, 0)
         step = max(1, total // 10)
         done = 0
         while done < total:
@@ -55,6 +62,7 @@ class Command(BaseCommand):
             assets = create_asset_cases(random.Random(options["seed"]), authorities)
         entries = create_ledger(random.Random(options["seed"]))
         with transaction.atomic():
+            create_national_coordination(random.Random(options["seed"]))
             submissions = create_submissions(authorities)
         # The network (the States with logins its members) and the directory of every demo authority.
         with transaction.atomic():
@@ -74,14 +82,16 @@ class Command(BaseCommand):
         # Requirement profiles of the demo States, marked as demonstration data, not legal guidance.
         with transaction.atomic():
             profiles = create_profiles()
+            create_national_offences()
         self.stdout.write(
-            f"Guidance: {profiles} requirement profiles (demonstration data, not legal guidance)."
+            f"Guidance: {profiles} requirement profiles and their national offences (demonstration data, "
+            "not legal guidance)."
         )
         analyze()
         if alerts or meetings:
             self.stdout.write(f"Network: {alerts} urgent freezing alerts, {meetings} coordination meetings.")
         self.stdout.write(
-            f"Demo data loaded: {len(authorities)} States, {done} requests, {assets} assets in asset recovery "
+            f"Demo data loaded: {len(authorities)} States, {done + DOMESTIC_REQUESTS} requests, {assets} assets in asset recovery "
             f"cases, {entries} transparency-log entries, {submissions} States' statistical submissions "
             f"for {DEMO_PERIOD} (seed {options['seed']})."
         )
