@@ -86,12 +86,13 @@ def test_list_page_filters_and_its_query_count_is_pinned(
     client = logged_in(peru.officer)
     page = client.get("/requests/?direction=incoming").content.decode()
     assert "NG/" not in page and "NG-IN-1" in page and "PE-OUT-0" not in page
-    # user, the page of requests with their offences (the session is read from the cache)
-    with django_assert_num_queries(2):
+    # user, the page of requests with their offences (the session is read from the cache), and the
+    # 'Network' link's membership and unread count
+    with django_assert_num_queries(3):
         client.get("/requests/")
     for n in range(10):
         make_request(peru, switzerland, requesting_reference=f"PE-MORE-{n}")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert "PE-MORE-9" in client.get("/requests/").content.decode()
 
 
