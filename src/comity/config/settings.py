@@ -307,8 +307,12 @@ COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(100 
 # DATA_UPLOAD_MAX_MEMORY_SIZE: that cap is raised to hold a message's worth, and no more.
 COMITY_ATTACHMENT_MAX_BYTES = int(os.environ.get("COMITY_ATTACHMENT_MAX_BYTES", str(2 * 2**20)))
 COMITY_ATTACHMENTS_PER_MESSAGE = int(os.environ.get("COMITY_ATTACHMENTS_PER_MESSAGE", "3"))
+# A document of the guidance library (a law, a guide) may be larger than a draft attachment.
+COMITY_LIBRARY_MAX_BYTES = int(os.environ.get("COMITY_LIBRARY_MAX_BYTES", str(5 * 2**20)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(
-    2_621_440, COMITY_ATTACHMENTS_PER_MESSAGE * COMITY_ATTACHMENT_MAX_BYTES * 4 // 3 + 2**18
+    2_621_440,
+    COMITY_ATTACHMENTS_PER_MESSAGE * COMITY_ATTACHMENT_MAX_BYTES * 4 // 3 + 2**18,
+    COMITY_LIBRARY_MAX_BYTES * 4 // 3 + 2**18,
 )
 # The transparency log's signing key (made by `comity ledger init`) and the origin line of its
 # checkpoints, which is also the key's name.

@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 
 from comity.core.forms import OnceForm, is_form_token, new_form_token
 from comity.core.services import KeyReused, Submitted, submission_fingerprint, submit_once
@@ -57,3 +58,13 @@ def authenticated_user(request: HttpRequest) -> AbstractBaseUser:
     """The user of a request that login or the API's authentication let through."""
     assert isinstance(request.user, AbstractBaseUser), "reached without authentication"
     return request.user
+
+
+def download_response(content: bytes, content_type: str, name: str) -> HttpResponse:
+    """A stored file as a download, never shown inline: a file someone uploaded is not run nor
+    rendered in Comity's origin, whatever it claims to be."""
+    response = HttpResponse(bytes(content), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,26 +2,37 @@
 cases; replaced by the editors of the State's own authorities) and their comparison. To anyone
 else every operation is a 404."""
 
+import base64
+import binascii
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Body, Router
+from ninja import Body, Router, Status
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.core.errors import FieldErrors
+from comity.core.files import FileInput
+from comity.core.http import download_response
+from comity.core.numbers import ObjectId
 from comity.core.policy import require_reader
 from comity.guidance import selectors, services
 from comity.guidance.assessment import Assessment, case_from
 from comity.guidance.crosswalk import crosswalk
-from comity.guidance.models import Profile, ProfileVersion
+from comity.guidance.models import LibraryDocument, Profile, ProfileVersion
 from comity.guidance.schemas import (
     ComparedValue,
     ComparisonOut,
     CrosswalkOut,
     DualCriminalityIn,
     DualCriminalityOut,
+    LibraryChangeIn,
+    LibraryDocumentIn,
+    LibraryDocumentOut,
+    LibraryPageOut,
     NationalOffencesDocument,
     ProfileOut,
     ProfileSummary,
@@ -258,3 +269,142 @@ def dual_criminality(request: AuthedRequest, payload: DualCriminalityIn) -> dict
     require_reader(request.user)
     case = case_from(payload.dict())
     return assessment_out(selectors.dual_criminality(request.user, case))
+
+
+# Knowledge library (#23 item 3) -----------------------------------------------------------------
+
+LIBRARY_PAGE = 20
+# A page number beyond this is refused: the library is read by searching, not by paging through.
+MAX_PAGE = 500
+
+
+def library_out(document: LibraryDocument) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "country": document.country,
+        "title": document.title,
+        "kind": document.kind,
+        "language": document.language,
+        "issued_on": document.issued_on,
+        "source_url": document.source_url,
+        "description": document.description,
+        "measures": document.measures,
+        "demonstration": document.demonstration,
+        "file": {
+            "name": document.file_name,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+            "url": f"/api/v1/guidance/library/{document.pk}/file",
+        }
+        if document.has_file
+        else None,
+        "updated_at": document.updated_at,
+        "score": getattr(document, "score", None),
+    }
+
+
+@router.get(
+    "/library",
+    auth=api_auth,
+    response=LibraryPageOut,
+    summary="Search the knowledge library: laws, guides, model forms and templates of each State",
+)
+def library(
+    request: AuthedRequest,
+    q: str = "",
+    country: str = "",
+    kind: str = "",
+    language: str = "",
+    measure: str = "",
+    page: int = 1,
+) -> dict[str, Any]:
+    """`q`: words to find in the title, description and text (every word, each as a prefix; best
+    matches first; at most 200 characters); `country`, `kind`, `language`, `measure`: filters.
+    Twenty documents a page (`page`, from 1)."""
+    require_reader(request.user)
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationError({"page": [_("Give a page from 1 to %(most)d.") % {"most": MAX_PAGE}]})
+    found = selectors.library_search(
+        request.user, q=q.strip(), country=_country(country), kind=kind, language=language, measure=measure
+    )
+    paginator = Paginator(found, LIBRARY_PAGE)
+    count = paginator.count
+    start = (page - 1) * LIBRARY_PAGE
+    return {
+        "count": count,
+        "page": page,
+        "pages": paginator.num_pages if count else 0,
+        "results": [library_out(d) for d in found[start : start + LIBRARY_PAGE]],
+    }
+
+
+def _upload(file: dict[str, Any] | None) -> FileInput | None:
+    if file is None:
+        return None
+    try:
+        content = base64.b64decode(file["content_base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"file.content_base64": [_("This is not base64 (RFC 4648).")]}) from None
+    return FileInput(name=file["name"], content=content)
+
+
+@router.post(
+    "/library",
+    auth=api_auth,
+    response={201: LibraryDocumentOut},
+    summary="Add a document to your State's library",
+)
+def library_add(request: AuthedRequest, payload: LibraryDocumentIn) -> Status:
+    """For the editors of your State's requirement profile. A file (PDF, Word, Excel, OpenDocument,
+    PNG, JPEG or UTF-8 text, its type read from its bytes) is at most COMITY_LIBRARY_MAX_BYTES."""
+    require_reader(request.user)
+    data = payload.dict()
+    upload = _upload(data.pop("file"))
+    document = services.library_add(actor=request.user, values=data, upload=upload)
+    return Status(201, library_out(document))
+
+
+@router.get(
+    "/library/{int:document_id}",
+    auth=api_auth,
+    response=LibraryDocumentOut,
+    summary="Read a library document",
+)
+def library_read(request: AuthedRequest, document_id: ObjectId) -> dict[str, Any]:
+    require_reader(request.user)
+    return library_out(selectors.library_document(request.user, document_id))
+
+
+@router.get("/library/{int:document_id}/file", auth=api_auth, summary="Download a library document's file")
+def library_download(request: AuthedRequest, document_id: ObjectId) -> HttpResponse:
+    require_reader(request.user)
+    document = selectors.library_file(request.user, document_id)
+    return download_response(bytes(document.content or b""), document.content_type, document.file_name)
+
+
+@router.patch(
+    "/library/{int:document_id}",
+    auth=api_auth,
+    response=LibraryDocumentOut,
+    summary="Change a library document",
+)
+def library_change(request: AuthedRequest, document_id: ObjectId, payload: LibraryChangeIn) -> dict[str, Any]:
+    """Only the fields given change; `"file": null` removes the uploaded file. For the editors of
+    the document's State."""
+    require_reader(request.user)
+    document = selectors.library_document_for_edit(request.user, document_id)
+    changes = payload.dict(exclude_unset=True)
+    if "file" in changes:
+        changes["file"] = _upload(changes["file"]) or services.REMOVE_FILE
+    return library_out(services.library_update(actor=request.user, document=document, changes=changes))
+
+
+@router.delete(
+    "/library/{int:document_id}", auth=api_auth, response={204: None}, summary="Remove a library document"
+)
+def library_delete(request: AuthedRequest, document_id: ObjectId) -> Status:
+    require_reader(request.user)
+    document = selectors.library_document_for_edit(request.user, document_id)
+    services.library_remove(actor=request.user, document=document)
+    return Status(204, None)

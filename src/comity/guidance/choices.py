@@ -245,3 +245,13 @@ class Verdict(models.TextChoices):
     NOT_REQUIRED = "not-required", _("Dual criminality not required")
     LIKELY_SATISFIED = "likely-satisfied", _("Dual criminality likely satisfied")
     NEEDS_ATTENTION = "needs-attention", _("Needs attention")
+
+
+class DocumentKind(models.TextChoices):
+    """What a document of the knowledge library is."""
+
+    LAW = "law", _("Law")
+    GUIDE = "guide", _("Guide")
+    MODEL_FORM = "model-form", _("Model form")
+    TEMPLATE = "template", _("Template")
+    OTHER = "other", pgettext_lazy("document kind", "Other")

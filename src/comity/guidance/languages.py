@@ -4,6 +4,7 @@ own `zh-hans`."""
 from functools import cache
 
 import pycountry
+from django.utils.translation import gettext as _
 
 
 @cache
@@ -13,3 +14,7 @@ def _codes() -> frozenset[str]:
 
 def is_language(code: str) -> bool:
     return code in _codes() or code in ("zh-hans", "zh-hant")
+
+
+def unknown_language(code: str) -> str:
+    return _("Unknown language code: %(code)s (ISO 639-1, e.g. en, es, fr).") % {"code": code}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comity.guidance.choices import DocumentKind
 from comity.reference.countries import country_name
 
 
@@ -123,3 +124,67 @@ class NationalOffence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.statute} {self.article}"
+
+
+class LibraryDocument(models.Model):
+    """A document of the knowledge library (issue 23 item 3): a State's law, guide, model form or
+    template for cooperation, described (title, kind, language, date, where it is published) and
+    possibly uploaded. Kept by the editors of that State's profile; read by every official who
+    reads cases. Its uploaded file is stored in the database (backed up and restored with it), its
+    type checked from its bytes; `text` is what could be extracted of it for the full-text search
+    (SQLite FTS5 or PostgreSQL full-text search, see migration 0003), never shown as such."""
+
+    country = models.CharField(_("State"), max_length=2)
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    # Measure codes (VOCABULARY.md) the document is about: it is listed in those sections of the
+    # State's profile.
+    measures = models.JSONField(_("measures"), default=list, blank=True)
+    demonstration = models.BooleanField(_("demonstration data"), default=False)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    text = models.TextField(blank=True, editable=False)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("library document")
+        verbose_name_plural = _("library documents")
+        ordering = ["country", "-issued_on", "title", "id"]
+        indexes = [models.Index(fields=["country", "kind"], name="library_country_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"),
+                name="library_country_iso2",
+                violation_error_message=_("The country must be an ISO 3166-1 alpha-2 code."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DocumentKind.values),
+                name="library_kind_known",
+                violation_error_message=_("Unknown kind of document."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_name)

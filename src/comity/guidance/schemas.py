@@ -330,3 +330,71 @@ class CrosswalkOut(Schema):
     version: str
     sources: list[str]
     elements: list[CrosswalkElementOut]
+
+
+# Knowledge library (#23 item 3) -----------------------------------------------------------------
+
+
+class LibraryFileIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    content_base64: str = Field(description="the file's bytes, base64 (RFC 4648)")
+
+
+class LibraryChangeIn(Schema):
+    """A change of a document: only the fields given change; `file: null` removes its file.
+    Lengths and codes are checked by the service (one message for the page and the API)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    kind: str | None = Field(None, description="law, guide, model-form, template, other")
+    language: str | None = Field(None, description="ISO 639-1 code of the document's language")
+    issued_on: datetime.date | None = None
+    source_url: str | None = None
+    description: str | None = None
+    measures: list[str] | None = Field(
+        None, max_length=len(Measure.values), description="VOCABULARY.md codes"
+    )
+    file: LibraryFileIn | None = None
+
+
+class LibraryDocumentIn(LibraryChangeIn):
+    """A new document; `country` defaults to your State's."""
+
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2; your State's if not given")
+    title: str = ""
+    kind: str = ""
+    language: str = ""
+
+
+class LibraryFileOut(Schema):
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class LibraryDocumentOut(Schema):
+    id: int
+    country: str
+    title: str
+    kind: str
+    language: str
+    issued_on: datetime.date | None
+    source_url: str
+    description: str
+    measures: list[str]
+    demonstration: bool
+    file: LibraryFileOut | None
+    updated_at: datetime.datetime
+    score: float | None = Field(None, description="how well it matches `q` (higher is better)")
+
+
+class LibraryPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[LibraryDocumentOut]

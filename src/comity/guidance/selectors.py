@@ -2,18 +2,26 @@
 State's profile (it is guidance, the same for all); to anyone else (an administrator, the
 secretariat, the public) none exists. Editing is for the editors of the State's own authorities."""
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from comity.accounts.models import User
+from comity.core.errors import FieldErrors
 from comity.guidance.assessment import Assessment, Case, NationalOffenceFact, assess
-from comity.guidance.choices import GeneralRequirement, SectionPart
-from comity.guidance.models import NationalOffence, Profile, ProfileVersion
+from comity.guidance.choices import DocumentKind, GeneralRequirement, SectionPart
+from comity.guidance.fulltext import matching
+from comity.guidance.languages import is_language, unknown_language
+from comity.guidance.models import LibraryDocument, NationalOffence, Profile, ProfileVersion
 from comity.guidance.schemas import OFFENCES_FORMAT
+from comity.reference.choices import Measure
 
 EDIT_PROFILE = "guidance.edit_profile"
 
@@ -195,3 +203,97 @@ def offences_document(country: str, found: Iterable[NationalOffence]) -> dict[st
             for offence in offences
         ],
     }
+
+
+# Knowledge library (#23 item 3) -----------------------------------------------------------------
+
+# A search is at most this long: what a person types, not a document.
+MAX_QUERY = 200
+# What a list of documents never loads: the files and their extracted text.
+HEAVY = ("content", "text")
+
+
+def documents_visible_to(user: User) -> "QuerySet[LibraryDocument]":
+    """Every document, for an official who reads cases (guidance, the same for all); none for
+    anyone else."""
+    if not user.is_authenticated or not user.reads_cases:
+        return LibraryDocument.objects.none()
+    return LibraryDocument.objects.all()
+
+
+def tagged_with(measure: str) -> RawSQL:
+    """Whether a document's `measures` hold `measure` (JSON containment differs by database)."""
+    column = f'"{LibraryDocument._meta.db_table}"."measures"'
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{column}::jsonb @> %s::jsonb", [json.dumps([measure])], output_field=BooleanField())
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = %s)", [measure], output_field=BooleanField()
+    )
+
+
+def library_search(
+    user: User, *, q: str = "", country: str = "", kind: str = "", language: str = "", measure: str = ""
+) -> "QuerySet[LibraryDocument]":
+    """The documents matching a search: every word of `q` in the title, description or text (best
+    matches first), and each filter given; ValidationError naming the parameter that is wrong."""
+    errors = FieldErrors()
+    if len(q) > MAX_QUERY:
+        errors.add(
+            "q",
+            ngettext("At most %(limit)d character.", "At most %(limit)d characters.", MAX_QUERY)
+            % {"limit": MAX_QUERY},
+        )
+    errors.country("country", country, required=False)
+    errors.code("kind", kind, DocumentKind, required=False)
+    errors.code("measure", measure, Measure, required=False)
+    if language and not is_language(language):
+        errors.add(
+            "language",
+            unknown_language(language),
+        )
+    errors.raise_if_any()
+    found = documents_visible_to(user).defer(*HEAVY)
+    if country:
+        found = found.filter(country=country)
+    if kind:
+        found = found.filter(kind=kind)
+    if language:
+        found = found.filter(language=language)
+    if measure:
+        found = found.filter(tagged_with(measure))
+    searched = matching(found, q)
+    if searched is found:
+        return found.order_by("country", "-issued_on", "title", "id")
+    return searched.order_by("-score", "title", "id")
+
+
+def library_document(user: User, pk: int) -> LibraryDocument:
+    """A document (without its file's bytes), or 404."""
+    found = documents_visible_to(user).defer(*HEAVY).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def library_file(user: User, pk: int) -> LibraryDocument:
+    """A document with its uploaded file, or 404 (also when it has none)."""
+    found = documents_visible_to(user).defer("text").filter(pk=pk).exclude(file_name="").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def library_document_for_edit(user: User, pk: int) -> LibraryDocument:
+    """A document of the user's own State, for its editors; 404 for anyone of another State (the
+    service refuses one of the same State without the permission, saying why)."""
+    found = library_document(user, pk)
+    if user.authority is None or user.authority.country != found.country:
+        raise Http404
+    return found
+
+
+def library_of(user: User, country: str) -> list[LibraryDocument]:
+    """A State's documents, for its profile page (each measure's section lists those tagged with it)."""
+    return list(
+        documents_visible_to(user).defer(*HEAVY).filter(country=country).order_by("-issued_on", "title", "id")
+    )

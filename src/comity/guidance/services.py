@@ -4,14 +4,18 @@ actor edits that State's profile, keeps the version it makes whole, and audits i
 transaction. A document that does not match the schema writes nothing and names every path."""
 
 import datetime
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import pydantic
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,8 +24,14 @@ from comity.accounts.models import User
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
+from comity.core.files import FILE_TYPES, FileInput, file_kind
+from comity.core.limits import control_character
 from comity.core.services import audit
-from comity.guidance.models import NationalOffence, Profile, ProfileVersion
+from comity.guidance.choices import DocumentKind
+from comity.guidance.extract import text_of
+from comity.guidance.fulltext import index, unindex
+from comity.guidance.languages import is_language, unknown_language
+from comity.guidance.models import LibraryDocument, NationalOffence, Profile, ProfileVersion
 from comity.guidance.schemas import FORMAT, OFFENCES_FORMAT, NationalOffencesDocument, ProfileDocument
 from comity.guidance.selectors import EDIT_PROFILE, flatten
 from comity.reference.choices import Measure
@@ -300,3 +310,195 @@ def national_offences_update(
         {"format": OFFENCES_FORMAT, "country": country, "demonstration": demonstration, "offences": offences}
     )
     return national_offences_save(actor=actor, document=document)
+
+
+# Knowledge library (#23 item 3) -----------------------------------------------------------------
+
+# A document's fields a user gives (the file apart), in the order a form shows them.
+LIBRARY_FIELDS = (
+    "country",
+    "title",
+    "kind",
+    "language",
+    "issued_on",
+    "source_url",
+    "description",
+    "measures",
+)
+# "Remove the uploaded file" in a change (`library_update(changes={"file": REMOVE_FILE})`).
+REMOVE_FILE = "remove"
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def _check_library(errors: FieldErrors, values: Mapping[str, Any]) -> None:
+    """Every field of a document as it will be stored, each problem under its field."""
+    errors.country("country", values["country"])
+    errors.required("title", values["title"])
+    errors.code("kind", values["kind"], DocumentKind)
+    language = values["language"]
+    if errors.required("language", language) and not is_language(language):
+        errors.add(
+            "language",
+            unknown_language(language),
+        )
+    if values["issued_on"] is not None and not isinstance(values["issued_on"], datetime.date):
+        errors.add("issued_on", messages.not_a_date(values["issued_on"]))
+    else:
+        errors.happened("issued_on", values["issued_on"])
+    if values["source_url"]:
+        try:
+            _URL(values["source_url"])
+        except ValidationError:
+            errors.add("source_url", _("Give a web address starting with https:// or http://."))
+    measures = values["measures"]
+    if not isinstance(measures, list | tuple) or not all(isinstance(code, str) for code in measures):
+        errors.add("measures", _("Give a list of measure codes (VOCABULARY.md)."))
+    else:
+        errors.codes("measures", measures, Measure)
+    errors.texts(
+        LibraryDocument,
+        {
+            name: values[name]
+            for name in ("title", "source_url", "description")
+            if isinstance(values[name], str)
+        },
+    )
+
+
+def _day(value: Any) -> Any:
+    """A date given as ISO text (a file, the demo) as a date; anything else as it was given."""
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            return value
+    return value
+
+
+def _check_file(errors: FieldErrors, upload: FileInput) -> dict[str, Any]:
+    """The stored fields of an uploaded file (its type from its bytes, its text for the search)."""
+    limit = settings.COMITY_LIBRARY_MAX_BYTES
+    name = upload.base_name
+    if not name or control_character(name):
+        errors.add("file", _("Give the file a name."))
+    elif not upload.content:
+        errors.add("file", _("%(name)s is empty.") % {"name": name})
+    elif len(upload.content) > limit:
+        errors.add(
+            "file",
+            _("%(name)s is %(size)s; a document may be at most %(limit)s.")
+            % {"name": name, "size": filesizeformat(len(upload.content)), "limit": filesizeformat(limit)},
+        )
+    elif (kind := file_kind(upload.content)) is None:
+        errors.add(
+            "file",
+            _(
+                "%(name)s is not a file type accepted here; send PDF, Word, Excel, OpenDocument, PNG, JPEG or UTF-8 text."
+            )
+            % {"name": name},
+        )
+    else:
+        return {
+            "file_name": name,
+            "content_type": FILE_TYPES[kind],
+            "size": len(upload.content),
+            "sha256": hashlib.sha256(upload.content).hexdigest(),
+            "content": upload.content,
+            "text": text_of(upload.content, kind),
+        }
+    return {}
+
+
+NO_FILE = {"file_name": "", "content_type": "", "size": 0, "sha256": "", "content": None, "text": ""}
+
+
+def _library_write(
+    *, actor: User | None, document: LibraryDocument, values: Mapping[str, Any], upload: Any
+) -> list[str]:
+    """Check and store `values` (every field) and `upload` (a FileInput, REMOVE_FILE, or None to
+    keep the file) in `document`; the fields that changed. Nothing written if anything is wrong."""
+    errors = FieldErrors()
+    values = {**values, "issued_on": _day(values["issued_on"])}
+    _check_library(errors, values)
+    stored = NO_FILE if upload == REMOVE_FILE else _check_file(errors, upload) if upload is not None else {}
+    errors.raise_if_any()
+    _require_editor(actor, values["country"])
+    if document.pk is not None:
+        # A document stays its State's: its editors move it to no other.
+        _require_editor(actor, document.country)
+    cleaned = {
+        **values,
+        "title": values["title"].strip(),
+        "source_url": values["source_url"].strip(),
+        "description": values["description"].strip(),
+        "measures": [code for code in Measure.values if code in values["measures"]],
+    }
+    changed = [name for name, value in cleaned.items() if getattr(document, name) != value]
+    if stored and (stored["sha256"], stored["file_name"]) != (document.sha256, document.file_name):
+        changed.append("file")
+    for name, value in {**cleaned, **stored}.items():
+        setattr(document, name, value)
+    now = timezone.now()
+    if document.pk is None:
+        document.added_at, document.added_by = now, actor
+    if changed or document.pk is None:
+        document.updated_at, document.updated_by = now, actor
+        document.save()
+        index(document)
+    return changed
+
+
+@transaction.atomic(durable=True)
+def library_add(
+    *,
+    actor: User | None,
+    values: Mapping[str, Any],
+    upload: FileInput | None = None,
+    demonstration: bool = False,
+) -> LibraryDocument:
+    """Add a document to its State's library (`values`: LIBRARY_FIELDS; `country` defaults to the
+    actor's State). For the editors of that State's profile (404 for another State's)."""
+    given = {name: values.get(name) for name in LIBRARY_FIELDS}
+    if not given["country"] and actor is not None and actor.authority is not None:
+        given["country"] = actor.authority.country
+    given = {
+        **given,
+        "country": str(given["country"] or "").strip().upper(),
+        "title": given["title"] or "",
+        "kind": given["kind"] or "",
+        "language": given["language"] or "",
+        "source_url": given["source_url"] or "",
+        "description": given["description"] or "",
+        "measures": given["measures"] or [],
+    }
+    document = LibraryDocument(demonstration=demonstration)
+    changed = _library_write(actor=actor, document=document, values=given, upload=upload)
+    audit(actor=actor, action=AuditAction.LIBRARY_ADD, obj=document, fields=changed)
+    return document
+
+
+@transaction.atomic(durable=True)
+def library_update(*, actor: User, document: LibraryDocument, changes: Mapping[str, Any]) -> LibraryDocument:
+    """Change some fields of a document (`changes`: any of LIBRARY_FIELDS, and `file`: a new
+    FileInput or REMOVE_FILE). Nothing written when nothing changes."""
+    _require_editor(actor, document.country)
+    document = LibraryDocument.objects.select_for_update().get(pk=document.pk)
+    values = {name: changes[name] if name in changes else getattr(document, name) for name in LIBRARY_FIELDS}
+    for name in ("title", "kind", "language", "source_url", "description", "country"):
+        values[name] = values[name] if values[name] is not None else ""
+    if isinstance(values["country"], str):
+        values["country"] = values["country"].strip().upper()
+    changed = _library_write(actor=actor, document=document, values=values, upload=changes.get("file"))
+    if changed:
+        audit(actor=actor, action=AuditAction.LIBRARY_UPDATE, obj=document, fields=changed)
+    return document
+
+
+@transaction.atomic(durable=True)
+def library_remove(*, actor: User, document: LibraryDocument) -> None:
+    """Remove a document from its State's library, for good (its audit row stays)."""
+    _require_editor(actor, document.country)
+    pk = document.pk
+    audit(actor=actor, action=AuditAction.LIBRARY_REMOVE, obj=document, detail={"country": document.country})
+    document.delete()
+    unindex(pk)

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-import filetype
 import icalendar
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -37,6 +36,7 @@ from comity.cooperation.services import SubjectInput
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
+from comity.core.files import FILE_TYPES, FileInput, file_kind
 from comity.core.limits import check_lengths, control_character
 from comity.core.policy import require_writer
 from comity.core.services import audit
@@ -914,26 +914,12 @@ def action_items_remind(today: datetime.date | None = None) -> int:
 
 # Consultations (#22 item 4) ---------------------------------------------------------------------
 
-# What a draft may be, by what its first bytes say it is (never by its name alone): documents
-# officials draft and sign, and pictures of them. Plain text has no signature: it must be UTF-8.
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "txt": "text/plain",
-}
+# What a draft may be: core.files (by its first bytes, never its name alone).
+ATTACHMENT_TYPES = FILE_TYPES
 
 
-@dataclass(frozen=True)
-class AttachmentInput:
-    """A file given with a message: its name as the user's machine called it, and its bytes."""
-
-    name: str
-    content: bytes
+# A file given with a message.
+AttachmentInput = FileInput
 
 
 def _consultation_url(consultation: Consultation) -> str:
@@ -1051,7 +1037,7 @@ def _check_attachments(errors: FieldErrors, attachments: Sequence[AttachmentInpu
     stored = []
     for position, attachment in enumerate(attachments, start=1):
         prefix = _("File %(n)d: ") % {"n": position}
-        name = attachment.name.strip().replace("\\", "/").rsplit("/", 1)[-1][:200]
+        name = attachment.base_name
         if not name or control_character(name):
             errors.add("attachments", prefix + _("Give the file a name."))
             continue
@@ -1070,7 +1056,7 @@ def _check_attachments(errors: FieldErrors, attachments: Sequence[AttachmentInpu
         if not attachment.content:
             errors.add("attachments", prefix + _("%(name)s is empty.") % {"name": name})
             continue
-        kind = _attachment_kind(attachment.content)
+        kind = file_kind(attachment.content)
         if kind is None:
             errors.add(
                 "attachments",
@@ -1091,17 +1077,6 @@ def _check_attachments(errors: FieldErrors, attachments: Sequence[AttachmentInpu
             }
         )
     return stored
-
-
-def _attachment_kind(content: bytes) -> str | None:
-    found = filetype.guess(content)
-    if found is not None:
-        return found.extension if found.extension in ATTACHMENT_TYPES else None
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "txt" if control_character(text, multiline=True) is None else None
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """What the guidance tests share: a small valid profile document and its editors."""
 
 import copy
+import io
 from typing import Any
 
+import docx
 from django.contrib.auth.models import Permission
 from django.test import Client
 
@@ -105,3 +107,36 @@ def store_swiss_offences(demonstration: bool = False) -> None:
     }
     stored(profile)
     services.national_offences_import(actor=None, raw=CH_OFFENCES | {"demonstration": demonstration})
+
+
+def pdf_with_text(text: str) -> bytes:
+    """A one-page PDF that shows `text` (ASCII) in Helvetica: what a law's PDF is, in little."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def docx_with_text(text: str) -> bytes:
+    """A Word document holding `text` in a paragraph and in a table's cell."""
+    made = docx.Document()
+    made.add_paragraph(text)
+    made.add_table(rows=1, cols=1).cell(0, 0).text = "Annex"
+    buffer = io.BytesIO()
+    made.save(buffer)
+    return buffer.getvalue()
