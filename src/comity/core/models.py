@@ -6,8 +6,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from comity.core.choices import AuditAction
-
 
 class AuditEntry(models.Model):
     """One write to the registry, recorded in the same transaction as the write itself.
@@ -19,7 +17,10 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     authority = models.ForeignKey("accounts.Authority", null=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    # A code of core.choices.AuditAction, which core.services.audit takes typed. Deliberately
+    # without `choices`: each new action would otherwise make a migration of this table, and
+    # engineers adding actions at once would make conflicting ones.
+    action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     fields = models.JSONField(default=list, blank=True)

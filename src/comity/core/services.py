@@ -32,7 +32,8 @@ def audit(
     return AuditEntry.objects.create(
         actor_id=actor.pk if actor is not None else None,
         authority_id=getattr(actor, "authority_id", None),
-        action=action,
+        # The table takes any text: the enumeration is the one list of actions.
+        action=AuditAction(action).value,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         fields=sorted(fields),

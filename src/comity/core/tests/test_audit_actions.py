@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from comity.core.choices import AuditAction
+from comity.core.models import AuditEntry
+from comity.core.services import audit
 
 BEFORE, AFTER = [("core", "0003_audit_detail")], [("core", "0004_audit_actions")]
 OLD = ["request.event.sent", "asset.frozen", "asset.valuation", "foreign_order.recognised", "request.create"]
@@ -38,3 +40,14 @@ def test_entries_written_before_keep_their_kind_in_detail():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_an_action_outside_the_enumeration_is_refused_and_writes_nothing(peru):
+    # The column takes any text (so that a new action needs no migration): the service guards it.
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValueError):
+        audit(actor=peru.officer, action="request.teleport", obj=peru.authority)  # type: ignore[arg-type]
+    assert AuditEntry.objects.count() == before
+    audit(actor=peru.officer, action=AuditAction.AUTHORITY_UPDATE, obj=peru.authority)
+    assert AuditEntry.objects.latest("pk").action == "authority.update"
