@@ -1,13 +1,32 @@
 """The States parties to the UN Convention against Corruption, as a dated list shipped with the
 code: the secretariat's coverage (who submitted, who reported no case, who did not answer) is
-measured against it.
+measured against it, and its date is printed beside every coverage figure.
 
-Compiled as the Member States of the United Nations less those not known here to have ratified or
-acceded (Eritrea, the Democratic People's Republic of Korea, Monaco, the Syrian Arab Republic),
-plus the non-member States parties (Cook Islands, the Holy See, Niue, the State of Palestine). The
-European Union is a party too, but not a State, and submits nothing. Check it against the UN
-Treaty Collection's status of chapter XVIII.14 before publishing coverage, and replace the list and
-its date when a State joins: the date is printed beside every coverage figure.
+As of 31 December 2024. Built as the 193 Member States of the United Nations less those found not to
+be parties on that date, plus the four non-member States that are. The European Union is a party
+too (a regional economic integration organization, art. 67(2)), but not a State, and submits
+nothing: 191 States here.
+
+Checked on 5 December 2026 against stored copies of public sources (no live access was possible):
+- the UN Treaty Collection's status of chapter XVIII.14, as at 20 April 2024: "Parties: 190";
+  Barbados ratified on 10 October 2023 and Bhutan acceded on 27 September 2023;
+- Saint Kitts and Nevis acceded on 6 August 2024 (its Government's release), which makes 191 parties
+  at the end of 2024;
+- Andorra is not a party: its Government decided on 14 January 2026 to start acceding (Diari
+  d'Andorra); San Marino deposited its ratification only on 25 September 2025 (San Marino RTV):
+  both were wrongly listed as parties before this check;
+- the Syrian Arab Republic signed in 2003 and never ratified (observer at the eleventh Conference of
+  the States Parties, 2025); Eritrea has not joined (2024);
+- parties confirmed: Somalia (11 August 2021), Suriname (2021), Tonga (February 2020), Niue
+  (3 October 2017), the Holy See (19 September 2016), New Zealand (2015).
+
+Not verified (kept from the earlier list, compiled from memory): the Democratic People's Republic of
+Korea and Monaco as non-parties; the Cook Islands and the State of Palestine as parties; and every
+other Member State as a party. The counts do not close: the sources give 191 parties at the end of
+2024 (190 in April 2024, then Saint Kitts and Nevis), that is 190 States besides the Union, while
+this list has 191 States, so one State listed here is probably not a party; which one could not be
+found. Replace the list, AS_OF and this note from the UN Treaty Collection's full participant table
+before publishing coverage.
 """
 
 import datetime
@@ -212,7 +231,8 @@ _UN_MEMBERS = frozenset(
         "NZ",
     ]
 )
-_NOT_PARTIES = frozenset({"ER", "KP", "MC", "SY"})
+# Andorra and San Marino verified (see above); Eritrea and Syria verified; KP and MC not verified.
+_NOT_PARTIES = frozenset({"AD", "ER", "KP", "MC", "SM", "SY"})
 _NON_MEMBER_PARTIES = frozenset({"CK", "VA", "NU", "PS"})
 
 STATES_PARTIES: frozenset[str] = (_UN_MEMBERS - _NOT_PARTIES) | _NON_MEMBER_PARTIES
