@@ -20,6 +20,7 @@ from comity.accounts.tests.factories import AuthorityFactory
 from comity.assets import services as assets
 from comity.assets.choices import StepKind
 from comity.guidance import services as guidance
+from comity.guidance.models import LibraryDocument
 from comity.guidance.tests.helpers import document as guidance_document
 from comity.ledger import services as ledger
 from comity.ledger.tests.test_services import AGREEMENT, PAYMENT
@@ -275,6 +276,10 @@ def test_the_consultations_run_the_pinned_number_of_queries(peru, switzerland):
     _assert_pinned(more)
 
 
+def guidance_library_first() -> int:
+    return LibraryDocument.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
 def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzerland):
     """A profile with every measure and more elements, and three States compared, take as many
     queries as small ones (#23 items 1, 2)."""
@@ -313,6 +318,17 @@ def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzer
             actor=None,
             raw={"format": "comity-national-offences/1", "country": "CH", "offences": [offence] * (n + 1)},
         )
+        for _ in range(n + 1):
+            guidance.library_add(
+                actor=None,
+                values={
+                    "country": "CH",
+                    "title": "Act",
+                    "kind": "law",
+                    "language": "de",
+                    "measures": ["freezing"],
+                },
+            )
 
     views = {
         "page /guidance/": ("page", "/guidance/"),
@@ -327,6 +343,8 @@ def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzer
             "&measures=freezing&conduct=bribe-official-give&conduct=bribe-official-take",
         ),
         "page /guidance/crosswalk/": ("page", "/guidance/crosswalk/"),
+        "page /guidance/library/": ("page", "/guidance/library/?q=act&country=CH"),
+        "page /guidance/library/{id}/": ("page", "/guidance/library/{id}/"),
         "api /api/v1/guidance/offences/{country}": ("api", "/api/v1/guidance/offences/CH"),
         "api /api/v1/guidance/profiles/{country}": ("api", "/api/v1/guidance/profiles/CH"),
         "api /api/v1/guidance/compare": (
@@ -335,6 +353,8 @@ def test_the_requirement_profiles_run_the_pinned_number_of_queries(peru, switzer
         ),
     }
     grow(1)
+    first = guidance_library_first()
+    views = {name: (who, url.replace("{id}", str(first))) for name, (who, url) in views.items()}
     few = _measure(clients, views)
     grow(3)
     more = _measure(clients, views)

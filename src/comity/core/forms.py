@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from comity.core.files import FileInput, size_problem
+
 
 def add_service_errors(
     form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
@@ -144,3 +146,24 @@ class OnceForm(forms.Form):
         if self.token_missing:
             raise forms.ValidationError(self.fields["form_token"].error_messages["required"])
         return super().clean()
+
+
+class UploadField(forms.FileField):
+    """A file as a FileInput (its name and bytes) for a service to check, read only when its size is
+    within `limit` bytes (a callable, so that a setting changed in tests is read at each use): a
+    larger one is refused by its size without being read into memory."""
+
+    def __init__(self, *args: Any, limit: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_empty_file", True)  # the service names an empty file itself
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+
+    def clean(self, data: Any, initial: Any = None) -> FileInput | None:
+        uploaded = super().clean(data, initial)
+        if not uploaded:
+            return None
+        name = FileInput(uploaded.name or "", b"").base_name
+        problem = size_problem(name, uploaded.size or 0, self.limit()) if uploaded.size else None
+        if problem is not None:
+            raise ValidationError(problem)
+        return FileInput(name=uploaded.name or "", content=uploaded.read())

@@ -6,14 +6,18 @@ the document, are shown beside the input they are about."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from comity.core.forms import UploadField
+from comity.core.limits import max_length
 from comity.guidance.choices import (
     Authentication,
     Channel,
     ConductElement,
+    DocumentKind,
     DualCriminality,
     DualCriminalityTest,
     ElementLevel,
@@ -21,7 +25,9 @@ from comity.guidance.choices import (
     SectionPart,
     Subject,
 )
+from comity.guidance.models import LibraryDocument
 from comity.guidance.schemas import ELEMENTS_MAX, LABEL_MAX, OFFENCES_MAX, SOURCE_MAX, TEXT_MAX
+from comity.guidance.services import REMOVE_FILE
 from comity.reference.choices import LegalBasis, Measure, Offence, RefusalGround, RequestType
 
 SOURCE, CONFIRMED = "source", "confirmed_on"
@@ -294,3 +300,89 @@ class OffenceForm(forms.Form):
 
 
 OffenceFormSet = formset_factory(OffenceForm, extra=2, max_num=OFFENCES_MAX, absolute_max=OFFENCES_MAX)
+
+
+# Knowledge library (#23 item 3) -----------------------------------------------------------------
+
+
+class LibrarySearchForm(forms.Form):
+    """The library's search: words, and filters; the selector checks them (a 422 names the field)."""
+
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
+    country = forms.ChoiceField(label=_("State"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *DocumentKind.choices])
+    language = forms.CharField(
+        label=_("Language"), required=False, max_length=8, help_text=_("ISO 639-1 code: en, es, fr")
+    )
+    measure = forms.ChoiceField(label=_("Measure"), required=False, choices=[("", "—"), *Measure.choices])  # fmt: skip
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *countries]
+
+    def show_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class LibraryDocumentForm(forms.Form):
+    """A document of the library and its file; the service checks the whole (the type of the file
+    from its bytes) and names each field that is wrong."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=max_length(LibraryDocument, "title"),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    language = forms.CharField(label=_("Language"), max_length=8, help_text=_("ISO 639-1 code: en, es, fr"))
+    issued_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_url = forms.CharField(
+        label=_("Source link"),
+        required=False,
+        max_length=max_length(LibraryDocument, "source_url"),
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=max_length(LibraryDocument, "description"),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures it is about"),
+        choices=Measure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    file = UploadField(
+        label=_("File"),
+        required=False,
+        limit=lambda: settings.COMITY_LIBRARY_MAX_BYTES,
+        help_text=_("PDF, Word, Excel, OpenDocument, PNG, JPEG or text; its words are searched."),
+    )
+    remove_file = forms.BooleanField(label=_("Remove the file"), required=False)  # fmt: skip
+
+    def __init__(self, *args: Any, has_file: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_file:
+            del self.fields["remove_file"]
+
+    def values(self) -> dict[str, Any]:
+        """The fields as the service takes them (`file`: a FileInput, REMOVE_FILE, or absent)."""
+        data = dict(self.cleaned_data)
+        upload = data.pop("file", None)
+        if data.pop("remove_file", False) and upload is None:
+            data["file"] = REMOVE_FILE
+        elif upload is not None:
+            data["file"] = upload
+        return data

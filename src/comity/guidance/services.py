@@ -4,7 +4,6 @@ actor edits that State's profile, keeps the version it makes whole, and audits i
 transaction. A document that does not match the schema writes nothing and names every path."""
 
 import datetime
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -15,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import Http404
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,8 +22,7 @@ from comity.accounts.models import User
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
-from comity.core.files import FILE_TYPES, FileInput, file_kind
-from comity.core.limits import control_character
+from comity.core.files import FileInput, checked_file
 from comity.core.services import audit
 from comity.guidance.choices import DocumentKind
 from comity.guidance.extract import text_of
@@ -377,36 +374,18 @@ def _day(value: Any) -> Any:
 
 def _check_file(errors: FieldErrors, upload: FileInput) -> dict[str, Any]:
     """The stored fields of an uploaded file (its type from its bytes, its text for the search)."""
-    limit = settings.COMITY_LIBRARY_MAX_BYTES
-    name = upload.base_name
-    if not name or control_character(name):
-        errors.add("file", _("Give the file a name."))
-    elif not upload.content:
-        errors.add("file", _("%(name)s is empty.") % {"name": name})
-    elif len(upload.content) > limit:
-        errors.add(
-            "file",
-            _("%(name)s is %(size)s; a document may be at most %(limit)s.")
-            % {"name": name, "size": filesizeformat(len(upload.content)), "limit": filesizeformat(limit)},
-        )
-    elif (kind := file_kind(upload.content)) is None:
-        errors.add(
-            "file",
-            _(
-                "%(name)s is not a file type accepted here; send PDF, Word, Excel, OpenDocument, PNG, JPEG or UTF-8 text."
-            )
-            % {"name": name},
-        )
-    else:
-        return {
-            "file_name": name,
-            "content_type": FILE_TYPES[kind],
-            "size": len(upload.content),
-            "sha256": hashlib.sha256(upload.content).hexdigest(),
-            "content": upload.content,
-            "text": text_of(upload.content, kind),
-        }
-    return {}
+    checked = checked_file(upload, settings.COMITY_LIBRARY_MAX_BYTES)
+    if isinstance(checked, str):
+        errors.add("file", checked)
+        return {}
+    return {
+        "file_name": checked.name,
+        "content_type": checked.content_type,
+        "size": len(checked.content),
+        "sha256": checked.sha256,
+        "content": checked.content,
+        "text": text_of(checked.content, checked.kind),
+    }
 
 
 NO_FILE = {"file_name": "", "content_type": "", "size": 0, "sha256": "", "content": None, "text": ""}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from comity.accounts.http import AuthedRequest, case_reader_required
+from comity.core.forms import add_service_errors
+from comity.core.http import download_response
 from comity.guidance import selectors, services
 from comity.guidance.assessment import NOTICE, case_from
 from comity.guidance.choices import ConductElement, EawCategory, GeneralRequirement, SectionPart
@@ -21,10 +24,13 @@ from comity.guidance.forms import (
     DualCriminalityForm,
     ElementFormSet,
     GeneralForm,
+    LibraryDocumentForm,
+    LibrarySearchForm,
     OffenceFormSet,
     SectionForm,
 )
 from comity.guidance.management.commands.guidance import export_text
+from comity.guidance.models import LibraryDocument
 from comity.reference.choices import Measure, Offence
 from comity.reference.countries import country_choices
 
@@ -66,11 +72,17 @@ def profile_detail(request: AuthedRequest, country: str) -> HttpResponse:
         measure = ""
     general = profile.document.get("general", {})
     described = profile.document.get("measures", {})
+    library = selectors.library_of(request.user, profile.country)
     return render(
         request,
         "guidance/profile_detail.html",
         {
             "profile": profile,
+            "library": library,
+            "library_of": {
+                item["code"]: [d for d in library if item["code"] in d.measures]
+                for item in _sections(profile.document, measure)
+            },
             "measure": measure,
             "general": [(key, label, general.get(key)) for key, label in GeneralRequirement.choices],
             "parts": SectionPart.choices,
@@ -304,3 +316,138 @@ def offences_edit(request: AuthedRequest, country: str) -> HttpResponse:
         {"rows": rows, "problems": problems, "country": code, "profile": profile},
         status=422 if invalid else 200,
     )
+
+
+# Knowledge library (#23 item 3) -----------------------------------------------------------------
+
+LIBRARY_PAGE = 20
+
+
+@case_reader_required
+def library_search(request: AuthedRequest) -> HttpResponse:
+    """The library searched: best matches first when words are given, twenty a page; htmx gets the
+    results alone, as the words are typed."""
+    form = LibrarySearchForm(request.GET or None, countries=country_choices())
+    page = None
+    if form.is_valid() or not request.GET:
+        given = form.cleaned_data if request.GET else {}
+        try:
+            found = selectors.library_search(
+                request.user,
+                q=given.get("q", "").strip(),
+                country=given.get("country", ""),
+                kind=given.get("kind", ""),
+                language=given.get("language", "").strip().lower(),
+                measure=given.get("measure", ""),
+            )
+        except ValidationError as error:
+            form.show_errors(error)
+        else:
+            page = Paginator(found, LIBRARY_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    own = request.user.authority.country if request.user.authority else ""
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "measure_labels": MEASURE_LABELS,
+        "adds": selectors.edits_profile_of(request.user, own),
+        "searched": bool(request.GET.get("q", "").strip()),
+    }
+    template = (
+        "guidance/_library_results.html" if request.headers.get("HX-Request") else "guidance/library.html"
+    )
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+def _for_edit(request: AuthedRequest, pk: int) -> LibraryDocument:
+    """A document its State's editors change; 404 to anyone else (another State's officials, and
+    the same State's without the permission: the page does not exist for them)."""
+    document = selectors.library_document_for_edit(request.user, pk)
+    if not selectors.edits_profile_of(request.user, document.country):
+        raise Http404
+    return document
+
+
+@case_reader_required
+def library_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = selectors.library_document(request.user, pk)
+    return render(
+        request,
+        "guidance/library_detail.html",
+        {
+            "document": document,
+            "measure_labels": MEASURE_LABELS,
+            "edits": selectors.edits_profile_of(request.user, document.country),
+        },
+    )
+
+
+@case_reader_required
+def library_download(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = selectors.library_file(request.user, pk)
+    return download_response(bytes(document.content or b""), document.content_type, document.file_name)
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def library_add(request: AuthedRequest) -> HttpResponse:
+    own = request.user.authority.country if request.user.authority else ""
+    if not selectors.edits_profile_of(request.user, own):
+        raise Http404
+    form = LibraryDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        upload = values.pop("file", None)
+        try:
+            document = services.library_add(actor=request.user, values=values, upload=upload)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Document added to the library."))
+            return redirect("guidance-library-document", pk=document.pk)
+    return render(
+        request,
+        "guidance/library_form.html",
+        {"form": form, "document": None, "country": own},
+        status=422 if form.errors else 200,
+    )
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def library_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = _for_edit(request, pk)
+    initial = {
+        name: getattr(document, name)
+        for name in ("title", "kind", "language", "issued_on", "source_url", "description", "measures")
+    }
+    form = LibraryDocumentForm(
+        request.POST or None, request.FILES or None, initial=initial, has_file=document.has_file
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.library_update(actor=request.user, document=document, changes=form.values())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Document saved."))
+            return redirect("guidance-library-document", pk=document.pk)
+    return render(
+        request,
+        "guidance/library_form.html",
+        {"form": form, "document": document, "country": document.country},
+        status=422 if form.errors else 200,
+    )
+
+
+@case_reader_required
+@require_http_methods(["GET", "POST"])
+def library_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    document = _for_edit(request, pk)
+    if request.method == "POST":
+        services.library_remove(actor=request.user, document=document)
+        messages.success(request, _("Document removed from the library."))
+        return redirect("guidance-library")
+    return render(request, "guidance/library_remove.html", {"document": document})

@@ -140,3 +140,14 @@ def docx_with_text(text: str) -> bytes:
     buffer = io.BytesIO()
     made.save(buffer)
     return buffer.getvalue()
+
+
+def library_add(country: str, title: str, **values: Any) -> Any:
+    """A document of `country`'s library added by the system (a law in English unless `values` say
+    otherwise; `upload`: a FileInput)."""
+    upload = values.pop("upload", None)
+    return services.library_add(
+        actor=None,
+        values={"country": country, "title": title, "kind": "law", "language": "en", **values},
+        upload=upload,
+    )

@@ -11,9 +11,9 @@ from django.test import Client, override_settings
 
 from comity.core.files import FileInput
 from comity.core.models import AuditEntry
-from comity.guidance import services
 from comity.guidance.models import LibraryDocument
 from comity.guidance.tests.helpers import docx_with_text, grant_editor, pdf_with_text
+from comity.guidance.tests.helpers import library_add as add
 from conftest import bearer
 
 URL = "/api/v1/guidance/library"
@@ -30,15 +30,6 @@ def post(client: Client, body: dict):
 
 def patch(client: Client, pk: int, body: dict):
     return client.patch(f"{URL}/{pk}", json.dumps(body), content_type="application/json")
-
-
-def add(country: str, title: str, **values) -> LibraryDocument:
-    upload_ = values.pop("upload", None)
-    return services.library_add(
-        actor=None,
-        values={"country": country, "title": title, "kind": "law", "language": "en", **values},
-        upload=upload_,
-    )
 
 
 @pytest.fixture
