@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from comity.core.files import FileInput
+from comity.guidance.models import LibraryDocument
 from comity.guidance.schemas import FORMAT, OFFENCES_FORMAT
-from comity.guidance.services import national_offences_import, profile_import
+from comity.guidance.services import library_add, national_offences_import, profile_import
+from comity.reference.countries import country_name
 
 NOTICE = "Demonstration data, not legal guidance"
 
@@ -393,3 +396,120 @@ def create_national_offences() -> int:
     for state in STATES:
         national_offences_import(actor=None, raw=demo_offences(state))
     return len(STATES)
+
+
+# Demo library (#23 items 3, 8): for each demo State its law, a guide for requesting States and,
+# for the States with logins, a model form and a template, some with a small text file whose words
+# the search finds. Titles and files are made up (the links point to example.org): each document is
+# marked as demonstration data, and its description says so first.
+DEMO_SOURCE = "https://example.org/comity-demo"
+
+
+def _model_form(state: DemoState, measure: str) -> str:
+    """A model request for `measure` to `state`: the elements its demo profile asks for, as blanks."""
+    lines = [
+        f"{NOTICE}.",
+        f"Model request for {measure.replace('-', ' ')} addressed to {country_name(state.country)}",
+        f"Legal basis: United Nations Convention against Corruption, art. 46; {state.law}.",
+        f"Send to: {state.body}.",
+        "",
+    ]
+    for _code, label, required in ELEMENTS[measure]:
+        lines.append(f"[{'required' if required else 'advised'}] {label}: ______________________")
+    lines += ["", "Contact person (name, telephone, e-mail, languages spoken): ______________________"]
+    return "\n".join(lines) + "\n"
+
+
+def _guide_text(state: DemoState, measures: list[str]) -> str:
+    low, high = state.months
+    lines = [
+        f"{NOTICE}.",
+        f"Guide for authorities requesting mutual legal assistance from {country_name(state.country)}.",
+        f"Requests are executed under {state.law}, usually within {low} to {high} months.",
+        f"Languages accepted: {', '.join(state.languages)}. Central authority: {state.body}.",
+    ]
+    for measure in measures:
+        labels = "; ".join(label for _code, label, _required in ELEMENTS[measure])
+        lines.append(f"For {measure.replace('-', ' ')}, the request states: {labels}.")
+    return "\n".join(lines) + "\n"
+
+
+def demo_library(state: DemoState, with_forms: bool) -> list[dict[str, Any]]:
+    """The library documents of one demo State, the same every time (its own seeded generator):
+    each a dict of the service's values and `upload` (a FileInput or None)."""
+    rng = Random(zlib.crc32(f"library-{state.country}".encode()))
+    code = state.country.lower()
+    measures = sorted(rng.sample(list(ELEMENTS), 3))
+    name = country_name(state.country)
+
+    def day() -> str:
+        return (datetime.date(2003, 1, 1) + datetime.timedelta(days=rng.randrange(0, 8000))).isoformat()
+
+    documents: list[dict[str, Any]] = [
+        {
+            "title": state.law,
+            "kind": "law",
+            "language": state.languages[0],
+            "issued_on": day(),
+            "source_url": f"{DEMO_SOURCE}/{code}/law",
+            "description": f"{NOTICE}. The statute under which {name} executes requests for mutual legal "
+            "assistance and for the freezing and confiscation of proceeds of crime.",
+            "measures": ["bank-records", "freezing", "confiscation-enforcement"],
+            "upload": None,
+        },
+        {
+            "title": f"Guide to requesting mutual legal assistance from {name}",
+            "kind": "guide",
+            "language": "en",
+            "issued_on": day(),
+            "source_url": f"{DEMO_SOURCE}/{code}/guide",
+            "description": f"{NOTICE}. What {name}'s central authority needs in a request, measure by measure.",
+            "measures": measures,
+            "upload": FileInput(f"guide-{code}.txt", _guide_text(state, measures).encode()),
+        },
+    ]
+    if with_forms:
+        documents += [
+            {
+                "title": f"Model request for bank records to {name}",
+                "kind": "model-form",
+                "language": "en",
+                "issued_on": day(),
+                "source_url": "",
+                "description": f"{NOTICE}. A form to fill in, with the elements {name} requires.",
+                "measures": ["bank-records"],
+                "upload": FileInput(
+                    f"model-bank-records-{code}.txt", _model_form(state, "bank-records").encode()
+                ),
+            },
+            {
+                "title": f"Template: request to freeze assets in {name}",
+                "kind": "template",
+                "language": state.languages[0],
+                "issued_on": day(),
+                "source_url": f"{DEMO_SOURCE}/{code}/freezing-template",
+                "description": f"{NOTICE}. A letter to adapt, for an urgent freezing request.",
+                "measures": ["freezing"],
+                "upload": FileInput(f"template-freezing-{code}.txt", _model_form(state, "freezing").encode())
+                if rng.random() < 0.5
+                else None,
+            },
+        ]
+    return documents
+
+
+def create_library(with_forms: tuple[str, ...] = ()) -> int:
+    """The demo States' library documents (the operator adds them: no actor), once: a State whose
+    library already holds documents is left as it is. `with_forms`: the States that also get a model
+    form and a template (the demo's States with logins)."""
+    added = 0
+    for state in STATES:
+        if LibraryDocument.objects.filter(country=state.country).exists():
+            continue
+        for values in demo_library(state, state.country in with_forms):
+            upload = values.pop("upload")
+            library_add(
+                actor=None, values={**values, "country": state.country}, upload=upload, demonstration=True
+            )
+            added += 1
+    return added

@@ -9,7 +9,7 @@ from comity.accounts.models import Authority
 from comity.assets.demo import create_asset_cases
 from comity.cooperation.demo import create_requests
 from comity.core.bulk import analyze
-from comity.guidance.demo import create_national_offences, create_profiles
+from comity.guidance.demo import create_library, create_national_offences, create_profiles
 from comity.ledger.demo import create_ledger
 from comity.network.demo import (
     create_alerts_and_meetings,
@@ -83,9 +83,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             profiles = create_profiles()
             create_national_offences()
+        # Each document in its own transaction (the library's service is durable).
+        documents = create_library(with_forms=tuple(USER_COUNTRIES))
         self.stdout.write(
-            f"Guidance: {profiles} requirement profiles and their national offences (demonstration data, "
-            "not legal guidance)."
+            f"Guidance: {profiles} requirement profiles, their national offences and {documents} library "
+            "documents (demonstration data, not legal guidance)."
         )
         analyze()
         if alerts or meetings:
