@@ -6,9 +6,10 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Body, Router, Status
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
@@ -33,6 +34,8 @@ from comity.statistics.barriers import barrier_figures
 from comity.statistics.national import counted_cases
 from comity.statistics.schemas import CurvesOut, RequestFiguresOut
 from comity.statistics.selectors import GROUP_KEYS, Figures, Group, figures_scope, request_figures
+from comity.statistics.services import may_submit, submission_receive
+from comity.statistics.submissions import by_path
 
 router = Router(auth=api_auth, tags=["statistics"])
 PARAMETERS = [
@@ -280,3 +283,37 @@ def alert_figures_json(figures: AlertFigures) -> dict[str, Any]:
         "median_hours_to_acknowledgement": figures.median_hours_to_acknowledgement,
         "median_hours_to_outcome": figures.median_hours_to_outcome,
     }
+
+
+SUBMISSION_BODY = Body(..., description="a submission file: docs/data-call.md, format version 2")
+
+
+@router.post(
+    "/submissions",
+    response={201: dict[str, Any]},
+    summary="Send a State's statistical submission (the secretariat, or the State's coordinator)",
+)
+def receive_submission(
+    request: AuthedRequest,
+    payload: dict[str, Any] = SUBMISSION_BODY,
+) -> Status:
+    """The body is a State's submission as `comity export submission` writes it. It is checked as
+    `comity import submission` checks it, and one that does not pass is a 422 with one entry per
+    path at fault; nothing is imported then. A second one for the same State and period must say
+    `"correction": true`. For the secretariat (any State) and national coordinators (their own)."""
+    if not may_submit(request.user):
+        raise Http404
+    try:
+        submission = submission_receive(actor=request.user, payload=payload)
+    except ValidationError as error:
+        raise ValidationError(by_path(error.messages)) from None
+    version = submission.versions.order_by("-number").first()
+    return Status(
+        201,
+        {
+            "state": submission.state,
+            "period": submission.period,
+            "version": version.number if version else 1,
+            "correction": bool(version and version.correction),
+        },
+    )

@@ -12,7 +12,7 @@ from comity.accounts.cli import acting_authority
 from comity.core.transfers import Transfer
 from comity.reference.countries import is_country
 from comity.statistics.national import state_authorities
-from comity.statistics.services import submission_receive
+from comity.statistics.services import submission_receive_file
 from comity.statistics.submissions import build_submission
 
 
@@ -25,9 +25,7 @@ def _import(command: BaseCommand, options: dict[str, Any]) -> None:
     if not file.is_file():
         raise CommandError(f"file: {file} does not exist")
     try:
-        submission = submission_receive(actor=None, payload=json.loads(file.read_text(encoding="utf-8")))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise CommandError(f"{file}: not a JSON submission ({error})") from error
+        submission = submission_receive_file(actor=None, data=file.read_bytes())
     except ValidationError as error:
         raise CommandError("Not imported:\n" + "\n".join(error.messages)) from error
     command.stdout.write(f"Submission of {submission.state} for {submission.period} received.")

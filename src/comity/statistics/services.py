@@ -11,7 +11,19 @@ from comity.accounts.models import User
 from comity.core.choices import AuditAction
 from comity.core.services import audit
 from comity.statistics.models import Submission, SubmissionVersion
-from comity.statistics.submissions import check
+from comity.statistics.submissions import check, read_file
+
+
+def may_submit(user: User) -> bool:
+    """Whether `user` may send a State's submission at all: the secretariat (any State) and a
+    national coordinator (their own); to anyone else the import does not exist (404)."""
+    return user.is_active and (user.role == Role.SECRETARIAT or user.coordinated_country is not None)
+
+
+def submission_receive_file(*, actor: User | None, data: bytes) -> Submission:
+    """Receive a submission file as uploaded or read from disk: the same checks and the same
+    per-path problems whichever way it came (page, API or command line)."""
+    return submission_receive(actor=actor, payload=read_file(data))
 
 
 @transaction.atomic

@@ -20,11 +20,14 @@ counterpart_country.
 """
 
 import datetime
+import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,6 +100,42 @@ def build_submission(country: str, period: int, threshold: int | None = None) ->
         "time_to_execution": times,
         "assets": asset_section(country, period, threshold, today),
     }
+
+
+# A State's submission is a few hundred rows: a file above this is not one.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def read_file(data: bytes) -> Any:
+    """A submission file's JSON, whatever it holds (`check` judges that); a file that is too large
+    or not JSON text is refused, naming the file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError(
+            [
+                _("file: larger than %(size)d MB; a submission is far smaller.")
+                % {"size": MAX_FILE_BYTES >> 20}
+            ]
+        )
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationError([_("file: not a JSON submission (UTF-8 text).")]) from None
+
+
+# "assets.by_role[0].cases: ..." in every language: the path is never translated, the colon after
+# it may be spaced (French) or full-width (Chinese).
+_PATH = re.compile(r"([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*)\s*[:\uff1a]\s*(.*)", re.DOTALL)
+
+
+def by_path(problems: list[str]) -> dict[str, list[str]]:
+    """The problems of a submission keyed by the path each names ("assets.cases: ..." under
+    "assets.cases"), for an API's one entry per field; one that names no path is the file's."""
+    keyed: dict[str, list[str]] = {}
+    for problem in problems:
+        found = _PATH.fullmatch(problem)
+        path, reason = (found[1], found[2]) if found else ("", problem)
+        keyed.setdefault(path, []).append(reason)
+    return keyed
 
 
 def check(payload: Any, today: datetime.date | None = None) -> list[str]:

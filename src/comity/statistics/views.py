@@ -57,8 +57,14 @@ from comity.statistics.barriers import REQUESTED, REQUESTING, barrier_figures
 from comity.statistics.models import Submission
 from comity.statistics.national import counted_cases
 from comity.statistics.selectors import PENDING, Figures, figures_scope, request_counts_by, request_figures
-from comity.statistics.services import submission_receive
-from comity.statistics.submissions import AMOUNT_KEYS, build_submission, global_asset_figures, global_figures
+from comity.statistics.services import may_submit, submission_receive, submission_receive_file
+from comity.statistics.submissions import (
+    AMOUNT_KEYS,
+    MAX_FILE_BYTES,
+    build_submission,
+    global_asset_figures,
+    global_figures,
+)
 
 TOP_COUNTERPARTS = 10
 
@@ -639,4 +645,36 @@ def submission_page(request: AuthedRequest) -> HttpResponseBase:
             .first(),
         },
         status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_import_page(request: AuthedRequest) -> HttpResponseBase:
+    """A State's submission file imported by hand: the secretariat's for any State, a coordinator's
+    for their own. The command line's checks, every problem named by its path; nothing imported
+    when there is one. To everyone else the page does not exist."""
+    if not may_submit(request.user):
+        raise Http404
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError([_("file: choose the submission's JSON file.")])
+            submission = submission_receive_file(actor=request.user, data=upload.read(MAX_FILE_BYTES + 1))
+        except ValidationError as refused:
+            problems = refused.messages
+        else:
+            messages.success(
+                request,
+                _("The submission of %(state)s for %(period)d was imported.")
+                % {"state": country_name(submission.state), "period": submission.period},
+            )
+            return redirect("statistics-submission-import")
+    return render(
+        request,
+        "statistics/submission_import.html",
+        {"problems": problems, "max_mb": MAX_FILE_BYTES >> 20},
+        status=422 if problems else 200,
     )
