@@ -70,12 +70,12 @@ def _schema_problem(request: HttpRequest, error: SchemaValidationError) -> HttpR
         if len(location) > 1 and location[0] in _PARAMETERS:
             location.pop(0)
         field = ".".join(location)
-        message = item.get("msg", "")
-        if item.get("type") == "extra_forbidden":
-            message = _("Unknown field (see the schema at /api/docs).")
-        elif item.get("type") == "enum" and item.get("ctx", {}).get("expected"):
-            allowed = item["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", ")
-            message = messages.unknown_code(_given(request, item.get("loc", ())), allowed)
+        message = messages.schema_error(
+            item,
+            _given(request, item.get("loc", ())),
+            unknown_field=_("Unknown field (see the schema at /api/docs)."),
+            wrong_type=_("This has the wrong type (see the schema at /api/docs)."),
+        )
         errors.append(field_error(field, message))
     return problem(
         422,
@@ -113,7 +113,20 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.exception_handler(PermissionDenied)(
         lambda request, exc: problem(403, _("Not allowed."), str(exc) or "")
     )
-    api.exception_handler(HttpError)(lambda request, exc: problem(exc.status_code, str(exc.message)))
+    api.exception_handler(HttpError)(_http_error)
+
+
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # django-ninja's own refusal of a session's unsafe call without its CSRF token is English only.
+    if error.status_code == 403 and str(error.message) == "CSRF check Failed":
+        return problem(
+            403,
+            _("The CSRF check failed."),
+            _(
+                "A logged-in session sends the page's CSRF token with every change; a client sends its API token."
+            ),
+        )
+    return problem(error.status_code, str(error.message))
 
 
 IDEMPOTENCY_KEY = "Idempotency-Key"

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from comity.accounts.models import User
 from comity.core import messages
@@ -39,39 +38,14 @@ MAX_DOCUMENT_BYTES = 1_000_000
 
 def _message(error: Any) -> str:
     """A pydantic error in Comity's words (translated), with what was given where it helps."""
-    kind, context, given = error["type"], error.get("ctx") or {}, error.get("input")
-    if (
-        kind == "missing"
-        or (kind == "string_too_short" and not given)
-        or (kind.endswith("_type") and given is None)
-    ):
-        return messages.required()
-    if kind == "extra_forbidden":
-        return _("Unknown field (see docs/guidance-profile.md).")
-    if kind in ("enum", "literal_error") and "expected" in context:
-        allowed = context["expected"].replace("'", "").replace(" or ", ", ").split(", ")
-        return messages.unknown_code(given, allowed)
-    if kind == "value_error":
-        return str(context.get("error", error["msg"]))
-    if kind == "string_too_long":
-        limit = context["max_length"]
-        return ngettext("At most %(limit)d character.", "At most %(limit)d characters.", limit) % {
-            "limit": limit
-        }
-    if kind == "too_long":
-        limit = context["max_length"]
-        return ngettext("At most %(limit)d item.", "At most %(limit)d items.", limit) % {"limit": limit}
-    if kind == "too_short":
-        return _("Give at least one.")
-    if kind.startswith("date_"):
-        return messages.not_a_date(given)
-    if kind == "bool_type":
-        return _("Give true or false.")
-    if kind == "string_pattern_mismatch":
+    if error["type"] == "string_pattern_mismatch":
         return _("Use lower-case letters, digits and hyphens, at most 40.")
-    if kind in ("list_type", "dict_type", "model_type", "string_type", "model_attributes_type"):
-        return _("This has the wrong type (see docs/guidance-profile.md).")
-    return str(error["msg"])
+    return messages.schema_error(
+        error,
+        error.get("input"),
+        unknown_field=_("Unknown field (see docs/guidance-profile.md)."),
+        wrong_type=_("This has the wrong type (see docs/guidance-profile.md)."),
+    )
 
 
 def document_errors(error: pydantic.ValidationError, prefix: str = "") -> FieldErrors:
