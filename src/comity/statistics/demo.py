@@ -25,21 +25,65 @@ from comity.statistics.submissions import build_submission
 # Requests between Peru's two authorities: part of the demo's number of requests.
 DOMESTIC_REQUESTS = 4
 
-# The latest full year; each period is nine aggregates per State, long at a large demo.
+# The latest full year, and the years before it the demo's States answered the data call for: the
+# secretariat's figures by year and its coverage per period have more than one year to show.
 DEMO_PERIOD = 2025
+DEMO_PERIODS = (2023, 2024, DEMO_PERIOD)
+
+
+def _submitting(authorities: list[Authority]) -> list[str]:
+    return sorted(
+        {a.country for a in authorities if a.kind == AuthorityKind.CENTRAL_AUTHORITY and not a.external}
+    )
 
 
 def create_submissions(authorities: list[Authority]) -> int:
-    """Each State with users builds its submission as `comity export submission` does, and the
-    secretariat receives it as `comity import submission` does."""
-    submitting = sorted(
-        {a.country for a in authorities if a.kind == AuthorityKind.CENTRAL_AUTHORITY and not a.external}
-    )
-    for country in submitting:
-        # Through JSON, as the file travels.
-        payload = json.loads(json.dumps(build_submission(country, DEMO_PERIOD)))
-        submission_receive(actor=None, payload=payload)
+    """Each State with users builds its submission for each of the demo's years as `comity export
+    submission` does, and the secretariat receives it as `comity import submission` does. Returns
+    how many States submitted."""
+    submitting = _submitting(authorities)
+    for period in DEMO_PERIODS:
+        for country in submitting:
+            # Through JSON, as the file travels.
+            payload = json.loads(json.dumps(build_submission(country, period)))
+            submission_receive(actor=None, payload=payload)
     return len(submitting)
+
+
+# Met often in the 2020 report's responses (000 §29): most of a year's barriers are of these.
+COMMON_BARRIERS = [Barrier.BANK_SECRECY, Barrier.LATE_RESPONSE, Barrier.DUAL_CRIMINALITY]
+
+
+def create_barriers_of_the_years(rng: random.Random, authorities: list[Authority]) -> int:
+    """Barriers the submitting States' authorities met in their asset recovery cases in each of the
+    demo's years, recorded by an officer of the authority with the case's other State, so that
+    each State's submission and the secretariat's barriers are not empty. Returns how many."""
+    submitting = set(_submitting(authorities))
+    officers = {
+        user.authority_id: user
+        for user in User.objects.filter(role=Role.OFFICER, authority__country__in=submitting).order_by("-pk")
+    }
+    recorded = 0
+    cases = AssetCase.objects.prefetch_related("participants__authority", "assets").order_by("pk")
+    for case in cases:
+        countries = {case.origin_country, *(a.location_country for a in case.assets.all())}
+        for participant in case.participants.all():
+            officer = officers.get(participant.authority_id)
+            if officer is None:
+                continue
+            own = participant.authority.country
+            other = sorted(countries - {own}) or ["CH" if own != "CH" else "FR"]
+            for period in DEMO_PERIODS:
+                code = rng.choice(COMMON_BARRIERS) if rng.random() < 0.8 else rng.choice(BARRIERS)
+                case_barrier_record(
+                    actor=officer,
+                    case=case,
+                    code=code,
+                    on=datetime.date(period, rng.randint(1, 12), rng.randint(1, 28)),
+                    country=rng.choice(other),
+                )
+                recorded += 1
+    return recorded
 
 
 def create_national_coordination(rng: random.Random) -> int:

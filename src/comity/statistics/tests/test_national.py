@@ -180,10 +180,15 @@ def test_the_coordinator_sends_the_submission_then_only_corrections(peru, switze
 
 @pytest.mark.django_db(transaction=True)
 def test_the_secretariat_sees_amounts_shares_barriers_and_coverage(demo, tmp_path):
-    # the demo's States submitted 2025 at load; the secretariat imports Peru's 2024 as well
+    # the demo's States submitted 2023 to 2025 at load; the secretariat imports a correction of
+    # Peru's 2024 as well, which replaces it and keeps both versions
     path = tmp_path / "pe-2024.json"
     run("export", "submission", "--period", "2024", "--country", "PE", "--output", str(path))
+    with pytest.raises(CommandError, match="correction"):
+        run("import", "submission", str(path))
+    path.write_text(json.dumps(json.loads(path.read_text()) | {"correction": True}))
     run("import", "submission", str(path))
+    assert Submission.objects.get(state="PE", period=2024).versions.count() == 2
     received = Submission.objects.filter(period=2025)
     assert received.count() >= 6
     figures = global_asset_figures()

@@ -19,7 +19,9 @@ from comity.network.demo import (
 )
 from comity.statistics.demo import (
     DEMO_PERIOD,
+    DEMO_PERIODS,
     DOMESTIC_REQUESTS,
+    create_barriers_of_the_years,
     create_national_coordination,
     create_submissions,
 )
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         entries = create_ledger(random.Random(options["seed"]))
         with transaction.atomic():
             create_national_coordination(random.Random(options["seed"]))
+            create_barriers_of_the_years(random.Random(options["seed"]), authorities)
             submissions = create_submissions(authorities)
         # The network (the States with logins its members) and the directory of every demo authority.
         with transaction.atomic():
@@ -95,7 +98,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data loaded: {len(authorities)} States, {done + DOMESTIC_REQUESTS} requests, {assets} assets in asset recovery "
             f"cases, {entries} transparency-log entries, {submissions} States' statistical submissions "
-            f"for {DEMO_PERIOD} (seed {options['seed']})."
+            f"for {DEMO_PERIODS[0]}–{DEMO_PERIOD} (seed {options['seed']})."
         )
 
     def _print_logins(self) -> None:
