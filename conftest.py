@@ -68,6 +68,9 @@ def _tasks_inline(settings) -> None:
 def _ledger_key_in_tmp(settings, tmp_path) -> None:
     # Never touch the developer's var/ledger.key.
     settings.COMITY_LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    # Nor the deployment's federation keys.
+    settings.COMITY_FEDERATION_SIGNING_KEY_FILE = tmp_path / "federation" / "signing.pem"
+    settings.COMITY_FEDERATION_ENCRYPTION_KEY_FILE = tmp_path / "federation" / "encryption.pem"
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "comity.network",
     "comity.guidance",
     "comity.drafting",
+    "comity.federation",
     "comity.statistics",
     "comity.backup",
     "comity.demo",
@@ -318,6 +319,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(
 # checkpoints, which is also the key's name.
 COMITY_LEDGER_KEY_FILE = Path(os.environ.get("COMITY_LEDGER_KEY_FILE", VAR_DIR / "ledger.key"))
 COMITY_LEDGER_ORIGIN = os.environ.get("COMITY_LEDGER_ORIGIN", "comity.local/returned-assets")
+# Everything a deployment keeps on disk lives under its data folder: by default the folder of its
+# SQLite file, so two deployments run from one checkout with only DATABASE_URL and PORT differing.
+_SQLITE_NAME = DATABASES["default"]["NAME"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else ""
+COMITY_DATA_DIR = Path(
+    os.environ.get("COMITY_DATA_DIR")
+    or (Path(_SQLITE_NAME).resolve().parent if _SQLITE_NAME and _SQLITE_NAME != ":memory:" else VAR_DIR)
+)
+# Federation (#25, ADR 11): this deployment's private keys, in files and never in the database.
+COMITY_FEDERATION_SIGNING_KEY_FILE = Path(
+    os.environ.get("COMITY_FEDERATION_SIGNING_KEY_FILE", COMITY_DATA_DIR / "federation" / "signing.pem")
+)
+COMITY_FEDERATION_ENCRYPTION_KEY_FILE = Path(
+    os.environ.get("COMITY_FEDERATION_ENCRYPTION_KEY_FILE", COMITY_DATA_DIR / "federation" / "encryption.pem")
+)
+# The largest package an inbox reads, and how old a package may be (seconds) before it is refused.
+COMITY_FEDERATION_MAX_PACKAGE_BYTES = int(
+    os.environ.get("COMITY_FEDERATION_MAX_PACKAGE_BYTES", str(24 * 2**20))
+)
+COMITY_FEDERATION_MAX_AGE = int(os.environ.get("COMITY_FEDERATION_MAX_AGE", str(7 * 24 * 3600)))
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 
 # Logs carry ids and codes only: no request bodies, summaries or subjects' names.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
+    path("", include("comity.federation.urls")),
     path("", include("comity.accounts.urls")),
     path("webauthn/", include("comity.accounts.webauthn_urls", namespace="otp_webauthn")),
     path("api/", api.urls),

@@ -1,0 +1,90 @@
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from comity.federation import selectors, services
+from comity.federation.keys import KeysMissing, fingerprint
+
+MAX_KEY_DOCUMENT_BYTES = 4 * 2**20
+
+
+def _problems(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+class Command(BaseCommand):
+    help = "Federation between Comity deployments (ADR 11): init, key, trust FILE, peers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        init = actions.add_parser(
+            "init", help="Name this deployment and make its keys (files, never the database)."
+        )
+        init.add_argument("--name", required=True, help="This deployment's name, e.g. pe.comity.example")
+        init.add_argument("--url", required=True, help="The base URL peers reach it at")
+        actions.add_parser("key", help="Print this deployment's key document as JSON, and nothing else.")
+        trust = actions.add_parser(
+            "trust", help="Trust a peer's key document (compare its fingerprint first)."
+        )
+        trust.add_argument("file", type=Path)
+        actions.add_parser("peers", help="List the trusted peers.")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        try:
+            getattr(self, f"_{action}")(**options)
+        except KeysMissing as error:
+            raise CommandError(str(error)) from error
+        except ValidationError as error:
+            raise CommandError(_problems(error)) from error
+
+    def _init(self, name: str, url: str, **options: Any) -> None:
+        deployment, created = services.deployment_init(actor=None, name=name, url=url)
+        document = selectors.key_document()
+        assert document is not None
+        state = "Keys made" if created else "Keys already present"
+        self.stderr.write(
+            f"{state} for {deployment.name}. Give peers its key document (`comity federation key`)."
+        )
+        self.stdout.write(f"Fingerprint: {fingerprint(document)}")
+
+    def _key(self, **options: Any) -> None:
+        document = selectors.key_document()
+        if document is None:
+            raise CommandError(
+                "This deployment has no federation identity: run `comity federation init` first."
+            )
+        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+
+    def _trust(self, file: Path, **options: Any) -> None:
+        try:
+            with file.open("rb") as handle:
+                raw = handle.read(MAX_KEY_DOCUMENT_BYTES + 1)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
+        if len(raw) > MAX_KEY_DOCUMENT_BYTES:
+            raise CommandError(
+                f"{file} is larger than a key document may be ({MAX_KEY_DOCUMENT_BYTES} bytes)."
+            )
+        try:
+            document = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise CommandError(f"{file} is not JSON: {error}") from error
+        if not isinstance(document, dict):
+            raise CommandError(f"{file} is not a key document (a JSON object).")
+        peer = services.peer_trust(actor=None, document=document)
+        self.stdout.write(
+            f"Trusted {peer.name} ({peer.url}), fingerprint {peer.fingerprint}; "
+            f"{peer.authorities.count()} authorities linked."
+        )
+
+    def _peers(self, **options: Any) -> None:
+        for peer in selectors.peers():
+            self.stdout.write(
+                f"{peer.name}\t{peer.state}\t{peer.url}\t{peer.key_count} keys\t"  # type: ignore[attr-defined]
+                f"{peer.authority_count} authorities\t{peer.fingerprint}"
+            )

@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comity.accounts.models import Authority
+from comity.federation.choices import KeyUse, PeerState
+
+
+class Deployment(models.Model):
+    """This Comity deployment as its peers know it: its name and address. There is one row, made by
+    `comity federation init`; its private keys are in files (ADR 11), never here."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    url = models.URLField(_("address"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("this deployment")
+        verbose_name_plural = _("this deployment")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Peer(models.Model):
+    """Another Comity deployment that this one trusts, from its key document: packages signed by
+    one of its keys are accepted, and packages to its authorities are encrypted to its key."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    url = models.URLField(_("address"), max_length=300)
+    state = models.CharField(_("state"), max_length=16, choices=PeerState.choices, default=PeerState.TRUSTED)
+    fingerprint = models.CharField(_("fingerprint"), max_length=80)
+    trusted_at = models.DateTimeField(_("trusted at"))
+
+    class Meta:
+        verbose_name = _("peer deployment")
+        verbose_name_plural = _("peer deployments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeerKey(models.Model):
+    """A public key of a peer. A key replaced by a newer document is kept, retired, so that
+    packages signed before the rotation still verify."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="keys", verbose_name=_("peer"))
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
+    use = models.CharField(_("use"), max_length=3, choices=KeyUse.choices)
+    jwk = models.JSONField(_("public key"))
+    retired = models.BooleanField(_("retired"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer key")
+        verbose_name_plural = _("peer keys")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(use__in=KeyUse.values), name="federation_peerkey_use_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class PeerAuthority(models.Model):
+    """An authority hosted at a peer, known here as an external authority: `remote_id` is its id
+    at the peer, the one packages name."""
+
+    peer = models.ForeignKey(
+        Peer, on_delete=models.PROTECT, related_name="authorities", verbose_name=_("peer")
+    )
+    authority = models.OneToOneField(
+        Authority, on_delete=models.PROTECT, related_name="peer_link", verbose_name=_("authority")
+    )
+    remote_id = models.PositiveBigIntegerField(_("id at the peer"))
+
+    class Meta:
+        verbose_name = _("authority of a peer")
+        verbose_name_plural = _("authorities of peers")
+        constraints = [
+            models.UniqueConstraint(
+                "peer",
+                "remote_id",
+                name="federation_peer_authority_unique",
+                violation_error_message=_("This peer's authority is already linked."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} @ {self.peer}"

@@ -1,0 +1,50 @@
+"""Reads of the federation: this deployment's key document and its peers."""
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from comity.accounts.selectors import party_authorities
+from comity.federation import keys
+from comity.federation.keys import KEY_DOCUMENT_FORMAT
+from comity.federation.models import Deployment, Peer, PeerKey
+
+
+def deployment() -> Deployment | None:
+    return Deployment.objects.first()
+
+
+def key_document() -> dict[str, Any] | None:
+    """This deployment's public key document (ADR 11), or None before `comity federation init`.
+    The authorities are public directory data: id, country, kind and name of each it hosts."""
+    own = deployment()
+    if own is None:
+        return None
+    current = keys.load()
+    hosted = party_authorities().filter(external=False).order_by("pk").values("pk", "country", "kind", "name")
+    return {
+        "format": KEY_DOCUMENT_FORMAT,
+        "name": own.name,
+        "url": own.url,
+        "keys": [
+            keys.public_jwk(current.signing, use="sig"),
+            keys.public_jwk(current.encryption, use="enc"),
+            *keys.retired_public_jwks(),
+        ],
+        "authorities": [
+            {"id": row["pk"], "country": row["country"], "kind": row["kind"], "name": row["name"]}
+            for row in hosted
+        ],
+    }
+
+
+def peers() -> QuerySet[Peer]:
+    """Every peer with how many of its keys and authorities are known here. Operators' view:
+    the command line and the administration site."""
+    return Peer.objects.annotate(
+        key_count=Count("keys", distinct=True), authority_count=Count("authorities", distinct=True)
+    ).order_by("name")
+
+
+def peer_key(kid: str) -> PeerKey | None:
+    return PeerKey.objects.select_related("peer").filter(kid=kid).first()
