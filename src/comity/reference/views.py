@@ -10,7 +10,11 @@ from comity.reference.vocabulary import rows, vocabularies
 @login_required
 def vocabulary_page(request: HttpRequest) -> HttpResponse:
     lists = [
-        (v, [(row["code"], row["label"], [row[c] for c in v.columns]) for row in rows(v)], list(v.columns))
+        (
+            v,
+            [(row["code"], row["label"], [row[c] for c in v.columns]) for row in rows(v)],
+            [v.column_titles.get(c, c) for c in v.columns],
+        )
         for v in vocabularies()
     ]
     return render(request, "reference/vocabulary.html", {"lists": lists})

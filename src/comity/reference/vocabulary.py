@@ -41,6 +41,8 @@ class Vocabulary:
     choices: type[TextChoices]
     # Further columns for each code (the offences' ICCS codes): column name → code → value.
     columns: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    # Each further column's heading on the page, in the reader's language (the API keeps the name).
+    column_titles: Mapping[str, str | Promise] = field(default_factory=dict)
 
 
 _REGISTRY: dict[str, Vocabulary] = {}
@@ -73,7 +75,7 @@ for _vocabulary in (
     Vocabulary("type", _("Request type"), RequestType),
     Vocabulary("measures", _("Measure requested"), Measure),
     Vocabulary("legal_basis", _("Legal basis"), LegalBasis),
-    Vocabulary("offences", _("Offence"), Offence, {"iccs": ICCS_BY_OFFENCE}),
+    Vocabulary("offences", _("Offence"), Offence, {"iccs": ICCS_BY_OFFENCE}, {"iccs": _("ICCS")}),
     Vocabulary("proceeding", _("Proceeding"), Proceeding),
     Vocabulary("outcome", _("Outcome of a request"), Outcome),
     Vocabulary("refusal_grounds", _("Ground for refusal or postponement"), RefusalGround),

@@ -1,6 +1,7 @@
 """Every list of codes is on a page and in the API, labelled in the reader's language (#18 item 14)."""
 
 from django.test import Client
+from django.utils import translation
 
 from comity.reference.choices import Offence, RequestType
 from conftest import bearer
@@ -32,3 +33,13 @@ def test_the_page_lists_the_codes_for_a_logged_in_user_only(peru):
     page = client.get("/codes/").content.decode()
     assert "bank-records" in page and "uncac-23" in page and "07041" in page and "dual-criminality" in page
     assert 'href="/codes/"' in client.get("/requests/").content.decode()
+
+
+def test_the_pages_further_columns_are_headed_in_the_readers_language(peru):
+    """The offences' ICCS column was headed by its API name in capitals, English in every language."""
+    client = Client()
+    client.force_login(peru.viewer)
+    page = client.get("/codes/", headers={"Accept-Language": "ru"}).content.decode()
+    with translation.override("ru"):
+        heading = translation.gettext("ICCS")
+    assert heading != "ICCS" and f"<th>{heading}</th>" in page and "<th>ICCS</th>" not in page
