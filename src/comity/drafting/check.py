@@ -155,7 +155,7 @@ def _general_rules(draft: Mapping[str, Any], result: Check) -> None:
         result.advisory("confidentiality_note", _("Say what must be kept confidential, and from whom."))
     if not draft.get("contact"):
         result.advisory("contact", _("Give a contact person who can answer the requested State's questions."))
-    if not draft.get("attachments"):
+    if not draft.get("attachments") and not draft.get("files"):
         result.advisory("attachments", _("List the documents enclosed (the letter's checklist annex)."))
 
 

@@ -22,7 +22,7 @@ from comity.core.formats import format_day
 from comity.drafting.check import Check
 from comity.drafting.choices import DraftType
 from comity.drafting.models import Draft
-from comity.drafting.selectors import draft_check, profile_document
+from comity.drafting.selectors import draft_check, files_of, profile_document
 from comity.guidance.choices import ConductElement
 from comity.guidance.languages import is_language
 from comity.reference.choices import LegalBasis, Measure, Offence, Proceeding
@@ -129,7 +129,7 @@ def _letter(draft: Draft, language: str, profile: dict[str, Any] | None, result:
         ),
         sections=[section for section in sections if section.paragraphs],
         annex_title=_("Annex: checklist of the documents enclosed"),
-        annex=list(draft.attachments),
+        annex=list(draft.attachments) + [f.annex_line for f in files_of(draft)],
         demonstration_notice=_("The requirements checked are demonstration data, not legal guidance.")
         if profile and profile.get("demonstration")
         else "",

@@ -5,9 +5,11 @@ checks the API's."""
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from comity.cooperation.choices import SubjectKind
+from comity.core.forms import UploadField
 from comity.drafting.choices import DraftType
 from comity.drafting.models import Draft
 from comity.guidance.choices import ConductElement
@@ -200,6 +202,18 @@ class AttachmentsForm(forms.Form):
 
     def changes(self) -> dict[str, Any]:
         return {"attachments": _lines(self.cleaned_data["attachments"])}
+
+
+class FileForm(forms.Form):
+    """A file to enclose, and how the annex names it; the service checks its type from its bytes."""
+
+    file = UploadField(
+        label=_("File"),
+        limit=lambda: settings.COMITY_ATTACHMENT_MAX_BYTES,
+        help_text=_("PDF, Word, Excel, OpenDocument, PNG, JPEG or text."),
+    )
+    title = forms.CharField(label=_("Title in the annex"), required=False, max_length=300,
+                            help_text=_("For example: Freezing order of 3 March 2026, certified."))  # fmt: skip
 
 
 class ShareForm(forms.Form):

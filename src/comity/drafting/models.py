@@ -120,6 +120,35 @@ class Draft(models.Model):
         }
 
 
+class DraftAttachment(models.Model):
+    """A file enclosed with a draft (a court order, a translation...), listed in the letter's
+    checklist annex. Stored in the database (backed up and restored with it), its type checked from
+    its bytes; read only by those who read the draft."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(editable=False)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("file enclosed")
+        verbose_name_plural = _("files enclosed")
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def annex_line(self) -> str:
+        """How the letter's checklist annex names it: its title and file, or its file alone."""
+        return f"{self.title} ({self.file_name})" if self.title else self.file_name
+
+
 class DraftShare(models.Model):
     """A colleague of the draft's authority it was shared with: they read and edit it too."""
 

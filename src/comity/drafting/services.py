@@ -5,21 +5,25 @@ written by the officers and heads of its authority who read it (selectors.drafts
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comity.accounts.models import Authority, User
 from comity.cooperation import services as cooperation
 from comity.cooperation.models import Request
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
+from comity.core.files import FileInput, checked_file
+from comity.core.limits import too_long
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.drafting import selectors
 from comity.drafting.choices import REQUEST_TYPE, DraftStatus, DraftType
-from comity.drafting.models import Draft, DraftShare
+from comity.drafting.models import Draft, DraftAttachment, DraftShare
 from comity.drafting.schemas import DraftChanges, DraftCreate
 from comity.guidance.services import _parsed
 from comity.network.selectors import consultations_visible_to
@@ -167,6 +171,75 @@ def draft_delete(*, actor: User, draft: Draft) -> None:
     draft.delete()
 
 
+# Files a draft may enclose: a request's annexes, not an archive.
+MAX_FILES = 20
+
+
+@transaction.atomic
+def draft_attach(*, actor: User, draft: Draft, upload: FileInput, title: str = "") -> DraftAttachment:
+    """Enclose a file with the draft (its type read from its bytes, at most
+    COMITY_ATTACHMENT_MAX_BYTES, MAX_FILES a draft); `title` is how the annex names it."""
+    require_writer(actor, _refusal(), [draft.authority_id])
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    _require_open(draft)
+    errors = FieldErrors()
+    title = title.strip()
+    if problem := too_long(DraftAttachment, "title", title):
+        errors.add("title", problem)
+    checked = checked_file(upload, settings.COMITY_ATTACHMENT_MAX_BYTES)
+    if isinstance(checked, str):
+        errors.add("file", checked)
+    elif draft.files.count() >= MAX_FILES:
+        errors.add(
+            "file",
+            ngettext(
+                "A draft encloses at most %(most)d file.",
+                "A draft encloses at most %(most)d files.",
+                MAX_FILES,
+            )
+            % {"most": MAX_FILES},
+        )
+    errors.raise_if_any()
+    assert not isinstance(checked, str)
+    now = timezone.now()
+    attachment = DraftAttachment.objects.create(
+        draft=draft,
+        title=title,
+        file_name=checked.name,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        content=checked.content,
+        added_at=now,
+        added_by=actor,
+    )
+    draft.updated_at = now
+    draft.save(update_fields=["updated_at"])
+    # The file's kind and size, never its name or title (they may name a person).
+    audit(
+        actor=actor,
+        action=AuditAction.DRAFT_ATTACH,
+        obj=draft,
+        detail={"file": str(attachment.pk), "type": checked.kind, "size": str(attachment.size)},
+    )
+    return attachment
+
+
+@transaction.atomic
+def draft_detach(*, actor: User, draft: Draft, attachment_id: int) -> None:
+    """Remove a file enclosed with the draft."""
+    require_writer(actor, _refusal(), [draft.authority_id])
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    _require_open(draft)
+    attachment = draft.files.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise ValidationError({"file": [_("This draft encloses no such file.")]})
+    attachment.delete()
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["updated_at"])
+    audit(actor=actor, action=AuditAction.DRAFT_DETACH, obj=draft, detail={"file": str(attachment_id)})
+
+
 def _summary(draft: Draft) -> str:
     """The request's summary: the facts, then what the draft asks of each measure."""
     lines = [draft.facts]
@@ -193,9 +266,7 @@ def draft_register(*, actor: User, draft: Draft) -> Request:
         if item.severity == "blocking":
             errors.add(item.field, item.reason)
     errors.raise_if_any()
-    requested: Authority | None = draft.requested_authority
-    if requested is None:
-        requested = selectors.party_authorities(draft.requested_country).first()
+    requested: Authority | None = draft.requested_authority or selectors.finders_first(actor, draft)
     if requested is None:
         raise ValidationError(
             {

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.core.forms import add_service_errors
+from comity.core.http import download_response
 from comity.drafting import documents, selectors, services
 from comity.drafting import forms as step_forms
 from comity.drafting.models import Draft
@@ -100,6 +101,18 @@ def draft_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
             if "continue" in request.POST and step == NAMES[-1]:
                 return redirect("draft-review", pk=draft.pk)
             return redirect("draft-step", pk=draft.pk, step=following)
+    return _step_page(request, draft, step, form, status=422 if form.errors else 200)
+
+
+def _step_page(
+    request: AuthedRequest,
+    draft: Draft,
+    step: str,
+    form: forms.Form,
+    *,
+    file_form: step_forms.FileForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     result = selectors.draft_check(request.user, draft)
     return render(
         request,
@@ -112,9 +125,54 @@ def draft_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
             "items": result.about(STEP_FIELDS[step]),
             "result": result,
             "last": step == NAMES[-1],
+            "file_form": file_form or step_forms.FileForm(),
+            "files": list(selectors.files_of(draft)) if step == "attachments" else [],
         },
-        status=422 if form.errors else 200,
+        status=status,
     )
+
+
+@case_reader_required
+@require_POST
+def draft_file_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Enclose a file; a refused one is shown beside the file's field on the step's page."""
+    draft = selectors.draft_detail(request.user, pk, channel="page")
+    file_form = step_forms.FileForm(request.POST, request.FILES)
+    if file_form.is_valid():
+        try:
+            services.draft_attach(
+                actor=request.user,
+                draft=draft,
+                upload=file_form.cleaned_data["file"],
+                title=file_form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            add_service_errors(file_form, error)
+        else:
+            messages.success(request, _("The file is enclosed."))
+            return redirect("draft-step", pk=draft.pk, step="attachments")
+    form = _form("attachments", draft, None)
+    return _step_page(request, draft, "attachments", form, file_form=file_form, status=422)
+
+
+@case_reader_required
+def draft_file(request: AuthedRequest, pk: int, file_pk: int) -> HttpResponse:
+    found = selectors.draft_file(request.user, pk, file_pk)
+    return download_response(bytes(found.content), found.content_type, found.file_name)
+
+
+@case_reader_required
+@require_POST
+def draft_file_remove(request: AuthedRequest, pk: int, file_pk: int) -> HttpResponse:
+    draft = selectors.draft_for_write(request.user, pk)
+    try:
+        services.draft_detach(actor=request.user, draft=draft, attachment_id=file_pk)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect("draft-step", pk=draft.pk, step="attachments")
 
 
 @case_reader_required

@@ -5,12 +5,15 @@ every read scoped to the draft's authority (404 to anyone else), every bad field
 import pytest
 
 from comity.accounts.choices import Role
-from comity.accounts.tests.factories import UserFactory
+from comity.accounts.tests.factories import AuthorityFactory, UserFactory
 from comity.cooperation.models import Request
 from comity.core.models import AuditEntry
 from comity.drafting.models import Draft
 from comity.drafting.tests.helpers import BANK_RECORDS, COMPLETION, errors, patch, post
 from comity.guidance.tests.helpers import document, store_swiss_offences, stored
+from comity.network import services
+from comity.network.selectors import finder
+from comity.network.tests.helpers import ENTRY, entry, hub
 from comity.network.tests.test_consultations_api import members, opening
 from conftest import bearer
 
@@ -205,3 +208,26 @@ def test_the_check_says_when_dual_criminality_needs_attention(db, peru, switzerl
     assert attention[0]["severity"] == "advisory"
     assert "Dual criminality needs attention" in attention[0]["reason"]
     assert "No national offence of Switzerland" in attention[0]["reason"]
+
+
+def test_register_without_a_chosen_authority_sends_to_the_finders_first(swiss_profile, peru, switzerland):
+    """The issue's rule: the requested authority as chosen, else the finder's first for that State
+    (not simply the State's central authority): here the Swiss prosecutor whose directory entry
+    gives the competence the draft asks for, while the central authority's gives only extradition."""
+    prosecutor = AuthorityFactory(country="CH", name="Office of the Attorney General", kind="prosecution")
+    hub(peru, switzerland)
+    entry(switzerland, competences=["extradition"])
+    services.directory_entry_save(actor=None, authority=prosecutor, **(ENTRY | {"competences": ["mla"]}))
+    client = bearer(peru.officer)
+    url = f"/api/v1/drafts/{start(client)['id']}"
+    assert patch(client, url, COMPLETION).status_code == 200
+    assert finder(peru.officer, country="CH", measure="bank-records")[0].entry.authority == prosecutor
+    registered = client.post(url + "/register")
+    assert registered.status_code == 201, registered.content
+    request = Request.objects.get(pk=registered.json()["request_id"])
+    assert request.requested_authority == prosecutor
+    # Chosen, the authority is kept whatever the finder says.
+    other = f"/api/v1/drafts/{start(client)['id']}"
+    patch(client, other, COMPLETION | {"requested_authority": switzerland.authority.pk})
+    chosen = Request.objects.get(pk=client.post(other + "/register").json()["request_id"])
+    assert chosen.requested_authority == switzerland.authority
