@@ -303,22 +303,29 @@ def _email_contacts(contacts: Iterable[ContactPerson], known: Iterable[User], ur
     """E-mail a 24/7 contact that is not a user of Comity (a functional mailbox) the alert's link,
     once the transaction commits; users have their own notification (and e-mail) already."""
     known_addresses = {u.email.lower() for u in known if u.email}
-    addresses = sorted(
-        {a for c in contacts for a in (c.mailbox or c.email,) if a and a.lower() not in known_addresses}
-    )
-    if not addresses:
+    # Each address in the first language of Comity its contact speaks, else in English: not in the
+    # language of whoever sent the alert.
+    offered = [code for code, _name in settings.LANGUAGES]
+    languages: dict[str, str] = {}
+    for contact in contacts:
+        address = contact.mailbox or contact.email
+        if address and address.lower() not in known_addresses:
+            spoken = [code for code in contact.languages if code in offered]
+            languages.setdefault(address, spoken[0] if spoken else settings.LANGUAGE_CODE)
+    if not languages:
         return
     base = settings.COMITY_BASE_URL.rstrip("/")
     kind = NotificationKind.ALERT
 
     def send() -> None:
-        for address in addresses:
-            send_mail(
-                subject=_("Comity: %(what)s") % {"what": kind.label},
-                message=f"{kind.label}: {base}{url}\n",
-                from_email=None,
-                recipient_list=[address],
-            )
+        for address in sorted(languages):
+            with translation.override(languages[address]):
+                send_mail(
+                    subject=_("Comity: %(what)s") % {"what": kind.label},
+                    message=f"{kind.label}: {base}{url}\n",
+                    from_email=None,
+                    recipient_list=[address],
+                )
 
     # robust: a mail server that fails is logged; the alert is sent and the contact's users have it.
     transaction.on_commit(send, robust=True)

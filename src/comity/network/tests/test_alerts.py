@@ -10,13 +10,14 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from comity.accounts.tests.factories import AuthorityFactory
 from comity.assets import services as asset_services
 from comity.assets.models import Asset, AssetStep
 from comity.core.models import AccessEntry, AuditEntry
 from comity.network import services
+from comity.network.choices import NotificationKind
 from comity.network.demo import create_alerts_and_meetings
 from comity.network.models import Alert, AlertStep, ContactPerson, DirectoryEntry, Notification
 from conftest import bearer
@@ -621,3 +622,23 @@ def test_the_alert_lists_come_a_page_at_a_time(hub, peru, switzerland, settings,
     )
     assert f"#{made[4]}<" in first.text and f"#{made[0]}<" not in first.text and "Page 1 of 3" in first.text
     assert f"#{made[0]}<" in last.text and "direction=received&amp;page=2" in last.text
+
+
+@pytest.mark.parametrize(("spoken", "language"), [(["de", "fr"], "fr"), (["de"], "en"), ([], "en")])
+def test_a_contact_outside_comity_is_emailed_in_a_language_it_speaks_not_the_senders(
+    hub, peru, switzerland, settings, mailoutbox, django_capture_on_commit_callbacks, spoken, language
+):
+    """The escalation's mailbox gets the alert in its first language among Comity's six (#21),
+    whatever language the sender's or the worker's request was in."""
+    settings.COMITY_ALERT_ACK_HOURS = 2
+    ContactPerson.objects.filter(mailbox="desk@bj.example").update(languages=spoken)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = _alert(peru, switzerland)
+    mailoutbox.clear()
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        services.alerts_escalate(now=timezone.now() + datetime.timedelta(hours=3))
+    [desk] = [m for m in mailoutbox if m.to == ["desk@bj.example"]]
+    with translation.override(language):
+        label = str(NotificationKind.ALERT.label)
+    assert label in desk.subject and (label != "Urgent freezing alert") == (language != "en")
+    assert desk.body.startswith(f"{label}: ") and desk.body.endswith(f"/network/alerts/{alert.pk}/\n")
