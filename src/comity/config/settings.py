@@ -252,6 +252,8 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Large figures grouped in every language (see comity.config.formats).
+FORMAT_MODULE_PATH = ["comity.config.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
 TIME_ZONE = "UTC"

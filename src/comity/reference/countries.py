@@ -11,7 +11,15 @@ from django.utils.translation import get_language
 
 from comity.core.countries import country_codes, is_country
 
-__all__ = ["country_codes", "is_country", "country_name", "country_choices", "region_of", "UNKNOWN_REGION"]
+__all__ = [
+    "country_codes",
+    "is_country",
+    "country_name",
+    "country_choices",
+    "region_of",
+    "region_name",
+    "UNKNOWN_REGION",
+]
 
 
 @cache
@@ -29,6 +37,20 @@ def _names(language: str) -> dict[str, str]:
 
 def country_name(code: str) -> str:
     return _names(get_language() or "en").get(code, code)
+
+
+# The UN M49 regions as `region_of` names them, by their M49 code, which CLDR names in every language.
+_M49 = {"Africa": "002", "Americas": "019", "Asia": "142", "Europe": "150", "Oceania": "009"}
+
+
+def region_name(region: str) -> str:
+    """A region of `region_of` ("Americas") named in the active language (Amériques, 美洲); the
+    unknown region as CLDR's unknown region."""
+    try:
+        territories = Locale.parse((get_language() or "en").replace("-", "_")).territories
+    except (ValueError, UnknownLocaleError):
+        return region
+    return str(territories.get(_M49.get(region, "ZZ"), region))
 
 
 def country_choices() -> list[tuple[str, str]]:

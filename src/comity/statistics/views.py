@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 from weasyprint import HTML
 
@@ -56,7 +57,14 @@ from comity.statistics.assets import (
 from comity.statistics.barriers import REQUESTED, REQUESTING, barrier_figures
 from comity.statistics.models import Submission
 from comity.statistics.national import counted_cases
-from comity.statistics.selectors import PENDING, Figures, figures_scope, request_counts_by, request_figures
+from comity.statistics.selectors import (
+    DOMESTIC,
+    PENDING,
+    Figures,
+    figures_scope,
+    request_counts_by,
+    request_figures,
+)
 from comity.statistics.services import may_submit, submission_receive, submission_receive_file
 from comity.statistics.submissions import (
     AMOUNT_KEYS,
@@ -98,6 +106,11 @@ REQUEST_KEY_LABELS = _labels(
     ("refusal_grounds", RefusalGround),
 )
 REQUEST_KEY_LABELS["outcome"] = {**dict(Outcome.choices), PENDING: _lazy("Pending")}
+# A coordinator's figures count a request between two of the State's authorities once, as neither
+# incoming nor outgoing (statistics.selectors.DOMESTIC).
+REQUEST_KEY_LABELS["direction"][DOMESTIC] = pgettext_lazy(
+    "requests counted", "Between the State's authorities"
+)
 ASSET_KEY_LABELS = _labels(
     ("proceeding", AssetProceeding), ("asset_type", AssetType), ("status", AssetCaseStatus)
 )

@@ -144,6 +144,7 @@ def test_the_coordinator_sees_the_states_figures_once_and_never_a_case(demo):
     # the pages, the exports and the PDF carry the national figures
     text = page.get("/statistics/").content.decode()
     assert "National figures of Peru" in text and f"{national['count']} requests" in text
+    assert "Between the State&#x27;s authorities" in text  # the direction's label, not its code
     assert "National figures of Peru" in page.get("/statistics/assets/").content.decode()
     answer = page.get("/statistics/export/", {"group_by": "direction", "format": "csv"})
     export = b"".join(answer.streaming_content).decode()
