@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.models import Authority
-from comity.federation.choices import KeyUse, PeerState
+from comity.federation.choices import KeyUse, MessageDirection, MessageState, PeerState
 
 
 class Deployment(models.Model):
@@ -90,3 +90,66 @@ class PeerAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} @ {self.peer}"
+
+
+class Message(models.Model):
+    """One package exchanged with a peer, either way, named by its message id (ADR 11). A received
+    message is applied once: its id is unique per direction, and kept for ever against replays.
+    An outbound one keeps its sealed package until the peer's receipt settles it."""
+
+    direction = models.CharField(_("direction"), max_length=3, choices=MessageDirection.choices)
+    message_id = models.UUIDField(_("message id"))
+    conversation_id = models.UUIDField(_("conversation id"))
+    kind = models.CharField(_("kind"), max_length=32)
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="messages", verbose_name=_("peer"))
+    manifest = models.JSONField(_("manifest"))
+    manifest_sha256 = models.CharField(max_length=64)
+    body = models.JSONField(_("content"), default=dict)
+    # The sealed package of an outbound message (encrypted to the peer: unreadable here).
+    package = models.TextField(blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=MessageState.choices)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("federation message")
+        verbose_name_plural = _("federation messages")
+        constraints = [
+            models.UniqueConstraint(
+                "direction",
+                "message_id",
+                name="federation_message_once",
+                violation_error_message=_("This message is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=MessageDirection.values), name="federation_message_direction"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="federation_outbox_due")]
+
+    def __str__(self) -> str:
+        return str(self.message_id)
+
+
+class Receipt(models.Model):
+    """A signed ETSI REM evidence about a message (delivery, rejection with its reason...), kept
+    with it: `token` is the JWS its issuer signed, verifiable by anyone holding the issuer's key."""
+
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("message")
+    )
+    evidence = models.CharField(_("evidence"), max_length=32)
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100)
+    issued_at = models.DateTimeField(_("issued at"))
+    token = models.TextField()
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.evidence

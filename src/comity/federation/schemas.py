@@ -49,3 +49,67 @@ class KeyDocument(Strict):
     url: Url
     keys: list[PublicKey] = Field(min_length=2, max_length=50)
     authorities: list[HostedAuthority] = Field(max_length=10_000)
+
+
+Uuid = Annotated[
+    str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+]
+Instant = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
+PartName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+MessageKind = Literal["request.new", "request.event", "consultation.message", "alert", "alert.answer"]
+
+
+class Party(Strict):
+    deployment: DeploymentName
+    authority: int = Field(gt=0, lt=2**63)
+
+
+class PartDigest(Strict):
+    name: PartName
+    media_type: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$", max_length=100)]
+    size: int = Field(ge=0, lt=2**40)
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Manifest(Strict):
+    """What the sender signs: who sends what to whom, when, and the digest of every part."""
+
+    format: Literal["comity-package/1"]
+    message_id: Uuid
+    conversation_id: Uuid
+    kind: MessageKind
+    sender: Party
+    recipient: Party
+    created_at: Instant
+    parts: list[PartDigest] = Field(min_length=1, max_length=20)
+
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")]
+Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class RequestNewBody(Strict):
+    """The `body` part of a `request.new` message: the request as its sender registered it."""
+
+    type: Code
+    legal_basis: Code
+    proceeding: Code
+    reference: Annotated[str, StringConstraints(max_length=100)]
+    summary: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    urgent: bool = False
+    urgency_reason: Annotated[str, StringConstraints(max_length=500)] = ""
+    confidential: bool = False
+    sent_on: Day
+
+
+class RequestEventBody(Strict):
+    """The `body` part of a `request.event` message: one shared event of a request's timeline,
+    named by its id at the deployment that recorded it."""
+
+    event_id: int = Field(gt=0, lt=2**63)
+    kind: Code
+    occurred_on: Day
+    grounds: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+BODY_SCHEMAS: dict[str, type[Strict]] = {"request.new": RequestNewBody, "request.event": RequestEventBody}

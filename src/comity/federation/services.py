@@ -1,10 +1,13 @@
 """Writes of the federation (ADR 11): this deployment's identity, and the peers it trusts."""
 
+import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,15 +15,17 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 from pydantic import ValidationError as SchemaError
 
+from comity.accounts.choices import NON_PARTY_KINDS
 from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.services import audit
-from comity.federation import keys
-from comity.federation.choices import PeerState
-from comity.federation.models import Deployment, Peer, PeerAuthority, PeerKey
+from comity.federation import keys, packages
+from comity.federation.choices import MessageDirection, MessageState, PeerState
+from comity.federation.models import Deployment, Message, Peer, PeerAuthority, PeerKey, Receipt
+from comity.federation.packages import Evidence, Reason, Refused, SenderKey
 from comity.federation.schemas import KeyDocument
 
 CURVE_OF_USE = {"sig": "Ed25519", "enc": "X25519"}
@@ -66,6 +71,15 @@ def deployment_init(*, actor: User | None, name: str, url: str) -> tuple[Deploym
         existing.save(update_fields=["url"])
     audit(actor=actor, action=AuditAction.FEDERATION_INIT, obj=existing, fields=["name", "url"])
     return existing, created
+
+
+@transaction.atomic
+def deployment_rotate(*, actor: User | None) -> Deployment:
+    """New current keys for this deployment; the old key files are kept, retired (ADR 11)."""
+    own = Deployment.objects.get()
+    keys.rotate()
+    audit(actor=actor, action=AuditAction.FEDERATION_INIT, obj=own, detail={"rotated": "keys"})
+    return own
 
 
 def _checked_keys(document: KeyDocument, errors: FieldErrors) -> None:
@@ -177,3 +191,127 @@ def peer_revoke(*, actor: User | None, peer: Peer) -> Peer:
     peer.save(update_fields=["state"])
     audit(actor=actor, action=AuditAction.FEDERATION_REVOKE, obj=peer, fields=["state"])
     return peer
+
+
+@dataclass(frozen=True)
+class InboxAnswer:
+    """What the inbox answers: a signed receipt, and whether the package was accepted."""
+
+    accepted: bool
+    receipt: str
+    reason: Reason | None = None
+
+
+def sender_key(kid: str) -> SenderKey | None:
+    """A trusted peer's signing key (current or retired) by its kid, for verifying."""
+    found = PeerKey.objects.select_related("peer").filter(kid=kid, use="sig").first()
+    if found is None:
+        return None
+    return SenderKey(
+        key=OKPKey.import_key(found.jwk),
+        deployment=found.peer.name,
+        revoked=found.peer.state != PeerState.TRUSTED,
+    )
+
+
+def inbox_receive(package: bytes, *, too_large: bool = False) -> InboxAnswer:
+    """Verify and record a package from a peer, once (ADR 11). A package already received is
+    answered with the receipt given the first time, writing nothing; a refused one writes nothing
+    but an audit entry and is answered with a signed rejection naming the reason."""
+    own = Deployment.objects.get()
+    own_keys = keys.load()
+    now = timezone.now()
+    package_sha256 = packages.sha256(package)
+    try:
+        if too_large:
+            raise Refused(Reason.TOO_LARGE)
+        opened = packages.open_package(
+            package,
+            recipient=own.name,
+            decryption_key=keys.encryption_key,
+            sender_key=sender_key,
+            now=now,
+            max_age=datetime.timedelta(seconds=settings.COMITY_FEDERATION_MAX_AGE),
+            max_bytes=settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES,
+        )
+        try:
+            return _inbox_record(own, own_keys, opened, package_sha256, now)
+        except IntegrityError:
+            # The same message arrived twice at once and the other delivery recorded it first.
+            return _inbox_record(own, own_keys, opened, package_sha256, now)
+    except Refused as refusal:
+        _inbox_refused(own, refusal)
+        token = packages.receipt_sign(
+            evidence=Evidence.RELAY_REMMD_REJECTION,
+            reason=refusal.reason,
+            issuer=own.name,
+            issued_at=now,
+            message_id=refusal.message_id,
+            package_sha256=package_sha256,
+            signing_key=own_keys.signing,
+        )
+        return InboxAnswer(accepted=False, receipt=token, reason=refusal.reason)
+
+
+@transaction.atomic
+def _inbox_refused(own: Deployment, refusal: Refused) -> None:
+    audit(
+        actor=None,
+        action=AuditAction.FEDERATION_REJECT,
+        obj=own,
+        detail={"reason": refusal.reason.value, "message_id": refusal.message_id or ""},
+    )
+
+
+@transaction.atomic
+def _inbox_record(
+    own: Deployment,
+    own_keys: keys.DeploymentKeys,
+    opened: packages.Opened,
+    package_sha256: str,
+    now: datetime.datetime,
+) -> InboxAnswer:
+    manifest = opened.manifest
+    message_id = manifest["message_id"]
+    earlier = Message.objects.filter(direction=MessageDirection.INBOUND, message_id=message_id).first()
+    if earlier is not None:
+        if earlier.manifest_sha256 != opened.manifest_sha256:
+            raise Refused(Reason.REPLAY, message_id)
+        delivered = earlier.receipts.filter(evidence=Evidence.DELIVERY).first()
+        assert delivered is not None
+        return InboxAnswer(accepted=True, receipt=delivered.token)
+    peer = PeerKey.objects.select_related("peer").get(kid=opened.signing_kid).peer
+    if not PeerAuthority.objects.filter(peer=peer, remote_id=manifest["sender"]["authority"]).exists():
+        raise Refused(Reason.UNTRUSTED_KEY, message_id)
+    hosted = Authority.objects.filter(pk=manifest["recipient"]["authority"], external=False)
+    if not hosted.exclude(kind__in=NON_PARTY_KINDS).exists():
+        raise Refused(Reason.WRONG_RECIPIENT, message_id)
+    message = Message.objects.create(
+        direction=MessageDirection.INBOUND,
+        message_id=message_id,
+        conversation_id=manifest["conversation_id"],
+        kind=manifest["kind"],
+        peer=peer,
+        manifest=manifest,
+        manifest_sha256=opened.manifest_sha256,
+        body=opened.body,
+        state=MessageState.RECEIVED,
+    )
+    token = packages.receipt_sign(
+        evidence=Evidence.DELIVERY,
+        issuer=own.name,
+        issued_at=now,
+        message_id=message_id,
+        package_sha256=package_sha256,
+        signing_key=own_keys.signing,
+    )
+    Receipt.objects.create(
+        message=message, evidence=Evidence.DELIVERY, issuer=own.name, issued_at=now, token=token
+    )
+    audit(
+        actor=None,
+        action=AuditAction.FEDERATION_RECEIVE,
+        obj=message,
+        detail={"kind": message.kind, "peer": peer.name},
+    )
+    return InboxAnswer(accepted=True, receipt=token)

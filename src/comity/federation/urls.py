@@ -4,4 +4,5 @@ from comity.federation import views
 
 urlpatterns = [
     path(".well-known/comity-federation.json", views.key_document, name="federation-key-document"),
+    path("federation/inbox", views.inbox, name="federation-inbox"),
 ]

@@ -1,9 +1,14 @@
 """What a deployment publishes to its peers: its key document at the well-known address."""
 
-from django.http import Http404, HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
-from comity.federation import selectors
+from comity.federation import selectors, services
+from comity.federation.packages import Reason
+
+JOSE = "application/jose"
 
 
 @require_GET
@@ -15,3 +20,21 @@ def key_document(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@csrf_exempt  # no cookie, no session: the package's signature is its only credential
+@require_POST
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Where peers deliver packages (ADR 11). Answers a signed receipt: DELIVERY (200) once the
+    package is verified and recorded, or a rejection naming the reason (400; 413 too large)."""
+    if selectors.deployment() is None:
+        raise Http404
+    limit = settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    package = b"" if declared > limit else request.read(limit + 1)
+    answer = services.inbox_receive(package, too_large=declared > limit or len(package) > limit)
+    status = 200 if answer.accepted else 413 if answer.reason == Reason.TOO_LARGE else 400
+    return HttpResponse(answer.receipt, content_type=JOSE, status=status)

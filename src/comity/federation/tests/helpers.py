@@ -1,8 +1,11 @@
 """A peer deployment's key document, made the way `comity federation key` makes it, for tests that
 model a peer without running one."""
 
+import base64
 from typing import Any
 
+import rfc8785
+from joserfc import jwe, jws
 from joserfc.jwk import OKPKey
 
 from comity.federation.keys import KEY_DOCUMENT_FORMAT, public_jwk
@@ -31,3 +34,30 @@ def peer_document(
             {"id": 9, "country": "CH", "kind": "prosecution", "name": "Office of the Attorney General"},
         ],
     }
+
+
+def forge(
+    manifest: dict[str, Any],
+    parts: dict[str, bytes],
+    *,
+    signing_key: OKPKey,
+    recipient_key: OKPKey,
+    kid: str | None = None,
+) -> bytes:
+    """A package sealed as packages.seal does, except that anything may be wrong in it: a kid
+    that is not the signing key's, parts that do not match the manifest. A hostile peer's tool."""
+    signed = jws.serialize_compact(
+        {"alg": "Ed25519", "kid": kid or signing_key.thumbprint()},
+        rfc8785.dumps(manifest),
+        signing_key,
+        algorithms=["Ed25519"],
+    )
+    plaintext = rfc8785.dumps(
+        {"manifest": signed, "parts": {name: base64.b64encode(data).decode() for name, data in parts.items()}}
+    )
+    return jwe.encrypt_compact(
+        {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": recipient_key.thumbprint()},
+        plaintext,
+        recipient_key,
+        algorithms=["ECDH-ES+A256KW", "A256GCM"],
+    ).encode()

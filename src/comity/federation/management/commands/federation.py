@@ -33,6 +33,9 @@ class Command(BaseCommand):
         )
         trust.add_argument("file", type=Path)
         actions.add_parser("peers", help="List the trusted peers.")
+        actions.add_parser(
+            "rotate", help="Make new keys; the old ones are kept, retired, for packages sealed before."
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -88,3 +91,10 @@ class Command(BaseCommand):
                 f"{peer.name}\t{peer.state}\t{peer.url}\t{peer.key_count} keys\t"  # type: ignore[attr-defined]
                 f"{peer.authority_count} authorities\t{peer.fingerprint}"
             )
+
+    def _rotate(self, **options: Any) -> None:
+        services.deployment_rotate(actor=None)
+        document = selectors.key_document()
+        assert document is not None
+        self.stderr.write("New keys made; give peers the new key document (`comity federation key`).")
+        self.stdout.write(f"Fingerprint: {fingerprint(document)}")

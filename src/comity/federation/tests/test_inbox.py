@@ -1,0 +1,258 @@
+"""POST /federation/inbox: a package from a trusted peer is recorded once and answered with a
+signed DELIVERY receipt; anything else with a signed rejection naming the reason, nothing written
+but an audit entry."""
+
+import datetime
+import json
+import uuid
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from joserfc.jwk import OKPKey
+
+from comity.core.models import AuditEntry
+from comity.federation import packages
+from comity.federation.models import Message, Peer
+from comity.federation.packages import Part, SenderKey
+from comity.federation.tests.helpers import forge, peer_document, peer_keys
+
+INBOX = "/federation/inbox"
+BODY = {
+    "type": "mla",
+    "legal_basis": "uncac",
+    "proceeding": "criminal",
+    "reference": "CH-2026-17",
+    "summary": "Bank records of a company suspected of laundering bribes.",
+    "sent_on": "2026-12-05",
+}
+
+
+class World:
+    """This deployment (PE, hosting Peru's authority) and a trusted peer (CH) with its keys."""
+
+    def __init__(self, peru, tmp_path) -> None:
+        call_command(
+            "federation",
+            "init",
+            "--name",
+            "pe.comity.test",
+            "--url",
+            "https://pe.test",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+        out = StringIO()
+        call_command("federation", "key", stdout=out)
+        self.document = json.loads(out.getvalue())
+        self.our_signing = OKPKey.import_key(self.document["keys"][0])
+        self.our_encryption = OKPKey.import_key(self.document["keys"][1])
+        self.peer_signing, self.peer_encryption = peer_keys()
+        path = tmp_path / "ch.json"
+        path.write_text(json.dumps(peer_document(keys=(self.peer_signing, self.peer_encryption))))
+        call_command("federation", "trust", str(path), stdout=StringIO())
+        self.peru = peru.authority
+
+    def manifest(self, body: dict | bytes = BODY, **changes) -> tuple[dict, list[Part]]:
+        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+        parts = [Part("body", "application/json", content)]
+        manifest = packages.manifest_for(
+            message_id=str(uuid.uuid4()),
+            conversation_id=str(uuid.uuid4()),
+            kind="request.new",
+            sender=("ch.comity.test", 7),
+            recipient=("pe.comity.test", self.peru.pk),
+            created_at=timezone.now(),
+            parts=parts,
+        )
+        return {**manifest, **changes}, parts
+
+    def package(self, body: dict | bytes = BODY, **changes) -> bytes:
+        manifest, parts = self.manifest(body, **changes)
+        return packages.seal(
+            manifest, parts, signing_key=self.peer_signing, recipient_key=self.our_encryption
+        )
+
+    def receipt(self, response) -> dict:
+        assert response["Content-Type"] == "application/jose"
+        ours = SenderKey(key=self.our_signing, deployment="pe.comity.test")
+        return packages.receipt_verify(
+            response.content.decode(), lambda kid: ours if kid == self.our_signing.thumbprint() else None
+        )
+
+
+@pytest.fixture
+def world(peru, tmp_path) -> World:
+    return World(peru, tmp_path)
+
+
+def post(package: bytes):
+    return Client().post(INBOX, package, content_type="application/jose")
+
+
+def test_a_package_from_a_trusted_peer_is_recorded_once_with_a_signed_delivery_receipt(world):
+    package = world.package()
+    response = post(package)
+    assert response.status_code == 200
+    receipt = world.receipt(response)
+    message = Message.objects.get()
+    assert receipt["evidence"] == "DELIVERY" and receipt["message_id"] == str(message.message_id)
+    assert receipt["issuer"] == "pe.comity.test" and receipt["package_sha256"] == packages.sha256(package)
+    assert (
+        message.direction == "in" and message.peer.name == "ch.comity.test" and message.kind == "request.new"
+    )
+    assert message.body["reference"] == "CH-2026-17"
+    assert message.receipts.get().token == response.content.decode()
+    entry = AuditEntry.objects.get(action="federation.receive")
+    assert entry.detail == {"kind": "request.new", "peer": "ch.comity.test"}  # no content
+    # delivered again (the sender's worker died before it saw the receipt): the same receipt, nothing new
+    again = post(package)
+    assert again.status_code == 200 and again.content == response.content
+    assert (
+        Message.objects.count() == 1 and AuditEntry.objects.filter(action="federation.receive").count() == 1
+    )
+
+
+def _rejected(world, package: bytes, reason: str, status: int = 400) -> None:
+    response = post(package)
+    assert response.status_code == status
+    receipt = world.receipt(response)
+    assert (receipt["evidence"], receipt["reason"]) == ("RELAY_REMMD_REJECTION", reason)
+    assert not Message.objects.exists()
+    entry = AuditEntry.objects.filter(action="federation.reject").latest("pk")
+    assert entry.detail["reason"] == reason
+    assert "CH-2026-17" not in json.dumps(entry.detail) and "laundering" not in response.content.decode()
+
+
+def test_a_part_whose_hash_does_not_match_is_refused(world):
+    manifest, _ = world.manifest()
+    tampered = {"body": json.dumps({**BODY, "reference": "CH-2026-99"}).encode()}
+    _rejected(
+        world,
+        forge(manifest, tampered, signing_key=world.peer_signing, recipient_key=world.our_encryption),
+        "part_hash",
+    )
+
+
+def test_a_bad_signature_is_refused(world):
+    manifest, parts = world.manifest()
+    impostor = OKPKey.generate_key("Ed25519", private=True)
+    package = forge(
+        manifest,
+        {p.name: p.content for p in parts},
+        signing_key=impostor,
+        recipient_key=world.our_encryption,
+        kid=world.peer_signing.thumbprint(),  # claims to be the peer's key
+    )
+    _rejected(world, package, "bad_signature")
+
+
+def test_a_key_no_peer_was_trusted_with_is_refused(world):
+    manifest, parts = world.manifest()
+    stranger = OKPKey.generate_key("Ed25519", private=True)
+    _rejected(
+        world,
+        packages.seal(manifest, parts, signing_key=stranger, recipient_key=world.our_encryption),
+        "untrusted_key",
+    )
+
+
+def test_a_package_for_another_deployment_is_refused(world):
+    manifest, parts = world.manifest()
+    elsewhere = OKPKey.generate_key("X25519", private=True)
+    _rejected(
+        world,
+        packages.seal(manifest, parts, signing_key=world.peer_signing, recipient_key=elsewhere),
+        "wrong_recipient",
+    )
+    readdressed = world.package(recipient={"deployment": "ng.comity.test", "authority": world.peru.pk})
+    _rejected(world, readdressed, "wrong_recipient")
+
+
+def test_a_package_older_than_the_window_or_from_the_future_is_refused(world, settings):
+    settings.COMITY_FEDERATION_MAX_AGE = 3600
+    old = packages.instant(timezone.now() - datetime.timedelta(hours=2))
+    _rejected(world, world.package(created_at=old), "too_old")
+    ahead = packages.instant(timezone.now() + datetime.timedelta(hours=1))
+    _rejected(world, world.package(created_at=ahead), "from_future")
+
+
+def test_a_package_larger_than_the_limit_is_refused_before_it_is_read(world, settings):
+    package = world.package()
+    settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES = len(package) - 1
+    _rejected(world, package, "too_large", status=413)
+
+
+def test_a_message_id_replayed_with_another_content_is_refused(world):
+    manifest, parts = world.manifest()
+    assert (
+        post(
+            packages.seal(manifest, parts, signing_key=world.peer_signing, recipient_key=world.our_encryption)
+        ).status_code
+        == 200
+    )
+    other = [Part("body", "application/json", json.dumps({**BODY, "reference": "CH-2026-18"}).encode())]
+    replayed = packages.manifest_for(
+        message_id=manifest["message_id"],
+        conversation_id=manifest["conversation_id"],
+        kind="request.new",
+        sender=("ch.comity.test", 7),
+        recipient=("pe.comity.test", world.peru.pk),
+        created_at=timezone.now(),
+        parts=other,
+    )
+    response = post(
+        packages.seal(replayed, other, signing_key=world.peer_signing, recipient_key=world.our_encryption)
+    )
+    assert response.status_code == 400 and world.receipt(response)["reason"] == "replay"
+    assert Message.objects.get().body["reference"] == "CH-2026-17"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {k: v for k, v in BODY.items() if k != "sent_on"},
+        {**BODY, "reference": "x" * 101},
+        {**BODY, "unexpected": 1},
+        b"not json",
+    ],
+)
+def test_content_that_fails_its_schema_is_refused(world, body):
+    _rejected(world, world.package(body), "schema")
+
+
+def test_a_revoked_peer_or_an_authority_it_does_not_host_is_refused(world):
+    _rejected(world, world.package(sender={"deployment": "ch.comity.test", "authority": 8}), "untrusted_key")
+    Peer.objects.update(state="revoked")
+    _rejected(world, world.package(), "revoked_peer")
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not.a.package", b"\xff\xfe", b"e30.e30.e30.e30.e30"])
+def test_garbage_is_refused_as_malformed_or_unaddressed(world, garbage):
+    response = post(garbage)
+    assert response.status_code == 400
+    assert world.receipt(response)["reason"] in {"malformed", "wrong_recipient"}
+    assert not Message.objects.exists()
+
+
+def test_the_inbox_takes_only_posts_and_exists_only_once_initialised(db):
+    assert post(b"x").status_code == 404
+    assert Client().get(INBOX).status_code == 405
+
+
+def test_after_a_rotation_packages_sealed_to_the_old_key_still_open_and_the_old_keys_are_published(world):
+    sealed_before = world.package()
+    call_command("federation", "rotate", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("federation", "key", stdout=out)
+    published = {(k["kid"], k["status"]) for k in json.loads(out.getvalue())["keys"]}
+    assert (world.our_encryption.thumbprint(), "retired") in published
+    assert (world.our_signing.thumbprint(), "retired") in published
+    assert len(published) == 4
+    response = post(sealed_before)
+    assert response.status_code == 200
+    # the receipt is signed with the new key, which the old one does not verify
+    with pytest.raises(packages.Refused):
+        world.receipt(response)
