@@ -4,6 +4,7 @@ in each State, how, and in which languages (004 §19, §46, §53)."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +152,20 @@ class DirectoryChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} {self.what} {self.changed_at:%Y-%m-%d}"
+
+    def changed_fields(self) -> list[str]:
+        """The changed fields by their names in the reader's language (the contact's or the entry's
+        field: `changes` keeps the code names)."""
+        model = ContactPerson if self.what.startswith("contact-") else DirectoryEntry
+        names = []
+        for code in self.changes:
+            try:
+                field = model._meta.get_field(code)
+            except FieldDoesNotExist:
+                names.append(code)
+            else:
+                names.append(str(getattr(field, "verbose_name", code)))
+        return names
 
 
 class Notification(models.Model):

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -697,12 +698,21 @@ def notification_of(user: User, notification_id: int) -> Notification:
 class NetworkBadge:
     member: bool
     unread: int
+    administers: bool = False
 
 
 def network_badge(user: User) -> NetworkBadge:
-    """Whether to show the "Network" link, and the user's unread notifications, in one query."""
+    """Whether to show the "Network" link, the user's unread notifications, and whether the user
+    is a network administrator (the "Memberships" link), in one query."""
     if not user.is_authenticated or user.authority_id is None or not user.is_active:
         return NetworkBadge(False, 0)
+    app_label, codename = ADMINISTER.split(".")
+    # As Django's ModelBackend reads a permission: the user's own or one of their groups'.
+    granted = Permission.objects.filter(
+        Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")),
+        content_type__app_label=app_label,
+        codename=codename,
+    )
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -712,11 +722,14 @@ def network_badge(user: User) -> NetworkBadge:
                 )
             ),
             unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
+            administers=Exists(granted),
         )
-        .values("member", "unread")
+        .values("member", "unread", "administers")
         .first()
     )
-    return NetworkBadge(bool(row and row["member"]), row["unread"] if row else 0)
+    if row is None:
+        return NetworkBadge(False, 0)
+    return NetworkBadge(bool(row["member"]), row["unread"], user.is_superuser or bool(row["administers"]))
 
 
 def memberships_page(user: User) -> "QuerySet[Membership]":

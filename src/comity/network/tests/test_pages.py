@@ -97,6 +97,14 @@ def test_an_editor_edits_confirms_and_keeps_contacts_others_get_404(peru, switze
         and "Entry confirmed" in page.text
         and "Contact person changed" in page.text
     )
+    # The history names the changed fields as the reader's language does, not by their codes.
+    assert "time zone" in page.text and "time_zone" not in page.text
+    assert (
+        "fonction"
+        in logged_in(officer)
+        .get(f"/network/directory/{peru.authority.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+        .text.split("Historique")[1]
+    )
     # Switzerland's officer, even a directory editor, cannot touch Peru's entry
     other = logged_in(editor(switzerland))
     for url in (
@@ -207,3 +215,18 @@ def test_the_memberships_page_comes_a_page_at_a_time(peru, switzerland, nigeria,
     first, last = admin.get("/network/memberships/"), admin.get("/network/memberships/?page=2")
     assert first.text.count('class="badge membership-') == 2 and "Page 1 of 2" in first.text
     assert last.text.count('class="badge membership-') == 1 and "?&amp;page=1" in last.text
+
+
+def test_the_network_pages_link_to_each_other(peru, switzerland):
+    """Every page of the network leads to its other parts; the memberships page only for a head of
+    unit or a network administrator (a permission, whatever the role), the case pages only for the
+    roles that read cases."""
+    hub(peru, switzerland)
+    peru.officer.user_permissions.add(Permission.objects.get(codename="administer_network"))
+    sections = ("/network/consultations/", "/network/meetings/", "/network/alerts/", "/statistics/network/")
+    for url in ("/network/inbox/", *sections):
+        page = logged_in(peru.officer).get(url).text
+        assert all(f'href="{section}"' in page for section in sections), url
+        assert 'href="/network/memberships/"' in page, url
+    plain = logged_in(switzerland.officer).get("/network/alerts/").text
+    assert 'href="/network/consultations/"' in plain and 'href="/network/memberships/"' not in plain
