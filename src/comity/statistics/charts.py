@@ -17,6 +17,8 @@ class Bar:
     width: float
     colour: str
     flagged: bool = False
+    # The bar's length as a share of the longest, for the charts drawn in HTML (the PDF reports).
+    share: float = 0.0
 
 
 @dataclass
@@ -40,6 +42,7 @@ def bar_chart(items: Sequence[tuple[str, float]], flagged: set[str] | None = Non
             inner * value / top,
             "#c62828" if flagged and label in flagged else PALETTE[0],
             bool(flagged and label in flagged),
+            value / top,
         )
         for i, (label, value) in enumerate(items)
     ]

@@ -223,10 +223,24 @@ def statistics_report(request: AuthedRequest) -> HttpResponse:
         _group_by, as_of = parse_query(request)
     except ValidationError as error:
         return _invalid_query(error)
-    html = render_to_string("statistics/report.html", _figures_context(request, as_of), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="comity-statistics-{as_of.isoformat()}.pdf"'
+    return _pdf(
+        request,
+        "statistics/report.html",
+        _figures_context(request, as_of),
+        f"comity-statistics-{as_of.isoformat()}",
+    )
+
+
+def _pdf(request: AuthedRequest, template: str, context: dict[str, Any], filename: str) -> HttpResponse:
+    """A report as a PDF (WeasyPrint). Its bar charts are drawn in HTML (`pdf` in the context):
+    WeasyPrint draws SVG text without the care HTML text gets, and printed some Arabic labels of the
+    SVG bars with their letters in reverse order."""
+    html = render_to_string(template, context | {"pdf": True}, request=request)
+    response = HttpResponse(
+        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
 
 
@@ -372,11 +386,9 @@ def global_open_data(request: AuthedRequest) -> HttpResponseBase:
 def global_report(request: AuthedRequest) -> HttpResponse:
     """The secretariat's global asset recovery report (PDF, WeasyPrint), charts included."""
     _require_secretariat(request)
-    html = render_to_string("statistics/global_report.html", _global_asset_context(), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="comity-global-asset-recovery.pdf"'
-    return response
+    return _pdf(
+        request, "statistics/global_report.html", _global_asset_context(), "comity-global-asset-recovery"
+    )
 
 
 @login_required
