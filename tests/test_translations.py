@@ -103,3 +103,17 @@ def test_the_catalogues_hold_every_marked_string(tmp_path):
 
 def _msgids(path: Path) -> set[tuple[str, str]]:
     return {(e.msgid, e.msgid_plural) for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+def test_every_translation_function_goes_by_a_name_makemessages_extracts():
+    """xgettext finds `_`, `gettext_lazy`, `pgettext`... by name: a string marked through an alias
+    of one's own (`gettext_lazy as _lazy`) is never extracted, so never translated, and no other
+    check sees it (the /statistics/network/ page's charts were English in every language)."""
+    alias = re.compile(r"\b(n?p?gettext(?:_lazy|_noop)?|ngettext_lazy)\s+as\s+(\w+)")
+    found = [
+        f"{path.relative_to(PACKAGE)}: {function} as {name}"
+        for path in PACKAGE.glob("**/*.py")
+        for function, name in alias.findall(path.read_text(encoding="utf-8"))
+        if name != "_"
+    ]
+    assert not found, "marked strings that makemessages cannot see: " + "; ".join(found)

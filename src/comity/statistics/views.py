@@ -15,8 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 from weasyprint import HTML
 
@@ -105,7 +104,7 @@ REQUEST_KEY_LABELS = _labels(
     ("proceeding", Proceeding),
     ("refusal_grounds", RefusalGround),
 )
-REQUEST_KEY_LABELS["outcome"] = {**dict(Outcome.choices), PENDING: _lazy("Pending")}
+REQUEST_KEY_LABELS["outcome"] = {**dict(Outcome.choices), PENDING: gettext_lazy("Pending")}
 # A coordinator's figures count a request between two of the State's authorities once, as neither
 # incoming nor outgoing (statistics.selectors.DOMESTIC).
 REQUEST_KEY_LABELS["direction"][DOMESTIC] = pgettext_lazy(
@@ -565,23 +564,23 @@ def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
 
 # Acknowledged within an hour, two, six, a day; later; not yet.
 ACKNOWLEDGED_WITHIN = {
-    "1h": _lazy("Within an hour"),
-    "2h": _lazy("Within 2 hours"),
-    "6h": _lazy("Within 6 hours"),
-    "24h": _lazy("Within a day"),
-    "later": _lazy("Later"),
-    "not-acknowledged": _lazy("Not acknowledged"),
+    "1h": gettext_lazy("Within an hour"),
+    "2h": gettext_lazy("Within 2 hours"),
+    "6h": gettext_lazy("Within 6 hours"),
+    "24h": gettext_lazy("Within a day"),
+    "later": gettext_lazy("Later"),
+    "not-acknowledged": gettext_lazy("Not acknowledged"),
 }
 
 
 # The first answer to a consultation came within an hour, a day, three days, a week; later; not yet.
 ANSWERED_WITHIN = {
-    "1h": _lazy("Within an hour"),
-    "24h": _lazy("Within a day"),
-    "72h": _lazy("Within 3 days"),
-    "168h": _lazy("Within a week"),
-    "later": _lazy("Later"),
-    "not-answered": _lazy("Not answered"),
+    "1h": gettext_lazy("Within an hour"),
+    "24h": gettext_lazy("Within a day"),
+    "72h": gettext_lazy("Within 3 days"),
+    "168h": gettext_lazy("Within a week"),
+    "later": gettext_lazy("Later"),
+    "not-answered": gettext_lazy("Not answered"),
 }
 
 
