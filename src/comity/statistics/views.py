@@ -286,11 +286,9 @@ def figures_table(figures: Figures) -> list[list[Any]]:
 
 @login_required
 def global_page(request: AuthedRequest) -> HttpResponse:
-    """The secretariat's view: figures by State from submissions; never a case."""
-    if request.user.role != Role.SECRETARIAT:
-        raise PermissionDenied(
-            _("The global figures are compiled by the secretariat; your statistics are under Statistics.")
-        )
+    """The secretariat's view: figures by State from submissions; never a case. To every other
+    role the page does not exist (404), as its report and open data."""
+    _require_secretariat(request)
     periods = list(Submission.objects.order_by("-period").values_list("period", flat=True).distinct())
     try:
         period = int(request.GET.get("period") or (periods[0] if periods else timezone.localdate().year - 1))

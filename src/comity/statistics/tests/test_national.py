@@ -220,5 +220,6 @@ def test_the_secretariat_sees_amounts_shares_barriers_and_coverage(demo, tmp_pat
     for username in ("pe-coordinator", "pe-officer"):
         other = Client()
         other.force_login(User.objects.get(username=username))
+        assert other.get("/statistics/global/").status_code == 404
         assert other.get("/statistics/global/open-data.csv").status_code == 404
         assert other.get("/statistics/global/report.pdf").status_code == 404
