@@ -117,3 +117,17 @@ def test_every_translation_function_goes_by_a_name_makemessages_extracts():
         if name != "_"
     ]
     assert not found, "marked strings that makemessages cannot see: " + "; ".join(found)
+
+
+def test_no_string_is_marked_inside_an_f_string():
+    """xgettext does not read the expressions of an f-string: `f"<b>{_('new')}</b>"` is never
+    extracted (the consultation inbox's "new" badge was English in every language)."""
+    call = re.compile(r"""\bf["'].*\{[^{}]*\b(?:_|n?p?gettext(?:_lazy)?|ngettext_lazy)\(""")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in PACKAGE.glob("**/*.py")
+        if "/tests/" not in str(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if call.search(line)
+    ]
+    assert not found, "translation calls inside f-strings, never extracted: " + ", ".join(found)

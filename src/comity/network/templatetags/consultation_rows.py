@@ -37,11 +37,17 @@ def consultation_rows(rows: list[InboxRow]) -> SafeString:
     detail_before, detail_after = _pattern("consultation-detail")
     request_before, request_after = _pattern("request-detail")
     tlp_title = escape(_("Handling: how far what it holds may be shared (Traffic Light Protocol 2.0)"))
-    new = f' <span class="badge urgent">{escape(pgettext("message", "new"))}</span>'
+    # Outside the f-strings: xgettext does not look inside them, and would never extract the words.
+    unread, closed, opened = (
+        escape(pgettext("message", "new")),
+        escape(pgettext("consultation", "Closed")),
+        escape(pgettext("consultation", "Open")),
+    )
+    new = f' <span class="badge urgent">{unread}</span>'
     converted = escape(_("Converted into a request"))
     states = {
-        "closed": f'<span class="badge final">{escape(pgettext("consultation", "Closed"))}</span>',
-        "open": f'<span class="badge">{escape(pgettext("consultation", "Open"))}</span>',
+        "closed": f'<span class="badge final">{closed}</span>',
+        "open": f'<span class="badge">{opened}</span>',
     }
 
     def state(row: InboxRow) -> str:
