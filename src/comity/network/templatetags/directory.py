@@ -1,8 +1,12 @@
 """Directory codes as words in the reader's language: `{{ entry.competences|labels:"competence" }}`,
 `{{ "de"|language_name }}`."""
 
+from collections.abc import Iterable
+
+from babel.lists import format_list
 from django import template
 from django.db import models
+from django.utils.translation import get_language, to_locale
 
 from comity.network import languages
 from comity.network.choices import Affiliation, Channel, Competence, DirectoryChangeKind
@@ -31,8 +35,18 @@ def label(code: str, vocabulary: str) -> str:
 
 
 @register.filter
+def listed(items: Iterable[object]) -> str:
+    """Items joined as the reader's language joins a list: "German, French, and English",
+    "الألمانية والفرنسية والإنجليزية" (not a Latin comma in Arabic), "德语、法语和英语"."""
+    words = [str(item) for item in items]
+    if not words:
+        return ""
+    return format_list(words, style="standard", locale=to_locale(get_language() or "en"))
+
+
+@register.filter
 def language_names(codes: list[str]) -> str:
-    return ", ".join(languages.language_name(code) for code in codes)
+    return listed(languages.language_name(code) for code in codes)
 
 
 @register.filter

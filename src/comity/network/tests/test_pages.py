@@ -30,6 +30,10 @@ def test_members_read_the_directory_others_get_404(peru, switzerland, nigeria):
     assert viewer.get("/network/?country=XX").status_code == 422
     detail = viewer.get(f"/network/directory/{switzerland.authority.pk}/")
     assert detail.status_code == 200 and "History" in detail.text and "Edit the entry" not in detail.text
+    # Lists are joined as the reader's language joins them (no Latin comma in Arabic).
+    assert "Spanish and English" in detail.text
+    arabic = viewer.get(f"/network/directory/{switzerland.authority.pk}/", HTTP_ACCEPT_LANGUAGE="ar").text
+    assert "الإسبانية والإنجليزية" in arabic
     outsider = logged_in(nigeria.officer)
     for url in (
         "/network/",
