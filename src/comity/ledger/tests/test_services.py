@@ -1,12 +1,16 @@
 import datetime
 import json
 import random
+import re
+from decimal import Decimal
 
 import pytest
 import rfc8785
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 
+from comity.core.formats import format_amount
 from comity.ledger import integrity, merkle, selectors, services
 from comity.ledger.demo import create_ledger
 from comity.ledger.models import LedgerEntry, TreeHead
@@ -213,3 +217,18 @@ def test_the_public_pages_write_amounts_and_days_as_the_language_does(
     assert amount in page and paid in page
     assert "125000.50" not in page
     assert signed in index and signed in page and day in page
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "ru", "es"])
+def test_the_public_logs_share_spent_is_drawn_and_its_amount_has_its_currency(
+    agreement, switzerland, language
+):
+    """A language writing decimals with a comma broke the bar's value (`value="0,01"`: an empty
+    bar in Arabic, French, Russian and Spanish), and the amount spent lacked its currency code."""
+    services.disbursement_record(actor=switzerland.head, agreement_index=agreement.pk, data=PAYMENT)
+    index = Client(HTTP_ACCEPT_LANGUAGE=language).get("/ledger/").content.decode()
+    value = re.search(r'<progress value="([^"]*)" max="1"', index).group(1)
+    assert 0 < float(value) < 1, value
+    with translation.override(language):
+        spent = format_amount(Decimal(PAYMENT["amount"]), AGREEMENT["currency"])
+    assert spent.endswith(" USD") and spent in index
