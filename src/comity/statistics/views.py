@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.assets.choices import AssetProceeding
 from comity.cooperation.choices import Direction
 from comity.cooperation.selectors import request_filters
-from comity.core.tabular import spreadsheet_response
+from comity.core.tabular import ColumnHelp, spreadsheet_response
 from comity.network import selectors as network_selectors
 from comity.reference.choices import (
     GROUNDS_NOT_ALLOWED_BY_UNCAC,
@@ -92,6 +93,12 @@ def _cell(value: Any) -> str:
 
 def _labels(*choices: tuple[str, Any]) -> dict[str, dict[str, Any]]:
     return {key: dict(kind.choices) for key, kind in choices}
+
+
+def _codes_help(group_by: Sequence[str], labels: dict[str, dict[str, Any]]) -> list[ColumnHelp]:
+    """The grouping columns that hold codes, with each code's label, for an XLSX export's sheet of
+    labels in the reader's language (#21 item 4: the data keep the codes)."""
+    return [ColumnHelp(key, False, "", list(labels[key].items())) for key in group_by if key in labels]
 
 
 # The pages name a group by its label; the API and the exports keep the stable codes.
@@ -401,6 +408,7 @@ def statistics_export(request: AuthedRequest) -> HttpResponseBase:
         name,
         request.GET.get("format", "csv"),
         "data",
+        _codes_help(group_by, REQUEST_KEY_LABELS),
     )
 
 
@@ -557,6 +565,7 @@ def asset_statistics_export(request: AuthedRequest) -> HttpResponseBase:
         f"comity-asset-figures-{as_of.isoformat()}",
         request.GET.get("format", "csv"),
         "assets",
+        _codes_help(group_by, ASSET_KEY_LABELS),
     )
 
 

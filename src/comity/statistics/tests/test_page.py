@@ -9,7 +9,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from comity.cooperation.choices import Direction
+from comity.reference.choices import RequestType
 from comity.statistics.charts import axis_step
 from comity.statistics.tests.cases import AS_OF, CASES
 from conftest import make_request
@@ -144,6 +147,23 @@ def test_figures_export_as_csv_and_xlsx(dataset, peru):
     sheet = openpyxl.load_workbook(io.BytesIO(book.content)).worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["year", "direction", "count"]
     assert client.get("/statistics/export/?group_by=colour").status_code == 422
+
+
+def test_an_xlsx_of_figures_adds_a_sheet_of_the_codes_labels_in_the_readers_language(dataset, peru):
+    """#21 item 4: the data keep the codes; a second sheet names them in the reader's language (the
+    figures' workbook had only the codes)."""
+    client = logged_in(peru.officer)
+    book = client.get(
+        f"/statistics/export/?group_by=type,direction&as_of={AS_OF}&format=xlsx",
+        headers={"Accept-Language": "ar"},
+    )
+    data, codes = openpyxl.load_workbook(io.BytesIO(book.content)).worksheets
+    assert {row[0] for row in data.iter_rows(min_row=2, values_only=True)} == {"extradition", "mla"}
+    with translation.override("ar"):
+        assert codes.title == translation.gettext("codes")
+        labels = {(row[0], row[1]): row[2] for row in codes.iter_rows(min_row=2, values_only=True)}
+        assert labels[("type", "mla")] == str(RequestType.MLA.label) != "Mutual legal assistance"
+        assert labels[("direction", "incoming")] == str(Direction.INCOMING.label)
 
 
 def test_no_matching_request_says_so_instead_of_empty_charts(dataset, peru):
