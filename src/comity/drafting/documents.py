@@ -7,6 +7,7 @@ The labels are written in the letter's language where Comity has it (the six UN 
 in English; what the official wrote stays as written."""
 
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,32 @@ def _letter(draft: Draft, language: str, profile: dict[str, Any] | None, result:
     )
 
 
+def direction_of(text: str, default: str) -> str:
+    """The direction of a paragraph by its first strong character (Unicode's rule P2): what an
+    official typed in English stays left to right in an Arabic letter, and the reverse. Neither
+    WeasyPrint nor Word reads `dir="auto"`, so the letter says it for each paragraph."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
+def _docx_paragraph(document: Any, text: str, default: str, style: str | None = None) -> Any:
+    """A Word paragraph laid out in its text's direction: right to left is `w:bidi` on the paragraph
+    and `w:rtl` on its runs (Word aligns such a paragraph to the right and orders it as Arabic)."""
+    from docx.oxml import OxmlElement
+
+    paragraph = document.add_paragraph(text, style=style)
+    if direction_of(text, default) == "rtl":
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    return paragraph
+
+
 def docx_bytes(content: Letter) -> bytes:
     from docx import Document
     from docx.shared import RGBColor
@@ -149,21 +176,20 @@ def docx_bytes(content: Letter) -> bytes:
         run.bold = True
         run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
         for reason in content.incomplete:
-            document.add_paragraph(reason, style="List Bullet")
-    document.add_paragraph(content.sender)
-    document.add_paragraph(content.addressee)
-    document.add_paragraph(content.date)
-    document.add_heading(content.title, level=1)
+            _docx_paragraph(document, reason, content.direction, "List Bullet")
+    for line in (content.sender, content.addressee, content.date):
+        _docx_paragraph(document, line, content.direction)
+    _docx_paragraph(document, content.title, content.direction, "Heading 1")
     for section in content.sections:
-        document.add_heading(section.title, level=2)
+        _docx_paragraph(document, section.title, content.direction, "Heading 2")
         for paragraph in section.paragraphs:
-            document.add_paragraph(paragraph)
+            _docx_paragraph(document, paragraph, content.direction)
     if content.demonstration_notice:
-        document.add_paragraph(content.demonstration_notice)
+        _docx_paragraph(document, content.demonstration_notice, content.direction)
     document.add_page_break()
-    document.add_heading(content.annex_title, level=2)
+    _docx_paragraph(document, content.annex_title, content.direction, "Heading 2")
     for title in content.annex or ["—"]:
-        document.add_paragraph(f"☐ {title}")
+        _docx_paragraph(document, f"☐ {title}", content.direction)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -177,8 +203,29 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def pdf_bytes(content: Letter) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("drafting/letter.html", {"letter": content})
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    return HTML(string=letter_html(content), url_fetcher=_no_fetching).write_pdf()
+
+
+def letter_html(content: Letter) -> str:
+    """The letter as the HTML WeasyPrint renders, each paragraph with its own direction."""
+    paragraphs = [
+        {
+            "title": section.title,
+            "paragraphs": [(p, direction_of(p, content.direction)) for p in section.paragraphs],
+        }
+        for section in content.sections
+    ]
+    return render_to_string(
+        "drafting/letter.html",
+        {
+            "letter": content,
+            "sections": paragraphs,
+            "incomplete": [(r, direction_of(r, content.direction)) for r in content.incomplete],
+            "annex": [(t, direction_of(t, content.direction)) for t in content.annex],
+            "sender": direction_of(content.sender, content.direction),
+            "addressee": direction_of(content.addressee, content.direction),
+        },
+    )
 
 
 FORMATS = {

@@ -7,9 +7,13 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import translation
 from docx import Document
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from comity.drafting import documents
+from comity.drafting.models import Draft
 from comity.drafting.tests.helpers import BANK_RECORDS, COMPLETION, patch, post
 from comity.guidance.tests.helpers import document, stored
 from conftest import bearer
@@ -66,3 +70,28 @@ def test_bad_format_or_language(draft_url):
     bad = client.get(url + "/document?format=odt&language=xx-yy")
     assert bad.status_code == 422
     assert {entry["field"] for entry in bad.json()["errors"]} == {"format", "language"}
+
+
+def test_an_arabic_letter_runs_right_to_left_and_keeps_what_was_typed_in_english_left_to_right(
+    draft_url, peru
+):
+    """#21 item 5: the Word letter had no right-to-left paragraph at all, and the PDF's
+    `dir="auto"` is not read by WeasyPrint (an English paragraph of an Arabic letter ended with its
+    full stop on the left). Each paragraph now says its direction, by its first strong character."""
+    client, url = draft_url
+    patch(client, url, COMPLETION)
+    body = client.get(url + "/document?format=docx&language=ar").content
+    directions = {
+        paragraph.text: paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("w:bidi")) is not None
+        for paragraph in Document(io.BytesIO(body)).paragraphs
+        if paragraph.text.strip()
+    }
+    with translation.override("ar"):
+        heading = translation.gettext("Summary of the facts")
+    assert directions[heading] is True
+    assert directions[BANK_RECORDS["facts"]] is False
+    draft = Draft.objects.get(pk=int(url.rsplit("/", 1)[1]))
+    with translation.override("ar"):
+        html = documents.letter_html(documents.letter(peru.officer, draft, "ar"))
+    assert f'<p dir="ltr">{BANK_RECORDS["facts"]}</p>' in html.replace("&#x27;", "'")
+    assert '<html lang="ar" dir="rtl">' in html and '<p dir="rtl">' in html
