@@ -31,6 +31,7 @@ from comity.network.choices import ASSET_MEASURES, PROCEEDING_COMPETENCE, Compet
 from comity.network.filters import DirectoryFilterSet
 from comity.network.models import (
     ALERT_OUTCOME_STATUSES,
+    STALE_AFTER,
     ActionItem,
     Alert,
     AlertAsset,
@@ -275,6 +276,39 @@ class AlertFigures:
     acknowledged_within: list[tuple[str, int]]
     median_hours_to_acknowledgement: float | None
     median_hours_to_outcome: float | None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """A State's entries in the directory: how many, and how many not confirmed for 13 months."""
+
+    country: str
+    entries: int
+    stale: int
+
+    @property
+    def share_stale(self) -> float:
+        return self.stale / self.entries
+
+
+def directory_freshness(user: User, today: datetime.date | None = None) -> list[Freshness]:
+    """Directory freshness by State (#22 item 8), the stalest share first: what a network's
+    members can rely on, and whose entries to chase. One query; members only (none to others)."""
+    today = today or timezone.localdate()
+    rows = (
+        directory_visible_to(user)
+        .order_by()
+        .values("authority__country")
+        .annotate(
+            entries=Count("pk"),
+            stale=Count(
+                "pk",
+                filter=Q(last_confirmed_on__isnull=True) | Q(last_confirmed_on__lt=today - STALE_AFTER),
+            ),
+        )
+    )
+    found = [Freshness(row["authority__country"], row["entries"], row["stale"]) for row in rows]
+    return sorted(found, key=lambda f: (-f.share_stale, f.country))
 
 
 def alert_figures(user: User) -> AlertFigures:

@@ -253,13 +253,18 @@ def barrier_statistics(request: AuthedRequest) -> dict[str, Any]:
 @router.get(
     "/network",
     summary="The network's figures for your authority: urgent freezing alerts by time to acknowledgement and "
-    "outcome; consultations by time to first answer and share converted into requests",
+    "outcome; consultations by time to first answer and share converted into requests; the directory's "
+    "freshness by State (entries, and those not confirmed for 13 months), the stalest first",
 )
 def network_statistics(request: AuthedRequest) -> dict[str, Any]:
     network_selectors.require_member(request.user)
     return {
         "alerts": alert_figures_json(network_selectors.alert_figures(request.user)),
         "consultations": consultation_figures_json(network_selectors.consultation_figures(request.user)),
+        "directory": [
+            {"country": f.country, "entries": f.entries, "stale": f.stale}
+            for f in network_selectors.directory_freshness(request.user)
+        ],
     }
 
 

@@ -612,6 +612,7 @@ def network_statistics_page(request: AuthedRequest) -> HttpResponse:
             "answered_chart": charts.bar_chart(
                 [(str(ANSWERED_WITHIN[code]), n) for code, n in consultations.answered_within]
             ),
+            "freshness": network_selectors.directory_freshness(request.user),
         },
     )
 

@@ -157,3 +157,24 @@ def test_an_entry_not_confirmed_for_13_months_is_stale_until_confirmed(peru, swi
     services.directory_entry_confirm(actor=editor(switzerland), entry=made)
     assert client.get("/api/v1/network/directory?country=CH").json()["items"][0]["stale"] is False
     assert DirectoryChange.objects.filter(entry=made).first().what == "confirm"
+
+
+def test_the_figures_give_the_directorys_freshness_by_state_the_stalest_first(peru, switzerland, nigeria):
+    hub(peru, switzerland, nigeria)
+    today = datetime.date.today()
+    entry(peru)  # confirmed today
+    entry(switzerland, confirmed_on=today - datetime.timedelta(days=397))  # 13 months and a day
+    entry(nigeria, confirmed_on=today - datetime.timedelta(days=396))  # 13 months: not stale yet
+
+    figures = bearer(peru.officer).get("/api/v1/statistics/network").json()["directory"]
+    assert figures == [
+        {"country": "CH", "entries": 1, "stale": 1},
+        {"country": "NG", "entries": 1, "stale": 0},
+        {"country": "PE", "entries": 1, "stale": 0},
+    ]
+    page = Client()
+    page.force_login(peru.officer)
+    html = page.get("/statistics/network/").content.decode()
+    table = html[html.index('id="directory-freshness"') :]
+    assert table.index("Switzerland") < table.index("Nigeria") < table.index("Peru")
+    assert "100 %" in table
