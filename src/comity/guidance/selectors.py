@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import ngettext
@@ -211,6 +211,9 @@ def offences_document(country: str, found: Iterable[NationalOffence]) -> dict[st
 MAX_QUERY = 200
 # What a list of documents never loads: the files and their extracted text.
 HEAVY = ("content", "text")
+# Dated documents newest first, undated ones after them on both databases (PostgreSQL would put
+# NULL first in a descending order, SQLite last).
+NEWEST_FIRST = F("issued_on").desc(nulls_last=True)
 
 
 def documents_visible_to(user: User) -> "QuerySet[LibraryDocument]":
@@ -263,7 +266,7 @@ def library_search(
         found = found.filter(tagged_with(measure))
     searched = matching(found, q)
     if searched is found:
-        return found.order_by("country", "-issued_on", "title", "id")
+        return found.order_by("country", NEWEST_FIRST, "title", "id")
     return searched.order_by("-score", "title", "id")
 
 
@@ -295,5 +298,5 @@ def library_document_for_edit(user: User, pk: int) -> LibraryDocument:
 def library_of(user: User, country: str) -> list[LibraryDocument]:
     """A State's documents, for its profile page (each measure's section lists those tagged with it)."""
     return list(
-        documents_visible_to(user).defer(*HEAVY).filter(country=country).order_by("-issued_on", "title", "id")
+        documents_visible_to(user).defer(*HEAVY).filter(country=country).order_by(NEWEST_FIRST, "title", "id")
     )
