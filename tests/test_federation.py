@@ -2,9 +2,15 @@
 
 import json
 import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
 
 from comity.federation.keys import fingerprint
-from tests.servers import run_comity
+from tests.servers import COMITY, free_port, run_comity, wait_until_served
 
 
 def test_a_deployment_keeps_its_keys_in_the_folder_of_its_sqlite_file(tmp_path, database_url):
@@ -19,3 +25,133 @@ def test_a_deployment_keeps_its_keys_in_the_folder_of_its_sqlite_file(tmp_path, 
     assert (tmp_path / "federation" / "encryption.pem").exists()
     document = json.loads(run_comity(env, "federation", "key").stdout)
     assert printed.stdout.strip() == f"Fingerprint: {fingerprint(document)}"
+
+
+BODY = {
+    "type": "mla",
+    "legal_basis": "uncac",
+    "proceeding": "criminal",
+    "reference": "PE-2026-501",
+    "summary": "Bank records of a company suspected of laundering bribes.",
+    "sent_on": "2026-12-05",
+}
+QUEUE = """
+import json, sys
+from comity.accounts.models import Authority
+from comity.federation import services
+from comity.federation.models import PeerAuthority
+link = PeerAuthority.objects.get(remote_id={remote})
+message = services.message_queue(
+    actor=None, kind="request.new", sender=Authority.objects.get(pk={sender}), recipient=link.authority,
+    body=json.loads({body!r}),
+)
+print(message.message_id)
+"""
+RECEIVED = """
+import json
+from comity.federation.models import Message
+print(json.dumps([[str(m.message_id), m.body["reference"], m.peer.name] for m in Message.objects.filter(direction="in").order_by("pk")]))
+"""
+
+
+class Deployment:
+    """One Comity deployment run as an operator runs it: its own database, data folder and port."""
+
+    def __init__(self, tmp_path: Path, database_url: str, name: str, country: str, authority: str) -> None:
+        self.name, self.port = name, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        data = tmp_path / name
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("COMITY_")} | {
+            "DATABASE_URL": database_url,
+            "COMITY_VAR_DIR": str(data),
+            "COMITY_DATA_DIR": str(data),
+            "COMITY_MFA_REQUIRED_ROLES": "",
+            "COMITY_JOB_LEASE_SECONDS": "2",  # the worker's sweeps, the outbox among them, every second
+        }
+        self.server: subprocess.Popen | None = None
+        self.run("migrate", "--no-input")
+        self.authority = int(
+            self.run(
+                "authority", "add", "--country", country, "--kind", "central-authority", "--name", authority
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        self.run("federation", "init", "--name", name, "--url", self.url)
+        self.key_file = tmp_path / f"{name}.json"
+        self.key_file.write_text(self.run("federation", "key").stdout)
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return run_comity(self.env, *args, check=check)
+
+    def queue(self, peer: "Deployment") -> str:
+        script = QUEUE.format(remote=peer.authority, sender=self.authority, body=json.dumps(BODY))
+        return self.run("shell", "-c", script).stdout.strip().splitlines()[-1]
+
+    def received(self) -> list[list[str]]:
+        return json.loads(self.run("shell", "-c", RECEIVED).stdout.strip().splitlines()[-1])
+
+    def start(self) -> None:
+        self.server = subprocess.Popen(
+            [COMITY, "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until_served(self.server, f"{self.url}/healthz", seconds=60)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.send_signal(signal.SIGTERM)
+            self.server.wait(timeout=30)
+            self.server = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(tmp_path, new_database):
+    a = Deployment(tmp_path, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
+    b = Deployment(tmp_path, new_database(), "ch.comity.test", "CH", "Federal Office of Justice")
+    assert not (tmp_path / "pe.comity.test" / "federation" / "signing.pem").samefile(
+        tmp_path / "ch.comity.test" / "federation" / "signing.pem"
+    )
+    a.run("federation", "trust", str(b.key_file))
+    b.run("federation", "trust", str(a.key_file))
+    try:
+        # B is down: the message waits in A's outbox
+        first = a.queue(b)
+        assert a.run("federation", "send").stdout.strip() == "0 settled, 1 waiting."
+        # B is back: delivered once, and never again
+        b.start()
+        assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
+        assert b.received() == [[first, "PE-2026-501", "pe.comity.test"]]
+        assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+        # the same package carried as a file changes nothing: the same receipt, no second message
+        package = tmp_path / "first.jose"
+        a.run("federation", "export", first, "--output", str(package))
+        assert b.run("federation", "import", str(package)).stdout.strip() == "DELIVERY"
+        assert len(b.received()) == 1
+        # a new message by file only: B has it; A's later post gets B's receipt and settles it
+        second = a.queue(b)
+        a.run("federation", "export", second, "--output", str(tmp_path / "second.jose"))
+        assert b.run("federation", "import", str(tmp_path / "second.jose")).stdout.strip() == "DELIVERY"
+        assert [row[0] for row in b.received()] == [first, second]
+        assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
+        # a package changed on its way is refused, and B records nothing
+        tampered = tmp_path / "tampered.jose"
+        text = (tmp_path / "second.jose").read_text()
+        middle = len(text) // 2
+        tampered.write_text(text[:middle] + ("A" if text[middle] != "A" else "B") + text[middle + 1 :])
+        refused = b.run("federation", "import", str(tampered), check=False)
+        assert refused.returncode != 0 and "Refused: malformed" in refused.stderr
+        assert len(b.received()) == 2
+        # A's worker delivers on its own
+        a.start()
+        third = a.queue(b)
+        deadline = time.monotonic() + 90
+        while len(b.received()) < 3 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert [row[0] for row in b.received()] == [first, second, third]
+        assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+    finally:
+        a.stop()
+        b.stop()

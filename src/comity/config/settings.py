@@ -301,6 +301,7 @@ COMITY_WORKER_SWEEPS = [
     "comity.core.jobs.reclaim_abandoned",
     "comity.network.services.alerts_escalate",
     "comity.network.services.action_items_remind",
+    "comity.federation.services.outbox_deliver",
 ]
 # An urgent freezing alert not acknowledged within this many hours is escalated (#22 item 6).
 COMITY_ALERT_ACK_HOURS = float(os.environ.get("COMITY_ALERT_ACK_HOURS", "2"))

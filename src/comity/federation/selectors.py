@@ -1,13 +1,15 @@
 """Reads of the federation: this deployment's key document and its peers."""
 
+import uuid
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from comity.accounts.selectors import party_authorities
 from comity.federation import keys
+from comity.federation.choices import MessageDirection, MessageState
 from comity.federation.keys import KEY_DOCUMENT_FORMAT
-from comity.federation.models import Deployment, Peer, PeerKey
+from comity.federation.models import Deployment, Message, Peer, PeerKey
 
 
 def deployment() -> Deployment | None:
@@ -48,3 +50,20 @@ def peers() -> QuerySet[Peer]:
 
 def peer_key(kid: str) -> PeerKey | None:
     return PeerKey.objects.select_related("peer").filter(kid=kid).first()
+
+
+def outbox_waiting() -> QuerySet[Message]:
+    return Message.objects.filter(direction=MessageDirection.OUTBOUND, state=MessageState.QUEUED)
+
+
+def outbound_message(message_id: str) -> Message | None:
+    """An outbound message by its id (operators' command line), or None."""
+    try:
+        parsed = uuid.UUID(message_id)
+    except ValueError:
+        return None
+    return (
+        Message.objects.select_related("peer")
+        .filter(direction=MessageDirection.OUTBOUND, message_id=parsed)
+        .first()
+    )

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -18,7 +19,7 @@ def _problems(error: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "Federation between Comity deployments (ADR 11): init, key, trust FILE, peers."
+    help = "Federation between Comity deployments (ADR 11): init, key, trust FILE, peers, send, export, import, rotate."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -34,13 +35,22 @@ class Command(BaseCommand):
         trust.add_argument("file", type=Path)
         actions.add_parser("peers", help="List the trusted peers.")
         actions.add_parser(
+            "send", help="Deliver every queued outbound message now, once (the worker does it continuously)."
+        )
+        export = actions.add_parser("export", help="Write an outbound message's sealed package to a file.")
+        export.add_argument("message_id")
+        export.add_argument("--output", required=True, type=Path)
+        load = actions.add_parser("import", help="Receive a package from a file, as the inbox would.")
+        load.add_argument("file", type=Path)
+        load.add_argument("--receipt", type=Path, help="Write the signed receipt to this file")
+        actions.add_parser(
             "rotate", help="Make new keys; the old ones are kept, retired, for packages sealed before."
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             getattr(self, f"_{action}")(**options)
-        except KeysMissing as error:
+        except (KeysMissing, services.NotFederated) as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
             raise CommandError(_problems(error)) from error
@@ -98,3 +108,37 @@ class Command(BaseCommand):
         assert document is not None
         self.stderr.write("New keys made; give peers the new key document (`comity federation key`).")
         self.stdout.write(f"Fingerprint: {fingerprint(document)}")
+
+    def _send(self, **options: Any) -> None:
+        settled = services.outbox_deliver(due_only=False)
+        waiting = selectors.outbox_waiting().count()
+        self.stdout.write(f"{settled} settled, {waiting} waiting.")
+
+    def _export(self, message_id: str, output: Path, **options: Any) -> None:
+        message = selectors.outbound_message(message_id)
+        if message is None:
+            raise CommandError(f"No outbound message {message_id} here.")
+        try:
+            with output.open("x", encoding="ascii") as handle:
+                handle.write(message.package)
+        except FileExistsError as error:
+            raise CommandError(f"{output} exists: give a new file name.") from error
+        self.stdout.write(f"Package of {message.message_id} for {message.peer.name} written to {output}.")
+
+    def _import(self, file: Path, receipt: Path | None, **options: Any) -> None:
+        if selectors.deployment() is None:
+            raise CommandError(
+                "This deployment has no federation identity: run `comity federation init` first."
+            )
+        limit = settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES
+        try:
+            with file.open("rb") as handle:
+                package = handle.read(limit + 1)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
+        answer = services.inbox_receive(package.strip(), too_large=len(package) > limit)
+        if receipt is not None:
+            receipt.write_text(answer.receipt + "\n", encoding="ascii")
+        if not answer.accepted:
+            raise CommandError(f"Refused: {answer.reason}")
+        self.stdout.write("DELIVERY")
