@@ -204,8 +204,9 @@ def compare(request: AuthedRequest) -> HttpResponse:
     profiles = list(selectors.profiles_visible_to(request.user))
     result = None
     problem = ""
-    if countries:
-        if not 2 <= len(countries) <= 3 or len(set(countries)) != len(countries):
+    # One State is how a profile's "Compare with other States" link starts the form: no problem yet.
+    if len(countries) > 1:
+        if not len(countries) <= 3 or len(set(countries)) != len(countries):
             problem = _("Choose two or three different States.")
         else:
             result = selectors.comparison(request.user, countries, measure or None)

@@ -76,7 +76,14 @@ def test_the_comparison_marks_the_rows_that_differ(profiles, nigeria):
         "The link to the offence": True,
     }
     assert "Not asked for" in html and "Demonstration data, not legal guidance." in html
-    assert client.get("/guidance/compare/?countries=CH").status_code == 422
+    # A profile's "Compare with other States" link names its own State: the form, that State chosen.
+    link = client.get("/guidance/CH/").content.decode().split('href="/guidance/compare/?', 1)[1].split('"')[0]
+    started = client.get("/guidance/compare/?" + link.replace("&amp;", "&"))
+    assert (
+        started.status_code == 200 and "Choose two or three different States." not in started.content.decode()
+    )
+    assert '<option value="CH" selected>' in started.content.decode()
+    assert client.get("/guidance/compare/?countries=CH&countries=CH").status_code == 422
     assert client.get("/guidance/compare/?countries=CH&countries=NG").status_code == 404
 
 
