@@ -22,10 +22,10 @@
 
   async function rootFromProof(index, size, leaf, proof) {
     // RFC 9162 §2.1.3.2, with numbers small enough for JavaScript integers.
-    if (index >= size) throw new Error("index beyond tree size");
+    if (index >= size) throw new Error(button.dataset.badProof);
     let fn = index, sn = size - 1, r = leaf;
     for (const p of proof) {
-      if (sn === 0) throw new Error("proof too long");
+      if (sn === 0) throw new Error(button.dataset.badProof);
       if ((fn & 1) === 1 || fn === sn) {
         r = await nodeHash(p, r);
         while ((fn & 1) === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
@@ -34,13 +34,13 @@
       }
       fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
     }
-    if (sn !== 0) throw new Error("proof too short");
+    if (sn !== 0) throw new Error(button.dataset.badProof);
     return r;
   }
 
   async function getJSON(path) {
     const response = await fetch(api + path, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(path + ": " + response.status);
+    if (!response.ok) throw new Error(button.dataset.unreachable + " (HTTP " + response.status + ")");
     return response.json();
   }
 
