@@ -672,21 +672,8 @@ def download_attachment(
     return attachment_response(attachment)
 
 
-CONTACT_FIELDS = (
-    "name",
-    "function",
-    "languages",
-    "phone",
-    "email",
-    "mailbox",
-    "time_zone",
-    "working_hours",
-    "urgent",
-)
-
-
 def contact_out(contact: ContactPerson) -> dict[str, Any]:
-    return {"id": contact.pk, **{name: getattr(contact, name) for name in CONTACT_FIELDS}}
+    return {"id": contact.pk, **{name: getattr(contact, name) for name in services.CONTACT_FIELDS}}
 
 
 def authority_out(entry: DirectoryEntry) -> dict[str, Any]:
@@ -699,21 +686,7 @@ def entry_out(entry: DirectoryEntry, stale: bool) -> dict[str, Any]:
         "id": entry.pk,
         "authority": authority_out(entry),
         "country": entry.authority.country,
-        **{
-            name: getattr(entry, name)
-            for name in (
-                "competences",
-                "languages",
-                "channels",
-                "encryption_required",
-                "signature_required",
-                "uncac_accepted",
-                "urgent_procedure",
-                "affiliations",
-                "links",
-                "last_confirmed_on",
-            )
-        },
+        **{name: getattr(entry, name) for name in (*services.ENTRY_FIELDS, "last_confirmed_on")},
         "stale": stale,
         "contacts": [contact_out(c) for c in entry.contacts.all()],
     }

@@ -1417,6 +1417,19 @@ CONTACT_FIELDS = (
 )
 
 
+def _record_change(
+    entry: DirectoryEntry,
+    actor: User | None,
+    kind: DirectoryChangeKind,
+    changes: dict[str, Any],
+    action: AuditAction,
+    fields: list[str] | None = None,
+) -> None:
+    """The entry's history row of a change and its audit entry (the fields changed, not their values)."""
+    DirectoryChange.objects.create(entry=entry, changed_by=actor, what=kind, changes=changes)
+    audit(actor=actor, action=action, obj=entry, fields=fields if fields is not None else list(changes))
+
+
 def _require_editor(actor: User | None, authority_id: int) -> None:
     """Only the authority's own directory editors change its entry (None: the command line, the
     demo)."""
@@ -1533,14 +1546,8 @@ def directory_entry_save(
     entry.last_confirmed_on = confirmed_on or timezone.localdate()
     entry.full_clean()
     entry.save()
-    changes = _diff(before, after)
-    DirectoryChange.objects.create(
-        entry=entry,
-        changed_by=actor,
-        what=DirectoryChangeKind.CREATE if created else DirectoryChangeKind.UPDATE,
-        changes=changes,
-    )
-    audit(actor=actor, action=AuditAction.DIRECTORY_UPDATE, obj=entry, fields=list(changes))
+    kind = DirectoryChangeKind.CREATE if created else DirectoryChangeKind.UPDATE
+    _record_change(entry, actor, kind, _diff(before, after), AuditAction.DIRECTORY_UPDATE)
     return entry
 
 
@@ -1551,15 +1558,10 @@ def directory_entry_confirm(*, actor: User | None, entry: DirectoryEntry) -> Dir
     before = entry.last_confirmed_on
     entry.last_confirmed_on = timezone.localdate()
     entry.save(update_fields=["last_confirmed_on", "updated_at"])
-    DirectoryChange.objects.create(
-        entry=entry,
-        changed_by=actor,
-        what=DirectoryChangeKind.CONFIRM,
-        changes={
-            "last_confirmed_on": [before.isoformat() if before else None, entry.last_confirmed_on.isoformat()]
-        },
-    )
-    audit(actor=actor, action=AuditAction.DIRECTORY_CONFIRM, obj=entry, fields=["last_confirmed_on"])
+    changes = {
+        "last_confirmed_on": [before.isoformat() if before else None, entry.last_confirmed_on.isoformat()]
+    }
+    _record_change(entry, actor, DirectoryChangeKind.CONFIRM, changes, AuditAction.DIRECTORY_CONFIRM)
     return entry
 
 
@@ -1624,14 +1626,8 @@ def contact_save(
         setattr(contact, key, value)
     contact.full_clean()
     contact.save()
-    changes = _diff(before, after)
-    DirectoryChange.objects.create(
-        entry=entry,
-        changed_by=actor,
-        what=DirectoryChangeKind.CONTACT_ADD if created else DirectoryChangeKind.CONTACT_CHANGE,
-        changes=changes,
-    )
-    audit(actor=actor, action=AuditAction.DIRECTORY_CONTACT, obj=entry, fields=list(changes))
+    kind = DirectoryChangeKind.CONTACT_ADD if created else DirectoryChangeKind.CONTACT_CHANGE
+    _record_change(entry, actor, kind, _diff(before, after), AuditAction.DIRECTORY_CONTACT)
     return contact
 
 
@@ -1641,13 +1637,10 @@ def contact_remove(*, actor: User | None, contact: ContactPerson) -> None:
     _require_editor(actor, entry.authority_id)
     before = _values(contact, CONTACT_FIELDS)
     contact.delete()
-    DirectoryChange.objects.create(
-        entry=entry,
-        changed_by=actor,
-        what=DirectoryChangeKind.CONTACT_REMOVE,
-        changes={name: [value, None] for name, value in before.items()},
+    changes = {name: [value, None] for name, value in before.items()}
+    _record_change(
+        entry, actor, DirectoryChangeKind.CONTACT_REMOVE, changes, AuditAction.DIRECTORY_CONTACT, ["contacts"]
     )
-    audit(actor=actor, action=AuditAction.DIRECTORY_CONTACT, obj=entry, fields=["contacts"])
 
 
 def _users_with(codename: str, authority_ids: Iterable[int] | None = None) -> "list[User]":
