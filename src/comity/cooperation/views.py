@@ -35,6 +35,7 @@ from comity.core import jobs
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
+from comity.core.pagination import query_without
 from comity.core.policy import may_write
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
 from comity.core.views import import_job_or_404, import_job_page
@@ -79,13 +80,12 @@ def request_list(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             # Said here, not as a session message, which htmx's rows would leave to the next page.
             page_error = " ".join(error.messages)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    query = query_without(request, "cursor")
     context = {
         "filterset": filterset,
         "page": page,
         "page_error": page_error,
-        "query": query.urlencode(),
+        "query": query,
         "sorts": SORTS,
         "first_page": not request.GET.get("cursor"),
     }
@@ -420,12 +420,11 @@ def access_log(request: AuthedRequest) -> HttpResponse:
             page = selectors.access_page(request.user, filterset.qs, cursor=request.GET.get("cursor"))
         except ValidationError as error:
             page_error = " ".join(error.messages)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    query = query_without(request, "cursor")
     return render(
         request,
         "cooperation/access_log.html",
-        {"filterset": filterset, "page": page, "page_error": page_error, "query": query.urlencode()},
+        {"filterset": filterset, "page": page, "page_error": page_error, "query": query},
     )
 
 

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page as NumberedPage
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 T = TypeVar("T")
@@ -78,3 +81,18 @@ def keyset_page(
         return Page(rows, None)
     last = rows[size - 1]
     return Page(rows[:size], _encode(last[key], last["pk"]))
+
+
+def query_without(request: HttpRequest, name: str) -> str:
+    """The page's query string without `name` (its page or cursor): the filters a pager's links keep."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def numbered_page(request: HttpRequest, rows: QuerySet[Any], size: int) -> dict[str, Any]:
+    """Page `?page=N` of `rows` (out of range or not a number: the last or the first page) and the
+    query its links keep, as the shared _pager.html reads them. For short lists; long ones use
+    keyset_page."""
+    page: NumberedPage = Paginator(rows, size).get_page(request.GET.get("page"))
+    return {"page": page, "query": query_without(request, "page")}

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from comity.accounts.http import AuthedRequest, case_reader_required
 from comity.core.forms import add_service_errors
 from comity.core.http import download_response
+from comity.core.pagination import numbered_page, query_without
 from comity.guidance import selectors, services
 from comity.guidance.assessment import NOTICE, case_from
 from comity.guidance.choices import ConductElement, EawCategory, GeneralRequirement, SectionPart
@@ -329,7 +329,7 @@ def library_search(request: AuthedRequest) -> HttpResponse:
     """The library searched: best matches first when words are given, twenty a page; htmx gets the
     results alone, as the words are typed."""
     form = LibrarySearchForm(request.GET or None, countries=country_choices())
-    page = None
+    pager: dict[str, Any] = {"page": None, "query": query_without(request, "page")}
     if form.is_valid() or not request.GET:
         given = form.cleaned_data if request.GET else {}
         try:
@@ -344,14 +344,11 @@ def library_search(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             form.show_errors(error)
         else:
-            page = Paginator(found, LIBRARY_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+            pager = numbered_page(request, found, LIBRARY_PAGE)
     own = request.user.authority.country if request.user.authority else ""
     context = {
         "form": form,
-        "page": page,
-        "query": query.urlencode(),
+        **pager,
         "measure_labels": MEASURE_LABELS,
         "adds": selectors.edits_profile_of(request.user, own),
         "searched": bool(request.GET.get("q", "").strip()),

@@ -15,8 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -35,6 +33,7 @@ from comity.cooperation.selectors import requests_visible_to
 from comity.core.forms import add_service_errors
 from comity.core.http import address_form_token, form_token_redirect, submit_form_once
 from comity.core.models import AccessEntry
+from comity.core.pagination import numbered_page
 from comity.core.policy import may_write, require_reader, visible_or_404
 from comity.network import selectors, services
 from comity.network.forms import (
@@ -68,17 +67,6 @@ from comity.reference.choices import AlertStatus, Measure, Offence
 PAGE_SIZE = 50
 
 
-def _page(request: AuthedRequest, rows: QuerySet[Any]) -> Page:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _page_context(request: AuthedRequest, page: Page) -> dict[str, Any]:
-    """What network/_pager.html needs: the page, and the query its links keep (filters)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "query": query.urlencode()}
-
-
 def _member(request: AuthedRequest) -> None:
     selectors.require_member(request.user)
 
@@ -96,13 +84,12 @@ def directory(request: AuthedRequest) -> HttpResponse:
     entries = (filterset.qs if filterset.is_valid() else filterset.qs.none()).order_by(
         "authority__country", "authority__name", "pk"
     )
-    page = _page(request, entries)
     return render(
         request,
         "network/directory.html",
         {
             "filterset": filterset,
-            **_page_context(request, page),
+            **numbered_page(request, entries, PAGE_SIZE),
             "today": timezone.localdate(),
             "own_entry": selectors.edits_directory_of(request.user, request.user.authority_id or 0),
         },
@@ -248,10 +235,10 @@ def memberships(request: AuthedRequest) -> HttpResponse:
 
 
 def _memberships_context(request: AuthedRequest, rows: Any, ask: forms.Form | None) -> dict[str, Any]:
-    page = _page(request, rows)
+    pager = numbered_page(request, rows, PAGE_SIZE)
     return {
-        "memberships": page,
-        **_page_context(request, page),
+        "memberships": pager["page"],
+        **pager,
         "administers": selectors.administers(request.user),
         "ask": ask,
         "decision": DecisionForm(),
@@ -325,11 +312,11 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
         direction=direction if direction in ("sent", "received") else "",
         status=status if status in AlertStatus.values else "",
     )
-    page = _page(request, alerts)
+    pager = numbered_page(request, alerts, PAGE_SIZE)
     return render(
         request,
         "network/alert_list.html",
-        {"alerts": page, "direction": direction, "now": timezone.now(), **_page_context(request, page)},
+        {"alerts": pager["page"], "direction": direction, "now": timezone.now(), **pager},
     )
 
 
@@ -486,11 +473,11 @@ def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 def meeting_list(request: AuthedRequest) -> HttpResponse:
     selectors.require_member(request.user)
     upcoming = request.GET.get("upcoming") == "1"
-    page = _page(request, selectors.meeting_list(request.user, upcoming=upcoming))
+    pager = numbered_page(request, selectors.meeting_list(request.user, upcoming=upcoming), PAGE_SIZE)
     return render(
         request,
         "network/meeting_list.html",
-        {"meetings": page, "upcoming": upcoming, **_page_context(request, page)},
+        {"meetings": pager["page"], "upcoming": upcoming, **pager},
     )
 
 
