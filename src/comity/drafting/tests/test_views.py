@@ -87,3 +87,16 @@ def test_a_consultation_page_leads_to_a_draft_started_from_it(peru, switzerland)
     )
     assert made.status_code == 302
     assert Draft.objects.get().facts == opening(switzerland)["summary"]
+
+
+def test_the_drafts_heading_is_one_sentence_in_each_language(draft, peru):
+    """The heading's colon is part of its translation: French puts a space before it, Chinese uses
+    its own full-width colon."""
+    peru.officer.language = "fr"
+    peru.officer.save(update_fields=["language"])
+    heading = logged_in(peru.officer).get(f"/drafts/{draft.pk}/measures/").content.decode()
+    assert f"<h1>Projet {draft.pk}\u00a0: " in heading
+    peru.officer.language = "zh-hans"
+    peru.officer.save(update_fields=["language"])
+    heading = logged_in(peru.officer).get(f"/drafts/{draft.pk}/measures/").content.decode()
+    assert f"<h1>草稿{draft.pk}：" in heading
