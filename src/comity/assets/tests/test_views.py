@@ -107,6 +107,34 @@ def test_a_bad_step_is_shown_on_its_field_and_nothing_is_written(case, switzerla
     assert AssetStep.objects.count() == 1
 
 
+def test_a_freezing_after_the_confiscation_is_refused_on_the_page_too(case, switzerland):
+    """The step order rules hold on the page as in the API (#18 item 5): a freezing dated on or
+    after the asset's confiscation was recorded and its badge stayed 'Confiscated'."""
+    asset = case.assets.get()
+    services.step_record(
+        actor=switzerland.officer,
+        asset=asset,
+        kind="confiscated",
+        on=asset.identified_on,
+        amount=1000,
+        currency="CHF",
+        proceeding="criminal",
+    )
+    client = _login(switzerland.officer)
+    response = client.post(
+        f"/asset-cases/{case.pk}/step/{asset.pk}/",
+        {"kind": "frozen", "on": asset.identified_on.isoformat(), "amount": "1000", "currency": "CHF"},
+    )
+    assert response.status_code == 422
+    assert (
+        f"A freezing cannot follow the confiscation ({asset.identified_on.isoformat()})"
+        in response.content.decode()
+    )
+    assert AssetStep.objects.filter(asset=asset).count() == 2
+    asset.refresh_from_db()
+    assert asset.status == "confiscated"
+
+
 def test_an_asset_with_a_malformed_iban_is_refused_on_the_page(case, peru):
     response = _login(peru.officer).post(
         f"/asset-cases/{case.pk}/asset/",
