@@ -29,6 +29,7 @@ from comity.cooperation.models import (
 )
 from comity.cooperation.selectors import may_see_subject_names
 from comity.cooperation.statemachine import (
+    NEUTRAL_EVENTS,
     EventRow,
     Timeline,
     TransitionError,
@@ -626,8 +627,22 @@ def _corrected_timeline(
     try:
         return replay(corrected([*rows, correction]))
     except TransitionError as error:
+        reason = error.message
+        # A request registered after the fact was created on its first date, so moving that date
+        # earlier needs the creation's date moved first; the generic "before the previous event"
+        # does not say which event stands in the way, nor that it can be corrected too.
+        folded = list(zip(sorted(row[0] for row in rows), corrected(rows), strict=True))
+        created_on = next(day for _pk, (kind, day, _g) in folded if kind == EventKind.CREATED)
+        first = next(
+            (pk for pk, (kind, _day, _g) in folded if kind not in (EventKind.CREATED, *NEUTRAL_EVENTS)), None
+        )
+        if corrects == first and occurred_on < created_on:
+            reason = _(
+                "nothing comes before the request's creation (%(created)s): correct the date of "
+                "“Created” first, then this one."
+            ) % {"created": created_on}
         raise TransitionError(
-            _("With this date the timeline would not hold: %(reason)s") % {"reason": error.message},
+            _("With this date the timeline would not hold: %(reason)s") % {"reason": reason},
             "occurred_on",
         ) from error
 

@@ -535,6 +535,31 @@ def test_a_correction_fixes_a_mistyped_date_and_both_parties_figures(peru, switz
     assert (entry.actor, entry.object_id, entry.fields) == (peru.officer, str(request.pk), ["events"])
 
 
+def test_a_first_date_corrected_to_before_the_creation_says_to_correct_the_creation_first(peru, switzerland):
+    """A request registered with a mistyped sent date was created on that date, so the generic
+    refusal ('before the previous event') left the officer stuck: it names the creation now, and
+    correcting the creation first, then the sent date, works."""
+    client = bearer(peru.officer)
+    created = post(client, BASE, new_request(peru, switzerland, sent_on="2026-02-02")).json()
+    events = {e["kind"]: e["id"] for e in client.get(f"{BASE}/{created['id']}/events").json()}
+    url = f"{BASE}/{created['id']}/events"
+    sent = {"kind": "correction", "corrects": events["sent"], "occurred_on": "2026-01-29", "text": "Mistyped"}
+    refused = post(client, url, sent)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {
+            "field": "occurred_on",
+            "pointer": "#/occurred_on",
+            "detail": "With this date the timeline would not hold: nothing comes before the request's "
+            "creation (2026-02-02): correct the date of “Created” first, then this one.",
+        }
+    ]
+    creation = sent | {"corrects": events["created"], "text": "Registered on the mistyped day"}
+    assert post(client, url, creation).status_code == 201
+    assert post(client, url, sent).status_code == 201
+    assert client.get(f"{BASE}/{created['id']}").json()["sent_on"] == "2026-01-29"
+
+
 def test_a_date_before_1950_is_refused_on_creation_and_as_an_event(peru, switzerland):
     client = bearer(peru.officer)
     response = post(client, BASE, new_request(peru, switzerland, sent_on="0001-01-01"))
