@@ -775,10 +775,13 @@ def bulk_rows(
             done = converted[value] = adapt(value)
         return done
 
+    # A row's values in the columns' order, each its field or else its default, taken by map
+    # (a generator over thirty-odd columns was the largest part of making the rows).
+    names, default_values = [name for name, _d in defaults], [value for _n, value in defaults]
     rows = BulkRows(len(items), [], [], [], [], [])
     for pk, item in zip(ids, items, strict=True):
         fields = item.fields
-        values = [pk, *(fields.get(name, default) for name, default in defaults)]
+        values = [pk, *map(fields.get, names, default_values)]
         for i, name in dated:
             if name in fields and values[i + 1] is not None:
                 values[i + 1] = convert(values[i + 1])
