@@ -91,10 +91,12 @@ def measure(
 def credentials(user: Any) -> tuple[dict[str, str], dict[str, str]]:
     """The headers of `user`'s API token and of a session of theirs (Django set up)."""
     import django.test
+    from django.conf import settings
 
     from comity.accounts.services import token_create
 
     token = token_create(actor=None, user=user)
     client = django.test.Client()
     client.force_login(user)
-    return {"Authorization": f"Bearer {token}"}, {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    session = settings.SESSION_COOKIE_NAME
+    return {"Authorization": f"Bearer {token}"}, {"Cookie": f"{session}={client.cookies[session].value}"}

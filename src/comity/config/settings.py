@@ -1,13 +1,15 @@
 """Comity settings, all driven by the environment so one build serves a laptop and production.
 
 COMITY_SECRET_KEY, COMITY_DEBUG, COMITY_ALLOWED_HOSTS, DATABASE_URL (default: the SQLite file
-var/comity.sqlite3), COMITY_VAR_DIR, COMITY_TARGET_DAYS (JSON: request type -> days),
-COMITY_URGENT_TARGET_DAYS.
+var/comity.sqlite3), COMITY_DATA_DIR (or COMITY_VAR_DIR), COMITY_DEPLOYMENT_NAME,
+COMITY_TARGET_DAYS (JSON: request type -> days), COMITY_URGENT_TARGET_DAYS.
 """
 
 import datetime
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +17,12 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("COMITY_VAR_DIR", Path.cwd() / "var"))
+# The data folder: everything a deployment keeps on disk (its SQLite file by default, uploads and
+# exports, the cache, the secret, ledger and federation keys). Named by COMITY_DATA_DIR (or its
+# older name COMITY_VAR_DIR), else the folder of the SQLite file DATABASE_URL names, else var/:
+# two deployments then run from one checkout with only DATABASE_URL and PORT differing.
+_NAMED_DIR = os.environ.get("COMITY_DATA_DIR") or os.environ.get("COMITY_VAR_DIR")
+VAR_DIR = Path(_NAMED_DIR or Path.cwd() / "var")
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -121,6 +128,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("COMITY_DB_CONN_MAX_AGE", "60")),
     )
 }
+_SQLITE_NAME = DATABASES["default"]["NAME"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else ""
+if not _NAMED_DIR and _SQLITE_NAME and _SQLITE_NAME != ":memory:" and not _SQLITE_NAME.startswith("file:"):
+    VAR_DIR = Path(_SQLITE_NAME).resolve().parent
+COMITY_DATA_DIR = VAR_DIR
+# One browser may hold sessions of two deployments on one host (cookies do not tell ports apart):
+# the session and CSRF cookies carry the deployment's name (COMITY_DEPLOYMENT_NAME, by default its
+# data folder's) and a digest of its data folder, so that one's cookies never replace the other's.
+COMITY_DEPLOYMENT_NAME = os.environ.get("COMITY_DEPLOYMENT_NAME") or VAR_DIR.name
+_COOKIE_TAG = "-".join(
+    (
+        re.sub(r"[^A-Za-z0-9]+", "-", COMITY_DEPLOYMENT_NAME).strip("-")[:40] or "comity",
+        hashlib.sha256(str(VAR_DIR.resolve()).encode()).hexdigest()[:8],
+    )
+)
+SESSION_COOKIE_NAME = f"comity-{_COOKIE_TAG}-session"
+CSRF_COOKIE_NAME = f"comity-{_COOKIE_TAG}-csrf"
 # How long a write waits on SQLite for another to finish before failing with "database is locked".
 # SQLite lets one write at a time: a burst of a small office's users queues behind an import
 # writing its rows, or a command-line load, for tens of seconds. Waiting is better than failing.
@@ -322,13 +345,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(
 # checkpoints, which is also the key's name.
 COMITY_LEDGER_KEY_FILE = Path(os.environ.get("COMITY_LEDGER_KEY_FILE", VAR_DIR / "ledger.key"))
 COMITY_LEDGER_ORIGIN = os.environ.get("COMITY_LEDGER_ORIGIN", "comity.local/returned-assets")
-# Everything a deployment keeps on disk lives under its data folder: by default the folder of its
-# SQLite file, so two deployments run from one checkout with only DATABASE_URL and PORT differing.
-_SQLITE_NAME = DATABASES["default"]["NAME"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else ""
-COMITY_DATA_DIR = Path(
-    os.environ.get("COMITY_DATA_DIR")
-    or (Path(_SQLITE_NAME).resolve().parent if _SQLITE_NAME and _SQLITE_NAME != ":memory:" else VAR_DIR)
-)
 # Federation (#25, ADR 11): this deployment's private keys, in files and never in the database.
 COMITY_FEDERATION_SIGNING_KEY_FILE = Path(
     os.environ.get("COMITY_FEDERATION_SIGNING_KEY_FILE", COMITY_DATA_DIR / "federation" / "signing.pem")
