@@ -29,7 +29,7 @@ def run(script: str, database_url: str) -> dict:
 
 def main() -> None:
     RESULTS.mkdir(exist_ok=True)
-    only = sys.argv[1:] or ["requests", "ledger", "network"]
+    only = sys.argv[1:] or ["requests", "ledger", "network", "federation"]
     # The code measured, which also names the file: runs of one day must not overwrite each other.
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=False

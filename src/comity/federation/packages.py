@@ -153,6 +153,14 @@ def seal(
     return sealed.encode("ascii")
 
 
+def _registry(max_bytes: int) -> jwe.JWERegistry:
+    """Our algorithms only, and ciphertext up to the package's own limit: the library's default cap
+    (64 KB) would refuse a request's package with its attachments."""
+    registry = jwe.JWERegistry(algorithms=ENCRYPTION)
+    registry.max_ciphertext_length = max_bytes
+    return registry
+
+
 def _header(token: bytes | str) -> dict[str, Any]:
     """The protected header of a compact JOSE object, read before any key is chosen."""
     text = token.decode("ascii") if isinstance(token, bytes) else token
@@ -188,7 +196,7 @@ def open_package(
     if key is None:
         raise Refused(Reason.WRONG_RECIPIENT)
     try:
-        plaintext = jwe.decrypt_compact(package, key, algorithms=ENCRYPTION).plaintext
+        plaintext = jwe.decrypt_compact(package, key, registry=_registry(max_bytes)).plaintext
         envelope = json.loads(plaintext or b"")
     except (JoseError, ValueError) as error:
         raise Refused(Reason.MALFORMED) from error

@@ -256,3 +256,28 @@ def test_after_a_rotation_packages_sealed_to_the_old_key_still_open_and_the_old_
     # the receipt is signed with the new key, which the old one does not verify
     with pytest.raises(packages.Refused):
         world.receipt(response)
+
+
+def test_a_package_larger_than_64_kb_opens(world):
+    """A request's package carries its attachments (#25 item 2): the JOSE library's default cap of
+    64 KB of ciphertext refused every package above it as malformed; the inbox's own limit
+    (COMITY_FEDERATION_MAX_PACKAGE_BYTES) is the one that holds."""
+    manifest, parts = world.manifest()
+    scan = Part("attachment-1", "application/pdf", bytes(range(256)) * 4096)  # 1 MB
+    parts = [*parts, scan]
+    manifest = packages.manifest_for(
+        message_id=manifest["message_id"],
+        conversation_id=manifest["conversation_id"],
+        kind="request.new",
+        sender=("ch.comity.test", 7),
+        recipient=("pe.comity.test", world.peru.pk),
+        created_at=timezone.now(),
+        parts=parts,
+    )
+    package = packages.seal(
+        manifest, parts, signing_key=world.peer_signing, recipient_key=world.our_encryption
+    )
+    assert len(package) > 1_000_000
+    response = post(package)
+    assert response.status_code == 200 and world.receipt(response)["evidence"] == "DELIVERY"
+    assert Message.objects.get().kind == "request.new"
