@@ -145,6 +145,14 @@ def test_text_users_typed_is_isolated_from_the_page_around_it(peru, switzerland)
     assert re.search(r'<input type="text" name="requesting_reference" value="[^"]+" dir="auto"', form)
 
 
+def test_the_import_page_isolates_the_authoritys_name_in_its_sentence(peru):
+    """A Latin name in an Arabic sentence (or the reverse) takes the punctuation beside it along."""
+    peru.officer.language = "ar"
+    peru.officer.save(update_fields=["language"])
+    page = logged_in(peru.officer).get("/requests/import/").content.decode()
+    assert f"طلب واحد لـ<bdi>{peru.authority.name}</bdi>، وارد أو صادر" in page
+
+
 def test_htmx_list_answers_only_the_rows(peru, switzerland):
     make_request(peru, switzerland, requesting_reference="PE-HX")
     response = logged_in(peru.officer).get("/requests/?q=PE-HX", HTTP_HX_REQUEST="true")
