@@ -16,9 +16,9 @@ from comity.cooperation.filters import AccessLogFilterSet, RequestFilterSet
 from comity.cooperation.models import Request, RequestBarrier
 from comity.cooperation.schemas import (
     AccessPage,
-    BarrierIn,
     EventIn,
     EventOut,
+    RequestBarrierIn,
     RequestIn,
     RequestOut,
     RequestPage,
@@ -280,7 +280,7 @@ def list_barriers(request: AuthedRequest, request_id: ObjectId) -> list[dict[str
     openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
 )
 def create_barrier(
-    request: AuthedRequest, response: HttpResponse, request_id: ObjectId, payload: BarrierIn
+    request: AuthedRequest, response: HttpResponse, request_id: ObjectId, payload: RequestBarrierIn
 ) -> Status:
     target = selectors.request_for_write(request.user, request_id)
     done = create_once(

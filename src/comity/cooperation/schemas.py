@@ -197,7 +197,7 @@ class AccessPage(Schema):
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
 
-class BarrierIn(Schema):
+class RequestBarrierIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(description="a code of the vocabulary `barriers`")

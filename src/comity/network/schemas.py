@@ -196,7 +196,7 @@ class MessageOut(Schema):
     read_by: list[ReceiptOut] = Field(description="users of the other authorities who have read it")
 
 
-class SubjectOut(Schema):
+class ConsultationSubjectOut(Schema):
     kind: str
     name: str
     identifiers: str
@@ -224,7 +224,7 @@ class ConsultationOut(ConsultationRow):
     proceeding: str | None
     offences: list[str]
     measures: list[str]
-    subjects: list[SubjectOut]
+    subjects: list[ConsultationSubjectOut]
     messages: list[MessageOut]
 
 
@@ -258,7 +258,7 @@ class Link(Schema):
     title: str
 
 
-class EntryOut(Schema):
+class DirectoryEntryOut(Schema):
     id: int
     authority: AuthorityRef
     country: str = Field(description="ISO 3166-1 alpha-2, the authority's")
@@ -277,7 +277,7 @@ class EntryOut(Schema):
 
 
 class DirectoryPage(Schema):
-    items: list[EntryOut]
+    items: list[DirectoryEntryOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
 
