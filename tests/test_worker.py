@@ -231,6 +231,9 @@ def _requests_file(path: Path, rows: int) -> Path:
     return path
 
 
+ROWS_KILLED = 100_000
+
+
 def _kill_worker_once_started(instance: Instance, supervisor: subprocess.Popen, table: str, job: str) -> None:
     instance.wait_for(f"SELECT 1 FROM {table} WHERE id = {job} AND started_at IS NOT NULL")
     os.kill(_child_of(supervisor.pid), signal.SIGKILL)
@@ -242,7 +245,9 @@ def test_a_job_whose_worker_is_killed_fails_and_leaves_no_file(tmp_path, databas
     the user is told to start again; nothing of the import was written. The same for an export."""
     instance = Instance(tmp_path, database_url)
     instance.env["COMITY_JOB_LEASE_SECONDS"] = "2"
-    source = _requests_file(tmp_path / "requests.csv", 10_000)
+    # Enough rows that the import is still running when the kill lands on a loaded machine: the
+    # import of 10,000 rows became quick enough to end before it (the test then saw it done).
+    source = _requests_file(tmp_path / "requests.csv", ROWS_KILLED)
     job = instance.comity(
         "shell",
         "-c",
@@ -270,7 +275,7 @@ def test_a_job_whose_worker_is_killed_fails_and_leaves_no_file(tmp_path, databas
         assert not list((tmp_path / "uploads").iterdir())
 
         instance.comity("import", "requests", str(source), "--authority", "1")
-        assert instance.query("SELECT count(*) FROM cooperation_request") == (10_000,)
+        assert instance.query("SELECT count(*) FROM cooperation_request") == (ROWS_KILLED,)
         export = instance.comity(
             "shell",
             "-c",
