@@ -1,10 +1,12 @@
 """Federation between deployments run as an operator runs them: their own processes and databases."""
 
+import datetime
 import json
 import os
 import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,7 @@ BODY = {
     "type": "mla",
     "legal_basis": "uncac",
     "proceeding": "criminal",
+    "offences": ["uncac-15", "uncac-23"],
     "reference": "PE-2026-501",
     "summary": "Bank records of a company suspected of laundering bribes.",
     "sent_on": "2026-12-05",
@@ -51,6 +54,24 @@ RECEIVED = """
 import json
 from comity.federation.models import Message
 print(json.dumps([[str(m.message_id), m.body["reference"], m.peer.name] for m in Message.objects.filter(direction="in").order_by("pk")]))
+"""
+LINKED = """
+from comity.federation.models import PeerAuthority
+print(PeerAuthority.objects.get(remote_id={remote}).authority_id)
+"""
+INCOMING = """
+import json
+from comity.cooperation.models import Request
+print(json.dumps([
+    [r.requesting_reference, r.requested_authority_id, r.status, sorted(r.offence_rows.values_list("code", flat=True))]
+    for r in Request.objects.filter(requested_authority__external=False, requesting_reference="PE-2026-900")
+]))
+"""
+RECEIPTS = """
+import json
+from comity.cooperation.models import Request
+from comity.federation.selectors import request_receipts
+print(json.dumps([line.text for line in request_receipts(Request.objects.get(pk={pk}))]))
 """
 
 
@@ -81,15 +102,24 @@ class Deployment:
         self.key_file = tmp_path / f"{name}.json"
         self.key_file.write_text(self.run("federation", "key").stdout)
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return run_comity(self.env, *args, check=check)
+    def run(self, *args: str, check: bool = True, stdin: str = "") -> subprocess.CompletedProcess:
+        return run_comity(self.env, *args, check=check, stdin=stdin)
 
-    def queue(self, peer: "Deployment") -> str:
-        script = QUEUE.format(remote=peer.authority, sender=self.authority, body=json.dumps(BODY))
+    def queue(self, peer: "Deployment", reference: str) -> str:
+        body = json.dumps(BODY | {"reference": reference})
+        script = QUEUE.format(remote=peer.authority, sender=self.authority, body=body)
         return self.run("shell", "-c", script).stdout.strip().splitlines()[-1]
 
     def received(self) -> list[list[str]]:
         return json.loads(self.run("shell", "-c", RECEIVED).stdout.strip().splitlines()[-1])
+
+    def incoming(self) -> list[list]:
+        return json.loads(self.run("shell", "-c", INCOMING).stdout.strip().splitlines()[-1])
+
+    def receipts(self, request_id: int) -> list[str]:
+        return json.loads(
+            self.run("shell", "-c", RECEIPTS.format(pk=request_id)).stdout.strip().splitlines()[-1]
+        )
 
     def start(self) -> None:
         self.server = subprocess.Popen(
@@ -118,7 +148,7 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
     b.run("federation", "trust", str(a.key_file))
     try:
         # B is down: the message waits in A's outbox
-        first = a.queue(b)
+        first = a.queue(b, "PE-2026-501")
         assert a.run("federation", "send").stdout.strip() == "0 settled, 1 waiting."
         # B is back: delivered once, and never again
         b.start()
@@ -131,7 +161,7 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         assert b.run("federation", "import", str(package)).stdout.strip() == "DELIVERY"
         assert len(b.received()) == 1
         # a new message by file only: B has it; A's later post gets B's receipt and settles it
-        second = a.queue(b)
+        second = a.queue(b, "PE-2026-502")
         a.run("federation", "export", second, "--output", str(tmp_path / "second.jose"))
         assert b.run("federation", "import", str(tmp_path / "second.jose")).stdout.strip() == "DELIVERY"
         assert [row[0] for row in b.received()] == [first, second]
@@ -146,12 +176,57 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         assert len(b.received()) == 2
         # A's worker delivers on its own
         a.start()
-        third = a.queue(b)
+        third = a.queue(b, "PE-2026-503")
         deadline = time.monotonic() + 90
         while len(b.received()) < 3 and time.monotonic() < deadline:
             time.sleep(1)
         assert [row[0] for row in b.received()] == [first, second, third]
         assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+        # an officer at A registers a request to B's authority over the API: B has it incoming,
+        # with A's reference, and A's request shows B's signed delivery receipt
+        a.run(
+            "user",
+            "add",
+            "pe-officer",
+            "--authority",
+            str(a.authority),
+            "--role",
+            "officer",
+            "--password-stdin",
+            stdin="a long passphrase for the test\n",
+        )
+        token = a.run("token", "add", "pe-officer").stdout.strip().splitlines()[-1]
+        counterpart = int(
+            a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1]
+        )
+        created = urllib.request.urlopen(
+            urllib.request.Request(
+                f"{a.url}/api/v1/requests",
+                data=json.dumps(
+                    {
+                        "type": "mla",
+                        "legal_basis": "uncac",
+                        "proceeding": "criminal",
+                        "offences": ["uncac-15", "uncac-23"],
+                        "measures": ["bank-records"],
+                        "requesting_authority": a.authority,
+                        "requested_authority": counterpart,
+                        "requesting_reference": "PE-2026-900",
+                        "summary": "Bank records of a company suspected of laundering bribes.",
+                        "sent_on": datetime.date.today().isoformat(),
+                    }
+                ).encode(),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                method="POST",
+            ),
+            timeout=60,
+        )
+        request_id = json.load(created)["id"]
+        deadline = time.monotonic() + 90
+        while not b.incoming() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert b.incoming()[-1] == ["PE-2026-900", b.authority, "received", ["uncac-15", "uncac-23"]]
+        assert a.receipts(request_id) == ["Queued for ch.comity.test", "Delivered to ch.comity.test"]
     finally:
         a.stop()
         b.stop()

@@ -45,6 +45,7 @@ from comity.core.errors import FieldErrors
 from comity.core.limits import check_lengths
 from comity.core.policy import require_writer
 from comity.core.services import audit
+from comity.federation import services as federation
 from comity.reference.choices import (
     Barrier,
     LegalBasis,
@@ -390,6 +391,7 @@ def request_create(
     audit(
         actor=actor, action=AuditAction.REQUEST_CREATE, obj=request, fields=[*fields, "subjects", "summary"]
     )
+    federation.request_forward(actor=actor, request=request, offences=offences, measures=measures)
     return request
 
 

@@ -39,6 +39,7 @@ from comity.core.pagination import query_without
 from comity.core.policy import may_write
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
 from comity.core.views import import_job_or_404, import_job_page
+from comity.federation import selectors as federation_selectors
 
 HOME_ROWS = 15
 
@@ -254,6 +255,7 @@ def _detail_context(
         "event_form": event_form,
         "barriers": selectors.barriers_visible(user, item),
         "barrier_form": barrier_form or BarrierForm(),
+        "receipts": federation_selectors.request_receipts(item),
     }
 
 

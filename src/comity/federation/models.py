@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.models import Authority
+from comity.cooperation.models import Request
 from comity.federation.choices import KeyUse, MessageDirection, MessageState, PeerState
 
 
@@ -111,6 +112,16 @@ class Message(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=64, blank=True)
+    # The request the message is about: at the sender, the request it carries or an event of; at
+    # the recipient, the incoming request it was applied as. Its receipts show on that request.
+    request = models.ForeignKey(
+        Request,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="federation_messages",
+        verbose_name=_("request"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -47,6 +47,9 @@ class Reason(models.TextChoices):
     FROM_FUTURE = "from_future"
     REPLAY = "replay"
     SCHEMA = "schema"
+    # The content fits the schema but not the recipient's rules (an offence code it does not
+    # know, a date its state machine refuses): nothing is applied.
+    UNACCEPTABLE = "unacceptable"
 
 
 class Evidence(models.TextChoices):

@@ -94,12 +94,14 @@ class RequestNewBody(Strict):
     type: Code
     legal_basis: Code
     proceeding: Code
+    offences: list[Code] = Field(min_length=1, max_length=100)
+    measures: list[Code] = Field(default_factory=list, max_length=100)
     reference: Annotated[str, StringConstraints(max_length=100)]
     summary: Annotated[str, StringConstraints(max_length=10_000)] = ""
     urgent: bool = False
     urgency_reason: Annotated[str, StringConstraints(max_length=500)] = ""
     confidential: bool = False
-    sent_on: Day
+    sent_on: Day | None = None
 
 
 class RequestEventBody(Strict):

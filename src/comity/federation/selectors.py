@@ -1,15 +1,18 @@
 """Reads of the federation: this deployment's key document and its peers."""
 
+import datetime
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from comity.accounts.selectors import party_authorities
+from comity.cooperation.models import Request
 from comity.federation import keys
-from comity.federation.choices import MessageDirection, MessageState
+from comity.federation.choices import REASON_TEXTS, RECEIPT_TEXTS, MessageDirection, MessageState
 from comity.federation.keys import KEY_DOCUMENT_FORMAT
-from comity.federation.models import Deployment, Message, Peer, PeerKey
+from comity.federation.models import Deployment, Message, Peer, PeerKey, Receipt
 
 
 def deployment() -> Deployment | None:
@@ -67,3 +70,30 @@ def outbound_message(message_id: str) -> Message | None:
         .filter(direction=MessageDirection.OUTBOUND, message_id=parsed)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    issued_at: datetime.datetime
+    text: str
+    reason: str
+
+
+def request_receipts(request: Request) -> list[ReceiptLine]:
+    """The receipts of the messages exchanged with peers about `request`, which the caller read
+    through a scoped selector: evidences, peers, times and reason codes, never content."""
+    found = Receipt.objects.filter(message__request=request).select_related("message__peer")
+    lines = []
+    for receipt in found.order_by("issued_at", "pk"):
+        text = RECEIPT_TEXTS.get((receipt.message.direction, receipt.evidence))
+        if text is None:
+            continue
+        reason = REASON_TEXTS.get(receipt.reason, receipt.reason) if receipt.reason else ""
+        lines.append(
+            ReceiptLine(
+                issued_at=receipt.issued_at,
+                text=text % {"peer": receipt.message.peer.name},
+                reason=str(reason),
+            )
+        )
+    return lines

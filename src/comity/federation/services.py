@@ -6,13 +6,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import rfc8785
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -21,9 +22,11 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 from pydantic import ValidationError as SchemaError
 
-from comity.accounts.choices import NON_PARTY_KINDS
+from comity.accounts.choices import NON_PARTY_KINDS, Role
 from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create
+from comity.cooperation import services as cooperation
+from comity.cooperation.models import Request
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -303,6 +306,14 @@ def _inbox_record(
         body=opened.body,
         state=MessageState.RECEIVED,
     )
+    if message.kind == "request.new":
+        # Applied in the same transaction as the message row: a body this deployment's rules
+        # refuse leaves neither the message nor a half-written request, and is answered refused.
+        try:
+            message.request = _request_new_apply(message, peer)
+        except (ValidationError, PermissionDenied) as error:
+            raise Refused(Reason.UNACCEPTABLE, message_id) from error
+        message.save(update_fields=["request"])
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,
@@ -398,6 +409,95 @@ def message_queue(
         detail={"kind": kind, "peer": link.peer.name},
     )
     return message
+
+
+SYSTEM_ACTOR_PREFIX = "federation:"
+
+
+def system_actor(authority: Authority) -> User:
+    """The user in whose name a peer's messages to `authority` are applied (ADR 11 addendum): an
+    officer of that authority that cannot log in (no usable password; ':' is refused in the
+    usernames people are given), so that every write goes through the services' checks."""
+    actor, _created = User.objects.get_or_create(
+        username=f"{SYSTEM_ACTOR_PREFIX}{authority.pk}",
+        defaults={"authority": authority, "role": Role.OFFICER, "password": make_password(None)},
+    )
+    return actor
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _request_new_apply(message: Message, peer: Peer) -> Request:
+    """An inbound `request.new` as an incoming request of the recipient authority, with the
+    sender's reference as the requesting authority's; received today."""
+    body = message.body
+    requesting = PeerAuthority.objects.select_related("authority").get(
+        peer=peer, remote_id=message.manifest["sender"]["authority"]
+    )
+    recipient = Authority.objects.get(pk=message.manifest["recipient"]["authority"])
+    actor = system_actor(recipient)
+    request = cooperation.request_create(
+        actor=actor,
+        requesting_authority=requesting.authority,
+        requested_authority=recipient,
+        type=body["type"],
+        legal_basis=body["legal_basis"],
+        proceeding=body["proceeding"],
+        offences=body["offences"],
+        measures=body.get("measures", []),
+        summary=body.get("summary", ""),
+        urgent=body.get("urgent", False),
+        urgency_reason=body.get("urgency_reason", ""),
+        confidential=body.get("confidential", False),
+        requesting_reference=body["reference"],
+        sent_on=_day(body.get("sent_on")),
+        received_on=timezone.localdate(),
+    )
+    audit(
+        actor=actor,
+        action=AuditAction.FEDERATION_APPLY,
+        obj=request,
+        detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
+    )
+    return request
+
+
+def request_forward(
+    *, actor: User, request: Request, offences: Sequence[str], measures: Sequence[str]
+) -> None:
+    """Queue a `request.new` for a request this deployment sends to an authority hosted by a
+    trusted peer; called by cooperation's request_create in its transaction. A request to any
+    other authority (or from an authority of a peer) stays a record of this deployment only."""
+    recipient = request.requested_authority
+    if not recipient.external or request.requesting_authority.external:
+        return
+    body = {
+        "type": request.type,
+        "legal_basis": request.legal_basis,
+        "proceeding": request.proceeding,
+        "offences": list(offences),
+        "measures": list(measures),
+        "reference": request.requesting_reference,
+        "summary": request.summary,
+        "urgent": request.urgent,
+        "urgency_reason": request.urgency_reason,
+        "confidential": request.confidential,
+        "sent_on": request.sent_on.isoformat() if request.sent_on else None,
+    }
+    try:
+        message = message_queue(
+            actor=actor,
+            kind="request.new",
+            sender=request.requesting_authority,
+            recipient=recipient,
+            body=body,
+        )
+    except NotFederated:
+        return
+    message.request = request
+    message.save(update_fields=["request"])
 
 
 def _own_receipt(

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from joserfc.jwk import OKPKey
 
+from comity.cooperation.models import Request
 from comity.core.models import AuditEntry
 from comity.federation import packages
 from comity.federation.models import Message, Peer
@@ -24,6 +25,7 @@ BODY = {
     "type": "mla",
     "legal_basis": "uncac",
     "proceeding": "criminal",
+    "offences": ["uncac-15", "uncac-23"],
     "reference": "CH-2026-17",
     "summary": "Bank records of a company suspected of laundering bribes.",
     "sent_on": "2026-12-05",
@@ -213,7 +215,7 @@ def test_a_message_id_replayed_with_another_content_is_refused(world):
 @pytest.mark.parametrize(
     "body",
     [
-        {k: v for k, v in BODY.items() if k != "sent_on"},
+        {k: v for k, v in BODY.items() if k != "offences"},
         {**BODY, "reference": "x" * 101},
         {**BODY, "unexpected": 1},
         b"not json",
@@ -281,3 +283,41 @@ def test_a_package_larger_than_64_kb_opens(world):
     response = post(package)
     assert response.status_code == 200 and world.receipt(response)["evidence"] == "DELIVERY"
     assert Message.objects.get().kind == "request.new"
+
+
+def test_a_new_request_is_applied_once_as_an_incoming_request_with_the_senders_reference(world):
+    package = world.package()
+    assert post(package).status_code == 200
+    message = Message.objects.get()
+    request = Request.objects.get()
+    assert message.request == request
+    assert request.requested_authority == world.peru and request.requesting_reference == "CH-2026-17"
+    assert request.requesting_authority.peer_link.remote_id == 7 and request.requesting_authority.external
+    assert request.status == "received" and request.received_on == timezone.localdate()
+    assert sorted(request.offence_rows.values_list("code", flat=True)) == ["uncac-15", "uncac-23"]
+    # applied in the name of the recipient's system actor, who cannot log in
+    actor = request.created_by
+    assert actor.authority == world.peru and not actor.has_usable_password()
+    assert actor.username == f"federation:{world.peru.pk}"
+    applied = AuditEntry.objects.get(action="federation.apply")
+    assert applied.detail == {
+        "kind": "request.new",
+        "message_id": str(message.message_id),
+        "peer": "ch.comity.test",
+    }
+    assert post(package).status_code == 200
+    assert Request.objects.count() == 1 and AuditEntry.objects.filter(action="federation.apply").count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**BODY, "offences": ["uncac-99"]},  # a code this deployment does not know
+        {**BODY, "sent_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat()},
+        {**BODY, "urgent": True, "urgency_reason": ""},
+    ],
+)
+def test_a_new_request_this_deployment_cannot_accept_is_refused_with_nothing_written(world, body):
+    _rejected(world, world.package(body), "unacceptable")
+    assert not Request.objects.exists()
+    assert not AuditEntry.objects.filter(action__in=["request.create", "federation.apply"]).exists()

@@ -13,16 +13,20 @@ from django.utils import timezone
 from joserfc.jwk import OKPKey
 from tests.servers import free_port
 
+from comity.accounts.tests.factories import AuthorityFactory, UserFactory
+from comity.cooperation.models import Request
 from comity.core.models import AuditEntry
 from comity.federation import packages, services
 from comity.federation.models import Message, Peer, PeerAuthority
 from comity.federation.packages import SenderKey
 from comity.federation.tests.helpers import peer_document, peer_keys
+from conftest import Side, bearer, make_request
 
 BODY = {
     "type": "mla",
     "legal_basis": "uncac",
     "proceeding": "criminal",
+    "offences": ["uncac-15", "uncac-23"],
     "reference": "PE-2026-501",
     "sent_on": "2026-12-05",
 }
@@ -163,3 +167,49 @@ def test_export_writes_only_an_outbound_package_and_never_over_a_file(peru, peer
         )
     with pytest.raises(CommandError, match="No outbound message"):
         call_command("federation", "export", "not-an-id", "--output", str(tmp_path / "x"), stdout=StringIO())
+
+
+API_REQUEST = {
+    "type": "mla",
+    "legal_basis": "uncac",
+    "proceeding": "criminal",
+    "offences": ["uncac-15"],
+    "measures": ["bank-records"],
+    "requesting_reference": "PE-2026-777",
+    "summary": "Bank records of a company suspected of laundering bribes.",
+    "subjects": [{"kind": "natural", "name": "Alberto Quispe"}],
+}
+
+
+def test_a_request_to_a_peers_authority_queues_its_new_request_message_with_it(peru, peer, client):
+    link, peer_encryption = peer
+    response = bearer(peru.officer).post(
+        "/api/v1/requests",
+        {**API_REQUEST, "requesting_authority": peru.authority.pk, "requested_authority": link.authority.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    request = Request.objects.get()
+    message = Message.objects.get()
+    assert (message.kind, message.direction, message.request) == ("request.new", "out", request)
+    assert message.manifest["recipient"] == {"deployment": "ch.comity.test", "authority": 7}
+    assert message.body["reference"] == "PE-2026-777" and message.body["offences"] == ["uncac-15"]
+    assert message.body["measures"] == ["bank-records"] and message.body["sent_on"] is None
+    # subjects' names stay at home until the package carries them under their own rules
+    assert "Quispe" not in json.dumps(message.body)
+    # the request's page says where it stands, in the reader's language; an outsider sees nothing
+    client.force_login(peru.officer)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert "Queued for ch.comity.test" in page
+    client.force_login(UserFactory(authority=AuthorityFactory(country="NG"), role="officer"))
+    assert client.get(f"/requests/{request.pk}/").status_code == 404
+
+
+def test_a_request_to_an_authority_no_trusted_peer_hosts_stays_here(peru, nigeria, peer):
+    link, _ = peer
+    external = AuthorityFactory(country="BR", external=True)
+    make_request(peru, Side(external, peru.officer, peru.head, peru.viewer))
+    Peer.objects.update(state="revoked")
+    make_request(peru, Side(link.authority, peru.officer, peru.head, peru.viewer))
+    make_request(peru, nigeria)
+    assert Request.objects.count() == 3 and not Message.objects.exists()
