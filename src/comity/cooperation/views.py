@@ -40,6 +40,7 @@ from comity.core.policy import may_write
 from comity.core.tabular import escape, spreadsheet_response, template_workbook, xlsx_download
 from comity.core.views import import_job_or_404, import_job_page
 from comity.federation import selectors as federation_selectors
+from comity.federation import services as federation_services
 
 HOME_ROWS = 15
 
@@ -207,6 +208,7 @@ def request_import_job(request: AuthedRequest, pk: int) -> HttpResponse:
 @case_reader_required
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.request_detail(request.user, pk, channel=AccessEntry.Channel.PAGE)
+    federation_services.request_opened(actor=request.user, request=item)
     return render(request, "cooperation/request_detail.html", _detail_context(request, item))
 
 

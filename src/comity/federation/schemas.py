@@ -56,7 +56,9 @@ Uuid = Annotated[
 ]
 Instant = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
 PartName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
-MessageKind = Literal["request.new", "request.event", "consultation.message", "alert", "alert.answer"]
+MessageKind = Literal[
+    "request.new", "request.event", "request.receipt", "consultation.message", "alert", "alert.answer"
+]
 
 
 class Party(Strict):
@@ -114,4 +116,16 @@ class RequestEventBody(Strict):
     grounds: Annotated[str, StringConstraints(max_length=2000)] = ""
 
 
-BODY_SCHEMAS: dict[str, type[Strict]] = {"request.new": RequestNewBody, "request.event": RequestEventBody}
+class RequestReceiptBody(Strict):
+    """The `body` part of a `request.receipt` message: a receipt the recipient of a message signed
+    after its delivery (RETRIEVAL: an official opened the request), sent back to its sender."""
+
+    message_id: Uuid
+    receipt: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", max_length=4000)]
+
+
+BODY_SCHEMAS: dict[str, type[Strict]] = {
+    "request.new": RequestNewBody,
+    "request.event": RequestEventBody,
+    "request.receipt": RequestReceiptBody,
+}

@@ -1,5 +1,6 @@
 """Writes of the federation (ADR 11): this deployment's identity, and the peers it trusts."""
 
+import contextlib
 import datetime
 import ipaddress
 import urllib.error
@@ -314,6 +315,8 @@ def _inbox_record(
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["request"])
+    elif message.kind == "request.receipt":
+        _request_receipt_apply(message, peer)
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,
@@ -462,6 +465,82 @@ def _request_new_apply(message: Message, peer: Peer) -> Request:
         detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
     )
     return request
+
+
+def _request_receipt_apply(message: Message, peer: Peer) -> None:
+    """A receipt the peer signed about a message we sent it (RETRIEVAL), kept with that message."""
+    body = message.body
+    sent = Message.objects.filter(
+        direction=MessageDirection.OUTBOUND, peer=peer, message_id=body["message_id"]
+    ).first()
+    try:
+        claims = packages.receipt_verify(body["receipt"], sender_key)
+    except Refused as refusal:
+        raise Refused(Reason.UNACCEPTABLE, str(message.message_id)) from refusal
+    if (
+        sent is None
+        or claims.get("issuer") != peer.name
+        or claims.get("message_id") != str(sent.message_id)
+        or claims.get("evidence") != Evidence.RETRIEVAL
+    ):
+        raise Refused(Reason.UNACCEPTABLE, str(message.message_id))
+    issued_at = datetime.datetime.strptime(claims["issued_at"], packages.INSTANT).replace(tzinfo=datetime.UTC)
+    Receipt.objects.create(
+        message=sent,
+        evidence=Evidence.RETRIEVAL,
+        issuer=peer.name,
+        issued_at=issued_at,
+        token=body["receipt"],
+    )
+
+
+def request_opened(*, actor: User, request: Request) -> None:
+    """The first time an official of the recipient authority opens a request that came from a
+    peer, a signed RETRIEVAL receipt is kept here and sent back to the peer (ADR 11). Called by the
+    request's page; nothing is done for any other request or reader."""
+    if not (
+        request.requesting_authority.external
+        and actor.reads_cases
+        and actor.authority_id == request.requested_authority_id
+    ):
+        return
+    with transaction.atomic():
+        received = (
+            Message.objects.select_for_update()
+            .filter(direction=MessageDirection.INBOUND, kind="request.new", request=request)
+            .exclude(receipts__evidence=Evidence.RETRIEVAL)
+            .first()
+        )
+        if received is None:
+            return
+        delivered = received.receipts.filter(evidence=Evidence.DELIVERY).first()
+        if delivered is None:
+            return
+        own, own_keys = Deployment.objects.get(), keys.load()
+        ours = SenderKey(key=own_keys.signing, deployment=own.name)
+        package_sha256 = packages.receipt_verify(delivered.token, lambda kid: ours)["package_sha256"]
+        now = timezone.now()
+        token = packages.receipt_sign(
+            evidence=Evidence.RETRIEVAL,
+            issuer=own.name,
+            issued_at=now,
+            message_id=str(received.message_id),
+            package_sha256=package_sha256,
+            signing_key=own_keys.signing,
+        )
+        Receipt.objects.create(
+            message=received, evidence=Evidence.RETRIEVAL, issuer=own.name, issued_at=now, token=token
+        )
+        # A peer no longer trusted gets nothing: the receipt stays here, for the record.
+        with contextlib.suppress(NotFederated):
+            message_queue(
+                actor=actor,
+                kind="request.receipt",
+                sender=request.requested_authority,
+                recipient=request.requesting_authority,
+                body={"message_id": str(received.message_id), "receipt": token},
+                conversation_id=str(received.conversation_id),
+            )
 
 
 def request_forward(

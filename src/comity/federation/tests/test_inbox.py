@@ -13,12 +13,14 @@ from django.test import Client
 from django.utils import timezone
 from joserfc.jwk import OKPKey
 
+from comity.accounts.tests.factories import AuthorityFactory, UserFactory
 from comity.cooperation.models import Request
 from comity.core.models import AuditEntry
 from comity.federation import packages
-from comity.federation.models import Message, Peer
+from comity.federation.models import Message, Peer, PeerAuthority
 from comity.federation.packages import Part, SenderKey
 from comity.federation.tests.helpers import forge, peer_document, peer_keys
+from conftest import Side, make_request
 
 INBOX = "/federation/inbox"
 BODY = {
@@ -56,6 +58,7 @@ class World:
         path.write_text(json.dumps(peer_document(keys=(self.peer_signing, self.peer_encryption))))
         call_command("federation", "trust", str(path), stdout=StringIO())
         self.peru = peru.authority
+        self.officer = peru.officer
 
     def manifest(self, body: dict | bytes = BODY, **changes) -> tuple[dict, list[Part]]:
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -321,3 +324,60 @@ def test_a_new_request_this_deployment_cannot_accept_is_refused_with_nothing_wri
     _rejected(world, world.package(body), "unacceptable")
     assert not Request.objects.exists()
     assert not AuditEntry.objects.filter(action__in=["request.create", "federation.apply"]).exists()
+
+
+def test_the_first_opening_by_an_official_of_the_recipient_sends_a_signed_retrieval_back(world, client):
+    assert post(world.package()).status_code == 200
+    received, request = Message.objects.get(), Request.objects.get()
+    page = f"/requests/{request.pk}/"
+    # an outsider sees nothing and opens nothing
+    client.force_login(UserFactory(authority=AuthorityFactory(country="NG"), role="officer"))
+    assert client.get(page).status_code == 404
+    assert not received.receipts.filter(evidence="RETRIEVAL").exists()
+    client.force_login(world.officer)
+    assert "Opened here, receipt sent to ch.comity.test" in client.get(page).content.decode()
+    assert client.get(page).status_code == 200
+    [retrieval] = received.receipts.filter(evidence="RETRIEVAL")
+    [back] = Message.objects.filter(direction="out")
+    assert back.kind == "request.receipt" and back.conversation_id == received.conversation_id
+    assert back.body == {"message_id": str(received.message_id), "receipt": retrieval.token}
+    assert back.manifest["recipient"] == {"deployment": "ch.comity.test", "authority": 7}
+    ours = SenderKey(key=world.our_signing, deployment="pe.comity.test")
+    claims = packages.receipt_verify(retrieval.token, lambda kid: ours)
+    assert (claims["evidence"], claims["message_id"]) == ("RETRIEVAL", str(received.message_id))
+
+
+def _retrieval(world, message_id: str, *, signing_key=None, evidence=packages.Evidence.RETRIEVAL) -> bytes:
+    token = packages.receipt_sign(
+        evidence=evidence,
+        issuer="ch.comity.test",
+        issued_at=timezone.now(),
+        message_id=message_id,
+        package_sha256="0" * 64,
+        signing_key=signing_key or world.peer_signing,
+    )
+    return world.package({"message_id": message_id, "receipt": token}, kind="request.receipt")
+
+
+def test_a_retrieval_receipt_from_the_peer_shows_on_the_request_it_sent(world, client):
+    link = PeerAuthority.objects.get(remote_id=7)
+    request = make_request(
+        Side(world.peru, world.officer, world.officer, world.officer),
+        Side(link.authority, world.officer, world.officer, world.officer),
+    )
+    sent = Message.objects.get(direction="out", request=request)
+    # signed by another key, or about a message never sent: refused, nothing kept
+    _rejected_kept(world, _retrieval(world, str(sent.message_id), signing_key=peer_keys()[0]))
+    _rejected_kept(world, _retrieval(world, str(uuid.uuid4())))
+    _rejected_kept(world, _retrieval(world, str(sent.message_id), evidence=packages.Evidence.DELIVERY))
+    assert not sent.receipts.filter(evidence="RETRIEVAL").exists()
+    assert post(_retrieval(world, str(sent.message_id))).status_code == 200
+    assert sent.receipts.filter(evidence="RETRIEVAL", issuer="ch.comity.test").count() == 1
+    client.force_login(world.officer)
+    assert "Opened at ch.comity.test" in client.get(f"/requests/{request.pk}/").content.decode()
+
+
+def _rejected_kept(world, package: bytes) -> None:
+    response = post(package)
+    assert response.status_code == 400
+    assert world.receipt(response)["reason"] == "unacceptable"
