@@ -37,6 +37,7 @@ BODY = {
     "type": "mla",
     "legal_basis": "uncac",
     "proceeding": "criminal",
+    "offences": ["uncac-15", "uncac-23"],
     "reference": "PE-2026-501",
     "summary": "Bank records of a company suspected of laundering bribes.",
     "sent_on": "2026-12-05",
