@@ -11,6 +11,7 @@ from ninja import Body, Router, Status
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
 from comity.accounts.models import User
+from comity.core.numbers import ObjectId
 from comity.core.policy import require_reader
 from comity.drafting import documents, selectors, services
 from comity.drafting.models import Draft
@@ -62,13 +63,13 @@ def create_draft(request: AuthedRequest, payload: dict[str, Any] = FIELDS_BODY) 
 
 
 @router.get("/{int:draft_id}", auth=api_auth, response=DraftOut, summary="Read a draft")
-def read_draft(request: AuthedRequest, draft_id: int) -> dict[str, Any]:
+def read_draft(request: AuthedRequest, draft_id: ObjectId) -> dict[str, Any]:
     return draft_out(selectors.draft_detail(request.user, draft_id, channel="api"))
 
 
 @router.patch("/{int:draft_id}", auth=api_auth, response=DraftOut, summary="Change a draft's fields")
 def update_draft(
-    request: AuthedRequest, draft_id: int, payload: dict[str, Any] = FIELDS_BODY
+    request: AuthedRequest, draft_id: ObjectId, payload: dict[str, Any] = FIELDS_BODY
 ) -> dict[str, Any]:
     draft = selectors.draft_for_write(request.user, draft_id)
     return draft_out(services.draft_update(actor=request.user, draft=draft, data=payload))
@@ -77,7 +78,7 @@ def update_draft(
 @router.delete(
     "/{int:draft_id}", auth=api_auth, response={204: None}, summary="Delete a draft not registered"
 )
-def delete_draft(request: AuthedRequest, draft_id: int) -> Status:
+def delete_draft(request: AuthedRequest, draft_id: ObjectId) -> Status:
     services.draft_delete(actor=request.user, draft=selectors.draft_for_write(request.user, draft_id))
     return Status(204, None)
 
@@ -88,7 +89,7 @@ def delete_draft(request: AuthedRequest, draft_id: int) -> Status:
     response=CheckOut,
     summary="Check a draft against the requested State's requirement profile",
 )
-def check_draft(request: AuthedRequest, draft_id: int) -> dict[str, Any]:
+def check_draft(request: AuthedRequest, draft_id: ObjectId) -> dict[str, Any]:
     """What is missing (`blocking`: the State will not execute without it; `advisory`: it will
     help) and what the State does not accept, each with the draft's field and the reason."""
     return check_out(request.user, selectors.draft_detail(request.user, draft_id, channel="api"))
@@ -101,7 +102,7 @@ def check_draft(request: AuthedRequest, draft_id: int) -> dict[str, Any]:
     response={200: bytes},
 )
 def draft_document(
-    request: AuthedRequest, draft_id: int, format: str = "docx", language: str = ""
+    request: AuthedRequest, draft_id: ObjectId, format: str = "docx", language: str = ""
 ) -> HttpResponse:
     """`format`: docx or pdf; `language` defaults to the first the requested State accepts, else
     English. An incomplete draft is marked as such at the head of the letter; its last page is
@@ -114,7 +115,7 @@ def draft_document(
 @router.post(
     "/{int:draft_id}/share", auth=api_auth, response={204: None}, summary="Share a draft with a colleague"
 )
-def share_draft(request: AuthedRequest, draft_id: int, payload: ShareIn) -> Status:
+def share_draft(request: AuthedRequest, draft_id: ObjectId, payload: ShareIn) -> Status:
     draft = selectors.draft_for_write(request.user, draft_id)
     services.draft_share(actor=request.user, draft=draft, user_id=payload.user)
     return Status(204, None)
@@ -126,7 +127,7 @@ def share_draft(request: AuthedRequest, draft_id: int, payload: ShareIn) -> Stat
     response={201: RegisterOut},
     summary="Register the draft as a request sent",
 )
-def register_draft(request: AuthedRequest, draft_id: int) -> Status:
+def register_draft(request: AuthedRequest, draft_id: ObjectId) -> Status:
     """Answers `{"request_id": N}`; a draft the check finds incomplete is a 422 naming each blocking field."""
     draft = selectors.draft_for_write(request.user, draft_id)
     return Status(201, {"request_id": services.draft_register(actor=request.user, draft=draft).pk})

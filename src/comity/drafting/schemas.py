@@ -13,6 +13,7 @@ from comity.cooperation.choices import SubjectKind
 from comity.core import messages
 from comity.core.countries import is_country
 from comity.core.limits import control_character
+from comity.core.numbers import ObjectId
 from comity.drafting.choices import DraftType, Severity
 from comity.drafting.models import FACTS_MAX, NOTE_MAX, TEXT_MAX
 from comity.guidance.choices import ConductElement
@@ -180,7 +181,7 @@ class DraftSummary(Schema):
 
 
 class ShareIn(Schema):
-    user: int
+    user: ObjectId
 
 
 class RegisterOut(Schema):

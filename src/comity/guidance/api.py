@@ -4,13 +4,14 @@ else every operation is a 404."""
 
 import base64
 import binascii
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
+from pydantic import Field
 
 from comity.accounts.auth import api_auth
 from comity.accounts.http import AuthedRequest
@@ -317,7 +318,8 @@ def library(
     kind: str = "",
     language: str = "",
     measure: str = "",
-    page: int = 1,
+    # Checked below, in the reader's language; the range is only documented here.
+    page: Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": MAX_PAGE})] = 1,
 ) -> dict[str, Any]:
     """`q`: words to find in the title, description and text (every word, each as a prefix; best
     matches first; at most 200 characters); `country`, `kind`, `language`, `measure`: filters.
