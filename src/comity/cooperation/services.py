@@ -720,6 +720,8 @@ class BulkRequest:
 
 
 REQUEST_FIELDS = [f for f in Request._meta.concrete_fields if not f.primary_key]
+# Where a bulk row (id, then REQUEST_FIELDS) holds its requested authority.
+REQUESTED_COLUMN = 1 + [f.attname for f in REQUEST_FIELDS].index("requested_authority_id")
 EVENT_COLUMNS = (
     "request",
     "kind",
@@ -821,11 +823,16 @@ def requests_import(
     for the import (the authority that imported, never the rows' content). Returns how many were
     stored."""
     created = 0
+    federated = federation.federated_authorities()
+    travelling: list[int] = []
     for batch in batches:
         bulk_insert(batch)
         created += batch.size
+        if federated:
+            travelling.extend(row[0] for row in batch.requests if row[REQUESTED_COLUMN] in federated)
         progress(created)
     audit(actor=actor, action=AuditAction.REQUEST_IMPORT, obj=authority, fields=["requests"])
+    federation.requests_forward(actor=actor, ids=travelling)
     return created
 
 

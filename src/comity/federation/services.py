@@ -543,14 +543,34 @@ def request_opened(*, actor: User, request: Request) -> None:
             )
 
 
+def federated_authorities() -> set[int]:
+    """The ids of the local (external) authorities hosted by a trusted peer: requests to them travel."""
+    return set(
+        PeerAuthority.objects.filter(peer__state=PeerState.TRUSTED).values_list("authority_id", flat=True)
+    )
+
+
+def requests_forward(*, actor: User | None, ids: Sequence[int]) -> None:
+    """`request_forward` for requests stored in bulk (an import), once they are stored."""
+    found = Request.objects.filter(pk__in=ids).select_related("requesting_authority", "requested_authority")
+    for request in found.prefetch_related("offence_rows", "measure_rows").order_by("pk"):
+        request_forward(
+            actor=actor,
+            request=request,
+            offences=[row.code for row in request.offence_rows.all()],
+            measures=[row.code for row in request.measure_rows.all()],
+        )
+
+
 def request_forward(
-    *, actor: User, request: Request, offences: Sequence[str], measures: Sequence[str]
+    *, actor: User | None, request: Request, offences: Sequence[str], measures: Sequence[str]
 ) -> None:
     """Queue a `request.new` for a request this deployment sends to an authority hosted by a
-    trusted peer; called by cooperation's request_create in its transaction. A request to any
-    other authority (or from an authority of a peer) stays a record of this deployment only."""
+    trusted peer; called by cooperation's request_create and requests_import in their transaction.
+    A request to any other authority, from an authority of a peer, or that the other side already
+    received by another channel (its date received is recorded) stays a record of this deployment."""
     recipient = request.requested_authority
-    if not recipient.external or request.requesting_authority.external:
+    if not recipient.external or request.requesting_authority.external or request.received_on:
         return
     body = {
         "type": request.type,

@@ -15,6 +15,7 @@ from tests.servers import free_port
 
 from comity.accounts.tests.factories import AuthorityFactory, UserFactory
 from comity.cooperation.models import Request
+from comity.cooperation.tests.test_transfer import HEADER
 from comity.core.models import AuditEntry
 from comity.federation import packages, services
 from comity.federation.models import Message, Peer, PeerAuthority
@@ -213,3 +214,37 @@ def test_a_request_to_an_authority_no_trusted_peer_hosts_stays_here(peru, nigeri
     make_request(peru, Side(link.authority, peru.officer, peru.head, peru.viewer))
     make_request(peru, nigeria)
     assert Request.objects.count() == 3 and not Message.objects.exists()
+
+
+def test_an_imported_request_to_a_peers_authority_travels_unless_already_received(peru, peer, tmp_path):
+    source = tmp_path / "requests.csv"
+    source.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "PE-OUT-8,outgoing,mla,PE,CH,Fiscalía de la Nación,Federal Office of Justice,uncac,uncac-23,"
+                "bank-records,criminal,no,2025-03-01,,,,,Bank records",
+                "PE-OUT-9,outgoing,mla,PE,CH,Fiscalía de la Nación,Federal Office of Justice,uncac,uncac-15,"
+                ",criminal,no,2025-03-01,2025-03-09,,,,Sent by post and received",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import",
+        "requests",
+        str(source),
+        "--authority",
+        str(peru.authority.pk),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    assert Request.objects.count() == 2
+    [message] = Message.objects.all()
+    assert message.request == Request.objects.get(requesting_reference="PE-OUT-8")
+    assert (message.body["reference"], message.body["offences"], message.body["sent_on"]) == (
+        "PE-OUT-8",
+        ["uncac-23"],
+        "2025-03-01",
+    )
