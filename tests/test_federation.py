@@ -63,7 +63,7 @@ INCOMING = """
 import json
 from comity.cooperation.models import Request
 print(json.dumps([
-    [r.requesting_reference, r.requested_authority_id, r.status, sorted(r.offence_rows.values_list("code", flat=True))]
+    [r.requesting_reference, r.requested_authority_id, r.status, sorted(r.offence_rows.values_list("code", flat=True)), r.pk]
     for r in Request.objects.filter(requested_authority__external=False, requesting_reference="PE-2026-900")
 ]))
 """
@@ -225,8 +225,33 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         deadline = time.monotonic() + 90
         while not b.incoming() and time.monotonic() < deadline:
             time.sleep(1)
-        assert b.incoming()[-1] == ["PE-2026-900", b.authority, "received", ["uncac-15", "uncac-23"]]
+        assert b.incoming()[-1][:-1] == ["PE-2026-900", b.authority, "received", ["uncac-15", "uncac-23"]]
         assert a.receipts(request_id) == ["Queued for ch.comity.test", "Delivered to ch.comity.test"]
+        # an official at B opens it (over the API): A learns it from B's signed RETRIEVAL receipt
+        b.run(
+            "user",
+            "add",
+            "ch-officer",
+            "--authority",
+            str(b.authority),
+            "--role",
+            "officer",
+            "--password-stdin",
+            stdin="another long passphrase for the test\n",
+        )
+        b_token = b.run("token", "add", "ch-officer").stdout.strip().splitlines()[-1]
+        incoming_id = b.incoming()[-1][-1]
+        opened = urllib.request.urlopen(
+            urllib.request.Request(
+                f"{b.url}/api/v1/requests/{incoming_id}", headers={"Authorization": f"Bearer {b_token}"}
+            ),
+            timeout=60,
+        )
+        assert json.load(opened)["id"] == incoming_id
+        deadline = time.monotonic() + 90
+        while len(a.receipts(request_id)) < 3 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert a.receipts(request_id)[2:] == ["Opened at ch.comity.test"]
     finally:
         a.stop()
         b.stop()

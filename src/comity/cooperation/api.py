@@ -30,6 +30,7 @@ from comity.core.models import AccessEntry
 from comity.core.numbers import ObjectId
 from comity.core.openapi import filterset_parameters
 from comity.core.services import Submitted
+from comity.federation import services as federation
 
 router = Router(auth=api_auth, tags=["requests"])
 
@@ -206,9 +207,9 @@ def create_request(request: AuthedRequest, response: HttpResponse, payload: Requ
 
 @router.get("/{int:request_id}", response=RequestOut, summary="Read a request")
 def read_request(request: AuthedRequest, request_id: ObjectId) -> dict[str, Any]:
-    return request_out(
-        request.user, selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
-    )
+    item = selectors.request_detail(request.user, request_id, channel=AccessEntry.Channel.API)
+    federation.request_opened(actor=request.user, request=item)
+    return request_out(request.user, item)
 
 
 @router.patch("/{int:request_id}", response=RequestOut, summary="Change a request's editable fields")

@@ -20,7 +20,7 @@ from comity.federation import packages
 from comity.federation.models import Message, Peer, PeerAuthority
 from comity.federation.packages import Part, SenderKey
 from comity.federation.tests.helpers import forge, peer_document, peer_keys
-from conftest import Side, make_request
+from conftest import Side, bearer, make_request
 
 INBOX = "/federation/inbox"
 BODY = {
@@ -381,3 +381,15 @@ def _rejected_kept(world, package: bytes) -> None:
     response = post(package)
     assert response.status_code == 400
     assert world.receipt(response)["reason"] == "unacceptable"
+
+
+def test_reading_an_incoming_request_over_the_api_is_opening_it_too(world):
+    assert post(world.package()).status_code == 200
+    received, request = Message.objects.get(), Request.objects.get()
+    outsider = UserFactory(authority=AuthorityFactory(country="NG"), role="officer")
+    assert bearer(outsider).get(f"/api/v1/requests/{request.pk}").status_code == 404
+    assert not received.receipts.filter(evidence="RETRIEVAL").exists()
+    assert bearer(world.officer).get(f"/api/v1/requests/{request.pk}").status_code == 200
+    assert bearer(world.officer).get(f"/api/v1/requests/{request.pk}").status_code == 200
+    assert received.receipts.filter(evidence="RETRIEVAL").count() == 1
+    assert Message.objects.filter(direction="out", kind="request.receipt").count() == 1
