@@ -67,6 +67,16 @@ print(json.dumps([
     for r in Request.objects.filter(requested_authority__external=False, requesting_reference="PE-2026-900")
 ]))
 """
+TIMELINE = """
+import json
+from comity.cooperation.models import Request
+request = Request.objects.get(pk={pk})
+print(json.dumps([[e.kind, e.authority.country, e.text] for e in request.events.order_by("pk")]))
+"""
+STATUS = """
+from comity.cooperation.models import Request
+print(Request.objects.get(pk={pk}).status)
+"""
 RECEIPTS = """
 import json
 from comity.cooperation.models import Request
@@ -120,6 +130,14 @@ class Deployment:
         return json.loads(
             self.run("shell", "-c", RECEIPTS.format(pk=request_id)).stdout.strip().splitlines()[-1]
         )
+
+    def timeline(self, request_id: int) -> list[list[str]]:
+        return json.loads(
+            self.run("shell", "-c", TIMELINE.format(pk=request_id)).stdout.strip().splitlines()[-1]
+        )
+
+    def status(self, request_id: int) -> str:
+        return self.run("shell", "-c", STATUS.format(pk=request_id)).stdout.strip().splitlines()[-1]
 
     def start(self) -> None:
         self.server = subprocess.Popen(
@@ -252,6 +270,30 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         while len(a.receipts(request_id)) < 3 and time.monotonic() < deadline:
             time.sleep(1)
         assert a.receipts(request_id)[2:] == ["Opened at ch.comity.test"]
+        # B acknowledges it and asks for more information (over the API): A's timeline shows both
+        for kind, text in (("acknowledged", ""), ("information-requested", "Which bank?")):
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    f"{b.url}/api/v1/requests/{incoming_id}/events",
+                    data=json.dumps(
+                        {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
+                    ).encode(),
+                    headers={"Authorization": f"Bearer {b_token}", "Content-Type": "application/json"},
+                    method="POST",
+                ),
+                timeout=60,
+            )
+        deadline = time.monotonic() + 90
+        while a.timeline(request_id)[-1][0] != "information-requested" and time.monotonic() < deadline:
+            time.sleep(1)
+        assert a.timeline(request_id) == [
+            ["created", "PE", ""],
+            ["sent", "PE", ""],
+            ["received", "CH", ""],
+            ["acknowledged", "CH", ""],
+            ["information-requested", "CH", "Which bank?"],
+        ]
+        assert a.status(request_id) == "awaiting-information"
     finally:
         a.stop()
         b.stop()

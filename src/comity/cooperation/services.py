@@ -585,6 +585,7 @@ def event_record(
     audit(
         actor=actor, action=AuditAction.REQUEST_EVENT, obj=request, fields=["events"], detail={"kind": kind}
     )
+    federation.event_forward(actor=actor, request=request, event=event)
     return event
 
 

@@ -113,7 +113,8 @@ class RequestEventBody(Strict):
     event_id: int = Field(gt=0, lt=2**63)
     kind: Code
     occurred_on: Day
-    grounds: Annotated[str, StringConstraints(max_length=2000)] = ""
+    text: Annotated[str, StringConstraints(max_length=5000)] = ""
+    refusal_grounds: list[Code] = Field(default_factory=list, max_length=50)
 
 
 class RequestReceiptBody(Strict):

@@ -27,7 +27,8 @@ from comity.accounts.choices import NON_PARTY_KINDS, Role
 from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create
 from comity.cooperation import services as cooperation
-from comity.cooperation.models import Request
+from comity.cooperation.choices import EventKind
+from comity.cooperation.models import Event, Request
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -315,8 +316,19 @@ def _inbox_record(
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["request"])
+        # Our date received is the first shared event the sender learns of its request.
+        received = message.request.events.get(kind=EventKind.RECEIVED)
+        _event_send(
+            actor=None, request=message.request, event=received, conversation_id=str(message.conversation_id)
+        )
     elif message.kind == "request.receipt":
         _request_receipt_apply(message, peer)
+    elif message.kind == "request.event":
+        try:
+            message.request = _request_event_apply(message, peer)
+        except (ValidationError, PermissionDenied) as error:
+            raise Refused(Reason.UNACCEPTABLE, message_id) from error
+        message.save(update_fields=["request"])
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,
@@ -465,6 +477,88 @@ def _request_new_apply(message: Message, peer: Peer) -> Request:
         detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
     )
     return request
+
+
+# Events of a request's shared timeline that travel to the other side (never notes, never
+# corrections yet: they name an event by its id here).
+SHARED_EVENT_KINDS = frozenset(EventKind.values) - {EventKind.NOTE, EventKind.CORRECTION, EventKind.CREATED}
+
+
+def _request_event_apply(message: Message, peer: Peer) -> Request:
+    """A shared event the peer recorded on a request that travelled between us, recorded here in
+    the name of the peer's authority (its system actor), through the request's own rules."""
+    origin = (
+        Message.objects.select_related("request")
+        .filter(peer=peer, kind="request.new", conversation_id=message.conversation_id, request__isnull=False)
+        .first()
+    )
+    link = PeerAuthority.objects.select_related("authority").get(
+        peer=peer, remote_id=message.manifest["sender"]["authority"]
+    )
+    if origin is None or origin.request is None or message.body["kind"] not in SHARED_EVENT_KINDS:
+        raise ValidationError(
+            {"kind": messages.unknown_code(message.body["kind"], sorted(SHARED_EVENT_KINDS))}
+        )
+    request = origin.request
+    actor = system_actor(link.authority)
+    body = message.body
+    cooperation.event_record(
+        actor=actor,
+        request=request,
+        kind=body["kind"],
+        occurred_on=datetime.date.fromisoformat(body["occurred_on"]),
+        text=body.get("text", ""),
+        refusal_grounds=body.get("refusal_grounds", []),
+    )
+    audit(
+        actor=actor,
+        action=AuditAction.FEDERATION_APPLY,
+        obj=request,
+        detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
+    )
+    return request
+
+
+def event_forward(*, actor: User, request: Request, event: Event) -> None:
+    """Queue a `request.event` for a shared event recorded here on a request that travelled
+    between this deployment and a peer; called by cooperation's event_record in its transaction.
+    An event applied from the peer (its system actor) does not go back."""
+    if (
+        event.internal
+        or event.kind not in SHARED_EVENT_KINDS
+        or actor.username.startswith(SYSTEM_ACTOR_PREFIX)
+    ):
+        return
+    # One query for a request that never travelled, whatever the event.
+    origin = Message.objects.filter(kind="request.new", request=request).first()
+    if origin is None:
+        return
+    _event_send(actor=actor, request=request, event=event, conversation_id=str(origin.conversation_id))
+
+
+def _event_send(*, actor: User | None, request: Request, event: Event, conversation_id: str) -> None:
+    ours, theirs = (
+        (request.requesting_authority, request.requested_authority)
+        if event.authority_id == request.requesting_authority_id
+        else (request.requested_authority, request.requesting_authority)
+    )
+    with contextlib.suppress(NotFederated):
+        sent = message_queue(
+            actor=actor,
+            kind="request.event",
+            sender=ours,
+            recipient=theirs,
+            body={
+                "event_id": event.pk,
+                "kind": event.kind,
+                "occurred_on": event.occurred_on.isoformat(),
+                "text": event.text,
+                "refusal_grounds": list(event.refusal_grounds or []),
+            },
+            conversation_id=conversation_id,
+        )
+        sent.request = request
+        sent.save(update_fields=["request"])
 
 
 def _request_receipt_apply(message: Message, peer: Peer) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from joserfc.jwk import OKPKey
 
 from comity.accounts.tests.factories import AuthorityFactory, UserFactory
+from comity.cooperation import services
 from comity.cooperation.models import Request
 from comity.core.models import AuditEntry
 from comity.federation import packages
@@ -102,7 +103,7 @@ def test_a_package_from_a_trusted_peer_is_recorded_once_with_a_signed_delivery_r
     response = post(package)
     assert response.status_code == 200
     receipt = world.receipt(response)
-    message = Message.objects.get()
+    message = Message.objects.get(direction="in")
     assert receipt["evidence"] == "DELIVERY" and receipt["message_id"] == str(message.message_id)
     assert receipt["issuer"] == "pe.comity.test" and receipt["package_sha256"] == packages.sha256(package)
     assert (
@@ -116,7 +117,8 @@ def test_a_package_from_a_trusted_peer_is_recorded_once_with_a_signed_delivery_r
     again = post(package)
     assert again.status_code == 200 and again.content == response.content
     assert (
-        Message.objects.count() == 1 and AuditEntry.objects.filter(action="federation.receive").count() == 1
+        Message.objects.filter(direction="in").count() == 1
+        and AuditEntry.objects.filter(action="federation.receive").count() == 1
     )
 
 
@@ -212,7 +214,7 @@ def test_a_message_id_replayed_with_another_content_is_refused(world):
         packages.seal(replayed, other, signing_key=world.peer_signing, recipient_key=world.our_encryption)
     )
     assert response.status_code == 400 and world.receipt(response)["reason"] == "replay"
-    assert Message.objects.get().body["reference"] == "CH-2026-17"
+    assert Message.objects.get(direction="in").body["reference"] == "CH-2026-17"
 
 
 @pytest.mark.parametrize(
@@ -285,13 +287,13 @@ def test_a_package_larger_than_64_kb_opens(world):
     assert len(package) > 1_000_000
     response = post(package)
     assert response.status_code == 200 and world.receipt(response)["evidence"] == "DELIVERY"
-    assert Message.objects.get().kind == "request.new"
+    assert Message.objects.get(direction="in").kind == "request.new"
 
 
 def test_a_new_request_is_applied_once_as_an_incoming_request_with_the_senders_reference(world):
     package = world.package()
     assert post(package).status_code == 200
-    message = Message.objects.get()
+    message = Message.objects.get(direction="in")
     request = Request.objects.get()
     assert message.request == request
     assert request.requested_authority == world.peru and request.requesting_reference == "CH-2026-17"
@@ -328,7 +330,7 @@ def test_a_new_request_this_deployment_cannot_accept_is_refused_with_nothing_wri
 
 def test_the_first_opening_by_an_official_of_the_recipient_sends_a_signed_retrieval_back(world, client):
     assert post(world.package()).status_code == 200
-    received, request = Message.objects.get(), Request.objects.get()
+    received, request = Message.objects.get(direction="in"), Request.objects.get()
     page = f"/requests/{request.pk}/"
     # an outsider sees nothing and opens nothing
     client.force_login(UserFactory(authority=AuthorityFactory(country="NG"), role="officer"))
@@ -338,7 +340,7 @@ def test_the_first_opening_by_an_official_of_the_recipient_sends_a_signed_retrie
     assert "Opened here, receipt sent to ch.comity.test" in client.get(page).content.decode()
     assert client.get(page).status_code == 200
     [retrieval] = received.receipts.filter(evidence="RETRIEVAL")
-    [back] = Message.objects.filter(direction="out")
+    [back] = Message.objects.filter(direction="out", kind="request.receipt")
     assert back.kind == "request.receipt" and back.conversation_id == received.conversation_id
     assert back.body == {"message_id": str(received.message_id), "receipt": retrieval.token}
     assert back.manifest["recipient"] == {"deployment": "ch.comity.test", "authority": 7}
@@ -385,7 +387,7 @@ def _rejected_kept(world, package: bytes) -> None:
 
 def test_reading_an_incoming_request_over_the_api_is_opening_it_too(world):
     assert post(world.package()).status_code == 200
-    received, request = Message.objects.get(), Request.objects.get()
+    received, request = Message.objects.get(direction="in"), Request.objects.get()
     outsider = UserFactory(authority=AuthorityFactory(country="NG"), role="officer")
     assert bearer(outsider).get(f"/api/v1/requests/{request.pk}").status_code == 404
     assert not received.receipts.filter(evidence="RETRIEVAL").exists()
@@ -393,3 +395,44 @@ def test_reading_an_incoming_request_over_the_api_is_opening_it_too(world):
     assert bearer(world.officer).get(f"/api/v1/requests/{request.pk}").status_code == 200
     assert received.receipts.filter(evidence="RETRIEVAL").count() == 1
     assert Message.objects.filter(direction="out", kind="request.receipt").count() == 1
+
+
+def _event(world, conversation_id: str, **body) -> bytes:
+    event = {"event_id": 41, "kind": "information-provided", "occurred_on": timezone.localdate().isoformat()}
+    return world.package(event | body, kind="request.event", conversation_id=conversation_id)
+
+
+def test_shared_events_travel_both_ways_on_a_request_that_travelled(world):
+    assert post(world.package()).status_code == 200
+    received, request = Message.objects.get(direction="in"), Request.objects.get()
+    conversation = str(received.conversation_id)
+    today = timezone.localdate()
+    # ours: recorded here, queued for the peer on the same conversation; a note stays here
+    services.event_record(actor=world.officer, request=request, kind="acknowledged", occurred_on=today)
+    services.event_record(
+        actor=world.officer,
+        request=request,
+        kind="information-requested",
+        occurred_on=today,
+        text="Which bank?",
+    )
+    services.event_record(actor=world.officer, request=request, kind="note", occurred_on=today, text="ours")
+    sent = Message.objects.filter(direction="out", kind="request.event").order_by("pk")
+    assert [(m.body["kind"], m.body["text"]) for m in sent] == [
+        ("received", ""),
+        ("acknowledged", ""),
+        ("information-requested", "Which bank?"),
+    ]
+    assert {str(m.conversation_id) for m in sent} == {conversation}
+    assert sent[0].manifest["recipient"] == {"deployment": "ch.comity.test", "authority": 7}
+    # theirs: applied in the name of their authority, and not sent back
+    assert post(_event(world, conversation, text="Banco Andino")).status_code == 200
+    request.refresh_from_db()
+    theirs = request.events.get(kind="information-provided")
+    assert theirs.authority == request.requesting_authority and theirs.text == "Banco Andino"
+    assert Message.objects.filter(direction="out", kind="request.event").count() == 3
+    # an event on a conversation we do not know, or one the request's rules refuse: nothing kept
+    _rejected_kept(world, _event(world, str(uuid.uuid4())))
+    _rejected_kept(world, _event(world, conversation, kind="note"))
+    _rejected_kept(world, _event(world, conversation, kind="reopened"))
+    assert request.events.filter(kind="information-provided").count() == 1
