@@ -244,7 +244,7 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         while not b.incoming() and time.monotonic() < deadline:
             time.sleep(1)
         assert b.incoming()[-1][:-1] == ["PE-2026-900", b.authority, "received", ["uncac-15", "uncac-23"]]
-        assert a.receipts(request_id) == ["Queued for ch.comity.test", "Delivered to ch.comity.test"]
+        assert {"Queued for ch.comity.test", "Delivered to ch.comity.test"} <= set(a.receipts(request_id))
         # an official at B opens it (over the API): A learns it from B's signed RETRIEVAL receipt
         b.run(
             "user",
@@ -267,9 +267,9 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         )
         assert json.load(opened)["id"] == incoming_id
         deadline = time.monotonic() + 90
-        while len(a.receipts(request_id)) < 3 and time.monotonic() < deadline:
+        while "Opened at ch.comity.test" not in a.receipts(request_id) and time.monotonic() < deadline:
             time.sleep(1)
-        assert a.receipts(request_id)[2:] == ["Opened at ch.comity.test"]
+        assert a.receipts(request_id).count("Opened at ch.comity.test") == 1
         # B acknowledges it and asks for more information (over the API): A's timeline shows both
         for kind, text in (("acknowledged", ""), ("information-requested", "Which bank?")):
             urllib.request.urlopen(
