@@ -120,6 +120,9 @@ def test_rates_update_fetches_the_ecbs_file_and_fails_clearly_without_network(pe
         call_command("rates", "update", "--url", f"http://127.0.0.1:{server.server_port}/x.xml", stdout=out)
     finally:
         server.shutdown()
+        # Closed, the port refuses at once; only shut down, it still accepted the connection and
+        # the command waited out its whole timeout.
+        server.server_close()
     assert "provisional conversions recomputed" in out.getvalue()
     assert not AssetStep.objects.get(pk=step.pk).rate_provisional
     with pytest.raises(CommandError, match="comity rates import FILE"):
