@@ -444,6 +444,16 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _audit_applied(actor: User, message: Message, peer: Peer, request: Request) -> None:
+    """The audit entry of a peer's message applied to a request: its kind, id and peer, no content."""
+    audit(
+        actor=actor,
+        action=AuditAction.FEDERATION_APPLY,
+        obj=request,
+        detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
+    )
+
+
 def _request_new_apply(message: Message, peer: Peer) -> Request:
     """An inbound `request.new` as an incoming request of the recipient authority, with the
     sender's reference as the requesting authority's; received today."""
@@ -470,12 +480,7 @@ def _request_new_apply(message: Message, peer: Peer) -> Request:
         sent_on=_day(body.get("sent_on")),
         received_on=timezone.localdate(),
     )
-    audit(
-        actor=actor,
-        action=AuditAction.FEDERATION_APPLY,
-        obj=request,
-        detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
-    )
+    _audit_applied(actor, message, peer, request)
     return request
 
 
@@ -510,12 +515,7 @@ def _request_event_apply(message: Message, peer: Peer) -> Request:
         text=body.get("text", ""),
         refusal_grounds=body.get("refusal_grounds", []),
     )
-    audit(
-        actor=actor,
-        action=AuditAction.FEDERATION_APPLY,
-        obj=request,
-        detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
-    )
+    _audit_applied(actor, message, peer, request)
     return request
 
 
