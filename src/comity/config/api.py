@@ -14,6 +14,7 @@ from comity.cooperation.api import router as cooperation_router
 from comity.core.api import install_problem_handlers, problem
 from comity.core.openapi import document_problems
 from comity.drafting.api import router as drafts_router
+from comity.federation.api import router as federation_router
 from comity.guidance.api import router as guidance_router
 from comity.ledger.api import router as ledger_router
 from comity.ledger.services import LedgerNotInitialised
@@ -61,6 +62,7 @@ api.add_router("/v1/guidance", guidance_router)
 api.add_router("/v1/drafts", drafts_router)
 api.add_router("/v1/statistics", statistics_router)
 api.add_router("/v1/vocabularies", vocabularies_router)
+api.add_router("/v1/federation", federation_router)
 
 
 @csrf_exempt  # like the API's own operations, which authenticate each call themselves

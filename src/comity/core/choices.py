@@ -86,5 +86,6 @@ class AuditAction(models.TextChoices):
     FEDERATION_REJECT = "federation.reject", _("Package from a peer deployment refused")
     FEDERATION_SEND = "federation.send", _("Package queued for a peer deployment")
     FEDERATION_APPLY = "federation.apply", _("Package from a peer deployment applied")
+    FEDERATION_RETRY = "federation.retry", _("Package for a peer deployment sent again")
     DRAFT_ATTACH = "draft.attach", _("File enclosed with a draft request")
     DRAFT_DETACH = "draft.detach", _("File removed from a draft request")

@@ -52,3 +52,12 @@ REASON_TEXTS = {
     "schema": _("the content does not have the expected form"),
     "unacceptable": _("the content does not meet that deployment's rules"),
 }
+
+# Why our last attempt to deliver a message did not settle it (Message.last_error, besides the
+# peer's own reasons above and "http_NNN").
+DELIVERY_ERROR_TEXTS = {
+    "unreachable": _("the peer could not be reached"),
+    "network": _("the connection to the peer failed"),
+    "insecure_address": _("the peer's address is not HTTPS"),
+    "bad_receipt": _("the peer's answer was not a receipt signed by it about this package"),
+}

@@ -5,14 +5,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from comity.accounts.choices import Role
 from comity.accounts.selectors import party_authorities
 from comity.cooperation.models import Request
 from comity.federation import keys
-from comity.federation.choices import REASON_TEXTS, RECEIPT_TEXTS, MessageDirection, MessageState
+from comity.federation.choices import (
+    DELIVERY_ERROR_TEXTS,
+    REASON_TEXTS,
+    RECEIPT_TEXTS,
+    MessageDirection,
+    MessageState,
+)
 from comity.federation.keys import KEY_DOCUMENT_FORMAT
-from comity.federation.models import Deployment, Message, Peer, PeerKey, Receipt
+from comity.federation.models import Deployment, Message, Peer, PeerAuthority, PeerKey, Receipt
 
 
 def deployment() -> Deployment | None:
@@ -97,3 +105,104 @@ def request_receipts(request: Request) -> list[ReceiptLine]:
             )
         )
     return lines
+
+
+def may_administer(user: Any) -> bool:
+    """Whether `user` sees the federation's peers and outbox: the deployment's administrators.
+    To everybody else the pages and endpoints do not exist (404)."""
+    return bool(user.is_active and (user.is_superuser or getattr(user, "role", None) == Role.ADMIN))
+
+
+def peer_overview() -> QuerySet[Peer]:
+    """Every peer with the time of its last delivery and how many of our messages to it wait or
+    were given up: states and counts only, never content."""
+    outbound = Q(messages__direction=MessageDirection.OUTBOUND)
+    return Peer.objects.annotate(
+        last_delivery_at=Max(
+            "messages__receipts__issued_at", filter=outbound & Q(messages__receipts__evidence="DELIVERY")
+        ),
+        queued=Count("messages", filter=outbound & Q(messages__state=MessageState.QUEUED), distinct=True),
+        failed=Count("messages", filter=outbound & Q(messages__state=MessageState.FAILED), distinct=True),
+    ).order_by("name")
+
+
+def outbox(state: str | None = None) -> QuerySet[Message]:
+    """Our messages to peers, newest first, optionally in one state. Callers read the columns of
+    OUTBOX_FIELDS: never a body or a package."""
+    found = Message.objects.filter(direction=MessageDirection.OUTBOUND)
+    if state:
+        found = found.filter(state=state)
+    return found
+
+
+OUTBOX_FIELDS = (
+    "pk",
+    "message_id",
+    "kind",
+    "peer__name",
+    "manifest__recipient__authority",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    pk: int
+    message_id: uuid.UUID
+    kind: str
+    peer: str
+    recipient: str
+    state: str
+    state_text: str
+    attempts: int
+    next_attempt_at: datetime.datetime | None
+    last_error: str
+    last_error_text: str
+    created_at: datetime.datetime
+
+    @property
+    def retryable(self) -> bool:
+        return self.state in (MessageState.QUEUED, MessageState.FAILED)
+
+
+def outbox_rows(rows: list[dict[str, Any]]) -> list[OutboxRow]:
+    """Rows of `outbox(...).values(*OUTBOX_FIELDS)` with the recipient authority's name (one
+    query) and the state and last error in words."""
+    wanted = {(row["peer__name"], row["manifest__recipient__authority"]) for row in rows}
+    links = PeerAuthority.objects.filter(
+        peer__name__in={peer for peer, remote in wanted}, remote_id__in={remote for peer, remote in wanted}
+    ).values_list("peer__name", "remote_id", "authority__name")
+    names = {(peer, remote): name for peer, remote, name in links} if wanted else {}
+    states = dict(MessageState.choices)
+    return [
+        OutboxRow(
+            pk=row["pk"],
+            message_id=row["message_id"],
+            kind=row["kind"],
+            peer=row["peer__name"],
+            recipient=names.get((row["peer__name"], row["manifest__recipient__authority"]), ""),
+            state=row["state"],
+            state_text=str(states.get(row["state"], row["state"])),
+            attempts=row["attempts"],
+            next_attempt_at=row["next_attempt_at"] if row["state"] == MessageState.QUEUED else None,
+            last_error=row["last_error"],
+            last_error_text=error_text(row["last_error"]),
+            created_at=row["created_at"],
+        )
+        for row in rows
+    ]
+
+
+def error_text(code: str) -> str:
+    """Why the last attempt did not settle a message, in words: our own failures to reach the
+    peer, or the reason the peer gave for refusing it."""
+    if not code:
+        return ""
+    if code.startswith("http_"):
+        return str(_("the peer answered with HTTP status %(status)s") % {"status": code[5:]})
+    text = DELIVERY_ERROR_TEXTS.get(code) or REASON_TEXTS.get(code)
+    return str(text) if text is not None else code

@@ -426,6 +426,67 @@ def message_queue(
     return message
 
 
+RETRYABLE_STATES = frozenset({MessageState.QUEUED, MessageState.FAILED})
+
+
+def _message_parts(message: Message) -> list[packages.Part]:
+    """The parts of an outbound message, rebuilt from what is kept of it: its sealed package is
+    encrypted to the peer, so it cannot be opened here to be sealed again."""
+    return [packages.Part("body", "application/json", rfc8785.dumps(message.body))]
+
+
+@transaction.atomic
+def message_retry(*, actor: User, message: Message) -> Message:
+    """Send an outbound message again at once: the worker's next sweep (or `comity federation
+    send`) posts it, and its backoff starts over. A message that was given up (failed) is sealed
+    again under the same message id with a new creation time, since the peer refuses a package
+    older than its window; if the peer did receive the first one, it answers that the id is taken
+    (replay) rather than applying it twice."""
+    locked = Message.objects.select_for_update().select_related("peer").get(pk=message.pk)
+    if locked.direction != MessageDirection.OUTBOUND or locked.state not in RETRYABLE_STATES:
+        raise ValidationError(
+            {"state": _("Only a message that is waiting or was not delivered can be sent again.")}
+        )
+    if locked.peer.state != PeerState.TRUSTED:
+        raise ValidationError(
+            {"peer": _("The peer deployment is no longer trusted: its messages stay unsent.")}
+        )
+    now = timezone.now()
+    fields = ["state", "attempts", "next_attempt_at", "last_error"]
+    if locked.state == MessageState.FAILED:
+        peer_key = locked.peer.keys.filter(use="enc", retired=False).first()
+        if peer_key is None:
+            raise ValidationError({"peer": _("The peer deployment has no current encryption key.")})
+        parts = _message_parts(locked)
+        old = locked.manifest
+        manifest = packages.manifest_for(
+            message_id=old["message_id"],
+            conversation_id=old["conversation_id"],
+            kind=old["kind"],
+            sender=(old["sender"]["deployment"], old["sender"]["authority"]),
+            recipient=(old["recipient"]["deployment"], old["recipient"]["authority"]),
+            created_at=now,
+            parts=parts,
+        )
+        package = packages.seal(
+            manifest, parts, signing_key=keys.load().signing, recipient_key=OKPKey.import_key(peer_key.jwk)
+        )
+        locked.manifest = manifest
+        locked.manifest_sha256 = packages.sha256(rfc8785.dumps(manifest))
+        locked.package = package.decode("ascii")
+        fields += ["manifest", "manifest_sha256", "package"]
+    previous = locked.state
+    locked.state, locked.attempts, locked.next_attempt_at, locked.last_error = MessageState.QUEUED, 0, now, ""
+    locked.save(update_fields=fields)
+    audit(
+        actor=actor,
+        action=AuditAction.FEDERATION_RETRY,
+        obj=locked,
+        detail={"kind": locked.kind, "peer": locked.peer.name, "state": previous},
+    )
+    return locked
+
+
 SYSTEM_ACTOR_PREFIX = "federation:"
 
 

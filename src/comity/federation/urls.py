@@ -1,8 +1,12 @@
 from django.urls import path
 
-from comity.federation import views
+from comity.federation import pages, views
 
 urlpatterns = [
     path(".well-known/comity-federation.json", views.key_document, name="federation-key-document"),
     path("federation/inbox", views.inbox, name="federation-inbox"),
+    path("federation/", pages.overview, name="federation-overview"),
+    path("federation/import/", pages.package_import, name="federation-import"),
+    path("federation/messages/<int:pk>/retry/", pages.message_retry, name="federation-retry"),
+    path("federation/messages/<int:pk>/package", pages.message_package, name="federation-package"),
 ]
