@@ -51,6 +51,26 @@ def authority_create(
 
 
 @transaction.atomic
+def authority_update(*, actor: User | None, authority: Authority, name: str, kind: str) -> Authority:
+    """Rename an authority or change its kind (a peer deployment's authority following the peer's
+    key document); its requests stay its own. Another authority of the country may not have the name."""
+    errors = FieldErrors()
+    errors.code("kind", kind, AuthorityKind)
+    errors.required("name", name)
+    errors.raise_if_any()
+    changed = [
+        field
+        for field, value in (("name", name.strip()), ("kind", kind))
+        if getattr(authority, field) != value
+    ]
+    authority.name, authority.kind = name.strip(), kind
+    authority.full_clean()
+    authority.save(update_fields=changed)
+    audit(actor=actor, action=AuditAction.AUTHORITY_UPDATE, obj=authority, fields=changed)
+    return authority
+
+
+@transaction.atomic
 def user_create(
     *, actor: User | None, username: str, authority: Authority, role: str, password: str, email: str = ""
 ) -> User:

@@ -31,6 +31,20 @@ class Peer(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=PeerState.choices, default=PeerState.TRUSTED)
     fingerprint = models.CharField(_("fingerprint"), max_length=80)
     trusted_at = models.DateTimeField(_("trusted at"))
+    # The key document last trusted, as the peer published it: a hub signs it into its trust list.
+    document = models.JSONField(_("key document"), default=dict, blank=True)
+    # A hub: its signed trust lists are applied here (`comity federation trust-hub`, ADR 11).
+    hub = models.BooleanField(_("hub"), default=False)
+    # The hub whose trust list vouches for this peer; empty when the operator trusted it directly.
+    # Only that hub's newer list, by leaving the peer out, revokes it.
+    vouched_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vouched",
+        verbose_name=_("vouched for by"),
+    )
 
     class Meta:
         verbose_name = _("peer deployment")
@@ -164,3 +178,48 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.evidence
+
+
+class TrustList(models.Model):
+    """A hub's signed, expiring trust list (ADR 11 addendum). At a hub (`hub` empty): each list it
+    published, the newest served at the well-known address. At a member: each list it applied,
+    whose sequence a newer list must exceed."""
+
+    hub = models.ForeignKey(
+        Peer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trust_lists",
+        verbose_name=_("hub"),
+    )
+    sequence = models.PositiveBigIntegerField(_("sequence number"))
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    sha256 = models.CharField(max_length=64)
+    # The signed list (JWS compact), verifiable again by anyone holding the hub's key.
+    token = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trust list")
+        verbose_name_plural = _("trust lists")
+        constraints = [
+            models.UniqueConstraint(
+                "hub",
+                "sequence",
+                name="federation_trust_list_sequence",
+                violation_error_message=_(
+                    "A list of this hub with this sequence number is already recorded."
+                ),
+            ),
+            models.UniqueConstraint(
+                "sequence",
+                condition=models.Q(hub__isnull=True),
+                name="federation_published_list_sequence",
+                violation_error_message=_("A list with this sequence number was already published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hub or '-'} #{self.sequence}"

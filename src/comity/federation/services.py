@@ -14,7 +14,7 @@ from typing import Any
 import rfc8785
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -25,7 +25,7 @@ from pydantic import ValidationError as SchemaError
 
 from comity.accounts.choices import NON_PARTY_KINDS, Role
 from comity.accounts.models import Authority, User
-from comity.accounts.services import authority_create
+from comity.accounts.services import authority_create, authority_update
 from comity.cooperation import services as cooperation
 from comity.cooperation.choices import EventKind
 from comity.cooperation.models import Event, Request
@@ -37,7 +37,7 @@ from comity.federation import keys, packages
 from comity.federation.choices import MessageDirection, MessageState, PeerState
 from comity.federation.models import Deployment, Message, Peer, PeerAuthority, PeerKey, Receipt
 from comity.federation.packages import Evidence, Reason, Refused, SenderKey
-from comity.federation.schemas import BODY_SCHEMAS, KeyDocument
+from comity.federation.schemas import BODY_SCHEMAS, HostedAuthority, KeyDocument
 
 CURVE_OF_USE = {"sig": "Ed25519", "enc": "X25519"}
 
@@ -117,10 +117,15 @@ def _checked_keys(document: KeyDocument, errors: FieldErrors) -> None:
 
 
 def _link_authorities(actor: User | None, peer: Peer, document: KeyDocument, errors: FieldErrors) -> int:
-    linked = {link.remote_id: link for link in PeerAuthority.objects.filter(peer=peer)}
+    linked = {
+        link.remote_id: link for link in PeerAuthority.objects.filter(peer=peer).select_related("authority")
+    }
     created = 0
     for index, hosted in enumerate(document.authorities):
         if hosted.id in linked:
+            # The peer renamed it (or changed its kind): the linked authority follows, keeping
+            # its requests; a name another authority of the country has here is a conflict.
+            _follow_rename(actor, linked[hosted.id].authority, hosted, f"authorities.{index}", errors)
             continue
         local: Authority | None = (
             Authority.objects.annotate(upper=Upper("name"))
@@ -141,6 +146,19 @@ def _link_authorities(actor: User | None, peer: Peer, document: KeyDocument, err
         PeerAuthority.objects.create(peer=peer, authority=local, remote_id=hosted.id)
         created += 1
     return created
+
+
+def _follow_rename(
+    actor: User | None, authority: Authority, hosted: HostedAuthority, field: str, errors: FieldErrors
+) -> None:
+    if authority.name == hosted.name and authority.kind == hosted.kind:
+        return
+    try:
+        authority_update(actor=actor, authority=authority, name=hosted.name, kind=hosted.kind)
+    except ValidationError as error:
+        for name, problems in error.message_dict.items():
+            for problem in problems:
+                errors.add(f"{field}.{'name' if name == NON_FIELD_ERRORS else name}", problem)
 
 
 @transaction.atomic
@@ -169,6 +187,10 @@ def peer_trust(*, actor: User | None, document: Mapping[str, Any]) -> Peer:
             "state": PeerState.TRUSTED,
             "fingerprint": keys.fingerprint(parsed.model_dump()),
             "trusted_at": timezone.now(),
+            "document": parsed.model_dump(),
+            # Trusted directly by the operator: no hub's list revokes it (the hubs module sets
+            # the hub back when its list is what trusted it).
+            "vouched_by": None,
         },
     )
     listed = {key.kid for key in parsed.keys}
@@ -774,17 +796,22 @@ def _own_receipt(
     )
 
 
+def secure_address(url: str) -> bool:
+    """HTTPS, or plain HTTP on this machine only (ADR 11)."""
+    base = urllib.parse.urlsplit(url)
+    if base.scheme == "https":
+        return True
+    host = base.hostname or ""
+    try:
+        return base.scheme == "http" and (host == "localhost" or ipaddress.ip_address(host).is_loopback)
+    except ValueError:
+        return False
+
+
 def inbox_url(peer: Peer) -> str | None:
     """The peer's inbox; None when it would be plain HTTP beyond this machine (ADR 11)."""
-    base = urllib.parse.urlsplit(peer.url)
-    if base.scheme != "https":
-        host = base.hostname or ""
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback:
-            return None
+    if not secure_address(peer.url):
+        return None
     return peer.url.rstrip("/") + "/federation/inbox"
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("federation/import/", pages.package_import, name="federation-import"),
     path("federation/messages/<int:pk>/retry/", pages.message_retry, name="federation-retry"),
     path("federation/messages/<int:pk>/package", pages.message_package, name="federation-package"),
+    path(".well-known/comity-trust-list.jws", views.trust_list, name="federation-trust-list"),
 ]

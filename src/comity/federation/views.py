@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from comity.federation import selectors, services
+from comity.federation import hubs, selectors, services
 from comity.federation.packages import Reason
 
 JOSE = "application/jose"
@@ -38,3 +38,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     answer = services.inbox_receive(package, too_large=declared > limit or len(package) > limit)
     status = 200 if answer.accepted else 413 if answer.reason == Reason.TOO_LARGE else 400
     return HttpResponse(answer.receipt, content_type=JOSE, status=status)
+
+
+@require_GET
+def trust_list(request: HttpRequest) -> HttpResponse:
+    """Public: the newest trust list this deployment signed as a hub (ADR 11 addendum); 404 when
+    it published none. Members verify it themselves: its signature is its only credential."""
+    published = hubs.published_list()
+    if published is None:
+        raise Http404
+    response = HttpResponse(published.token, content_type=JOSE)
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from comity.federation import selectors, services
+from comity.federation import hubs, selectors, services
 from comity.federation.keys import KeysMissing, fingerprint
+from comity.federation.trustlists import MAX_TRUST_LIST_BYTES, ListRefused
 
 MAX_KEY_DOCUMENT_BYTES = 4 * 2**20
 
@@ -18,8 +19,25 @@ def _problems(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _key_document(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_KEY_DOCUMENT_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"Cannot read {file}: {error.strerror}") from error
+    if len(raw) > MAX_KEY_DOCUMENT_BYTES:
+        raise CommandError(f"{file} is larger than a key document may be ({MAX_KEY_DOCUMENT_BYTES} bytes).")
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise CommandError(f"{file} is not JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise CommandError(f"{file} is not a key document (a JSON object).")
+    return document
+
+
 class Command(BaseCommand):
-    help = "Federation between Comity deployments (ADR 11): init, key, trust FILE, peers, send, export, import, rotate."
+    help = "Federation between Comity deployments (ADR 11): init, key, trust FILE, peers, send, export, import, rotate, hub-list, trust-hub FILE, trust-list FILE_OR_URL."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -34,6 +52,27 @@ class Command(BaseCommand):
         )
         trust.add_argument("file", type=Path)
         actions.add_parser("peers", help="List the trusted peers.")
+        hub_list = actions.add_parser(
+            "hub-list", help="At a hub: sign an expiring trust list of the peers it trusts and its own key."
+        )
+        hub_list.add_argument("--output", required=True, type=Path, help="A new file for the signed list")
+        hub_list.add_argument("--expires-in", required=True, type=int, metavar="DAYS")
+        hub_list.add_argument(
+            "--include",
+            nargs="+",
+            default=[],
+            metavar="PEER",
+            help="Only these peers (default: every trusted one)",
+        )
+        trust_hub = actions.add_parser(
+            "trust-hub",
+            help="Trust a hub's key document (compare its fingerprint first); its lists vouch for peers.",
+        )
+        trust_hub.add_argument("file", type=Path)
+        trust_list = actions.add_parser(
+            "trust-list", help="Apply a trust list signed by a trusted hub, from a file or its address."
+        )
+        trust_list.add_argument("source", metavar="FILE_OR_URL")
         actions.add_parser(
             "send", help="Deliver every queued outbound message now, once (the worker does it continuously)."
         )
@@ -49,7 +88,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, f"_{action.replace('-', '_')}")(**options)
         except (KeysMissing, services.NotFederated) as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
@@ -74,26 +113,66 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
 
     def _trust(self, file: Path, **options: Any) -> None:
-        try:
-            with file.open("rb") as handle:
-                raw = handle.read(MAX_KEY_DOCUMENT_BYTES + 1)
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}") from error
-        if len(raw) > MAX_KEY_DOCUMENT_BYTES:
-            raise CommandError(
-                f"{file} is larger than a key document may be ({MAX_KEY_DOCUMENT_BYTES} bytes)."
-            )
-        try:
-            document = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise CommandError(f"{file} is not JSON: {error}") from error
-        if not isinstance(document, dict):
-            raise CommandError(f"{file} is not a key document (a JSON object).")
-        peer = services.peer_trust(actor=None, document=document)
+        peer = services.peer_trust(actor=None, document=_key_document(file))
         self.stdout.write(
             f"Trusted {peer.name} ({peer.url}), fingerprint {peer.fingerprint}; "
             f"{peer.authorities.count()} authorities linked."
         )
+
+    def _trust_hub(self, file: Path, **options: Any) -> None:
+        hub = hubs.hub_trust(actor=None, document=_key_document(file))
+        self.stdout.write(
+            f"Trusted hub {hub.name} ({hub.url}), fingerprint {hub.fingerprint}: "
+            "its signed trust lists can now be applied (`comity federation trust-list`)."
+        )
+
+    def _hub_list(self, output: Path, expires_in: int, include: list[str], **options: Any) -> None:
+        try:
+            handle = output.open("x", encoding="ascii")
+        except FileExistsError as error:
+            raise CommandError(f"{output} exists: give a new file name.") from error
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}") from error
+        try:
+            with handle:
+                published = hubs.trust_list_publish(actor=None, expires_in_days=expires_in, include=include)
+                handle.write(published.token + "\n")
+        except BaseException:
+            output.unlink()
+            raise
+        self.stdout.write(
+            f"Trust list {published.sequence} written to {output}, "
+            f"expires {published.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
+
+    def _trust_list(self, source: str, **options: Any) -> None:
+        if source.startswith(("https://", "http://")):
+            try:
+                token = hubs.fetch(source)
+            except hubs.Unreachable as error:
+                raise CommandError(f"Cannot fetch {source}: {error}") from error
+        else:
+            try:
+                with Path(source).open("rb") as handle:
+                    raw = handle.read(MAX_TRUST_LIST_BYTES + 1)
+            except OSError as error:
+                raise CommandError(f"Cannot read {source}: {error.strerror}") from error
+            token = raw.decode("ascii", errors="replace").strip()
+        try:
+            applied = hubs.trust_list_apply(actor=None, token=token)
+        except ListRefused as refusal:
+            details = "".join(
+                f"; {field}: {' '.join(problems)}" for field, problems in refusal.problems.items()
+            )
+            raise CommandError(
+                f"Trust list refused ({refusal.reason.value}): {refusal.reason.label}{details}"
+            ) from refusal
+        self.stdout.write(
+            f"Trust list {applied.sequence} of {applied.hub} applied (expires {applied.expires_at:%Y-%m-%d %H:%M} UTC): "
+            f"{len(applied.trusted)} trusted, {len(applied.revoked)} revoked, {len(applied.skipped)} skipped."
+        )
+        for name in applied.revoked:
+            self.stdout.write(f"Revoked {name}: no longer on the hub's list.")
 
     def _peers(self, **options: Any) -> None:
         for peer in selectors.peers():
