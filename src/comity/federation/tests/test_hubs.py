@@ -93,6 +93,18 @@ def test_a_hub_list_with_bad_arguments_is_refused_and_no_file_is_left(db, tmp_pa
     assert not (tmp_path / "list.jws").exists() and not TrustList.objects.exists()
 
 
+def test_a_peer_trusted_before_documents_were_kept_must_be_trusted_again_to_be_listed(db, tmp_path):
+    init(HUB)
+    document = peer_document()
+    run("trust", write(tmp_path, "ch.json", document))
+    Peer.objects.update(document={})  # as a peer trusted before migration federation 0004 is
+    with pytest.raises(CommandError, match="include: The key document of ch.comity.test is not kept here"):
+        run("hub-list", "--output", str(tmp_path / "list.jws"), "--expires-in", "7")
+    run("trust", write(tmp_path, "ch.json", document))
+    run("hub-list", "--output", str(tmp_path / "list.jws"), "--expires-in", "7")
+    assert TrustList.objects.get().sequence == 1
+
+
 def test_a_hub_list_never_overwrites_a_file_and_needs_an_identity(db, tmp_path):
     with pytest.raises(CommandError, match="no federation identity"):
         run("hub-list", "--output", str(tmp_path / "list.jws"), "--expires-in", "7")
@@ -165,6 +177,8 @@ def test_a_members_peers_come_from_its_hubs_list_and_a_peer_dropped_later_is_rev
         "Office of the Attorney General",
     }
     assert Peer.objects.get(name="ch.comity.test").vouched_by.name == HUB
+    listed = {line.split("\t")[0]: line.split("\t")[-1] for line in run("peers").splitlines()}
+    assert listed == {"ch.comity.test": f"via {HUB}", HUB: "direct, hub", "ng.comity.test": f"via {HUB}"}
     entry = AuditEntry.objects.get(action="federation.list.apply")
     assert entry.detail == {"hub": HUB, "sequence": "3", "trusted": "3", "revoked": "0", "skipped": "1"}
     # a peer the operator trusted directly is not the hub's to revoke

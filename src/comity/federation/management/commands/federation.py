@@ -175,10 +175,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Revoked {name}: no longer on the hub's list.")
 
     def _peers(self, **options: Any) -> None:
-        for peer in selectors.peers():
+        found = list(selectors.peers())
+        names = {peer.pk: peer.name for peer in found}
+        for peer in found:
+            # Where its trust comes from: a hub's list (only that hub's next list revokes it), or
+            # the operator; and whether its own lists vouch for peers.
+            source = f"via {names[peer.vouched_by_id]}" if peer.vouched_by_id else "direct"
             self.stdout.write(
                 f"{peer.name}\t{peer.state}\t{peer.url}\t{peer.key_count} keys\t"  # type: ignore[attr-defined]
-                f"{peer.authority_count} authorities\t{peer.fingerprint}"
+                f"{peer.authority_count} authorities\t{peer.fingerprint}\t{source}{', hub' if peer.hub else ''}"
             )
 
     def _rotate(self, **options: Any) -> None:
