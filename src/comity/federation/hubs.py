@@ -5,6 +5,7 @@ trusts the hub explicitly applies its lists through the same service as `comity 
 
 import datetime
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -247,10 +248,13 @@ class Unreachable(ValueError):
 
 
 def fetch(url: str) -> str:
-    """A hub's published list from its address (HTTPS, or plain HTTP on this machine only), read
-    up to the size a list may have; Unreachable with the cause otherwise."""
+    """A hub's published list from its address (HTTPS, or plain HTTP on this machine only; the
+    hub's base address means its well-known one), read up to the size a list may have; Unreachable
+    with the cause otherwise."""
     if not services.secure_address(url):
         raise Unreachable(_("Trust lists are fetched over HTTPS (plain HTTP on this machine only)."))
+    if urllib.parse.urlsplit(url).path in ("", "/"):
+        url = url.rstrip("/") + WELL_KNOWN_PATH  # a hub's address: its list is at the well-known path
     request = urllib.request.Request(url, headers={"Accept": "application/jose"})
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:

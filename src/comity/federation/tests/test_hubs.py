@@ -337,7 +337,7 @@ def test_a_list_is_fetched_from_the_hubs_address(hub):
     try:
         with pytest.raises(CommandError, match="answered HTTP 404"):
             run("trust-list", f"{base}/nothing")
-        out = run("trust-list", base + WELL_KNOWN)
+        out = run("trust-list", base + "/")  # the hub's address: its well-known one is meant
     finally:
         server.shutdown()
         server.server_close()
