@@ -297,6 +297,22 @@ def test_a_list_of_the_wrong_form_is_refused_naming_the_field(hub, changes, fiel
     _refused(hub, hub.file([NG], **changes), "schema", rf"its content does not have the form .*; {field}: ")
 
 
+def test_a_list_signed_before_the_hub_rotated_its_key_still_applies_until_it_expires(hub, tmp_path):
+    before = hub.file([NG], sequence=1)
+    old_signing = hub.keys[0]
+    hub.keys = peer_keys()
+    hub.document = peer_document(
+        name=HUB,
+        keys=hub.keys,
+        authorities=[],
+        retired=[public_jwk(old_signing, use="sig", status="retired")],
+    )
+    run("trust-hub", write(tmp_path, "hub2.json", hub.document))  # its new document, fingerprint compared
+    run("trust-list", before)
+    assert ("ng.comity.test", "trusted") in state()
+    run("trust-list", hub.file([NG], sequence=2))  # signed with its new key
+
+
 def test_a_list_with_a_bad_key_document_is_refused_naming_it_and_nothing_is_trusted(hub):
     bad = peer_document(name="gb.comity.test", authorities=[])
     bad["keys"][0]["kid"] = bad["keys"][1]["kid"]
