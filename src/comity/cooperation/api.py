@@ -99,6 +99,7 @@ def _event_out(entry: selectors.TimelineEntry) -> dict[str, Any]:
         "corrects": event.corrects_id,
         "corrected_by": entry.corrected_by.pk if entry.corrected_by else None,
         "corrected_on": entry.on if entry.corrected_by else None,
+        "conflicting": event.conflicting,
     }
 
 

@@ -302,6 +302,20 @@ class Event(models.Model):
         # Indexed only where set (event_corrects_idx): imports write millions of events, none a correction.
         db_index=False,
     )
+    # A shared event of a request that travelled between deployments (ADR 11) that was first
+    # recorded at the peer: the peer's name and the event's id there, so that it is applied once
+    # and a correction made there names it. Blank / null for an event recorded here.
+    # Defaults in the database too: bulk imports insert the other columns only.
+    origin_deployment = models.CharField(_("deployment of origin"), max_length=100, blank=True, db_default="")
+    origin_event_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # On such a request, the id (at the other deployment) of the last of the other side's events
+    # that this event's deployment had when recording it: the fold puts the event after those
+    # (what one side did knowing the other's event follows it; only events recorded at once are
+    # ordered by date, deployment name and id). Null when it had none.
+    after_event_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Set by the fold of a shared timeline: the event could not follow the ones the rule put
+    # before it (both sides recorded at once); kept and shown to both sides, changing nothing.
+    conflicting = models.BooleanField(_("conflicting"), db_default=False)
 
     class Meta:
         ordering = ["id"]
@@ -310,6 +324,18 @@ class Event(models.Model):
             models.Index(fields=["corrects"], condition=Q(corrects__isnull=False), name="event_corrects_idx"),
         ]
         constraints = [
+            # The same peer's event is applied once to a request (and its id is unique there).
+            models.UniqueConstraint(
+                fields=["request", "origin_deployment", "origin_event_id"],
+                condition=Q(origin_event_id__isnull=False),
+                name="event_origin_once",
+                violation_error_message=_("This event of the peer is already on the timeline."),
+            ),
+            models.CheckConstraint(
+                condition=Q(origin_event_id__isnull=True) | ~Q(origin_deployment=""),
+                name="event_origin_names_deployment",
+                violation_error_message=_("An event from a peer names the peer."),
+            ),
             models.CheckConstraint(
                 condition=Q(internal=False) | Q(kind=EventKind.NOTE),
                 name="event_only_notes_internal",

@@ -178,6 +178,10 @@ class EventOut(Schema):
     corrected_on: datetime.date | None = Field(
         description="the date its latest correction gives it (superseding `occurred_on`), if any"
     )
+    conflicting: bool = Field(
+        description="on a request shared with another deployment: the event could not follow the "
+        "ones the shared order puts before it (both sides recorded at once, ADR 11) and changes nothing"
+    )
 
 
 class AccessEntryOut(Schema):

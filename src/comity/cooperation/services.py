@@ -31,11 +31,14 @@ from comity.cooperation.selectors import may_see_subject_names
 from comity.cooperation.statemachine import (
     NEUTRAL_EVENTS,
     EventRow,
+    SharedEvent,
     Timeline,
     TransitionError,
     apply,
     check_date,
+    check_grounds,
     corrected,
+    fold_shared,
     replay,
 )
 from comity.core import messages
@@ -45,6 +48,7 @@ from comity.core.errors import FieldErrors
 from comity.core.limits import check_lengths
 from comity.core.policy import require_writer
 from comity.core.services import audit
+from comity.federation import events as federation_events
 from comity.federation import services as federation
 from comity.reference.choices import (
     Barrier,
@@ -507,12 +511,57 @@ def _check_confidentiality_change(
             errors.add(name, _("Only a head of unit may lower the confidentiality of a request."))
 
 
-def _event_rows(request: Request) -> list[EventRow]:
-    return list(request.events.values_list("id", "kind", "occurred_on", "refusal_grounds", "corrects_id"))
+# What a fold reads of an event: `EventRow`, then its origin deployment, its id there and the id
+# of the other side's last event its origin had (ADR 11; blank and null for this side's events).
+FoldRow = tuple[int, str, datetime.date, Iterable[str], int | None, str, int | None, int | None]
+FOLD_COLUMNS = (
+    "id",
+    "kind",
+    "occurred_on",
+    "refusal_grounds",
+    "corrects_id",
+    "origin_deployment",
+    "origin_event_id",
+    "after_event_id",
+)
+
+
+@dataclass(frozen=True)
+class EventOrigin:
+    """A shared event a peer deployment recorded first (ADR 11): the peer's name, the event's id
+    there, and the id here of the last of our events the peer had when recording it."""
+
+    deployment: str
+    event_id: int
+    after: int | None = None
+
+
+def _fold_rows(request: Request) -> list[FoldRow]:
+    return list(request.events.values_list(*FOLD_COLUMNS))
+
+
+def _shared(rows: Sequence[FoldRow]) -> bool:
+    """Whether the timeline holds a peer's event: it is then folded by ADR 11's shared rule."""
+    return any(row[6] is not None for row in rows)
+
+
+def _fold(rows: Sequence[FoldRow]) -> tuple[Timeline, frozenset[int]]:
+    """The timeline the events say, and the ids of those that conflict: a timeline of this
+    deployment alone is folded in the order it was recorded, every event checked when it was; one
+    shared with a peer by `statemachine.fold_shared`, the same at both ends."""
+    if not _shared(rows):
+        return replay(corrected([row[:5] for row in rows])), frozenset()
+    own = federation_events.own_deployment()
+    return fold_shared(
+        SharedEvent(
+            pk, kind, day, tuple(grounds), origin or own, pk if origin_id is None else origin_id, after, fixes
+        )
+        for pk, kind, day, grounds, fixes, origin, origin_id, after in rows
+    )
 
 
 def _timeline_of(request: Request) -> Timeline:
-    return replay(corrected(_event_rows(request)))
+    return _fold(_fold_rows(request))[0]
 
 
 @transaction.atomic
@@ -526,16 +575,26 @@ def event_record(
     refusal_grounds: Sequence[str] = (),
     internal: bool = False,
     corrects: int | None = None,
+    origin: EventOrigin | None = None,
 ) -> Event:
     """Append one event to the timeline, if the request's life allows it.
 
     A correction (`kind` "correction") names the earlier event it `corrects` and gives its right
     date as `occurred_on`, and why in `text`: the timeline is folded again with that date, and
     must still hold (in date order, nothing received before it was sent...).
+
+    An event a peer deployment recorded on a request shared with it comes with its `origin`
+    (federation applies it, as the system actor of the peer's authority): it is recorded once per
+    origin, and its place in the shared fold decides whether it conflicts with ours (ADR 11).
     """
     # Lock the request so that two concurrent events are folded one after the other.
     request = Request.objects.select_for_update().get(pk=request.pk)
     side = _require_party(actor, (request.requesting_authority_id, request.requested_authority_id))
+    rows = _fold_rows(request)
+    if origin is not None:
+        known = [row[0] for row in rows if (row[5], row[6]) == (origin.deployment, origin.event_id)]
+        if known:
+            return Event.objects.get(pk=known[0])
     errors = FieldErrors()
     for ground in refusal_grounds:
         if ground not in RefusalGround.values:
@@ -543,21 +602,28 @@ def event_record(
     if internal and kind != EventKind.NOTE:
         errors.add("internal", _("Only a note can be internal."))
     check_lengths(errors, Event, {"text": text.strip()})
-    rows = _event_rows(request)
-    if kind == EventKind.CORRECTION:
-        _check_correction(errors, request, side, rows, corrects, occurred_on, text)
+    if kind == EventKind.CORRECTION and origin is not None:
+        _check_peer_correction(errors, rows, corrects)
+    elif kind == EventKind.CORRECTION:
+        _check_correction(errors, request, side, [row[:5] for row in rows], corrects, occurred_on, text)
     elif corrects is not None:
         errors.add("corrects", _("Only a correction names an event to correct."))
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
+    shared = origin is not None or _shared(rows)
     try:
-        if kind == EventKind.CORRECTION:
+        if origin is not None:
+            _check_peer_event(kind, occurred_on, refusal_grounds, today)
+        elif kind == EventKind.CORRECTION and shared:
             check_date(occurred_on, today)
-            timeline = _corrected_timeline(rows, corrects, occurred_on)
+            _check_shared_correction(rows, corrects, occurred_on)
+        elif kind == EventKind.CORRECTION:
+            check_date(occurred_on, today)
+            timeline = _corrected_timeline([row[:5] for row in rows], corrects, occurred_on)
         else:
             timeline = apply(
-                replay(corrected(rows)),
+                _fold(rows)[0],
                 kind,
                 occurred_on,
                 by_head=actor.is_head,
@@ -567,6 +633,13 @@ def event_record(
     except TransitionError as error:
         raise ValidationError({error.field: [error.message]}) from error
 
+    if origin is not None:
+        after = origin.after
+    elif shared:
+        # What this side had of the other's events when recording it: the shared fold puts it after them.
+        after = max((row[6] for row in rows if row[6] is not None), default=None)
+    else:
+        after = None
     event = Event.objects.create(
         request=request,
         kind=kind,
@@ -577,16 +650,93 @@ def event_record(
         refusal_grounds=list(dict.fromkeys(refusal_grounds)),
         internal=internal,
         corrects_id=corrects if kind == EventKind.CORRECTION else None,
+        origin_deployment=origin.deployment if origin else "",
+        origin_event_id=origin.event_id if origin else None,
+        after_event_id=after,
     )
     if kind != EventKind.NOTE:
+        if shared and (origin is not None or kind == EventKind.CORRECTION):
+            # A peer's event, or a new date, may fall anywhere in the shared order: fold it all again.
+            timeline, conflicts = _fold(_fold_rows(request))
+            _mark_conflicts(request, conflicts)
         store_timeline(request, timeline)
         request.save()
         _replace_codes(request, RequestRefusalGround, timeline.refusal_grounds)
     audit(
         actor=actor, action=AuditAction.REQUEST_EVENT, obj=request, fields=["events"], detail={"kind": kind}
     )
-    federation.event_forward(actor=actor, request=request, event=event)
+    federation_events.forward(actor=actor, request=request, event=event)
     return event
+
+
+def _check_peer_event(
+    kind: str, occurred_on: datetime.date, refusal_grounds: Sequence[str], today: datetime.date
+) -> None:
+    """What a peer's event must be wherever the shared fold puts it. Its deployment checked it
+    against its own timeline when it was recorded, a reopening included (only a head reopens
+    there, as here): the system actor applying it is never asked to be a head (ADR 11)."""
+    if kind in (EventKind.CREATED, EventKind.NOTE) or kind not in EventKind.values:
+        raise TransitionError(
+            messages.unknown_code(kind, sorted(set(EventKind.values) - {"created", "note"}))
+        )
+    # The peer's today may already be tomorrow here (time zones).
+    check_date(occurred_on, today + datetime.timedelta(days=1))
+    check_grounds(kind, tuple(refusal_grounds))
+
+
+def _check_peer_correction(errors: FieldErrors, rows: Sequence[FoldRow], corrects: int | None) -> None:
+    target = next((row for row in rows if row[0] == corrects), None)
+    if target is None or target[1] in (EventKind.NOTE, EventKind.CORRECTION, EventKind.CREATED):
+        errors.add("corrects", _("No event %(id)s in this request's timeline.") % {"id": corrects})
+
+
+def _check_shared_correction(
+    rows: Sequence[FoldRow], corrects: int | None, occurred_on: datetime.date
+) -> None:
+    """TransitionError unless the shared timeline holds with this correction as it held without:
+    no event the fold accepted conflicts once the corrected event moves."""
+    _timeline, before = _fold(rows)
+    after = max((row[6] for row in rows if row[6] is not None), default=None)
+    correction: FoldRow = (
+        max(row[0] for row in rows) + 1,
+        EventKind.CORRECTION,
+        occurred_on,
+        (),
+        corrects,
+        "",
+        None,
+        after,
+    )
+    _timeline, conflicts = _fold([*rows, correction])
+    moved = sorted(conflicts - before)
+    if moved:
+        row = next(row for row in rows if row[0] == moved[0])
+        reason = _("“%(event)s” of %(date)s could no longer follow the events before it.") % {
+            "event": EventKind(row[1]).label,
+            "date": row[2],
+        }
+        raise TransitionError(
+            _("With this date the timeline would not hold: %(reason)s") % {"reason": reason}, "occurred_on"
+        )
+
+
+def _mark_conflicts(request: Request, conflicts: frozenset[int]) -> None:
+    """Keep on each event whether the shared fold found it conflicting (the timeline shows it)."""
+    request.events.filter(pk__in=conflicts, conflicting=False).update(conflicting=True)
+    request.events.filter(conflicting=True).exclude(pk__in=conflicts).update(conflicting=False)
+
+
+@transaction.atomic
+def events_origin_link(*, request: Request, deployment: str, sent_event_id: int | None) -> None:
+    """A request a peer sent us (federation's `request.new`, applied in its transaction and audited
+    there) shares its timeline with the peer from its creation (ADR 11): its sent event is the
+    peer's, named by the peer's id, and the events recorded here at its creation follow it."""
+    if sent_event_id is None:
+        return
+    request.events.filter(kind=EventKind.SENT).update(
+        origin_deployment=deployment, origin_event_id=sent_event_id
+    )
+    request.events.exclude(kind__in=(EventKind.CREATED, EventKind.SENT)).update(after_event_id=sent_event_id)
 
 
 def _check_correction(

@@ -11,7 +11,7 @@ and the fold reads every event at its latest corrected date (`corrected`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -112,6 +112,15 @@ def check_date(day: datetime.date, today: datetime.date) -> None:
         raise TransitionError(message, "occurred_on")
 
 
+def check_grounds(kind: str, grounds: tuple[str, ...]) -> None:
+    """TransitionError (on `refusal_grounds`) unless a refusal states grounds and only a refusal or
+    a postponement has any: whatever the timeline."""
+    if kind == EventKind.REFUSED and not grounds:
+        raise TransitionError(_("A refusal states at least one ground."), "refusal_grounds")
+    if grounds and kind not in {EventKind.REFUSED, EventKind.POSTPONED}:
+        raise TransitionError(_("Grounds are given only for a refusal or a postponement."), "refusal_grounds")
+
+
 def apply(
     timeline: Timeline,
     kind: str,
@@ -177,10 +186,7 @@ def apply(
         )
 
     grounds = tuple(refusal_grounds)
-    if kind == EventKind.REFUSED and not grounds:
-        raise TransitionError(_("A refusal states at least one ground."), "refusal_grounds")
-    if grounds and kind not in {EventKind.REFUSED, EventKind.POSTPONED}:
-        raise TransitionError(_("Grounds are given only for a refusal or a postponement."), "refusal_grounds")
+    check_grounds(kind, grounds)
 
     changes: dict = {"last_date": occurred_on}
     if kind == EventKind.SENT:
@@ -238,3 +244,81 @@ def corrected(rows: Iterable[EventRow]) -> list[tuple[str, datetime.date, Iterab
     rows = sorted(rows, key=lambda row: row[0])
     dates = {row[4]: row[2] for row in rows if row[1] == EventKind.CORRECTION and row[4] is not None}
     return [(kind, dates.get(pk, day), grounds) for pk, kind, day, grounds, _corrects in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class SharedEvent:
+    """An event of a request that travelled between two deployments, as the shared fold reads it
+    (ADR 11): `origin` is the deployment that recorded it first and `origin_id` its id there;
+    `after` the id of the last of the other deployment's events that `origin` had when recording
+    it; `corrects` the local id of the event a correction names."""
+
+    pk: int
+    kind: str
+    occurred_on: datetime.date
+    grounds: tuple[str, ...]
+    origin: str
+    origin_id: int
+    after: int | None
+    corrects: int | None = None
+
+
+def _causal_order(events: list[SharedEvent], key: Callable[[SharedEvent], tuple]) -> list[SharedEvent]:
+    """The events in an order both deployments compute alike from the same set: each after the
+    earlier events of its own deployment and after the other's events its deployment had when
+    recording it (`after`); among the events free to come next, the least by `key`. Events one
+    side recorded without having the other's (recorded at once) are thus ordered by `key` alone."""
+    queues: dict[str, list[SharedEvent]] = {}
+    for event in sorted(events, key=lambda e: (e.origin, e.origin_id)):
+        queues.setdefault(event.origin, []).append(event)
+    heads = dict.fromkeys(queues, 0)
+    ordered: list[SharedEvent] = []
+
+    def free(event: SharedEvent) -> bool:
+        return all(
+            heads[other] == len(queue) or queue[heads[other]].origin_id > (event.after or 0)
+            for other, queue in queues.items()
+            if other != event.origin
+        )
+
+    while len(ordered) < len(events):
+        candidates = [queue[heads[origin]] for origin, queue in queues.items() if heads[origin] < len(queue)]
+        # Ids claimed by a peer could make every head wait on another: the least by key goes first.
+        chosen = min((e for e in candidates if free(e)), key=key, default=None) or min(candidates, key=key)
+        ordered.append(chosen)
+        heads[chosen.origin] += 1
+    return ordered
+
+
+def fold_shared(events: Iterable[SharedEvent]) -> tuple[Timeline, frozenset[int]]:
+    """The timeline of a request shared between two deployments, and the local ids of its
+    conflicting events, the same at both ends once both have the same events (ADR 11).
+
+    The deployment's own creation comes first (each side has its own, on its own day, so it bounds
+    no shared event's date); corrections then give each
+    event its latest date, latest in their causal order (ties: deployment name, id); the other
+    events are folded in causal order, events recorded at once ordered by date, deployment name,
+    id. An event the state machine refuses at its place in that order is kept as conflicting and
+    changes nothing: two sides recording at once end with the same status and dates, and see the
+    conflict, instead of each refusing the other's event.
+    """
+    events = list(events)
+    corrections = _causal_order(
+        [e for e in events if e.kind == EventKind.CORRECTION], key=lambda e: (e.origin, e.origin_id)
+    )
+    dates = {e.corrects: e.occurred_on for e in corrections if e.corrects is not None}
+
+    def on(event: SharedEvent) -> datetime.date:
+        return dates.get(event.pk, event.occurred_on)
+
+    others = [e for e in events if e.kind not in NEUTRAL_EVENTS and e.kind != EventKind.CREATED]
+    # Each side registered the request on its own day: its creation bounds nothing shared.
+    created = min(on(e) for e in events if e.kind not in NEUTRAL_EVENTS)
+    timeline = apply(Timeline(), EventKind.CREATED, created)
+    conflicting = set()
+    for event in _causal_order(others, key=lambda e: (on(e), e.origin, e.origin_id)):
+        try:
+            timeline = apply(timeline, event.kind, on(event), by_head=True, refusal_grounds=event.grounds)
+        except TransitionError:
+            conflicting.add(event.pk)
+    return timeline, frozenset(conflicting)

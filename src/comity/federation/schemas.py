@@ -104,6 +104,15 @@ class RequestNewBody(Strict):
     urgency_reason: Annotated[str, StringConstraints(max_length=500)] = ""
     confidential: bool = False
     sent_on: Day | None = None
+    # Our id of the sent event, by which the peer's copy is named (ADR 11).
+    sent_event_id: int | None = Field(default=None, gt=0, lt=2**63)
+
+
+class EventRef(Strict):
+    """A shared event by its origin: the deployment that recorded it first and its id there."""
+
+    deployment: DeploymentName
+    event_id: int = Field(gt=0, lt=2**63)
 
 
 class RequestEventBody(Strict):
@@ -115,6 +124,10 @@ class RequestEventBody(Strict):
     occurred_on: Day
     text: Annotated[str, StringConstraints(max_length=5000)] = ""
     refusal_grounds: list[Code] = Field(default_factory=list, max_length=50)
+    # The recipient's id of the last of its events the sender had when recording this one.
+    after_event_id: int | None = Field(default=None, gt=0, lt=2**63)
+    # A correction names the event it corrects by its origin.
+    corrects: EventRef | None = None
 
 
 class RequestReceiptBody(Strict):

@@ -28,12 +28,12 @@ from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create, authority_update
 from comity.cooperation import services as cooperation
 from comity.cooperation.choices import EventKind
-from comity.cooperation.models import Event, Request
+from comity.cooperation.models import Request
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.services import audit
-from comity.federation import keys, packages
+from comity.federation import events, keys, packages
 from comity.federation.choices import MessageDirection, MessageState, PeerState
 from comity.federation.models import Deployment, Message, Peer, PeerAuthority, PeerKey, Receipt
 from comity.federation.packages import Evidence, Reason, Refused, SenderKey
@@ -338,16 +338,12 @@ def _inbox_record(
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["request"])
-        # Our date received is the first shared event the sender learns of its request.
-        received = message.request.events.get(kind=EventKind.RECEIVED)
-        _event_send(
-            actor=None, request=message.request, event=received, conversation_id=str(message.conversation_id)
-        )
+        events.send_received(request=message.request, message=message)
     elif message.kind == "request.receipt":
         _request_receipt_apply(message, peer)
     elif message.kind == "request.event":
         try:
-            message.request = _request_event_apply(message, peer)
+            message.request = events.apply(message, peer)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["request"])
@@ -527,7 +523,7 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _audit_applied(actor: User, message: Message, peer: Peer, request: Request) -> None:
+def audit_applied(actor: User, message: Message, peer: Peer, request: Request) -> None:
     """The audit entry of a peer's message applied to a request: its kind, id and peer, no content."""
     audit(
         actor=actor,
@@ -563,85 +559,8 @@ def _request_new_apply(message: Message, peer: Peer) -> Request:
         sent_on=_day(body.get("sent_on")),
         received_on=timezone.localdate(),
     )
-    _audit_applied(actor, message, peer, request)
+    audit_applied(actor, message, peer, request)
     return request
-
-
-# Events of a request's shared timeline that travel to the other side (never notes, never
-# corrections yet: they name an event by its id here).
-SHARED_EVENT_KINDS = frozenset(EventKind.values) - {EventKind.NOTE, EventKind.CORRECTION, EventKind.CREATED}
-
-
-def _request_event_apply(message: Message, peer: Peer) -> Request:
-    """A shared event the peer recorded on a request that travelled between us, recorded here in
-    the name of the peer's authority (its system actor), through the request's own rules."""
-    origin = (
-        Message.objects.select_related("request")
-        .filter(peer=peer, kind="request.new", conversation_id=message.conversation_id, request__isnull=False)
-        .first()
-    )
-    link = PeerAuthority.objects.select_related("authority").get(
-        peer=peer, remote_id=message.manifest["sender"]["authority"]
-    )
-    if origin is None or origin.request is None or message.body["kind"] not in SHARED_EVENT_KINDS:
-        raise ValidationError(
-            {"kind": messages.unknown_code(message.body["kind"], sorted(SHARED_EVENT_KINDS))}
-        )
-    request = origin.request
-    actor = system_actor(link.authority)
-    body = message.body
-    cooperation.event_record(
-        actor=actor,
-        request=request,
-        kind=body["kind"],
-        occurred_on=datetime.date.fromisoformat(body["occurred_on"]),
-        text=body.get("text", ""),
-        refusal_grounds=body.get("refusal_grounds", []),
-    )
-    _audit_applied(actor, message, peer, request)
-    return request
-
-
-def event_forward(*, actor: User, request: Request, event: Event) -> None:
-    """Queue a `request.event` for a shared event recorded here on a request that travelled
-    between this deployment and a peer; called by cooperation's event_record in its transaction.
-    An event applied from the peer (its system actor) does not go back."""
-    if (
-        event.internal
-        or event.kind not in SHARED_EVENT_KINDS
-        or actor.username.startswith(SYSTEM_ACTOR_PREFIX)
-    ):
-        return
-    # One query for a request that never travelled, whatever the event.
-    origin = Message.objects.filter(kind="request.new", request=request).first()
-    if origin is None:
-        return
-    _event_send(actor=actor, request=request, event=event, conversation_id=str(origin.conversation_id))
-
-
-def _event_send(*, actor: User | None, request: Request, event: Event, conversation_id: str) -> None:
-    ours, theirs = (
-        (request.requesting_authority, request.requested_authority)
-        if event.authority_id == request.requesting_authority_id
-        else (request.requested_authority, request.requesting_authority)
-    )
-    with contextlib.suppress(NotFederated):
-        sent = message_queue(
-            actor=actor,
-            kind="request.event",
-            sender=ours,
-            recipient=theirs,
-            body={
-                "event_id": event.pk,
-                "kind": event.kind,
-                "occurred_on": event.occurred_on.isoformat(),
-                "text": event.text,
-                "refusal_grounds": list(event.refusal_grounds or []),
-            },
-            conversation_id=conversation_id,
-        )
-        sent.request = request
-        sent.save(update_fields=["request"])
 
 
 def _request_receipt_apply(message: Message, peer: Peer) -> None:
@@ -761,6 +680,8 @@ def request_forward(
         "urgency_reason": request.urgency_reason,
         "confidential": request.confidential,
         "sent_on": request.sent_on.isoformat() if request.sent_on else None,
+        # The peer's copy of our sent event names it by our id, for corrections (ADR 11).
+        "sent_event_id": request.events.filter(kind=EventKind.SENT).values_list("pk", flat=True).first(),
     }
     try:
         message = message_queue(

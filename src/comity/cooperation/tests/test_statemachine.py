@@ -1,10 +1,20 @@
 import datetime
+import random
 
 import pytest
 
 from comity.cooperation.choices import EventKind as K
 from comity.cooperation.choices import Status
-from comity.cooperation.statemachine import Timeline, TransitionError, apply, corrected, next_events, replay
+from comity.cooperation.statemachine import (
+    SharedEvent,
+    Timeline,
+    TransitionError,
+    apply,
+    corrected,
+    fold_shared,
+    next_events,
+    replay,
+)
 
 D = datetime.date
 
@@ -178,3 +188,126 @@ def test_a_correction_supersedes_the_date_of_the_event_it_names():
     # a correction that breaks the order is refused by the fold
     with pytest.raises(TransitionError, match="cannot be received"):
         replay(corrected([*rows, (7, K.CORRECTION, D(2025, 3, 20), [], 2)]))
+
+
+# A request shared between two deployments (ADR 11): PE sent it to CH.
+PE, CH = "pe.comity.test", "ch.comity.test"
+
+
+def shared(*events, own=PE):
+    """SharedEvents numbered locally in the order given: (kind, day, origin, origin id, after[, extra])."""
+    rows = [SharedEvent(1, K.CREATED, D(2024, 1, 2), (), own, 1, None)]
+    for pk, (kind, day, origin, origin_id, after, *extra) in enumerate(events, start=2):
+        grounds = extra[0] if extra and kind != K.CORRECTION else ()
+        corrects = extra[0] if extra and kind == K.CORRECTION else None
+        rows.append(SharedEvent(pk, kind, day, tuple(grounds), origin, origin_id, after, corrects))
+    return rows
+
+
+def by_origin(rows, conflicting):
+    return {(e.origin, e.origin_id) for e in rows if e.pk in conflicting}
+
+
+def test_events_both_sides_record_at_once_fold_alike_at_both_ends_and_one_is_kept_conflicting():
+    day = D(2024, 3, 1)
+    sent = (K.SENT, D(2024, 1, 2), PE, 12, None)
+    received = (K.RECEIVED, D(2024, 1, 9), CH, 40, 12)
+    # PE withdraws (its id 15) knowing CH's receipt; CH executes (its id 44) the same day, not
+    # knowing of the withdrawal: each side records its own first and gets the other's after
+    withdrawn = (K.WITHDRAWN, day, PE, 15, 40)
+    executed = (K.EXECUTED, day, CH, 44, 12)
+    at_pe = shared(sent, received, withdrawn, executed)
+    at_ch = shared(sent, received, executed, withdrawn, own=CH)
+    (pe_timeline, pe_conflicts), (ch_timeline, ch_conflicts) = fold_shared(at_pe), fold_shared(at_ch)
+    assert pe_timeline == ch_timeline
+    # at once: by date, then deployment name ("ch..." before "pe..."): executed, then the withdrawal
+    assert (pe_timeline.status, pe_timeline.closed_on) == (Status.EXECUTED, day)
+    assert by_origin(at_pe, pe_conflicts) == by_origin(at_ch, ch_conflicts) == {(PE, 15)}
+    # in arrival order, each side would have refused the other's event and kept its own status
+    with pytest.raises(TransitionError):
+        apply(run((K.SENT, D(2024, 1, 2)), (K.RECEIVED, D(2024, 1, 9)), (K.WITHDRAWN, day)), K.EXECUTED, day)
+
+
+def test_what_one_side_did_knowing_the_others_event_follows_it_whatever_the_names():
+    # CH receives the same day PE sent it: by name alone "ch" would come first, and a receipt
+    # before the sending would leave the sending conflicting
+    day = D(2024, 1, 2)
+    rows = shared(
+        (K.SENT, day, PE, 12, None),
+        (K.RECEIVED, day, CH, 40, 12),
+        (K.INFORMATION_REQUESTED, day, CH, 41, 12),
+        (K.INFORMATION_PROVIDED, day, PE, 13, 41),
+    )
+    timeline, conflicts = fold_shared(rows)
+    assert conflicts == frozenset()
+    assert (timeline.status, timeline.sent_on, timeline.received_on) == (Status.RECEIVED, day, day)
+
+
+def test_the_shared_fold_is_the_same_in_every_order_of_arrival():
+    events = [
+        (K.SENT, D(2024, 1, 2), PE, 12, None),
+        (K.RECEIVED, D(2024, 1, 9), CH, 40, 12),
+        (K.ACKNOWLEDGED, D(2024, 1, 10), CH, 41, 12),
+        (K.INFORMATION_REQUESTED, D(2024, 2, 1), CH, 42, 12),
+        (K.INFORMATION_PROVIDED, D(2024, 2, 8), PE, 13, 42),
+        (K.EXECUTION_STARTED, D(2024, 2, 9), CH, 43, 13),
+        # at once: PE withdraws, CH refuses
+        (K.WITHDRAWN, D(2024, 3, 1), PE, 14, 43),
+        (K.REFUSED, D(2024, 3, 2), CH, 44, 13, ["dual-criminality"]),
+        # PE corrects CH's acknowledgement date (knowing everything up to the refusal)
+        (K.CORRECTION, D(2024, 1, 11), PE, 15, 44, 4),
+    ]
+    results = set()
+    for order in _orders(len(events)):
+        rows = shared(*(events[i] for i in order))
+        # the correction names the acknowledgement by its local id in this order
+        rows = [
+            e if e.kind != K.CORRECTION else SharedEvent(**{**_fields(e), "corrects": _local(rows, CH, 41)})
+            for e in rows
+        ]
+        timeline, conflicts = fold_shared(rows)
+        results.add((timeline, frozenset(by_origin(rows, conflicts))))
+    [(timeline, conflicts)] = results
+    assert conflicts == {(CH, 44)}  # the withdrawal (1 March) came first
+    assert (timeline.status, timeline.acknowledged_on, timeline.closed_on) == (
+        Status.WITHDRAWN,
+        D(2024, 1, 11),
+        D(2024, 3, 1),
+    )
+
+
+def _orders(n):
+    """Some orders of n events: each rotation, its reverse, and a few shuffles (seeded)."""
+    rng = random.Random(25)
+    base = list(range(n))
+    orders = [base[i:] + base[:i] for i in range(n)]
+    orders += [list(reversed(o)) for o in orders]
+    for _ in range(20):
+        rng.shuffle(base)
+        orders.append(list(base))
+    return orders
+
+
+def _fields(event):
+    return {name: getattr(event, name) for name in SharedEvent.__slots__}
+
+
+def _local(rows, origin, origin_id):
+    return next(e.pk for e in rows if (e.origin, e.origin_id) == (origin, origin_id))
+
+
+def test_a_correction_moving_an_event_reorders_the_fold_at_both_ends():
+    # CH's execution was dated 5 March by mistake; PE withdrew on 3 March not knowing of it: the
+    # withdrawal comes first. CH then corrects its execution to 1 March: execution first.
+    events = [
+        (K.SENT, D(2024, 1, 2), PE, 12, None),
+        (K.RECEIVED, D(2024, 1, 9), CH, 40, 12),
+        (K.EXECUTED, D(2024, 3, 5), CH, 41, 12),
+        (K.WITHDRAWN, D(2024, 3, 3), PE, 13, 40),
+    ]
+    rows = shared(*events)
+    timeline, conflicts = fold_shared(rows)
+    assert timeline.status == Status.WITHDRAWN and by_origin(rows, conflicts) == {(CH, 41)}
+    rows = shared(*events, (K.CORRECTION, D(2024, 3, 1), CH, 42, 13, _local(rows, CH, 41)))
+    timeline, conflicts = fold_shared(rows)
+    assert timeline.status == Status.EXECUTED and by_origin(rows, conflicts) == {(PE, 13)}
