@@ -362,6 +362,12 @@ def test_a_list_is_fetched_from_the_hubs_address(hub):
         run("trust-list", "http://hub.example.org" + WELL_KNOWN)
 
 
+def test_a_list_larger_than_a_list_may_be_is_refused_unread(hub, tmp_path):
+    path = tmp_path / "huge.jws"
+    path.write_text(hub.sign([NG]) + "A" * trustlists.MAX_TRUST_LIST_BYTES)
+    _refused(hub, str(path), "too_large", "the trust list is too large")
+
+
 def test_trust_list_needs_an_identity_here(db, tmp_path):
     with pytest.raises(CommandError, match="no federation identity"):
         run("trust-list", write(tmp_path, "list.jws", "a.b.c"))
