@@ -27,15 +27,16 @@ ROW = (
 )
 
 
-def _pattern(name: str) -> tuple[str, str]:
+def url_pattern(name: str) -> tuple[str, str]:
+    """The escaped address of `name` for one id, cut where the id goes: reversed once per page."""
     before, after = escape(reverse(name, args=[PLACEHOLDER])).split(str(PLACEHOLDER))
     return before, after
 
 
 @register.simple_tag
 def consultation_rows(rows: list[InboxRow]) -> SafeString:
-    detail_before, detail_after = _pattern("consultation-detail")
-    request_before, request_after = _pattern("request-detail")
+    detail_before, detail_after = url_pattern("consultation-detail")
+    request_before, request_after = url_pattern("request-detail")
     tlp_title = escape(_("Handling: how far what it holds may be shared (Traffic Light Protocol 2.0)"))
     # Outside the f-strings: xgettext does not look inside them, and would never extract the words.
     unread, closed, opened = (
