@@ -4,6 +4,7 @@ and to anyone else (a non-member, a suspended member, the public) it does not ex
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from statistics import median
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import get_global
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -66,8 +68,17 @@ def networks_of(user: User) -> "QuerySet[Network]":
     ).distinct()
 
 
+def _approved(user: User) -> "QuerySet[Membership] | None":
+    """The approved memberships of the user's authority (None for a user without one, or inactive):
+    a subquery that tests membership in the query it guards, not in one of its own before it."""
+    if user.authority_id is None or not user.is_active:
+        return None
+    return Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
+
+
 def is_member(user: User) -> bool:
-    return networks_of(user).exists()
+    approved = _approved(user)
+    return approved is not None and approved.exists()
 
 
 def require_member(user: User) -> None:
@@ -111,9 +122,14 @@ def memberships_visible_to(user: User) -> "QuerySet[Membership]":
 
 def directory_visible_to(user: User) -> "QuerySet[DirectoryEntry]":
     """The directory, to the network's members only (none to anyone else)."""
-    if not is_member(user):
+    approved = _approved(user)
+    if approved is None:
         return DirectoryEntry.objects.none()
-    return DirectoryEntry.objects.select_related("authority").prefetch_related("contacts")
+    return (
+        DirectoryEntry.objects.filter(Exists(approved))
+        .select_related("authority")
+        .prefetch_related("contacts")
+    )
 
 
 # Urgent freezing alerts ------------------------------------------------------------------------
@@ -351,9 +367,9 @@ def _taking_part(user: User, authority: str) -> Q | None:
     """`authority` (a lookup) is the user's authority, and it is an approved member, tested in the
     same query as the read it guards (not in a query of its own before it); None for a user who
     reads no consultation."""
-    if not user.reads_cases or user.authority_id is None or not user.is_active:
+    approved = _approved(user)
+    if not user.reads_cases or approved is None:
         return None
-    approved = Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
     return Q(Exists(approved), **{authority: user.authority_id})
 
 
@@ -654,11 +670,13 @@ def contact_of(entry: DirectoryEntry, contact_id: int) -> ContactPerson:
 @dataclass(frozen=True)
 class Found:
     """One answer of the finder: the entry, the contact person to write to (None if it lists
-    none), and whether the entry is stale."""
+    none), whether the entry is stale, and whether its authority is a member of one of the user's
+    networks (one the user may consult)."""
 
     entry: DirectoryEntry
     contact: ContactPerson | None
     stale: bool
+    in_network: bool = False
 
 
 def finder(
@@ -670,6 +688,7 @@ def finder(
     proceeding: str = "",
     urgent: bool = False,
     today: datetime.date | None = None,
+    networks: bool = False,
 ) -> list[Found]:
     """ "Who do I ask?": the State's authorities in the directory, the most competent first.
 
@@ -678,6 +697,7 @@ def finder(
     proceedings: civil and administrative cooperation; else mutual legal assistance); urgency asks
     for the 24/7 contact; an UNCAC offence prefers an authority that accepts UNCAC as a legal
     basis. Among equals, a confirmed entry before a stale one, a central authority before others.
+    With `networks`, each answer says whether its authority is in one of the user's networks.
     """
     today = today or timezone.localdate()
     wanted = []
@@ -686,6 +706,14 @@ def finder(
     if proceeding:
         wanted.append(PROCEEDING_COMPETENCE[proceeding])
     entries = directory_visible_to(user).filter(authority__country=country)
+    if networks:
+        own = Membership.objects.filter(authority_id=user.authority_id or -1, state=MembershipState.APPROVED)
+        in_network = Membership.objects.filter(
+            authority_id=OuterRef("authority_id"),
+            state=MembershipState.APPROVED,
+            network_id__in=own.values("network_id"),
+        )
+        entries = entries.annotate(in_network=Exists(in_network))
     ranked = []
     for entry in entries:
         competences = set(entry.competences)
@@ -701,7 +729,9 @@ def finder(
             contacts[0] if contacts else None
         )
         key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
-        ranked.append((key, Found(entry, contact, stale)))
+        ranked.append(
+            (key, Found(entry, contact, stale, networks and bool(getattr(entry, "in_network", False))))
+        )
     return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
 
 
@@ -735,11 +765,14 @@ class NetworkBadge:
     administers: bool = False
 
 
-def network_badge(user: User) -> NetworkBadge:
-    """Whether to show the "Network" link, the user's unread notifications, and whether the user
-    is a network administrator (the "Memberships" link), in one query."""
-    if not user.is_authenticated or user.authority_id is None or not user.is_active:
-        return NetworkBadge(False, 0)
+# Stands for the user's id while the badge's statement is compiled.
+_ANY_USER = 2_147_483_646
+
+
+@cache
+def _badge_statement(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """The badge's SQL and parameters for any user, compiled once per database: it is read on
+    every page, and building the query cost twenty times its run."""
     app_label, codename = ADMINISTER.split(".")
     # As Django's ModelBackend reads a permission: the user's own or one of their groups'.
     granted = Permission.objects.filter(
@@ -747,8 +780,8 @@ def network_badge(user: User) -> NetworkBadge:
         content_type__app_label=app_label,
         codename=codename,
     )
-    row = (
-        User.objects.filter(pk=user.pk)
+    badge = (
+        User.objects.filter(pk=_ANY_USER)
         .annotate(
             member=Exists(
                 Membership.objects.filter(
@@ -759,10 +792,24 @@ def network_badge(user: User) -> NetworkBadge:
             administers=Exists(granted),
         )
         .values("member", "unread", "administers")
-        .first()
     )
-    if row is None:
+    sql, params = badge.query.sql_with_params()
+    assert params.count(_ANY_USER) == 1
+    return sql, params
+
+
+def network_badge(user: User) -> NetworkBadge:
+    """Whether to show the "Network" link, the user's unread notifications, and whether the user
+    is a network administrator (the "Memberships" link), in one query."""
+    if not user.is_authenticated or user.authority_id is None or not user.is_active:
         return NetworkBadge(False, 0)
+    sql, params = _badge_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if value == _ANY_USER else value for value in params])
+        found = cursor.fetchone()
+        if found is None:
+            return NetworkBadge(False, 0)
+        row = dict(zip((column[0] for column in cursor.description), found, strict=True))
     return NetworkBadge(bool(row["member"]), row["unread"], user.is_superuser or bool(row["administers"]))
 
 

@@ -36,6 +36,7 @@ from comity.core.models import AccessEntry
 from comity.core.pagination import numbered_page
 from comity.core.policy import may_write, require_reader, visible_or_404
 from comity.network import selectors, services
+from comity.network.context_processors import badge_of
 from comity.network.forms import (
     AcknowledgeForm,
     ActionItemForm,
@@ -68,7 +69,10 @@ PAGE_SIZE = 50
 
 
 def _member(request: AuthedRequest) -> None:
-    selectors.require_member(request.user)
+    """404 for anyone whose authority is not an approved member (selectors.require_member), read
+    with the page's "Network" link in one query."""
+    if not badge_of(request).member:
+        raise Http404
 
 
 def _editable(request: AuthedRequest, authority_id: int) -> None:
@@ -192,17 +196,20 @@ def finder(request: AuthedRequest) -> HttpResponse:
     _member(request)
     searched = "country" in request.GET
     form = FinderForm(request.GET if searched else None)
-    results = selectors.finder(request.user, **form.cleaned_data) if searched and form.is_valid() else None
+    writer = may_write(request.user)
+    results = (
+        selectors.finder(request.user, **form.cleaned_data, networks=writer)
+        if searched and form.is_valid()
+        else None
+    )
     context: dict[str, Any] = {"form": form, "results": results}
     if results:
         country, measure = form.cleaned_data["country"], form.cleaned_data["measure"]
         context["requirements_url"] = selectors.requirements_url(request.user, country, measure)
         # The authorities an officer may open a consultation with from here: the other members.
-        context["consultable"] = (
-            selectors.member_authority_ids(request.user) - {request.user.authority_id}
-            if may_write(request.user)
-            else set()
-        )
+        context["consultable"] = {found.entry.authority_id for found in results if found.in_network} - {
+            request.user.authority_id
+        }
     template = "network/_finder_results.html" if request.htmx else "network/finder.html"
     return render(request, template, context, status=422 if searched and form.errors else 200)
 
@@ -304,7 +311,7 @@ def membership_decide(request: AuthedRequest, membership_id: int, decision: str)
 
 @case_reader_required
 def alert_list(request: AuthedRequest) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     direction = request.GET.get("direction", "")
     status = request.GET.get("status", "")
     alerts = selectors.alert_list(
@@ -323,7 +330,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
 @case_reader_required
 @require_http_methods(["GET", "POST"])
 def alert_create(request: AuthedRequest) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     writing_authority(request)
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
@@ -375,7 +382,7 @@ def _case_assets(cases: "list[AssetCase]", chosen: str) -> "list[Asset]":
 @case_reader_required
 def alert_case_assets(request: AuthedRequest) -> HttpResponse:
     """The alert form's list of the chosen case's assets (loaded by htmx when the case changes)."""
-    selectors.require_member(request.user)
+    _member(request)
     cases = list(assets_selectors.case_list(request.user))
     form = AlertForm(
         recipients=[], cases=cases, case_assets=_case_assets(cases, request.GET.get("asset_case", ""))
@@ -421,14 +428,14 @@ def _alert_context(request: AuthedRequest, pk: int, failed: tuple[str, forms.For
 
 @case_reader_required
 def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     return render(request, "network/alert_detail.html", _alert_context(request, pk))
 
 
 @case_reader_required
 @require_POST
 def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     spec = ALERT_ACTIONS.get(action)
     if spec is None:
         raise Http404
@@ -471,7 +478,7 @@ def alert_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 @case_reader_required
 def meeting_list(request: AuthedRequest) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     upcoming = request.GET.get("upcoming") == "1"
     pager = numbered_page(request, selectors.meeting_list(request.user, upcoming=upcoming), PAGE_SIZE)
     return render(
@@ -484,7 +491,7 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
 @case_reader_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: AuthedRequest) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     writing_authority(request)
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
@@ -566,7 +573,7 @@ def _local(moment: datetime.datetime, zone: str) -> str:
 
 @case_reader_required
 def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    selectors.require_member(request.user)
+    _member(request)
     return render(request, "network/meeting_detail.html", _meeting_context(request, pk))
 
 
@@ -574,7 +581,7 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_action(request: AuthedRequest, pk: int, action: str, target: int | None = None) -> HttpResponse:
     """The meeting page's forms: the agenda and minutes, a new action item, an item done."""
-    selectors.require_member(request.user)
+    _member(request)
     meeting: Meeting = visible_or_404(selectors.meetings_visible_to(request.user), pk)
     form: forms.Form
     if action == "minutes":
@@ -634,7 +641,7 @@ def network_reader_required(view: V) -> V:
     @functools.wraps(view)
     def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         require_reader(request.user)
-        selectors.require_member(request.user)
+        _member(request)
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)  # type: ignore[return-value]
