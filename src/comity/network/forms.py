@@ -60,9 +60,15 @@ class FinderForm(forms.Form):
     country = forms.ChoiceField(
         label=_("State"), choices=lambda: _blank(country_choices()), widget=FastSelect
     )
-    measure = forms.ChoiceField(label=_("Measure"), choices=_blank(Measure.choices), required=False)
-    offence = forms.ChoiceField(label=_("Offence"), choices=_blank(Offence.choices), required=False)
-    proceeding = forms.ChoiceField(label=_("Proceeding"), choices=_blank(Proceeding.choices), required=False)
+    measure = forms.ChoiceField(
+        label=_("Measure"), choices=_blank(Measure.choices), required=False, widget=FastSelect
+    )
+    offence = forms.ChoiceField(
+        label=_("Offence"), choices=_blank(Offence.choices), required=False, widget=FastSelect
+    )
+    proceeding = forms.ChoiceField(
+        label=_("Proceeding"), choices=_blank(Proceeding.choices), required=False, widget=FastSelect
+    )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
 
