@@ -5,9 +5,11 @@
    (decrypt, verify, check every part's size and digest), in this process.
 2. FEDERATION_BENCH_MESSAGES (default 1,000) request packages without attachments sent from a
    deployment A to a deployment B over loopback HTTP, SQLite at both ends, each its own database,
-   data folder and `comity serve` (gunicorn and its worker) as an operator runs them: timed from the
-   first send to the last receipt by A's outbox delivery (`comity federation send`, the function the
-   worker's sweep runs), beside the cryptography alone of as many packages and their receipts.
+   data folder and `comity serve` (gunicorn and its worker) as an operator runs them. The packages are
+   queued at A before A starts; A's worker then delivers them, timed from its first claim (the first
+   send) until no message waits (the last receipt), read in A's database every 50 ms; beside the
+   cryptography alone of as many packages and their receipts, and the processor time each side
+   spent a message (A's and B's `comity serve` with their workers and web workers).
 
 Two SQLite deployments whatever database run.py hands it, as the issue asks: under PostgreSQL it
 says so and measures nothing.
@@ -19,6 +21,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -56,6 +59,10 @@ for n in range({count}):
         body=body | {{"reference": "PE-BENCH-%06d" % n}},
     )
 """
+OUTBOX = (
+    "SELECT COUNT(*) FILTER (WHERE attempts > 0), COUNT(*) FILTER (WHERE state = 'queued') "
+    "FROM federation_message WHERE direction = 'out'"
+)
 RECEIVED = """
 from comity.federation.models import Message
 print(Message.objects.filter(direction="in").count())
@@ -176,8 +183,9 @@ class Deployment:
         self.url = f"http://127.0.0.1:{self.port}"
         data = scratch / name
         data.mkdir()
+        self.database = data / "comity.sqlite3"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("COMITY_")} | {
-            "DATABASE_URL": f"sqlite:///{data / 'comity.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{self.database}",
             "COMITY_MFA_REQUIRED_ROLES": "",
         }
         self.server: subprocess.Popen | None = None
@@ -216,6 +224,31 @@ class Deployment:
             self.server.send_signal(signal.SIGTERM)
             self.server.wait(timeout=30)
 
+    def outbox(self) -> tuple[int, int]:
+        """How many outbound messages were tried at least once, and how many still wait."""
+        with sqlite3.connect(self.database, timeout=60) as db:
+            tried, waiting = db.execute(OUTBOX).fetchone()
+        return tried, waiting
+
+    def cpu_seconds(self) -> float:
+        """Processor time of `comity serve` and every process under it (gunicorn, its web workers,
+        the worker's supervisor and worker), from /proc."""
+        assert self.server is not None
+        tick, children, own = os.sysconf("SC_CLK_TCK"), {}, {}
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(pid))
+            own[int(pid)] = (int(fields[11]) + int(fields[12])) / tick
+        total, todo = 0.0, [self.server.pid]
+        while todo:
+            pid = todo.pop()
+            total += own.get(pid, 0.0)
+            todo.extend(children.get(pid, []))
+        return total
+
 
 def loopback(count: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="comity-federation-bench-") as folder:
@@ -228,29 +261,32 @@ def loopback(count: int) -> dict:
         queued_seconds, _q = timed(lambda: a.run("shell", "-c", script))
         b.start()
         try:
-            # `send` delivers the outbox a batch at a time, as each of the worker's sweeps does: sent
-            # again until nothing waits.
-            def deliver_all() -> list[str]:
-                said = []
-                while not (said and said[-1].endswith(" 0 waiting.")) and len(said) < count // 50 + 5:
-                    said.append(a.run("federation", "send").stdout.strip())
-                return said
-
-            sent_seconds, said = timed(deliver_all)
+            a.start()
+            while not a.outbox()[0]:
+                time.sleep(0.05)
+            started = time.perf_counter()
+            a_cpu, b_cpu = a.cpu_seconds(), b.cpu_seconds()
+            deadline = time.monotonic() + 3600
+            while a.outbox()[1] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            sent_seconds = time.perf_counter() - started
+            a_cpu, b_cpu = a.cpu_seconds() - a_cpu, b.cpu_seconds() - b_cpu
             received = int(b.run("shell", "-c", RECEIVED).stdout.strip().splitlines()[-1])
         finally:
+            a.stop()
             b.stop()
     return {
         "messages": count,
         "received": received,
-        "sends": said,
         "queue_seconds": round(queued_seconds, 1),
         "send_seconds": round(sent_seconds, 1),
         "messages_per_s": round(received / sent_seconds, 1),
         "target_messages_per_s": 50,
-        "what": "A's outbox delivered by `comity federation send` (the worker's sweep function), from "
-        "the first post to the last signed receipt; B is `comity serve` on loopback; queueing (which "
-        "seals each package) timed apart",
+        "cpu_ms_per_message": {"a": round(a_cpu / count * 1000, 1), "b": round(b_cpu / count * 1000, 1)},
+        "what": "A's outbox delivered by A's worker (`comity serve`), from its first claim to no message "
+        "waiting, each settled on B's signed receipt; B is `comity serve` on loopback and sends each "
+        "request's date received back to A meanwhile; queueing (which seals each package) timed apart; "
+        "cpu: processor time of each side's processes over the same span",
     }
 
 

@@ -324,8 +324,10 @@ COMITY_WORKER_SWEEPS = [
     "comity.core.jobs.reclaim_abandoned",
     "comity.network.services.alerts_escalate",
     "comity.network.services.action_items_remind",
-    "comity.federation.services.outbox_deliver",
 ]
+# What `comity worker` runs in a loop of its own: again at once while it returns a count of things
+# done, else after the worker's interval (1 s): the federation outbox, delivered as it fills.
+COMITY_WORKER_LOOPS = ["comity.federation.delivery.outbox_loop"]
 # An urgent freezing alert not acknowledged within this many hours is escalated (#22 item 6).
 COMITY_ALERT_ACK_HOURS = float(os.environ.get("COMITY_ALERT_ACK_HOURS", "2"))
 COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(100 * 2**20)))
@@ -356,6 +358,8 @@ COMITY_FEDERATION_ENCRYPTION_KEY_FILE = Path(
 COMITY_FEDERATION_MAX_PACKAGE_BYTES = int(
     os.environ.get("COMITY_FEDERATION_MAX_PACKAGE_BYTES", str(24 * 2**20))
 )
+# Posts to one peer in flight at once: its web workers answer them side by side (ADR 11).
+COMITY_FEDERATION_POSTS_PER_PEER = int(os.environ.get("COMITY_FEDERATION_POSTS_PER_PEER", "4"))
 COMITY_FEDERATION_MAX_AGE = int(os.environ.get("COMITY_FEDERATION_MAX_AGE", str(7 * 24 * 3600)))
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 

@@ -10,7 +10,8 @@ Without them one lock held too long stopped every import and export until someon
 
 The worker also runs the project's sweeps (COMITY_WORKER_SWEEPS) every half lease, in a thread of
 its own: they fail the jobs whose worker died mid-way (their lease lapsed), so that a kill -9
-leaves no job "importing" for ever nor its file on disk.
+leaves no job "importing" for ever nor its file on disk. Its loops (COMITY_WORKER_LOOPS) run
+each in a thread, as long as they find work, else every interval.
 """
 
 import logging
@@ -122,6 +123,32 @@ def sweep_while(condition: Callable[[], bool]) -> threading.Thread:
     thread = threading.Thread(target=run, name="sweeps", daemon=True)
     thread.start()
     return thread
+
+
+def loop_while(condition: Callable[[], bool], interval: float) -> list[threading.Thread]:
+    """Run each function of COMITY_WORKER_LOOPS in a daemon thread of its own (own database
+    connection) while `condition` holds: again at once while it returns a count of things done,
+    else after `interval` seconds. Work that waits (the federation outbox) then leaves within a
+    second of being queued and flows as fast as it is done, not a batch per sweep."""
+    threads = []
+    for path in settings.COMITY_WORKER_LOOPS:
+        function = import_string(path)
+
+        def run(function: Callable[[], int] = function) -> None:
+            while condition():
+                try:
+                    done = function()
+                except Exception as error:  # a busy database: the next round retries
+                    logger.warning("loop %s failed (%s)", function.__name__, describe(error))
+                    done = 0
+                if not done:
+                    connections.close_all()
+                    _sleep_while(condition, interval)
+
+        thread = threading.Thread(target=run, name=f"loop-{function.__name__}", daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads
 
 
 def stop_with_parent(parent: int) -> None:

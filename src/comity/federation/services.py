@@ -3,9 +3,7 @@
 import contextlib
 import datetime
 import ipaddress
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -367,13 +365,6 @@ def _inbox_record(
     return InboxAnswer(accepted=True, receipt=token)
 
 
-# A failed delivery is tried again after 2^attempts × this, at most OUTBOX_MAX_DELAY.
-OUTBOX_FIRST_DELAY = datetime.timedelta(seconds=30)
-OUTBOX_MAX_DELAY = datetime.timedelta(hours=1)
-OUTBOX_BATCH = 100
-OUTBOX_TIMEOUT_SECONDS = 30
-
-
 class NotFederated(ValueError):
     """The recipient is not an authority of a trusted peer, or this deployment has no identity."""
 
@@ -389,7 +380,7 @@ def message_queue(
     conversation_id: str | None = None,
 ) -> Message:
     """Seal a message for the peer hosting `recipient` and put it in the outbox, with our signed
-    SUBMISSION_ACCEPTANCE; the worker (or `comity federation send`) delivers it."""
+    SUBMISSION_ACCEPTANCE; the worker (or `comity federation send`) delivers it (delivery.py)."""
     own = Deployment.objects.first()
     link = PeerAuthority.objects.select_related("peer").filter(authority=recipient).first()
     if own is None or link is None or link.peer.state != PeerState.TRUSTED:
@@ -734,100 +725,3 @@ def inbox_url(peer: Peer) -> str | None:
     if not secure_address(peer.url):
         return None
     return peer.url.rstrip("/") + "/federation/inbox"
-
-
-def _post(url: str, package: bytes) -> tuple[int, bytes]:
-    request = urllib.request.Request(
-        url,
-        data=package,
-        method="POST",
-        headers={"Content-Type": "application/jose", "Accept": "application/jose"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=OUTBOX_TIMEOUT_SECONDS) as response:
-            return response.status, response.read(64 * 1024)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(64 * 1024)
-
-
-def outbox_deliver(*, now: datetime.datetime | None = None, due_only: bool = True) -> int:
-    """Post every due outbound message to its peer's inbox, once each; the worker runs this as a
-    sweep (COMITY_WORKER_SWEEPS), `comity federation send` with due_only=False. Returns how many
-    were settled (delivered, refused by the peer, or given up)."""
-    now = now or timezone.now()
-    waiting = Message.objects.filter(direction=MessageDirection.OUTBOUND, state=MessageState.QUEUED)
-    if due_only:
-        waiting = waiting.filter(next_attempt_at__lte=now)
-    settled = 0
-    for pk in list(waiting.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:OUTBOX_BATCH]):
-        settled += _deliver_one(pk, now)
-    return settled
-
-
-def _deliver_one(pk: int, now: datetime.datetime) -> int:
-    with transaction.atomic():
-        message = Message.objects.select_related("peer").filter(pk=pk, state=MessageState.QUEUED).first()
-        if message is None:
-            return 0
-        # Claimed before the network is touched: a worker killed while posting leaves it due
-        # again after the delay, and the inbox's idempotency makes the second post harmless.
-        delay = min(OUTBOX_FIRST_DELAY * 2 ** (message.attempts + 1), OUTBOX_MAX_DELAY)
-        Message.objects.filter(pk=pk).update(attempts=message.attempts + 1, next_attempt_at=now + delay)
-    created = datetime.datetime.strptime(message.manifest["created_at"], packages.INSTANT).replace(
-        tzinfo=datetime.UTC
-    )
-    url = inbox_url(message.peer)
-    error = ""
-    if url is None:
-        error = "insecure_address"
-    else:
-        try:
-            status, answer = _post(url, message.package.encode("ascii"))
-        except OSError as failure:
-            error = (
-                "unreachable" if isinstance(failure, urllib.error.URLError | ConnectionError) else "network"
-            )
-        else:
-            settled = _settle(message, status, answer, now)
-            if settled:
-                return 1
-            error = f"http_{status}" if status != 200 else "bad_receipt"
-    with transaction.atomic():
-        if created < now - datetime.timedelta(seconds=settings.COMITY_FEDERATION_MAX_AGE):
-            Message.objects.filter(pk=pk).update(state=MessageState.FAILED, last_error=error)
-            message.refresh_from_db()
-            _own_receipt(Deployment.objects.get(), keys.load(), message, Evidence.NON_DELIVERY, now)
-            return 1
-        Message.objects.filter(pk=pk).update(last_error=error)
-    return 0
-
-
-def _settle(message: Message, status: int, answer: bytes, now: datetime.datetime) -> bool:
-    """Record the peer's receipt if it is one, signed by that peer, about this very package."""
-    try:
-        claims = packages.receipt_verify(answer.decode("ascii"), sender_key)
-    except (Refused, UnicodeDecodeError):
-        return False
-    if (
-        claims.get("issuer") != message.peer.name
-        or claims.get("message_id") not in (str(message.message_id), None)
-        or claims.get("package_sha256") != packages.sha256(message.package.encode("ascii"))
-        or claims.get("evidence") not in (Evidence.DELIVERY, Evidence.RELAY_REMMD_REJECTION)
-    ):
-        return False
-    delivered = claims["evidence"] == Evidence.DELIVERY
-    with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
-            state=MessageState.DELIVERED if delivered else MessageState.REJECTED,
-            last_error="" if delivered else str(claims.get("reason", ""))[:64],
-            next_attempt_at=None,
-        )
-        Receipt.objects.create(
-            message=message,
-            evidence=claims["evidence"],
-            reason=str(claims.get("reason", ""))[:32],
-            issuer=message.peer.name,
-            issued_at=now,
-            token=answer.decode("ascii"),
-        )
-    return True

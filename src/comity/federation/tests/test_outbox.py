@@ -17,7 +17,7 @@ from comity.accounts.tests.factories import AuthorityFactory, UserFactory
 from comity.cooperation.models import Request
 from comity.cooperation.tests.test_transfer import HEADER
 from comity.core.models import AuditEntry
-from comity.federation import packages, services
+from comity.federation import delivery, packages, services
 from comity.federation.models import Message, Peer, PeerAuthority
 from comity.federation.packages import SenderKey
 from comity.federation.tests.helpers import peer_document, peer_keys
@@ -107,15 +107,15 @@ def test_a_peer_that_cannot_be_reached_is_tried_again_later_and_given_up_after_t
     first_retry = message.next_attempt_at
     assert (message.state, message.attempts, message.last_error) == ("queued", 1, "unreachable")
     # the worker's sweep respects the delay; each failure doubles it
-    assert services.outbox_deliver() == 0
+    assert delivery.outbox_deliver() == 0
     assert Message.objects.get().attempts == 1
-    services.outbox_deliver(now=first_retry)
+    delivery.outbox_deliver(now=first_retry)
     message.refresh_from_db()
     assert message.attempts == 2
     assert message.next_attempt_at == first_retry + datetime.timedelta(seconds=120)
     # past the window: given up, with our signed NON_DELIVERY
     later = timezone.now() + datetime.timedelta(seconds=settings.COMITY_FEDERATION_MAX_AGE + 1)
-    assert services.outbox_deliver(now=later) == 1
+    assert delivery.outbox_deliver(now=later) == 1
     message.refresh_from_db()
     assert message.state == "failed"
     assert [r.evidence for r in message.receipts.all()] == ["SUBMISSION_ACCEPTANCE", "NON_DELIVERY"]

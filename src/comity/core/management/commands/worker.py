@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import valid_interval
 
-from comity.core.worker import RetryingWorker, stop_with_parent, supervise, sweep_while
+from comity.core.worker import RetryingWorker, loop_while, stop_with_parent, supervise, sweep_while
 
 
 class Command(BaseCommand):
@@ -43,4 +43,5 @@ class Command(BaseCommand):
         )
         worker.configure_signals()
         sweep_while(lambda: worker.running)
+        loop_while(lambda: worker.running, interval)
         worker.run()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from comity.federation import hubs, selectors, services
+from comity.federation import delivery, hubs, selectors, services
 from comity.federation.keys import KeysMissing, fingerprint
 from comity.federation.trustlists import MAX_TRUST_LIST_BYTES, ListRefused
 
@@ -194,7 +194,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Fingerprint: {fingerprint(document)}")
 
     def _send(self, **options: Any) -> None:
-        settled = services.outbox_deliver(due_only=False)
+        settled = delivery.outbox_deliver(due_only=False)
         waiting = selectors.outbox_waiting().count()
         self.stdout.write(f"{settled} settled, {waiting} waiting.")
 
