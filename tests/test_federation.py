@@ -97,7 +97,7 @@ class Deployment:
             "COMITY_VAR_DIR": str(data),
             "COMITY_DATA_DIR": str(data),
             "COMITY_MFA_REQUIRED_ROLES": "",
-            "COMITY_JOB_LEASE_SECONDS": "2",  # the worker's sweeps, the outbox among them, every second
+            "COMITY_JOB_LEASE_SECONDS": "2",  # the worker's sweeps every second
         }
         self.server: subprocess.Popen | None = None
         self.run("migrate", "--no-input")
