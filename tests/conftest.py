@@ -1,5 +1,8 @@
+import contextlib
 import os
 import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -31,10 +34,10 @@ def browser() -> Browser:
         browser.close()
 
 
-@pytest.fixture
-def new_database(tmp_path):
+@contextlib.contextmanager
+def server_databases(folder: Path) -> Iterator[Callable[[], str]]:
     """Makes empty databases of their own for server processes, of the engine the suite runs on:
-    `new_database()` is a DATABASE_URL; they are dropped after the test."""
+    `make()` is a DATABASE_URL (SQLite files go in `folder`); they are dropped on leaving."""
     db = settings.DATABASES["default"]
     params = {"user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"], "port": db["PORT"] or 5432}
     made: list[str] = []
@@ -42,16 +45,25 @@ def new_database(tmp_path):
     def make() -> str:
         name = f"comity_server_{uuid.uuid4().hex[:8]}"
         if db["ENGINE"] == "django.db.backends.sqlite3":
-            return f"sqlite:///{tmp_path / name}.sqlite3"
+            return f"sqlite:///{folder / name}.sqlite3"
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
         made.append(name)
         return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{params['port']}/{name}"
 
-    yield make
-    for name in made:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield make
+    finally:
+        for name in made:
+            with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def new_database(tmp_path):
+    """`new_database()` is a DATABASE_URL of a database of its own, dropped after the test."""
+    with server_databases(tmp_path) as make:
+        yield make
 
 
 @pytest.fixture

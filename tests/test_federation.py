@@ -7,11 +7,14 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from comity.federation.keys import fingerprint
+from tests.conftest import server_databases
 from tests.servers import COMITY, free_port, run_comity, wait_until_served
 
 
@@ -115,6 +118,19 @@ class Deployment:
     def run(self, *args: str, check: bool = True, stdin: str = "") -> subprocess.CompletedProcess:
         return run_comity(self.env, *args, check=check, stdin=stdin)
 
+    def add_officer(self, username: str, password: str) -> None:
+        self.run(
+            "user",
+            "add",
+            username,
+            "--authority",
+            str(self.authority),
+            "--role",
+            "officer",
+            "--password-stdin",
+            stdin=f"{password}\n",
+        )
+
     def queue(self, peer: "Deployment", reference: str) -> str:
         body = json.dumps(BODY | {"reference": reference})
         script = QUEUE.format(remote=peer.authority, sender=self.authority, body=body)
@@ -140,6 +156,8 @@ class Deployment:
         return self.run("shell", "-c", STATUS.format(pk=request_id)).stdout.strip().splitlines()[-1]
 
     def start(self) -> None:
+        if self.server is not None:
+            return
         self.server = subprocess.Popen(
             [COMITY, "serve", "--port", str(self.port)],
             env=self.env,
@@ -155,145 +173,211 @@ class Deployment:
             self.server = None
 
 
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory) -> Iterator[tuple[Deployment, Deployment]]:
+    """Deployments A (Peru) and B (Switzerland) trusting each other, shared by this module's tests
+    in their order (starting two deployments is the slow part): the first starts and stops them as
+    its story needs and leaves them running; the browser's flow starts any that is not."""
+    folder = tmp_path_factory.mktemp("pair")
+    with server_databases(folder) as new_database:
+        a = Deployment(folder, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
+        b = Deployment(folder, new_database(), "ch.comity.test", "CH", "Federal Office of Justice")
+        assert not (folder / "pe.comity.test" / "federation" / "signing.pem").samefile(
+            folder / "ch.comity.test" / "federation" / "signing.pem"
+        )
+        a.run("federation", "trust", str(b.key_file))
+        b.run("federation", "trust", str(a.key_file))
+        try:
+            yield a, b
+        finally:
+            a.stop()
+            b.stop()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(tmp_path, new_database):
-    a = Deployment(tmp_path, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
-    b = Deployment(tmp_path, new_database(), "ch.comity.test", "CH", "Federal Office of Justice")
-    assert not (tmp_path / "pe.comity.test" / "federation" / "signing.pem").samefile(
-        tmp_path / "ch.comity.test" / "federation" / "signing.pem"
+def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(tmp_path, pair):
+    a, b = pair
+    b.stop()
+    # B is down: the message waits in A's outbox
+    first = a.queue(b, "PE-2026-501")
+    assert a.run("federation", "send").stdout.strip() == "0 settled, 1 waiting."
+    # B is back: delivered once, and never again
+    b.start()
+    assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
+    assert b.received() == [[first, "PE-2026-501", "pe.comity.test"]]
+    assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+    # the same package carried as a file changes nothing: the same receipt, no second message
+    package = tmp_path / "first.jose"
+    a.run("federation", "export", first, "--output", str(package))
+    assert b.run("federation", "import", str(package)).stdout.strip() == "DELIVERY"
+    assert len(b.received()) == 1
+    # a new message by file only: B has it; A's later post gets B's receipt and settles it
+    second = a.queue(b, "PE-2026-502")
+    a.run("federation", "export", second, "--output", str(tmp_path / "second.jose"))
+    assert b.run("federation", "import", str(tmp_path / "second.jose")).stdout.strip() == "DELIVERY"
+    assert [row[0] for row in b.received()] == [first, second]
+    assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
+    # a package changed on its way is refused, and B records nothing
+    tampered = tmp_path / "tampered.jose"
+    text = (tmp_path / "second.jose").read_text()
+    middle = len(text) // 2
+    tampered.write_text(text[:middle] + ("A" if text[middle] != "A" else "B") + text[middle + 1 :])
+    refused = b.run("federation", "import", str(tampered), check=False)
+    assert refused.returncode != 0 and "Refused: malformed" in refused.stderr
+    assert len(b.received()) == 2
+    # A's worker delivers on its own
+    a.start()
+    third = a.queue(b, "PE-2026-503")
+    deadline = time.monotonic() + 90
+    while len(b.received()) < 3 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert [row[0] for row in b.received()] == [first, second, third]
+    assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+    # an officer at A registers a request to B's authority over the API: B has it incoming,
+    # with A's reference, and A's request shows B's signed delivery receipt
+    a.add_officer("pe-officer", "a long passphrase for the test")
+    token = a.run("token", "add", "pe-officer").stdout.strip().splitlines()[-1]
+    counterpart = int(a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1])
+    created = urllib.request.urlopen(
+        urllib.request.Request(
+            f"{a.url}/api/v1/requests",
+            data=json.dumps(
+                {
+                    "type": "mla",
+                    "legal_basis": "uncac",
+                    "proceeding": "criminal",
+                    "offences": ["uncac-15", "uncac-23"],
+                    "measures": ["bank-records"],
+                    "requesting_authority": a.authority,
+                    "requested_authority": counterpart,
+                    "requesting_reference": "PE-2026-900",
+                    "summary": "Bank records of a company suspected of laundering bribes.",
+                    "sent_on": datetime.date.today().isoformat(),
+                }
+            ).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        ),
+        timeout=60,
     )
-    a.run("federation", "trust", str(b.key_file))
-    b.run("federation", "trust", str(a.key_file))
-    try:
-        # B is down: the message waits in A's outbox
-        first = a.queue(b, "PE-2026-501")
-        assert a.run("federation", "send").stdout.strip() == "0 settled, 1 waiting."
-        # B is back: delivered once, and never again
-        b.start()
-        assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
-        assert b.received() == [[first, "PE-2026-501", "pe.comity.test"]]
-        assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
-        # the same package carried as a file changes nothing: the same receipt, no second message
-        package = tmp_path / "first.jose"
-        a.run("federation", "export", first, "--output", str(package))
-        assert b.run("federation", "import", str(package)).stdout.strip() == "DELIVERY"
-        assert len(b.received()) == 1
-        # a new message by file only: B has it; A's later post gets B's receipt and settles it
-        second = a.queue(b, "PE-2026-502")
-        a.run("federation", "export", second, "--output", str(tmp_path / "second.jose"))
-        assert b.run("federation", "import", str(tmp_path / "second.jose")).stdout.strip() == "DELIVERY"
-        assert [row[0] for row in b.received()] == [first, second]
-        assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
-        # a package changed on its way is refused, and B records nothing
-        tampered = tmp_path / "tampered.jose"
-        text = (tmp_path / "second.jose").read_text()
-        middle = len(text) // 2
-        tampered.write_text(text[:middle] + ("A" if text[middle] != "A" else "B") + text[middle + 1 :])
-        refused = b.run("federation", "import", str(tampered), check=False)
-        assert refused.returncode != 0 and "Refused: malformed" in refused.stderr
-        assert len(b.received()) == 2
-        # A's worker delivers on its own
-        a.start()
-        third = a.queue(b, "PE-2026-503")
-        deadline = time.monotonic() + 90
-        while len(b.received()) < 3 and time.monotonic() < deadline:
-            time.sleep(1)
-        assert [row[0] for row in b.received()] == [first, second, third]
-        assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
-        # an officer at A registers a request to B's authority over the API: B has it incoming,
-        # with A's reference, and A's request shows B's signed delivery receipt
-        a.run(
-            "user",
-            "add",
-            "pe-officer",
-            "--authority",
-            str(a.authority),
-            "--role",
-            "officer",
-            "--password-stdin",
-            stdin="a long passphrase for the test\n",
-        )
-        token = a.run("token", "add", "pe-officer").stdout.strip().splitlines()[-1]
-        counterpart = int(
-            a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1]
-        )
-        created = urllib.request.urlopen(
+    request_id = json.load(created)["id"]
+    deadline = time.monotonic() + 90
+    while not b.incoming() and time.monotonic() < deadline:
+        time.sleep(1)
+    assert b.incoming()[-1][:-1] == ["PE-2026-900", b.authority, "received", ["uncac-15", "uncac-23"]]
+    assert {"Queued for ch.comity.test", "Delivered to ch.comity.test"} <= set(a.receipts(request_id))
+    # an official at B opens it (over the API): A learns it from B's signed RETRIEVAL receipt
+    b.add_officer("ch-officer", "another long passphrase for the test")
+    b_token = b.run("token", "add", "ch-officer").stdout.strip().splitlines()[-1]
+    incoming_id = b.incoming()[-1][-1]
+    opened = urllib.request.urlopen(
+        urllib.request.Request(
+            f"{b.url}/api/v1/requests/{incoming_id}", headers={"Authorization": f"Bearer {b_token}"}
+        ),
+        timeout=60,
+    )
+    assert json.load(opened)["id"] == incoming_id
+    deadline = time.monotonic() + 90
+    while "Opened at ch.comity.test" not in a.receipts(request_id) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert a.receipts(request_id).count("Opened at ch.comity.test") == 1
+    # B acknowledges it and asks for more information (over the API): A's timeline shows both
+    for kind, text in (("acknowledged", ""), ("information-requested", "Which bank?")):
+        urllib.request.urlopen(
             urllib.request.Request(
-                f"{a.url}/api/v1/requests",
+                f"{b.url}/api/v1/requests/{incoming_id}/events",
                 data=json.dumps(
-                    {
-                        "type": "mla",
-                        "legal_basis": "uncac",
-                        "proceeding": "criminal",
-                        "offences": ["uncac-15", "uncac-23"],
-                        "measures": ["bank-records"],
-                        "requesting_authority": a.authority,
-                        "requested_authority": counterpart,
-                        "requesting_reference": "PE-2026-900",
-                        "summary": "Bank records of a company suspected of laundering bribes.",
-                        "sent_on": datetime.date.today().isoformat(),
-                    }
+                    {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
                 ).encode(),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                headers={"Authorization": f"Bearer {b_token}", "Content-Type": "application/json"},
                 method="POST",
             ),
             timeout=60,
         )
-        request_id = json.load(created)["id"]
-        deadline = time.monotonic() + 90
-        while not b.incoming() and time.monotonic() < deadline:
-            time.sleep(1)
-        assert b.incoming()[-1][:-1] == ["PE-2026-900", b.authority, "received", ["uncac-15", "uncac-23"]]
-        assert {"Queued for ch.comity.test", "Delivered to ch.comity.test"} <= set(a.receipts(request_id))
-        # an official at B opens it (over the API): A learns it from B's signed RETRIEVAL receipt
-        b.run(
-            "user",
-            "add",
-            "ch-officer",
-            "--authority",
-            str(b.authority),
-            "--role",
-            "officer",
-            "--password-stdin",
-            stdin="another long passphrase for the test\n",
+    deadline = time.monotonic() + 90
+    while a.timeline(request_id)[-1][0] != "information-requested" and time.monotonic() < deadline:
+        time.sleep(1)
+    assert a.timeline(request_id) == [
+        ["created", "PE", ""],
+        ["sent", "PE", ""],
+        ["received", "CH", ""],
+        ["acknowledged", "CH", ""],
+        ["information-requested", "CH", "Which bank?"],
+    ]
+    assert a.status(request_id) == "awaiting-information"
+
+
+def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:
+    page.goto(f"{deployment.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(
+        page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))
+    ).to_be_visible()
+
+
+def _reload_until(page: Page, selector: str, text: str, seconds: float = 90) -> None:
+    """Reload `page` until `selector` holds `text`: the other deployment's worker delivers in its
+    own time (each sweep every second here)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = page.locator(selector)
+        if found.count() and text in found.first.inner_text():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared in {selector}")
+        time.sleep(1)
+        page.reload()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_request_made_in_the_browser_at_a_is_acknowledged_in_the_browser_at_b(pair, browser: Browser):
+    a, b = pair
+    a.start()
+    b.start()
+    today = datetime.date.today().isoformat()
+    a.add_officer("pe-browser", "a passphrase typed in the browser")
+    b.add_officer("ch-browser", "a passphrase typed in the browser")
+    # one browser holds both sessions: each deployment's session cookie has a name of its own
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    at_a, at_b = context.new_page(), context.new_page()
+    try:
+        _log_in(at_a, a, "pe-browser", "a passphrase typed in the browser")
+        at_a.get_by_role("link", name="New request").click()
+        at_a.get_by_label("We request (outgoing)").check()
+        at_a.get_by_label("Counterpart authority").select_option(label="Federal Office of Justice (CH)")
+        at_a.get_by_label("Type").select_option("mla")
+        at_a.get_by_label("Legal basis").select_option("uncac")
+        at_a.get_by_label("Laundering of proceeds of crime (art. 23)").check()
+        at_a.get_by_label("Requesting authority's reference").fill("PE-2026-WEB")
+        at_a.get_by_label("Summary of facts").fill(
+            "Bank records of a company suspected of laundering bribes."
         )
-        b_token = b.run("token", "add", "ch-officer").stdout.strip().splitlines()[-1]
-        incoming_id = b.incoming()[-1][-1]
-        opened = urllib.request.urlopen(
-            urllib.request.Request(
-                f"{b.url}/api/v1/requests/{incoming_id}", headers={"Authorization": f"Bearer {b_token}"}
-            ),
-            timeout=60,
-        )
-        assert json.load(opened)["id"] == incoming_id
-        deadline = time.monotonic() + 90
-        while "Opened at ch.comity.test" not in a.receipts(request_id) and time.monotonic() < deadline:
-            time.sleep(1)
-        assert a.receipts(request_id).count("Opened at ch.comity.test") == 1
-        # B acknowledges it and asks for more information (over the API): A's timeline shows both
-        for kind, text in (("acknowledged", ""), ("information-requested", "Which bank?")):
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    f"{b.url}/api/v1/requests/{incoming_id}/events",
-                    data=json.dumps(
-                        {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
-                    ).encode(),
-                    headers={"Authorization": f"Bearer {b_token}", "Content-Type": "application/json"},
-                    method="POST",
-                ),
-                timeout=60,
-            )
-        deadline = time.monotonic() + 90
-        while a.timeline(request_id)[-1][0] != "information-requested" and time.monotonic() < deadline:
-            time.sleep(1)
-        assert a.timeline(request_id) == [
-            ["created", "PE", ""],
-            ["sent", "PE", ""],
-            ["received", "CH", ""],
-            ["acknowledged", "CH", ""],
-            ["information-requested", "CH", "Which bank?"],
-        ]
-        assert a.status(request_id) == "awaiting-information"
+        at_a.get_by_label("Sent on").fill(today)
+        at_a.get_by_role("button", name="Register").click()
+        expect(at_a.get_by_text("Request registered.")).to_be_visible()
+        _reload_until(at_a, "ul.receipts", "Delivered to ch.comity.test")
+
+        # B: the request is incoming, with A's reference; its official opens and acknowledges it
+        _log_in(at_b, b, "ch-browser", "a passphrase typed in the browser")
+        at_b.get_by_role("link", name="Requests").first.click()
+        at_b.get_by_role("link", name="PE-2026-WEB").click()
+        expect(at_b.locator("#status")).to_have_text("Received")
+        at_b.get_by_text("Record an event").click()
+        at_b.get_by_label("Event", exact=True).select_option("acknowledged")
+        at_b.get_by_label("Date", exact=True).fill(today)
+        at_b.get_by_role("button", name="Record", exact=True).click()
+        expect(at_b.get_by_role("status")).to_have_text("Event recorded.")
+
+        # A (still logged in beside B): opened at B, and B's acknowledgement on A's timeline
+        _reload_until(at_a, "ul.receipts", "Opened at ch.comity.test")
+        _reload_until(at_a, "ol.timeline", "Acknowledged")
+        expect(at_a.locator("#status")).to_have_text("Acknowledged")
+        expect(at_a.locator("ul.receipts")).to_contain_text("Delivered to ch.comity.test")
+        cookies = {cookie["name"] for cookie in context.cookies() if cookie["name"].endswith("-session")}
+        assert len(cookies) == 2
     finally:
-        a.stop()
-        b.stop()
+        context.close()
