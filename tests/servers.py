@@ -25,7 +25,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_served(process: subprocess.Popen, url: str, seconds: float = 30) -> None:
+def wait_until_served(process: subprocess.Popen, url: str, seconds: float = 90) -> None:
     """Return once `url` answers; fail if the server exits or does not answer in time."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
