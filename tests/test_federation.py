@@ -252,6 +252,7 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
                     "requested_authority": counterpart,
                     "requesting_reference": "PE-2026-900",
                     "summary": "Bank records of a company suspected of laundering bribes.",
+                    "subjects": [{"kind": "legal", "name": "Andes Holding SA", "country": "PE"}],
                     "sent_on": datetime.date.today().isoformat(),
                 }
             ).encode(),
@@ -276,7 +277,11 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         ),
         timeout=60,
     )
-    assert json.load(opened)["id"] == incoming_id
+    read = json.load(opened)
+    assert read["id"] == incoming_id
+    assert [(s["kind"], s["name"], s["country"]) for s in read["subjects"]] == [
+        ("legal", "Andes Holding SA", "PE")
+    ]
     deadline = time.monotonic() + 90
     while "Opened at ch.comity.test" not in a.receipts(request_id) and time.monotonic() < deadline:
         time.sleep(1)

@@ -69,6 +69,16 @@ class SubjectInput:
     country: str = ""
 
 
+@dataclass(frozen=True)
+class DocumentInput:
+    """A file enclosed with a request as it is registered (a draft's files): kept by the draft it
+    came from, it travels with the request to an authority hosted by a peer deployment."""
+
+    name: str
+    content: bytes
+    title: str = ""
+
+
 # Fields of a request that its parties may edit; the rest follows from the timeline.
 EDITABLE_FIELDS = (
     "type",
@@ -297,6 +307,7 @@ def request_create(
     received_on: datetime.date | None = None,
     acknowledged_on: datetime.date | None = None,
     shared_with: Sequence[Authority] = (),
+    documents: Sequence[DocumentInput] = (),
 ) -> Request:
     side = _require_party(actor, (requesting_authority.pk, requested_authority.pk))
     fields = {
@@ -395,7 +406,9 @@ def request_create(
     audit(
         actor=actor, action=AuditAction.REQUEST_CREATE, obj=request, fields=[*fields, "subjects", "summary"]
     )
-    federation.request_forward(actor=actor, request=request, offences=offences, measures=measures)
+    federation.request_forward(
+        actor=actor, request=request, offences=offences, measures=measures, documents=documents
+    )
     return request
 
 

@@ -258,6 +258,7 @@ def _detail_context(
         "barriers": selectors.barriers_visible(user, item),
         "barrier_form": barrier_form or BarrierForm(),
         "receipts": federation_selectors.request_receipts(item),
+        "documents_received": federation_selectors.request_documents(user, item),
     }
 
 

@@ -299,6 +299,11 @@ def draft_register(*, actor: User, draft: Draft) -> Request:
         urgency_reason=draft.urgency_reason[:500],
         confidential=draft.confidential,
         sent_on=timezone.localdate(),
+        # They stay with the draft here, and travel with the request to a peer's authority.
+        documents=[
+            cooperation.DocumentInput(name=f.file_name, content=bytes(f.content), title=f.title)
+            for f in draft.files.order_by("pk")
+        ],
     )
     draft.request = request
     draft.requested_authority = requested

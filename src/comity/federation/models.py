@@ -223,3 +223,35 @@ class TrustList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hub or '-'} #{self.sequence}"
+
+
+class Document(models.Model):
+    """A document enclosed with a request a peer sent (a part of its `request.new` package, of the
+    size and SHA-256 its signed manifest states), kept with the incoming request it was applied as.
+    Stored in the database like every file officials give Comity (backed up and restored with
+    it); read only by those who may see the request and its subjects' names."""
+
+    message = models.ForeignKey(
+        Message, on_delete=models.PROTECT, related_name="documents", verbose_name=_("message")
+    )
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="federation_documents", verbose_name=_("request")
+    )
+    part = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name = _("document received")
+        verbose_name_plural = _("documents received")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint("message", "part", name="federation_document_part_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -3,9 +3,11 @@ parsed against these before anything is written."""
 
 from typing import Annotated, Literal
 
+from django.db.models import TextChoices
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
+from comity.cooperation.choices import NamesVisibleTo, SubjectKind
 
 DEPLOYMENT_NAME = r"^[a-z0-9][a-z0-9.-]{0,99}$"
 DeploymentName = Annotated[str, StringConstraints(pattern=DEPLOYMENT_NAME)]
@@ -21,6 +23,15 @@ def _party_kind(value: str) -> str:
 
 
 PartyKind = Annotated[str, AfterValidator(_party_kind)]
+
+
+def _one_of(choices: type[TextChoices]) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in choices.values:
+            raise ValueError(f"not one of {', '.join(choices.values)}")
+        return value
+
+    return AfterValidator(check)
 
 
 class Strict(BaseModel):
@@ -61,6 +72,10 @@ MessageKind = Literal[
 ]
 
 
+# A request carries at most as many documents as a draft encloses files (drafting.services.MAX_FILES).
+DOCUMENTS_MAX = 20
+
+
 class Party(Strict):
     deployment: DeploymentName
     authority: int = Field(gt=0, lt=2**63)
@@ -83,15 +98,35 @@ class Manifest(Strict):
     sender: Party
     recipient: Party
     created_at: Instant
-    parts: list[PartDigest] = Field(min_length=1, max_length=20)
+    # The body, and the documents of a request (at most DOCUMENTS_MAX).
+    parts: list[PartDigest] = Field(min_length=1, max_length=1 + DOCUMENTS_MAX)
 
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,32}$")]
 Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
+class SubjectBody(Strict):
+    """A person or company a request is about, as its sender recorded it."""
+
+    kind: Annotated[str, StringConstraints(max_length=16), _one_of(SubjectKind)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    identifiers: Annotated[str, StringConstraints(max_length=500)] = ""
+    country: Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")] = ""
+
+
+class DocumentBody(Strict):
+    """A document enclosed with a request: the package's part that holds its bytes (whose type,
+    size and SHA-256 the signed manifest states), its file name and the title the annex gives it."""
+
+    part: PartName
+    file_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    title: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
 class RequestNewBody(Strict):
-    """The `body` part of a `request.new` message: the request as its sender registered it."""
+    """The `body` part of a `request.new` message: the request as its sender registered it, with
+    its subjects and who may know their names (`summary` is the summary of the facts)."""
 
     type: Code
     legal_basis: Code
@@ -103,6 +138,11 @@ class RequestNewBody(Strict):
     urgent: bool = False
     urgency_reason: Annotated[str, StringConstraints(max_length=500)] = ""
     confidential: bool = False
+    names_visible_to: Annotated[str, StringConstraints(max_length=16), _one_of(NamesVisibleTo)] = (
+        NamesVisibleTo.OFFICERS.value
+    )
+    subjects: list[SubjectBody] = Field(default_factory=list, max_length=100)
+    documents: list[DocumentBody] = Field(default_factory=list, max_length=DOCUMENTS_MAX)
     sent_on: Day | None = None
     # Our id of the sent event, by which the peer's copy is named (ADR 11).
     sent_event_id: int | None = Field(default=None, gt=0, lt=2**63)

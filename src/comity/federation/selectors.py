@@ -6,11 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from comity.accounts.choices import Role
+from comity.accounts.models import User
 from comity.accounts.selectors import party_authorities
 from comity.cooperation.models import Request
+from comity.cooperation.selectors import may_see_subject_names, requests_visible_to
+from comity.core.models import AccessEntry
+from comity.core.policy import visible_or_404
+from comity.core.services import record_access
 from comity.federation import keys
 from comity.federation.choices import (
     DELIVERY_ERROR_TEXTS,
@@ -20,7 +26,7 @@ from comity.federation.choices import (
     MessageState,
 )
 from comity.federation.keys import KEY_DOCUMENT_FORMAT
-from comity.federation.models import Deployment, Message, Peer, PeerAuthority, PeerKey, Receipt
+from comity.federation.models import Deployment, Document, Message, Peer, PeerAuthority, PeerKey, Receipt
 
 
 def deployment() -> Deployment | None:
@@ -206,3 +212,28 @@ def error_text(code: str) -> str:
         return str(_("the peer answered with HTTP status %(status)s") % {"status": code[5:]})
     text = DELIVERY_ERROR_TEXTS.get(code) or REASON_TEXTS.get(code)
     return str(text) if text is not None else code
+
+
+def request_documents(user: User, request: Request) -> QuerySet[Document]:
+    """The documents a peer sent with `request`, which the caller read through a scoped selector:
+    to the officials of the authority they were sent to, and of them to those who may know the
+    request's subjects' names (the documents name them); none to anyone else (an authority it is
+    shared with included) and none for a request that did not come from a peer (no query then)."""
+    if (
+        not request.requesting_authority.external
+        or user.authority_id != request.requested_authority_id
+        or not may_see_subject_names(user, request)
+    ):
+        return Document.objects.none()
+    return Document.objects.filter(request=request).defer("content").order_by("pk")
+
+
+def request_document(user: User, pk: int, document_pk: int) -> Document:
+    """One document of a request `user` may see and whose subjects' names `user` may know, or 404;
+    the reading is written to the access log."""
+    request = visible_or_404(requests_visible_to(user).select_related("requesting_authority"), pk)
+    found = request_documents(user, request).defer(None).filter(pk=document_pk).first()
+    if found is None:
+        raise Http404
+    record_access(user=user, obj=request, channel=AccessEntry.Channel.PAGE)
+    return found

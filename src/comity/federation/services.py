@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc.errors import JoseError
@@ -25,15 +26,15 @@ from comity.accounts.choices import NON_PARTY_KINDS, Role
 from comity.accounts.models import Authority, User
 from comity.accounts.services import authority_create, authority_update
 from comity.cooperation import services as cooperation
-from comity.cooperation.choices import EventKind
+from comity.cooperation.choices import EventKind, NamesVisibleTo
 from comity.cooperation.models import Request
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.services import audit
-from comity.federation import events, keys, packages
+from comity.federation import content, events, keys, packages
 from comity.federation.choices import MessageDirection, MessageState, PeerState
-from comity.federation.models import Deployment, Message, Peer, PeerAuthority, PeerKey, Receipt
+from comity.federation.models import Deployment, Document, Message, Peer, PeerAuthority, PeerKey, Receipt
 from comity.federation.packages import Evidence, Reason, Refused, SenderKey
 from comity.federation.schemas import BODY_SCHEMAS, HostedAuthority, KeyDocument
 
@@ -332,7 +333,7 @@ def _inbox_record(
         # Applied in the same transaction as the message row: a body this deployment's rules
         # refuse leaves neither the message nor a half-written request, and is answered refused.
         try:
-            message.request = _request_new_apply(message, peer)
+            message.request = _request_new_apply(message, peer, opened.parts)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["request"])
@@ -378,9 +379,11 @@ def message_queue(
     recipient: Authority,
     body: Mapping[str, Any],
     conversation_id: str | None = None,
+    parts: Sequence[packages.Part] = (),
 ) -> Message:
     """Seal a message for the peer hosting `recipient` and put it in the outbox, with our signed
-    SUBMISSION_ACCEPTANCE; the worker (or `comity federation send`) delivers it (delivery.py)."""
+    SUBMISSION_ACCEPTANCE; the worker (or `comity federation send`) delivers it (delivery.py).
+    `parts` are carried beside the body (a request's documents)."""
     own = Deployment.objects.first()
     link = PeerAuthority.objects.select_related("peer").filter(authority=recipient).first()
     if own is None or link is None or link.peer.state != PeerState.TRUSTED:
@@ -399,7 +402,7 @@ def message_queue(
         raise NotFederated(_("The peer deployment has no current encryption key."))
     own_keys = keys.load()
     now = timezone.now()
-    parts = [packages.Part("body", "application/json", rfc8785.dumps(checked))]
+    parts = [packages.Part("body", "application/json", rfc8785.dumps(checked)), *parts]
     manifest = packages.manifest_for(
         message_id=str(uuid.uuid4()),
         conversation_id=conversation_id or str(uuid.uuid4()),
@@ -412,6 +415,21 @@ def message_queue(
     package = packages.seal(
         manifest, parts, signing_key=own_keys.signing, recipient_key=OKPKey.import_key(peer_key.jwk)
     )
+    if len(package) > settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES:
+        # The peer's inbox would refuse it: said now, to the official, rather than after the window.
+        raise ValidationError(
+            {
+                "documents": [
+                    _(
+                        "The documents are too large together to travel to %(peer)s: a package holds at most %(limit)s."
+                    )
+                    % {
+                        "peer": link.peer.name,
+                        "limit": filesizeformat(settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES),
+                    }
+                ]
+            }
+        )
     message = Message.objects.create(
         direction=MessageDirection.OUTBOUND,
         message_id=manifest["message_id"],
@@ -441,7 +459,10 @@ RETRYABLE_STATES = frozenset({MessageState.QUEUED, MessageState.FAILED})
 def _message_parts(message: Message) -> list[packages.Part]:
     """The parts of an outbound message, rebuilt from what is kept of it: its sealed package is
     encrypted to the peer, so it cannot be opened here to be sealed again."""
-    return [packages.Part("body", "application/json", rfc8785.dumps(message.body))]
+    body = packages.Part("body", "application/json", rfc8785.dumps(message.body))
+    if message.kind != "request.new":
+        return [body]
+    return [body, *content.sent_document_parts(message.request, message.body)]
 
 
 @transaction.atomic
@@ -524,9 +545,9 @@ def audit_applied(actor: User, message: Message, peer: Peer, request: Request) -
     )
 
 
-def _request_new_apply(message: Message, peer: Peer) -> Request:
+def _request_new_apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Request:
     """An inbound `request.new` as an incoming request of the recipient authority, with the
-    sender's reference as the requesting authority's; received today."""
+    sender's reference as the requesting authority's, received today, and its documents."""
     body = message.body
     requesting = PeerAuthority.objects.select_related("authority").get(
         peer=peer, remote_id=message.manifest["sender"]["authority"]
@@ -546,12 +567,36 @@ def _request_new_apply(message: Message, peer: Peer) -> Request:
         urgent=body.get("urgent", False),
         urgency_reason=body.get("urgency_reason", ""),
         confidential=body.get("confidential", False),
+        names_visible_to=body.get("names_visible_to", NamesVisibleTo.OFFICERS),
+        subjects=content.subject_inputs(body),
         requesting_reference=body["reference"],
         sent_on=_day(body.get("sent_on")),
         received_on=timezone.localdate(),
     )
+    _documents_store(message, request, parts)
     audit_applied(actor, message, peer, request)
     return request
+
+
+def _documents_store(message: Message, request: Request, parts: Mapping[str, bytes]) -> None:
+    """The documents of a `request.new`, each checked as an upload here is, kept with the incoming
+    request (in its transaction: a refused one refuses the message whole)."""
+    Document.objects.bulk_create(
+        [
+            Document(
+                message=message,
+                request=request,
+                part=document["part"],
+                title=document.get("title", ""),
+                file_name=checked.name,
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=checked.sha256,
+                content=checked.content,
+            )
+            for document, checked in content.received_documents(message.manifest, message.body, parts)
+        ]
+    )
 
 
 def _request_receipt_apply(message: Message, peer: Peer) -> None:
@@ -640,7 +685,7 @@ def federated_authorities() -> set[int]:
 def requests_forward(*, actor: User | None, ids: Sequence[int]) -> None:
     """`request_forward` for requests stored in bulk (an import), once they are stored."""
     found = Request.objects.filter(pk__in=ids).select_related("requesting_authority", "requested_authority")
-    for request in found.prefetch_related("offence_rows", "measure_rows").order_by("pk"):
+    for request in found.prefetch_related("offence_rows", "measure_rows", "subjects").order_by("pk"):
         request_forward(
             actor=actor,
             request=request,
@@ -650,7 +695,12 @@ def requests_forward(*, actor: User | None, ids: Sequence[int]) -> None:
 
 
 def request_forward(
-    *, actor: User | None, request: Request, offences: Sequence[str], measures: Sequence[str]
+    *,
+    actor: User | None,
+    request: Request,
+    offences: Sequence[str],
+    measures: Sequence[str],
+    documents: Sequence["cooperation.DocumentInput"] = (),
 ) -> None:
     """Queue a `request.new` for a request this deployment sends to an authority hosted by a
     trusted peer; called by cooperation's request_create and requests_import in their transaction.
@@ -670,10 +720,13 @@ def request_forward(
         "urgent": request.urgent,
         "urgency_reason": request.urgency_reason,
         "confidential": request.confidential,
+        "names_visible_to": request.names_visible_to,
+        "subjects": content.subjects_of(request),
         "sent_on": request.sent_on.isoformat() if request.sent_on else None,
         # The peer's copy of our sent event names it by our id, for corrections (ADR 11).
         "sent_event_id": request.events.filter(kind=EventKind.SENT).values_list("pk", flat=True).first(),
     }
+    body["documents"], parts = content.document_parts(documents)
     try:
         message = message_queue(
             actor=actor,
@@ -681,6 +734,7 @@ def request_forward(
             sender=request.requesting_authority,
             recipient=recipient,
             body=body,
+            parts=parts,
         )
     except NotFederated:
         return

@@ -10,4 +10,9 @@ urlpatterns = [
     path("federation/messages/<int:pk>/retry/", pages.message_retry, name="federation-retry"),
     path("federation/messages/<int:pk>/package", pages.message_package, name="federation-package"),
     path(".well-known/comity-trust-list.jws", views.trust_list, name="federation-trust-list"),
+    path(
+        "requests/<int:pk>/documents/<int:document_pk>",
+        views.request_document,
+        name="federation-request-document",
+    ),
 ]

@@ -5,6 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from comity.accounts.http import AuthedRequest, case_reader_required
+from comity.core.http import download_response
 from comity.federation import hubs, selectors, services
 from comity.federation.packages import Reason
 
@@ -50,3 +52,12 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(published.token, content_type=JOSE)
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@case_reader_required
+@require_GET
+def request_document(request: AuthedRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A document a peer sent with a request: 404 to anyone who may not see the request or know
+    its subjects' names."""
+    found = selectors.request_document(request.user, pk, document_pk)
+    return download_response(bytes(found.content), found.content_type, found.file_name)

@@ -75,6 +75,21 @@ class World:
         )
         return {**manifest, **changes}, parts
 
+    def manifest_with(self, body: dict, documents: dict[str, tuple[str, bytes]]) -> tuple[dict, list[Part]]:
+        """A request.new manifest and its parts: the body, then `documents` (name: (type, bytes))."""
+        manifest, parts = self.manifest(body)
+        parts = [*parts, *(Part(name, kind, content) for name, (kind, content) in documents.items())]
+        manifest = packages.manifest_for(
+            message_id=manifest["message_id"],
+            conversation_id=manifest["conversation_id"],
+            kind="request.new",
+            sender=("ch.comity.test", 7),
+            recipient=("pe.comity.test", self.peru.pk),
+            created_at=timezone.now(),
+            parts=parts,
+        )
+        return manifest, parts
+
     def package(self, body: dict | bytes = BODY, **changes) -> bytes:
         manifest, parts = self.manifest(body, **changes)
         return packages.seal(
@@ -269,17 +284,10 @@ def test_a_package_larger_than_64_kb_opens(world):
     """A request's package carries its attachments (#25 item 2): the JOSE library's default cap of
     64 KB of ciphertext refused every package above it as malformed; the inbox's own limit
     (COMITY_FEDERATION_MAX_PACKAGE_BYTES) is the one that holds."""
-    manifest, parts = world.manifest()
-    scan = Part("attachment-1", "application/pdf", bytes(range(256)) * 4096)  # 1 MB
-    parts = [*parts, scan]
-    manifest = packages.manifest_for(
-        message_id=manifest["message_id"],
-        conversation_id=manifest["conversation_id"],
-        kind="request.new",
-        sender=("ch.comity.test", 7),
-        recipient=("pe.comity.test", world.peru.pk),
-        created_at=timezone.now(),
-        parts=parts,
+    scan = b"%PDF-1.4\n" + bytes(range(256)) * 4096  # 1 MB
+    manifest, parts = world.manifest_with(
+        {**BODY, "documents": [{"part": "scan", "file_name": "scan.pdf"}]},
+        {"scan": ("application/pdf", scan)},
     )
     package = packages.seal(
         manifest, parts, signing_key=world.peer_signing, recipient_key=world.our_encryption

@@ -196,8 +196,9 @@ def test_a_request_to_a_peers_authority_queues_its_new_request_message_with_it(p
     assert message.manifest["recipient"] == {"deployment": "ch.comity.test", "authority": 7}
     assert message.body["reference"] == "PE-2026-777" and message.body["offences"] == ["uncac-15"]
     assert message.body["measures"] == ["bank-records"] and message.body["sent_on"] is None
-    # subjects' names stay at home until the package carries them under their own rules
-    assert "Quispe" not in json.dumps(message.body)
+    assert message.body["subjects"] == [
+        {"kind": "natural", "name": "Alberto Quispe", "identifiers": "", "country": ""}
+    ]
     # the request's page says where it stands, in the reader's language; an outsider sees nothing
     client.force_login(peru.officer)
     page = client.get(f"/requests/{request.pk}/").content.decode()

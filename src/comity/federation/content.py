@@ -1,0 +1,98 @@
+"""What a `request.new` carries of a request beyond its codes and texts (#25 item 2): its subjects,
+with who may know their names, and the documents enclosed with it, both ways: read from a request
+at the sender, turned back into the services' input at the recipient. No writes here:
+cooperation's request_create writes the subjects and federation's services the documents, in the
+transaction that creates the request."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# A module, not its names: cooperation's services import federation's while they load.
+from comity.cooperation import services as cooperation
+from comity.cooperation.models import Request
+from comity.core.files import CheckedFile, FileInput, checked_file
+from comity.drafting.models import DraftAttachment
+from comity.federation.packages import Part
+
+
+def subjects_of(request: Request) -> list[dict[str, str]]:
+    """The request's subjects as a `request.new` body carries them (schemas.SubjectBody). The
+    recipient is a party to the request: it may know the names, under the same `names_visible_to`
+    the sender set, which travels with them."""
+    return [
+        {"kind": s.kind, "name": s.name, "identifiers": s.identifiers, "country": s.country}
+        for s in request.subjects.all()
+    ]
+
+
+def subject_inputs(body: Mapping[str, Any]) -> Sequence["cooperation.SubjectInput"]:
+    """A received body's subjects, for cooperation.services.request_create."""
+    return [
+        cooperation.SubjectInput(
+            kind=s["kind"], name=s["name"], identifiers=s.get("identifiers", ""), country=s.get("country", "")
+        )
+        for s in body.get("subjects", [])
+    ]
+
+
+def document_parts(
+    documents: Sequence["cooperation.DocumentInput"],
+) -> tuple[list[dict[str, str]], list[Part]]:
+    """The body's `documents` entries and the package's parts that hold their bytes, one each,
+    typed as their bytes say (the upload that stored them checked them already)."""
+    entries, parts = [], []
+    for position, document in enumerate(documents, start=1):
+        checked = checked_file(
+            FileInput(document.name, document.content), settings.COMITY_ATTACHMENT_MAX_BYTES
+        )
+        if isinstance(checked, str):
+            raise ValidationError({"documents": [checked]})
+        part = f"document-{position}"
+        parts.append(Part(part, checked.content_type, checked.content))
+        entries.append({"part": part, "file_name": checked.name, "title": document.title})
+    return entries, parts
+
+
+def received_documents(
+    manifest: Mapping[str, Any], body: Mapping[str, Any], parts: Mapping[str, bytes]
+) -> list[tuple[Mapping[str, Any], CheckedFile]]:
+    """Each document of a received `request.new` with its part, checked as an upload here is
+    (type read from its bytes and the one the manifest states, at most COMITY_ATTACHMENT_MAX_BYTES);
+    every part but the body is a document the body names, once. ValidationError otherwise: the
+    whole message is refused (the sizes and digests were checked against the signed manifest
+    before the body was read)."""
+    declared = {digest["name"]: digest["media_type"] for digest in manifest["parts"]}
+    documents = body.get("documents", [])
+    named = [document["part"] for document in documents]
+    if "body" in named or len(set(named)) != len(named) or set(named) != set(parts) - {"body"}:
+        raise ValidationError({"documents": [_("The documents do not match the parts of the package.")]})
+    found = []
+    for document in documents:
+        checked = checked_file(
+            FileInput(document["file_name"], parts[document["part"]]), settings.COMITY_ATTACHMENT_MAX_BYTES
+        )
+        if isinstance(checked, str):
+            raise ValidationError({"documents": [checked]})
+        if checked.content_type != declared[document["part"]]:
+            raise ValidationError({"documents": [_("A document is not of the type its package states.")]})
+        found.append((document, checked))
+    return found
+
+
+def sent_document_parts(request: Request | None, body: Mapping[str, Any]) -> list[Part]:
+    """The document parts of a `request.new` this deployment sent, rebuilt to seal it again (a
+    retry after the window): from the files of the draft the request was registered from, which a
+    registered draft keeps unchanged. ValidationError if they no longer give what the body names."""
+    if not body.get("documents"):
+        return []
+    files = DraftAttachment.objects.filter(draft__request=request).order_by("pk") if request else []
+    entries, parts = document_parts(
+        [cooperation.DocumentInput(name=f.file_name, content=bytes(f.content), title=f.title) for f in files]
+    )
+    if entries != body["documents"]:
+        raise ValidationError({"documents": [_("The documents of this request are no longer all here.")]})
+    return parts
