@@ -165,6 +165,18 @@ def _post(connections: _Connections, package: bytes) -> _Answer:
     return _Answer(error="network")
 
 
+def _post_in_turn(connections: _Connections, packages: list[bytes]) -> list[_Answer]:
+    """Each package posted once the one before it was answered; after a failed post the rest wait
+    for the next attempt (answered with the same error), so that none overtakes it."""
+    answers: list[_Answer] = []
+    for package in packages:
+        if answers and answers[-1].error:
+            answers.append(answers[-1])
+            continue
+        answers.append(_post(connections, package))
+    return answers
+
+
 def _error_code(failure: BaseException) -> str:
     if isinstance(failure, ConnectionError | socket.gaierror | TimeoutError):
         return "unreachable"
@@ -190,11 +202,18 @@ def _post_all(claimed: list[Message]) -> dict[int, _Answer]:
             connections = _Connections(url)
             pool = ThreadPoolExecutor(max_workers=min(per_peer, len(messages)), thread_name_prefix="outbox")
             pools.append((connections, pool))
+            # One conversation's messages go one after the other, in the order they were queued:
+            # posted side by side, a request's two events could be applied at the peer in the
+            # other order (its timeline then differs from ours). Conversations go side by side.
+            by_conversation: dict[object, list[Message]] = defaultdict(list)
             for message in messages:
-                package = message.package.encode("ascii")
-                futures.append((message.pk, pool.submit(_post, connections, package)))
-        for pk, future in futures:
-            answers[pk] = future.result()
+                by_conversation[message.conversation_id].append(message)
+            for in_turn in by_conversation.values():
+                packages = [message.package.encode("ascii") for message in in_turn]
+                future = pool.submit(_post_in_turn, connections, packages)
+                futures.append(([message.pk for message in in_turn], future))
+        for pks, future in futures:
+            answers.update(zip(pks, future.result(), strict=True))
     finally:
         for connections, pool in pools:
             pool.shutdown(wait=True)

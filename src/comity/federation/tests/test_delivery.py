@@ -5,6 +5,7 @@ against peers played by an HTTP server in this process that signs receipts with 
 import datetime
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,9 +43,11 @@ class FakeInbox:
         signing: OKPKey,
         message_ids: Callable[[str], str],
         together: threading.Barrier | None = None,
+        answer_after: float = 0.0,
     ) -> None:
         self.name, self.signing, self.message_ids = name, signing, message_ids
         self.posts: Counter[str] = Counter()
+        self.log: list[tuple[str, str]] = []  # ("in" | "out", package digest), as they happened
         self.in_flight = self.most_in_flight = 0
         self.lock = threading.Lock()
         inbox = self
@@ -57,6 +60,9 @@ class FakeInbox:
                     inbox.in_flight += 1
                     inbox.most_in_flight = max(inbox.most_in_flight, inbox.in_flight)
                 package = self.rfile.read(int(self.headers["Content-Length"]))
+                with inbox.lock:
+                    inbox.log.append(("in", packages.sha256(package)))
+                time.sleep(answer_after)
                 if together is not None:
                     # Answered only once as many posts as the barrier's parties are in flight
                     # together: posts one at a time would break it (and get a 503).
@@ -78,6 +84,7 @@ class FakeInbox:
                 ).encode()
                 with inbox.lock:
                     inbox.posts[digest] += 1
+                    inbox.log.append(("out", digest))
                     inbox.in_flight -= 1
                 self.send_response(200)
                 self.send_header("Content-Type", "application/jose")
@@ -135,14 +142,15 @@ def inboxes() -> Iterator[list[FakeInbox]]:
         inbox.close()
 
 
-def _queue(peru, link: PeerAuthority, count: int) -> list[Message]:
+def _queue(peru, link: PeerAuthority, count: int, conversation_id: str | None = None) -> list[Message]:
     return [
         services.message_queue(
             actor=None,
             kind="request.new",
             sender=peru.authority,
             recipient=link.authority,
-            body=BODY | {"reference": f"PE-2026-{n:03d}"},
+            body=BODY | {"reference": f"PE-2026-{n:03d}" if conversation_id is None else f"PE-2026-9{n:02d}"},
+            conversation_id=conversation_id,
         )
         for n in range(count)
     ]
@@ -171,6 +179,30 @@ def test_posts_to_a_peer_go_a_few_at_once_and_each_message_is_delivered_once(
     # nothing waits any more: another round posts nothing
     assert delivery.outbox_deliver(due_only=False) == 0
     assert sum(inbox.posts.values()) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_conversations_messages_reach_the_peer_one_after_the_other_in_their_order(
+    peru, deployment, inboxes, tmp_path, settings
+):
+    """Two events of one request posted side by side were applied at the peer in either order (its
+    timeline then read 'information requested' before 'acknowledged'); other conversations still go
+    side by side."""
+    settings.COMITY_FEDERATION_POSTS_PER_PEER = 3
+    port = free_port()
+    link, signing = _trust(tmp_path, "ch.comity.test", 7, port)
+    conversation = "0b0e4f6a-6a0c-4b8e-9f1a-2f6d5c1e7a01"
+    queued = _queue(peru, link, 4, conversation)
+    others = _queue(peru, link, 2)
+    digests = _digests([*queued, *others])
+    inbox = FakeInbox(port, "ch.comity.test", signing, digests.__getitem__, answer_after=0.2)
+    inboxes.append(inbox)
+    assert delivery.outbox_deliver() == 6
+    # each of the conversation's posts arrives only once the one before it was answered
+    turns = [packages.sha256(m.package.encode("ascii")) for m in queued]
+    seen = [(way, digest) for way, digest in inbox.log if digest in turns]
+    assert seen == [(way, digest) for digest in turns for way in ("in", "out")]
+    assert inbox.most_in_flight == 3  # the conversation and the two others side by side
 
 
 @pytest.mark.django_db(transaction=True)
