@@ -740,14 +740,22 @@ def _mark_conflicts(request: Request, conflicts: frozenset[int]) -> None:
 
 
 @transaction.atomic
-def events_origin_link(*, request: Request, deployment: str, sent_event_id: int | None) -> None:
+def events_origin_link(
+    *, request: Request, deployment: str, sent_event_id: int | None, sent_by: User
+) -> None:
     """A request a peer sent us (federation's `request.new`, applied in its transaction and audited
     there) shares its timeline with the peer from its creation (ADR 11): its sent event is the
-    peer's, named by the peer's id, and the events recorded here at its creation follow it."""
+    peer's, named by the peer's id and recorded in the name of the requesting authority (`sent_by`,
+    its system actor), as at the peer; the events recorded here at its creation follow it."""
+    sent = request.events.filter(kind=EventKind.SENT)
     if sent_event_id is None:
+        sent.update(authority_id=request.requesting_authority_id, actor=sent_by)
         return
-    request.events.filter(kind=EventKind.SENT).update(
-        origin_deployment=deployment, origin_event_id=sent_event_id
+    sent.update(
+        origin_deployment=deployment,
+        origin_event_id=sent_event_id,
+        authority_id=request.requesting_authority_id,
+        actor=sent_by,
     )
     request.events.exclude(kind__in=(EventKind.CREATED, EventKind.SENT)).update(after_event_id=sent_event_id)
 

@@ -101,7 +101,10 @@ def send_received(*, request: Request, message: Message) -> None:
     """After applying a peer's `request.new`: its sent event is the peer's (by its id there), and
     our date received goes back as the first shared event the peer learns of its request."""
     cooperation.events_origin_link(
-        request=request, deployment=message.peer.name, sent_event_id=message.body.get("sent_event_id")
+        request=request,
+        deployment=message.peer.name,
+        sent_event_id=message.body.get("sent_event_id"),
+        sent_by=federation.system_actor(request.requesting_authority),
     )
     received = request.events.get(kind=EventKind.RECEIVED)
     own = message.manifest["recipient"]["deployment"]

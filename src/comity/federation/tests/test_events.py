@@ -85,6 +85,15 @@ def test_a_peers_event_keeps_its_origin_and_is_applied_once_whatever_its_message
     assert len(sent_bodies()) == 2
 
 
+def test_the_peers_sent_event_is_recorded_in_the_name_of_the_requesting_authority(world):
+    request, _conversation = incoming(world)
+    events = {e["kind"]: e for e in bearer(world.officer).get(f"/api/v1/requests/{request.pk}/events").json()}
+    # CH sent it, we received it: each event names the side that recorded it, as at CH
+    assert events["sent"]["authority"]["id"] == request.requesting_authority_id
+    assert events["received"]["authority"]["id"] == request.requested_authority_id
+    assert events["sent"]["actor"] != events["received"]["actor"]
+
+
 def test_events_recorded_at_once_at_both_ends_are_kept_and_folded_by_adr_11s_rule(world, client):
     request, conversation = incoming(world)
     received = request.events.get(kind="received")
