@@ -288,17 +288,7 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
     assert a.receipts(request_id).count("Opened at ch.comity.test") == 1
     # B acknowledges it and asks for more information (over the API): A's timeline shows both
     for kind, text in (("acknowledged", ""), ("information-requested", "Which bank?")):
-        urllib.request.urlopen(
-            urllib.request.Request(
-                f"{b.url}/api/v1/requests/{incoming_id}/events",
-                data=json.dumps(
-                    {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
-                ).encode(),
-                headers={"Authorization": f"Bearer {b_token}", "Content-Type": "application/json"},
-                method="POST",
-            ),
-            timeout=60,
-        )
+        _record(b, b_token, incoming_id, kind, text)
     deadline = time.monotonic() + 90
     while a.timeline(request_id)[-1][0] != "information-requested" and time.monotonic() < deadline:
         time.sleep(1)
@@ -310,6 +300,42 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         ["information-requested", "CH", "Which bank?"],
     ]
     assert a.status(request_id) == "awaiting-information"
+    # A provides it, B executes: both sides show the same shared events, in the same order, each
+    # in the name of the side that recorded it, and the same status; each has its own creation
+    _record(a, token, request_id, "information-provided", "Banco Andino, account 0042.")
+    deadline = time.monotonic() + 90
+    while b.timeline(incoming_id)[-1][0] != "information-provided" and time.monotonic() < deadline:
+        time.sleep(1)
+    _record(b, b_token, incoming_id, "executed", "Records sent by diplomatic bag.")
+    deadline = time.monotonic() + 90
+    while a.timeline(request_id)[-1][0] != "executed" and time.monotonic() < deadline:
+        time.sleep(1)
+    shared = [
+        ["sent", "PE", ""],
+        ["received", "CH", ""],
+        ["acknowledged", "CH", ""],
+        ["information-requested", "CH", "Which bank?"],
+        ["information-provided", "PE", "Banco Andino, account 0042."],
+        ["executed", "CH", "Records sent by diplomatic bag."],
+    ]
+    assert a.timeline(request_id) == [["created", "PE", ""], *shared]
+    assert b.timeline(incoming_id) == [["created", "CH", ""], *shared]
+    assert a.status(request_id) == b.status(incoming_id) == "executed"
+
+
+def _record(deployment: Deployment, token: str, request_id: int, kind: str, text: str = "") -> None:
+    """An event recorded over `deployment`'s API with an officer's token."""
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"{deployment.url}/api/v1/requests/{request_id}/events",
+            data=json.dumps(
+                {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
+            ).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        ),
+        timeout=60,
+    )
 
 
 def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:
@@ -320,6 +346,17 @@ def _log_in(page: Page, deployment: Deployment, username: str, password: str) ->
     expect(
         page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))
     ).to_be_visible()
+
+
+def _record_in_browser(page: Page, kind: str, text: str = "") -> None:
+    """An event recorded with the request page's form, as an official does."""
+    page.get_by_text("Record an event").click()
+    page.get_by_label("Event", exact=True).select_option(kind)
+    page.get_by_label("Date", exact=True).fill(datetime.date.today().isoformat())
+    if text:
+        page.get_by_label("Details", exact=True).fill(text)
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Event recorded.")
 
 
 def _reload_until(page: Page, selector: str, text: str, seconds: float = 90) -> None:
@@ -338,7 +375,7 @@ def _reload_until(page: Page, selector: str, text: str, seconds: float = 90) -> 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_request_made_in_the_browser_at_a_is_acknowledged_in_the_browser_at_b(pair, browser: Browser):
+def test_a_request_made_in_the_browser_at_a_is_executed_in_the_browser_at_b(pair, browser: Browser):
     a, b = pair
     a.start()
     b.start()
@@ -371,17 +408,23 @@ def test_a_request_made_in_the_browser_at_a_is_acknowledged_in_the_browser_at_b(
         at_b.get_by_role("link", name="Requests").first.click()
         at_b.get_by_role("link", name="PE-2026-WEB").click()
         expect(at_b.locator("#status")).to_have_text("Received")
-        at_b.get_by_text("Record an event").click()
-        at_b.get_by_label("Event", exact=True).select_option("acknowledged")
-        at_b.get_by_label("Date", exact=True).fill(today)
-        at_b.get_by_role("button", name="Record", exact=True).click()
-        expect(at_b.get_by_role("status")).to_have_text("Event recorded.")
+        _record_in_browser(at_b, "acknowledged")
 
         # A (still logged in beside B): opened at B, and B's acknowledgement on A's timeline
         _reload_until(at_a, "ul.receipts", "Opened at ch.comity.test")
         _reload_until(at_a, "ol.timeline", "Acknowledged")
         expect(at_a.locator("#status")).to_have_text("Acknowledged")
         expect(at_a.locator("ul.receipts")).to_contain_text("Delivered to ch.comity.test")
+
+        # B asks for more information, A provides it, B executes: each reaches the other side
+        _record_in_browser(at_b, "information-requested", "Which account?")
+        _reload_until(at_a, "ol.timeline", "Which account?")
+        expect(at_a.locator("#status")).to_have_text("Awaiting additional information")
+        _record_in_browser(at_a, "information-provided", "Account 0042 at Banco Andino.")
+        _reload_until(at_b, "ol.timeline", "Account 0042 at Banco Andino.")
+        _record_in_browser(at_b, "executed")
+        _reload_until(at_a, "#status", "Executed")
+        expect(at_b.locator("#status")).to_have_text("Executed")
         cookies = {cookie["name"] for cookie in context.cookies() if cookie["name"].endswith("-session")}
         assert len(cookies) == 2
     finally:
