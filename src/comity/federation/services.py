@@ -74,6 +74,7 @@ def deployment_init(*, actor: User | None, name: str, url: str) -> tuple[Deploym
             {"name": _("This deployment is already named %(name)s.") % {"name": existing.name}}
         )
     created = keys.generate()[1]
+    keys.name_write(name)
     if existing is None:
         existing = Deployment.objects.create(name=name, url=url)
     elif existing.url != url:
