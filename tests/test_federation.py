@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from comity.federation.keys import fingerprint
+from comity.federation.tests.helpers import peer_document, peer_keys
+from comity.federation.tests.test_delivery import FakeInbox
 from tests.conftest import server_databases
 from tests.servers import COMITY, free_port, run_comity, wait_until_served
 
@@ -336,6 +339,67 @@ def _record(deployment: Deployment, token: str, request_id: int, kind: str, text
         ),
         timeout=60,
     )
+
+
+OUTBOUND = """
+import json
+from comity.federation.models import Message
+print(json.dumps([
+    [m.state, m.attempts, [r.evidence for r in m.receipts.order_by("pk")]]
+    for m in Message.objects.filter(direction="out").order_by("pk")
+]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_killed_while_posting_loses_nothing_and_settles_once(tmp_path, new_database):
+    """The sending process dies with its post in flight, after the peer took the package and
+    before its receipt came back: the message was claimed in a transaction of its own, so it is
+    waiting still, and the next send delivers it again and settles it once, with one receipt."""
+    a = Deployment(tmp_path, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
+    signing, encryption = peer_keys()
+    port = free_port()
+    document = peer_document(
+        keys=(signing, encryption),
+        authorities=[
+            {"id": 7, "country": "CH", "kind": "central-authority", "name": "Federal Office of Justice"}
+        ],
+    )
+    document["url"] = f"http://127.0.0.1:{port}"
+    (tmp_path / "ch.json").write_text(json.dumps(document))
+    a.run("federation", "trust", str(tmp_path / "ch.json"))
+    message_id = (
+        a.run("shell", "-c", QUEUE.format(remote=7, sender=a.authority, body=json.dumps(BODY)))
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    # the peer holds each answer until the test lets it go
+    gate = threading.Barrier(2, timeout=120)
+    inbox = FakeInbox(port, "ch.comity.test", signing, lambda digest: message_id, together=gate)
+    try:
+        sender = subprocess.Popen([COMITY, "federation", "send"], env=a.env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while not inbox.log and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert inbox.log and inbox.log[0][0] == "in"
+        sender.kill()  # SIGKILL, as the OOM killer or an operator's mistake would
+        sender.wait(timeout=30)
+        gate.wait()  # the peer answers a sender that is gone
+        assert json.loads(a.run("shell", "-c", OUTBOUND).stdout.strip().splitlines()[-1]) == [
+            ["queued", 1, ["SUBMISSION_ACCEPTANCE"]]
+        ]
+        # the next send posts the same package again and settles it, once
+        answer = threading.Thread(target=gate.wait)
+        answer.start()
+        assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
+        answer.join(timeout=60)
+        assert list(inbox.posts.values()) == [2]
+        assert json.loads(a.run("shell", "-c", OUTBOUND).stdout.strip().splitlines()[-1]) == [
+            ["delivered", 2, ["SUBMISSION_ACCEPTANCE", "DELIVERY"]]
+        ]
+        assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+    finally:
+        inbox.close()
 
 
 def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:
