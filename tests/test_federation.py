@@ -8,8 +8,9 @@ import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -400,6 +401,106 @@ def test_a_sender_killed_while_posting_loses_nothing_and_settles_once(tmp_path, 
         assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
     finally:
         inbox.close()
+
+
+ALERT_SETUP = """
+from comity.accounts.models import User
+from comity.assets import services as assets
+from comity.network import services as network
+officer = User.objects.get(username={username!r})
+hub = network.network_create(actor=None, code="hub", name="Comity hub")
+membership = network.membership_request(actor=None, network=hub, authority=officer.authority)
+network.membership_decide(actor=None, membership=membership, approve=True)
+case = assets.case_create(
+    actor=officer, title="Bribes for the port concession", origin_country="PE", offences=["uncac-15"],
+    asset_location_countries=["CH"],
+)
+print(case.pk)
+"""
+ALERTS = """
+import json
+from comity.network.models import Alert
+print(json.dumps([[a.pk, a.status, a.from_authority.country] for a in Alert.objects.order_by("pk")]))
+"""
+FROZEN_STEPS = """
+import json
+from comity.assets.models import AssetStep
+print(json.dumps([
+    [s.asset.case_id, s.asset.identifier, str(s.amount), s.order_reference, s.order_country]
+    for s in AssetStep.objects.filter(kind="frozen").order_by("pk")
+]))
+"""
+
+
+def _api(deployment: Deployment, token: str, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{deployment.url}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    return json.load(urllib.request.urlopen(request, timeout=60))
+
+
+def _shell(deployment: Deployment, script: str) -> Any:
+    return json.loads(deployment.run("shell", "-c", script).stdout.strip().splitlines()[-1])
+
+
+def _until(check: Callable[[], bool], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_from_a_reaches_b_and_bs_freezing_becomes_a_step_of_as_asset(pair):
+    a, b = pair
+    a.start()
+    b.start()
+    a.add_officer("pe-alerts", "a passphrase for the alerts")
+    b.add_officer("ch-alerts", "a passphrase for the alerts")
+    a_token = a.run("token", "add", "pe-alerts").stdout.strip().splitlines()[-1]
+    b_token = b.run("token", "add", "ch-alerts").stdout.strip().splitlines()[-1]
+    case = _shell(a, ALERT_SETUP.format(username="pe-alerts"))
+    counterpart = int(a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1])
+    deadline = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=12)
+    sent = _api(
+        a,
+        a_token,
+        "/api/v1/alerts",
+        {
+            "to_authority": counterpart,
+            "assets": [
+                {
+                    "identifier_kind": "iban",
+                    "identifier": "CH9300762011623852957",
+                    "amount": "2500000",
+                    "currency": "USD",
+                }
+            ],
+            "reason": "The account holder is moving the bribes to a trust tonight.",
+            "deadline": deadline.isoformat(),
+            "asset_case": case,
+        },
+    )
+    # B has it, from A's authority, and its officer (no network member at B) reads and answers it
+    _until(lambda: bool(_shell(b, ALERTS)))
+    [[alert_at_b, status, country]] = _shell(b, ALERTS)
+    assert (status, country) == ("sent", "PE")
+    assert _api(b, b_token, f"/api/v1/alerts/{alert_at_b}")["reason"].startswith("The account holder")
+    _api(b, b_token, f"/api/v1/alerts/{alert_at_b}/acknowledge", {"note": "On it."})
+    _api(
+        b,
+        b_token,
+        f"/api/v1/alerts/{alert_at_b}/outcome",
+        {"outcome": "frozen", "order_reference": "CH-ORD-9", "frozen": []},
+    )
+    # A records both through its own services: the freezing is a step of A's asset, in B's name
+    _until(lambda: _api(a, a_token, f"/api/v1/alerts/{sent['id']}")["status"] == "frozen")
+    detail = _api(a, a_token, f"/api/v1/alerts/{sent['id']}")
+    assert [s["status"] for s in detail["steps"]] == ["sent", "acknowledged", "frozen"]
+    assert detail["assets"][0]["frozen"] is True
+    assert _shell(a, FROZEN_STEPS) == [[case, "CH9300762011623852957", "2500000.00", "CH-ORD-9", "CH"]]
 
 
 def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:

@@ -5,7 +5,7 @@ import datetime
 import ipaddress
 import urllib.parse
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from comity.federation.choices import MessageDirection, MessageState, PeerState
 from comity.federation.models import Deployment, Document, Message, Peer, PeerAuthority, PeerKey, Receipt
 from comity.federation.packages import Evidence, Reason, Refused, SenderKey
 from comity.federation.schemas import BODY_SCHEMAS, HostedAuthority, KeyDocument
+from comity.network.models import Alert
 
 CURVE_OF_USE = {"sig": "Ed25519", "enc": "X25519"}
 
@@ -226,6 +227,12 @@ def peer_revoke(*, actor: User | None, peer: Peer) -> Peer:
     return peer
 
 
+# How an `alert` and an `alert.answer` are applied (federation.alerts, registered when the app is
+# ready): they write through the network's services, which import cooperation's, which import
+# this module, so this module cannot import them.
+ALERT_APPLIERS: dict[str, Callable[[Message, Peer], Alert]] = {}
+
+
 @dataclass(frozen=True)
 class InboxAnswer:
     """What the inbox answers: a signed receipt, and whether the package was accepted."""
@@ -347,6 +354,12 @@ def _inbox_record(
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["request"])
+    elif message.kind in ALERT_APPLIERS:
+        try:
+            message.alert = ALERT_APPLIERS[message.kind](message, peer)
+        except (ValidationError, PermissionDenied) as error:
+            raise Refused(Reason.UNACCEPTABLE, message_id) from error
+        message.save(update_fields=["alert"])
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,
@@ -536,12 +549,13 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def audit_applied(actor: User, message: Message, peer: Peer, request: Request) -> None:
-    """The audit entry of a peer's message applied to a request: its kind, id and peer, no content."""
+def audit_applied(actor: User, message: Message, peer: Peer, applied_to: Request | Alert) -> None:
+    """The audit entry of a peer's message applied to a request or an alert: its kind, id and
+    peer, no content."""
     audit(
         actor=actor,
         action=AuditAction.FEDERATION_APPLY,
-        obj=request,
+        obj=applied_to,
         detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
     )
 
