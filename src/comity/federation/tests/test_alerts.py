@@ -17,7 +17,8 @@ from comity.assets import services as asset_services
 from comity.assets.models import AssetStep
 from comity.core.models import AuditEntry
 from comity.federation import packages
-from comity.federation.models import Message, PeerAuthority
+from comity.federation.models import Message, Peer, PeerAuthority
+from comity.federation.services import peer_revoke
 from comity.federation.tests.test_inbox import World, post
 from comity.network.models import Alert, AlertStep, Notification
 from comity.network.tests.helpers import hub
@@ -314,3 +315,24 @@ def test_an_answer_to_our_alert_that_its_state_refuses_is_refused(world):
     )
     alert.refresh_from_db()
     assert alert.status == "acknowledged" and not AssetStep.objects.filter(kind="frozen").exists()
+
+
+def test_an_alert_to_the_authority_of_a_peer_no_longer_trusted_is_not_sent(world):
+    hub(type("Side", (), {"authority": world.peru})())
+    peer = Peer.objects.get(name="ch.comity.test")
+    peer_revoke(actor=None, peer=peer)
+    central = PeerAuthority.objects.get(remote_id=7).authority
+    response = bearer(world.officer).post(
+        "/api/v1/alerts",
+        {
+            "to_authority": central.pk,
+            "assets": [{"identifier_kind": "iban", "identifier": IBAN}],
+            "reason": REASON,
+            "deadline": _deadline(),
+        },
+        "application/json",
+    )
+    # nobody here would answer it, and it cannot reach the peer's 24/7 contact: refused, not kept
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["to_authority"]
+    assert not Alert.objects.exists() and not Message.objects.filter(kind="alert").exists()
