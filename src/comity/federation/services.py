@@ -443,7 +443,7 @@ def message_queue(
         state=MessageState.QUEUED,
         next_attempt_at=now,
     )
-    _own_receipt(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
+    own_receipt_record(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
     audit(
         actor=actor,
         action=AuditAction.FEDERATION_SEND,
@@ -742,13 +742,16 @@ def request_forward(
     message.save(update_fields=["request"])
 
 
-def _own_receipt(
+def own_receipt_record(
     own: Deployment,
     own_keys: keys.DeploymentKeys,
     message: Message,
     evidence: Evidence,
     now: datetime.datetime,
 ) -> Receipt:
+    """Sign and keep this deployment's own evidence about an outbound message (its submission
+    accepted, or not delivered in the window): public for the delivery worker, which writes it in
+    the transaction that settles the message."""
     token = packages.receipt_sign(
         evidence=evidence,
         issuer=own.name,
