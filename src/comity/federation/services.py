@@ -217,10 +217,16 @@ def peer_trust(*, actor: User | None, document: Mapping[str, Any]) -> Peer:
 
 
 @transaction.atomic
-def peer_revoke(*, actor: User | None, peer: Peer) -> Peer:
-    """Stop trusting a peer: its packages are refused from now on (its keys stay, for the record)."""
+def peer_revoke(*, actor: User | None, peer: Peer, by_hub: bool = False) -> Peer:
+    """Stop trusting a peer: its packages are refused from now on (its keys stay, for the record).
+    Revoked by the administrator, no hub vouches for it any more, so that no hub's later list
+    trusts it again; revoked because its hub's list dropped it (`by_hub`), that hub's later list
+    naming it again trusts it again."""
     peer.state = PeerState.REVOKED
-    peer.save(update_fields=["state"])
+    fields = ["state"] if by_hub else ["state", "vouched_by"]
+    if not by_hub:
+        peer.vouched_by = None
+    peer.save(update_fields=fields)
     audit(actor=actor, action=AuditAction.FEDERATION_REVOKE, obj=peer, fields=["state"])
     return peer
 
