@@ -154,7 +154,6 @@ def package_import(request: AuthedRequest) -> HttpResponse:
         reason = REASON_TEXTS.get(answer.reason or "", answer.reason or "")
         form.add_error("package", _("The package was refused: %(reason)s.") % {"reason": reason})
         return overview(request, form=form, status=422, receipt=receipt)
-    messages.success(request, _("The package was received."))
     return overview(request, receipt=receipt)
 
 
