@@ -56,4 +56,6 @@ def test_an_administrator_receives_a_package_file_and_downloads_its_receipt(
         page.screenshot(path=f"/tmp/comity-federation-{language}-1280.png", full_page=True)
         page.set_viewport_size({"width": 800, "height": 900})
         page.screenshot(path=f"/tmp/comity-federation-{language}-800.png", full_page=True)
+        page.goto(f"{live_server.url}/federation/peers/{peer.pk}/revoke/")
+        page.screenshot(path=f"/tmp/comity-federation-revoke-{language}-800.png", full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
