@@ -32,7 +32,6 @@ from comity.assets.rules import clean_identifier
 from comity.cooperation import services as cooperation_services
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request, Subject
-from comity.cooperation.services import SubjectInput
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -1100,7 +1099,7 @@ def consultation_open(
     proceeding: str = "",
     offences: Sequence[str] = (),
     measures: Sequence[str] = (),
-    subjects: Sequence[SubjectInput] = (),
+    subjects: "Sequence[cooperation_services.SubjectInput]" = (),
 ) -> Consultation:
     """Open a consultation of the actor's authority with `participants` (other members of its
     networks), who are told of it at once (an invitation)."""
@@ -1358,7 +1357,7 @@ def consultation_convert(
         offences=offences,
         measures=list(measures) or consultation.measures,
         summary=consultation.summary,
-        subjects=[SubjectInput(**s) for s in consultation.subjects],
+        subjects=[cooperation_services.SubjectInput(**s) for s in consultation.subjects],
         confidential=consultation.handling in CONFIDENTIAL_HANDLING,
         requesting_reference=requesting_reference,
     )
