@@ -10,6 +10,7 @@ import uuid
 import pytest
 from django.test import Client
 
+from comity.accounts.tests.factories import AuthorityFactory
 from comity.core.models import AuditEntry
 from comity.federation.models import Message, PeerAuthority
 from comity.federation.tests.test_inbox import World, post
@@ -241,6 +242,10 @@ def test_what_cannot_be_applied_is_refused_and_nothing_is_written(world, nigeria
             conversation,
         ),
     )
+    # one naming an authority hosted here that is a member of no network (it could not read it)
+    outsider = AuthorityFactory(country="FR", name="Parquet national financier")
+    participants = [*named, {"deployment": PE, "authority": outsider.pk}]
+    _refused(world, theirs(world, {"opening": opening(world, participants=participants)}, conversation))
     # a body its schema refuses (an unknown handling code, an empty message): refused as such
     _refused(world, theirs(world, {"opening": opening(world, handling="TLP:BLUE")}, conversation), "schema")
     _refused(world, theirs(world, {"message": {"id": 40, "body": " "}}, conversation), "schema")
