@@ -41,9 +41,9 @@ from comity.assets.models import (
     Valuation,
 )
 from comity.assets.rules import InUSD, StepInput, clean_identifier, fold, step_problems, to_usd
+from comity.cooperation import services as cooperation_services
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request
-from comity.cooperation.services import check_barrier
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -932,7 +932,9 @@ def case_barrier_record(
     """A barrier met in the case with another State (the note stays out of the audit)."""
     authority_id = require_participant(actor, case)
     errors = FieldErrors()
-    check_barrier(errors, AssetCaseBarrier, code, on, note)
+    # Through the module, not an imported name: cooperation's services load federation's, which
+    # load the network's and these, before cooperation's have defined their functions.
+    cooperation_services.check_barrier(errors, AssetCaseBarrier, code, on, note)
     country = _upper(country)
     errors.country("country", country)
     errors.raise_if_any()

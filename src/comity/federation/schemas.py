@@ -4,11 +4,12 @@ parsed against these before anything is written."""
 from typing import Annotated, Literal
 
 from django.db.models import TextChoices
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
 from comity.assets.choices import IdentifierKind
 from comity.cooperation.choices import NamesVisibleTo, SubjectKind
+from comity.reference.choices import Handling
 
 DEPLOYMENT_NAME = r"^[a-z0-9][a-z0-9.-]{0,99}$"
 DeploymentName = Annotated[str, StringConstraints(pattern=DEPLOYMENT_NAME)]
@@ -228,6 +229,38 @@ class AlertAnswerBody(Strict):
     on: Day | None = None
     order_reference: Annotated[str, StringConstraints(max_length=200)] = ""
     frozen: list[FrozenBody] = Field(default_factory=list, max_length=ALERT_ASSETS_MAX)
+class ConsultationOpening(Strict):
+    """A consultation as its opener wrote it, and who takes part, each named by its deployment and
+    its id there (bounded as network.Consultation's fields and the API's 50 participants)."""
+
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    handling: Annotated[str, StringConstraints(max_length=20), _one_of(Handling)]
+    summary: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    questions: Annotated[str, StringConstraints(max_length=5_000)] = ""
+    participants: list[Party] = Field(min_length=2, max_length=51)
+
+
+class ConsultationPost(Strict):
+    """A message of the thread: its id at the deployment it was posted at, and its text."""
+
+    id: int = Field(gt=0, lt=2**63)
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+
+
+class ConsultationMessageBody(Strict):
+    """The `body` part of a `consultation.message`: the opening (the first package to a peer), a
+    message, the closing, or several of them, in that order. Attachments and read receipts stay
+    at the deployment where they were made (ADR 11)."""
+
+    opening: ConsultationOpening | None = None
+    message: ConsultationPost | None = None
+    closed: bool = False
+
+    @model_validator(mode="after")
+    def _something(self) -> "ConsultationMessageBody":
+        if self.opening is None and self.message is None and not self.closed:
+            raise ValueError("an opening, a message or the closing")
+        return self
 
 
 BODY_SCHEMAS: dict[str, type[Strict]] = {
@@ -236,4 +269,5 @@ BODY_SCHEMAS: dict[str, type[Strict]] = {
     "request.receipt": RequestReceiptBody,
     "alert": AlertBody,
     "alert.answer": AlertAnswerBody,
+    "consultation.message": ConsultationMessageBody,
 }

@@ -32,7 +32,7 @@ from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
 from comity.core.services import audit
-from comity.federation import content, events, keys, packages
+from comity.federation import consultations, content, events, keys, packages
 from comity.federation.choices import MessageDirection, MessageState, PeerState
 from comity.federation.models import Deployment, Document, Message, Peer, PeerAuthority, PeerKey, Receipt
 from comity.federation.packages import Evidence, Reason, Refused, SenderKey
@@ -366,6 +366,11 @@ def _inbox_record(
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["alert"])
+    elif message.kind == "consultation.message":
+        try:
+            consultations.apply(message, peer, opened.parts)
+        except (ValidationError, PermissionDenied) as error:
+            raise Refused(Reason.UNACCEPTABLE, message_id) from error
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,

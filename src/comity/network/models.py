@@ -452,6 +452,11 @@ class Consultation(models.Model):
         related_name="consultation",
         verbose_name=_("request it became"),
     )
+    # The conversation id of its `consultation.message` packages (ADR 11), once it has a
+    # participant hosted by a peer deployment: the same at every deployment that holds a copy.
+    conversation_id = models.UUIDField(
+        _("conversation id"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("consultation")
@@ -530,10 +535,22 @@ class ConsultationMessage(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"), max_length=20_000)
     posted_at = models.DateTimeField(auto_now_add=True)
+    # A message posted at a peer deployment: that deployment and the message's id there, so that
+    # the same message sent again is never recorded twice (ADR 11). Empty for one posted here.
+    origin_deployment = models.CharField(_("deployment of origin"), max_length=100, blank=True, db_default="")
+    origin_message_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["consultation", "id"], name="consultation_message_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "origin_deployment", "origin_message_id"],
+                condition=models.Q(origin_message_id__isnull=False),
+                name="consultation_message_origin_once",
+                violation_error_message=_("This message of the peer deployment is already recorded."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.consultation_id}/{self.pk}"

@@ -29,6 +29,7 @@ from comity.core.pagination import Page, keyset_page
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
 from comity.federation.choices import PeerState
+from comity.federation.models import PeerAuthority
 from comity.guidance.selectors import profiles_visible_to
 from comity.network.choices import ASSET_MEASURES, PROCEEDING_COMPETENCE, Competence, MembershipState
 from comity.network.filters import DirectoryFilterSet
@@ -96,6 +97,21 @@ def member_authority_ids(user: User) -> set[int]:
             "authority_id", flat=True
         )
     )
+
+
+def consultable_authority_ids(user: User) -> set[int]:
+    """The authorities a consultation of the user's authority may name (ADR 11): the members of the
+    user's networks and, to a member, the authorities of trusted peer deployments, since federation
+    trust stands for a peer's membership. To a peer's authority (its system actor applying what its
+    deployment sent) the authorities hosted here that are members of a network."""
+    members = member_authority_ids(user)
+    federated = set(
+        PeerAuthority.objects.filter(peer__state=PeerState.TRUSTED).values_list("authority_id", flat=True)
+    )
+    if user.authority_id in federated:
+        hosted = Membership.objects.filter(state=MembershipState.APPROVED, authority__external=False)
+        return federated | set(hosted.values_list("authority_id", flat=True))
+    return members | federated if members else members
 
 
 def administers(user: User) -> bool:

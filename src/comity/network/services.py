@@ -32,7 +32,6 @@ from comity.assets.rules import clean_identifier
 from comity.cooperation import services as cooperation_services
 from comity.cooperation.choices import SubjectKind
 from comity.cooperation.models import Request, Subject
-from comity.cooperation.services import SubjectInput
 from comity.core import messages
 from comity.core.choices import AuditAction
 from comity.core.errors import FieldErrors
@@ -41,6 +40,7 @@ from comity.core.limits import check_lengths, control_character
 from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.federation import alerts as federation_alerts
+from comity.federation import consultations as federation_consultations
 from comity.network import selectors
 from comity.network.choices import (
     Affiliation,
@@ -1047,8 +1047,9 @@ def _store_noted(consultation: Consultation, noted: Mapping[str, Any]) -> list[s
 def _check_participants(
     errors: FieldErrors, actor: User, authorities: Sequence[Authority], field: str, already: set[int]
 ) -> None:
-    """Every authority invited is an approved member of one of the actor's networks, not yet in."""
-    members = selectors.member_authority_ids(actor)
+    """Every authority invited is an approved member of one of the actor's networks, or hosted by a
+    trusted peer deployment (ADR 11), not yet in."""
+    members = selectors.consultable_authority_ids(actor)
     for authority in authorities:
         if authority.pk not in members:
             errors.add(
@@ -1131,10 +1132,13 @@ def consultation_open(
     proceeding: str = "",
     offences: Sequence[str] = (),
     measures: Sequence[str] = (),
-    subjects: Sequence[SubjectInput] = (),
+    subjects: "Sequence[cooperation_services.SubjectInput]" = (),
+    conversation_id: str | None = None,
 ) -> Consultation:
     """Open a consultation of the actor's authority with `participants` (other members of its
-    networks), who are told of it at once (an invitation)."""
+    networks, authorities of trusted peers), who are told of it at once (an invitation). Those
+    hosted by a peer get it as a `consultation.message` (ADR 11); one a peer opened is applied here
+    with its `conversation_id`, and goes to no one."""
     own = require_writer(actor, _("Only officers and heads of unit open a consultation."))
     errors = FieldErrors()
     errors.required("subject", subject)
@@ -1163,6 +1167,7 @@ def consultation_open(
         opened_by=actor,
         opened_by_authority_id=own,
         last_activity_at=now,
+        conversation_id=conversation_id,
     )
     _store_noted(consultation, noted)
     consultation.save()
@@ -1187,7 +1192,17 @@ def consultation_open(
         url=_consultation_url(consultation),
         urgent=True,
     )
+    if conversation_id is None:
+        federation_consultations.forward(actor=actor, consultation=consultation)
     return consultation
+
+
+@dataclass(frozen=True)
+class MessageOrigin:
+    """A consultation message posted at a peer deployment: its name and the message's id there."""
+
+    deployment: str
+    message_id: int
 
 
 def _consultation_locked(consultation: Consultation) -> Consultation:
@@ -1203,12 +1218,21 @@ def consultation_post(
     body: str,
     attachments: Sequence[AttachmentInput] = (),
     noted: Mapping[str, Any] | None = None,
+    origin: MessageOrigin | None = None,
 ) -> ConsultationMessage:
     """Post a message (with its draft attachments) in the thread; it may note what the possible
     request has become (its type, measures, offences, legal basis, proceeding, subjects). The other
-    participants are told of it in their inbox and the daily digest."""
+    participants are told of it in their inbox and the daily digest; those hosted by a peer get it
+    without its attachments (ADR 11). A message posted at a peer is applied here with its `origin`,
+    once (the same origin again returns the message recorded), and goes to no one."""
     consultation = _consultation_locked(consultation)
     own = _require_consultation_writer(actor, consultation)
+    if origin is not None:
+        recorded = consultation.messages.filter(
+            origin_deployment=origin.deployment, origin_message_id=origin.message_id
+        ).first()
+        if recorded is not None:
+            return recorded
     noted = {name: value for name, value in (noted or {}).items() if value is not None}
     errors = FieldErrors()
     _check_open(errors, consultation)
@@ -1218,7 +1242,12 @@ def consultation_post(
     files = _check_attachments(errors, attachments)
     errors.raise_if_any()
     message = ConsultationMessage.objects.create(
-        consultation=consultation, author=actor, authority_id=own, body=body.strip()
+        consultation=consultation,
+        author=actor,
+        authority_id=own,
+        body=body.strip(),
+        origin_deployment=origin.deployment if origin else "",
+        origin_message_id=origin.message_id if origin else None,
     )
     ConsultationAttachment.objects.bulk_create([ConsultationAttachment(message=message, **f) for f in files])
     changed = _store_noted(consultation, noted)
@@ -1239,6 +1268,8 @@ def consultation_post(
         kind=NotificationKind.MESSAGE,
         url=_consultation_url(consultation),
     )
+    if origin is None:
+        federation_consultations.forward(actor=actor, consultation=consultation, message=message)
     return message
 
 
@@ -1292,12 +1323,14 @@ def consultation_invite(
         url=_consultation_url(consultation),
         urgent=True,
     )
+    federation_consultations.forward(actor=actor, consultation=consultation)
     return added
 
 
 @transaction.atomic
-def consultation_close(*, actor: User, consultation: Consultation) -> Consultation:
-    """Close the thread: it stays readable by its participants; nothing more is written in it."""
+def consultation_close(*, actor: User, consultation: Consultation, from_peer: bool = False) -> Consultation:
+    """Close the thread: it stays readable by its participants; nothing more is written in it. The
+    peers holding a copy close theirs (ADR 11); a closing `from_peer` goes to no one."""
     consultation = _consultation_locked(consultation)
     _require_consultation_writer(actor, consultation)
     errors = FieldErrors()
@@ -1309,6 +1342,8 @@ def consultation_close(*, actor: User, consultation: Consultation) -> Consultati
     consultation.save()
     _participants_follow(consultation)
     audit(actor=actor, action=AuditAction.CONSULTATION_CLOSE, obj=consultation, fields=["closed_at"])
+    if not from_peer:
+        federation_consultations.forward(actor=actor, consultation=consultation, closed=True)
     return consultation
 
 
@@ -1389,7 +1424,7 @@ def consultation_convert(
         offences=offences,
         measures=list(measures) or consultation.measures,
         summary=consultation.summary,
-        subjects=[SubjectInput(**s) for s in consultation.subjects],
+        subjects=[cooperation_services.SubjectInput(**s) for s in consultation.subjects],
         confidential=consultation.handling in CONFIDENTIAL_HANDLING,
         requesting_reference=requesting_reference,
     )
@@ -1406,6 +1441,9 @@ def consultation_convert(
         fields=["request", "closed_at"],
         detail={"request": str(request.pk)},
     )
+    # The request is this side's (it travels as a request.new when it goes to a peer's authority):
+    # the peers' copies of the consultation are closed.
+    federation_consultations.forward(actor=actor, consultation=consultation, closed=True)
     return request
 
 

@@ -650,7 +650,7 @@ def network_reader_required(view: V) -> V:
 
 
 def _member_authorities(request: AuthedRequest, exclude: set[int]) -> list[Authority]:
-    ids = selectors.member_authority_ids(request.user) - exclude
+    ids = selectors.consultable_authority_ids(request.user) - exclude
     return list(Authority.objects.filter(pk__in=ids).order_by("country", "name"))
 
 
@@ -739,6 +739,8 @@ def _detail(
         "measures": [Measure(code).label for code in consultation.measures],
         "max_bytes": settings.COMITY_ATTACHMENT_MAX_BYTES,
         "max_files": settings.COMITY_ATTACHMENTS_PER_MESSAGE,
+        # An external authority takes part only as a trusted peer's (ADR 11): say what travels.
+        "between_deployments": any(p.authority.external for p in consultation.participants.all()),
     }
     return render(request, "network/consultation_detail.html", context, status=status)
 
