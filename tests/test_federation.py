@@ -432,7 +432,7 @@ print(json.dumps([
 """
 
 
-def _api(deployment: Deployment, token: str, path: str, body: dict | None = None) -> dict:
+def _api(deployment: Deployment, token: str, path: str, body: dict | None = None) -> Any:
     request = urllib.request.Request(
         f"{deployment.url}{path}",
         data=None if body is None else json.dumps(body).encode(),
@@ -446,10 +446,13 @@ def _shell(deployment: Deployment, script: str) -> Any:
     return json.loads(deployment.run("shell", "-c", script).stdout.strip().splitlines()[-1])
 
 
-def _until(check: Callable[[], bool], seconds: float = 90) -> None:
+def _until(check: Callable[[], Any], seconds: float = 90) -> Any:
+    """What `check` gives once it gives something, or its last answer after `seconds`: the other
+    deployment's worker delivers in its own time."""
     deadline = time.monotonic() + seconds
-    while not check() and time.monotonic() < deadline:
+    while not (found := check()) and time.monotonic() < deadline:
         time.sleep(1)
+    return found
 
 
 @pytest.mark.django_db(transaction=True)
@@ -501,6 +504,41 @@ def test_an_alert_from_a_reaches_b_and_bs_freezing_becomes_a_step_of_as_asset(pa
     assert [s["status"] for s in detail["steps"]] == ["sent", "acknowledged", "frozen"]
     assert detail["assets"][0]["frozen"] is True
     assert _shell(a, FROZEN_STEPS) == [[case, "CH9300762011623852957", "2500000.00", "CH-ORD-9", "CH"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_at_a_consults_an_authority_at_b_and_reads_its_answer(pair):
+    a, b = pair
+    tokens = {}
+    for deployment, username in ((a, "pe-consultant"), (b, "ch-consultant")):
+        deployment.run("network", "join", "consult", str(deployment.authority), "--name", "Consultations")
+        deployment.run("network", "approve", "consult", str(deployment.authority))
+        deployment.add_officer(username, "a long passphrase for the consultation")
+        tokens[deployment.name] = deployment.run("token", "add", username).stdout.strip().splitlines()[-1]
+        deployment.start()
+    lima, bern = tokens[a.name], tokens[b.name]
+    counterpart = int(a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1])
+    opened = _api(
+        a,
+        lima,
+        "/api/v1/consultations",
+        {
+            "participants": [counterpart],
+            "subject": "Accounts of a former minister",
+            "handling": "TLP:AMBER",
+            "summary": "Bribes for a road contract.",
+        },
+    )
+    # B's officer finds it in the inbox, opened by A's authority, B's own taking part
+    [row] = _until(lambda: _api(b, bern, "/api/v1/consultations")["items"])
+    there = _api(b, bern, f"/api/v1/consultations/{row['id']}")
+    assert there["subject"] == "Accounts of a former minister" and there["handling"] == "TLP:AMBER"
+    assert {p["country"] for p in there["participants"]} == {"PE", "CH"}
+    assert there["opened_by_authority"]["country"] == "PE"
+    # B answers; A reads the answer in its own consultation, from B's authority
+    _api(b, bern, f"/api/v1/consultations/{row['id']}/messages", {"body": "We hold two accounts."})
+    answered = _until(lambda: _api(a, lima, f"/api/v1/consultations/{opened['id']}")["messages"])
+    assert [(m["body"], m["authority"]["id"]) for m in answered] == [("We hold two accounts.", counterpart)]
 
 
 def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:

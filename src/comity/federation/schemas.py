@@ -229,6 +229,8 @@ class AlertAnswerBody(Strict):
     on: Day | None = None
     order_reference: Annotated[str, StringConstraints(max_length=200)] = ""
     frozen: list[FrozenBody] = Field(default_factory=list, max_length=ALERT_ASSETS_MAX)
+
+
 class ConsultationOpening(Strict):
     """A consultation as its opener wrote it, and who takes part, each named by its deployment and
     its id there (bounded as network.Consultation's fields and the API's 50 participants)."""
