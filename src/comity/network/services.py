@@ -1206,7 +1206,7 @@ def consultation_post(
 ) -> ConsultationMessage:
     """Post a message (with its draft attachments) in the thread; it may note what the possible
     request has become (its type, measures, offences, legal basis, proceeding, subjects). The other
-    participants are told of it in their inbox and the daily digest."""
+    participants are told of it in their inbox and by e-mail at once (a link only)."""
     consultation = _consultation_locked(consultation)
     own = _require_consultation_writer(actor, consultation)
     noted = {name: value for name, value in (noted or {}).items() if value is not None}
@@ -1238,6 +1238,7 @@ def consultation_post(
         users=_readers_of(p.authority_id for p in consultation.participants.all() if p.authority_id != own),
         kind=NotificationKind.MESSAGE,
         url=_consultation_url(consultation),
+        urgent=True,  # #22 item 7: new messages, like invitations and alerts, are e-mailed at once
     )
     return message
 
