@@ -715,7 +715,9 @@ def entry_out(entry: DirectoryEntry, stale: bool) -> dict[str, Any]:
     response=DirectoryPage,
     summary="The network's directory: whom to ask in each State",
     description="Every authority's directory entry with its contact persons, to the network's members "
-    "(404 to anyone else). `country`, `kind` (a competence) and `network` (an affiliation) filter it; "
+    "(404 to anyone else). `country`, `kind` and `network` (an affiliation) filter it; `kind` takes an "
+    "authority kind (as each item's `authority.kind`: `central-authority`, `asset-recovery-office`...) or a "
+    "competence (as its `competences`: `mla`, `urgent-24-7`...), two lists that share no code. "
     "`stale` says it was not confirmed for 13 months.",
     openapi_extra={
         "parameters": [
