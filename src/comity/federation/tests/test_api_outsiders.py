@@ -13,6 +13,8 @@ MALFORMED = [
     ("post", "/api/v1/federation/messages/abc/retry"),
     ("post", f"/api/v1/federation/messages/{2**63}/retry"),
     ("post", "/api/v1/federation/messages/1/retry"),
+    ("post", "/api/v1/federation/peers/abc/revoke"),
+    ("post", "/api/v1/federation/peers/1/revoke"),
     ("get", "/api/v1/federation/messages?state=bogus"),
     ("get", "/api/v1/federation/messages?cursor=" + "x" * 201),
 ]
