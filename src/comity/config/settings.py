@@ -333,7 +333,11 @@ COMITY_WORKER_SWEEPS = [
     "comity.core.jobs.reclaim_abandoned",
     "comity.network.services.alerts_escalate",
     "comity.network.services.action_items_remind",
+    "comity.network.services.directory_confirmations_remind",
+    "comity.network.services.notifications_digest_daily",
 ]
+# The daily digest of notifications (#22 item 7) goes out at this hour (0-23, in TIME_ZONE).
+COMITY_DIGEST_HOUR = min(max(int(os.environ.get("COMITY_DIGEST_HOUR", "6")), 0), 23)
 # What `comity worker` runs in a loop of its own: again at once while it returns a count of things
 # done, else after the worker's interval (1 s): the federation outbox, delivered as it fills.
 COMITY_WORKER_LOOPS = ["comity.federation.delivery.outbox_loop"]

@@ -6,17 +6,25 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from comity.accounts.auth import api_auth
+from comity.accounts.auth import gated
 from comity.accounts.http import AuthedRequest
 from comity.core.numbers import ObjectId
 from comity.core.pagination import keyset_page
 from comity.federation import selectors, services
 from comity.federation.choices import MessageDirection, MessageState, PeerState
 
-router = Router(auth=api_auth, tags=["federation"])
+
+def _administrators_only(request: HttpRequest, user: Any) -> None:
+    """404 to anyone but an administrator, before django-ninja reads the path or the query (a
+    non-numeric id would otherwise be a 422 that tells the endpoint exists)."""
+    if not selectors.may_administer(user):
+        raise Http404
+
+
+router = Router(auth=gated(_administrators_only), tags=["federation"])
 
 
 class FederationPeerOut(Schema):

@@ -13,12 +13,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from comity.accounts.auth import api_auth
+from comity.accounts.auth import api_auth, gated
 from comity.accounts.http import AuthedRequest
 from comity.accounts.models import Authority, User
 from comity.assets import selectors as assets_selectors
@@ -85,6 +85,25 @@ def _keyset(queryset: QuerySet[T], *, sort: str, cursor: str) -> tuple[list[T], 
     found = queryset.in_bulk([row["pk"] for row in page.items])
     return [found[row["pk"]] for row in page.items], page.next_cursor
 
+
+def _insider(request: HttpRequest, user: User) -> None:
+    """404 to whoever is not a member (a suspended one included) and, where the path names a
+    consultation, a meeting or an alert, to whoever does not take part in it: run by `insiders`
+    before django-ninja reads the body, so an outsider learns nothing from a 422 either."""
+    selectors.require_member(user)
+    found = request.resolver_match.kwargs if request.resolver_match else {}
+    for name, visible in _IN_PATH.items():
+        if name in found and not visible(user).filter(pk=found[name]).exists():
+            raise Http404
+
+
+_IN_PATH = {
+    "consultation_id": selectors.consultations_visible_to,
+    "meeting_id": selectors.meetings_visible_to,
+    "alert_id": selectors.alerts_visible_to,
+}
+# The authentication of every operation that takes a body.
+insiders = gated(_insider)
 
 router = Router(auth=api_auth, tags=["network"])
 consultations_router = Router(tags=["consultations"])
@@ -179,7 +198,7 @@ def list_alerts(
 
 
 @alerts_router.post(
-    "", auth=api_auth, response={201: dict}, summary="Send an urgent freezing alert", openapi_extra=ONCE
+    "", auth=insiders, response={201: dict}, summary="Send an urgent freezing alert", openapi_extra=ONCE
 )
 def send_alert(request: AuthedRequest, response: HttpResponse, payload: AlertIn) -> Status:
     selectors.require_member(request.user)
@@ -219,7 +238,7 @@ def read_alert(request: AuthedRequest, alert_id: ObjectId) -> dict[str, Any]:
 
 
 @alerts_router.post(
-    "/{int:alert_id}/acknowledge", auth=api_auth, summary="Acknowledge an alert your authority received"
+    "/{int:alert_id}/acknowledge", auth=insiders, summary="Acknowledge an alert your authority received"
 )
 def acknowledge_alert(request: AuthedRequest, alert_id: ObjectId, payload: AcknowledgeIn) -> dict[str, Any]:
     services.alert_acknowledge(
@@ -230,7 +249,7 @@ def acknowledge_alert(request: AuthedRequest, alert_id: ObjectId, payload: Ackno
 
 @alerts_router.post(
     "/{int:alert_id}/outcome",
-    auth=api_auth,
+    auth=insiders,
     summary="Record the outcome: freezing-ordered, frozen, not-possible (with why), request-needed",
 )
 def record_outcome(request: AuthedRequest, alert_id: ObjectId, payload: OutcomeIn) -> dict[str, Any]:
@@ -244,7 +263,7 @@ def record_outcome(request: AuthedRequest, alert_id: ObjectId, payload: OutcomeI
 
 
 @alerts_router.post(
-    "/{int:alert_id}/withdraw", auth=api_auth, summary="Withdraw an alert your authority sent"
+    "/{int:alert_id}/withdraw", auth=insiders, summary="Withdraw an alert your authority sent"
 )
 def withdraw_alert(request: AuthedRequest, alert_id: ObjectId, payload: WithdrawIn) -> dict[str, Any]:
     services.alert_withdraw(
@@ -325,7 +344,7 @@ def list_meetings(request: AuthedRequest, upcoming: bool = False, cursor: str = 
 
 
 @meetings_router.post(
-    "", auth=api_auth, response={201: dict}, summary="Plan a case coordination meeting", openapi_extra=ONCE
+    "", auth=insiders, response={201: dict}, summary="Plan a case coordination meeting", openapi_extra=ONCE
 )
 def plan_meeting(request: AuthedRequest, response: HttpResponse, payload: MeetingIn) -> Status:
     selectors.require_member(request.user)
@@ -384,7 +403,7 @@ def meeting_calendar(request: AuthedRequest, meeting_id: ObjectId) -> HttpRespon
 
 
 @meetings_router.post(
-    "/{int:meeting_id}/record", auth=api_auth, summary="Change the agenda, the place or the minutes"
+    "/{int:meeting_id}/record", auth=insiders, summary="Change the agenda, the place or the minutes"
 )
 def record_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: MeetingRecordIn) -> dict[str, Any]:
     services.meeting_record(
@@ -394,7 +413,7 @@ def record_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: Meetin
 
 
 @meetings_router.post(
-    "/{int:meeting_id}/reschedule", auth=api_auth, summary="Move a meeting or change its length"
+    "/{int:meeting_id}/reschedule", auth=insiders, summary="Move a meeting or change its length"
 )
 def reschedule_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: RescheduleIn) -> dict[str, Any]:
     services.meeting_reschedule(
@@ -405,7 +424,7 @@ def reschedule_meeting(request: AuthedRequest, meeting_id: ObjectId, payload: Re
 
 @meetings_router.post(
     "/{int:meeting_id}/actions",
-    auth=api_auth,
+    auth=insiders,
     response={201: dict},
     summary="Add an action item (owner, due date)",
 )
@@ -539,7 +558,7 @@ _time = DjangoJSONEncoder().default
 
 @consultations_router.post(
     "",
-    auth=api_auth,
+    auth=insiders,
     response={201: ConsultationOut},
     summary="Open a consultation",
     openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
@@ -568,7 +587,7 @@ def read_consultation(request: AuthedRequest, consultation_id: ObjectId) -> dict
 
 @consultations_router.post(
     "/{int:consultation_id}/messages",
-    auth=api_auth,
+    auth=insiders,
     response={201: MessageOut},
     summary="Post a message (with draft attachments)",
     openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
@@ -605,7 +624,7 @@ def post_message(
 
 @consultations_router.post(
     "/{int:consultation_id}/participants",
-    auth=api_auth,
+    auth=insiders,
     response={201: ConsultationOut},
     summary="Invite further authorities of the network",
 )
@@ -630,7 +649,7 @@ def close(request: AuthedRequest, consultation_id: ObjectId) -> dict[str, Any]:
 
 @consultations_router.post(
     "/{int:consultation_id}/convert",
-    auth=api_auth,
+    auth=insiders,
     response={201: ConversionOut},
     summary="Convert into a cooperation request (returns its id)",
     openapi_extra={"parameters": [IDEMPOTENCY_PARAMETER]},
@@ -696,7 +715,9 @@ def entry_out(entry: DirectoryEntry, stale: bool) -> dict[str, Any]:
     response=DirectoryPage,
     summary="The network's directory: whom to ask in each State",
     description="Every authority's directory entry with its contact persons, to the network's members "
-    "(404 to anyone else). `country`, `kind` (a competence) and `network` (an affiliation) filter it; "
+    "(404 to anyone else). `country`, `kind` and `network` (an affiliation) filter it; `kind` takes an "
+    "authority kind (as each item's `authority.kind`: `central-authority`, `asset-recovery-office`...) or a "
+    "competence (as its `competences`: `mla`, `urgent-24-7`...), two lists that share no code. "
     "`stale` says it was not confirmed for 13 months.",
     openapi_extra={
         "parameters": [

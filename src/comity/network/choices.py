@@ -56,8 +56,8 @@ class Affiliation(models.TextChoices):
 
 
 class NotificationKind(models.TextChoices):
-    """What a notification is about; alerts and invitations are e-mailed at once, the rest in the
-    daily digest."""
+    """What a notification is about; alerts, invitations and new messages are e-mailed at once, the
+    rest in the daily digest."""
 
     MESSAGE = "message", _("New message in a consultation")
     INVITATION = "invitation", _("Invitation to a consultation")

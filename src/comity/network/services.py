@@ -1222,9 +1222,9 @@ def consultation_post(
 ) -> ConsultationMessage:
     """Post a message (with its draft attachments) in the thread; it may note what the possible
     request has become (its type, measures, offences, legal basis, proceeding, subjects). The other
-    participants are told of it in their inbox and the daily digest; those hosted by a peer get it
-    without its attachments (ADR 11). A message posted at a peer is applied here with its `origin`,
-    once (the same origin again returns the message recorded), and goes to no one."""
+    participants are told of it in their inbox and by e-mail at once (a link only); those hosted
+    by a peer get it without its attachments (ADR 11). A message posted at a peer is applied here
+    with its `origin`, once (the same origin again returns the message recorded), and goes to no one."""
     consultation = _consultation_locked(consultation)
     own = _require_consultation_writer(actor, consultation)
     if origin is not None:
@@ -1267,6 +1267,7 @@ def consultation_post(
         users=_readers_of(p.authority_id for p in consultation.participants.all() if p.authority_id != own),
         kind=NotificationKind.MESSAGE,
         url=_consultation_url(consultation),
+        urgent=True,  # #22 item 7: new messages, like invitations and alerts, are e-mailed at once
     )
     if origin is None:
         federation_consultations.forward(actor=actor, consultation=consultation, message=message)
@@ -1728,8 +1729,9 @@ def _users_with(codename: str, authority_ids: Iterable[int] | None = None) -> "l
 def directory_confirmations_remind(*, today: datetime.date | None = None) -> int:
     """Remind the directory editors of each member authority whose entry was last confirmed a
     year ago or more (or never): a notification in their inbox, e-mailed in the daily digest.
-    Run daily (`comity network remind`); an editor reminded is reminded again a month later if
-    the entry is still not confirmed. How many notifications were made."""
+    `comity worker` runs it as a sweep (COMITY_WORKER_SWEEPS; by hand: `comity network remind`);
+    an editor reminded is reminded again a month later if the entry is still not confirmed. How
+    many notifications were made."""
     today = today or timezone.localdate()
     members = Membership.objects.filter(state=MembershipState.APPROVED).values("authority_id")
     due = DirectoryEntry.objects.filter(authority_id__in=members).filter(
@@ -1752,12 +1754,25 @@ def directory_confirmations_remind(*, today: datetime.date | None = None) -> int
     return made
 
 
-def notifications_digest() -> int:
-    """The daily digest: each user's unread notifications not yet e-mailed, in one e-mail per
-    user. How many e-mails were sent."""
-    return notifications_email(
-        Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True).order_by("user_id", "pk")
-    )
+def notifications_digest(*, before: datetime.datetime | None = None) -> int:
+    """The daily digest: each user's unread notifications not yet e-mailed (made before `before`,
+    if given), in one e-mail per user. How many e-mails were sent."""
+    pending = Notification.objects.filter(read_at__isnull=True, emailed_at__isnull=True)
+    if before is not None:
+        pending = pending.filter(created_at__lt=before)
+    return notifications_email(pending.order_by("user_id", "pk"))
+
+
+def notifications_digest_daily(now: datetime.datetime | None = None) -> int:
+    """The digest as a sweep of `comity worker` (COMITY_WORKER_SWEEPS), which runs every half
+    lease: it sends what was made before the last COMITY_DIGEST_HOUR (in TIME_ZONE), so each user
+    gets one e-mail a day however often it runs, and each notification once (its e-mailed time).
+    How many e-mails were sent."""
+    local = timezone.localtime(now or timezone.now())
+    moment = local.replace(hour=settings.COMITY_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if moment > local:
+        moment -= datetime.timedelta(days=1)
+    return notifications_digest(before=moment)
 
 
 def notifications_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:

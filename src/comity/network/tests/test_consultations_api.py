@@ -70,16 +70,24 @@ def test_two_members_consult_and_convert_into_a_request(
 
     url = f"{BASE}/{consultation['id']}"
     assert [c["unread"] for c in bern.get(BASE).json()["items"]] == [False]  # no message yet
-    message = post(
-        lima,
-        f"{url}/messages",
-        {
-            "body": "Could you freeze the accounts on a request for bank records?",
-            "attachments": [{"name": "draft.pdf", "content_base64": base64.b64encode(PDF).decode()}],
-            "measures": ["bank-records", "freezing"],
-        },
-    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = post(
+            lima,
+            f"{url}/messages",
+            {
+                "body": "Could you freeze the accounts on a request for bank records?",
+                "attachments": [{"name": "draft.pdf", "content_base64": base64.b64encode(PDF).decode()}],
+                "measures": ["bank-records", "freezing"],
+            },
+        )
     assert message.status_code == 201, message.content
+    # A new message is e-mailed at once too (#22 item 7), with the link only.
+    assert [m.to for m in mail.outbox] == [["officer@bj.admin.ch"]]
+    assert mail.outbox[0].body.endswith(f"/network/consultations/{consultation['id']}/\n")
+    assert not any(
+        word in mail.outbox[0].body + mail.outbox[0].subject for word in ("freeze", "draft", "minister")
+    )
     assert message.json()["attachments"][0] | {"id": 0, "url": ""} == {
         "id": 0,
         "url": "",

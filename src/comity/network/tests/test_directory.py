@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from comity.accounts.choices import AuthorityKind
 from comity.core.models import AuditEntry
 from comity.network import services
+from comity.network.choices import Competence
 from comity.network.models import ContactPerson, DirectoryChange, DirectoryEntry
 from comity.network.tests.helpers import ENTRY, editor, entry, hub
 from conftest import bearer
@@ -143,6 +145,46 @@ def test_the_directory_filters_by_country_competence_and_network(peru, switzerla
     assert item["stale"] is False and item["links"] == ENTRY["links"]
     bad = client.get("/api/v1/network/directory?country=XX&kind=magic")
     assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"country", "kind"}
+
+
+def test_kind_is_an_authority_kind_as_items_show_it_or_a_competence(peru, switzerland):
+    """#22 item 9's `?kind=`: each item's `authority.kind` is an authority kind, and the entry lists
+    competences; `kind` takes a code of either list, which share none."""
+    hub(peru, switzerland)
+    entry(peru)
+    entry(switzerland, competences=["asset-recovery-focal-point"])
+    type(switzerland.authority).objects.filter(pk=switzerland.authority.pk).update(
+        kind="asset-recovery-office"
+    )
+    client = bearer(peru.officer)
+
+    def kinds(code: str) -> list[tuple[str, str]]:
+        response = client.get(f"/api/v1/network/directory?kind={code}")
+        assert response.status_code == 200, response.content
+        return [(item["country"], item["authority"]["kind"]) for item in response.json()["items"]]
+
+    assert kinds("central-authority") == [("PE", "central-authority")]
+    assert kinds("asset-recovery-office") == [("CH", "asset-recovery-office")]
+    assert kinds("asset-recovery-focal-point") == [("CH", "asset-recovery-office")]
+    assert kinds("mla") == [("PE", "central-authority")]
+    assert kinds("court") == []
+    for refused in ("secretariat", "magic"):
+        bad = client.get(f"/api/v1/network/directory?kind={refused}")
+        assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["kind"]
+    assert not set(AuthorityKind.values) & set(Competence.values)  # a code says which list it is from
+    [parameter] = [
+        p
+        for p in client.get("/api/openapi.json").json()["paths"]["/api/v1/network/directory"]["get"][
+            "parameters"
+        ]
+        if p["name"] == "kind"
+    ]
+    assert {"central-authority", "fiu", "mla", "urgent-24-7"} <= set(parameter["schema"]["enum"])
+    browser = Client()
+    browser.force_login(peru.officer)
+    page = browser.get("/network/?kind=central-authority")  # the page's filter is the same
+    assert page.status_code == 200 and [e.authority.country for e in page.context["filterset"].qs] == ["PE"]
+    assert all(f'<option value="{code}">' in page.content.decode() for code in ("fiu", "urgent-24-7"))
 
 
 def test_an_entry_not_confirmed_for_13_months_is_stale_until_confirmed(peru, switzerland):

@@ -91,8 +91,10 @@ def test_an_urgent_notification_is_emailed_with_a_link_and_nothing_else(
     peru.viewer.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(users=[peru.officer], kind="alert", url="/network/alerts/7/", urgent=True)
-        services.notify(users=[peru.viewer], kind="message", url="/network/consultations/3/")
-    assert [m.to for m in mailoutbox] == [["officer@fiscalia.example"]]  # the message waits for the digest
+        services.notify(users=[peru.viewer], kind="action-due", url="/network/meetings/3/")
+    assert [m.to for m in mailoutbox] == [
+        ["officer@fiscalia.example"]
+    ]  # the action item waits for the digest
     with translation.override("es"):
         kind = translation.gettext("Urgent freezing alert")
     assert kind != "Urgent freezing alert"  # in the officer's language

@@ -21,8 +21,9 @@ class Command(BaseCommand):
         "Manage a network's members: `comity network join NETWORK AUTHORITY_ID [--sponsor ID]`, "
         "`comity network approve NETWORK AUTHORITY_ID`, `comity network suspend NETWORK AUTHORITY_ID`. "
         "NETWORK is its code; a network that does not exist is created by `join --name NAME`. "
-        "Daily: `comity network remind` (directory editors whose entry is due for its yearly confirmation) "
-        "and `comity network digest` (each user's unread notifications not yet e-mailed, in one e-mail)."
+        "`comity worker` runs these daily; by hand: `comity network remind` (directory editors whose entry "
+        "is due for its yearly confirmation) and `comity network digest` (each user's unread notifications "
+        "not yet e-mailed, in one e-mail, now)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,8 +37,8 @@ class Command(BaseCommand):
                 "authority", type=int, help="The authority's id (comity authority add prints it)"
             )
             sub.add_argument("--note", default="", help="Why, for the record")
-        actions.add_parser("remind", help="Remind directory editors to confirm their entry (daily).")
-        actions.add_parser("digest", help="E-mail each user's unread notifications (daily).")
+        actions.add_parser("remind", help="Remind directory editors to confirm their entry.")
+        actions.add_parser("digest", help="E-mail each user's unread notifications now.")
         join.add_argument("--sponsor", type=int, help="The id of a member authority that sponsors it")
         join.add_argument("--name", default="", help="The network's name, to create it on its first member")
 
