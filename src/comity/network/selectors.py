@@ -536,7 +536,8 @@ def consultation_inbox(
 
 _INBOX_SORT = "-last_activity_at"
 # Stands for the reader while the inbox's statements are compiled: an officer of some authority.
-_ANY_READER = User(pk=placeholder_id(0), authority_id=placeholder_id(1), role=Role.OFFICER, is_active=True)
+_ANY_AUTHORITY = placeholder_id(1)
+_ANY_READER = User(pk=placeholder_id(0), authority_id=_ANY_AUTHORITY, role=Role.OFFICER, is_active=True)
 _ANY_HANDLING = "placeholder-handling"
 
 
@@ -564,7 +565,7 @@ def _inbox_statement(vendor: str, state: str, handling: bool, after: bool, size:
         size=size,
     )
     assert key == "last_activity_at"
-    placeholders: dict[str, Any] = {"user": _ANY_READER.pk, "authority": _ANY_READER.authority_id}
+    placeholders: dict[str, Any] = {"user": _ANY_READER.pk, "authority": _ANY_AUTHORITY}
     if handling:
         placeholders["handling"] = _ANY_HANDLING
     if after:
@@ -765,34 +766,100 @@ def finder(
         wanted.append(Competence.ASSET_RECOVERY if measure in ASSET_MEASURES else Competence.MLA)
     if proceeding:
         wanted.append(PROCEEDING_COMPETENCE[proceeding])
-    entries = directory_visible_to(user).filter(authority__country=country)
+    if _approved(user) is None:  # directory_visible_to's scope: the directory is the members'
+        return []
+    rows = _finder_statement(connection.vendor, networks).rows(authority=user.authority_id, country=country)
+    # Only the contact person each answer shows is read: the first, or the first 24/7 one when
+    # urgency is asked for and the entry has one.
+    chosen = [
+        row["urgent_contact"] if urgent and row["urgent_contact"] is not None else row["first_contact"]
+        for row in rows
+    ]
+    contacts = _contacts([pk for pk in chosen if pk is not None])
+    ranked = []
+    for row, contact_id in zip(rows, chosen, strict=True):
+        entry = _instance(DirectoryEntry, row, "")
+        entry.authority = _instance(Authority, row, "authority__")
+        competences = set(entry.competences)
+        score = 4 * sum(1 for competence in wanted if competence in competences)
+        if urgent:
+            score += 4 * (Competence.URGENT in competences) + 2 * (row["urgent_contact"] is not None)
+        if offence.startswith("uncac-") and entry.uncac_accepted:
+            score += 1
+        stale = entry.stale_on(today)
+        contact = None if contact_id is None else contacts[contact_id]
+        key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
+        ranked.append((key, Found(entry, contact, stale, networks and bool(row["in_network"]))))
+    return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
+
+
+_ANY_COUNTRY = "placeholder-country"
+
+
+def _columns(model: type[Any]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _instance(model: type[Any], row: dict[str, Any], prefix: str) -> Any:
+    """An instance of `model` from a row's columns (named `prefix` + attname), as a query makes it."""
+    names = _columns(model)
+    return model.from_db("default", names, [row[prefix + name] for name in names])
+
+
+@lru_cache(maxsize=8)
+def _finder_statement(vendor: str, networks: bool) -> Statement:
+    """The finder's query, compiled once per database (and whether it says which answers are in
+    the user's networks): a State's directory entries with their authorities, the ids of their
+    first contact person and first 24/7 one; it runs on every search, and building it cost more
+    than its run."""
+    contacts = ContactPerson.objects.filter(entry=OuterRef("pk")).order_by("position", "pk").values("pk")
+    entries = (
+        directory_visible_to(_ANY_READER)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(authority__country=_ANY_COUNTRY)
+        .annotate(
+            first_contact=Subquery(contacts[:1]), urgent_contact=Subquery(contacts.filter(urgent=True)[:1])
+        )
+    )
     if networks:
-        own = Membership.objects.filter(authority_id=user.authority_id or -1, state=MembershipState.APPROVED)
+        own = Membership.objects.filter(authority_id=_ANY_AUTHORITY, state=MembershipState.APPROVED)
         in_network = Membership.objects.filter(
             authority_id=OuterRef("authority_id"),
             state=MembershipState.APPROVED,
             network_id__in=own.values("network_id"),
         )
         entries = entries.annotate(in_network=Exists(in_network))
-    ranked = []
-    for entry in entries:
-        competences = set(entry.competences)
-        score = 4 * sum(1 for competence in wanted if competence in competences)
-        contacts = list(entry.contacts.all())
-        urgent_contacts = [c for c in contacts if c.urgent]
-        if urgent:
-            score += 4 * (Competence.URGENT in competences) + 2 * bool(urgent_contacts)
-        if offence.startswith("uncac-") and entry.uncac_accepted:
-            score += 1
-        stale = entry.stale_on(today)
-        contact = (urgent_contacts[0] if urgent and urgent_contacts else None) or (
-            contacts[0] if contacts else None
+    else:
+        entries = entries.annotate(in_network=Value(False))
+    query = entries.values(
+        *_columns(DirectoryEntry),
+        *(f"authority__{name}" for name in _columns(Authority)),
+        "first_contact",
+        "urgent_contact",
+        "in_network",
+    )
+    return Statement.of(query, {"authority": _ANY_AUTHORITY, "country": _ANY_COUNTRY})
+
+
+def _contacts(ids: list[int]) -> dict[int, ContactPerson]:
+    if not ids:
+        return {}
+    names = _columns(ContactPerson)
+    return {
+        row["id"]: ContactPerson.from_db("default", names, [row[name] for name in names])
+        for row in _contacts_statement(connection.vendor, len(ids)).rows(
+            **{f"contact{n}": pk for n, pk in enumerate(ids)}
         )
-        key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
-        ranked.append(
-            (key, Found(entry, contact, stale, networks and bool(getattr(entry, "in_network", False))))
-        )
-    return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
+    }
+
+
+@lru_cache(maxsize=64)
+def _contacts_statement(vendor: str, count: int) -> Statement:
+    """`count` contact persons by id (placeholders contact0, contact1, ...), compiled once per count."""
+    ids = [placeholder_id(10 + n) for n in range(count)]
+    query = ContactPerson.objects.filter(pk__in=ids).order_by().values(*_columns(ContactPerson))
+    return Statement.of(query, {f"contact{n}": pk for n, pk in enumerate(ids)})
 
 
 def requirements_url(user: User, country: str, measure: str = "") -> str | None:
