@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 # Placeholder values: a number no id reaches, and a moment no row is dated at.
@@ -105,3 +105,15 @@ class Statement:
                 cells[position] = value
             rows.append(dict(zip(names, cells, strict=True)))
         return rows
+
+
+def columns(model: type[Model]) -> list[str]:
+    """The names of `model`'s columns (attnames: `authority_id`), as `instance` reads them."""
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def instance(model: type[Model], row: Mapping[str, Any], prefix: str = "") -> Any:
+    """An instance of `model` made from a statement's row (its columns named `prefix` + attname),
+    as a query makes it."""
+    names = columns(model)
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + name] for name in names])

@@ -28,7 +28,7 @@ from comity.core.filters import valid_filters
 from comity.core.pagination import Page, keyset_cursor, keyset_query, keyset_result
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
-from comity.core.statements import ANY_MOMENT, Statement, placeholder_id
+from comity.core.statements import ANY_MOMENT, Statement, columns, instance, placeholder_id
 from comity.federation.choices import PeerState
 from comity.guidance.selectors import profiles_visible_to
 from comity.network.choices import ASSET_MEASURES, PROCEEDING_COMPETENCE, Competence, MembershipState
@@ -778,8 +778,8 @@ def finder(
     contacts = _contacts([pk for pk in chosen if pk is not None])
     ranked = []
     for row, contact_id in zip(rows, chosen, strict=True):
-        entry = _instance(DirectoryEntry, row, "")
-        entry.authority = _instance(Authority, row, "authority__")
+        entry = instance(DirectoryEntry, row, "")
+        entry.authority = instance(Authority, row, "authority__")
         competences = set(entry.competences)
         score = 4 * sum(1 for competence in wanted if competence in competences)
         if urgent:
@@ -794,16 +794,6 @@ def finder(
 
 
 _ANY_COUNTRY = "placeholder-country"
-
-
-def _columns(model: type[Any]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def _instance(model: type[Any], row: dict[str, Any], prefix: str) -> Any:
-    """An instance of `model` from a row's columns (named `prefix` + attname), as a query makes it."""
-    names = _columns(model)
-    return model.from_db("default", names, [row[prefix + name] for name in names])
 
 
 @lru_cache(maxsize=8)
@@ -833,8 +823,8 @@ def _finder_statement(vendor: str, networks: bool) -> Statement:
     else:
         entries = entries.annotate(in_network=Value(False))
     query = entries.values(
-        *_columns(DirectoryEntry),
-        *(f"authority__{name}" for name in _columns(Authority)),
+        *columns(DirectoryEntry),
+        *(f"authority__{name}" for name in columns(Authority)),
         "first_contact",
         "urgent_contact",
         "in_network",
@@ -845,9 +835,8 @@ def _finder_statement(vendor: str, networks: bool) -> Statement:
 def _contacts(ids: list[int]) -> dict[int, ContactPerson]:
     if not ids:
         return {}
-    names = _columns(ContactPerson)
     return {
-        row["id"]: ContactPerson.from_db("default", names, [row[name] for name in names])
+        row["id"]: instance(ContactPerson, row)
         for row in _contacts_statement(connection.vendor, len(ids)).rows(
             **{f"contact{n}": pk for n, pk in enumerate(ids)}
         )
@@ -858,7 +847,7 @@ def _contacts(ids: list[int]) -> dict[int, ContactPerson]:
 def _contacts_statement(vendor: str, count: int) -> Statement:
     """`count` contact persons by id (placeholders contact0, contact1, ...), compiled once per count."""
     ids = [placeholder_id(10 + n) for n in range(count)]
-    query = ContactPerson.objects.filter(pk__in=ids).order_by().values(*_columns(ContactPerson))
+    query = ContactPerson.objects.filter(pk__in=ids).order_by().values(*columns(ContactPerson))
     return Statement.of(query, {f"contact{n}": pk for n, pk in enumerate(ids)})
 
 
