@@ -249,6 +249,12 @@ def test_the_top_bar_follows_the_badge_role_and_language_at_once(peru, switzerla
     assert new_request in first and 'title="Unread notifications"' not in first
     services.notify(users=[peru.officer], kind="message", url="/network/consultations/1/")
     assert 'title="Unread notifications">1</a>' in client.get("/requests/").text
+    # The network's own menu likewise: its unread count, its current section, the memberships link.
+    assert 'Inbox <span class="badge urgent">1</span>' in client.get("/network/").text
+    assert 'href="/network/finder/" aria-current="page"' in client.get("/network/finder/").text
+    assert 'href="/network/memberships/"' not in client.get("/network/").text
+    peru.officer.user_permissions.add(Permission.objects.get(codename="administer_network"))
+    assert 'href="/network/memberships/"' in client.get("/network/").text
     User.objects.filter(pk=peru.officer.pk).update(role="viewer")
     assert new_request not in client.get("/requests/").text
     Authority.objects.filter(pk=peru.authority.pk).update(name="Procuraduría renamed")
