@@ -61,7 +61,10 @@ def _language_of_one_test_only():
 def _tasks_inline(settings) -> None:
     # Background tasks run at once, in the test's process and transaction.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": settings.CACHES["fragments"],
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from comity.accounts.models import User
+from comity.accounts.selectors import user_with_authority
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -28,8 +29,5 @@ class AuthorityModelBackend(ModelBackend):
     """Loads the user's authority with the user: every page shows it and scopes by it."""
 
     def get_user(self, user_id: int) -> User | None:
-        try:
-            user = User.objects.select_related("authority").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = user_with_authority(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

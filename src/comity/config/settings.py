@@ -298,7 +298,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
-    }
+    },
+    # Fragments of pages made from a few values each ({% cache %} varying on all of them), kept in
+    # each web worker's memory: the top bar's links, which every page showed anew.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "comity-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 STATIC_URL = "static/"

@@ -1,12 +1,14 @@
 """Form helpers shared by every app's pages."""
 
 import secrets
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -26,6 +28,28 @@ def add_service_errors(
         target = aliases.get(field, field)
         for message in messages:
             form.add_error(target if target in form.fields else None, message)
+
+
+class ChoicesOfLanguage(BaseChoiceIterator):
+    """A field's choices that change with the reader's language only (the States by name), made
+    by `make` once per language and kept as Django normalises them. Given a callable, Django calls
+    it and normalises its choices at every iteration, and a form iterates over them to validate
+    a value and again to render its <select>: for the 250 States that cost more than the rest of
+    the form."""
+
+    def __init__(self, make: Callable[[], Iterable[tuple[Any, Any]]]) -> None:
+        self.make = make
+        self.made: dict[str, list[tuple[Any, Any]]] = {}
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        language = get_language() or ""
+        choices = self.made.get(language)
+        if choices is None:
+            choices = self.made[language] = normalize_choices(list(self.make()))
+        return iter(choices)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "ChoicesOfLanguage":
+        return self  # each form's copy of the field shares the choices made
 
 
 class FastSelect(forms.Select):

@@ -54,6 +54,30 @@ def keyset_page(
     `queryset` is a `values()` one, with "pk" among its fields: the rows are plain dicts, which
     cost a fraction of model instances.
     """
+    after = keyset_cursor(queryset.model, sort=sort, cursor=cursor)
+    page, key = keyset_query(queryset, sort=sort, after=after, size=size)
+    return keyset_result(list(page), key=key, size=size)
+
+
+def keyset_cursor(model: type[models.Model], *, sort: str, cursor: str | None) -> tuple[Any, int] | None:
+    """The sort value and id a cursor of `model`'s pages ordered by `sort` stands for (None for
+    the first page); a ValidationError names a cursor that is not valid."""
+    if not cursor:
+        return None
+    field = model._meta.get_field(sort.lstrip("-"))
+    assert isinstance(field, models.Field)
+    value, pk = _decode(cursor, field)
+    if value is None and field.null:
+        value = NULL_DATE
+    return value, pk
+
+
+def keyset_query(
+    queryset: QuerySet[Any, dict[str, Any]], *, sort: str, after: tuple[Any, int] | None, size: int
+) -> tuple[QuerySet[Any, dict[str, Any]], str]:
+    """The query of the page after `after` (keyset_cursor's; None for the first page): its
+    `size` rows and one more, which says whether another page follows; and the row's key of the
+    sort value."""
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     field = queryset.model._meta.get_field(name)
@@ -65,10 +89,8 @@ def keyset_page(
         key = SORT_KEY
     else:
         key = name
-    if cursor:
-        value, pk = _decode(cursor, field)
-        if value is None and field.null:
-            value = NULL_DATE
+    if after is not None:
+        value, pk = after
         op = "lt" if descending else "gt"
         if key == "pk":
             queryset = queryset.filter(**{f"pk__{op}": pk})
@@ -76,7 +98,11 @@ def keyset_page(
             queryset = queryset.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"pk__{op}": pk}))
     direction = "-" if descending else ""
     order = [f"{direction}pk"] if key == "pk" else [f"{direction}{key}", f"{direction}pk"]
-    rows = list(queryset.order_by(*order)[: size + 1])
+    return queryset.order_by(*order)[: size + 1], key
+
+
+def keyset_result(rows: list[dict[str, Any]], *, key: str, size: int) -> Page[dict[str, Any]]:
+    """The page of keyset_query's rows, with the cursor of the next one if there is one."""
     if len(rows) <= size:
         return Page(rows, None)
     last = rows[size - 1]

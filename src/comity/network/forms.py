@@ -15,7 +15,7 @@ from comity.accounts.models import Authority, User
 from comity.assets.choices import IdentifierKind
 from comity.assets.models import Asset, AssetCase
 from comity.cooperation.models import Request
-from comity.core.forms import FastSelect, OnceForm
+from comity.core.forms import ChoicesOfLanguage, FastSelect, OnceForm
 from comity.core.limits import max_length
 from comity.network.choices import Affiliation, Channel, Competence
 from comity.network.models import (
@@ -58,7 +58,7 @@ class FinderForm(forms.Form):
     """ "Who do I ask?": only the State is required."""
 
     country = forms.ChoiceField(
-        label=_("State"), choices=lambda: _blank(country_choices()), widget=FastSelect
+        label=_("State"), choices=ChoicesOfLanguage(lambda: _blank(country_choices())), widget=FastSelect
     )
     measure = forms.ChoiceField(
         label=_("Measure"), choices=_blank(Measure.choices), required=False, widget=FastSelect

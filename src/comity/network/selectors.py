@@ -4,7 +4,7 @@ and to anyone else (a non-member, a suspended member, the public) it does not ex
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from statistics import median
 from typing import Any
 from urllib.parse import urlencode
@@ -19,15 +19,16 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from comity.accounts.choices import CASE_WRITER_ROLES
+from comity.accounts.choices import CASE_WRITER_ROLES, Role
 from comity.accounts.models import Authority, User
 from comity.assets.selectors import cases_visible_to
 from comity.cooperation.selectors import AuthorityRef, requests_visible_to
 from comity.core.errors import FieldErrors
 from comity.core.filters import valid_filters
-from comity.core.pagination import Page, keyset_page
+from comity.core.pagination import Page, keyset_cursor, keyset_query, keyset_result
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
+from comity.core.statements import ANY_MOMENT, Statement, columns, instance, placeholder_id
 from comity.federation.choices import PeerState
 from comity.federation.models import PeerAuthority
 from comity.guidance.selectors import profiles_visible_to
@@ -73,14 +74,27 @@ def networks_of(user: User) -> "QuerySet[Network]":
 def _approved(user: User) -> "QuerySet[Membership] | None":
     """The approved memberships of the user's authority (None for a user without one, or inactive):
     a subquery that tests membership in the query it guards, not in one of its own before it."""
-    if user.authority_id is None or not user.is_active:
+    if user.authority_id is None or not user.is_active:  # as _in_scope
         return None
     return Membership.objects.filter(authority_id=user.authority_id, state=MembershipState.APPROVED)
 
 
+def _in_scope(user: User) -> bool:
+    """Whether `_approved` has memberships to test (a user with an authority, active)."""
+    return user.authority_id is not None and user.is_active
+
+
 def is_member(user: User) -> bool:
-    approved = _approved(user)
-    return approved is not None and approved.exists()
+    """Whether the user's authority is an approved member: read before every endpoint of the
+    network's API, by a statement compiled once per database."""
+    return _in_scope(user) and bool(_member_statement(connection.vendor).rows(authority=user.authority_id))
+
+
+@cache
+def _member_statement(vendor: str) -> Statement:
+    approved = _approved(_ANY_READER)
+    assert approved is not None
+    return Statement.of(approved.order_by().values("pk")[:1], {"authority": _ANY_AUTHORITY})
 
 
 def require_member(user: User) -> None:
@@ -396,9 +410,14 @@ def _taking_part(user: User, authority: str) -> Q | None:
     same query as the read it guards (not in a query of its own before it); None for a user who
     reads no consultation."""
     approved = _approved(user)
-    if not user.reads_cases or approved is None:
+    if not _reads_consultations(user) or approved is None:
         return None
     return Q(Exists(approved), **{authority: user.authority_id})
+
+
+def _reads_consultations(user: User) -> bool:
+    """Whether `_taking_part` gives the user a scope (without building it)."""
+    return user.reads_cases and _in_scope(user)
 
 
 def consultations_visible_to(user: User) -> "QuerySet[Consultation]":
@@ -497,40 +516,36 @@ def consultation_inbox(
     same cost on the first page and the last, however many the authority takes part in), each
     with its participants and whether the user has read it to its last message. A ValidationError
     names a cursor that is not valid."""
-    # The page is read from the authority's participant rows, which carry each consultation's last
-    # activity and closing in one index (models.ConsultationParticipant), in its order: the
-    # database joins the page's consultations only.
-    places = participations_of(user)
-    if filters.state != "all":
-        places = places.filter(closed=filters.state == "closed")
+    after = keyset_cursor(ConsultationParticipant, sort=_INBOX_SORT, cursor=cursor)
+    if not _reads_consultations(user):  # participations_of's scope: none
+        return Page([], None)
+    statement = _inbox_statement(
+        connection.vendor, filters.state, bool(filters.handling), after is not None, size
+    )
+    values: dict[str, Any] = {"user": user.pk, "authority": user.authority_id}
     if filters.handling:
-        places = places.filter(consultation__handling=filters.handling)
-    read = ConsultationReceipt.objects.filter(consultation=OuterRef("consultation_id"), user=user).values(
-        "read_up_to"
-    )
-    page = keyset_page(
-        places.annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0))).values(
-            "pk", "last_activity_at", "read_up_to", *(f"consultation__{name}" for name in _INBOX_FIELDS)
-        ),
-        sort="-last_activity_at",
-        cursor=cursor,
-        size=size,
-    )
+        values["handling"] = filters.handling
+    if after is not None:
+        values["after_moment"], values["after_id"] = after
+    page = keyset_result(statement.rows(**values), key="last_activity_at", size=size)
     rows = [
         {name.removeprefix("consultation__"): value for name, value in place.items()}
         | {"pk": place["consultation__pk"]}
         for place in page.items
     ]
-    ids = [row["pk"] for row in rows]
-    participants: dict[int, list[AuthorityRef]] = {pk: [] for pk in ids}
-    for consultation_id, pk, name, country, kind in (
-        ConsultationParticipant.objects.filter(consultation_id__in=participants)
-        .order_by("pk")
-        .values_list(
-            "consultation_id", "authority_id", "authority__name", "authority__country", "authority__kind"
-        )
-    ):
-        participants[consultation_id].append(AuthorityRef(pk, name, country, kind))
+    participants: dict[int, list[AuthorityRef]] = {row["pk"]: [] for row in rows}
+    if participants:
+        for place in _participants_statement(connection.vendor, len(participants)).rows(
+            **{f"consultation{n}": pk for n, pk in enumerate(participants)}
+        ):
+            participants[place["consultation_id"]].append(
+                AuthorityRef(
+                    place["authority_id"],
+                    place["authority__name"],
+                    place["authority__country"],
+                    place["authority__kind"],
+                )
+            )
     return Page(
         [
             InboxRow(
@@ -551,6 +566,58 @@ def consultation_inbox(
         ],
         page.next_cursor,
     )
+
+
+_INBOX_SORT = "-last_activity_at"
+# Stands for the reader while the inbox's statements are compiled: an officer of some authority.
+_ANY_AUTHORITY = placeholder_id(1)
+_ANY_READER = User(pk=placeholder_id(0), authority_id=_ANY_AUTHORITY, role=Role.OFFICER, is_active=True)
+_ANY_HANDLING = "placeholder-handling"
+
+
+@lru_cache(maxsize=64)
+def _inbox_statement(vendor: str, state: str, handling: bool, after: bool, size: int) -> Statement:
+    """The inbox page's query for each shape (state, a handling or not, a cursor or not, page
+    size), compiled once per database: it runs on every inbox page and endpoint, and building it
+    cost ten times its run. The page is read from the authority's participant rows, which carry
+    each consultation's last activity and closing in one index (models.ConsultationParticipant),
+    in its order: the database joins the page's consultations only."""
+    places = participations_of(_ANY_READER)
+    if state != "all":
+        places = places.filter(closed=state == "closed")
+    if handling:
+        places = places.filter(consultation__handling=_ANY_HANDLING)
+    read = ConsultationReceipt.objects.filter(
+        consultation=OuterRef("consultation_id"), user_id=_ANY_READER.pk
+    ).values("read_up_to")
+    query, key = keyset_query(
+        places.annotate(read_up_to=Coalesce(Subquery(read[:1]), Value(0))).values(
+            "pk", "last_activity_at", "read_up_to", *(f"consultation__{name}" for name in _INBOX_FIELDS)
+        ),
+        sort=_INBOX_SORT,
+        after=(ANY_MOMENT, placeholder_id(2)) if after else None,
+        size=size,
+    )
+    assert key == "last_activity_at"
+    placeholders: dict[str, Any] = {"user": _ANY_READER.pk, "authority": _ANY_AUTHORITY}
+    if handling:
+        placeholders["handling"] = _ANY_HANDLING
+    if after:
+        placeholders |= {"after_moment": ANY_MOMENT, "after_id": placeholder_id(2)}
+    return Statement.of(query, placeholders)
+
+
+@lru_cache(maxsize=256)
+def _participants_statement(vendor: str, count: int) -> Statement:
+    """The participants of `count` consultations (placeholders consultation0, consultation1, ...),
+    in the order they joined, compiled once per database and count."""
+    ids = [placeholder_id(10 + n) for n in range(count)]
+    query = (
+        ConsultationParticipant.objects.filter(consultation_id__in=ids)
+        .order_by("pk")
+        .values("consultation_id", "authority_id", "authority__name", "authority__country", "authority__kind")
+    )
+    return Statement.of(query, {f"consultation{n}": pk for n, pk in enumerate(ids)})
 
 
 def consultation_detail(user: User, pk: int, *, channel: str) -> Consultation:
@@ -733,34 +800,89 @@ def finder(
         wanted.append(Competence.ASSET_RECOVERY if measure in ASSET_MEASURES else Competence.MLA)
     if proceeding:
         wanted.append(PROCEEDING_COMPETENCE[proceeding])
-    entries = directory_visible_to(user).filter(authority__country=country)
+    if not _in_scope(user):  # directory_visible_to's scope: the directory is the members'
+        return []
+    rows = _finder_statement(connection.vendor, networks).rows(authority=user.authority_id, country=country)
+    # Only the contact person each answer shows is read: the first, or the first 24/7 one when
+    # urgency is asked for and the entry has one.
+    chosen = [
+        row["urgent_contact"] if urgent and row["urgent_contact"] is not None else row["first_contact"]
+        for row in rows
+    ]
+    contacts = _contacts([pk for pk in chosen if pk is not None])
+    ranked = []
+    for row, contact_id in zip(rows, chosen, strict=True):
+        entry = instance(DirectoryEntry, row, "")
+        entry.authority = instance(Authority, row, "authority__")
+        competences = set(entry.competences)
+        score = 4 * sum(1 for competence in wanted if competence in competences)
+        if urgent:
+            score += 4 * (Competence.URGENT in competences) + 2 * (row["urgent_contact"] is not None)
+        if offence.startswith("uncac-") and entry.uncac_accepted:
+            score += 1
+        stale = entry.stale_on(today)
+        contact = None if contact_id is None else contacts[contact_id]
+        key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
+        ranked.append((key, Found(entry, contact, stale, networks and bool(row["in_network"]))))
+    return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
+
+
+_ANY_COUNTRY = "placeholder-country"
+
+
+@lru_cache(maxsize=8)
+def _finder_statement(vendor: str, networks: bool) -> Statement:
+    """The finder's query, compiled once per database (and whether it says which answers are in
+    the user's networks): a State's directory entries with their authorities, the ids of their
+    first contact person and first 24/7 one; it runs on every search, and building it cost more
+    than its run."""
+    contacts = ContactPerson.objects.filter(entry=OuterRef("pk")).order_by("position", "pk").values("pk")
+    entries = (
+        directory_visible_to(_ANY_READER)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(authority__country=_ANY_COUNTRY)
+        .annotate(
+            first_contact=Subquery(contacts[:1]), urgent_contact=Subquery(contacts.filter(urgent=True)[:1])
+        )
+    )
     if networks:
-        own = Membership.objects.filter(authority_id=user.authority_id or -1, state=MembershipState.APPROVED)
+        own = Membership.objects.filter(authority_id=_ANY_AUTHORITY, state=MembershipState.APPROVED)
         in_network = Membership.objects.filter(
             authority_id=OuterRef("authority_id"),
             state=MembershipState.APPROVED,
             network_id__in=own.values("network_id"),
         )
         entries = entries.annotate(in_network=Exists(in_network))
-    ranked = []
-    for entry in entries:
-        competences = set(entry.competences)
-        score = 4 * sum(1 for competence in wanted if competence in competences)
-        contacts = list(entry.contacts.all())
-        urgent_contacts = [c for c in contacts if c.urgent]
-        if urgent:
-            score += 4 * (Competence.URGENT in competences) + 2 * bool(urgent_contacts)
-        if offence.startswith("uncac-") and entry.uncac_accepted:
-            score += 1
-        stale = entry.stale_on(today)
-        contact = (urgent_contacts[0] if urgent and urgent_contacts else None) or (
-            contacts[0] if contacts else None
+    else:
+        entries = entries.annotate(in_network=Value(False))
+    query = entries.values(
+        *columns(DirectoryEntry),
+        *(f"authority__{name}" for name in columns(Authority)),
+        "first_contact",
+        "urgent_contact",
+        "in_network",
+    )
+    return Statement.of(query, {"authority": _ANY_AUTHORITY, "country": _ANY_COUNTRY})
+
+
+def _contacts(ids: list[int]) -> dict[int, ContactPerson]:
+    if not ids:
+        return {}
+    return {
+        row["id"]: instance(ContactPerson, row)
+        for row in _contacts_statement(connection.vendor, len(ids)).rows(
+            **{f"contact{n}": pk for n, pk in enumerate(ids)}
         )
-        key = (-score, stale, entry.authority.kind != "central-authority", entry.authority.name, entry.pk)
-        ranked.append(
-            (key, Found(entry, contact, stale, networks and bool(getattr(entry, "in_network", False))))
-        )
-    return [found for _key, found in sorted(ranked, key=lambda pair: pair[0])]
+    }
+
+
+@lru_cache(maxsize=64)
+def _contacts_statement(vendor: str, count: int) -> Statement:
+    """`count` contact persons by id (placeholders contact0, contact1, ...), compiled once per count."""
+    ids = [placeholder_id(10 + n) for n in range(count)]
+    query = ContactPerson.objects.filter(pk__in=ids).order_by().values(*columns(ContactPerson))
+    return Statement.of(query, {f"contact{n}": pk for n, pk in enumerate(ids)})
 
 
 def requirements_url(user: User, country: str, measure: str = "") -> str | None:

@@ -11,7 +11,7 @@ each value by the standard library's `html.escape`.
 """
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from babel import Locale
@@ -69,10 +69,16 @@ def label(code: str, vocabulary: str) -> str:
 def listed(items: Iterable[object]) -> str:
     """Items joined as the reader's language joins a list: "German, French, and English",
     "الألمانية والفرنسية والإنجليزية" (not a Latin comma in Arabic), "德语、法语和英语"."""
-    words = [str(item) for item in items]
+    words = tuple(str(item) for item in items)
     if not words:
         return ""
-    return format_list(words, style="standard", locale=_locale(get_language() or "en"))
+    return _listed(words, get_language() or "en")
+
+
+@lru_cache(maxsize=4096)
+def _listed(words: tuple[str, ...], language: str) -> str:
+    """Babel's list of `words`, kept: the finder lists the same few codes' words for every answer."""
+    return format_list(list(words), style="standard", locale=_locale(language))
 
 
 @register.filter
@@ -95,11 +101,11 @@ def stale_badge(stale: bool) -> str:
     return mark_safe(f'<span class="badge overdue" title="{title}">{word}</span>')
 
 
-@register.simple_tag
-def contact_facts(contact: ContactPerson) -> SafeString:
-    """A contact person's function, languages, phone, addresses, time zone and working hours."""
+@cache
+def _contact_words(language: str | None) -> dict[str, str]:
+    """The terms of a contact's facts, escaped, once per language (the finder shows a contact per answer)."""
     # Outside the f-strings: xgettext does not look inside them, and would never extract the words.
-    words = {
+    return {
         name: escape(word)
         for name, word in (
             ("function", _("Function")),
@@ -111,6 +117,12 @@ def contact_facts(contact: ContactPerson) -> SafeString:
             ("working_hours", _("Working hours")),
         )
     }
+
+
+@register.simple_tag
+def contact_facts(contact: ContactPerson) -> SafeString:
+    """A contact person's function, languages, phone, addresses, time zone and working hours."""
+    words = _contact_words(get_language())
     facts = []
     if contact.function:
         facts.append(f"<dt>{words['function']}</dt><dd><bdi>{escape(contact.function)}</bdi></dd>")

@@ -5,7 +5,10 @@ non-member, a suspended member, or anyone the page is not for."""
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
+from comity.accounts.models import Authority, User
 from comity.guidance.tests.helpers import document, stored
 from comity.network import services
 from comity.network.models import ContactPerson, DirectoryChange, DirectoryEntry, Membership, Notification
@@ -234,3 +237,29 @@ def test_the_network_pages_link_to_each_other(peru, switzerland):
         assert 'href="/network/memberships/"' in page, url
     plain = logged_in(switzerland.officer).get("/network/alerts/").text
     assert 'href="/network/consultations/"' in plain and 'href="/network/memberships/"' not in plain
+
+
+def test_the_top_bar_follows_the_badge_role_and_language_at_once(peru, switzerland):
+    """The top bar's links are kept from one page to the next (a fragment cache in each worker);
+    what they show changes at the next page all the same."""
+    hub(peru, switzerland)
+    client = logged_in(peru.officer)
+    new_request = f'<li><a href="{reverse("request-create")}">New request</a></li>'
+    first = client.get("/requests/").text
+    assert new_request in first and 'title="Unread notifications"' not in first
+    services.notify(users=[peru.officer], kind="message", url="/network/consultations/1/")
+    assert 'title="Unread notifications">1</a>' in client.get("/requests/").text
+    # The network's own menu likewise: its unread count, its current section, the memberships link.
+    assert 'Inbox <span class="badge urgent">1</span>' in client.get("/network/").text
+    assert 'href="/network/finder/" aria-current="page"' in client.get("/network/finder/").text
+    assert 'href="/network/memberships/"' not in client.get("/network/").text
+    peru.officer.user_permissions.add(Permission.objects.get(codename="administer_network"))
+    assert 'href="/network/memberships/"' in client.get("/network/").text
+    User.objects.filter(pk=peru.officer.pk).update(role="viewer")
+    assert new_request not in client.get("/requests/").text
+    Authority.objects.filter(pk=peru.authority.pk).update(name="Procuraduría renamed")
+    assert "<bdi>Procuraduría renamed</bdi>" in client.get("/requests/").text
+    User.objects.filter(pk=peru.officer.pk).update(language="fr")
+    with translation.override("fr"):
+        requests = f'<li><a href="{reverse("request-list")}">{translation.gettext("Requests")}</a></li>'
+    assert requests in client.get("/requests/").text and "Requests</a>" not in client.get("/requests/").text
