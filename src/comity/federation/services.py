@@ -400,8 +400,9 @@ def message_queue(
     `parts` are carried beside the body (a request's documents)."""
     own = Deployment.objects.first()
     if own is None:
+        # the Federation page's words, translated already
         raise NotFederated(
-            _("This deployment has no federation identity yet: run `comity federation init` first.")
+            _("This deployment has no federation identity yet: run “comity federation init” on the server.")
         )
     link = PeerAuthority.objects.select_related("peer").filter(authority=recipient).first()
     if link is None or link.peer.state != PeerState.TRUSTED:
