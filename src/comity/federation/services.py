@@ -219,10 +219,16 @@ def peer_trust(*, actor: User | None, document: Mapping[str, Any]) -> Peer:
 
 
 @transaction.atomic
-def peer_revoke(*, actor: User | None, peer: Peer) -> Peer:
-    """Stop trusting a peer: its packages are refused from now on (its keys stay, for the record)."""
+def peer_revoke(*, actor: User | None, peer: Peer, by_hub: bool = False) -> Peer:
+    """Stop trusting a peer: its packages are refused from now on (its keys stay, for the record).
+    Revoked by the administrator, no hub vouches for it any more, so that no hub's later list
+    trusts it again; revoked because its hub's list dropped it (`by_hub`), that hub's later list
+    naming it again trusts it again."""
     peer.state = PeerState.REVOKED
-    peer.save(update_fields=["state"])
+    fields = ["state"] if by_hub else ["state", "vouched_by"]
+    if not by_hub:
+        peer.vouched_by = None
+    peer.save(update_fields=fields)
     audit(actor=actor, action=AuditAction.FEDERATION_REVOKE, obj=peer, fields=["state"])
     return peer
 
@@ -462,7 +468,7 @@ def message_queue(
         state=MessageState.QUEUED,
         next_attempt_at=now,
     )
-    _own_receipt(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
+    own_receipt_record(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
     audit(
         actor=actor,
         action=AuditAction.FEDERATION_SEND,
@@ -767,13 +773,16 @@ def request_forward(
     message.save(update_fields=["request"])
 
 
-def _own_receipt(
+def own_receipt_record(
     own: Deployment,
     own_keys: keys.DeploymentKeys,
     message: Message,
     evidence: Evidence,
     now: datetime.datetime,
 ) -> Receipt:
+    """Sign and keep this deployment's own evidence about an outbound message (its submission
+    accepted, or not delivered in the window): public for the delivery worker, which writes it in
+    the transaction that settles the message."""
     token = packages.receipt_sign(
         evidence=evidence,
         issuer=own.name,
