@@ -406,11 +406,7 @@ def test_a_sender_killed_while_posting_loses_nothing_and_settles_once(tmp_path, 
 ALERT_SETUP = """
 from comity.accounts.models import User
 from comity.assets import services as assets
-from comity.network import services as network
 officer = User.objects.get(username={username!r})
-hub = network.network_create(actor=None, code="hub", name="Comity hub")
-membership = network.membership_request(actor=None, network=hub, authority=officer.authority)
-network.membership_decide(actor=None, membership=membership, approve=True)
 case = assets.case_create(
     actor=officer, title="Bribes for the port concession", origin_country="PE", offences=["uncac-15"],
     asset_location_countries=["CH"],
@@ -464,6 +460,7 @@ def test_an_alert_from_a_reaches_b_and_bs_freezing_becomes_a_step_of_as_asset(pa
     b.add_officer("ch-alerts", "a passphrase for the alerts")
     a_token = a.run("token", "add", "pe-alerts").stdout.strip().splitlines()[-1]
     b_token = b.run("token", "add", "ch-alerts").stdout.strip().splitlines()[-1]
+    # A's officer is of no network at A, as B's at B: federation trust stands for membership
     case = _shell(a, ALERT_SETUP.format(username="pe-alerts"))
     counterpart = int(a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1])
     deadline = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=12)
@@ -486,10 +483,13 @@ def test_an_alert_from_a_reaches_b_and_bs_freezing_becomes_a_step_of_as_asset(pa
             "asset_case": case,
         },
     )
-    # B has it, from A's authority, and its officer (no network member at B) reads and answers it
+    assert [row["id"] for row in _api(a, a_token, "/api/v1/alerts")["items"]] == [sent["id"]]
+    # B has it, from A's authority, and its officer (no network member at B) lists, reads and answers it
     _until(lambda: bool(_shell(b, ALERTS)))
     [[alert_at_b, status, country]] = _shell(b, ALERTS)
     assert (status, country) == ("sent", "PE")
+    received = _api(b, b_token, "/api/v1/alerts?direction=received")["items"]
+    assert [row["id"] for row in received] == [alert_at_b]
     assert _api(b, b_token, f"/api/v1/alerts/{alert_at_b}")["reason"].startswith("The account holder")
     _api(b, b_token, f"/api/v1/alerts/{alert_at_b}/acknowledge", {"note": "On it."})
     _api(

@@ -410,8 +410,13 @@ def message_queue(
     SUBMISSION_ACCEPTANCE; the worker (or `comity federation send`) delivers it (delivery.py).
     `parts` are carried beside the body (a request's documents)."""
     own = Deployment.objects.first()
+    if own is None:
+        # the Federation page's words, translated already
+        raise NotFederated(
+            _("This deployment has no federation identity yet: run “comity federation init” on the server.")
+        )
     link = PeerAuthority.objects.select_related("peer").filter(authority=recipient).first()
-    if own is None or link is None or link.peer.state != PeerState.TRUSTED:
+    if link is None or link.peer.state != PeerState.TRUSTED:
         raise NotFederated(_("This authority is not hosted by a trusted peer deployment."))
     if sender.external or not sender.can_be_party:
         raise NotFederated(_("Only an authority hosted here sends through federation."))
@@ -554,6 +559,11 @@ def system_actor(authority: Authority) -> User:
         defaults={"authority": authority, "role": Role.OFFICER, "password": make_password(None)},
     )
     return actor
+
+
+def is_system_actor(user: User) -> bool:
+    """Whether `user` is a peer authority's system actor (system_actor), whom nobody logs in as."""
+    return user.username.startswith(SYSTEM_ACTOR_PREFIX)
 
 
 def _day(value: str | None) -> datetime.date | None:

@@ -169,14 +169,29 @@ def directory_visible_to(user: User) -> "QuerySet[DirectoryEntry]":
 def alerts_visible_to(user: User) -> "QuerySet[Alert]":
     """The alerts the user's authority sent or received, to those who read its cases (officers,
     heads, viewers) while it is a member; an alert to or from an authority of a peer deployment
-    (an external one: it can be no member) needs no membership, federation trust stands for it.
-    None to anyone else."""
+    (linked to its peer, trusted still or not: the alert is the authority's record) needs no
+    membership, federation trust stands for it. None to anyone else."""
     if not user.is_authenticated or not user.reads_cases or user.authority_id is None:
         return Alert.objects.none()
     own = Alert.objects.filter(Q(from_authority_id=user.authority_id) | Q(to_authority_id=user.authority_id))
     if is_member(user):
         return own
-    return own.filter(Q(from_authority__external=True) | Q(to_authority__external=True))
+    return own.filter(Q(from_authority__peer_link__isnull=False) | Q(to_authority__peer_link__isnull=False))
+
+
+def uses_alerts(user: User) -> bool:
+    """Whether the alerts' list and form exist for the user: a reader of its authority's cases
+    while it is a member, or, member or not, while a trusted peer hosts an authority it may alert
+    or it has an alert between deployments (federation trust stands for membership)."""
+    if not user.is_authenticated or not user.is_active or not user.reads_cases or user.authority_id is None:
+        return False
+    return is_member(user) or alert_recipients(user).exists() or alerts_visible_to(user).exists()
+
+
+def require_alerts(user: User) -> None:
+    """404 for anyone for whom the alerts' list and form do not exist (uses_alerts)."""
+    if not uses_alerts(user):
+        raise Http404
 
 
 def alert_list(user: User, *, direction: str = "", status: str = "") -> "QuerySet[Alert]":
@@ -913,6 +928,8 @@ class NetworkBadge:
     member: bool
     unread: int
     administers: bool = False
+    # Whether the alerts' list and form exist for the user (uses_alerts, but for the role).
+    alerts: bool = False
 
 
 # Stands for the user's id while the badge's statement is compiled.
@@ -940,8 +957,22 @@ def _badge_statement(vendor: str) -> tuple[str, tuple[Any, ...]]:
             ),
             unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
             administers=Exists(granted),
+            # Alerts between deployments need no membership (uses_alerts): a trusted peer hosts an
+            # authority of another State, or the user's authority has an alert between deployments.
+            peers=Exists(
+                Authority.objects.filter(external=True, peer_link__peer__state=PeerState.TRUSTED).exclude(
+                    country=OuterRef("authority__country")
+                )
+            ),
+            between=Exists(
+                Alert.objects.filter(
+                    Q(from_authority_id=OuterRef("authority_id"))
+                    | Q(to_authority_id=OuterRef("authority_id")),
+                    Q(from_authority__peer_link__isnull=False) | Q(to_authority__peer_link__isnull=False),
+                )
+            ),
         )
-        .values("member", "unread", "administers")
+        .values("member", "unread", "administers", "peers", "between")
     )
     sql, params = badge.query.sql_with_params()
     assert params.count(_ANY_USER) == 1
@@ -960,7 +991,12 @@ def network_badge(user: User) -> NetworkBadge:
         if found is None:
             return NetworkBadge(False, 0)
         row = dict(zip((column[0] for column in cursor.description), found, strict=True))
-    return NetworkBadge(bool(row["member"]), row["unread"], user.is_superuser or bool(row["administers"]))
+    return NetworkBadge(
+        bool(row["member"]),
+        row["unread"],
+        user.is_superuser or bool(row["administers"]),
+        alerts=bool(row["member"] or row["peers"] or row["between"]),
+    )
 
 
 def memberships_page(user: User) -> "QuerySet[Membership]":

@@ -41,6 +41,7 @@ from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.federation import alerts as federation_alerts
 from comity.federation import consultations as federation_consultations
+from comity.federation.services import is_system_actor
 from comity.network import selectors
 from comity.network.choices import (
     Affiliation,
@@ -202,9 +203,14 @@ def membership_suspend(*, actor: User | None, membership: Membership, note: str 
 def notify(*, users: Iterable[User], kind: str, url: str, urgent: bool = False) -> list[Notification]:
     """Put a notification in each user's inbox, in the transaction of the write it tells of (the
     caller's); an urgent one is e-mailed once that transaction commits, the others wait for the
-    daily digest. `url` is a path of Comity: the e-mail carries it and the kind, nothing else."""
+    daily digest. `url` is a path of Comity: the e-mail carries it and the kind, nothing else. A
+    peer authority's system actor gets none: nobody logs in as it to read them."""
     rows = Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, url=url, urgent=urgent) for user in users if user.is_active]
+        [
+            Notification(user=user, kind=kind, url=url, urgent=urgent)
+            for user in users
+            if user.is_active and not is_system_actor(user)
+        ]
     )
     if urgent and rows:
         ids = [row.pk for row in rows]
@@ -421,7 +427,7 @@ def alert_send(
     hosted here in another State."""
     own = require_writer(actor, _("Only officers and heads send an urgent freezing alert."))
     if not from_peer:
-        selectors.require_member(actor)
+        selectors.require_alerts(actor)
     if asset_case is not None:
         asset_services.require_participant(actor, asset_case)
     errors = FieldErrors()

@@ -75,6 +75,13 @@ def _member(request: AuthedRequest) -> None:
         raise Http404
 
 
+def _alerts(request: AuthedRequest) -> None:
+    """404 for anyone for whom the alerts' list and form do not exist: a member, or a non-member
+    for alerts between deployments (selectors.uses_alerts), read with the page's links."""
+    if not badge_of(request).alerts:
+        raise Http404
+
+
 def _editable(request: AuthedRequest, authority_id: int) -> None:
     """The edit pages are the authority's own directory editors' (404 for anyone else)."""
     if not selectors.edits_directory_of(request.user, authority_id):
@@ -311,7 +318,7 @@ def membership_decide(request: AuthedRequest, membership_id: int, decision: str)
 
 @case_reader_required
 def alert_list(request: AuthedRequest) -> HttpResponse:
-    _member(request)
+    _alerts(request)
     direction = request.GET.get("direction", "")
     status = request.GET.get("status", "")
     alerts = selectors.alert_list(
@@ -330,7 +337,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
 @case_reader_required
 @require_http_methods(["GET", "POST"])
 def alert_create(request: AuthedRequest) -> HttpResponse:
-    _member(request)
+    _alerts(request)
     writing_authority(request)
     if (to_token := form_token_redirect(request)) is not None:
         return to_token
@@ -382,7 +389,7 @@ def _case_assets(cases: "list[AssetCase]", chosen: str) -> "list[Asset]":
 @case_reader_required
 def alert_case_assets(request: AuthedRequest) -> HttpResponse:
     """The alert form's list of the chosen case's assets (loaded by htmx when the case changes)."""
-    _member(request)
+    _alerts(request)
     cases = list(assets_selectors.case_list(request.user))
     form = AlertForm(
         recipients=[], cases=cases, case_assets=_case_assets(cases, request.GET.get("asset_case", ""))

@@ -17,12 +17,13 @@ from comity.assets import services as asset_services
 from comity.assets.models import AssetStep
 from comity.core.models import AuditEntry
 from comity.federation import packages
-from comity.federation.models import Message, Peer, PeerAuthority
+from comity.federation.models import Deployment, Message, Peer, PeerAuthority
 from comity.federation.services import peer_revoke
 from comity.federation.tests.test_inbox import World, post
-from comity.network.models import Alert, AlertStep, Notification
+from comity.network import services as network
+from comity.network.models import Alert, AlertStep, Membership, Notification
 from comity.network.tests.helpers import hub
-from conftest import bearer
+from conftest import Side, _side, bearer
 
 IBAN = "CH9300762011623852957"
 SECOND_IBAN = "CH5604835012345678009"
@@ -32,6 +33,12 @@ REASON = "The account holder is moving the bribes to a trust tonight."
 @pytest.fixture
 def world(peru, tmp_path) -> World:
     return World(peru, tmp_path)
+
+
+@pytest.fixture
+def france(db) -> Side:
+    """A member of a network here (Switzerland's central authority is the peer's)."""
+    return _side("FR", "Ministère de la Justice")
 
 
 def _deadline(hours: int = 24) -> str:
@@ -60,6 +67,20 @@ def their_alert(world: World, **changes) -> tuple[Alert, str]:
     assert response.status_code == 200, world.receipt(response)
     message = Message.objects.get(direction="in", kind="alert")
     return Alert.objects.get(pk=message.alert_id), str(message.conversation_id)
+
+
+def alert_post(client: Client, to_authority: int):
+    """Our alert of one IBAN to `to_authority`, posted on the API."""
+    return client.post(
+        "/api/v1/alerts",
+        {
+            "to_authority": to_authority,
+            "assets": [{"identifier_kind": "iban", "identifier": IBAN}],
+            "reason": REASON,
+            "deadline": _deadline(),
+        },
+        "application/json",
+    )
 
 
 def answers_sent() -> list[dict]:
@@ -150,8 +171,9 @@ def test_a_peers_alert_is_applied_once_and_its_withdrawal_does_not_go_back(world
 
 
 def _ours(world: World) -> tuple[dict, Alert, Message]:
-    """Peru's officer alerts CH's central authority from its asset case: the alert queued for CH."""
-    hub(type("Side", (), {"authority": world.peru})())
+    """Peru's officer alerts CH's central authority from its asset case: the alert queued for CH.
+    Peru is no member of any network (a national deployment has none): federation trust stands for
+    it."""
     case = asset_services.case_create(
         actor=world.officer,
         title="Bribes for the port concession",
@@ -322,17 +344,122 @@ def test_an_alert_to_the_authority_of_a_peer_no_longer_trusted_is_not_sent(world
     peer = Peer.objects.get(name="ch.comity.test")
     peer_revoke(actor=None, peer=peer)
     central = PeerAuthority.objects.get(remote_id=7).authority
-    response = bearer(world.officer).post(
-        "/api/v1/alerts",
-        {
-            "to_authority": central.pk,
-            "assets": [{"identifier_kind": "iban", "identifier": IBAN}],
-            "reason": REASON,
-            "deadline": _deadline(),
-        },
-        "application/json",
-    )
+    response = alert_post(bearer(world.officer), central.pk)
     # nobody here would answer it, and it cannot reach the peer's 24/7 contact: refused, not kept
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["to_authority"]
     assert not Alert.objects.exists() and not Message.objects.filter(kind="alert").exists()
+
+
+def _form_choices(client: Client) -> set[int]:
+    form = client.get("/network/alerts/new/", follow=True)
+    assert form.status_code == 200
+    return {int(value) for value, _label in form.context["form"].fields["to_authority"].choices if value}
+
+
+def test_without_a_network_an_officer_lists_sends_and_reads_alerts_to_and_from_a_peers_authorities(
+    world, nigeria, france
+):
+    """A national deployment usually has no network (networks live at a hub, #22): Peru's officer,
+    of no network here, lists the alerts between it and the authorities its trusted peer hosts,
+    sends one to them from the page, and is offered them alone; the pages' links lead there and
+    not to the network's pages, which stay 404."""
+    hub(nigeria, france)  # a network here, of which Peru is no member
+    received, _conversation = their_alert(world)
+    central = PeerAuthority.objects.get(remote_id=7).authority
+    client = Client()
+    client.force_login(world.officer)
+    home = client.get("/").content.decode()
+    assert 'href="/network/alerts/"' in home and 'href="/network/directory/"' not in home
+    listed = client.get("/network/alerts/")
+    assert listed.status_code == 200 and f"/network/alerts/{received.pk}/" in listed.content.decode()
+    assert 'href="/network/directory/"' not in listed.content.decode()  # no network's links
+    assert client.get("/network/directory/").status_code == 404
+    # offered the peer's authorities alone: not France's or Nigeria's, members of a network here
+    hosted = {link.authority_id for link in PeerAuthority.objects.all()}
+    assert central.pk in hosted and _form_choices(client) == hosted
+    form = client.get("/network/alerts/new/", follow=True)
+    fields = {
+        "form_token": form.context["form"]["form_token"].value(),
+        "to_authority": central.pk,
+        "reason": REASON,
+        "deadline": (timezone.now() + datetime.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"),
+        "identifier_kind_0": "iban",
+        "identifier_0": IBAN,
+    }
+    refused = client.post(form.redirect_chain[-1][0], fields | {"to_authority": france.authority.pk})
+    assert refused.status_code == 422 and not Alert.objects.filter(to_authority=france.authority)
+    sent = client.post(form.redirect_chain[-1][0], fields)
+    ours = Alert.objects.get(to_authority=central)
+    assert sent.status_code == 302 and sent["Location"] == f"/network/alerts/{ours.pk}/"
+    assert Message.objects.get(direction="out", kind="alert").alert == ours
+    assert REASON in client.get(sent["Location"]).content.decode()
+    # the API says the same
+    api = bearer(world.officer)
+    assert {a["id"] for a in api.get("/api/v1/alerts").json()["items"]} == {received.pk, ours.pk}
+    assert [a["id"] for a in api.get("/api/v1/alerts?direction=received").json()["items"]] == [received.pk]
+    to_member = alert_post(api, nigeria.authority.pk)
+    assert to_member.status_code == 422
+    assert [e["field"] for e in to_member.json()["errors"]] == ["to_authority"]
+    assert Alert.objects.count() == 2
+    # Nigeria, a member, keeps the network's recipients and the peer's
+    member = Client()
+    member.force_login(nigeria.officer)
+    assert _form_choices(member) == hosted | {france.authority.pk}
+
+
+def test_a_non_member_never_sees_its_network_alerts_and_without_a_trusted_peer_has_no_alerts_pages(
+    world, france
+):
+    """Peru, once a member, alerted France through the network, then its membership was
+    suspended: it sees only its alerts between deployments, never the network's. With its only
+    peer revoked and no alert between deployments, the alerts' pages and list are 404 as before."""
+    hub(type("Side", (), {"authority": world.peru})(), france)
+    api = bearer(world.officer)
+    by_network = alert_post(api, france.authority.pk)
+    assert by_network.status_code == 201
+    network_alert = by_network.json()["id"]
+    network.membership_suspend(actor=None, membership=Membership.objects.get(authority=world.peru))
+    client = Client()
+    client.force_login(world.officer)
+    assert client.get("/network/alerts/").status_code == 200  # CH is trusted
+    assert f"/network/alerts/{network_alert}/" not in client.get("/network/alerts/").content.decode()
+    assert api.get("/api/v1/alerts").json()["items"] == []
+    assert client.get(f"/network/alerts/{network_alert}/").status_code == 404
+    assert api.get(f"/api/v1/alerts/{network_alert}").status_code == 404
+    withdraw = api.post(f"/api/v1/alerts/{network_alert}/withdraw", {}, "application/json")
+    assert withdraw.status_code == 404
+    assert france.authority.pk not in _form_choices(client)
+
+    peer_revoke(actor=None, peer=Peer.objects.get(name="ch.comity.test"))
+    assert 'href="/network/alerts/"' not in client.get("/").content.decode()
+    for url in ("/network/alerts/", "/network/alerts/new/", "/network/alerts/new/case-assets/"):
+        assert client.get(url).status_code == 404, url
+    assert api.get("/api/v1/alerts").status_code == 404
+    central = PeerAuthority.objects.get(remote_id=7).authority
+    refused = alert_post(api, central.pk)
+    assert refused.status_code == 404 and Alert.objects.count() == 1
+
+
+def test_a_peers_system_actor_is_notified_of_nothing(world):
+    """The system actor in whose name a peer's alert is applied cannot log in: the steps of that
+    alert, and our alerts to its authority, notify the people here and never it."""
+    alert, _conversation = their_alert(world)
+    officer = bearer(world.officer)
+    assert officer.post(f"/api/v1/alerts/{alert.pk}/acknowledge", {}, "application/json").status_code == 200
+    _sent, ours, _message = _ours(world)
+    assert ours.to_authority == alert.from_authority
+    assert Notification.objects.filter(user=world.officer).exists()
+    assert not Notification.objects.filter(user__username__startswith="federation:").exists()
+
+
+def test_an_alert_to_a_peers_authority_from_a_deployment_without_an_identity_is_refused(world):
+    """A deployment that never ran `comity federation init` cannot seal a package: an alert to a
+    peer's authority is refused on to_authority, saying why, and nothing is kept."""
+    Deployment.objects.all().delete()
+    central = PeerAuthority.objects.get(remote_id=7).authority
+    response = alert_post(bearer(world.officer), central.pk)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "to_authority" and "comity federation init" in error["detail"]
+    assert not Alert.objects.exists() and not Message.objects.exists()
