@@ -231,15 +231,20 @@ def store_timeline(request: Request, timeline: Timeline) -> None:
 CodeRow = RequestOffence | RequestMeasure | RequestRefusalGround
 
 
-def _replace_codes(request: Request, model: type[CodeRow], codes: Iterable[str]) -> None:
+def _replace_codes(
+    request: Request, model: type[CodeRow], codes: Iterable[str], *, new: bool = False
+) -> None:
+    """The request's codes become `codes`; a request just created (`new`) has none to delete."""
     manager = model._default_manager
-    manager.filter(request=request).delete()
+    if not new:
+        manager.filter(request=request).delete()
     rows: list = [model(request=request, code=code) for code in dict.fromkeys(codes)]
     manager.bulk_create(rows)
 
 
-def _replace_subjects(request: Request, subjects: Sequence[SubjectInput]) -> None:
-    request.subjects.all().delete()
+def _replace_subjects(request: Request, subjects: Sequence[SubjectInput], *, new: bool = False) -> None:
+    if not new:
+        request.subjects.all().delete()
     Subject.objects.bulk_create(
         [
             Subject(
@@ -383,9 +388,9 @@ def request_create(
     store_timeline(request, timeline)
     _check_own_references(request, writer=side, fields=("requesting_reference", "requested_reference"))
     _save(request)
-    _replace_codes(request, RequestOffence, offences)
-    _replace_codes(request, RequestMeasure, measures)
-    _replace_subjects(request, subjects)
+    _replace_codes(request, RequestOffence, offences, new=True)
+    _replace_codes(request, RequestMeasure, measures, new=True)
+    _replace_subjects(request, subjects, new=True)
     Event.objects.bulk_create(
         [
             Event(
