@@ -85,16 +85,15 @@ def send(*, actor: User | None, request: Request, event: Event, conversation_id:
     )
     # A peer no longer trusted gets nothing: the event stays here, for the record.
     with contextlib.suppress(federation.NotFederated):
-        sent = federation.message_queue(
+        federation.message_queue(
             actor=actor,
             kind="request.event",
             sender=ours,
             recipient=theirs,
             body=body,
             conversation_id=conversation_id,
+            request=request,
         )
-        sent.request = request
-        sent.save(update_fields=["request"])
 
 
 def send_received(*, request: Request, message: Message) -> None:
