@@ -558,6 +558,20 @@ def _fold_rows(request: Request) -> list[FoldRow]:
     return list(request.events.values_list(*FOLD_COLUMNS))
 
 
+def _fold_row(event: Event) -> FoldRow:
+    """An event as `_fold_rows` reads it."""
+    return (
+        event.pk,
+        event.kind,
+        event.occurred_on,
+        event.refusal_grounds,
+        event.corrects_id,
+        event.origin_deployment,
+        event.origin_event_id,
+        event.after_event_id,
+    )
+
+
 def _shared(rows: Sequence[FoldRow]) -> bool:
     """Whether the timeline holds a peer's event: it is then folded by ADR 11's shared rule."""
     return any(row[6] is not None for row in rows)
@@ -674,8 +688,9 @@ def event_record(
     )
     if kind != EventKind.NOTE:
         if shared and (origin is not None or kind == EventKind.CORRECTION):
-            # A peer's event, or a new date, may fall anywhere in the shared order: fold it all again.
-            timeline, conflicts = _fold(_fold_rows(request))
+            # A peer's event, or a new date, may fall anywhere in the shared order: fold it all
+            # again (the rows read under the request's lock, and the event just written).
+            timeline, conflicts = _fold([*rows, _fold_row(event)])
             _mark_conflicts(request, conflicts)
         store_timeline(request, timeline)
         request.save()

@@ -115,17 +115,21 @@ def apply(message: Message, peer: Peer) -> Request:
     the name of the peer's authority (its system actor), once per origin: where ADR 11's fold puts
     it decides whether it conflicts with ours. ValidationError if it is not one we can record."""
     body = message.body
-    origin = (
-        Message.objects.select_related("request")
-        .filter(peer=peer, kind="request.new", conversation_id=message.conversation_id, request__isnull=False)
+    # The request of the conversation's request.new (read without that message's package).
+    request = (
+        Request.objects.filter(
+            federation_messages__peer=peer,
+            federation_messages__kind="request.new",
+            federation_messages__conversation_id=message.conversation_id,
+        )
+        .order_by("federation_messages__pk")
         .first()
     )
     link = PeerAuthority.objects.select_related("authority").get(
         peer=peer, remote_id=message.manifest["sender"]["authority"]
     )
-    if origin is None or origin.request is None or body["kind"] not in SHARED_EVENT_KINDS:
+    if request is None or body["kind"] not in SHARED_EVENT_KINDS:
         raise ValidationError({"kind": messages.unknown_code(body["kind"], sorted(SHARED_EVENT_KINDS))})
-    request = origin.request
     own = message.manifest["recipient"]["deployment"]
     corrects = None
     if body.get("corrects") is not None:
