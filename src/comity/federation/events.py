@@ -11,14 +11,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from comity.accounts.models import User
+from comity.accounts.models import Authority, User
 from comity.cooperation import services as cooperation
 from comity.cooperation.choices import EventKind
 from comity.cooperation.models import Event, Request
 from comity.core import messages
 from comity.federation import services as federation
 from comity.federation.choices import MessageDirection
-from comity.federation.models import Deployment, Message, Peer, PeerAuthority
+from comity.federation.models import Deployment, Message, Peer
 
 # Events of a request's shared timeline that travel to the other side: never notes, never a
 # side's own creation (each side has its own).
@@ -110,10 +110,11 @@ def send_received(*, request: Request, message: Message) -> None:
     send(actor=None, request=request, event=received, conversation_id=str(message.conversation_id), own=own)
 
 
-def apply(message: Message, peer: Peer) -> Request:
+def apply(message: Message, peer: Peer, sender: Authority) -> Request:
     """A shared event the peer recorded on a request that travelled between us, recorded here in
-    the name of the peer's authority (its system actor), once per origin: where ADR 11's fold puts
-    it decides whether it conflicts with ours. ValidationError if it is not one we can record."""
+    the name of the peer's authority that sent it (`sender`, its system actor), once per origin:
+    where ADR 11's fold puts it decides whether it conflicts with ours. ValidationError if it is
+    not one we can record."""
     body = message.body
     # The request of the conversation's request.new (read without that message's package).
     request = (
@@ -125,16 +126,13 @@ def apply(message: Message, peer: Peer) -> Request:
         .order_by("federation_messages__pk")
         .first()
     )
-    link = PeerAuthority.objects.select_related("authority").get(
-        peer=peer, remote_id=message.manifest["sender"]["authority"]
-    )
     if request is None or body["kind"] not in SHARED_EVENT_KINDS:
         raise ValidationError({"kind": messages.unknown_code(body["kind"], sorted(SHARED_EVENT_KINDS))})
     own = message.manifest["recipient"]["deployment"]
     corrects = None
     if body.get("corrects") is not None:
         corrects = _corrected_here(request, body["corrects"], own=own, peer=peer.name)
-    actor = federation.system_actor(link.authority)
+    actor = federation.system_actor(sender)
     cooperation.event_record(
         actor=actor,
         request=request,

@@ -333,7 +333,13 @@ def _inbox_record(
         delivered = earlier.receipts.filter(evidence=Evidence.DELIVERY).first()
         assert delivered is not None
         return InboxAnswer(accepted=True, receipt=delivered.token)
-    if not PeerAuthority.objects.filter(peer=peer, remote_id=manifest["sender"]["authority"]).exists():
+    # The peer's authority that sent it, linked here (applied in its name).
+    sending = (
+        PeerAuthority.objects.select_related("authority")
+        .filter(peer=peer, remote_id=manifest["sender"]["authority"])
+        .first()
+    )
+    if sending is None:
         raise Refused(Reason.UNTRUSTED_KEY, message_id)
     recipient = (
         Authority.objects.filter(pk=manifest["recipient"]["authority"], external=False)
@@ -342,7 +348,8 @@ def _inbox_record(
     )
     if recipient is None:
         raise Refused(Reason.WRONG_RECIPIENT, message_id)
-    message = Message.objects.create(
+    # Written with what it applies to (its request), once that is known, in this transaction.
+    message = Message(
         direction=MessageDirection.INBOUND,
         message_id=message_id,
         conversation_id=manifest["conversation_id"],
@@ -357,19 +364,20 @@ def _inbox_record(
         # Applied in the same transaction as the message row: a body this deployment's rules
         # refuse leaves neither the message nor a half-written request, and is answered refused.
         try:
-            message.request = _request_new_apply(message, peer, recipient, opened.parts)
+            request = _request_new_apply(message, peer, sending.authority, recipient, opened.parts)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
-        message.save(update_fields=["request"])
-        events.send_received(request=message.request, message=message)
-    elif message.kind == "request.receipt":
-        _request_receipt_apply(message, peer)
+        events.send_received(request=request, message=message)
     elif message.kind == "request.event":
         try:
-            message.request = events.apply(message, peer)
+            message.request = events.apply(message, peer, sending.authority)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
-        message.save(update_fields=["request"])
+        message.save()
+    else:
+        message.save()
+        if message.kind == "request.receipt":
+            _request_receipt_apply(message, peer)
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,
@@ -574,18 +582,16 @@ def audit_applied(actor: User, message: Message, peer: Peer, request: Request) -
 
 
 def _request_new_apply(
-    message: Message, peer: Peer, recipient: Authority, parts: Mapping[str, bytes]
+    message: Message, peer: Peer, requesting: Authority, recipient: Authority, parts: Mapping[str, bytes]
 ) -> Request:
-    """An inbound `request.new` as an incoming request of the recipient authority, with the
-    sender's reference as the requesting authority's, received today, and its documents."""
+    """An inbound `request.new` as an incoming request of the recipient authority from the peer's
+    authority `requesting`, with the sender's reference as the requesting authority's, received
+    today, and its documents; the message is written with its request."""
     body = message.body
-    requesting = PeerAuthority.objects.select_related("authority").get(
-        peer=peer, remote_id=message.manifest["sender"]["authority"]
-    )
     actor = system_actor(recipient)
     request = cooperation.request_create(
         actor=actor,
-        requesting_authority=requesting.authority,
+        requesting_authority=requesting,
         requested_authority=recipient,
         type=body["type"],
         legal_basis=body["legal_basis"],
@@ -602,6 +608,8 @@ def _request_new_apply(
         sent_on=_day(body.get("sent_on")),
         received_on=timezone.localdate(),
     )
+    message.request = request
+    message.save()
     _documents_store(message, request, parts)
     audit_applied(actor, message, peer, request)
     return request
