@@ -45,3 +45,21 @@ def test_a_named_data_folder_and_deployment_name_win(tmp_path):
     found = _settings(env)
     assert found["VAR_DIR"] == f"PosixPath('{data}')"
     assert found["SESSION_COOKIE_NAME"].startswith("'comity-pe-comity-example-")
+
+
+def test_the_cookies_carry_the_name_given_to_federation_init(tmp_path):
+    # a data folder named after nothing in particular, as /srv/a/comity.sqlite3 would be
+    folder = tmp_path / "a"
+    folder.mkdir()
+    env = _env(DATABASE_URL=f"sqlite:///{folder / 'comity.sqlite3'}")
+    before = _settings(env)["SESSION_COOKIE_NAME"]
+    assert before.startswith("'comity-a-")
+    run_comity(env, "migrate", "--no-input")
+    run_comity(env, "federation", "init", "--name", "pe.comity.example", "--url", "http://127.0.0.1:8123")
+    found = _settings(env)
+    assert found["COMITY_DEPLOYMENT_NAME"] == "'pe.comity.example'"
+    assert found["SESSION_COOKIE_NAME"].startswith("'comity-pe-comity-example-")
+    assert found["CSRF_COOKIE_NAME"].startswith("'comity-pe-comity-example-")
+    # the name an operator sets still wins
+    named = _settings(env | {"COMITY_DEPLOYMENT_NAME": "peru"})
+    assert named["SESSION_COOKIE_NAME"].startswith("'comity-peru-")

@@ -5,15 +5,19 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from comity.federation.keys import fingerprint
+from comity.federation.tests.helpers import peer_document, peer_keys
+from comity.federation.tests.test_delivery import FakeInbox
 from tests.conftest import server_databases
 from tests.servers import COMITY, free_port, run_comity, wait_until_served
 
@@ -288,17 +292,7 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
     assert a.receipts(request_id).count("Opened at ch.comity.test") == 1
     # B acknowledges it and asks for more information (over the API): A's timeline shows both
     for kind, text in (("acknowledged", ""), ("information-requested", "Which bank?")):
-        urllib.request.urlopen(
-            urllib.request.Request(
-                f"{b.url}/api/v1/requests/{incoming_id}/events",
-                data=json.dumps(
-                    {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
-                ).encode(),
-                headers={"Authorization": f"Bearer {b_token}", "Content-Type": "application/json"},
-                method="POST",
-            ),
-            timeout=60,
-        )
+        _record(b, b_token, incoming_id, kind, text)
     deadline = time.monotonic() + 90
     while a.timeline(request_id)[-1][0] != "information-requested" and time.monotonic() < deadline:
         time.sleep(1)
@@ -310,6 +304,203 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
         ["information-requested", "CH", "Which bank?"],
     ]
     assert a.status(request_id) == "awaiting-information"
+    # A provides it, B executes: both sides show the same shared events, in the same order, each
+    # in the name of the side that recorded it, and the same status; each has its own creation
+    _record(a, token, request_id, "information-provided", "Banco Andino, account 0042.")
+    deadline = time.monotonic() + 90
+    while b.timeline(incoming_id)[-1][0] != "information-provided" and time.monotonic() < deadline:
+        time.sleep(1)
+    _record(b, b_token, incoming_id, "executed", "Records sent by diplomatic bag.")
+    deadline = time.monotonic() + 90
+    while a.timeline(request_id)[-1][0] != "executed" and time.monotonic() < deadline:
+        time.sleep(1)
+    shared = [
+        ["sent", "PE", ""],
+        ["received", "CH", ""],
+        ["acknowledged", "CH", ""],
+        ["information-requested", "CH", "Which bank?"],
+        ["information-provided", "PE", "Banco Andino, account 0042."],
+        ["executed", "CH", "Records sent by diplomatic bag."],
+    ]
+    assert a.timeline(request_id) == [["created", "PE", ""], *shared]
+    assert b.timeline(incoming_id) == [["created", "CH", ""], *shared]
+    assert a.status(request_id) == b.status(incoming_id) == "executed"
+
+
+def _record(deployment: Deployment, token: str, request_id: int, kind: str, text: str = "") -> None:
+    """An event recorded over `deployment`'s API with an officer's token."""
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"{deployment.url}/api/v1/requests/{request_id}/events",
+            data=json.dumps(
+                {"kind": kind, "occurred_on": datetime.date.today().isoformat(), "text": text}
+            ).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        ),
+        timeout=60,
+    )
+
+
+OUTBOUND = """
+import json
+from comity.federation.models import Message
+print(json.dumps([
+    [m.state, m.attempts, [r.evidence for r in m.receipts.order_by("pk")]]
+    for m in Message.objects.filter(direction="out").order_by("pk")
+]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_killed_while_posting_loses_nothing_and_settles_once(tmp_path, new_database):
+    """The sending process dies with its post in flight, after the peer took the package and
+    before its receipt came back: the message was claimed in a transaction of its own, so it is
+    waiting still, and the next send delivers it again and settles it once, with one receipt."""
+    a = Deployment(tmp_path, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
+    signing, encryption = peer_keys()
+    port = free_port()
+    document = peer_document(
+        keys=(signing, encryption),
+        authorities=[
+            {"id": 7, "country": "CH", "kind": "central-authority", "name": "Federal Office of Justice"}
+        ],
+    )
+    document["url"] = f"http://127.0.0.1:{port}"
+    (tmp_path / "ch.json").write_text(json.dumps(document))
+    a.run("federation", "trust", str(tmp_path / "ch.json"))
+    message_id = (
+        a.run("shell", "-c", QUEUE.format(remote=7, sender=a.authority, body=json.dumps(BODY)))
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    # the peer holds each answer until the test lets it go
+    gate = threading.Barrier(2, timeout=120)
+    inbox = FakeInbox(port, "ch.comity.test", signing, lambda digest: message_id, together=gate)
+    try:
+        sender = subprocess.Popen([COMITY, "federation", "send"], env=a.env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while not inbox.log and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert inbox.log and inbox.log[0][0] == "in"
+        sender.kill()  # SIGKILL, as the OOM killer or an operator's mistake would
+        sender.wait(timeout=30)
+        gate.wait()  # the peer answers a sender that is gone
+        assert json.loads(a.run("shell", "-c", OUTBOUND).stdout.strip().splitlines()[-1]) == [
+            ["queued", 1, ["SUBMISSION_ACCEPTANCE"]]
+        ]
+        # the next send posts the same package again and settles it, once
+        answer = threading.Thread(target=gate.wait)
+        answer.start()
+        assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
+        answer.join(timeout=60)
+        assert list(inbox.posts.values()) == [2]
+        assert json.loads(a.run("shell", "-c", OUTBOUND).stdout.strip().splitlines()[-1]) == [
+            ["delivered", 2, ["SUBMISSION_ACCEPTANCE", "DELIVERY"]]
+        ]
+        assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+    finally:
+        inbox.close()
+
+
+ALERT_SETUP = """
+from comity.accounts.models import User
+from comity.assets import services as assets
+from comity.network import services as network
+officer = User.objects.get(username={username!r})
+hub = network.network_create(actor=None, code="hub", name="Comity hub")
+membership = network.membership_request(actor=None, network=hub, authority=officer.authority)
+network.membership_decide(actor=None, membership=membership, approve=True)
+case = assets.case_create(
+    actor=officer, title="Bribes for the port concession", origin_country="PE", offences=["uncac-15"],
+    asset_location_countries=["CH"],
+)
+print(case.pk)
+"""
+ALERTS = """
+import json
+from comity.network.models import Alert
+print(json.dumps([[a.pk, a.status, a.from_authority.country] for a in Alert.objects.order_by("pk")]))
+"""
+FROZEN_STEPS = """
+import json
+from comity.assets.models import AssetStep
+print(json.dumps([
+    [s.asset.case_id, s.asset.identifier, str(s.amount), s.order_reference, s.order_country]
+    for s in AssetStep.objects.filter(kind="frozen").order_by("pk")
+]))
+"""
+
+
+def _api(deployment: Deployment, token: str, path: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"{deployment.url}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="GET" if body is None else "POST",
+    )
+    return json.load(urllib.request.urlopen(request, timeout=60))
+
+
+def _shell(deployment: Deployment, script: str) -> Any:
+    return json.loads(deployment.run("shell", "-c", script).stdout.strip().splitlines()[-1])
+
+
+def _until(check: Callable[[], bool], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_from_a_reaches_b_and_bs_freezing_becomes_a_step_of_as_asset(pair):
+    a, b = pair
+    a.start()
+    b.start()
+    a.add_officer("pe-alerts", "a passphrase for the alerts")
+    b.add_officer("ch-alerts", "a passphrase for the alerts")
+    a_token = a.run("token", "add", "pe-alerts").stdout.strip().splitlines()[-1]
+    b_token = b.run("token", "add", "ch-alerts").stdout.strip().splitlines()[-1]
+    case = _shell(a, ALERT_SETUP.format(username="pe-alerts"))
+    counterpart = int(a.run("shell", "-c", LINKED.format(remote=b.authority)).stdout.strip().splitlines()[-1])
+    deadline = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=12)
+    sent = _api(
+        a,
+        a_token,
+        "/api/v1/alerts",
+        {
+            "to_authority": counterpart,
+            "assets": [
+                {
+                    "identifier_kind": "iban",
+                    "identifier": "CH9300762011623852957",
+                    "amount": "2500000",
+                    "currency": "USD",
+                }
+            ],
+            "reason": "The account holder is moving the bribes to a trust tonight.",
+            "deadline": deadline.isoformat(),
+            "asset_case": case,
+        },
+    )
+    # B has it, from A's authority, and its officer (no network member at B) reads and answers it
+    _until(lambda: bool(_shell(b, ALERTS)))
+    [[alert_at_b, status, country]] = _shell(b, ALERTS)
+    assert (status, country) == ("sent", "PE")
+    assert _api(b, b_token, f"/api/v1/alerts/{alert_at_b}")["reason"].startswith("The account holder")
+    _api(b, b_token, f"/api/v1/alerts/{alert_at_b}/acknowledge", {"note": "On it."})
+    _api(
+        b,
+        b_token,
+        f"/api/v1/alerts/{alert_at_b}/outcome",
+        {"outcome": "frozen", "order_reference": "CH-ORD-9", "frozen": []},
+    )
+    # A records both through its own services: the freezing is a step of A's asset, in B's name
+    _until(lambda: _api(a, a_token, f"/api/v1/alerts/{sent['id']}")["status"] == "frozen")
+    detail = _api(a, a_token, f"/api/v1/alerts/{sent['id']}")
+    assert [s["status"] for s in detail["steps"]] == ["sent", "acknowledged", "frozen"]
+    assert detail["assets"][0]["frozen"] is True
+    assert _shell(a, FROZEN_STEPS) == [[case, "CH9300762011623852957", "2500000.00", "CH-ORD-9", "CH"]]
 
 
 def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:
@@ -320,6 +511,17 @@ def _log_in(page: Page, deployment: Deployment, username: str, password: str) ->
     expect(
         page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))
     ).to_be_visible()
+
+
+def _record_in_browser(page: Page, kind: str, text: str = "") -> None:
+    """An event recorded with the request page's form, as an official does."""
+    page.get_by_text("Record an event").click()
+    page.get_by_label("Event", exact=True).select_option(kind)
+    page.get_by_label("Date", exact=True).fill(datetime.date.today().isoformat())
+    if text:
+        page.get_by_label("Details", exact=True).fill(text)
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Event recorded.")
 
 
 def _reload_until(page: Page, selector: str, text: str, seconds: float = 90) -> None:
@@ -338,7 +540,7 @@ def _reload_until(page: Page, selector: str, text: str, seconds: float = 90) -> 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_request_made_in_the_browser_at_a_is_acknowledged_in_the_browser_at_b(pair, browser: Browser):
+def test_a_request_made_in_the_browser_at_a_is_executed_in_the_browser_at_b(pair, browser: Browser):
     a, b = pair
     a.start()
     b.start()
@@ -371,17 +573,23 @@ def test_a_request_made_in_the_browser_at_a_is_acknowledged_in_the_browser_at_b(
         at_b.get_by_role("link", name="Requests").first.click()
         at_b.get_by_role("link", name="PE-2026-WEB").click()
         expect(at_b.locator("#status")).to_have_text("Received")
-        at_b.get_by_text("Record an event").click()
-        at_b.get_by_label("Event", exact=True).select_option("acknowledged")
-        at_b.get_by_label("Date", exact=True).fill(today)
-        at_b.get_by_role("button", name="Record", exact=True).click()
-        expect(at_b.get_by_role("status")).to_have_text("Event recorded.")
+        _record_in_browser(at_b, "acknowledged")
 
         # A (still logged in beside B): opened at B, and B's acknowledgement on A's timeline
         _reload_until(at_a, "ul.receipts", "Opened at ch.comity.test")
         _reload_until(at_a, "ol.timeline", "Acknowledged")
         expect(at_a.locator("#status")).to_have_text("Acknowledged")
         expect(at_a.locator("ul.receipts")).to_contain_text("Delivered to ch.comity.test")
+
+        # B asks for more information, A provides it, B executes: each reaches the other side
+        _record_in_browser(at_b, "information-requested", "Which account?")
+        _reload_until(at_a, "ol.timeline", "Which account?")
+        expect(at_a.locator("#status")).to_have_text("Awaiting additional information")
+        _record_in_browser(at_a, "information-provided", "Account 0042 at Banco Andino.")
+        _reload_until(at_b, "ol.timeline", "Account 0042 at Banco Andino.")
+        _record_in_browser(at_b, "executed")
+        _reload_until(at_a, "#status", "Executed")
+        expect(at_b.locator("#status")).to_have_text("Executed")
         cookies = {cookie["name"] for cookie in context.cookies() if cookie["name"].endswith("-session")}
         assert len(cookies) == 2
     finally:

@@ -133,9 +133,18 @@ if not _NAMED_DIR and _SQLITE_NAME and _SQLITE_NAME != ":memory:" and not _SQLIT
     VAR_DIR = Path(_SQLITE_NAME).resolve().parent
 COMITY_DATA_DIR = VAR_DIR
 # One browser may hold sessions of two deployments on one host (cookies do not tell ports apart):
-# the session and CSRF cookies carry the deployment's name (COMITY_DEPLOYMENT_NAME, by default its
-# data folder's) and a digest of its data folder, so that one's cookies never replace the other's.
-COMITY_DEPLOYMENT_NAME = os.environ.get("COMITY_DEPLOYMENT_NAME") or VAR_DIR.name
+# the session and CSRF cookies carry the deployment's name (COMITY_DEPLOYMENT_NAME, else the name
+# `comity federation init` gave it, which it writes beside its keys since settings are read before
+# the database is, else its data folder's) and a digest of its data folder, so that one's cookies
+# never replace the other's.
+COMITY_DEPLOYMENT_NAME_FILE = COMITY_DATA_DIR / "federation" / "name"
+COMITY_DEPLOYMENT_NAME = (
+    os.environ.get("COMITY_DEPLOYMENT_NAME")
+    or (
+        COMITY_DEPLOYMENT_NAME_FILE.read_text().strip()[:100] if COMITY_DEPLOYMENT_NAME_FILE.is_file() else ""
+    )
+    or VAR_DIR.name
+)
 _COOKIE_TAG = "-".join(
     (
         re.sub(r"[^A-Za-z0-9]+", "-", COMITY_DEPLOYMENT_NAME).strip("-")[:40] or "comity",

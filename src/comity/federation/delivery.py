@@ -38,7 +38,7 @@ from comity.federation import keys, packages
 from comity.federation.choices import MessageDirection, MessageState
 from comity.federation.models import Deployment, Message, Receipt
 from comity.federation.packages import Evidence, Refused, SenderKey
-from comity.federation.services import _own_receipt, inbox_url, sender_key
+from comity.federation.services import inbox_url, own_receipt_record, sender_key
 
 # A failed delivery is tried again after 2^attempts × this, at most OUTBOX_MAX_DELAY.
 OUTBOX_FIRST_DELAY = datetime.timedelta(seconds=30)
@@ -284,7 +284,7 @@ def _settle_all(claimed: list[Message], answers: dict[int, _Answer], now: dateti
             if created < now - window:
                 if still_queued.update(state=MessageState.FAILED, last_error=error, next_attempt_at=None):
                     own = own or (Deployment.objects.get(), keys.load())
-                    _own_receipt(*own, message, Evidence.NON_DELIVERY, now)
+                    own_receipt_record(*own, message, Evidence.NON_DELIVERY, now)
                     settled += 1
             else:
                 still_queued.update(last_error=error)

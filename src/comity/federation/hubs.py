@@ -218,7 +218,7 @@ def _apply(actor: User | None, own: Deployment, claims: trustlists.TrustListClai
     )
     revoked = []
     for peer in dropped.order_by("name"):
-        services.peer_revoke(actor=actor, peer=peer)
+        services.peer_revoke(actor=actor, peer=peer, by_hub=True)
         revoked.append(peer.name)
     applied = TrustList.objects.create(
         hub=hub,

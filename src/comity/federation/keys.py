@@ -58,6 +58,14 @@ def key_files() -> tuple[Path, Path]:
     )
 
 
+def name_write(name: str) -> None:
+    """This deployment's name in its data folder, beside its keys, where the settings find it for
+    the cookies' names (they are read before the database is); the next start uses it."""
+    path = Path(settings.COMITY_DEPLOYMENT_NAME_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(name + "\n")
+
+
 def generate() -> tuple[DeploymentKeys, bool]:
     """The deployment's keys, generated into their files if neither exists; True when generated.
     One file without the other is a damaged installation, refused rather than half-repaired."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import Authority
 from comity.cooperation.models import Request
 from comity.federation.choices import KeyUse, MessageDirection, MessageState, PeerState
+from comity.network.models import Alert
 
 
 class Deployment(models.Model):
@@ -135,6 +136,16 @@ class Message(models.Model):
         on_delete=models.SET_NULL,
         related_name="federation_messages",
         verbose_name=_("request"),
+    )
+    # The urgent freezing alert the message is about (`alert`, `alert.answer`): at each end, the
+    # alert as recorded there; its `alert` message's conversation is the alert's (ADR 11).
+    alert = models.ForeignKey(
+        Alert,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="federation_messages",
+        verbose_name=_("urgent freezing alert"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -164,7 +164,7 @@ def _registry(max_bytes: int) -> jwe.JWERegistry:
     return registry
 
 
-def _header(token: bytes | str) -> dict[str, Any]:
+def jose_header(token: bytes | str) -> dict[str, Any]:
     """The protected header of a compact JOSE object, read before any key is chosen."""
     text = token.decode("ascii") if isinstance(token, bytes) else token
     try:
@@ -195,7 +195,7 @@ def open_package(
         package.decode("ascii")
     except UnicodeDecodeError as error:
         raise Refused(Reason.MALFORMED) from error
-    key = decryption_key(_header(package)["kid"])
+    key = decryption_key(jose_header(package)["kid"])
     if key is None:
         raise Refused(Reason.WRONG_RECIPIENT)
     try:
@@ -210,7 +210,7 @@ def open_package(
         or not isinstance(envelope["parts"], dict)
     ):
         raise Refused(Reason.MALFORMED)
-    signing_kid = _header(envelope["manifest"])["kid"]
+    signing_kid = jose_header(envelope["manifest"])["kid"]
     signer = sender_key(signing_kid)
     if signer is None:
         raise Refused(Reason.UNTRUSTED_KEY)
@@ -316,7 +316,7 @@ def receipt_sign(
 def receipt_verify(token: str, sender_key: Callable[[str], SenderKey | None]) -> dict[str, Any]:
     """A receipt's claims once its signature is verified by a trusted peer's key naming itself as
     the issuer; Refused otherwise."""
-    signer = sender_key(_header(token)["kid"])
+    signer = sender_key(jose_header(token)["kid"])
     if signer is None:
         raise Refused(Reason.UNTRUSTED_KEY)
     try:

@@ -1,7 +1,10 @@
-"""The federation's page for the deployment's administrators: peers, the outbox with a retry, and
-packages carried as files (ADR 11) where no network link is allowed. 404 to everybody else."""
+"""The federation's page for the deployment's administrators: peers with where their trust comes
+from and a revocation, the messages exchanged with them with a retry, and packages carried as files
+(ADR 11) where no network link is allowed, with the receipt to carry back. 404 to everybody else."""
 
+import base64
 import functools
+import json
 from typing import Any, TypeVar
 
 from django import forms
@@ -14,13 +17,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from joserfc import jws
 
 from comity.accounts.http import AuthedRequest
 from comity.core.forms import UploadField
 from comity.core.pagination import numbered_page
 from comity.federation import selectors, services
-from comity.federation.choices import REASON_TEXTS, MessageState
+from comity.federation.choices import REASON_TEXTS, MessageState, PeerState
 from comity.federation.keys import fingerprint
 from comity.federation.views import JOSE
 
@@ -53,23 +57,40 @@ def _state(request: AuthedRequest) -> str:
     return state if state in MessageState.values else ""
 
 
+def _peer_filter(request: AuthedRequest, peers: list[Any]) -> Any:
+    """The peer whose messages alone are listed (`?peer=ID` of a listed peer), or None."""
+    wanted = request.GET.get("peer", "")
+    return next((peer for peer in peers if str(peer.pk) == wanted), None)
+
+
 @administrator_required
 def overview(
-    request: AuthedRequest, form: PackageImportForm | None = None, status: int = 200
+    request: AuthedRequest,
+    form: PackageImportForm | None = None,
+    status: int = 200,
+    receipt: dict[str, str] | None = None,
 ) -> HttpResponse:
     state = _state(request)
+    peers = list(selectors.peer_overview())
+    shown = _peer_filter(request, peers)
     pager = numbered_page(
-        request, selectors.outbox(state or None).order_by("-pk").values(*selectors.OUTBOX_FIELDS), PAGE_SIZE
+        request,
+        selectors.exchanged(state or None, shown.pk if shown else None)
+        .order_by("-pk")
+        .values(*selectors.OUTBOX_FIELDS),
+        PAGE_SIZE,
     )
     document = selectors.key_document()
     context = {
         "deployment": selectors.deployment(),
         "fingerprint": fingerprint(document) if document else "",
-        "peers": selectors.peer_overview(),
+        "peers": peers,
+        "shown_peer": shown,
         "rows": selectors.outbox_rows(list(pager["page"].object_list)),
         "state": state,
         "states": MessageState.choices,
         "form": form or PackageImportForm(),
+        "receipt": receipt,
         **pager,
     }
     return render(request, "federation/overview.html", context, status=status)
@@ -104,19 +125,59 @@ def message_package(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _receipt_offer(token: str, accepted: bool) -> dict[str, str]:
+    """The receipt just signed for a package file, offered as a file to carry back to its sender:
+    in the page itself (a data address), since a refusal's receipt is kept nowhere else."""
+    # Signed here a moment ago: its claims are read for the file's name, not trusted for more.
+    claims = json.loads(jws.extract_compact(token.encode("ascii")).payload)
+    named = claims.get("message_id")
+    return {
+        "accepted": "1" if accepted else "",
+        "href": "data:application/jose;base64," + base64.b64encode(token.encode("ascii")).decode("ascii"),
+        "file_name": f"receipt-{named}.jose" if named else "receipt.jose",
+    }
+
+
 @administrator_required
 @require_POST
 def package_import(request: AuthedRequest) -> HttpResponse:
-    """Receive a package from a file, as the inbox would (`comity federation import`)."""
+    """Receive a package from a file, as the inbox would (`comity federation import`), and offer
+    the signed receipt (delivery or refusal) to carry back, as `--receipt FILE` writes it."""
     if selectors.deployment() is None:
         raise Http404
     form = PackageImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return overview(request, form=form, status=422)
     answer = services.inbox_receive(form.cleaned_data["package"].content.strip())
+    receipt = _receipt_offer(answer.receipt, answer.accepted)
     if not answer.accepted:
         reason = REASON_TEXTS.get(answer.reason or "", answer.reason or "")
         form.add_error("package", _("The package was refused: %(reason)s.") % {"reason": reason})
-        return overview(request, form=form, status=422)
-    messages.success(request, _("The package was received."))
-    return redirect("federation-overview")
+        return overview(request, form=form, status=422, receipt=receipt)
+    return overview(request, receipt=receipt)
+
+
+@administrator_required
+def message_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The DELIVERY receipt signed here for a message a peer sent, to carry back to it as a file."""
+    message, token = selectors.received_receipt(pk)
+    response = HttpResponse(token, content_type=JOSE)
+    response["Content-Disposition"] = f'attachment; filename="receipt-{message.message_id}.jose"'
+    return response
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def peer_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Stop trusting a peer, after a page that says what follows (GET) and a confirmation (POST)."""
+    peer = selectors.peer_or_404(pk)
+    if peer.state != PeerState.TRUSTED:
+        messages.info(request, _("This peer deployment is already revoked."))
+        return redirect("federation-overview")
+    if request.method == "POST":
+        services.peer_revoke(actor=request.user, peer=peer)
+        messages.success(
+            request, _("%(peer)s is no longer trusted: its packages are refused.") % {"peer": peer.name}
+        )
+        return redirect("federation-overview")
+    return render(request, "federation/peer_revoke.html", {"peer": peer})

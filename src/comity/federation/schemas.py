@@ -7,6 +7,7 @@ from django.db.models import TextChoices
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from comity.accounts.choices import NON_PARTY_KINDS, AuthorityKind
+from comity.assets.choices import IdentifierKind
 from comity.cooperation.choices import NamesVisibleTo, SubjectKind
 
 DEPLOYMENT_NAME = r"^[a-z0-9][a-z0-9.-]{0,99}$"
@@ -178,8 +179,61 @@ class RequestReceiptBody(Strict):
     receipt: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", max_length=4000)]
 
 
+# An alert names at most as many assets as network.services.ALERT_MAX_ASSETS lets one name.
+ALERT_ASSETS_MAX = 50
+# An amount as the models keep it (assets.models.AMOUNT: 20 digits, 2 after the point), in words.
+Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,18}(\.\d{1,2})?$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^([A-Z]{3})?$")]
+AlertId = Annotated[int, Field(gt=0, lt=2**63)]
+
+
+class AlertAssetBody(Strict):
+    """An asset an alert asks to freeze: a validated identifier, with the amount thought to be there."""
+
+    kind: Annotated[str, StringConstraints(max_length=16), _one_of(IdentifierKind)]
+    identifier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    amount: Amount | None = None
+    currency: Currency = ""
+
+
+class AlertBody(Strict):
+    """The `body` part of an `alert` message: an urgent freezing alert as its sender sent it, named
+    by its id there (answers name it by that id)."""
+
+    alert_id: AlertId
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    deadline: Instant
+    assets: list[AlertAssetBody] = Field(min_length=1, max_length=ALERT_ASSETS_MAX)
+
+
+class FrozenBody(Strict):
+    """An asset of the alert that was frozen, by its place in the alert's `assets`, for how much."""
+
+    index: int = Field(ge=0, lt=ALERT_ASSETS_MAX)
+    amount: Amount | None = None
+    currency: Currency = ""
+
+
+class AlertAnswerBody(Strict):
+    """The `body` part of an `alert.answer` message: a step of the alert recorded at one end,
+    for the other: the recipient's acknowledgement or outcome, or the sender's withdrawal."""
+
+    alert_id: AlertId
+    answer: Literal["acknowledged", "outcome", "withdrawn"]
+    note: Annotated[str, StringConstraints(max_length=5000)] = ""
+    # One of network.models.ALERT_OUTCOME_STATUSES, with an answer `outcome`.
+    outcome: Literal["", "freezing-ordered", "frozen", "not-possible", "request-needed"] = ""
+    # Why freezing is not possible, or why the alert is withdrawn.
+    reason: Annotated[str, StringConstraints(max_length=5000)] = ""
+    on: Day | None = None
+    order_reference: Annotated[str, StringConstraints(max_length=200)] = ""
+    frozen: list[FrozenBody] = Field(default_factory=list, max_length=ALERT_ASSETS_MAX)
+
+
 BODY_SCHEMAS: dict[str, type[Strict]] = {
     "request.new": RequestNewBody,
     "request.event": RequestEventBody,
     "request.receipt": RequestReceiptBody,
+    "alert": AlertBody,
+    "alert.answer": AlertAnswerBody,
 }

@@ -120,16 +120,30 @@ def may_administer(user: Any) -> bool:
 
 
 def peer_overview() -> QuerySet[Peer]:
-    """Every peer with the time of its last delivery and how many of our messages to it wait or
-    were given up: states and counts only, never content."""
+    """Every peer with where its trust comes from (the hub vouching for it, or none: trusted by
+    hand), the time of its last delivery, how many of our messages to it wait or were given up
+    and how many of its messages were received: states and counts only, never content."""
     outbound = Q(messages__direction=MessageDirection.OUTBOUND)
-    return Peer.objects.annotate(
-        last_delivery_at=Max(
-            "messages__receipts__issued_at", filter=outbound & Q(messages__receipts__evidence="DELIVERY")
-        ),
-        queued=Count("messages", filter=outbound & Q(messages__state=MessageState.QUEUED), distinct=True),
-        failed=Count("messages", filter=outbound & Q(messages__state=MessageState.FAILED), distinct=True),
-    ).order_by("name")
+    return (
+        Peer.objects.select_related("vouched_by")
+        .annotate(
+            last_delivery_at=Max(
+                "messages__receipts__issued_at", filter=outbound & Q(messages__receipts__evidence="DELIVERY")
+            ),
+            queued=Count("messages", filter=outbound & Q(messages__state=MessageState.QUEUED), distinct=True),
+            failed=Count("messages", filter=outbound & Q(messages__state=MessageState.FAILED), distinct=True),
+            received=Count("messages", filter=Q(messages__direction=MessageDirection.INBOUND), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def peer_or_404(pk: int) -> Peer:
+    """One peer, for its administrators' page, or 404."""
+    found = Peer.objects.select_related("vouched_by").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def outbox(state: str | None = None) -> QuerySet[Message]:
@@ -141,12 +155,38 @@ def outbox(state: str | None = None) -> QuerySet[Message]:
     return found
 
 
+def exchanged(state: str | None = None, peer_id: int | None = None) -> QuerySet[Message]:
+    """The messages exchanged with peers either way, optionally in one state (`received` keeps
+    those they sent us) and with one peer. Callers read the columns of OUTBOX_FIELDS."""
+    found = Message.objects.all()
+    if state:
+        found = found.filter(state=state)
+    if peer_id is not None:
+        found = found.filter(peer_id=peer_id)
+    return found
+
+
+def received_receipt(pk: int) -> tuple[Message, str]:
+    """A message a peer sent us and the DELIVERY receipt signed here when it was received, to be
+    carried back to the peer where no network link is allowed; 404 for anything else."""
+    found = (
+        Receipt.objects.select_related("message")
+        .filter(message_id=pk, message__direction=MessageDirection.INBOUND, evidence="DELIVERY")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found.message, found.token
+
+
 OUTBOX_FIELDS = (
     "pk",
     "message_id",
     "kind",
     "peer__name",
     "manifest__recipient__authority",
+    "manifest__sender__authority",
+    "direction",
     "state",
     "attempts",
     "next_attempt_at",
@@ -160,8 +200,10 @@ class OutboxRow:
     pk: int
     message_id: uuid.UUID
     kind: str
+    direction: str
     peer: str
     recipient: str
+    sender: str
     state: str
     state_text: str
     attempts: int
@@ -172,25 +214,41 @@ class OutboxRow:
 
     @property
     def retryable(self) -> bool:
-        return self.state in (MessageState.QUEUED, MessageState.FAILED)
+        return self.direction == MessageDirection.OUTBOUND and self.state in (
+            MessageState.QUEUED,
+            MessageState.FAILED,
+        )
+
+    @property
+    def received(self) -> bool:
+        return self.direction == MessageDirection.INBOUND
+
+    @property
+    def peer_authority(self) -> str:
+        """The authority at the peer: the recipient of a message sent, the sender of one received."""
+        return self.sender if self.received else self.recipient
 
 
 def outbox_rows(rows: list[dict[str, Any]]) -> list[OutboxRow]:
-    """Rows of `outbox(...).values(*OUTBOX_FIELDS)` with the recipient authority's name (one
-    query) and the state and last error in words."""
-    wanted = {(row["peer__name"], row["manifest__recipient__authority"]) for row in rows}
+    """Rows of `outbox(...)` or `exchanged(...)` `.values(*OUTBOX_FIELDS)` with the name here of
+    the peer's authority each names (one query) and the state and last error in words."""
+    # Only the peer's side is named by its id there: the other is an id of this deployment.
+    wanted = {(row["peer__name"], _peer_side(row)) for row in rows}
     links = PeerAuthority.objects.filter(
         peer__name__in={peer for peer, remote in wanted}, remote_id__in={remote for peer, remote in wanted}
     ).values_list("peer__name", "remote_id", "authority__name")
     names = {(peer, remote): name for peer, remote, name in links} if wanted else {}
     states = dict(MessageState.choices)
+    rows_inbound = [(row, row["direction"] == MessageDirection.INBOUND) for row in rows]
     return [
         OutboxRow(
             pk=row["pk"],
             message_id=row["message_id"],
             kind=row["kind"],
+            direction=row["direction"],
             peer=row["peer__name"],
-            recipient=names.get((row["peer__name"], row["manifest__recipient__authority"]), ""),
+            recipient="" if inbound else names.get((row["peer__name"], _peer_side(row)), ""),
+            sender=names.get((row["peer__name"], _peer_side(row)), "") if inbound else "",
             state=row["state"],
             state_text=str(states.get(row["state"], row["state"])),
             attempts=row["attempts"],
@@ -199,8 +257,13 @@ def outbox_rows(rows: list[dict[str, Any]]) -> list[OutboxRow]:
             last_error_text=error_text(row["last_error"]),
             created_at=row["created_at"],
         )
-        for row in rows
+        for row, inbound in rows_inbound
     ]
+
+
+def _peer_side(row: dict[str, Any]) -> Any:
+    side = "sender" if row["direction"] == MessageDirection.INBOUND else "recipient"
+    return row[f"manifest__{side}__authority"]
 
 
 def error_text(code: str) -> str:

@@ -5,7 +5,7 @@ import datetime
 import ipaddress
 import urllib.parse
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from comity.federation.choices import MessageDirection, MessageState, PeerState
 from comity.federation.models import Deployment, Document, Message, Peer, PeerAuthority, PeerKey, Receipt
 from comity.federation.packages import Evidence, Reason, Refused, SenderKey
 from comity.federation.schemas import BODY_SCHEMAS, HostedAuthority, KeyDocument
+from comity.network.models import Alert
 
 CURVE_OF_USE = {"sig": "Ed25519", "enc": "X25519"}
 
@@ -74,6 +75,7 @@ def deployment_init(*, actor: User | None, name: str, url: str) -> tuple[Deploym
             {"name": _("This deployment is already named %(name)s.") % {"name": existing.name}}
         )
     created = keys.generate()[1]
+    keys.name_write(name)
     if existing is None:
         existing = Deployment.objects.create(name=name, url=url)
     elif existing.url != url:
@@ -217,12 +219,24 @@ def peer_trust(*, actor: User | None, document: Mapping[str, Any]) -> Peer:
 
 
 @transaction.atomic
-def peer_revoke(*, actor: User | None, peer: Peer) -> Peer:
-    """Stop trusting a peer: its packages are refused from now on (its keys stay, for the record)."""
+def peer_revoke(*, actor: User | None, peer: Peer, by_hub: bool = False) -> Peer:
+    """Stop trusting a peer: its packages are refused from now on (its keys stay, for the record).
+    Revoked by the administrator, no hub vouches for it any more, so that no hub's later list
+    trusts it again; revoked because its hub's list dropped it (`by_hub`), that hub's later list
+    naming it again trusts it again."""
     peer.state = PeerState.REVOKED
-    peer.save(update_fields=["state"])
+    fields = ["state"] if by_hub else ["state", "vouched_by"]
+    if not by_hub:
+        peer.vouched_by = None
+    peer.save(update_fields=fields)
     audit(actor=actor, action=AuditAction.FEDERATION_REVOKE, obj=peer, fields=["state"])
     return peer
+
+
+# How an `alert` and an `alert.answer` are applied (federation.alerts, registered when the app is
+# ready): they write through the network's services, which import cooperation's, which import
+# this module, so this module cannot import them.
+ALERT_APPLIERS: dict[str, Callable[[Message, Peer], Alert]] = {}
 
 
 @dataclass(frozen=True)
@@ -374,6 +388,14 @@ def _inbox_record(
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save()
+    elif message.kind in ALERT_APPLIERS:
+        # An alert's applier reads the conversation's other messages: this one is written first.
+        message.save()
+        try:
+            message.alert = ALERT_APPLIERS[message.kind](message, peer)
+        except (ValidationError, PermissionDenied) as error:
+            raise Refused(Reason.UNACCEPTABLE, message_id) from error
+        message.save(update_fields=["alert"])
     else:
         message.save()
         if message.kind == "request.receipt":
@@ -478,7 +500,7 @@ def message_queue(
         next_attempt_at=now,
         request=request,
     )
-    _own_receipt(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
+    own_receipt_record(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
     audit(
         actor=actor,
         action=AuditAction.FEDERATION_SEND,
@@ -571,12 +593,13 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def audit_applied(actor: User, message: Message, peer: Peer, request: Request) -> None:
-    """The audit entry of a peer's message applied to a request: its kind, id and peer, no content."""
+def audit_applied(actor: User, message: Message, peer: Peer, applied_to: Request | Alert) -> None:
+    """The audit entry of a peer's message applied to a request or an alert: its kind, id and
+    peer, no content."""
     audit(
         actor=actor,
         action=AuditAction.FEDERATION_APPLY,
-        obj=request,
+        obj=applied_to,
         detail={"kind": message.kind, "message_id": str(message.message_id), "peer": peer.name},
     )
 
@@ -776,13 +799,16 @@ def request_forward(
         )
 
 
-def _own_receipt(
+def own_receipt_record(
     own: Deployment,
     own_keys: keys.DeploymentKeys,
     message: Message,
     evidence: Evidence,
     now: datetime.datetime,
 ) -> Receipt:
+    """Sign and keep this deployment's own evidence about an outbound message (its submission
+    accepted, or not delivered in the window): public for the delivery worker, which writes it in
+    the transaction that settles the message."""
     token = packages.receipt_sign(
         evidence=evidence,
         issuer=own.name,

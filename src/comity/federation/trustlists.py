@@ -20,8 +20,7 @@ from joserfc.jwk import OKPKey
 from pydantic import Field, StringConstraints
 from pydantic import ValidationError as SchemaError
 
-from comity.federation.packages import CLOCK_SKEW, INSTANT, Refused, instant
-from comity.federation.packages import _header as jose_header
+from comity.federation.packages import CLOCK_SKEW, INSTANT, Refused, instant, jose_header
 from comity.federation.schemas import DeploymentName, KeyDocument, Strict
 
 TRUST_LIST_FORMAT = "comity-trust-list/1"

@@ -28,6 +28,7 @@ from comity.core.filters import valid_filters
 from comity.core.pagination import Page, keyset_page
 from comity.core.policy import visible_or_404
 from comity.core.services import record_access
+from comity.federation.choices import PeerState
 from comity.guidance.selectors import profiles_visible_to
 from comity.network.choices import ASSET_MEASURES, PROCEEDING_COMPETENCE, Competence, MembershipState
 from comity.network.filters import DirectoryFilterSet
@@ -137,10 +138,15 @@ def directory_visible_to(user: User) -> "QuerySet[DirectoryEntry]":
 
 def alerts_visible_to(user: User) -> "QuerySet[Alert]":
     """The alerts the user's authority sent or received, to those who read its cases (officers,
-    heads, viewers) while it is a member; none to anyone else."""
-    if not user.is_authenticated or not user.reads_cases or not is_member(user):
+    heads, viewers) while it is a member; an alert to or from an authority of a peer deployment
+    (an external one: it can be no member) needs no membership, federation trust stands for it.
+    None to anyone else."""
+    if not user.is_authenticated or not user.reads_cases or user.authority_id is None:
         return Alert.objects.none()
-    return Alert.objects.filter(Q(from_authority_id=user.authority_id) | Q(to_authority_id=user.authority_id))
+    own = Alert.objects.filter(Q(from_authority_id=user.authority_id) | Q(to_authority_id=user.authority_id))
+    if is_member(user):
+        return own
+    return own.filter(Q(from_authority__external=True) | Q(to_authority__external=True))
 
 
 def alert_list(user: User, *, direction: str = "", status: str = "") -> "QuerySet[Alert]":
@@ -190,9 +196,15 @@ def other_members(user: User) -> "QuerySet[Authority]":
 
 
 def alert_recipients(user: User) -> "QuerySet[Authority]":
-    """The authorities the user may alert: the members of the user's networks in other States."""
+    """The authorities the user may alert: the members of the user's networks in other States, and
+    the authorities of other States hosted by a trusted peer deployment (the alert travels there)."""
     own_country = user.authority.country if user.authority else ""
-    return other_members(user).exclude(country=own_country)
+    hosted_by_peers = Q(external=True, peer_link__peer__state=PeerState.TRUSTED)
+    return (
+        Authority.objects.filter(Q(pk__in=member_authority_ids(user) - {user.authority_id}) | hosted_by_peers)
+        .exclude(country=own_country)
+        .order_by("country", "name")
+    )
 
 
 # Case coordination meetings --------------------------------------------------------------------

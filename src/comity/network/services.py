@@ -40,6 +40,7 @@ from comity.core.files import FILE_TYPES, FileInput, file_kind
 from comity.core.limits import check_lengths, control_character
 from comity.core.policy import require_writer
 from comity.core.services import audit
+from comity.federation import alerts as federation_alerts
 from comity.network import selectors
 from comity.network.choices import (
     Affiliation,
@@ -409,19 +410,34 @@ def alert_send(
     reason: str,
     deadline: datetime.datetime | None,
     asset_case: AssetCase | None = None,
+    from_peer: bool = False,
 ) -> Alert:
-    """Send an urgent freezing alert to another member authority's 24/7 contact. The assets named
-    that are not yet in `asset_case` (the sender's) are added to it, located in the recipient's
-    State, so that a freezing recorded in answer becomes a step of each without re-keying."""
+    """Send an urgent freezing alert to another member authority's 24/7 contact, or to an
+    authority a trusted peer deployment hosts (it travels there: federation.alerts). The assets
+    named that are not yet in `asset_case` (the sender's) are added to it, located in the
+    recipient's State, so that a freezing recorded in answer becomes a step of each without
+    re-keying. `from_peer` (federation only passes it): a peer's alert, sent here in the name of its
+    authority; federation trust stands for network membership, and the recipient is an authority
+    hosted here in another State."""
     own = require_writer(actor, _("Only officers and heads send an urgent freezing alert."))
-    selectors.require_member(actor)
+    if not from_peer:
+        selectors.require_member(actor)
     if asset_case is not None:
         asset_services.require_participant(actor, asset_case)
     errors = FieldErrors()
     if to_authority is None:
         errors.required("to_authority", None)
+    elif from_peer:
+        sender_country = actor.authority.country if actor.authority else ""
+        if to_authority.external or not to_authority.can_be_party or to_authority.country == sender_country:
+            errors.add("to_authority", _("Alert an authority of another State that this deployment hosts."))
     elif not selectors.alert_recipients(actor).filter(pk=to_authority.pk).exists():
-        errors.add("to_authority", _("Alert an authority of another State that is a member of your network."))
+        errors.add(
+            "to_authority",
+            _(
+                "Alert an authority of another State that is a member of your network or hosted by a trusted peer deployment."
+            ),
+        )
     errors.required("reason", reason)
     errors.texts(Alert, {"reason": reason})
     now = timezone.now()
@@ -474,6 +490,8 @@ def alert_send(
     contacts = selectors.urgent_contacts(to_authority.pk)
     officers = User.objects.filter(authority=to_authority, is_active=True, role=Role.OFFICER)
     _alert_reach(alert, contacts[:1], officers)
+    if to_authority.external and not from_peer:
+        federation_alerts.alert_forward(actor=actor, alert=alert, assets=rows)
     return alert
 
 
@@ -514,6 +532,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
         detail={"status": alert.status},
     )
     _tell_sender(alert)
+    federation_alerts.answer_forward(actor=actor, alert=alert, answer="acknowledged", note=note)
     return alert
 
 
@@ -607,6 +626,17 @@ def alert_outcome(
         detail={"status": outcome},
     )
     _tell_sender(alert)
+    place = {pk: index for index, pk in enumerate(alert_assets)}
+    federation_alerts.answer_forward(
+        actor=actor,
+        alert=alert,
+        answer="outcome",
+        outcome=outcome,
+        reason=reason,
+        on=day,
+        order_reference=order_reference,
+        frozen=[(place[row.pk], amount, currency) for _position, row, amount, currency in chosen],
+    )
     return alert
 
 
@@ -637,6 +667,7 @@ def alert_withdraw(*, actor: User, alert: Alert, reason: str = "") -> Alert:
         authority_id=alert.to_authority_id, is_active=True, role__in=CASE_WRITER_ROLES
     )
     notify(users=users, kind=NotificationKind.ALERT, url=alert_url(alert), urgent=True)
+    federation_alerts.answer_forward(actor=actor, alert=alert, answer="withdrawn", reason=reason)
     return alert
 
 

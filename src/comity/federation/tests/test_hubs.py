@@ -15,7 +15,9 @@ from django.utils import timezone
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
+from comity.accounts.choices import Role
 from comity.accounts.models import Authority
+from comity.accounts.tests.factories import UserFactory
 from comity.core.models import AuditEntry
 from comity.federation import services, trustlists
 from comity.federation.keys import public_jwk
@@ -429,3 +431,25 @@ def test_a_rotation_and_rename_learnt_from_a_hubs_list_keep_old_packages_verifia
     assert PeerAuthority.objects.get(peer=ch, remote_id=7).authority.name == "Bundesamt für Justiz"
     # a package signed with the retired key still verifies and is applied
     assert post(old_package).status_code == 200
+
+
+def test_a_peer_a_hub_vouches_for_revoked_by_the_administrator_stays_revoked_whatever_the_hub_lists(
+    hub, peru
+):
+    ch = peer_document()
+    run("trust-list", hub.file([ch], sequence=1))
+    peer = Peer.objects.get(name="ch.comity.test")
+    assert peer.vouched_by.name == HUB
+    admin = UserFactory(authority=peru.authority, role=Role.ADMIN)
+    client = Client()
+    client.force_login(admin)
+    assert client.post(f"/federation/peers/{peer.pk}/revoke/").status_code == 302
+    # the hub's next list still names it: the administrator's word is not overruled
+    out = run("trust-list", hub.file([ch], sequence=2))
+    assert "0 revoked, 1 skipped" in out
+    assert dict(state())["ch.comity.test"] == "revoked"
+    assert services.sender_key(ch["keys"][0]["kid"]).revoked
+    # trusted again by hand, it is the administrator's peer, not the hub's to drop
+    run("trust", write(hub.tmp_path, "ch.json", ch))
+    run("trust-list", hub.file([], sequence=3))
+    assert dict(state())["ch.comity.test"] == "trusted"

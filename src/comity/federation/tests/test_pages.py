@@ -1,13 +1,16 @@
 """The federation page and API for the deployment's administrators: peers, the outbox with a
 retry, packages carried as files. Nobody else learns they exist (404)."""
 
+import base64
 import datetime
 import json
+import uuid
 from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -15,8 +18,9 @@ from comity.accounts.choices import Role
 from comity.accounts.tests.factories import UserFactory
 from comity.core.models import AuditEntry
 from comity.federation import packages, services
-from comity.federation.models import Message, PeerAuthority
+from comity.federation.models import Message, Peer, PeerAuthority, Receipt
 from comity.federation.packages import SenderKey
+from comity.federation.tests.helpers import peer_document, peer_keys
 from comity.federation.tests.test_inbox import World
 from conftest import bearer
 
@@ -102,24 +106,44 @@ def test_nobody_but_an_administrator_reaches_the_page_or_the_api(world, who, nig
     }[who]
     client = _client(user) if user else Client()
     upload = SimpleUploadedFile("p.jose", world.package())
+    peer = Peer.objects.get(name="ch.comity.test")
+    received = Message.objects.create(
+        direction="in",
+        message_id=uuid.uuid4(),
+        conversation_id=uuid.uuid4(),
+        kind="request.event",
+        peer=peer,
+        manifest={},
+        manifest_sha256="",
+        state="received",
+    )
+    Receipt.objects.create(
+        message=received, evidence="DELIVERY", issuer="pe.comity.test", issued_at=timezone.now(), token="t"
+    )
     answers = [
         client.get("/federation/"),
         client.get(f"/federation/messages/{message.pk}/package"),
         client.post(f"/federation/messages/{message.pk}/retry/"),
         client.post("/federation/import/", {"package": upload}),
+        client.get(f"/federation/messages/{received.pk}/receipt"),
+        client.get(f"/federation/peers/{peer.pk}/revoke/"),
+        client.post(f"/federation/peers/{peer.pk}/revoke/"),
     ]
     if user is None:
         assert all(a.status_code == 302 and a["Location"].startswith("/login/") for a in answers)
     else:
-        assert [a.status_code for a in answers] == [404] * 4
+        assert [a.status_code for a in answers] == [404] * 7
         api = bearer(user)
         assert api.get("/api/v1/federation/peers").status_code == 404
         assert api.get("/api/v1/federation/messages").status_code == 404
         assert api.post(f"/api/v1/federation/messages/{message.pk}/retry").status_code == 404
+        assert api.post(f"/api/v1/federation/peers/{peer.pk}/revoke").status_code == 404
         assert 'href="/federation/"' not in client.get("/", follow=True).content.decode()
     message.refresh_from_db()
     assert message.attempts == 3 and not AuditEntry.objects.filter(action="federation.retry").exists()
-    assert Message.objects.filter(direction="in").count() == 0
+    assert Message.objects.filter(direction="in").count() == 1  # the one made above, no other
+    assert Peer.objects.get(pk=peer.pk).state == "trusted"
+    assert not AuditEntry.objects.filter(action="federation.revoke").exists()
 
 
 def test_a_retry_resets_the_backoff_at_once_and_is_audited(world, admin):
@@ -228,3 +252,160 @@ def test_the_api_lists_peers_and_messages_by_state(world, admin):
     assert api.get("/api/v1/federation/messages?state=lost").status_code == 422
     assert api.post(f"/api/v1/federation/messages/{2**63}/retry").status_code == 422
     assert api.post(f"/api/v1/federation/messages/{given_up.pk + 100}/retry").status_code == 404
+
+
+def _received(world: World, client: Client) -> Message:
+    answer = client.post("/federation/import/", {"package": SimpleUploadedFile("ch.jose", world.package())})
+    assert answer.status_code == 200
+    return Message.objects.get(direction="in")
+
+
+def test_each_peer_shows_where_its_trust_comes_from_and_its_messages_either_way(world, admin, tmp_path):
+    client = _client(admin)
+    received = _received(world, client)
+    waiting, given_up = _queue(world), _queue(world)
+    _unreachable(given_up, failed=True)
+    hub = Peer.objects.get(name="ch.comity.test")
+    Peer.objects.filter(pk=hub.pk).update(hub=True)
+    ng = peer_document(name="ng.comity.test", authorities=[])
+    (tmp_path / "ng.json").write_text(json.dumps(ng))
+    call_command("federation", "trust", str(tmp_path / "ng.json"), stdout=StringIO())
+    Peer.objects.filter(name="ng.comity.test").update(vouched_by=hub)
+    page = client.get("/federation/")
+    text = page.content.decode()
+    by_name = {peer.name: peer for peer in page.context["peers"]}
+    # the request received was acknowledged to the peer at once (events.send_received): queued too
+    acknowledged = Message.objects.exclude(pk__in=[waiting.pk, given_up.pk]).get(direction="out")
+    assert (by_name["ch.comity.test"].queued, by_name["ch.comity.test"].failed) == (2, 1)
+    assert by_name["ch.comity.test"].received == 1 and by_name["ng.comity.test"].received == 0
+    assert "its key document, imported by hand" in text
+    assert "the trust list of the hub <bdi>ch.comity.test</bdi>" in text
+    assert f'href="/federation/peers/{hub.pk}/revoke/"' in text
+    # every message either way, newest first; the one received with its receipt, the others sent
+    assert [row.pk for row in page.context["rows"]] == [given_up.pk, waiting.pk, acknowledged.pk, received.pk]
+    assert f'href="/federation/messages/{received.pk}/receipt"' in text
+    row = page.context["rows"][-1]
+    assert (row.state, row.peer_authority, row.retryable) == ("received", "Federal Office of Justice", False)
+    # one peer's received messages alone, and one state
+    only = client.get(f"/federation/?peer={hub.pk}&state=received")
+    assert [row.pk for row in only.context["rows"]] == [received.pk]
+    assert client.get(f"/federation/?peer={hub.pk}&state=failed").context["rows"][0].pk == given_up.pk
+    elsewhere = Peer.objects.get(name="ng.comity.test").pk
+    assert client.get(f"/federation/?peer={elsewhere}").context["rows"] == []
+    assert len(client.get("/federation/?peer=nonsense").context["rows"]) == 4
+    # the API says the same
+    api = bearer(admin)
+    peers = {peer["name"]: peer for peer in api.get("/api/v1/federation/peers").json()}
+    assert (peers["ch.comity.test"]["hub"], peers["ch.comity.test"]["vouched_by"]) == (True, None)
+    assert (peers["ng.comity.test"]["vouched_by"], peers["ch.comity.test"]["received"]) == (
+        "ch.comity.test",
+        1,
+    )
+    items = api.get(f"/api/v1/federation/messages?state=received&peer={hub.pk}").json()["items"]
+    assert [(m["id"], m["direction"], m["sender"], m["recipient"]) for m in items] == [
+        (received.pk, "in", "Federal Office of Justice", "")
+    ]
+
+
+def test_a_package_file_received_on_the_page_offers_its_signed_receipt_to_carry_back(world, admin):
+    client = _client(admin)
+    package = world.package()
+    answer = client.post("/federation/import/", {"package": SimpleUploadedFile("ch.jose", package)})
+    assert answer.status_code == 200
+    message = Message.objects.get(direction="in")
+    offered = answer.context["receipt"]
+    assert offered["accepted"] and offered["file_name"] == f"receipt-{message.message_id}.jose"
+    token = base64.b64decode(offered["href"].removeprefix("data:application/jose;base64,")).decode()
+    assert token == message.receipts.get(evidence="DELIVERY").token
+    assert f'download="receipt-{message.message_id}.jose"' in answer.content.decode()
+    claims = world.receipt(HttpResponse(token, content_type="application/jose"))
+    assert claims["evidence"] == "DELIVERY" and claims["package_sha256"] == packages.sha256(package)
+    # and later, from the message's row, the same file
+    again = client.get(f"/federation/messages/{message.pk}/receipt")
+    assert again["Content-Type"] == "application/jose" and again.content.decode() == token
+    assert f'filename="receipt-{message.message_id}.jose"' in again["Content-Disposition"]
+    # a message we sent has no receipt of ours to carry: 404
+    assert client.get(f"/federation/messages/{_queue(world).pk}/receipt").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        (b"not a package", "The package was refused: the package cannot be read."),
+        ("tampered", "The package was refused: "),
+        ("other-key", "The package was refused: the sender is not trusted there."),
+    ],
+)
+def test_a_bad_package_file_is_refused_in_words_with_its_signed_refusal_and_nothing_written(
+    world, admin, content, text
+):
+    if content == "tampered":
+        package = bytearray(world.package())
+        package[-30] = ord("A") if package[-30] != ord("A") else ord("B")
+        content = bytes(package)
+    elif content == "other-key":
+        stranger = World.__new__(World)
+        stranger.peer_signing, _unused = peer_keys()
+        stranger.our_encryption, stranger.peru = world.our_encryption, world.peru
+        content = World.package(stranger)
+    answer = _client(admin).post("/federation/import/", {"package": SimpleUploadedFile("ch.jose", content)})
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert text in page
+    assert answer.context["form"].errors["package"]
+    offered = answer.context["receipt"]
+    assert not offered["accepted"]
+    token = base64.b64decode(offered["href"].removeprefix("data:application/jose;base64,")).decode()
+    assert world.receipt(HttpResponse(token, content_type="application/jose"))["evidence"] == (
+        "RELAY_REMMD_REJECTION"
+    )
+    assert Message.objects.filter(direction="in").count() == 0 and not Receipt.objects.exists()
+
+
+def test_a_package_file_too_large_is_refused_by_its_size_naming_the_field(world, admin, settings):
+    settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES = 1000
+    answer = _client(admin).post(
+        "/federation/import/", {"package": SimpleUploadedFile("ch.jose", world.package())}
+    )
+    assert answer.status_code == 422
+    errors = answer.context["form"].errors["package"]
+    assert errors and "ch.jose" in errors[0]
+    assert answer.context["receipt"] is None
+    assert Message.objects.filter(direction="in").count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="federation.re").exists()
+
+
+def test_a_peer_is_revoked_on_the_page_after_a_confirmation_and_it_is_audited(world, admin):
+    client = _client(admin)
+    peer = Peer.objects.get(name="ch.comity.test")
+    message = _queue(world)
+    confirm = client.get(f"/federation/peers/{peer.pk}/revoke/")
+    assert confirm.status_code == 200 and peer.fingerprint in confirm.content.decode()
+    assert "its packages are refused" in confirm.content.decode()
+    assert Peer.objects.get(pk=peer.pk).state == "trusted"  # looking is not revoking
+    answer = client.post(f"/federation/peers/{peer.pk}/revoke/", follow=True)
+    assert "ch.comity.test is no longer trusted: its packages are refused." in answer.content.decode()
+    assert Peer.objects.get(pk=peer.pk).state == "revoked"
+    entry = AuditEntry.objects.get(action="federation.revoke")
+    assert entry.actor_id == admin.pk
+    # its packages are refused from now on, its waiting messages stay unsent
+    refused = client.post("/federation/import/", {"package": SimpleUploadedFile("ch.jose", world.package())})
+    assert "the sender is no longer trusted there" in refused.content.decode()
+    retry = client.post(f"/federation/messages/{message.pk}/retry/", follow=True)
+    assert "The peer deployment is no longer trusted" in retry.content.decode()
+    # revoking again writes nothing; the API does the same for an administrator
+    again = client.post(f"/federation/peers/{peer.pk}/revoke/", follow=True)
+    assert "This peer deployment is already revoked." in again.content.decode()
+    api = bearer(admin).post(f"/api/v1/federation/peers/{peer.pk}/revoke")
+    assert api.status_code == 200 and api.json()["state"] == "revoked"
+    assert AuditEntry.objects.filter(action="federation.revoke").count() == 1
+    assert client.get(f"/federation/peers/{peer.pk + 100}/revoke/").status_code == 404
+
+
+def test_the_api_revokes_a_peer_for_an_administrator(world, admin):
+    peer = Peer.objects.get(name="ch.comity.test")
+    answer = bearer(admin).post(f"/api/v1/federation/peers/{peer.pk}/revoke")
+    assert answer.status_code == 200 and answer.json()["state"] == "revoked"
+    assert Peer.objects.get(pk=peer.pk).state == "revoked"
+    assert AuditEntry.objects.get(action="federation.revoke").actor_id == admin.pk
+    assert bearer(admin).post(f"/api/v1/federation/peers/{peer.pk + 100}/revoke").status_code == 404
