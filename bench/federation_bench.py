@@ -46,17 +46,25 @@ BODY = {
     "sent_on": "2026-12-05",
 }
 QUEUE = """
+import datetime
 import json
+import secrets
 from comity.accounts.models import Authority
-from comity.federation import services
+from comity.accounts.services import user_create
+from comity.cooperation import services
 from comity.federation.models import PeerAuthority
 link = PeerAuthority.objects.get(remote_id={remote})
 sender = Authority.objects.get(pk={sender})
+officer = user_create(
+    actor=None, username="bench-officer", authority=sender, role="officer", password=secrets.token_urlsafe(24)
+)
 body = json.loads({body!r})
 for n in range({count}):
-    services.message_queue(
-        actor=None, kind="request.new", sender=sender, recipient=link.authority,
-        body=body | {{"reference": "PE-BENCH-%06d" % n}},
+    services.request_create(
+        actor=officer, requesting_authority=sender, requested_authority=link.authority,
+        type=body["type"], legal_basis=body["legal_basis"], proceeding=body["proceeding"],
+        offences=body["offences"], summary=body["summary"], requesting_reference="PE-BENCH-%06d" % n,
+        sent_on=datetime.date.fromisoformat(body["sent_on"]),
     )
 """
 OUTBOX = (

@@ -1,6 +1,7 @@
 """Cooperation requests between States and their timelines."""
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from comity.accounts.models import Authority
 from comity.cooperation.choices import Direction, EventKind, NamesVisibleTo, Status, SubjectKind
+from comity.core import constraints
 from comity.core.models import UserJob
 from comity.reference.choices import (
     Barrier,
@@ -181,6 +183,12 @@ class Request(RequestSides, models.Model):
 
     def __str__(self) -> str:
         return self.requesting_reference or self.requested_reference or f"#{self.pk}"
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # Every write of a request validates its five constraints (services._save): the three
+        # checks compare the row's own values and a reference left blank is outside its unique
+        # index, so those are decided here and only the rest is asked of the database.
+        constraints.validate_constraints(self, exclude)
 
 
 class RequestOffence(models.Model):

@@ -231,15 +231,20 @@ def store_timeline(request: Request, timeline: Timeline) -> None:
 CodeRow = RequestOffence | RequestMeasure | RequestRefusalGround
 
 
-def _replace_codes(request: Request, model: type[CodeRow], codes: Iterable[str]) -> None:
+def _replace_codes(
+    request: Request, model: type[CodeRow], codes: Iterable[str], *, new: bool = False
+) -> None:
+    """The request's codes become `codes`; a request just created (`new`) has none to delete."""
     manager = model._default_manager
-    manager.filter(request=request).delete()
+    if not new:
+        manager.filter(request=request).delete()
     rows: list = [model(request=request, code=code) for code in dict.fromkeys(codes)]
     manager.bulk_create(rows)
 
 
-def _replace_subjects(request: Request, subjects: Sequence[SubjectInput]) -> None:
-    request.subjects.all().delete()
+def _replace_subjects(request: Request, subjects: Sequence[SubjectInput], *, new: bool = False) -> None:
+    if not new:
+        request.subjects.all().delete()
     Subject.objects.bulk_create(
         [
             Subject(
@@ -383,9 +388,9 @@ def request_create(
     store_timeline(request, timeline)
     _check_own_references(request, writer=side, fields=("requesting_reference", "requested_reference"))
     _save(request)
-    _replace_codes(request, RequestOffence, offences)
-    _replace_codes(request, RequestMeasure, measures)
-    _replace_subjects(request, subjects)
+    _replace_codes(request, RequestOffence, offences, new=True)
+    _replace_codes(request, RequestMeasure, measures, new=True)
+    _replace_subjects(request, subjects, new=True)
     Event.objects.bulk_create(
         [
             Event(
@@ -553,6 +558,20 @@ def _fold_rows(request: Request) -> list[FoldRow]:
     return list(request.events.values_list(*FOLD_COLUMNS))
 
 
+def _fold_row(event: Event) -> FoldRow:
+    """An event as `_fold_rows` reads it."""
+    return (
+        event.pk,
+        event.kind,
+        event.occurred_on,
+        event.refusal_grounds,
+        event.corrects_id,
+        event.origin_deployment,
+        event.origin_event_id,
+        event.after_event_id,
+    )
+
+
 def _shared(rows: Sequence[FoldRow]) -> bool:
     """Whether the timeline holds a peer's event: it is then folded by ADR 11's shared rule."""
     return any(row[6] is not None for row in rows)
@@ -669,8 +688,9 @@ def event_record(
     )
     if kind != EventKind.NOTE:
         if shared and (origin is not None or kind == EventKind.CORRECTION):
-            # A peer's event, or a new date, may fall anywhere in the shared order: fold it all again.
-            timeline, conflicts = _fold(_fold_rows(request))
+            # A peer's event, or a new date, may fall anywhere in the shared order: fold it all
+            # again (the rows read under the request's lock, and the event just written).
+            timeline, conflicts = _fold([*rows, _fold_row(event)])
             _mark_conflicts(request, conflicts)
         store_timeline(request, timeline)
         request.save()

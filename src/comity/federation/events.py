@@ -11,14 +11,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from comity.accounts.models import User
+from comity.accounts.models import Authority, User
 from comity.cooperation import services as cooperation
 from comity.cooperation.choices import EventKind
 from comity.cooperation.models import Event, Request
 from comity.core import messages
 from comity.federation import services as federation
 from comity.federation.choices import MessageDirection
-from comity.federation.models import Deployment, Message, Peer, PeerAuthority
+from comity.federation.models import Deployment, Message, Peer
 
 # Events of a request's shared timeline that travel to the other side: never notes, never a
 # side's own creation (each side has its own).
@@ -85,16 +85,15 @@ def send(*, actor: User | None, request: Request, event: Event, conversation_id:
     )
     # A peer no longer trusted gets nothing: the event stays here, for the record.
     with contextlib.suppress(federation.NotFederated):
-        sent = federation.message_queue(
+        federation.message_queue(
             actor=actor,
             kind="request.event",
             sender=ours,
             recipient=theirs,
             body=body,
             conversation_id=conversation_id,
+            request=request,
         )
-        sent.request = request
-        sent.save(update_fields=["request"])
 
 
 def send_received(*, request: Request, message: Message) -> None:
@@ -111,27 +110,29 @@ def send_received(*, request: Request, message: Message) -> None:
     send(actor=None, request=request, event=received, conversation_id=str(message.conversation_id), own=own)
 
 
-def apply(message: Message, peer: Peer) -> Request:
+def apply(message: Message, peer: Peer, sender: Authority) -> Request:
     """A shared event the peer recorded on a request that travelled between us, recorded here in
-    the name of the peer's authority (its system actor), once per origin: where ADR 11's fold puts
-    it decides whether it conflicts with ours. ValidationError if it is not one we can record."""
+    the name of the peer's authority that sent it (`sender`, its system actor), once per origin:
+    where ADR 11's fold puts it decides whether it conflicts with ours. ValidationError if it is
+    not one we can record."""
     body = message.body
-    origin = (
-        Message.objects.select_related("request")
-        .filter(peer=peer, kind="request.new", conversation_id=message.conversation_id, request__isnull=False)
+    # The request of the conversation's request.new (read without that message's package).
+    request = (
+        Request.objects.filter(
+            federation_messages__peer=peer,
+            federation_messages__kind="request.new",
+            federation_messages__conversation_id=message.conversation_id,
+        )
+        .order_by("federation_messages__pk")
         .first()
     )
-    link = PeerAuthority.objects.select_related("authority").get(
-        peer=peer, remote_id=message.manifest["sender"]["authority"]
-    )
-    if origin is None or origin.request is None or body["kind"] not in SHARED_EVENT_KINDS:
+    if request is None or body["kind"] not in SHARED_EVENT_KINDS:
         raise ValidationError({"kind": messages.unknown_code(body["kind"], sorted(SHARED_EVENT_KINDS))})
-    request = origin.request
     own = message.manifest["recipient"]["deployment"]
     corrects = None
     if body.get("corrects") is not None:
         corrects = _corrected_here(request, body["corrects"], own=own, peer=peer.name)
-    actor = federation.system_actor(link.authority)
+    actor = federation.system_actor(sender)
     cooperation.event_record(
         actor=actor,
         request=request,

@@ -248,11 +248,13 @@ class InboxAnswer:
     reason: Reason | None = None
 
 
-def sender_key(kid: str) -> SenderKey | None:
-    """A trusted peer's signing key (current or retired) by its kid, for verifying."""
-    found = PeerKey.objects.select_related("peer").filter(kid=kid, use="sig").first()
-    if found is None:
-        return None
+def _signing_key(kid: str) -> PeerKey | None:
+    # Without the peer's key document, which verifying a package does not need (read on every
+    # package, and the longest column of the peer).
+    return PeerKey.objects.select_related("peer").defer("peer__document").filter(kid=kid, use="sig").first()
+
+
+def _sender_key_of(found: PeerKey) -> SenderKey:
     return SenderKey(
         key=OKPKey.import_key(found.jwk),
         deployment=found.peer.name,
@@ -260,14 +262,31 @@ def sender_key(kid: str) -> SenderKey | None:
     )
 
 
-def inbox_receive(package: bytes, *, too_large: bool = False) -> InboxAnswer:
+def sender_key(kid: str) -> SenderKey | None:
+    """A trusted peer's signing key (current or retired) by its kid, for verifying."""
+    found = _signing_key(kid)
+    return None if found is None else _sender_key_of(found)
+
+
+def inbox_receive(package: bytes, *, too_large: bool = False, own: Deployment | None = None) -> InboxAnswer:
     """Verify and record a package from a peer, once (ADR 11). A package already received is
     answered with the receipt given the first time, writing nothing; a refused one writes nothing
-    but an audit entry and is answered with a signed rejection naming the reason."""
-    own = Deployment.objects.get()
+    but an audit entry and is answered with a signed rejection naming the reason. `own` is this
+    deployment, when the caller read it already."""
+    own = own or Deployment.objects.get()
     own_keys = keys.load()
     now = timezone.now()
     package_sha256 = packages.sha256(package)
+    # The peer whose key verified the package, kept for recording it (a key never changes peer).
+    signers: dict[str, PeerKey] = {}
+
+    def verifying_key(kid: str) -> SenderKey | None:
+        found = _signing_key(kid)
+        if found is None:
+            return None
+        signers[kid] = found
+        return _sender_key_of(found)
+
     try:
         if too_large:
             raise Refused(Reason.TOO_LARGE)
@@ -275,16 +294,17 @@ def inbox_receive(package: bytes, *, too_large: bool = False) -> InboxAnswer:
             package,
             recipient=own.name,
             decryption_key=keys.encryption_key,
-            sender_key=sender_key,
+            sender_key=verifying_key,
             now=now,
             max_age=datetime.timedelta(seconds=settings.COMITY_FEDERATION_MAX_AGE),
             max_bytes=settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES,
         )
+        peer = signers[opened.signing_kid].peer
         try:
-            return _inbox_record(own, own_keys, opened, package_sha256, now)
+            return _inbox_record(own, own_keys, opened, package_sha256, now, peer)
         except IntegrityError:
             # The same message arrived twice at once and the other delivery recorded it first.
-            return _inbox_record(own, own_keys, opened, package_sha256, now)
+            return _inbox_record(own, own_keys, opened, package_sha256, now, peer)
     except Refused as refusal:
         _inbox_refused(own, refusal)
         token = packages.receipt_sign(
@@ -316,6 +336,7 @@ def _inbox_record(
     opened: packages.Opened,
     package_sha256: str,
     now: datetime.datetime,
+    peer: Peer,
 ) -> InboxAnswer:
     manifest = opened.manifest
     message_id = manifest["message_id"]
@@ -326,13 +347,23 @@ def _inbox_record(
         delivered = earlier.receipts.filter(evidence=Evidence.DELIVERY).first()
         assert delivered is not None
         return InboxAnswer(accepted=True, receipt=delivered.token)
-    peer = PeerKey.objects.select_related("peer").get(kid=opened.signing_kid).peer
-    if not PeerAuthority.objects.filter(peer=peer, remote_id=manifest["sender"]["authority"]).exists():
+    # The peer's authority that sent it, linked here (applied in its name).
+    sending = (
+        PeerAuthority.objects.select_related("authority")
+        .filter(peer=peer, remote_id=manifest["sender"]["authority"])
+        .first()
+    )
+    if sending is None:
         raise Refused(Reason.UNTRUSTED_KEY, message_id)
-    hosted = Authority.objects.filter(pk=manifest["recipient"]["authority"], external=False)
-    if not hosted.exclude(kind__in=NON_PARTY_KINDS).exists():
+    recipient = (
+        Authority.objects.filter(pk=manifest["recipient"]["authority"], external=False)
+        .exclude(kind__in=NON_PARTY_KINDS)
+        .first()
+    )
+    if recipient is None:
         raise Refused(Reason.WRONG_RECIPIENT, message_id)
-    message = Message.objects.create(
+    # Written with what it applies to (its request), once that is known, in this transaction.
+    message = Message(
         direction=MessageDirection.INBOUND,
         message_id=message_id,
         conversation_id=manifest["conversation_id"],
@@ -347,30 +378,34 @@ def _inbox_record(
         # Applied in the same transaction as the message row: a body this deployment's rules
         # refuse leaves neither the message nor a half-written request, and is answered refused.
         try:
-            message.request = _request_new_apply(message, peer, opened.parts)
+            request = _request_new_apply(message, peer, sending.authority, recipient, opened.parts)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
-        message.save(update_fields=["request"])
-        events.send_received(request=message.request, message=message)
-    elif message.kind == "request.receipt":
-        _request_receipt_apply(message, peer)
+        events.send_received(request=request, message=message)
     elif message.kind == "request.event":
         try:
-            message.request = events.apply(message, peer)
+            message.request = events.apply(message, peer, sending.authority)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
-        message.save(update_fields=["request"])
+        message.save()
     elif message.kind in ALERT_APPLIERS:
+        # An alert's applier reads the conversation's other messages: this one is written first.
+        message.save()
         try:
             message.alert = ALERT_APPLIERS[message.kind](message, peer)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
         message.save(update_fields=["alert"])
     elif message.kind == "consultation.message":
+        message.save()
         try:
             consultations.apply(message, peer, opened.parts)
         except (ValidationError, PermissionDenied) as error:
             raise Refused(Reason.UNACCEPTABLE, message_id) from error
+    else:
+        message.save()
+        if message.kind == "request.receipt":
+            _request_receipt_apply(message, peer)
     token = packages.receipt_sign(
         evidence=Evidence.DELIVERY,
         issuer=own.name,
@@ -405,10 +440,12 @@ def message_queue(
     body: Mapping[str, Any],
     conversation_id: str | None = None,
     parts: Sequence[packages.Part] = (),
+    request: Request | None = None,
 ) -> Message:
     """Seal a message for the peer hosting `recipient` and put it in the outbox, with our signed
     SUBMISSION_ACCEPTANCE; the worker (or `comity federation send`) delivers it (delivery.py).
-    `parts` are carried beside the body (a request's documents)."""
+    `parts` are carried beside the body (a request's documents); `request` is the request the
+    message is about, if any."""
     own = Deployment.objects.first()
     if own is None:
         # the Federation page's words, translated already
@@ -472,6 +509,7 @@ def message_queue(
         package=package.decode("ascii"),
         state=MessageState.QUEUED,
         next_attempt_at=now,
+        request=request,
     )
     own_receipt_record(own, own_keys, message, Evidence.SUBMISSION_ACCEPTANCE, now)
     audit(
@@ -556,7 +594,8 @@ def system_actor(authority: Authority) -> User:
     usernames people are given), so that every write goes through the services' checks."""
     actor, _created = User.objects.get_or_create(
         username=f"{SYSTEM_ACTOR_PREFIX}{authority.pk}",
-        defaults={"authority": authority, "role": Role.OFFICER, "password": make_password(None)},
+        # A callable: the unusable password is made only when the user is (it draws a random salt).
+        defaults={"authority": authority, "role": Role.OFFICER, "password": lambda: make_password(None)},
     )
     return actor
 
@@ -581,18 +620,17 @@ def audit_applied(actor: User, message: Message, peer: Peer, applied_to: Request
     )
 
 
-def _request_new_apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Request:
-    """An inbound `request.new` as an incoming request of the recipient authority, with the
-    sender's reference as the requesting authority's, received today, and its documents."""
+def _request_new_apply(
+    message: Message, peer: Peer, requesting: Authority, recipient: Authority, parts: Mapping[str, bytes]
+) -> Request:
+    """An inbound `request.new` as an incoming request of the recipient authority from the peer's
+    authority `requesting`, with the sender's reference as the requesting authority's, received
+    today, and its documents; the message is written with its request."""
     body = message.body
-    requesting = PeerAuthority.objects.select_related("authority").get(
-        peer=peer, remote_id=message.manifest["sender"]["authority"]
-    )
-    recipient = Authority.objects.get(pk=message.manifest["recipient"]["authority"])
     actor = system_actor(recipient)
     request = cooperation.request_create(
         actor=actor,
-        requesting_authority=requesting.authority,
+        requesting_authority=requesting,
         requested_authority=recipient,
         type=body["type"],
         legal_basis=body["legal_basis"],
@@ -609,6 +647,8 @@ def _request_new_apply(message: Message, peer: Peer, parts: Mapping[str, bytes])
         sent_on=_day(body.get("sent_on")),
         received_on=timezone.localdate(),
     )
+    message.request = request
+    message.save()
     _documents_store(message, request, parts)
     audit_applied(actor, message, peer, request)
     return request
@@ -763,19 +803,16 @@ def request_forward(
         "sent_event_id": request.events.filter(kind=EventKind.SENT).values_list("pk", flat=True).first(),
     }
     body["documents"], parts = content.document_parts(documents)
-    try:
-        message = message_queue(
+    with contextlib.suppress(NotFederated):
+        message_queue(
             actor=actor,
             kind="request.new",
             sender=request.requesting_authority,
             recipient=recipient,
             body=body,
             parts=parts,
+            request=request,
         )
-    except NotFederated:
-        return
-    message.request = request
-    message.save(update_fields=["request"])
 
 
 def own_receipt_record(

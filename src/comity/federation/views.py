@@ -29,7 +29,8 @@ def key_document(request: HttpRequest) -> JsonResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """Where peers deliver packages (ADR 11). Answers a signed receipt: DELIVERY (200) once the
     package is verified and recorded, or a rejection naming the reason (400; 413 too large)."""
-    if selectors.deployment() is None:
+    own = selectors.deployment()
+    if own is None:
         raise Http404
     limit = settings.COMITY_FEDERATION_MAX_PACKAGE_BYTES
     try:
@@ -37,7 +38,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except ValueError:
         declared = 0
     package = b"" if declared > limit else request.read(limit + 1)
-    answer = services.inbox_receive(package, too_large=declared > limit or len(package) > limit)
+    answer = services.inbox_receive(package, too_large=declared > limit or len(package) > limit, own=own)
     status = 200 if answer.accepted else 413 if answer.reason == Reason.TOO_LARGE else 400
     return HttpResponse(answer.receipt, content_type=JOSE, status=status)
 
