@@ -118,10 +118,22 @@ def consultable_authority_ids(user: User) -> set[int]:
     user's networks and, to a member, the authorities of trusted peer deployments, since federation
     trust stands for a peer's membership. To a peer's authority (its system actor applying what its
     deployment sent) the authorities hosted here that are members of a network."""
-    members = member_authority_ids(user)
-    federated = set(
-        PeerAuthority.objects.filter(peer__state=PeerState.TRUSTED).values_list("authority_id", flat=True)
+    # One statement for both lists (the consultation's page reads them at every view), each row
+    # saying which list it is from.
+    rows = (
+        Membership.objects.filter(network__in=networks_of(user), state=MembershipState.APPROVED)
+        .annotate(federated=Value(False))
+        .values_list("authority_id", "federated")
+        .union(
+            PeerAuthority.objects.filter(peer__state=PeerState.TRUSTED)
+            .annotate(federated=Value(True))
+            .values_list("authority_id", "federated")
+        )
     )
+    members: set[int] = set()
+    federated: set[int] = set()
+    for authority_id, is_federated in rows:
+        (federated if is_federated else members).add(authority_id)
     if user.authority_id in federated:
         hosted = Membership.objects.filter(state=MembershipState.APPROVED, authority__external=False)
         return federated | set(hosted.values_list("authority_id", flat=True))

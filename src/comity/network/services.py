@@ -41,7 +41,7 @@ from comity.core.policy import require_writer
 from comity.core.services import audit
 from comity.federation import alerts as federation_alerts
 from comity.federation import consultations as federation_consultations
-from comity.federation.services import is_system_actor
+from comity.federation import services as federation_services
 from comity.network import selectors
 from comity.network.choices import (
     Affiliation,
@@ -209,7 +209,7 @@ def notify(*, users: Iterable[User], kind: str, url: str, urgent: bool = False) 
         [
             Notification(user=user, kind=kind, url=url, urgent=urgent)
             for user in users
-            if user.is_active and not is_system_actor(user)
+            if user.is_active and not federation_services.is_system_actor(user)
         ]
     )
     if urgent and rows:
