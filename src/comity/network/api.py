@@ -106,6 +106,19 @@ _IN_PATH = {
 # The authentication of every operation that takes a body.
 insiders = gated(_insider)
 
+
+def _alert_insider(request: HttpRequest, user: User) -> None:
+    """As `_insider`, for the alerts' operations: 404 to whoever the alerts do not exist for
+    (selectors.uses_alerts: members, and, member or not, those a trusted peer's authority may be
+    alerted by or alert), and to whoever does not take part in the alert the path names."""
+    selectors.require_alerts(user)
+    found = request.resolver_match.kwargs if request.resolver_match else {}
+    if "alert_id" in found and not selectors.alerts_visible_to(user).filter(pk=found["alert_id"]).exists():
+        raise Http404
+
+
+alert_insiders = gated(_alert_insider)
+
 router = Router(auth=api_auth, tags=["network"])
 consultations_router = Router(tags=["consultations"])
 meetings_router = Router(tags=["meetings"])
@@ -199,7 +212,7 @@ def list_alerts(
 
 
 @alerts_router.post(
-    "", auth=insiders, response={201: dict}, summary="Send an urgent freezing alert", openapi_extra=ONCE
+    "", auth=alert_insiders, response={201: dict}, summary="Send an urgent freezing alert", openapi_extra=ONCE
 )
 def send_alert(request: AuthedRequest, response: HttpResponse, payload: AlertIn) -> Status:
     selectors.require_alerts(request.user)
@@ -239,7 +252,7 @@ def read_alert(request: AuthedRequest, alert_id: ObjectId) -> dict[str, Any]:
 
 
 @alerts_router.post(
-    "/{int:alert_id}/acknowledge", auth=insiders, summary="Acknowledge an alert your authority received"
+    "/{int:alert_id}/acknowledge", auth=alert_insiders, summary="Acknowledge an alert your authority received"
 )
 def acknowledge_alert(request: AuthedRequest, alert_id: ObjectId, payload: AcknowledgeIn) -> dict[str, Any]:
     services.alert_acknowledge(
@@ -250,7 +263,7 @@ def acknowledge_alert(request: AuthedRequest, alert_id: ObjectId, payload: Ackno
 
 @alerts_router.post(
     "/{int:alert_id}/outcome",
-    auth=insiders,
+    auth=alert_insiders,
     summary="Record the outcome: freezing-ordered, frozen, not-possible (with why), request-needed",
 )
 def record_outcome(request: AuthedRequest, alert_id: ObjectId, payload: OutcomeIn) -> dict[str, Any]:
@@ -264,7 +277,7 @@ def record_outcome(request: AuthedRequest, alert_id: ObjectId, payload: OutcomeI
 
 
 @alerts_router.post(
-    "/{int:alert_id}/withdraw", auth=insiders, summary="Withdraw an alert your authority sent"
+    "/{int:alert_id}/withdraw", auth=alert_insiders, summary="Withdraw an alert your authority sent"
 )
 def withdraw_alert(request: AuthedRequest, alert_id: ObjectId, payload: WithdrawIn) -> dict[str, Any]:
     services.alert_withdraw(
