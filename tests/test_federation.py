@@ -215,11 +215,23 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
     a.run("federation", "export", first, "--output", str(package))
     assert b.run("federation", "import", str(package)).stdout.strip() == "DELIVERY"
     assert len(b.received()) == 1
-    # a new message by file only: B has it; A's later post gets B's receipt and settles it
+    # a new message by file only, both ways: B has it, and B's receipt carried back settles it at
+    # A as the answer to a post would; A's next send has nothing to do
     second = a.queue(b, "PE-2026-502")
     a.run("federation", "export", second, "--output", str(tmp_path / "second.jose"))
-    assert b.run("federation", "import", str(tmp_path / "second.jose")).stdout.strip() == "DELIVERY"
+    receipt = tmp_path / "second-receipt.jose"
+    imported = b.run("federation", "import", str(tmp_path / "second.jose"), "--receipt", str(receipt))
+    assert imported.stdout.strip() == "DELIVERY"
     assert [row[0] for row in b.received()] == [first, second]
+    assert (
+        a.run("federation", "import", str(receipt)).stdout.strip()
+        == f"Receipt recorded: {second} is delivered"
+    )
+    assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
+    # a third by file, whose receipt is not carried back: A's later post gets it and settles it
+    third_by_file = a.queue(b, "PE-2026-504")
+    a.run("federation", "export", third_by_file, "--output", str(tmp_path / "third.jose"))
+    assert b.run("federation", "import", str(tmp_path / "third.jose")).stdout.strip() == "DELIVERY"
     assert a.run("federation", "send").stdout.strip() == "1 settled, 0 waiting."
     # a package changed on its way is refused, and B records nothing
     tampered = tmp_path / "tampered.jose"
@@ -228,14 +240,14 @@ def test_two_deployments_deliver_once_through_a_peer_down_the_worker_and_a_file(
     tampered.write_text(text[:middle] + ("A" if text[middle] != "A" else "B") + text[middle + 1 :])
     refused = b.run("federation", "import", str(tampered), check=False)
     assert refused.returncode != 0 and "Refused: malformed" in refused.stderr
-    assert len(b.received()) == 2
+    assert len(b.received()) == 3
     # A's worker delivers on its own
     a.start()
-    third = a.queue(b, "PE-2026-503")
+    fourth = a.queue(b, "PE-2026-503")
     deadline = time.monotonic() + 90
-    while len(b.received()) < 3 and time.monotonic() < deadline:
+    while len(b.received()) < 4 and time.monotonic() < deadline:
         time.sleep(1)
-    assert [row[0] for row in b.received()] == [first, second, third]
+    assert [row[0] for row in b.received()] == [first, second, third_by_file, fourth]
     assert a.run("federation", "send").stdout.strip() == "0 settled, 0 waiting."
     # an officer at A registers a request to B's authority over the API: B has it incoming,
     # with A's reference, and A's request shows B's signed delivery receipt

@@ -23,6 +23,7 @@ import socket
 import ssl
 import threading
 import urllib.parse
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,9 +31,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comity.federation import keys, packages
 from comity.federation.choices import MessageDirection, MessageState
@@ -289,3 +292,31 @@ def _settle_all(claimed: list[Message], answers: dict[int, _Answer], now: dateti
             else:
                 still_queued.update(last_error=error)
     return settled
+
+
+def receipt_import(token: str, *, now: datetime.datetime | None = None) -> tuple[Message, bool]:
+    """A peer's receipt carried back as a file, where no network link is allowed (`comity
+    federation import`, the Federation page): checked as the answer to a post is (signed by the
+    trusted peer it names, about a package sent from here to that peer) and settling its message
+    as that answer would, once. The message, and whether this receipt settled it (False: it was
+    settled already, and keeps its first receipt). ValidationError on `receipt` otherwise."""
+    try:
+        claims = packages.receipt_verify(token, sender_key)
+        message_id = uuid.UUID(str(claims.get("message_id")))
+    except (Refused, ValueError, KeyError) as error:
+        raise ValidationError(
+            {"receipt": _("This is not a receipt signed by a trusted peer deployment.")}
+        ) from error
+    message = (
+        Message.objects.select_related("peer")
+        .filter(direction=MessageDirection.OUTBOUND, message_id=message_id, peer__name=claims.get("issuer"))
+        .first()
+    )
+    answer = _Answer(status=200, body=token.encode("ascii"))
+    if message is None or _receipt_claims(message, answer, sender_key) is None:
+        raise ValidationError(
+            {"receipt": _("This receipt is about no message sent from here to its signer.")}
+        )
+    settled = _settle_all([message], {message.pk: answer}, now or timezone.now()) == 1
+    message.refresh_from_db()
+    return message, settled

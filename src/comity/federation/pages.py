@@ -23,7 +23,7 @@ from joserfc import jws
 from comity.accounts.http import AuthedRequest
 from comity.core.forms import UploadField
 from comity.core.pagination import numbered_page
-from comity.federation import selectors, services
+from comity.federation import delivery, selectors, services
 from comity.federation.choices import REASON_TEXTS, MessageState, PeerState
 from comity.federation.keys import fingerprint
 from comity.federation.views import JOSE
@@ -148,7 +148,25 @@ def package_import(request: AuthedRequest) -> HttpResponse:
     form = PackageImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return overview(request, form=form, status=422)
-    answer = services.inbox_receive(form.cleaned_data["package"].content.strip())
+    content = form.cleaned_data["package"].content.strip()
+    if content.count(b".") == 2:
+        # A JWS, not a JWE: the peer's receipt for a package carried to it as a file.
+        try:
+            message, settled = delivery.receipt_import(content.decode("ascii", "replace"))
+        except ValidationError as error:
+            for problem in error.message_dict.get("receipt", []):
+                form.add_error("package", problem)
+            return overview(request, form=form, status=422)
+        if settled:
+            messages.success(
+                request,
+                _("Receipt recorded: message %(id)s is now “%(state)s”.")
+                % {"id": message.message_id, "state": message.get_state_display()},
+            )
+        else:
+            messages.info(request, _("This message was settled already: the receipt changes nothing."))
+        return redirect("federation-overview")
+    answer = services.inbox_receive(content)
     receipt = _receipt_offer(answer.receipt, answer.accepted)
     if not answer.accepted:
         reason = REASON_TEXTS.get(answer.reason or "", answer.reason or "")

@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
@@ -409,3 +409,65 @@ def test_the_api_revokes_a_peer_for_an_administrator(world, admin):
     assert Peer.objects.get(pk=peer.pk).state == "revoked"
     assert AuditEntry.objects.get(action="federation.revoke").actor_id == admin.pk
     assert bearer(admin).post(f"/api/v1/federation/peers/{peer.pk + 100}/revoke").status_code == 404
+
+
+def _carried_back(world: World, message: Message, signing=None, **changes) -> bytes:
+    """The DELIVERY receipt the peer signs for a package of ours carried to it as a file."""
+    claims = {
+        "evidence": packages.Evidence.DELIVERY,
+        "issuer": "ch.comity.test",
+        "issued_at": timezone.now(),
+        "message_id": str(message.message_id),
+        "package_sha256": packages.sha256(message.package.encode("ascii")),
+        "signing_key": signing or world.peer_signing,
+    } | changes
+    return packages.receipt_sign(**claims).encode("ascii")
+
+
+def test_a_receipt_carried_back_as_a_file_settles_its_message_once_on_the_command_line(world, tmp_path):
+    """Where no network link is allowed, the package goes as a file and its receipt comes back as
+    one: imported here, it settles the message as the answer to a post would, once."""
+    message = _queue(world)
+    file = tmp_path / "receipt.jose"
+    for wrong, named in (
+        (_carried_back(world, message, signing=peer_keys()[0]), "not a receipt signed by a trusted peer"),
+        (_carried_back(world, message, package_sha256="0" * 64), "about no message sent from here"),
+        (_carried_back(world, message, message_id=str(uuid.uuid4())), "about no message sent from here"),
+    ):
+        file.write_bytes(wrong)
+        with pytest.raises(CommandError, match=named):
+            call_command("federation", "import", str(file), stdout=StringIO())
+    message.refresh_from_db()
+    assert message.state == "queued" and [r.evidence for r in message.receipts.all()] == [
+        "SUBMISSION_ACCEPTANCE"
+    ]
+    file.write_bytes(_carried_back(world, message))
+    out = StringIO()
+    call_command("federation", "import", str(file), stdout=out)
+    assert out.getvalue().strip() == f"Receipt recorded: {message.message_id} is delivered"
+    message.refresh_from_db()
+    assert message.state == "delivered" and message.next_attempt_at is None
+    assert [r.evidence for r in message.receipts.order_by("pk")] == ["SUBMISSION_ACCEPTANCE", "DELIVERY"]
+    # the same receipt again, or the online post's, changes nothing
+    out = StringIO()
+    call_command("federation", "import", str(file), stdout=out)
+    assert out.getvalue().strip() == f"Already settled: {message.message_id} is delivered"
+    assert message.receipts.count() == 2
+
+
+def test_a_receipt_carried_back_is_received_on_the_page_too(world, admin):
+    message = _queue(world)
+    client = _client(admin)
+    forged = _carried_back(world, message, signing=peer_keys()[0])
+    refused = client.post("/federation/import/", {"package": SimpleUploadedFile("receipt.jose", forged)})
+    assert refused.status_code == 422
+    assert "not a receipt signed by a trusted peer" in refused.context["form"].errors["package"][0]
+    assert Message.objects.get(pk=message.pk).state == "queued"
+    page = client.post(
+        "/federation/import/",
+        {"package": SimpleUploadedFile("receipt.jose", _carried_back(world, message))},
+        follow=True,
+    )
+    assert page.status_code == 200
+    assert f"Receipt recorded: message {message.message_id} is now “Delivered”." in page.content.decode()
+    assert Message.objects.get(pk=message.pk).state == "delivered"

@@ -79,7 +79,11 @@ class Command(BaseCommand):
         export = actions.add_parser("export", help="Write an outbound message's sealed package to a file.")
         export.add_argument("message_id")
         export.add_argument("--output", required=True, type=Path)
-        load = actions.add_parser("import", help="Receive a package from a file, as the inbox would.")
+        load = actions.add_parser(
+            "import",
+            help="Receive a package from a file, as the inbox would; or record the receipt a peer signed "
+            "for a package carried to it as a file, as a post would have brought it back.",
+        )
         load.add_argument("file", type=Path)
         load.add_argument("--receipt", type=Path, help="Write the signed receipt to this file")
         actions.add_parser(
@@ -220,6 +224,16 @@ class Command(BaseCommand):
                 package = handle.read(limit + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
+        if package.strip().count(b".") == 2:
+            # A JWS, not a JWE: the peer's receipt for a package we carried to it as a file.
+            if receipt is not None:
+                raise CommandError("--receipt is for a package; this file is a receipt.")
+            message, settled = delivery.receipt_import(package.strip().decode("ascii", "replace"))
+            if not settled:
+                self.stdout.write(f"Already settled: {message.message_id} is {message.state}")
+                return
+            self.stdout.write(f"Receipt recorded: {message.message_id} is {message.state}")
+            return
         answer = services.inbox_receive(package.strip(), too_large=len(package) > limit)
         if receipt is not None:
             receipt.write_text(answer.receipt + "\n", encoding="ascii")
