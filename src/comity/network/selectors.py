@@ -13,7 +13,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.core import get_global
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -967,7 +979,19 @@ def _badge_statement(vendor: str) -> tuple[str, tuple[Any, ...]]:
                     authority_id=OuterRef("authority_id"), state=MembershipState.APPROVED
                 )
             ),
-            unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
+            # A scalar subquery, not a Count over a join: grouped rows made SQLite run the Exists
+            # below once per notification of the user (peers scans the authorities).
+            unread=Coalesce(
+                Subquery(
+                    Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+                    .order_by()
+                    .values("user")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
             administers=Exists(granted),
             # Alerts between deployments need no membership (uses_alerts): a trusted peer hosts an
             # authority of another State, or the user's authority has an alert between deployments.
