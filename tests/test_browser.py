@@ -154,6 +154,18 @@ def test_export_the_list_as_filtered_in_the_page(live_server, page_as, peru, swi
     page.reload()
     expect(page.get_by_text("Downloaded. The file is no longer on the server")).to_be_visible()
 
+    # Typing searches as one types; leaving the box for a result opens it with no second search
+    # (a search on the box's change raced the click and could swallow its navigation).
+    page.goto(f"{live_server.url}/requests/")
+    page.locator("input[name=q]").press_sequentially("PE-EXTRA")
+    expect(page.locator("#results")).not_to_contain_text("PE-MLA")
+    expect(page).to_have_url(re.compile(r"q=PE-EXTRA"))
+    searches = []
+    page.on("request", lambda r: "/requests/?" in r.url and searches.append(r.url))
+    page.locator("#results").get_by_role("link", name="PE-EXTRADITION").click()
+    expect(page.get_by_role("heading", name=re.compile("PE-EXTRADITION"))).to_be_visible()
+    assert searches == []
+
 
 @pytest.mark.django_db(transaction=True)
 def test_anyone_verifies_a_return_agreement_in_the_browser(live_server, browser: Browser, peru):
