@@ -5,7 +5,7 @@ alerts between deployments need no membership, federation trust stands for it (s
 import base64
 import binascii
 import datetime
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -87,37 +87,34 @@ def _keyset(queryset: QuerySet[T], *, sort: str, cursor: str) -> tuple[list[T], 
     return [found[row["pk"]] for row in page.items], page.next_cursor
 
 
-def _insider(request: HttpRequest, user: User) -> None:
-    """404 to whoever is not a member (a suspended one included) and, where the path names a
-    consultation, a meeting or an alert, to whoever does not take part in it: run by `insiders`
-    before django-ninja reads the body, so an outsider learns nothing from a 422 either."""
-    selectors.require_member(user)
-    found = request.resolver_match.kwargs if request.resolver_match else {}
-    for name, visible in _IN_PATH.items():
-        if name in found and not visible(user).filter(pk=found[name]).exists():
-            raise Http404
-
-
 _IN_PATH = {
     "consultation_id": selectors.consultations_visible_to,
     "meeting_id": selectors.meetings_visible_to,
     "alert_id": selectors.alerts_visible_to,
 }
-# The authentication of every operation that takes a body.
-insiders = gated(_insider)
 
 
-def _alert_insider(request: HttpRequest, user: User) -> None:
-    """As `_insider`, for the alerts' operations: 404 to whoever the alerts do not exist for
-    (selectors.uses_alerts: members, and, member or not, those a trusted peer's authority may be
-    alerted by or alert), and to whoever does not take part in the alert the path names."""
-    selectors.require_alerts(user)
-    found = request.resolver_match.kwargs if request.resolver_match else {}
-    if "alert_id" in found and not selectors.alerts_visible_to(user).filter(pk=found["alert_id"]).exists():
-        raise Http404
+def _insiders(allowed: Callable[[User], None]) -> Callable[[HttpRequest, User], None]:
+    """A check for `gated`, run before django-ninja reads the body so that an outsider learns
+    nothing from a 422 either: 404 to whoever `allowed` refuses and, where the path names a
+    consultation, a meeting or an alert, to whoever does not take part in it."""
+
+    def check(request: HttpRequest, user: User) -> None:
+        allowed(user)
+        found = request.resolver_match.kwargs if request.resolver_match else {}
+        for name, visible in _IN_PATH.items():
+            if name in found and not visible(user).filter(pk=found[name]).exists():
+                raise Http404
+
+    return check
 
 
-alert_insiders = gated(_alert_insider)
+# The authentication of every operation that takes a body or typed parameters: network members (a
+# suspended one is not), and for the alerts' operations whoever the alerts exist for
+# (selectors.uses_alerts: members and, member or not, those a trusted peer's authority may alert
+# or has alerted).
+insiders = gated(_insiders(selectors.require_member))
+alert_insiders = gated(_insiders(selectors.require_alerts))
 
 router = Router(auth=api_auth, tags=["network"])
 consultations_router = Router(tags=["consultations"])
@@ -348,10 +345,9 @@ def _unknown(field: str, asked: list[int], found: Collection[int], what: str) ->
         raise ValidationError({field: [what % {"ids": ", ".join(missing)}]})
 
 
-@meetings_router.get("", auth=api_auth, summary="List the coordination meetings your authority takes part in")
+@meetings_router.get("", auth=insiders, summary="List the coordination meetings your authority takes part in")
 def list_meetings(request: AuthedRequest, upcoming: bool = False, cursor: str = "") -> dict[str, Any]:
     """Soonest first, a page at a time: `next_cursor` is the `cursor` of the next page (null on the last)."""
-    selectors.require_member(request.user)
     meetings = selectors.meeting_list(request.user, upcoming=upcoming)
     items, next_cursor = _keyset(meetings, sort="starts_at", cursor=cursor)
     return {"items": [meeting_out(m, detail=False) for m in items], "next_cursor": next_cursor}
@@ -540,7 +536,7 @@ def _read(user: User, pk: int) -> dict[str, Any]:
 
 @consultations_router.get(
     "",
-    auth=api_auth,
+    auth=insiders,
     response=ConsultationPage,
     summary="The consultations your authority takes part in, most recently active first",
 )
@@ -551,7 +547,7 @@ def list_consultations(
     limit: int = Query(50, ge=1, le=200),
     cursor: str = Query("", description="`next_cursor` of the page before"),
 ) -> HttpResponse:
-    user = _member(request)
+    user = request.user  # a member: `insiders` has checked, before `limit` was parsed
     filters = selectors.ConsultationFilters.parse({"state": state, "handling": handling})
     page = selectors.consultation_inbox(user, filters, cursor=cursor or None, size=limit)
     # As the request list does: the rows are built from typed model fields, and re-validating

@@ -569,6 +569,28 @@ def test_an_outsiders_invalid_body_is_a_404_too(world, kind):
     assert wrong == []
 
 
+# Query parameters django-ninja types itself (a 422 if it parses them before the view's checks).
+BAD_QUERIES = ["/api/v1/consultations?limit=many", "/api/v1/meetings?upcoming=perhaps"]
+
+
+@pytest.mark.parametrize("kind", [kind for kind in OUTSIDERS if kind != "non-party"])  # lists: any member's
+def test_an_outsiders_invalid_query_is_a_404_too(world, kind):
+    _suspend_if(world, kind)
+    wrong = []
+    for address in BAD_QUERIES:
+        if kind == "anonymous":
+            answer = Client().get(address)
+        else:
+            answer = _outsider(world, kind, api=True).get(address)
+        if answer.status_code != (401 if kind == "anonymous" else 404):
+            wrong.append((address, answer.status_code))
+    # ... and an insider's is a 422 naming the parameter.
+    for address in BAD_QUERIES:
+        answer = bearer(world.peru.officer).get(address)
+        assert answer.status_code == 422, (address, answer.content)
+    assert wrong == []
+
+
 def test_an_insiders_invalid_body_is_a_422_naming_the_field(world):
     lima = bearer(world.peru.officer)
     for path, field_name in [
