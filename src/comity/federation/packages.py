@@ -164,6 +164,12 @@ def _registry(max_bytes: int) -> jwe.JWERegistry:
     return registry
 
 
+def is_receipt(content: bytes) -> bool:
+    """Whether a file carried between deployments holds a receipt (a compact JWS: three parts)
+    rather than a package (a compact JWE: five)."""
+    return content.strip().count(b".") == 2
+
+
 def jose_header(token: bytes | str) -> dict[str, Any]:
     """The protected header of a compact JOSE object, read before any key is chosen."""
     text = token.decode("ascii") if isinstance(token, bytes) else token

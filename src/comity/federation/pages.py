@@ -23,7 +23,7 @@ from joserfc import jws
 from comity.accounts.http import AuthedRequest
 from comity.core.forms import UploadField
 from comity.core.pagination import numbered_page
-from comity.federation import delivery, selectors, services
+from comity.federation import delivery, packages, selectors, services
 from comity.federation.choices import REASON_TEXTS, MessageState, PeerState
 from comity.federation.keys import fingerprint
 from comity.federation.views import JOSE
@@ -149,8 +149,7 @@ def package_import(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return overview(request, form=form, status=422)
     content = form.cleaned_data["package"].content.strip()
-    if content.count(b".") == 2:
-        # A JWS, not a JWE: the peer's receipt for a package carried to it as a file.
+    if packages.is_receipt(content):  # the peer's receipt for a package carried to it as a file
         try:
             message, settled = delivery.receipt_import(content.decode("ascii", "replace"))
         except ValidationError as error:

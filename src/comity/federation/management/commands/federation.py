@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from comity.federation import delivery, hubs, selectors, services
+from comity.federation import delivery, hubs, packages, selectors, services
 from comity.federation.keys import KeysMissing, fingerprint
 from comity.federation.trustlists import MAX_TRUST_LIST_BYTES, ListRefused
 
@@ -224,8 +224,7 @@ class Command(BaseCommand):
                 package = handle.read(limit + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
-        if package.strip().count(b".") == 2:
-            # A JWS, not a JWE: the peer's receipt for a package we carried to it as a file.
+        if packages.is_receipt(package):  # the peer's receipt for a package we carried to it as a file
             if receipt is not None:
                 raise CommandError("--receipt is for a package; this file is a receipt.")
             message, settled = delivery.receipt_import(package.strip().decode("ascii", "replace"))
