@@ -173,7 +173,7 @@ def main() -> None:
     """
     with connection.cursor() as cursor:
         if postgres:  # the memory for grouping that the statistics give themselves (SET LOCAL)
-            cursor.execute("SET work_mem = %s", [settings.COMITY_STATISTICS_WORK_MEM])
+            cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.COMITY_STATISTICS_WORK_MEM])
 
         def hand_written() -> list[tuple]:
             cursor.execute(equivalent, {"as_of": as_of})

@@ -250,7 +250,8 @@ def _aggregate_memory() -> Iterator[None]:
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = %s", [settings.COMITY_STATISTICS_WORK_MEM])
+        # set_config, not SET: a statement bound by the server takes no parameter in a SET.
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.COMITY_STATISTICS_WORK_MEM])
         yield
 
 
