@@ -805,7 +805,13 @@ def meeting_plan(
     meeting.asset_cases.set(asset_cases)
     meeting.consultations.set(consultations)
     audit(actor=actor, action=AuditAction.MEETING_CREATE, obj=meeting, fields=["participants", "starts_at"])
-    notify(users=_writers_of(others, but=actor), kind=NotificationKind.MEETING, url=meeting_url(meeting))
+    # An invitation (or one to another time), e-mailed at once as a consultation's are (#22 item 7).
+    notify(
+        users=_writers_of(others, but=actor),
+        kind=NotificationKind.MEETING,
+        url=meeting_url(meeting),
+        urgent=True,
+    )
     return meeting
 
 
@@ -863,7 +869,13 @@ def meeting_reschedule(
     others = meeting.participants.exclude(authority_id=actor.authority_id or -1).values_list(
         "authority_id", flat=True
     )
-    notify(users=_writers_of(others, but=actor), kind=NotificationKind.MEETING, url=meeting_url(meeting))
+    # An invitation (or one to another time), e-mailed at once as a consultation's are (#22 item 7).
+    notify(
+        users=_writers_of(others, but=actor),
+        kind=NotificationKind.MEETING,
+        url=meeting_url(meeting),
+        urgent=True,
+    )
     return meeting
 
 

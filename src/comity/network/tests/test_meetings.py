@@ -376,3 +376,34 @@ def test_the_meeting_lists_come_a_page_at_a_time(hub, peru, switzerland, setting
         "Coordination 0" in first.text and "Coordination 4" not in first.text and "Page 1 of 3" in first.text
     )
     assert "Coordination 4" in last.text and "Coordination 0" not in last.text
+
+
+def test_an_invitation_to_a_meeting_and_its_move_are_emailed_at_once(
+    hub, peru, switzerland, mailoutbox, django_capture_on_commit_callbacks
+):
+    """#22 item 7: invitations are e-mailed as they happen (the daily digest is for action items
+    and confirmations due); a meeting moved is an invitation to another time."""
+    for side, address in ((peru, "officer@fiscalia.example"), (switzerland, "officer@bj.example")):
+        side.officer.email = address
+        side.officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        planned = _post(
+            bearer(peru.officer),
+            "/api/v1/meetings",
+            {
+                "title": "Coordination",
+                "starts_at": _start().isoformat(),
+                "participants": [switzerland.authority.pk],
+            },
+        )
+    assert planned.status_code == 201, planned.content
+    url = f"/network/meetings/{planned.json()['id']}/"
+    assert [m.to for m in mailoutbox] == [["officer@bj.example"]] and mailoutbox[0].body.endswith(f"{url}\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = _post(
+            bearer(switzerland.officer),
+            f"{url.replace('/network/', '/api/v1/')[:-1]}/reschedule",
+            {"starts_at": (_start() + datetime.timedelta(days=1)).isoformat()},
+        )
+    assert moved.status_code == 200, moved.content
+    assert [m.to for m in mailoutbox[1:]] == [["officer@fiscalia.example"]]
