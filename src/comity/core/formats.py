@@ -2,6 +2,7 @@
 thousands, the language's own separators, the currency code always beside an amount."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -62,18 +63,32 @@ def format_day(value: object) -> str:
 def format_moment(value: object) -> str:
     """A moment (date and time, in the current time zone) for a reader of the active language:
     CLDR's short date and time, "2026-12-05 14:03" in English as format_day says. "" for None."""
-    if not isinstance(value, datetime.datetime):
-        return format_day(value)
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return moment_formatter()(value)
+
+
+def moment_formatter() -> Callable[[object], str]:
+    """format_moment for many moments at once (a list's rows): the language, its direction and the
+    time zone are read once, not for each moment."""
     language = get_language() or "en"
-    if language.split("-")[0] == "en":
-        return local.strftime("%Y-%m-%d %H:%M")
-    return _isolated(format_datetime(local, format="short", locale=babel_locale(language)))
+    zone = timezone.get_current_timezone()
+    english = language.split("-")[0] == "en"
+    locale = None if english else babel_locale(language)
+    bidi = get_language_bidi()
+
+    def format(value: object) -> str:
+        if not isinstance(value, datetime.datetime):
+            return format_day(value)
+        local = value.astimezone(zone) if timezone.is_aware(value) else value
+        if locale is None:
+            return local.strftime("%Y-%m-%d %H:%M")
+        return _isolated(format_datetime(local, format="short", locale=locale), bidi)
+
+    return format
 
 
-def _isolated(text: str) -> str:
+def _isolated(text: str, bidi: bool | None = None) -> str:
     """In a right-to-left language, the day between Unicode's first-strong isolate marks (FSI, PDI):
     beside a code or a Latin word ("10/02/2018 · PE") the bidirectional algorithm otherwise moves
     its parts apart ("10 PE · 2018/02/"). Marks rather than <bdi>, since days also go in chart
     text and option labels."""
-    return f"\u2068{text}\u2069" if get_language_bidi() else text
+    return f"\u2068{text}\u2069" if (get_language_bidi() if bidi is None else bidi) else text

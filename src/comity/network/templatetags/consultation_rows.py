@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from comity.core.formats import format_moment
+from comity.core.formats import moment_formatter
+from comity.cooperation.selectors import AuthorityRef
 from comity.network.selectors import InboxRow
 
 register = template.Library()
@@ -51,6 +52,14 @@ def consultation_rows(rows: list[InboxRow]) -> SafeString:
         "open": f'<span class="badge">{opened}</span>',
     }
 
+    moment = moment_formatter()
+    cells: dict[int, str] = {}  # an authority's cell, written once per page
+
+    def participant(p: AuthorityRef) -> str:
+        if p.pk not in cells:
+            cells[p.pk] = f"<bdi>{escape(p.name)}</bdi> ({escape(p.country)})"
+        return cells[p.pk]
+
     def state(row: InboxRow) -> str:
         if row.state == "converted":
             url = f"{request_before}{row.request_id}{request_after}"
@@ -65,10 +74,8 @@ def consultation_rows(rows: list[InboxRow]) -> SafeString:
             url=f"{detail_before}{r.pk}{detail_after}",
             subject=escape(r.subject),
             new=new if r.unread else "",
-            participants="; ".join(
-                f"<bdi>{escape(p.name)}</bdi> ({escape(p.country)})" for p in r.participants
-            ),
-            moment=escape(format_moment(r.last_activity_at)),
+            participants="; ".join(participant(p) for p in r.participants),
+            moment=escape(moment(r.last_activity_at)),
             state=state(r),
         )
 
