@@ -15,8 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from comity.core.formats import moment_formatter
 from comity.cooperation.selectors import AuthorityRef
+from comity.core.formats import moment_formatter
 from comity.network.selectors import InboxRow
 
 register = template.Library()
