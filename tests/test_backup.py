@@ -51,8 +51,7 @@ def _append_to_log(env: dict[str, str]) -> None:
 
 
 def test_a_backup_restores_into_a_fresh_database_with_the_same_figures_and_log(tmp_path, new_database):
-    served = _env(tmp_path, new_database())
-    run_comity(served, "migrate", "--no-input")
+    served = _env(tmp_path, new_database(migrated=True))
     run_comity(served, "ledger", "init")
     run_comity(served, "demo", "--requests", "150")
     before = _snapshot(served)
@@ -83,8 +82,7 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_figures_and_log(t
 
 
 def test_an_older_backup_is_refused_onto_a_log_that_has_grown(tmp_path, new_database):
-    env = _env(tmp_path, new_database())
-    run_comity(env, "migrate", "--no-input")
+    env = _env(tmp_path, new_database(migrated=True))
     run_comity(env, "ledger", "init")
     _append_to_log(env)
     older = tmp_path / "older.backup"
@@ -102,9 +100,8 @@ def test_an_older_backup_is_refused_onto_a_log_that_has_grown(tmp_path, new_data
     assert _snapshot(env) == grown  # nothing changed: the authority added after the backup is there too
 
     # Nor a backup of another log of the same size.
-    other = _env(tmp_path / "other", new_database())
+    other = _env(tmp_path / "other", new_database(migrated=True))
     (tmp_path / "other").mkdir()
-    run_comity(other, "migrate", "--no-input")
     run_comity(other, "ledger", "init")
     _append_to_log(other)
     _append_to_log(other)
@@ -115,8 +112,7 @@ def test_an_older_backup_is_refused_onto_a_log_that_has_grown(tmp_path, new_data
 
 
 def test_a_file_that_is_not_a_backup_of_this_database_is_refused(tmp_path, new_database):
-    env = _env(tmp_path, new_database())
-    run_comity(env, "migrate", "--no-input")
+    env = _env(tmp_path, new_database(migrated=True))
     text = tmp_path / "notes.txt"
     text.write_text("not a backup")
     refused = run_comity(env, "restore", str(text), check=False)

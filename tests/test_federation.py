@@ -22,13 +22,12 @@ from tests.conftest import server_databases
 from tests.servers import COMITY, free_port, run_comity, wait_until_served
 
 
-def test_a_deployment_keeps_its_keys_in_the_folder_of_its_sqlite_file(tmp_path, database_url):
-    env = os.environ | {"DATABASE_URL": database_url}
+def test_a_deployment_keeps_its_keys_in_the_folder_of_its_sqlite_file(tmp_path, migrated_database_url):
+    env = os.environ | {"DATABASE_URL": migrated_database_url}
     for name in ("COMITY_FEDERATION_SIGNING_KEY_FILE", "COMITY_FEDERATION_ENCRYPTION_KEY_FILE"):
         env.pop(name, None)
-    if not database_url.startswith("sqlite"):
+    if not migrated_database_url.startswith("sqlite"):
         env["COMITY_DATA_DIR"] = str(tmp_path)
-    run_comity(env, "migrate", "--no-input")
     printed = run_comity(env, "federation", "init", "--name", "b.test", "--url", "http://127.0.0.1:9")
     assert (tmp_path / "federation" / "signing.pem").exists()
     assert (tmp_path / "federation" / "encryption.pem").exists()
@@ -93,7 +92,8 @@ print(json.dumps([line.text for line in request_receipts(Request.objects.get(pk=
 
 
 class Deployment:
-    """One Comity deployment run as an operator runs it: its own database, data folder and port."""
+    """One Comity deployment run as an operator runs it: its own database (migrated), data folder
+    and port."""
 
     def __init__(self, tmp_path: Path, database_url: str, name: str, country: str, authority: str) -> None:
         self.name, self.port = name, free_port()
@@ -107,7 +107,6 @@ class Deployment:
             "COMITY_JOB_LEASE_SECONDS": "2",  # the worker's sweeps every second
         }
         self.server: subprocess.Popen | None = None
-        self.run("migrate", "--no-input")
         self.authority = int(
             self.run(
                 "authority", "add", "--country", country, "--kind", "central-authority", "--name", authority
@@ -178,14 +177,16 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory) -> Iterator[tuple[Deployment, Deployment]]:
+def pair(tmp_path_factory, migrated_template) -> Iterator[tuple[Deployment, Deployment]]:
     """Deployments A (Peru) and B (Switzerland) trusting each other, shared by this module's tests
     in their order (starting two deployments is the slow part): the first starts and stops them as
     its story needs and leaves them running; the browser's flow starts any that is not."""
     folder = tmp_path_factory.mktemp("pair")
-    with server_databases(folder) as new_database:
-        a = Deployment(folder, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
-        b = Deployment(folder, new_database(), "ch.comity.test", "CH", "Federal Office of Justice")
+    with server_databases(folder, migrated_template) as new_database:
+        a = Deployment(folder, new_database(migrated=True), "pe.comity.test", "PE", "Fiscalía de la Nación")
+        b = Deployment(
+            folder, new_database(migrated=True), "ch.comity.test", "CH", "Federal Office of Justice"
+        )
         assert not (folder / "pe.comity.test" / "federation" / "signing.pem").samefile(
             folder / "ch.comity.test" / "federation" / "signing.pem"
         )
@@ -369,7 +370,7 @@ def test_a_sender_killed_while_posting_loses_nothing_and_settles_once(tmp_path, 
     """The sending process dies with its post in flight, after the peer took the package and
     before its receipt came back: the message was claimed in a transaction of its own, so it is
     waiting still, and the next send delivers it again and settles it once, with one receipt."""
-    a = Deployment(tmp_path, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
+    a = Deployment(tmp_path, new_database(migrated=True), "pe.comity.test", "PE", "Fiscalía de la Nación")
     signing, encryption = peer_keys()
     port = free_port()
     document = peer_document(

@@ -19,8 +19,10 @@ def _peers(deployment: Deployment) -> dict[str, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_member_applies_its_hubs_served_list_once_and_follows_the_next(tmp_path, new_database):
-    hub = Deployment(tmp_path, new_database(), "hub.comity.test", "AT", "Network hub office")
-    member = Deployment(tmp_path, new_database(), "pe.comity.test", "PE", "Fiscalía de la Nación")
+    hub = Deployment(tmp_path, new_database(migrated=True), "hub.comity.test", "AT", "Network hub office")
+    member = Deployment(
+        tmp_path, new_database(migrated=True), "pe.comity.test", "PE", "Fiscalía de la Nación"
+    )
     peer = tmp_path / "ch.json"
     peer.write_text(json.dumps(peer_document()))
     hub.run("federation", "trust", str(peer))

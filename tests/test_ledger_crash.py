@@ -57,9 +57,11 @@ def call(url: str, token: str | None = None, body: dict | None = None) -> dict:
         return json.loads(response.read())
 
 
-def test_a_killed_server_leaves_a_log_consistent_with_every_head_it_published(tmp_path, database_url):
+def test_a_killed_server_leaves_a_log_consistent_with_every_head_it_published(
+    tmp_path, migrated_database_url
+):
     env = os.environ | {
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": migrated_database_url,
         "COMITY_VAR_DIR": str(tmp_path),
         "COMITY_LEDGER_KEY_FILE": str(tmp_path / "ledger.key"),
         "COMITY_DB_CONN_MAX_AGE": "0",
@@ -70,7 +72,6 @@ def test_a_killed_server_leaves_a_log_consistent_with_every_head_it_published(tm
             [COMITY, *args], env=env, input=stdin, capture_output=True, text=True, check=True, timeout=120
         ).stdout.strip()
 
-    comity("migrate", "--no-input")
     verifier = parse_verifier_key(comity("ledger", "init").splitlines()[-1])
     authority = comity("authority", "add", "--country", "PE", "--kind", "central-authority", "--name", "FN")
     comity(

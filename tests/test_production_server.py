@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.servers import COMITY, free_port, wait_until_served
+from tests.servers import free_port, wait_until_served
 
 
 def _children(pid: int) -> int:
@@ -49,18 +49,17 @@ def _get(url: str) -> tuple[str, bytes]:
         return response.headers["Content-Type"], response.read()
 
 
-def test_gunicorn_with_comitys_settings_serves_one_worker_per_core(tmp_path, database_url):
+def test_gunicorn_with_comitys_settings_serves_one_worker_per_core(tmp_path, migrated_database_url):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": migrated_database_url,
         "COMITY_VAR_DIR": str(tmp_path),
         "COMITY_DEBUG": "false",
         "COMITY_SECRET_KEY": "production-server-test-" + "k" * 40,
         "COMITY_BIND": f"127.0.0.1:{port}",
     }
     env.pop("COMITY_WEB_WORKERS", None)
-    subprocess.run([COMITY, "migrate", "--no-input"], env=env, check=True, capture_output=True, timeout=120)
 
     server = _serve(env, url)
     try:

@@ -31,14 +31,13 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_serve_runs_as_production_on_plain_http_and_keeps_its_secret_key(tmp_path, database_url):
+def test_serve_runs_as_production_on_plain_http_and_keeps_its_secret_key(tmp_path, migrated_database_url):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMITY_")} | {
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": migrated_database_url,
         "COMITY_VAR_DIR": str(tmp_path),
         "COMITY_MFA_REQUIRED_ROLES": "",
     }
-    run_comity(env, "migrate", "--no-input")
     server = _start(env, port)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -31,7 +31,6 @@ class Instance:
         }
         self.env.pop("COMITY_TASK_BACKEND", None)
         self.log = tmp_path / "worker.log"
-        self.comity("migrate", "--no-input")
         authority = self.comity(
             "authority", "add", "--country", "PE", "--kind", "central-authority", "--name", "FN"
         )
@@ -134,21 +133,21 @@ def _gone(pid: int, seconds: float = 30) -> bool:
     return False
 
 
-def test_the_worker_waits_out_a_database_that_fails_for_a_while(tmp_path, database_url):
+def test_the_worker_waits_out_a_database_that_fails_for_a_while(tmp_path, migrated_database_url):
     """SQLite locked for longer than its busy timeout (a long command-line write), or PostgreSQL
     dropping the worker's connection (a restart): `db_worker` ended on either, and imports and
     exports stopped for good. The worker waits, tries again, and works on, without a restart."""
-    instance = Instance(tmp_path, database_url)
+    instance = Instance(tmp_path, migrated_database_url)
     worker = instance.start_worker()
     try:
-        if database_url.startswith("sqlite"):
-            locker = sqlite3.connect(urlparse(database_url).path, isolation_level=None)
+        if migrated_database_url.startswith("sqlite"):
+            locker = sqlite3.connect(urlparse(migrated_database_url).path, isolation_level=None)
             locker.execute("BEGIN IMMEDIATE")  # the one write lock, held past the 1 s busy timeout
             instance.wait_for_log("database unavailable")
             locker.execute("COMMIT")
             locker.close()
         else:
-            with psycopg.connect(database_url, autocommit=True) as admin:
+            with psycopg.connect(migrated_database_url, autocommit=True) as admin:
 
                 def drop_connections() -> None:
                     admin.execute(
@@ -165,8 +164,8 @@ def test_the_worker_waits_out_a_database_that_fails_for_a_while(tmp_path, databa
         worker.wait(timeout=60)
 
 
-def test_the_supervisor_restarts_a_worker_that_died_and_stops_it_when_asked(tmp_path, database_url):
-    instance = Instance(tmp_path, database_url)
+def test_the_supervisor_restarts_a_worker_that_died_and_stops_it_when_asked(tmp_path, migrated_database_url):
+    instance = Instance(tmp_path, migrated_database_url)
     supervisor = instance.start_worker()
     try:
         first = _child_of(supervisor.pid)
@@ -182,9 +181,9 @@ def test_the_supervisor_restarts_a_worker_that_died_and_stops_it_when_asked(tmp_
             supervisor.kill()
 
 
-def test_a_worker_whose_supervisor_was_killed_stops_too(tmp_path, database_url):
+def test_a_worker_whose_supervisor_was_killed_stops_too(tmp_path, migrated_database_url):
     """Not left running unsupervised and unseen, beside the worker a new supervisor starts."""
-    instance = Instance(tmp_path, database_url)
+    instance = Instance(tmp_path, migrated_database_url)
     supervisor = instance.start_worker()
     child = _child_of(supervisor.pid)
     os.kill(supervisor.pid, signal.SIGKILL)
@@ -196,14 +195,14 @@ def test_a_worker_whose_supervisor_was_killed_stops_too(tmp_path, database_url):
             os.kill(child, signal.SIGKILL)
 
 
-def test_a_write_waits_for_a_lock_held_for_many_seconds(tmp_path, database_url):
+def test_a_write_waits_for_a_lock_held_for_many_seconds(tmp_path, migrated_database_url):
     """SQLite lets one write at a time; a command-line load or an import holds the lock for tens of
     seconds, and a write that gave up after 5 s failed ("database is locked")."""
-    if not database_url.startswith("sqlite"):
+    if not migrated_database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL locks rows, and a write waits for them without a timeout")
-    instance = Instance(tmp_path, database_url)
+    instance = Instance(tmp_path, migrated_database_url)
     instance.env.pop("COMITY_SQLITE_BUSY_TIMEOUT")  # as configured by default
-    locker = sqlite3.connect(urlparse(database_url).path, isolation_level=None)
+    locker = sqlite3.connect(urlparse(migrated_database_url).path, isolation_level=None)
     locker.execute("BEGIN IMMEDIATE")
     writer = subprocess.Popen(
         [COMITY, "authority", "add", "--country", "CH", "--kind", "central-authority", "--name", "FOJ"],
@@ -239,11 +238,11 @@ def _kill_worker_once_started(instance: Instance, supervisor: subprocess.Popen, 
     os.kill(_child_of(supervisor.pid), signal.SIGKILL)
 
 
-def test_a_job_whose_worker_is_killed_fails_and_leaves_no_file(tmp_path, database_url):
+def test_a_job_whose_worker_is_killed_fails_and_leaves_no_file(tmp_path, migrated_database_url):
     """A worker killed in the middle of an import left the job "importing" for ever and its file on
     disk (#20 item 15). Its lease lapses; the restarted worker fails the job, deletes the file, and
     the user is told to start again; nothing of the import was written. The same for an export."""
-    instance = Instance(tmp_path, database_url)
+    instance = Instance(tmp_path, migrated_database_url)
     instance.env["COMITY_JOB_LEASE_SECONDS"] = "2"
     # Enough rows that the import is still running when the kill lands on a loaded machine: the
     # import of 10,000 rows became quick enough to end before it (the test then saw it done).
