@@ -1,6 +1,8 @@
 """Federation between deployments run as an operator runs them: their own processes and databases."""
 
+import base64
 import datetime
+import hashlib
 import json
 import os
 import signal
@@ -548,10 +550,28 @@ def test_an_officer_at_a_consults_an_authority_at_b_and_reads_its_answer(pair):
     assert there["subject"] == "Accounts of a former minister" and there["handling"] == "TLP:AMBER"
     assert {p["country"] for p in there["participants"]} == {"PE", "CH"}
     assert there["opened_by_authority"]["country"] == "PE"
-    # B answers; A reads the answer in its own consultation, from B's authority
-    _api(b, bern, f"/api/v1/consultations/{row['id']}/messages", {"body": "We hold two accounts."})
+    # B answers with a file; A reads the answer in its own consultation, from B's authority, and
+    # the file is the one B attached
+    statement = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    _api(
+        b,
+        bern,
+        f"/api/v1/consultations/{row['id']}/messages",
+        {
+            "body": "We hold two accounts.",
+            "attachments": [
+                {"name": "statements.pdf", "content_base64": base64.b64encode(statement).decode()}
+            ],
+        },
+    )
     answered = _until(lambda: _api(a, lima, f"/api/v1/consultations/{opened['id']}")["messages"])
     assert [(m["body"], m["authority"]["id"]) for m in answered] == [("We hold two accounts.", counterpart)]
+    [file] = answered[0]["attachments"]
+    assert (file["name"], file["size"], file["sha256"]) == (
+        "statements.pdf",
+        len(statement),
+        hashlib.sha256(statement).hexdigest(),
+    )
 
 
 def _log_in(page: Page, deployment: Deployment, username: str, password: str) -> None:

@@ -1,9 +1,10 @@
 """Consultations between deployments (ADR 11): a consultation with a participant hosted by a
 trusted peer goes to that peer as `consultation.message` packages on one conversation id, kept on
 the consultation (its opening, each message posted here, its closing), and what the peer's
-officials write comes back the same way. Each is applied through the network's services in the
-name of the sender's authority (its system actor), once per origin. Attachments and read receipts
-stay at the deployment where they were made; a conversion into a request is the converting side's.
+officials write comes back the same way, each message with its files. Each is applied through
+the network's services in the name of the sender's authority (its system actor), once per origin.
+Read receipts stay at the deployment where they were made; a conversion into a request is the
+converting side's.
 """
 
 import contextlib
@@ -18,9 +19,11 @@ from django.utils.translation import gettext as _
 from comity.accounts.models import Authority, User
 from comity.core.choices import AuditAction
 from comity.core.services import audit
+from comity.federation import content
 from comity.federation import services as federation
 from comity.federation.choices import PeerState
 from comity.federation.models import Deployment, Message, Peer, PeerAuthority
+from comity.federation.packages import Part
 from comity.network import services as network
 from comity.network.models import Consultation, ConsultationMessage
 
@@ -97,8 +100,10 @@ def forward(
             if message is None and closed:
                 continue  # it never had the consultation: nothing to close there
             body["opening"] = _opening(consultation, own)
+        parts: list[Part] = []
         if message is not None:
-            body["message"] = {"id": message.pk, "body": message.body}
+            attachments, parts = content.attachment_parts(message)
+            body["message"] = {"id": message.pk, "body": message.body, "attachments": attachments}
         body["closed"] = closed
         if body.keys() == {"closed"} and not closed:
             continue  # an invitation of an authority hosted here: the peer's copy has its own
@@ -111,18 +116,21 @@ def forward(
                 recipient=link.authority,
                 body=body,
                 conversation_id=str(consultation.conversation_id),
+                parts=parts,
             )
 
 
 def apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Consultation:
     """A peer's `consultation.message` applied here in the name of its sending authority: its
     opening opens the consultation (this deployment's authorities it names, the sender's and the
-    other peers' authorities known here take part), its message is posted once per origin, its
-    closing closes it. ValidationError (or PermissionDenied) for what cannot be applied: the inbox
+    other peers' authorities known here take part), its message is posted once per origin with its
+    files (checked as uploads here are), its closing closes it. ValidationError (or PermissionDenied) for what cannot be applied: the inbox
     refuses it `unacceptable`, nothing written."""
     body = message.body
-    if set(parts) != {"body"}:
-        raise ValidationError({"parts": _("A consultation message carries no files.")})
+    post = body.get("message")
+    files = content.received_files(
+        message.manifest, post["attachments"] if post else [], parts, field="attachments"
+    )
     sender = PeerAuthority.objects.select_related("authority").get(
         peer=peer, remote_id=message.manifest["sender"]["authority"]
     )
@@ -136,12 +144,13 @@ def apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Consultat
         consultation = _open(actor, message, peer, body["opening"])
     elif not consultation.participants.filter(authority=sender.authority).exists():
         raise ValidationError({"sender": _("The sending authority does not take part in this consultation.")})
-    if body.get("message") is not None:
+    if post is not None:
         network.consultation_post(
             actor=actor,
             consultation=consultation,
-            body=body["message"]["body"],
-            origin=network.MessageOrigin(peer.name, body["message"]["id"]),
+            body=post["body"],
+            attachments=[network.AttachmentInput(checked.name, checked.content) for _entry, checked in files],
+            origin=network.MessageOrigin(peer.name, post["id"]),
         )
     if (
         body.get("closed")

@@ -1,6 +1,7 @@
 """What a `request.new` carries of a request beyond its codes and texts (#25 item 2): its subjects,
 with who may know their names, and the documents enclosed with it, both ways: read from a request
-at the sender, turned back into the services' input at the recipient. No writes here:
+at the sender, turned back into the services' input at the recipient; and the files of a
+consultation's message, the same way. No writes here:
 cooperation's request_create writes the subjects and federation's services the documents, in the
 transaction that creates the request."""
 
@@ -17,6 +18,7 @@ from comity.cooperation.models import Request
 from comity.core.files import CheckedFile, FileInput, checked_file
 from comity.drafting.models import DraftAttachment
 from comity.federation.packages import Part
+from comity.network.models import ConsultationMessage
 
 
 def subjects_of(request: Request) -> list[dict[str, str]]:
@@ -60,27 +62,62 @@ def document_parts(
 def received_documents(
     manifest: Mapping[str, Any], body: Mapping[str, Any], parts: Mapping[str, bytes]
 ) -> list[tuple[Mapping[str, Any], CheckedFile]]:
-    """Each document of a received `request.new` with its part, checked as an upload here is
-    (type read from its bytes and the one the manifest states, at most COMITY_ATTACHMENT_MAX_BYTES);
-    every part but the body is a document the body names, once. ValidationError otherwise: the
-    whole message is refused (the sizes and digests were checked against the signed manifest
-    before the body was read)."""
+    """Each document of a received `request.new` with its part (received_files)."""
+    return received_files(manifest, body.get("documents", []), parts, field="documents")
+
+
+def received_files(
+    manifest: Mapping[str, Any],
+    entries: Sequence[Mapping[str, Any]],
+    parts: Mapping[str, bytes],
+    *,
+    field: str,
+) -> list[tuple[Mapping[str, Any], CheckedFile]]:
+    """Each file a received body names (`entries`: a request's documents, a consultation message's
+    attachments) with its part, checked as an upload here is (type read from its bytes and the one
+    the manifest states, at most COMITY_ATTACHMENT_MAX_BYTES); every part but the body is a file
+    the body names, once. ValidationError on `field` otherwise: the whole message is refused (the
+    sizes and digests were checked against the signed manifest before the body was read)."""
     declared = {digest["name"]: digest["media_type"] for digest in manifest["parts"]}
-    documents = body.get("documents", [])
-    named = [document["part"] for document in documents]
+    named = [entry["part"] for entry in entries]
     if "body" in named or len(set(named)) != len(named) or set(named) != set(parts) - {"body"}:
-        raise ValidationError({"documents": [_("The documents do not match the parts of the package.")]})
+        raise ValidationError({field: [_("The documents do not match the parts of the package.")]})
     found = []
-    for document in documents:
+    for entry in entries:
         checked = checked_file(
-            FileInput(document["file_name"], parts[document["part"]]), settings.COMITY_ATTACHMENT_MAX_BYTES
+            FileInput(entry["file_name"], parts[entry["part"]]), settings.COMITY_ATTACHMENT_MAX_BYTES
         )
         if isinstance(checked, str):
-            raise ValidationError({"documents": [checked]})
-        if checked.content_type != declared[document["part"]]:
-            raise ValidationError({"documents": [_("A document is not of the type its package states.")]})
-        found.append((document, checked))
+            raise ValidationError({field: [checked]})
+        if checked.content_type != declared[entry["part"]]:
+            raise ValidationError({field: [_("A document is not of the type its package states.")]})
+        found.append((entry, checked))
     return found
+
+
+def attachment_parts(message: ConsultationMessage) -> tuple[list[dict[str, str]], list[Part]]:
+    """A consultation message's files as a `consultation.message` body names them, and the parts
+    that hold their bytes, one each (the upload that stored them checked their type and size)."""
+    entries, parts = [], []
+    for position, attachment in enumerate(message.attachments.order_by("pk"), start=1):
+        part = f"attachment-{position}"
+        parts.append(Part(part, attachment.content_type, bytes(attachment.content)))
+        entries.append({"part": part, "file_name": attachment.name})
+    return entries, parts
+
+
+def sent_attachment_parts(body: Mapping[str, Any]) -> list[Part]:
+    """The file parts of a `consultation.message` this deployment sent, rebuilt to seal it again
+    (a retry after the window) from the message's attachments, which are never changed.
+    ValidationError if they no longer give what the body names."""
+    post = body.get("message") or {}
+    if not post.get("attachments"):
+        return []
+    message = ConsultationMessage.objects.filter(pk=post["id"]).first()
+    entries, parts = attachment_parts(message) if message else ([], [])
+    if entries != post["attachments"]:
+        raise ValidationError({"attachments": [_("The files of this message are no longer all here.")]})
+    return parts
 
 
 def sent_document_parts(request: Request | None, body: Mapping[str, Any]) -> list[Part]:

@@ -100,7 +100,8 @@ class Manifest(Strict):
     sender: Party
     recipient: Party
     created_at: Instant
-    # The body, and the documents of a request (at most DOCUMENTS_MAX).
+    # The body, and the documents of a request or the files of a consultation's message (at most
+    # DOCUMENTS_MAX).
     parts: list[PartDigest] = Field(min_length=1, max_length=1 + DOCUMENTS_MAX)
 
 
@@ -242,17 +243,26 @@ class ConsultationOpening(Strict):
     participants: list[Party] = Field(min_length=2, max_length=51)
 
 
+class AttachmentBody(Strict):
+    """A file attached to a consultation's message: the package's part that holds its bytes (whose
+    type, size and SHA-256 the signed manifest states) and its file name."""
+
+    part: PartName
+    file_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 class ConsultationPost(Strict):
-    """A message of the thread: its id at the deployment it was posted at, and its text."""
+    """A message of the thread: its id at the deployment it was posted at, its text and its files."""
 
     id: int = Field(gt=0, lt=2**63)
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+    attachments: list[AttachmentBody] = Field(default_factory=list, max_length=DOCUMENTS_MAX)
 
 
 class ConsultationMessageBody(Strict):
     """The `body` part of a `consultation.message`: the opening (the first package to a peer), a
-    message, the closing, or several of them, in that order. Attachments and read receipts stay
-    at the deployment where they were made (ADR 11)."""
+    message with its files, the closing, or several of them, in that order. Read receipts stay at
+    the deployment where they were made (ADR 11)."""
 
     opening: ConsultationOpening | None = None
     message: ConsultationPost | None = None

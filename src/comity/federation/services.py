@@ -528,9 +528,11 @@ def _message_parts(message: Message) -> list[packages.Part]:
     """The parts of an outbound message, rebuilt from what is kept of it: its sealed package is
     encrypted to the peer, so it cannot be opened here to be sealed again."""
     body = packages.Part("body", "application/json", rfc8785.dumps(message.body))
-    if message.kind != "request.new":
-        return [body]
-    return [body, *content.sent_document_parts(message.request, message.body)]
+    if message.kind == "request.new":
+        return [body, *content.sent_document_parts(message.request, message.body)]
+    if message.kind == "consultation.message":
+        return [body, *content.sent_attachment_parts(message.body)]
+    return [body]
 
 
 @transaction.atomic

@@ -1241,7 +1241,7 @@ def consultation_post(
     """Post a message (with its draft attachments) in the thread; it may note what the possible
     request has become (its type, measures, offences, legal basis, proceeding, subjects). The other
     participants are told of it in their inbox and by e-mail at once (a link only); those hosted
-    by a peer get it without its attachments (ADR 11). A message posted at a peer is applied here
+    by a peer get it with its attachments (ADR 11). A message posted at a peer is applied here
     with its `origin`, once (the same origin again returns the message recorded), and goes to no one."""
     consultation = _consultation_locked(consultation)
     own = _require_consultation_writer(actor, consultation)

@@ -1,7 +1,7 @@
 """Consultations between deployments (ADR 11): a consultation with a peer's authority goes to the
-peer as `consultation.message` packages on one conversation id (opening, messages, closing, never
-attachments nor read receipts); the peer's are applied here once per origin in the name of its
-authority, refused `unacceptable` when they cannot be, and seen by participants only."""
+peer as `consultation.message` packages on one conversation id (opening, messages with their
+files, closing; never read receipts); the peer's are applied here once per origin in the name of
+its authority, refused `unacceptable` when they cannot be, and seen by participants only."""
 
 import base64
 import json
@@ -10,8 +10,10 @@ import uuid
 import pytest
 from django.test import Client
 
-from comity.accounts.tests.factories import AuthorityFactory
+from comity.accounts.tests.factories import AuthorityFactory, UserFactory
 from comity.core.models import AuditEntry
+from comity.federation import packages
+from comity.federation import services as federation
 from comity.federation.models import Message, PeerAuthority
 from comity.federation.tests.test_inbox import World, post
 from comity.network.models import Consultation, ConsultationMessage
@@ -58,7 +60,7 @@ def sent() -> list[dict]:
     ]
 
 
-def test_a_consultation_with_a_peers_authority_travels_without_its_files(world):
+def test_a_consultation_with_a_peers_authority_travels_with_its_files(world):
     bern = PeerAuthority.objects.get(remote_id=7).authority
     # the peer's authorities are offered beside the network's members
     page = Client()
@@ -89,11 +91,17 @@ def test_a_consultation_with_a_peers_authority_travels_without_its_files(world):
     assert posted.status_code == 201, posted.content
     assert api(lima, f"{url}/close", {}).status_code == 200
     # one conversation, kept on the consultation: the opening names the participants by deployment
-    # and id there; the message goes with its text only; then the closing
+    # and id there; the message goes with its text and its file; then the closing
     messages = Message.objects.filter(direction="out").order_by("pk")
     assert {str(m.conversation_id) for m in messages} == {str(consultation.conversation_id)}
     assert [m.manifest["recipient"] for m in messages] == [{"deployment": CH, "authority": 7}] * 3
-    assert all(len(m.manifest["parts"]) == 1 for m in messages)  # the body: no file travels
+    assert [[p["name"] for p in m.manifest["parts"]] for m in messages] == [
+        ["body"],
+        ["body", "attachment-1"],
+        ["body"],
+    ]
+    digest = messages[1].manifest["parts"][1]
+    assert (digest["media_type"], digest["size"]) == ("application/pdf", len(PDF))
     first, second, third = sent()
     assert first["opening"] == {
         "subject": "Accounts in Zurich",
@@ -104,11 +112,25 @@ def test_a_consultation_with_a_peers_authority_travels_without_its_files(world):
     }
     assert first["message"] is None and not first["closed"]
     message = ConsultationMessage.objects.get()
-    assert second == {"opening": None, "message": {"id": message.pk, "body": message.body}, "closed": False}
+    assert second == {
+        "opening": None,
+        "message": {
+            "id": message.pk,
+            "body": message.body,
+            "attachments": [{"part": "attachment-1", "file_name": "draft.pdf"}],
+        },
+        "closed": False,
+    }
     assert third == {"opening": None, "message": None, "closed": True}
+    # given up after the window, then sent again: sealed anew with the same file
+    Message.objects.filter(pk=messages[1].pk).update(state="failed")
+    admin = UserFactory(authority=world.peru, role="admin")
+    again = federation.message_retry(actor=admin, message=messages[1])
+    assert again.state == "queued" and again.package != messages[1].package
+    assert again.manifest["parts"] == messages[1].manifest["parts"]
     # the page says what does not travel
     page = _page(world, consultation)
-    assert "do not travel" in page
+    assert "read receipts do not travel" in page
 
 
 def test_a_peers_authority_invited_later_gets_the_opening_and_a_conversion_closes_its_copy(world, nigeria):
@@ -185,6 +207,50 @@ def test_a_peers_consultation_is_applied_once_per_origin_in_the_name_of_its_auth
     consultation.refresh_from_db()
     assert consultation.closed_at is not None
     assert api(lima, f"{BASE}/{consultation.pk}/messages", {"body": "One more thing"}).status_code == 422
+
+
+def _with_files(world: World, body: dict, conversation: str, files: dict[str, tuple[str, bytes]]) -> bytes:
+    manifest, parts = world.manifest_with(
+        body, files, kind="consultation.message", conversation_id=conversation
+    )
+    return packages.seal(manifest, parts, signing_key=world.peer_signing, recipient_key=world.our_encryption)
+
+
+def test_a_peers_message_is_applied_with_its_files_or_not_at_all(world):
+    conversation = str(uuid.uuid4())
+    assert post(theirs(world, {"opening": opening(world)}, conversation)).status_code == 200
+    consultation = Consultation.objects.get()
+    post_ = {
+        "id": 41,
+        "body": "The draft order",
+        "attachments": [{"part": "attachment-1", "file_name": "orden.pdf"}],
+    }
+    # refused, nothing written: a part the body does not name, a named part missing, a type the
+    # manifest misstates, a file of a type not accepted here
+    for files in (
+        {"attachment-1": ("application/pdf", PDF), "attachment-2": ("application/pdf", PDF)},
+        {},
+        {"attachment-1": ("text/plain", PDF)},
+        {"attachment-1": ("application/octet-stream", b"MZ\x90\x00" + bytes(64))},
+    ):
+        _refused(world, _with_files(world, {"message": post_}, conversation, files))
+    assert not consultation.messages.exists()
+    assert (
+        post(
+            _with_files(world, {"message": post_}, conversation, {"attachment-1": ("application/pdf", PDF)})
+        ).status_code
+        == 200
+    )
+    [message] = consultation.messages.all()
+    [attachment] = message.attachments.all()
+    assert (attachment.name, attachment.content_type, bytes(attachment.content)) == (
+        "orden.pdf",
+        "application/pdf",
+        PDF,
+    )
+    read = bearer(world.officer).get(f"{BASE}/{consultation.pk}").json()
+    [shown] = read["messages"][0]["attachments"]
+    assert shown["name"] == "orden.pdf"
 
 
 def test_only_participants_see_a_consultation_that_travelled(world, nigeria):

@@ -75,14 +75,21 @@ class World:
         )
         return {**manifest, **changes}, parts
 
-    def manifest_with(self, body: dict, documents: dict[str, tuple[str, bytes]]) -> tuple[dict, list[Part]]:
-        """A request.new manifest and its parts: the body, then `documents` (name: (type, bytes))."""
+    def manifest_with(
+        self,
+        body: dict,
+        documents: dict[str, tuple[str, bytes]],
+        kind: str = "request.new",
+        conversation_id: str | None = None,
+    ) -> tuple[dict, list[Part]]:
+        """A manifest (of a request.new unless `kind` says) and its parts: the body, then
+        `documents` (name: (type, bytes))."""
         manifest, parts = self.manifest(body)
-        parts = [*parts, *(Part(name, kind, content) for name, (kind, content) in documents.items())]
+        parts = [*parts, *(Part(name, media, content) for name, (media, content) in documents.items())]
         manifest = packages.manifest_for(
             message_id=manifest["message_id"],
-            conversation_id=manifest["conversation_id"],
-            kind="request.new",
+            conversation_id=conversation_id or manifest["conversation_id"],
+            kind=kind,
             sender=("ch.comity.test", 7),
             recipient=("pe.comity.test", self.peru.pk),
             created_at=timezone.now(),
