@@ -1,15 +1,15 @@
 """Consultations between deployments (ADR 11): a consultation with a participant hosted by a
 trusted peer goes to that peer as `consultation.message` packages on one conversation id, kept on
-the consultation (its opening, each message posted here, its closing), and what the peer's
-officials write comes back the same way, each message with its files. Each is applied through
-the network's services in the name of the sender's authority (its system actor), once per origin.
-Read receipts stay at the deployment where they were made; a conversion into a request is the
-converting side's.
+the consultation (its opening, the authorities invited since, each message posted here with its
+files, its closing), and what the peer's officials write comes back the same way. Each is applied
+through the network's services in the name of the sender's authority (its system actor), once
+per origin. Read receipts stay at the deployment where they were made; a conversion into a
+request is the converting side's.
 """
 
 import contextlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -46,27 +46,30 @@ def _peers_of(consultation: Consultation) -> dict[int, PeerAuthority]:
     return found
 
 
-def _opening(consultation: Consultation, own: str) -> dict[str, Any]:
-    """The consultation as it goes to a peer the first time: what it is about and who takes part,
-    each by its deployment and its id there."""
-    ids = [p.authority_id for p in consultation.participants.order_by("pk")]
+def _parties(ids: Sequence[int], own: str) -> list[dict[str, Any]]:
+    """Authorities as a package names them: each by its deployment and its id there."""
     remote = {
         authority_id: (peer, remote_id)
         for authority_id, peer, remote_id in PeerAuthority.objects.filter(authority_id__in=ids).values_list(
             "authority_id", "peer__name", "remote_id"
         )
     }
+    return [
+        {"deployment": remote[pk][0], "authority": remote[pk][1]}
+        if pk in remote
+        else {"deployment": own, "authority": pk}
+        for pk in ids
+    ]
+
+
+def _opening(consultation: Consultation, own: str) -> dict[str, Any]:
+    """The consultation as it goes to a peer the first time: what it is about and who takes part."""
     return {
         "subject": consultation.subject,
         "handling": consultation.handling,
         "summary": consultation.summary,
         "questions": consultation.questions,
-        "participants": [
-            {"deployment": remote[pk][0], "authority": remote[pk][1]}
-            if pk in remote
-            else {"deployment": own, "authority": pk}
-            for pk in ids
-        ],
+        "participants": _parties([p.authority_id for p in consultation.participants.order_by("pk")], own),
     }
 
 
@@ -76,12 +79,14 @@ def forward(
     consultation: Consultation,
     message: ConsultationMessage | None = None,
     closed: bool = False,
+    invited: Sequence[Authority] = (),
 ) -> None:
     """Queue, for each trusted peer hosting a participant, what it has not had of the consultation
-    (its opening, the first time) with `message` or the closing; called by the network's services in
-    their transaction, never for what a peer sent (nothing echoes back, nothing is relayed)."""
+    (its opening, the first time; else the authorities `invited` since) with `message` or the
+    closing; called by the network's services in their transaction, never for what a peer sent
+    (nothing echoes back, nothing is relayed)."""
     peers = _peers_of(consultation)
-    if not peers or actor.authority is None:
+    if not peers or actor.authority is None or actor.authority.external:
         return
     own = Deployment.objects.values_list("name", flat=True).first()
     if own is None:
@@ -100,13 +105,15 @@ def forward(
             if message is None and closed:
                 continue  # it never had the consultation: nothing to close there
             body["opening"] = _opening(consultation, own)
+        elif invited:
+            body["invited"] = _parties([a.pk for a in invited], own)
         parts: list[Part] = []
         if message is not None:
             attachments, parts = content.attachment_parts(message)
             body["message"] = {"id": message.pk, "body": message.body, "attachments": attachments}
         body["closed"] = closed
         if body.keys() == {"closed"} and not closed:
-            continue  # an invitation of an authority hosted here: the peer's copy has its own
+            continue  # nothing new for this peer
         # A peer no longer trusted, or without a current key, gets nothing: it stays here.
         with contextlib.suppress(federation.NotFederated):
             federation.message_queue(
@@ -144,6 +151,13 @@ def apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Consultat
         consultation = _open(actor, message, peer, body["opening"])
     elif not consultation.participants.filter(authority=sender.authority).exists():
         raise ValidationError({"sender": _("The sending authority does not take part in this consultation.")})
+    if body.get("invited"):
+        own = message.manifest["recipient"]["deployment"]
+        named = [(p["deployment"], p["authority"]) for p in body["invited"]]
+        taking_part = set(consultation.participants.values_list("authority_id", flat=True))
+        newcomers = [a for a in _authorities(named, own) if a.pk not in taking_part]
+        if newcomers:
+            network.consultation_invite(actor=actor, consultation=consultation, authorities=newcomers)
     if post is not None:
         network.consultation_post(
             actor=actor,
@@ -166,22 +180,16 @@ def apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Consultat
     return consultation
 
 
-def _open(actor: User, message: Message, peer: Peer, opening: Mapping[str, Any]) -> Consultation:
-    """The consultation a peer opened, here: with the authorities of this deployment it names
-    (the package's recipient among them) and those of trusted peers known here."""
-    own, recipient = message.manifest["recipient"]["deployment"], message.manifest["recipient"]["authority"]
-    named = [(p["deployment"], p["authority"]) for p in opening["participants"]]
+def _authorities(named: Sequence[tuple[str, int]], own: str) -> list[Authority]:
+    """The authorities a package names (deployment, id there): this deployment's (ValidationError
+    if one is not hosted here), and those of trusted peers known here (the others are left out)."""
     ours = {authority for deployment, authority in named if deployment == own}
-    if recipient not in ours or (peer.name, message.manifest["sender"]["authority"]) not in named:
-        raise ValidationError(
-            {"participants": _("The participants do not name the sending and the receiving authority.")}
-        )
     hosted = list(Authority.objects.filter(pk__in=ours, external=False))
     if len(hosted) != len(ours):
         raise ValidationError(
             {"participants": _("The participants name as hosted here an authority that is not.")}
         )
-    theirs = Q()
+    theirs = Q(pk__in=[])
     for deployment, authority in named:
         if deployment != own:
             theirs |= Q(peer__name=deployment, remote_id=authority)
@@ -191,9 +199,21 @@ def _open(actor: User, message: Message, peer: Peer, opening: Mapping[str, Any])
             "authority"
         )
     ]
+    return [*hosted, *linked]
+
+
+def _open(actor: User, message: Message, peer: Peer, opening: Mapping[str, Any]) -> Consultation:
+    """The consultation a peer opened, here: with the authorities of this deployment it names
+    (the package's recipient among them) and those of trusted peers known here."""
+    own, recipient = message.manifest["recipient"]["deployment"], message.manifest["recipient"]["authority"]
+    named = [(p["deployment"], p["authority"]) for p in opening["participants"]]
+    if (own, recipient) not in named or (peer.name, message.manifest["sender"]["authority"]) not in named:
+        raise ValidationError(
+            {"participants": _("The participants do not name the sending and the receiving authority.")}
+        )
     return network.consultation_open(
         actor=actor,
-        participants=[*hosted, *linked],
+        participants=_authorities(named, own),
         subject=opening["subject"],
         handling=opening["handling"],
         summary=opening.get("summary", ""),

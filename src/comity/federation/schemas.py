@@ -260,18 +260,21 @@ class ConsultationPost(Strict):
 
 
 class ConsultationMessageBody(Strict):
-    """The `body` part of a `consultation.message`: the opening (the first package to a peer), a
-    message with its files, the closing, or several of them, in that order. Read receipts stay at
+    """The `body` part of a `consultation.message`: the opening (the first package to a peer), the
+    authorities invited later, a message with its files, the closing, or several of them, in that
+    order. Read receipts stay at
     the deployment where they were made (ADR 11)."""
 
     opening: ConsultationOpening | None = None
+    # Authorities invited since the peer's copy was opened (each by its deployment and its id there).
+    invited: list[Party] = Field(default_factory=list, max_length=50)
     message: ConsultationPost | None = None
     closed: bool = False
 
     @model_validator(mode="after")
     def _something(self) -> "ConsultationMessageBody":
-        if self.opening is None and self.message is None and not self.closed:
-            raise ValueError("an opening, a message or the closing")
+        if self.opening is None and not self.invited and self.message is None and not self.closed:
+            raise ValueError("an opening, an invitation, a message or the closing")
         return self
 
 

@@ -1342,7 +1342,7 @@ def consultation_invite(
         url=_consultation_url(consultation),
         urgent=True,
     )
-    federation_consultations.forward(actor=actor, consultation=consultation)
+    federation_consultations.forward(actor=actor, consultation=consultation, invited=authorities)
     return added
 
 

@@ -114,6 +114,7 @@ def test_a_consultation_with_a_peers_authority_travels_with_its_files(world):
     message = ConsultationMessage.objects.get()
     assert second == {
         "opening": None,
+        "invited": [],
         "message": {
             "id": message.pk,
             "body": message.body,
@@ -121,7 +122,7 @@ def test_a_consultation_with_a_peers_authority_travels_with_its_files(world):
         },
         "closed": False,
     }
-    assert third == {"opening": None, "message": None, "closed": True}
+    assert third == {"opening": None, "invited": [], "message": None, "closed": True}
     # given up after the window, then sent again: sealed anew with the same file
     Message.objects.filter(pk=messages[1].pk).update(state="failed")
     admin = UserFactory(authority=world.peru, role="admin")
@@ -164,9 +165,54 @@ def test_a_peers_authority_invited_later_gets_the_opening_and_a_conversion_close
     assert (
         invited["message"] is None and posted["opening"] is None and posted["message"]["body"] == "Welcome."
     )
-    assert closed == {"opening": None, "message": None, "closed": True}
+    assert closed == {"opening": None, "invited": [], "message": None, "closed": True}
     # the request is ours, and travels as a request does
     assert Message.objects.filter(direction="out", kind="request.new").count() == 1
+
+
+def test_an_authority_invited_at_a_peer_holding_a_copy_joins_it_there(world, nigeria):
+    """Both ways: our invitation of a peer's further authority reaches the peer's copy; the peer's
+    invitation of one of ours adds it here (and it is told), once."""
+    bern = PeerAuthority.objects.get(remote_id=7).authority
+    geneva = PeerAuthority.objects.get(remote_id=9).authority
+    lima = bearer(world.officer)
+    opened = api(lima, BASE, {"participants": [bern.pk], "subject": "Ours", "handling": "TLP:AMBER"})
+    url = f"{BASE}/{opened.json()['id']}"
+    assert (
+        api(lima, f"{url}/participants", {"authorities": [geneva.pk, nigeria.authority.pk]}).status_code
+        == 201
+    )
+    first, invitation = sent()
+    assert first["opening"] is not None
+    assert invitation == {
+        "opening": None,
+        "invited": [
+            {"deployment": CH, "authority": 9},
+            {"deployment": PE, "authority": nigeria.authority.pk},
+        ],
+        "message": None,
+        "closed": False,
+    }
+    # CH's consultation with Peru; CH then invites Nigeria (hosted here) and its own authority 9
+    conversation = str(uuid.uuid4())
+    assert post(theirs(world, {"opening": opening(world)}, conversation)).status_code == 200
+    theirs_here = Consultation.objects.get(conversation_id=conversation)
+    invited = {
+        "invited": [{"deployment": PE, "authority": nigeria.authority.pk}, {"deployment": CH, "authority": 9}]
+    }
+    assert post(theirs(world, invited, conversation)).status_code == 200
+    assert post(theirs(world, invited, conversation)).status_code == 200  # again: no change
+    assert {p.authority for p in theirs_here.participants.all()} == {
+        bern,
+        world.peru,
+        nigeria.authority,
+        geneva,
+    }
+    assert bearer(nigeria.officer).get(f"{BASE}/{theirs_here.pk}").status_code == 200
+    # nothing of what CH sent went back to CH
+    assert len(sent()) == 2
+    # an invitation naming as hosted here an authority that is not: refused, nothing written
+    _refused(world, theirs(world, {"invited": [{"deployment": PE, "authority": 99_999}]}, conversation))
 
 
 def _page(world: World, consultation: Consultation) -> str:
