@@ -99,18 +99,23 @@ def forward(
             "peer_id", flat=True
         )
     )
+    # What every peer gets alike, read once: the invited authorities, the message and its files.
+    newcomers = _parties([a.pk for a in invited], own) if invited else []
+    parts: list[Part] = []
+    post = None
+    if message is not None:
+        attachments, parts = content.attachment_parts(message)
+        post = {"id": message.pk, "body": message.body, "attachments": attachments}
     for peer_id, link in peers.items():
         body: dict[str, Any] = {}
         if peer_id not in knowing:
             if message is None and closed:
                 continue  # it never had the consultation: nothing to close there
             body["opening"] = _opening(consultation, own)
-        elif invited:
-            body["invited"] = _parties([a.pk for a in invited], own)
-        parts: list[Part] = []
-        if message is not None:
-            attachments, parts = content.attachment_parts(message)
-            body["message"] = {"id": message.pk, "body": message.body, "attachments": attachments}
+        elif newcomers:
+            body["invited"] = newcomers
+        if post is not None:
+            body["message"] = post
         body["closed"] = closed
         if body.keys() == {"closed"} and not closed:
             continue  # nothing new for this peer
@@ -130,9 +135,10 @@ def forward(
 def apply(message: Message, peer: Peer, parts: Mapping[str, bytes]) -> Consultation:
     """A peer's `consultation.message` applied here in the name of its sending authority: its
     opening opens the consultation (this deployment's authorities it names, the sender's and the
-    other peers' authorities known here take part), its message is posted once per origin with its
-    files (checked as uploads here are), its closing closes it. ValidationError (or PermissionDenied) for what cannot be applied: the inbox
-    refuses it `unacceptable`, nothing written."""
+    other peers' authorities known here take part), the authorities it invites join, its message is
+    posted once per origin with its files (checked as uploads here are), its closing closes it.
+    ValidationError (or PermissionDenied) for what cannot be applied: the inbox refuses it
+    `unacceptable`, nothing written."""
     body = message.body
     post = body.get("message")
     files = content.received_files(

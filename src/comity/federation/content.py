@@ -59,13 +59,6 @@ def document_parts(
     return entries, parts
 
 
-def received_documents(
-    manifest: Mapping[str, Any], body: Mapping[str, Any], parts: Mapping[str, bytes]
-) -> list[tuple[Mapping[str, Any], CheckedFile]]:
-    """Each document of a received `request.new` with its part (received_files)."""
-    return received_files(manifest, body.get("documents", []), parts, field="documents")
-
-
 def received_files(
     manifest: Mapping[str, Any],
     entries: Sequence[Mapping[str, Any]],

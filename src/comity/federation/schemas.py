@@ -262,8 +262,7 @@ class ConsultationPost(Strict):
 class ConsultationMessageBody(Strict):
     """The `body` part of a `consultation.message`: the opening (the first package to a peer), the
     authorities invited later, a message with its files, the closing, or several of them, in that
-    order. Read receipts stay at
-    the deployment where they were made (ADR 11)."""
+    order. Read receipts stay at the deployment where they were made (ADR 11)."""
 
     opening: ConsultationOpening | None = None
     # Authorities invited since the peer's copy was opened (each by its deployment and its id there).

@@ -672,7 +672,9 @@ def _documents_store(message: Message, request: Request, parts: Mapping[str, byt
                 sha256=checked.sha256,
                 content=checked.content,
             )
-            for document, checked in content.received_documents(message.manifest, message.body, parts)
+            for document, checked in content.received_files(
+                message.manifest, message.body.get("documents", []), parts, field="documents"
+            )
         ]
     )
 
