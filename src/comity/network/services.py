@@ -750,6 +750,17 @@ def _check_time(errors: FieldErrors, starts_at: datetime.datetime | None, durati
         errors.add("duration_minutes", _("A meeting lasts between 15 minutes and 12 hours."))
 
 
+def _invite(actor: User, meeting: Meeting, authorities: Iterable[int]) -> None:
+    """Tell the other participants' officials of a meeting planned or moved: an invitation (or one
+    to another time), e-mailed at once as a consultation's are (#22 item 7)."""
+    notify(
+        users=_writers_of(authorities, but=actor),
+        kind=NotificationKind.MEETING,
+        url=meeting_url(meeting),
+        urgent=True,
+    )
+
+
 @transaction.atomic
 def meeting_plan(
     *,
@@ -805,13 +816,7 @@ def meeting_plan(
     meeting.asset_cases.set(asset_cases)
     meeting.consultations.set(consultations)
     audit(actor=actor, action=AuditAction.MEETING_CREATE, obj=meeting, fields=["participants", "starts_at"])
-    # An invitation (or one to another time), e-mailed at once as a consultation's are (#22 item 7).
-    notify(
-        users=_writers_of(others, but=actor),
-        kind=NotificationKind.MEETING,
-        url=meeting_url(meeting),
-        urgent=True,
-    )
+    _invite(actor, meeting, others)
     return meeting
 
 
@@ -869,13 +874,7 @@ def meeting_reschedule(
     others = meeting.participants.exclude(authority_id=actor.authority_id or -1).values_list(
         "authority_id", flat=True
     )
-    # An invitation (or one to another time), e-mailed at once as a consultation's are (#22 item 7).
-    notify(
-        users=_writers_of(others, but=actor),
-        kind=NotificationKind.MEETING,
-        url=meeting_url(meeting),
-        urgent=True,
-    )
+    _invite(actor, meeting, others)
     return meeting
 
 
